@@ -1,0 +1,314 @@
+/**
+ * CMA-ES as in pyribs ribs/emitters/opt/_cma_es.py (itself from pycma's
+ * purecma): weights recomputed from the number of parents each tell, lazy
+ * eigendecomposition every `lazyGapEvals` evaluations, pyribs' stop checks.
+ * pyribs quirks are kept on purpose so runs match the published numbers:
+ * pc is not divided by sigma and the rank-one term is scaled by c1 twice.
+ */
+import { SymEigen } from "../linalg/eigen";
+import type { Rng } from "../rng";
+
+export interface CMAESState {
+  mean: number[];
+  sigma: number;
+  pc: number[];
+  ps: number[];
+  cov: number[];
+  currentEval: number;
+  updatedEval: number;
+  /** Last eigensystem, so a resumed run samples exactly as the original. */
+  eigValues: number[];
+  eigVectors: number[];
+}
+
+export class CMAEvolutionStrategy {
+  readonly dim: number;
+  readonly batchSize: number;
+  readonly sigma0: number;
+  readonly lazyGapEvals: number;
+
+  mean: Float64Array;
+  sigma = 0;
+  currentEval = 0;
+  private updatedEval = 0;
+  private readonly pc: Float64Array;
+  private readonly ps: Float64Array;
+  /** Covariance, row-major, kept exactly symmetric. */
+  readonly cov: Float64Array;
+  private readonly eig: SymEigen;
+  /** sqrt of |eigenvalues| from the last decomposition. */
+  private readonly sqrtEig: Float64Array;
+  conditionNumber = 1;
+  maxEigenvalue = 1;
+
+  /** Last asked solutions (row-major batch×dim); tell ranks into these. */
+  private solutions: Float64Array;
+  private asked = 0;
+  private readonly z: Float64Array;
+  private readonly tmp: Float64Array;
+  private readonly tmp2: Float64Array;
+  private readonly oldMean: Float64Array;
+  private readonly rng: Rng;
+
+  constructor(opts: { sigma0: number; dim: number; batchSize?: number; rng: Rng }) {
+    const n = opts.dim;
+    this.dim = n;
+    this.batchSize = opts.batchSize ?? 4 + Math.floor(3 * Math.log(n));
+    this.sigma0 = opts.sigma0;
+    this.rng = opts.rng;
+    const { c1, cmu } = this.strategyParams(Math.floor(this.batchSize / 2));
+    this.lazyGapEvals = (0.5 * n * this.batchSize * (1 / (c1 + cmu))) / (n * n);
+    this.mean = new Float64Array(n);
+    this.pc = new Float64Array(n);
+    this.ps = new Float64Array(n);
+    this.cov = new Float64Array(n * n);
+    this.eig = new SymEigen(n);
+    this.sqrtEig = new Float64Array(n);
+    this.solutions = new Float64Array(this.batchSize * n);
+    this.z = new Float64Array(n);
+    this.tmp = new Float64Array(n);
+    this.tmp2 = new Float64Array(n);
+    this.oldMean = new Float64Array(n);
+    this.reset(new Float64Array(n));
+  }
+
+  reset(x0: ArrayLike<number>): void {
+    const n = this.dim;
+    this.currentEval = 0;
+    this.updatedEval = 0;
+    this.sigma = this.sigma0;
+    for (let i = 0; i < n; i++) this.mean[i] = x0[i];
+    this.pc.fill(0);
+    this.ps.fill(0);
+    this.cov.fill(0);
+    const v = this.eig.vectors;
+    v.fill(0);
+    for (let i = 0; i < n; i++) {
+      this.cov[i * n + i] = 1;
+      v[i * n + i] = 1;
+      this.eig.values[i] = 1;
+      this.sqrtEig[i] = 1;
+    }
+    this.conditionNumber = 1;
+    this.maxEigenvalue = 1;
+  }
+
+  private strategyParams(mu: number) {
+    const n = this.dim;
+    const weights = new Float64Array(mu);
+    let total = 0;
+    for (let i = 0; i < mu; i++) {
+      weights[i] = Math.log(mu + 0.5) - Math.log(i + 1);
+      total += weights[i];
+    }
+    let sw = 0;
+    let sw2 = 0;
+    for (let i = 0; i < mu; i++) {
+      weights[i] /= total;
+      sw += weights[i];
+      sw2 += weights[i] * weights[i];
+    }
+    const mueff = (sw * sw) / sw2;
+    const cc = (4 + mueff / n) / (n + 4 + (2 * mueff) / n);
+    const cs = (mueff + 2) / (n + mueff + 5);
+    const c1 = 2 / ((n + 1.3) ** 2 + mueff);
+    const cmu = Math.min(1 - c1, (2 * (mueff - 2 + 1 / mueff)) / ((n + 2) ** 2 + mueff));
+    return { weights, mueff, cc, cs, c1, cmu };
+  }
+
+  private updateEigensystem(): void {
+    if (this.currentEval <= this.updatedEval + this.lazyGapEvals) return;
+    const n = this.dim;
+    this.eig.compute(this.cov);
+    let mx = 0;
+    let mn = Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = Math.abs(this.eig.values[i]);
+      this.eig.values[i] = v;
+      this.sqrtEig[i] = Math.sqrt(v);
+      if (v > mx) mx = v;
+      if (v < mn) mn = v;
+    }
+    this.maxEigenvalue = mx;
+    this.conditionNumber = mx / mn;
+    this.updatedEval = this.currentEval;
+  }
+
+  /**
+   * Samples `count` (default batchSize) solutions into out (row-major).
+   * With bounds, out-of-bounds samples are resampled (pyribs), at most 100
+   * times, then clipped so a degenerate distribution cannot hang a worker.
+   */
+  ask(out: Float64Array, lower?: Float64Array | null, upper?: Float64Array | null, count = this.batchSize): void {
+    const n = this.dim;
+    this.updateEigensystem();
+    if (this.solutions.length < count * n) this.solutions = new Float64Array(count * n);
+    const B = this.eig.vectors;
+    const se = this.sqrtEig;
+    const rng = this.rng;
+    const sigma = this.sigma;
+    const mean = this.mean;
+    const coef = this.tmp;
+    for (let s = 0; s < count; s++) {
+      const base = s * n;
+      for (let attempt = 0; ; attempt++) {
+        for (let k = 0; k < n; k++) out[base + k] = mean[k];
+        for (let j = 0; j < n; j++) {
+          coef[j] = sigma * se[j] * rng.normal();
+        }
+        // x = mean + sum_j coef_j * b_j, with b_j = row j of B (contiguous).
+        for (let j = 0; j < n; j++) {
+          const cj = coef[j];
+          const row = j * n;
+          for (let k = 0; k < n; k++) out[base + k] += cj * B[row + k];
+        }
+        if (!lower || !upper) break;
+        let ok = true;
+        for (let k = 0; k < n; k++) {
+          const v = out[base + k];
+          if (v < lower[k] || v > upper[k]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) break;
+        if (attempt >= 100) {
+          for (let k = 0; k < n; k++) out[base + k] = Math.min(upper[k], Math.max(lower[k], out[base + k]));
+          break;
+        }
+      }
+    }
+    this.solutions.set(out.subarray(0, count * n));
+    this.asked = count;
+  }
+
+  /** Updates the distribution from the ranked solutions of the last ask(). */
+  tell(ranking: ArrayLike<number>, numParents: number): void {
+    const n = this.dim;
+    this.currentEval += this.asked;
+    if (numParents === 0) return;
+    const { weights, mueff, cc, cs, c1, cmu } = this.strategyParams(numParents);
+    const damps = 1 + 2 * Math.max(0, Math.sqrt((mueff - 1) / (n + 1)) - 1) + cs;
+    const sols = this.solutions;
+    const mean = this.mean;
+    const old = this.oldMean;
+    old.set(mean);
+    mean.fill(0);
+    for (let p = 0; p < numParents; p++) {
+      const w = weights[p];
+      const b = ranking[p] * n;
+      for (let k = 0; k < n; k++) mean[k] += w * sols[b + k];
+    }
+    // y = mean - old; z = C^{-1/2} y = B diag(1/sqrt(λ)) B^T y.
+    const y = this.tmp;
+    for (let k = 0; k < n; k++) y[k] = mean[k] - old[k];
+    const B = this.eig.vectors;
+    const t = this.tmp2;
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      const row = j * n;
+      for (let k = 0; k < n; k++) acc += B[row + k] * y[k];
+      t[j] = acc / this.sqrtEig[j];
+    }
+    const z = this.z;
+    z.fill(0);
+    for (let j = 0; j < n; j++) {
+      const tj = t[j];
+      const row = j * n;
+      for (let k = 0; k < n; k++) z[k] += tj * B[row + k];
+    }
+    const psCoef = Math.sqrt(cs * (2 - cs) * mueff) / this.sigma;
+    let psNorm2 = 0;
+    for (let k = 0; k < n; k++) {
+      this.ps[k] = (1 - cs) * this.ps[k] + psCoef * z[k];
+      psNorm2 += this.ps[k] * this.ps[k];
+    }
+    const left = psNorm2 / n / (1 - Math.pow(1 - cs, (2 * this.currentEval) / this.batchSize));
+    const right = 2 + 4 / (n + 1);
+    const hsig = left < right ? 1 : 0;
+    const pcCoef = hsig * Math.sqrt(cc * (2 - cc) * mueff);
+    for (let k = 0; k < n; k++) this.pc[k] = (1 - cc) * this.pc[k] + pcCoef * y[k];
+
+    // cov ← cov·(1 − c1a − cmu·Σw) + c1·(c1·pc pcᵀ) + (cmu/σ²)·Σ w_i y_i y_iᵀ
+    let sumW = 0;
+    for (let p = 0; p < numParents; p++) sumW += weights[p];
+    const c1a = c1 * (1 - (1 - hsig * hsig) * cc * (2 - cc));
+    const decay = 1 - c1a - cmu * sumW;
+    const r1 = c1 * c1;
+    const muScale = cmu / (this.sigma * this.sigma);
+    const cov = this.cov;
+    const pc = this.pc;
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      const pci = r1 * pc[i];
+      for (let j = i; j < n; j++) cov[row + j] = cov[row + j] * decay + pci * pc[j];
+    }
+    // Rank-mu term over the upper triangle, one parent at a time.
+    const d = this.z; // reuse as y_i buffer
+    for (let p = 0; p < numParents; p++) {
+      const b = ranking[p] * n;
+      for (let k = 0; k < n; k++) d[k] = sols[b + k] - old[k];
+      const w = weights[p] * muScale;
+      for (let i = 0; i < n; i++) {
+        const row = i * n;
+        const wi = w * d[i];
+        for (let j = i; j < n; j++) cov[row + j] += wi * d[j];
+      }
+    }
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) cov[j * n + i] = cov[i * n + j];
+
+    const cn = cs / damps;
+    this.sigma *= Math.exp(Math.min(1, (cn * (psNorm2 / n - 1)) / 2));
+  }
+
+  /**
+   * pyribs check_stop: ill-conditioned covariance, collapsed distribution, or
+   * flat ranking (best and worst ranking values closer than 1e-12).
+   */
+  checkStop(bestWorstGap: number, numRanked: number): boolean {
+    if (this.conditionNumber > 1e14) return true;
+    if (this.sigma * Math.sqrt(this.maxEigenvalue) < 1e-11) return true;
+    if (numRanked >= 2 && bestWorstGap < 1e-12) return true;
+    return false;
+  }
+
+  getState(): CMAESState {
+    return {
+      mean: Array.from(this.mean),
+      sigma: this.sigma,
+      pc: Array.from(this.pc),
+      ps: Array.from(this.ps),
+      cov: Array.from(this.cov),
+      currentEval: this.currentEval,
+      updatedEval: this.updatedEval,
+      eigValues: Array.from(this.eig.values),
+      eigVectors: Array.from(this.eig.vectors),
+    };
+  }
+
+  setState(s: CMAESState): void {
+    const n = this.dim;
+    if (s.mean.length !== n || s.cov.length !== n * n || s.eigVectors.length !== n * n) {
+      throw new Error("CMA-ES state has the wrong dimension");
+    }
+    this.mean.set(s.mean);
+    this.sigma = s.sigma;
+    this.pc.set(s.pc);
+    this.ps.set(s.ps);
+    this.cov.set(s.cov);
+    this.currentEval = s.currentEval;
+    this.updatedEval = s.updatedEval;
+    this.eig.values.set(s.eigValues);
+    this.eig.vectors.set(s.eigVectors);
+    let mx = 0;
+    let mn = Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = s.eigValues[i];
+      this.sqrtEig[i] = Math.sqrt(v);
+      if (v > mx) mx = v;
+      if (v < mn) mn = v;
+    }
+    this.maxEigenvalue = mx;
+    this.conditionNumber = mx / mn;
+  }
+}

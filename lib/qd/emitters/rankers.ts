@@ -1,0 +1,74 @@
+/**
+ * pyribs rankers: order a batch best-first. Two-stage rankers sort by add
+ * status (new > improved > not added) then by a value. Ties go to the later
+ * index, as np.flip of a stable ascending sort does.
+ */
+import type { ArchiveBase } from "../archive/base";
+import type { Rng } from "../rng";
+import type { TellBatch } from "./types";
+
+export type RankerName = "imp" | "2imp" | "obj" | "2obj" | "rd" | "2rd";
+export const RANKERS: RankerName[] = ["imp", "2imp", "obj", "2obj", "rd", "2rd"];
+
+export class Ranker {
+  readonly name: RankerName;
+  private readonly twoStage: boolean;
+  private direction: Float64Array | null = null;
+  /** Ranking values of the last batch, per row (value / objective / projection). */
+  private keys = new Float64Array(0);
+  private stage = new Uint8Array(0);
+
+  constructor(name: RankerName) {
+    if (!RANKERS.includes(name)) throw new Error(`unknown ranker "${name}" (use ${RANKERS.join(", ")})`);
+    this.name = name;
+    this.twoStage = name.startsWith("2");
+  }
+
+  /** Random-direction rankers draw a new measure-space direction on reset. */
+  reset(archive: ArchiveBase, rng: Rng): void {
+    if (this.name !== "rd" && this.name !== "2rd") return;
+    const md = archive.measureDim;
+    const d = new Float64Array(md);
+    for (let i = 0; i < md; i++) d[i] = rng.normal() * (archive.upperBounds[i] - archive.lowerBounds[i]);
+    this.direction = d;
+  }
+
+  /** Fills `order` with row indices best-first; returns |best − worst| ranking-value gap. */
+  rank(b: TellBatch, measureDim: number, order: Int32Array): number {
+    const n = b.n;
+    if (this.keys.length < n) {
+      this.keys = new Float64Array(n);
+      this.stage = new Uint8Array(n);
+    }
+    const keys = this.keys;
+    const stage = this.stage;
+    for (let i = 0; i < n; i++) {
+      let k: number;
+      if (this.name === "imp" || this.name === "2imp") k = b.value[i];
+      else if (this.name === "obj" || this.name === "2obj") k = b.objectives[i];
+      else {
+        const d = this.direction!;
+        k = 0;
+        for (let j = 0; j < measureDim; j++) k += b.measures[i * measureDim + j] * d[j];
+      }
+      keys[i] = k;
+      stage[i] = this.twoStage ? b.status[i] : 0;
+    }
+    for (let i = 0; i < n; i++) order[i] = i;
+    const sub = order.subarray(0, n);
+    sub.sort((x, y) => {
+      if (stage[x] !== stage[y]) return stage[y] - stage[x];
+      const kx = keys[x];
+      const ky = keys[y];
+      if (kx !== ky) return kx > ky ? -1 : kx < ky ? 1 : ky !== ky ? -1 : 1; // NaN last
+      return y - x;
+    });
+    if (n < 2) return Infinity;
+    const best = sub[0];
+    const worst = sub[n - 1];
+    // Two-stage values are (status, value) pairs: pyribs takes the vector norm.
+    const ds = stage[best] - stage[worst];
+    const dk = keys[best] - keys[worst];
+    return Math.sqrt(ds * ds + dk * dk);
+  }
+}

@@ -1,0 +1,32 @@
+/** Emitter contract shared by the scheduler (pyribs ask/tell). */
+
+export interface Bounds {
+  lower: Float64Array;
+  upper: Float64Array;
+}
+
+/** Results handed back to an emitter for the rows it produced. */
+export interface TellBatch {
+  solutions: Float64Array;
+  objectives: Float64Array;
+  measures: Float64Array;
+  status: Uint8Array;
+  value: Float64Array;
+  n: number;
+}
+
+export interface Emitter {
+  readonly batchSize: number;
+  readonly solutionDim: number;
+  /** Writes batchSize solutions, row-major, into out. */
+  ask(out: Float64Array): void;
+  tell(batch: TellBatch): void;
+  /** JSON-serializable state so a worker can resume it (RNG included). */
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+export function makeBounds(lower: ArrayLike<number>, upper: ArrayLike<number>): Bounds {
+  if (lower.length !== upper.length) throw new Error("bounds lower/upper must have the same length");
+  return { lower: Float64Array.from(lower), upper: Float64Array.from(upper) };
+}
