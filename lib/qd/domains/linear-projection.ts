@@ -50,13 +50,19 @@ export function sphereDomain(dim = 100): Domain {
         let raw = 0;
         let m0 = 0;
         let m1 = 0;
-        for (let k = 0; k < dim; k++) {
+        for (let k = 0; k < half; k++) {
           let v = x[o + k];
           const t = v - SHIFT;
           raw += t * t;
           if (v > 5.12 || v < -5.12) v = 5.12 / v;
-          if (k < half) m0 += v;
-          else m1 += v;
+          m0 += v;
+        }
+        for (let k = half; k < dim; k++) {
+          let v = x[o + k];
+          const t = v - SHIFT;
+          raw += t * t;
+          if (v > 5.12 || v < -5.12) v = 5.12 / v;
+          m1 += v;
         }
         objectives[i] = (raw - worst) * scale;
         measures[2 * i] = m0;

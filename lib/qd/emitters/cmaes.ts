@@ -153,9 +153,8 @@ export class CMAEvolutionStrategy {
       const base = s * n;
       for (let attempt = 0; ; attempt++) {
         for (let k = 0; k < n; k++) out[base + k] = mean[k];
-        for (let j = 0; j < n; j++) {
-          coef[j] = sigma * se[j] * rng.normal();
-        }
+        rng.fillNormal(coef, sigma, 0, n);
+        for (let j = 0; j < n; j++) coef[j] *= se[j];
         // x = mean + sum_j coef_j * b_j, with b_j = row j of B (contiguous).
         for (let j = 0; j < n; j++) {
           const cj = coef[j];

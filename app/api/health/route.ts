@@ -1,0 +1,33 @@
+import { prisma } from "@/lib/db/client";
+import { getQueues } from "@/lib/queue/server";
+import { countLiveWorkers } from "@/workers/heartbeat";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/health → { ok, db, queue, workers }; 503 when a dependency is down. */
+export async function GET() {
+  const [db, queue] = await Promise.all([
+    check(() => prisma.$queryRaw`SELECT 1`),
+    check(() => getQueues().ping()),
+  ]);
+  const workers = db.ok ? await countLiveWorkers(prisma).catch(() => 0) : 0;
+  const ok = db.ok && queue.ok;
+  return Response.json(
+    {
+      ok,
+      db: db.ok ? "up" : `down: ${db.error}`,
+      queue: queue.ok ? `up (${getQueues().settings.backend})` : `down: ${queue.error}`,
+      workers,
+    },
+    { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } },
+  );
+}
+
+async function check(probe: () => Promise<unknown>): Promise<{ ok: true } | { ok: false; error: string }> {
+  try {
+    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 3 s")), 3000))]);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message.split("\n")[0]! };
+  }
+}

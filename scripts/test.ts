@@ -1,0 +1,109 @@
+/**
+ * `npm test`: unit, integration and end-to-end suites, then one summary line.
+ * Integration and e2e run against the machine's real PostgreSQL and Redis
+ * (TEST_DATABASE_URL / TEST_REDIS_URL), each in its own database and key prefix.
+ * Pass suite names to run a subset: `npm test -- unit integration`.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import crypto from "node:crypto";
+import pg from "pg";
+import { Redis } from "ioredis";
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REPORTS = "test-results";
+
+interface Counts { passed: number; failed: number; skipped: number }
+
+const suites: Record<string, () => Promise<Counts>> = {
+  unit: () => vitest("unit"),
+  integration: () => vitest("integration"),
+  e2e: e2e,
+};
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function vitest(project: string): Promise<Counts> {
+  const out = `${REPORTS}/${project}.json`;
+  fs.rmSync(out, { force: true });
+  const code = await run("npx", ["vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`]);
+  if (!fs.existsSync(out)) return { passed: 0, failed: Math.max(1, code), skipped: 0 };
+  const r = JSON.parse(fs.readFileSync(out, "utf8"));
+  const failed = r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0);
+  return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
+}
+
+async function e2e(): Promise<Counts> {
+  const id = crypto.randomBytes(4).toString("hex");
+  const database = `qd_e2e_${id}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  const out = `${REPORTS}/e2e-report.json`;
+  fs.rmSync(out, { force: true });
+  try {
+    const code = await run("npx", ["playwright", "test"], {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      REDIS_URL,
+      QD_QUEUE_PREFIX: `e2e-${id}`,
+    });
+    if (!fs.existsSync(out)) return { passed: 0, failed: 1, skipped: 0 };
+    const s = JSON.parse(fs.readFileSync(out, "utf8")).stats;
+    return { passed: s.expected + s.flaky, failed: s.unexpected + (code !== 0 && !s.unexpected ? 1 : 0), skipped: s.skipped };
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+    await deleteRedisPrefix(`e2e-${id}`);
+  }
+}
+
+async function deleteRedisPrefix(prefix: string) {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } catch {
+    /* best effort */
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((a) => a in suites);
+  const names = wanted.length ? wanted : Object.keys(suites);
+  fs.mkdirSync(REPORTS, { recursive: true });
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const lines: string[] = [];
+  for (const name of names) {
+    const started = Date.now();
+    const c = await suites[name]!().catch((error: Error) => {
+      console.error(`${name} suite could not run: ${error.message}`);
+      return { passed: 0, failed: 1, skipped: 0 };
+    });
+    lines.push(`  ${name.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+  }
+  console.log(`\n${lines.join("\n")}`);
+  console.log(`Total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
+}
+
+void main();

@@ -1,0 +1,36 @@
+import os from "node:os";
+import crypto from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+/** How often a worker says it is alive, and how stale a heartbeat may get before it counts as gone. */
+export const HEARTBEAT_MS = 5_000;
+export const WORKER_STALE_MS = 3 * HEARTBEAT_MS;
+
+/** Announces this worker process in the database so /api/health can count live workers. */
+export function startHeartbeat(prisma: PrismaClient, queues: string[]) {
+  const id = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const beat = () =>
+    prisma.workerHeartbeat.upsert({
+      where: { id },
+      create: { id, hostname: os.hostname(), pid: process.pid, queues },
+      update: { lastSeenAt: new Date() },
+    });
+  let timer: NodeJS.Timeout | undefined;
+  const loop = async () => {
+    await beat().catch((error: Error) => console.error(`[worker] heartbeat failed: ${error.message.split("\n")[0]}`));
+    timer = setTimeout(loop, HEARTBEAT_MS);
+    timer.unref();
+  };
+  return {
+    id,
+    started: loop(),
+    async stop() {
+      clearTimeout(timer);
+      await prisma.workerHeartbeat.delete({ where: { id } }).catch(() => {});
+    },
+  };
+}
+
+export async function countLiveWorkers(prisma: PrismaClient): Promise<number> {
+  return prisma.workerHeartbeat.count({ where: { lastSeenAt: { gt: new Date(Date.now() - WORKER_STALE_MS) } } });
+}

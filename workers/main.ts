@@ -1,0 +1,54 @@
+/**
+ * `npm run worker`: one QD Studio worker process. Start as many as you like, on
+ * any machine that reaches the same DATABASE_URL (and REDIS_URL).
+ */
+import os from "node:os";
+import type { Worker } from "bullmq";
+import { readEnv, ConfigError } from "@/lib/config";
+import { prisma } from "@/lib/db/client";
+import { createQueueFactory } from "@/lib/queue/connection";
+import { startHeartbeat } from "./heartbeat";
+import { createProcessors } from "./processors";
+
+const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
+const log = (line: string) => console.log(`[worker ${name}] ${line}`);
+
+async function main() {
+  const env = readEnv();
+  if (!env.DATABASE_URL) throw new ConfigError("DATABASE_URL is not set; a worker needs the database that the web app uses.");
+  const queues = createQueueFactory();
+  const processors = createProcessors({ prisma, queues, log });
+  const workers: Worker[] = processors.map(({ queue, processor, concurrency }) => {
+    const worker = queues.worker(queue, processor, { concurrency, autorun: true });
+    worker.on("failed", (job, error) => log(`job ${job?.name}#${job?.id} on ${queue} failed: ${error.message.split("\n")[0]}`));
+    worker.on("error", (error) => log(`queue error on ${queue}: ${error.message.split("\n")[0]}`));
+    return worker;
+  });
+  const heartbeat = startHeartbeat(prisma, processors.map((p) => p.queue));
+  await heartbeat.started;
+  log(`ready on ${queues.settings.backend} (${processors.map((p) => p.queue).join(", ")})`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal}: finishing active jobs, then exiting`);
+    // close() waits for active jobs; jobs not started stay in the queue for other workers.
+    await Promise.allSettled(workers.map((w) => w.close()));
+    await heartbeat.stop();
+    await queues.close();
+    await prisma.$disconnect();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+// A bug in one job must never take the process down with it.
+process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
+
+main().catch((error: unknown) => {
+  console.error(`[worker ${name}] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
