@@ -38,6 +38,8 @@ export class CMAEvolutionStrategy {
   private readonly eig: SymEigen;
   /** sqrt of |eigenvalues| from the last decomposition. */
   private readonly sqrtEig: Float64Array;
+  /** Sampling transform T = B·diag(sqrt λ), row-major (row k = coordinate k): x = mean + σ·T·z. */
+  private readonly transform: Float64Array;
   conditionNumber = 1;
   maxEigenvalue = 1;
 
@@ -64,6 +66,7 @@ export class CMAEvolutionStrategy {
     this.cov = new Float64Array(n * n);
     this.eig = new SymEigen(n);
     this.sqrtEig = new Float64Array(n);
+    this.transform = new Float64Array(n * n);
     this.solutions = new Float64Array(this.batchSize * n);
     this.z = new Float64Array(n);
     this.tmp = new Float64Array(n);
@@ -89,6 +92,7 @@ export class CMAEvolutionStrategy {
       this.eig.values[i] = 1;
       this.sqrtEig[i] = 1;
     }
+    this.updateTransform();
     this.conditionNumber = 1;
     this.maxEigenvalue = 1;
   }
@@ -132,6 +136,18 @@ export class CMAEvolutionStrategy {
     this.maxEigenvalue = mx;
     this.conditionNumber = mx / mn;
     this.updatedEval = this.currentEval;
+    this.updateTransform();
+  }
+
+  private updateTransform(): void {
+    const n = this.dim;
+    const B = this.eig.vectors;
+    const T = this.transform;
+    for (let j = 0; j < n; j++) {
+      const sj = this.sqrtEig[j];
+      const row = j * n;
+      for (let k = 0; k < n; k++) T[k * n + j] = B[row + k] * sj;
+    }
   }
 
   /**
@@ -143,23 +159,32 @@ export class CMAEvolutionStrategy {
     const n = this.dim;
     this.updateEigensystem();
     if (this.solutions.length < count * n) this.solutions = new Float64Array(count * n);
-    const B = this.eig.vectors;
-    const se = this.sqrtEig;
+    const T = this.transform;
     const rng = this.rng;
     const sigma = this.sigma;
     const mean = this.mean;
-    const coef = this.tmp;
+    const z = this.tmp;
     for (let s = 0; s < count; s++) {
       const base = s * n;
       for (let attempt = 0; ; attempt++) {
-        for (let k = 0; k < n; k++) out[base + k] = mean[k];
-        rng.fillNormal(coef, sigma, 0, n);
-        for (let j = 0; j < n; j++) coef[j] *= se[j];
-        // x = mean + sum_j coef_j * b_j, with b_j = row j of B (contiguous).
-        for (let j = 0; j < n; j++) {
-          const cj = coef[j];
-          const row = j * n;
-          for (let k = 0; k < n; k++) out[base + k] += cj * B[row + k];
+        rng.fillNormal(z, sigma, 0, n);
+        // Row dot products with four accumulators (breaks the add latency chain).
+        const n4 = n - (n & 3);
+        for (let k = 0; k < n; k++) {
+          const row = k * n;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
+          let j = 0;
+          for (; j < n4; j += 4) {
+            a0 += T[row + j] * z[j];
+            a1 += T[row + j + 1] * z[j + 1];
+            a2 += T[row + j + 2] * z[j + 2];
+            a3 += T[row + j + 3] * z[j + 3];
+          }
+          for (; j < n; j++) a0 += T[row + j] * z[j];
+          out[base + k] = mean[k] + (a0 + a1 + (a2 + a3));
         }
         if (!lower || !upper) break;
         let ok = true;
@@ -309,5 +334,6 @@ export class CMAEvolutionStrategy {
     }
     this.maxEigenvalue = mx;
     this.conditionNumber = mx / mn;
+    this.updateTransform();
   }
 }

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// qd-studio CLI entry: registers tsx so the TypeScript engine runs without a build step.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../lib/qd/cli.ts");
+process.exitCode = main(process.argv.slice(2));

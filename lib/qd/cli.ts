@@ -1,0 +1,243 @@
+/**
+ * qd-studio CLI: `run` one in-process experiment, or `reproduce sphere` to
+ * compare the engine with pyribs' published sphere results.
+ * Progress goes to stderr; results (or one JSON object with --json) to stdout.
+ */
+import { parseArgs } from "node:util";
+import { createAlgorithm, runAlgorithm, type AlgorithmConfig, type ArchiveSpec, type EmitterSpec, type RunMetrics } from "./algorithm";
+import type { DomainSpec } from "./domains/types";
+import { SPHERE_REFERENCE } from "./reproduce";
+
+class UsageError extends Error {}
+
+const USAGE = `Usage:
+  qd-studio run [options]
+    --domain sphere|rastrigin|arm   (default sphere)
+    --dim N                         solution dimension for sphere/rastrigin (default 100)
+    --joints N                      arm joints (default 12)
+    --emitter gaussian|iso-line|cma-me|cma-mae   (default iso-line)
+    --sigma S                       gaussian σ (default 0.5)
+    --iso-sigma S --line-sigma S    iso-line σs (defaults 0.01, 0.2)
+    --sigma0 S                      CMA initial step size (default 0.5)
+    --batch N                       evaluations per iteration, all emitters (default 540)
+    --emitters N                    number of emitters (default 1; 15 for cma-*)
+    --learning-rate A --threshold-min T   CMA-MAE archive (defaults 0.01, domain minimum)
+    --archive grid|cvt              (default grid) --cells N (cvt, default 10000) --samples N (cvt, default 100000)
+    --bins N                        grid bins per descriptor (default 100)
+    --iterations N                  (default 1000)   --seed N (default 1)   --json
+  qd-studio reproduce sphere [--iterations N] [--seed N] [--only name,...] [--json]
+`;
+
+function num(v: string | undefined, name: string, def: number, opts: { int?: boolean; min?: number } = {}): number {
+  if (v === undefined) return def;
+  const x = Number(v);
+  if (v.trim() === "" || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  if (opts.int && !Number.isInteger(x)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
+  if (opts.min !== undefined && x < opts.min) throw new UsageError(`--${name} must be >= ${opts.min}, got ${v}`);
+  return x;
+}
+
+function oneOf<T extends string>(v: string | undefined, name: string, allowed: readonly T[], def: T): T {
+  if (v === undefined) return def;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")}; got "${v}"`);
+  return v as T;
+}
+
+const RUN_OPTIONS = {
+  domain: { type: "string" },
+  dim: { type: "string" },
+  joints: { type: "string" },
+  emitter: { type: "string" },
+  sigma: { type: "string" },
+  "iso-sigma": { type: "string" },
+  "line-sigma": { type: "string" },
+  sigma0: { type: "string" },
+  batch: { type: "string" },
+  emitters: { type: "string" },
+  "learning-rate": { type: "string" },
+  "threshold-min": { type: "string" },
+  archive: { type: "string" },
+  cells: { type: "string" },
+  samples: { type: "string" },
+  bins: { type: "string" },
+  iterations: { type: "string" },
+  seed: { type: "string" },
+  "progress-every": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; iterations: number; json: boolean; progressEvery: number } {
+  const { values: v } = parseArgs({ args: argv, options: RUN_OPTIONS, strict: true, allowPositionals: false });
+  const domainType = oneOf(v.domain, "domain", ["sphere", "rastrigin", "arm"] as const, "sphere");
+  const domain: DomainSpec =
+    domainType === "arm" ? { type: "arm", joints: num(v.joints, "joints", 12, { int: true, min: 1 }) } : { type: domainType, dim: num(v.dim, "dim", 100, { int: true, min: 2 }) };
+  const emitterType = oneOf(v.emitter, "emitter", ["gaussian", "iso-line", "cma-me", "cma-mae"] as const, "iso-line");
+  const cma = emitterType === "cma-me" || emitterType === "cma-mae";
+  const count = num(v.emitters, "emitters", cma ? 15 : 1, { int: true, min: 1 });
+  const batch = num(v.batch, "batch", 540, { int: true, min: 1 });
+  if (batch % count !== 0) throw new UsageError(`--batch ${batch} is not divisible by --emitters ${count}`);
+  const per = batch / count;
+  let emitter: EmitterSpec;
+  switch (emitterType) {
+    case "gaussian":
+      emitter = { type: "gaussian", sigma: num(v.sigma, "sigma", 0.5, { min: 0 }), batchSize: per, count };
+      break;
+    case "iso-line":
+      emitter = { type: "iso-line", isoSigma: num(v["iso-sigma"], "iso-sigma", 0.01, { min: 0 }), lineSigma: num(v["line-sigma"], "line-sigma", 0.2, { min: 0 }), batchSize: per, count };
+      break;
+    case "cma-me":
+      emitter = { type: "cma-me", sigma0: num(v.sigma0, "sigma0", 0.5, { min: 1e-12 }), batchSize: per, count };
+      break;
+    case "cma-mae": {
+      const lr = num(v["learning-rate"], "learning-rate", 0.01, { min: 1e-12 });
+      if (lr > 1) throw new UsageError("--learning-rate must be <= 1");
+      emitter = { type: "cma-mae", sigma0: num(v.sigma0, "sigma0", 0.5, { min: 1e-12 }), batchSize: per, count, learningRate: lr, thresholdMin: v["threshold-min"] === undefined ? undefined : num(v["threshold-min"], "threshold-min", 0) };
+      break;
+    }
+  }
+  const archiveType = oneOf(v.archive, "archive", ["grid", "cvt"] as const, "grid");
+  const archive: ArchiveSpec =
+    archiveType === "grid"
+      ? v.bins === undefined ? { type: "grid" } : { type: "grid", bins: [num(v.bins, "bins", 100, { int: true, min: 1 }), num(v.bins, "bins", 100, { int: true, min: 1 })] }
+      : { type: "cvt", cells: num(v.cells, "cells", 10_000, { int: true, min: 1 }), samples: num(v.samples, "samples", 100_000, { int: true, min: 1 }) };
+  if (archive.type === "cvt" && (archive.samples ?? 0) < archive.cells) throw new UsageError("--samples must be >= --cells");
+  const iterations = num(v.iterations, "iterations", 1000, { int: true, min: 1 });
+  const seed = num(v.seed, "seed", 1, { int: true, min: 0 });
+  return {
+    config: { domain, archive, emitter, seed },
+    iterations,
+    json: v.json ?? false,
+    progressEvery: num(v["progress-every"], "progress-every", Math.max(1, Math.floor(iterations / 10)), { int: true, min: 1 }),
+  };
+}
+
+function fmtProgress(m: RunMetrics, total: number): string {
+  return `iter ${m.iterations}/${total}  evals ${m.evaluations}  cov ${(m.coverage * 100).toFixed(2)}%  normQD ${m.normQdScore.toFixed(3)}  max ${m.maxFitness.toFixed(3)}  ${Math.round(m.evalsPerSec)} evals/s`;
+}
+
+function cmdRun(argv: string[]): void {
+  const { config, iterations, json, progressEvery } = parseRunConfig(argv);
+  const alg = createAlgorithm(config);
+  const m = runAlgorithm(alg, iterations, (p) => process.stderr.write(fmtProgress(p, iterations) + "\n"), progressEvery);
+  const out = {
+    evaluations: m.evaluations,
+    seconds: m.seconds,
+    evalsPerSec: m.evalsPerSec,
+    coverage: m.coverage,
+    qdScore: m.qdScore,
+    normQdScore: m.normQdScore,
+    maxFitness: m.maxFitness,
+    meanFitness: m.meanFitness,
+  };
+  if (json) {
+    process.stdout.write(JSON.stringify(out) + "\n");
+  } else {
+    process.stdout.write(
+      [
+        `evaluations   ${out.evaluations}`,
+        `seconds       ${out.seconds.toFixed(3)}`,
+        `evals/s       ${Math.round(out.evalsPerSec)}`,
+        `coverage      ${(out.coverage * 100).toFixed(2)}%`,
+        `QD-score      ${out.qdScore.toFixed(3)}`,
+        `norm QD-score ${out.normQdScore.toFixed(4)}`,
+        `max fitness   ${out.maxFitness.toFixed(4)}`,
+        `mean fitness  ${out.meanFitness.toFixed(4)}`,
+      ].join("\n") + "\n",
+    );
+  }
+}
+
+function cmdReproduce(argv: string[]): number {
+  const { values: v, positionals } = parseArgs({
+    args: argv,
+    options: { iterations: { type: "string" }, seed: { type: "string" }, only: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1 || positionals[0] !== "sphere") throw new UsageError("reproduce takes one benchmark name: sphere");
+  const iterations = num(v.iterations, "iterations", 10_000, { int: true, min: 1 });
+  const seed = num(v.seed, "seed", 1, { int: true, min: 0 });
+  let runs = SPHERE_REFERENCE;
+  if (v.only !== undefined) {
+    const names = v.only.split(",").map((s) => s.trim());
+    for (const n of names) if (!runs.some((r) => r.name === n)) throw new UsageError(`--only: unknown run "${n}" (use ${runs.map((r) => r.name).join(", ")})`);
+    runs = runs.filter((r) => names.includes(r.name));
+  }
+  const full = iterations === 10_000;
+  const rows = [];
+  for (const ref of runs) {
+    process.stderr.write(`[${ref.name}] ${ref.label}: ${iterations} iterations, seed ${seed}\n`);
+    const t0 = performance.now();
+    const alg = createAlgorithm(ref.config(seed));
+    const setup = (performance.now() - t0) / 1000;
+    const m = runAlgorithm(alg, iterations, (p) => process.stderr.write(`  ${fmtProgress(p, iterations)}\n`), Math.max(1, Math.floor(iterations / 10)));
+    const rel = {
+      normQdScore: (m.normQdScore - ref.published.normQdScore) / ref.published.normQdScore,
+      coverage: (m.coverage - ref.published.coverage) / ref.published.coverage,
+    };
+    const pass = Math.abs(rel.normQdScore) <= ref.tolerance && Math.abs(rel.coverage) <= ref.tolerance;
+    rows.push({
+      name: ref.name,
+      label: ref.label,
+      ours: { normQdScore: m.normQdScore, coverage: m.coverage, evaluations: m.evaluations, seconds: m.seconds, setupSeconds: setup, evalsPerSec: m.evalsPerSec },
+      published: ref.published,
+      relDiff: rel,
+      tolerance: ref.tolerance,
+      pass,
+    });
+    process.stderr.write(`  done: normQD ${m.normQdScore.toFixed(3)} (published ${ref.published.normQdScore.toFixed(2)}), coverage ${(m.coverage * 100).toFixed(2)}% (published ${(ref.published.coverage * 100).toFixed(2)}%) in ${m.seconds.toFixed(1)} s\n`);
+  }
+  const allPass = rows.every((r) => r.pass);
+  if (v.json) {
+    process.stdout.write(JSON.stringify({ benchmark: "sphere", iterations, seed, fullBudget: full, rows, pass: allPass }) + "\n");
+  } else {
+    const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(2)}%`;
+    const lines = [
+      `LP sphere 100-D, ${iterations} iterations × 540 evaluations, seed ${seed}${full ? "" : " (reduced budget: published numbers are for 10,000 iterations)"}`,
+      `${"algorithm".padEnd(42)} ${"normQD ours".padStart(11)} ${"published".padStart(9)} ${"diff".padStart(8)}   ${"coverage ours".padStart(13)} ${"published".padStart(9)} ${"diff".padStart(8)}  tol   ok`,
+    ];
+    for (const r of rows) {
+      lines.push(
+        `${r.label.padEnd(42)} ${r.ours.normQdScore.toFixed(2).padStart(11)} ${r.published.normQdScore.toFixed(2).padStart(9)} ${pct(r.relDiff.normQdScore).padStart(8)}   ${(r.ours.coverage * 100).toFixed(2).padStart(12)}% ${(r.published.coverage * 100).toFixed(2).padStart(8)}% ${pct(r.relDiff.coverage).padStart(8)}  ${(r.tolerance * 100).toFixed(0)}%  ${r.pass ? "yes" : "NO"}`,
+      );
+    }
+    process.stdout.write(lines.join("\n") + "\n");
+  }
+  return full && !allPass ? 1 : 0;
+}
+
+export function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 2 : 0;
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (cmd === "run") {
+      cmdRun(rest);
+      return 0;
+    }
+    if (cmd === "reproduce") return cmdReproduce(rest);
+    throw new UsageError(`unknown command "${cmd}" (use run or reproduce)`);
+  } catch (err) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad flags.
+    const code = (err as { code?: string }).code;
+    if (err instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
+      process.stderr.write(`qd-studio: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof Error) {
+      process.stderr.write(`qd-studio: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /cli\.ts$/.test(process.argv[1]);
+if (isEntry) process.exitCode = main(process.argv.slice(2));
