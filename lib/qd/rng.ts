@@ -188,25 +188,38 @@ export class Rng {
       // Branch-free |hz|: the sign is random, so a branch mispredicts half the time.
       if (((hz ^ (hz >> 31)) - (hz >> 31)) < KN[iz]) {
         out[i] = sigma * hz * WN[iz];
-      } else if (np < PENDING) {
-        // Rare (~1%): finish after the loop so the loop makes no calls.
+      } else {
+        // Rare (~1%): resolve after the loop so the hot loop makes no calls.
+        // Every rejected draw must go through normalSlow (wedges and tail);
+        // redrawing from scratch instead would thin the tails.
+        if (np === PENDING) {
+          this.n0 = s0;
+          this.n1 = s1;
+          this.n2 = s2;
+          this.n3 = s3;
+          this.resolvePending(out, sigma, np);
+          np = 0;
+          s0 = this.n0;
+          s1 = this.n1;
+          s2 = this.n2;
+          s3 = this.n3;
+        }
         pend[np++] = i;
         pend[np++] = r;
-      } else {
-        out[i] = 0; // unreachable in practice; keeps the loop call-free
       }
     }
     this.n0 = s0;
     this.n1 = s1;
     this.n2 = s2;
     this.n3 = s3;
+    this.resolvePending(out, sigma, np);
+  }
+
+  private resolvePending(out: Float64Array, sigma: number, np: number): void {
+    const pend = this.pending;
     for (let k = 0; k < np; k += 2) {
       const r = pend[k + 1];
       out[pend[k]] = sigma * this.normalSlow(r >> 7, r & 127);
-    }
-    if (np >= PENDING) {
-      // Pathological run of slow draws: redo the tail one at a time.
-      for (let i = offset; i < end; i++) if (out[i] === 0) out[i] = sigma * this.normal();
     }
   }
 
