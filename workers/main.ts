@@ -45,8 +45,21 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-// A bug in one job must never take the process down with it.
+// A bug in one job must never take the process down with it. Lost database/Redis
+// connections surface as stray 'error' events from drivers: log them and carry on
+// (the drivers reconnect); anything else is a real bug, so exit and be restarted.
 process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
+process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
+  if (isConnectionError(error)) return log(`connection lost: ${error.message.split("\n")[0]}`);
+  log(`fatal: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
+
+function isConnectionError(error: NodeJS.ErrnoException): boolean {
+  const code = String(error.code ?? "");
+  return ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08003"].includes(code) ||
+    /Connection terminated|terminating connection/.test(error.message);
+}
 
 main().catch((error: unknown) => {
   console.error(`[worker ${name}] ${error instanceof Error ? error.message : String(error)}`);
