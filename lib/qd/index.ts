@@ -1,0 +1,47 @@
+/** Public API of the pure QD engine (no I/O, no database). */
+export { Rng, type RngState } from "./rng";
+
+export {
+  ArchiveBase,
+  NOT_ADDED,
+  IMPROVE_EXISTING,
+  NEW,
+  type AddStatus,
+  type AddResult,
+  type ArchiveOptions,
+  type ArchiveStats,
+  type EliteRow,
+} from "./archive/base";
+export { GridArchive, gridCellOf, type GridArchiveOptions } from "./archive/grid";
+export { CVTArchive, type CVTArchiveOptions } from "./archive/cvt";
+export { cvtCentroids, type KMeansOptions } from "./archive/kmeans";
+export { KdTree } from "./archive/kdtree";
+
+export type { Bounds, Emitter, TellBatch } from "./emitters/types";
+export { makeBounds } from "./emitters/types";
+export { GaussianEmitter, IsoLineEmitter } from "./emitters/mutation";
+export { EvolutionStrategyEmitter, type ESEmitterOptions, type RestartRule, type SelectionRule } from "./emitters/evolution-strategy";
+export { CMAEvolutionStrategy, type CMAESState } from "./emitters/cmaes";
+export { Ranker, RANKERS, type RankerName } from "./emitters/rankers";
+export { gaussianKernel, isoLineKernel, gaussianVary, isoLineVary, clipRow } from "./emitters/operators";
+export { SymEigen } from "./linalg/eigen";
+
+export { Scheduler } from "./scheduler";
+
+export type { Domain, DomainSpec, DescriptorSpec } from "./domains/types";
+export { getDomain, DOMAIN_TYPES } from "./domains/registry";
+export { sphereDomain, rastriginDomain, linearProjectionMeasures } from "./domains/linear-projection";
+export { armDomain } from "./domains/arm";
+
+export {
+  createAlgorithm,
+  runAlgorithm,
+  metricsOf,
+  makeArchive,
+  type Algorithm,
+  type AlgorithmConfig,
+  type ArchiveSpec,
+  type EmitterSpec,
+  type RunMetrics,
+} from "./algorithm";
+export { SPHERE_REFERENCE, type ReferenceRun } from "./reproduce";
