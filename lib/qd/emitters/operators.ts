@@ -9,19 +9,14 @@ import type { Bounds } from "./types";
 
 /** out[o..o+dim) = a[ao..] + σ·N(0, I), clipped to bounds. */
 export function gaussianKernel(out: Float64Array, o: number, a: ArrayLike<number>, ao: number, dim: number, sigma: number, rng: Rng, bounds?: Bounds | null): void {
-  rng.fillNormal(out, sigma, o, dim);
-  for (let k = 0; k < dim; k++) out[o + k] += a[ao + k];
+  rng.mutateRow(out, o, a, ao, a, ao, dim, sigma, 0);
   if (bounds) clipRow(out, o, dim, bounds);
 }
 
 /** Iso+LineDD: out = a + σ_iso·N(0, I) + σ_line·N(0,1)·(b − a), clipped to bounds. */
 export function isoLineKernel(out: Float64Array, o: number, a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, dim: number, isoSigma: number, lineSigma: number, rng: Rng, bounds?: Bounds | null): void {
   const line = lineSigma * rng.normal();
-  rng.fillNormal(out, isoSigma, o, dim);
-  for (let k = 0; k < dim; k++) {
-    const ak = a[ao + k];
-    out[o + k] += ak + line * (b[bo + k] - ak);
-  }
+  rng.mutateRow(out, o, a, ao, b, bo, dim, isoSigma, line);
   if (bounds) clipRow(out, o, dim, bounds);
 }
 
