@@ -5,6 +5,7 @@
  */
 import { createAlgorithm, runAlgorithm, type AlgorithmConfig } from "../lib/qd/algorithm";
 import { GridArchive } from "../lib/qd/archive/grid";
+import { runParallel } from "../lib/qd/parallel/runner";
 import { Rng } from "../lib/qd/rng";
 
 export interface EngineBenchCase {
@@ -22,6 +23,8 @@ export interface EngineBenchResult {
   /** Headline numbers, evaluations (or inserts) per second. */
   sphere100GaussianEvalsPerSec: number;
   sphere100IsoLineEvalsPerSec: number;
+  /** Same iso-line run with 2 threads in one process (worker_threads). */
+  sphere100IsoLine2ThreadsEvalsPerSec: number;
   sphere100CmaMaeEvalsPerSec: number;
   arm12IsoLineEvalsPerSec: number;
   archiveInsertsPerSec: number;
@@ -68,7 +71,14 @@ function insertCase(total: number): EngineBenchCase {
   return { name: "archive-insert", evaluations: n, seconds, evalsPerSec: n / seconds };
 }
 
-export function runEngineBench(opts: { quick?: boolean } = {}): EngineBenchResult {
+async function parallelCase(name: string, config: AlgorithmConfig, iterations: number, threads: number): Promise<EngineBenchCase> {
+  await runParallel(config, 100, threads);
+  const { metrics: m } = await runParallel(config, iterations, threads);
+  process.stderr.write(`${name}: ${m.evaluations} evals in ${m.seconds.toFixed(2)} s = ${Math.round(m.evalsPerSec)} evals/s\n`);
+  return { name, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage };
+}
+
+export async function runEngineBench(opts: { quick?: boolean } = {}): Promise<EngineBenchResult> {
   const q = opts.quick ? 0.1 : 1;
   const it = (n: number) => Math.max(10, Math.round(n * q));
   const sphere = { type: "sphere" as const, dim: 100 };
@@ -76,6 +86,7 @@ export function runEngineBench(opts: { quick?: boolean } = {}): EngineBenchResul
   const cases: Record<string, EngineBenchCase> = {};
   cases.sphere100Gaussian = algCase("sphere-100 gaussian σ=0.5 (1×540)", { domain: sphere, archive: grid, emitter: { type: "gaussian", sigma: 0.5, batchSize: 540 }, seed: 1 }, it(4000), 200);
   cases.sphere100IsoLine = algCase("sphere-100 iso-line 0.5/0.2 (1×540)", { domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
+  cases.sphere100IsoLine2Threads = await parallelCase("sphere-100 iso-line 0.5/0.2 (1×540), 2 threads", { domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 2);
   cases.sphere100CmaMae = algCase("sphere-100 CMA-MAE (15×36)", { domain: sphere, archive: grid, emitter: { type: "cma-mae", sigma0: 0.5, batchSize: 36, count: 15, learningRate: 0.01, thresholdMin: 0 }, seed: 1 }, it(400), 20);
   cases.arm12IsoLine = algCase("arm-12 iso-line 0.01/0.2 (1×540)", { domain: { type: "arm", joints: 12 }, archive: grid, emitter: { type: "iso-line", isoSigma: 0.01, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
   cases.archiveInsert = insertCase(Math.round(2_000_000 * q));
@@ -84,6 +95,7 @@ export function runEngineBench(opts: { quick?: boolean } = {}): EngineBenchResul
     cases,
     sphere100GaussianEvalsPerSec: cases.sphere100Gaussian.evalsPerSec,
     sphere100IsoLineEvalsPerSec: cases.sphere100IsoLine.evalsPerSec,
+    sphere100IsoLine2ThreadsEvalsPerSec: cases.sphere100IsoLine2Threads.evalsPerSec,
     sphere100CmaMaeEvalsPerSec: cases.sphere100CmaMae.evalsPerSec,
     arm12IsoLineEvalsPerSec: cases.arm12IsoLine.evalsPerSec,
     archiveInsertsPerSec: cases.archiveInsert.evalsPerSec,
@@ -92,6 +104,6 @@ export function runEngineBench(opts: { quick?: boolean } = {}): EngineBenchResul
 
 const isEntry = process.argv[1] !== undefined && /bench[\\/]engine\.ts$/.test(process.argv[1]);
 if (isEntry) {
-  const result = runEngineBench({ quick: process.argv.includes("--quick") });
+  const result = await runEngineBench({ quick: process.argv.includes("--quick") });
   process.stdout.write(JSON.stringify(result) + "\n");
 }

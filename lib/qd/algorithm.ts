@@ -62,7 +62,7 @@ export interface Algorithm {
   scheduler: Scheduler;
 }
 
-export function makeArchive(spec: ArchiveSpec, descriptors: DescriptorSpec[], solutionDim: number, extra: { learningRate?: number; thresholdMin?: number; qdScoreOffset?: number; seed?: number }): ArchiveBase {
+export function makeArchive(spec: ArchiveSpec, descriptors: DescriptorSpec[], solutionDim: number, extra: { learningRate?: number; thresholdMin?: number; qdScoreOffset?: number; seed?: number; shared?: boolean }): ArchiveBase {
   const ranges = descriptors.map((d) => [d.min, d.max] as [number, number]);
   if (spec.type === "grid") {
     const dims = spec.bins ?? descriptors.map((d) => d.bins);

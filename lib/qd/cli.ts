@@ -25,6 +25,7 @@ const USAGE = `Usage:
     --archive grid|cvt              (default grid) --cells N (cvt, default 10000) --samples N (cvt, default 100000)
     --bins N                        grid bins per descriptor (default 100)
     --iterations N                  (default 1000)   --seed N (default 1)   --json
+    --threads N                     worker threads for gaussian/iso-line (default 1)
   qd-studio reproduce sphere [--iterations N] [--seed N] [--only name,...] [--json]
 `;
 
@@ -63,11 +64,12 @@ const RUN_OPTIONS = {
   iterations: { type: "string" },
   seed: { type: "string" },
   "progress-every": { type: "string" },
+  threads: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; iterations: number; json: boolean; progressEvery: number } {
+export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; iterations: number; json: boolean; progressEvery: number; threads: number } {
   const { values: v } = parseArgs({ args: argv, options: RUN_OPTIONS, strict: true, allowPositionals: false });
   const domainType = oneOf(v.domain, "domain", ["sphere", "rastrigin", "arm"] as const, "sphere");
   const domain: DomainSpec =
@@ -104,7 +106,10 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   if (archive.type === "cvt" && (archive.samples ?? 0) < archive.cells) throw new UsageError("--samples must be >= --cells");
   const iterations = num(v.iterations, "iterations", 1000, { int: true, min: 1 });
   const seed = num(v.seed, "seed", 1, { int: true, min: 0 });
+  const threads = num(v.threads, "threads", 1, { int: true, min: 1 });
+  if (threads > 1 && cma) throw new UsageError("--threads > 1 supports the gaussian and iso-line emitters only");
   return {
+    threads,
     config: { domain, archive, emitter, seed },
     iterations,
     json: v.json ?? false,
@@ -116,10 +121,17 @@ function fmtProgress(m: RunMetrics, total: number): string {
   return `iter ${m.iterations}/${total}  evals ${m.evaluations}  cov ${(m.coverage * 100).toFixed(2)}%  normQD ${m.normQdScore.toFixed(3)}  max ${m.maxFitness.toFixed(3)}  ${Math.round(m.evalsPerSec)} evals/s`;
 }
 
-function cmdRun(argv: string[]): void {
-  const { config, iterations, json, progressEvery } = parseRunConfig(argv);
-  const alg = createAlgorithm(config);
-  const m = runAlgorithm(alg, iterations, (p) => process.stderr.write(fmtProgress(p, iterations) + "\n"), progressEvery);
+async function cmdRun(argv: string[]): Promise<void> {
+  const { config, iterations, json, progressEvery, threads } = parseRunConfig(argv);
+  const progress = (p: RunMetrics) => process.stderr.write(fmtProgress(p, iterations) + "\n");
+  const m =
+    threads > 1
+      ? (await import("./parallel/runner")).runParallel(config, iterations, threads, progress, progressEvery).then((r) => r.metrics)
+      : runAlgorithm(createAlgorithm(config), iterations, progress, progressEvery);
+  await emitRun(await m, json);
+}
+
+function emitRun(m: RunMetrics, json: boolean): void {
   const out = {
     evaluations: m.evaluations,
     seconds: m.seconds,
@@ -207,7 +219,7 @@ function cmdReproduce(argv: string[]): number {
   return full && !allPass ? 1 : 0;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined || cmd === "help" || cmd === "--help" || cmd === "-h") {
@@ -219,7 +231,7 @@ export function main(argv: string[]): number {
       return 0;
     }
     if (cmd === "run") {
-      cmdRun(rest);
+      await cmdRun(rest);
       return 0;
     }
     if (cmd === "reproduce") return cmdReproduce(rest);
@@ -240,4 +252,4 @@ export function main(argv: string[]): number {
 }
 
 const isEntry = process.argv[1] !== undefined && /cli\.ts$/.test(process.argv[1]);
-if (isEntry) process.exitCode = main(process.argv.slice(2));
+if (isEntry) process.exitCode = await main(process.argv.slice(2));

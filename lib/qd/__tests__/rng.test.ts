@@ -87,4 +87,19 @@ describe("Rng", () => {
     expect(a.random()).toBe(b.random());
     expect(c1.random()).not.toBe(c2.random());
   });
+
+  it("mutateRow uses the same draws as fillNormal: a + σz + line·(b − a)", () => {
+    const st = new Rng(12).getState();
+    const r1 = new Rng(0);
+    r1.setState(st);
+    const z = new Float64Array(3000);
+    r1.fillNormal(z, 0.7);
+    const r2 = new Rng(0);
+    r2.setState(st);
+    const a = Float64Array.from({ length: 3000 }, (_, i) => i % 7);
+    const b = Float64Array.from({ length: 3000 }, (_, i) => (i % 5) - 2);
+    const out = new Float64Array(3000);
+    r2.mutateRow(out, 0, a, 0, b, 0, 3000, 0.7, 0.3);
+    for (let i = 0; i < 3000; i++) expect(out[i]).toBeCloseTo(a[i] + 0.3 * (b[i] - a[i]) + z[i], 12);
+  });
 });

@@ -19,6 +19,8 @@ export interface ArchiveOptions {
   thresholdMin?: number;
   /** Subtracted from every objective in the QD score. */
   qdScoreOffset?: number;
+  /** Put solutions and the occupied list in SharedArrayBuffers (read by worker threads). */
+  shared?: boolean;
 }
 
 export interface ArchiveStats {
@@ -100,9 +102,10 @@ export abstract class ArchiveBase {
     this.objective = new Float64Array(cells);
     this.threshold = new Float64Array(cells).fill(this.thresholdMin);
     this.measures = new Float64Array(cells * measureDim);
-    this.solutions = new Float64Array(cells * this.solutionDim);
+    const sab = (bytes: number) => (opts.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.solutions = new Float64Array(sab(cells * this.solutionDim * 8));
     this.occupied = new Uint8Array(cells);
-    this.occupiedList = new Int32Array(cells);
+    this.occupiedList = new Int32Array(sab(cells * 4));
     this.batchBest = new Int32Array(cells).fill(-1);
     this.batchCount = new Int32Array(cells);
     this.batchSum = new Float64Array(cells);
