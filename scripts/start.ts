@@ -124,14 +124,15 @@ async function waitUntilHealthy(port: number) {
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  log("stopping…");
+  const quiet = children.size === 0 && !embedded;
+  if (!quiet) log("stopping…");
   const exits = [...children].map((child) => new Promise((r) => child.once("exit", r)));
   for (const child of children) child.kill("SIGTERM");
   const forced = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), 15_000);
   await Promise.all(exits);
   clearTimeout(forced);
   if (embedded) await embedded.stop().catch(() => {});
-  log("stopped");
+  if (!quiet) log("stopped");
   process.exit(code);
 }
 

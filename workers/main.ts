@@ -9,6 +9,7 @@ import { prisma } from "@/lib/db/client";
 import { createQueueFactory } from "@/lib/queue/connection";
 import { startHeartbeat } from "./heartbeat";
 import { createProcessors } from "./processors";
+import { startReconciler } from "./reconciler";
 
 const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
 const log = (line: string) => console.log(`[worker ${name}] ${line}`);
@@ -19,13 +20,20 @@ async function main() {
   const queues = createQueueFactory();
   const processors = createProcessors({ prisma, queues, log });
   const workers: Worker[] = processors.map(({ queue, processor, concurrency }) => {
-    const worker = queues.worker(queue, processor, { concurrency, autorun: true });
+    const worker = queues.worker(queue, processor, {
+      concurrency,
+      autorun: true,
+      // A killed worker's job is handed to another one once its lock lapses.
+      lockDuration: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
+      stalledInterval: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
+    });
     worker.on("failed", (job, error) => log(`job ${job?.name}#${job?.id} on ${queue} failed: ${error.message.split("\n")[0]}`));
     worker.on("error", (error) => log(`queue error on ${queue}: ${error.message.split("\n")[0]}`));
     return worker;
   });
   const heartbeat = startHeartbeat(prisma, processors.map((p) => p.queue));
   await heartbeat.started;
+  const reconciler = startReconciler({ prisma, queues, log });
   log(`ready on ${queues.settings.backend} (${processors.map((p) => p.queue).join(", ")})`);
 
   let closing = false;
@@ -34,6 +42,7 @@ async function main() {
     closing = true;
     log(`${signal}: finishing active jobs, then exiting`);
     // close() waits for active jobs; jobs not started stay in the queue for other workers.
+    reconciler.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
     await heartbeat.stop();
     await queues.close();

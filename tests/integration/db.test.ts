@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { encodeVector, decodeVector } from "@/lib/db/vector-codec";
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -78,7 +79,7 @@ describe("database", () => {
       data: {
         experimentId: experiment.id,
         genomeKind: "vector",
-        genomeVector: [0.5, -1.25],
+        genomeVector: encodeVector([0.5, -1.25]),
         fitness: 0.75,
         descriptors: [0.5, -1.25],
         cell: 54,
@@ -93,7 +94,7 @@ describe("database", () => {
         solutionId: solution.id,
         fitness: 0.75,
         descriptors: [0.5, -1.25],
-        genomeVector: [0.5, -1.25],
+        genomeVector: encodeVector([0.5, -1.25]),
         revision: 1n,
       },
     });
@@ -113,7 +114,7 @@ describe("database", () => {
     expect(loaded.elites).toHaveLength(1);
     expect(loaded.elites[0]).toMatchObject({ cell: 54, solutionId: solution.id, fitness: 0.75, descriptors: [0.5, -1.25], revision: 1n });
     expect(loaded.snapshots[0]).toMatchObject({ evaluations: 8, numElites: 1, qdScore: 0.75 });
-    expect(loaded.solutions[0]).toMatchObject({ genomeVector: [0.5, -1.25], status: "evaluated", parentIds: [] });
+    expect(loaded.solutions[0]).toMatchObject({ genomeVector: encodeVector([0.5, -1.25]), status: "evaluated", parentIds: [] });
 
     // Deleting the experiment cascades.
     await prisma.experiment.delete({ where: { id: experiment.id } });

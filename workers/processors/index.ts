@@ -2,6 +2,7 @@ import type { Processor } from "bullmq";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { QueueFactory } from "@/lib/queue/connection";
 import { QUEUES, type QueueName } from "@/lib/queue/names";
+import { createBatchProcessor } from "./batch";
 
 export interface WorkerContext {
   prisma: PrismaClient;
@@ -15,10 +16,15 @@ export interface ProcessorSpec {
   concurrency: number;
 }
 
-/** The job handlers this process runs, one per queue. */
+/**
+ * The job handlers this process runs. Numeric domains are cheap to mutate and
+ * evaluate, so one evaluation job generates, evaluates and inserts a whole
+ * batch in place (shipping 100-D genomes through the queue would cost more
+ * than computing them). The mutation queue carries slow operators (LLM, user
+ * code) whose candidates are then evaluated separately.
+ */
 export function createProcessors(ctx: WorkerContext): ProcessorSpec[] {
-  void ctx;
-  return [
-    { queue: QUEUES.control, processor: async () => undefined, concurrency: 1 },
-  ];
+  // CPU-bound: one job at a time per process; add processes to scale.
+  const evaluationConcurrency = Number(process.env.QD_EVALUATION_CONCURRENCY ?? 1);
+  return [{ queue: QUEUES.evaluation, processor: createBatchProcessor(ctx) as Processor, concurrency: evaluationConcurrency }];
 }

@@ -1,0 +1,226 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+
+/**
+ * The archive in PostgreSQL. Writers serialise per experiment on the
+ * experiment row (one short transaction per batch), which makes three things
+ * hold under any number of concurrent workers:
+ *  - a cell's stored elite is the best candidate ever committed to it;
+ *  - counters and metrics move exactly once per batch (the ProcessedBatch
+ *    ledger turns a retried job into a no-op);
+ *  - revisions commit in order, so `revision > lastSeen` refreshes a cache.
+ */
+
+export interface CandidateBatch {
+  experimentId: string;
+  /** Idempotency key: the same batch committed twice counts once. */
+  batchId: string;
+  /** Candidates evaluated in this batch (counted against the budget), failures included. */
+  evaluations: number;
+  failed: number;
+  /** Whether this batch is one of the orchestrator's numbered jobs. */
+  generated: boolean;
+  operator: string;
+  /** Candidates that may improve the archive (the worker pre-filters against its cache). */
+  cells: number[];
+  fitness: number[];
+  /** Flattened row-major: cells.length × measureDim. */
+  descriptors: number[];
+  measureDim: number;
+  /** Flattened row-major: cells.length × genomeDim, as float64 LE bytes. */
+  genomes: Uint8Array;
+  genomeDim: number;
+  /** Flattened: cells.length × parentsPer solution ids (null where none). */
+  parentIds: (string | null)[];
+  parentsPer: number;
+  /** Ids the worker gave the candidates, so candidates of one job can be each other's parents. */
+  solutionIds: string[];
+}
+
+export interface CommitResult {
+  duplicate: boolean;
+  revision: bigint;
+  status: string;
+  evaluations: number;
+  numElites: number;
+  completed: boolean;
+  /** Cells whose elite this batch replaced or created: [cell, fitness]. */
+  improved: [number, number][];
+}
+
+interface ExperimentRow {
+  status: string;
+  evaluations: number;
+  budgetEvaluations: number;
+  numElites: number;
+  cells: number;
+  qdScore: number;
+  maxFitness: number | null;
+  sumFitness: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  archiveRevision: bigint;
+}
+
+const UPSERT_ELITES = `
+WITH c AS (
+  SELECT ($2::int[])[i] AS cell, ($3::float8[])[i] AS fitness,
+         ($4::float8[])[(i - 1) * $5 + 1 : i * $5] AS descriptors,
+         substring($6::bytea FROM (i - 1) * $7 * 8 + 1 FOR $7 * 8) AS genome,
+         array_remove(($8::uuid[])[(i - 1) * $9 + 1 : i * $9], NULL) AS parents,
+         ($12::uuid[])[i] AS sid
+  FROM generate_subscripts($2::int[], 1) AS i
+),
+best AS (SELECT DISTINCT ON (cell) * FROM c ORDER BY cell, fitness DESC),
+win AS (
+  SELECT b.*, e.fitness AS old_fitness
+  FROM best b LEFT JOIN "Elite" e ON e."experimentId" = $1 AND e.cell = b.cell
+  WHERE e.fitness IS NULL OR b.fitness > e.fitness
+),
+-- Every candidate that was an elite in the worker's view is kept: a later candidate of the
+-- same job may descend from it, and lineage must never point at a missing solution.
+sol AS (
+  INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", fitness, descriptors, cell, "parentIds", operator, "eliteRevision")
+  SELECT c.sid, $1, 'evaluated', 'vector', c.genome, c.fitness, c.descriptors, c.cell, c.parents, $10,
+         CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END
+  FROM c
+),
+up AS (
+  INSERT INTO "Elite" ("experimentId", cell, "solutionId", fitness, descriptors, "genomeVector", revision, "updatedAt")
+  SELECT $1, cell, sid, fitness, descriptors, genome, $11, now() FROM win
+  ON CONFLICT ("experimentId", cell) DO UPDATE
+    SET "solutionId" = excluded."solutionId", fitness = excluded.fitness, descriptors = excluded.descriptors,
+        "genomeVector" = excluded."genomeVector", revision = excluded.revision, "updatedAt" = excluded."updatedAt"
+    WHERE excluded.fitness > "Elite".fitness
+)
+SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
+       coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
+       max(fitness)::float8 AS "maxFitness",
+       coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved
+FROM win`;
+
+export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number): Promise<CommitResult> {
+  const id = batch.experimentId;
+  return prisma.$transaction(async (tx) => {
+    const fresh = await tx.$executeRawUnsafe(
+      `INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING`,
+      id,
+      batch.batchId,
+      batch.evaluations,
+    );
+    // The row lock taken here serialises all archive writes of this experiment until commit.
+    const [locked] = await tx.$queryRawUnsafe<ExperimentRow[]>(
+      `UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + $2 WHERE id = $1::uuid RETURNING *`,
+      id,
+      fresh ? 1 : 0,
+    );
+    if (!locked) throw new Error(`experiment ${id} does not exist`);
+    if (!fresh) {
+      return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
+    }
+    const revision = locked.archiveRevision;
+    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][] }[]>(
+      UPSERT_ELITES,
+      id,
+      batch.cells,
+      batch.fitness,
+      batch.descriptors,
+      batch.measureDim,
+      batch.genomes,
+      batch.genomeDim,
+      batch.parentIds,
+      batch.parentsPer,
+      batch.operator,
+      revision,
+      batch.solutionIds,
+    );
+    const evaluations = locked.evaluations + batch.evaluations;
+    const reachedBudget = evaluations >= locked.budgetEvaluations;
+    const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(
+      `UPDATE "Experiment" SET
+         evaluations = evaluations + $2,
+         "failedEvaluations" = "failedEvaluations" + $3,
+         "batchesDone" = "batchesDone" + $4,
+         "numElites" = "numElites" + $5,
+         "sumFitness" = "sumFitness" + $6,
+         "qdScore" = "sumFitness" + $6 - "qdOffset" * ("numElites" + $5),
+         "maxFitness" = GREATEST("maxFitness", $7::float8),
+         status = CASE WHEN $8 AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
+         "finishedAt" = CASE WHEN $8 AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
+         "updatedAt" = now()
+       WHERE id = $1::uuid RETURNING *`,
+      id,
+      batch.evaluations,
+      batch.failed,
+      batch.generated ? 1 : 0,
+      delta!.newCells,
+      delta!.fitnessDelta,
+      delta!.maxFitness,
+      reachedBudget,
+    );
+    const completed = after!.status === "completed" && locked.status !== "completed";
+    if (completed) await exactTotals(tx as unknown as PrismaClient, id);
+    const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
+    if (crossed || completed || locked.evaluations === 0) await snapshot(tx as unknown as PrismaClient, id);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
+      id,
+      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved }),
+    );
+    if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", "budget reached");
+    return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
+  });
+}
+
+/** Counters are incremental; at the end, recompute them from the archive so float drift never shows. */
+async function exactTotals(tx: PrismaClient, id: string) {
+  await tx.$executeRawUnsafe(
+    `UPDATE "Experiment" x SET "numElites" = t.n, "sumFitness" = t.s, "qdScore" = t.s - x."qdOffset" * t.n, "maxFitness" = t.m
+     FROM (SELECT count(*)::int AS n, coalesce(sum(fitness), 0) AS s, max(fitness) AS m FROM "Elite" WHERE "experimentId" = $1::uuid) t
+     WHERE x.id = $1::uuid`,
+    id,
+  );
+}
+
+/** Records the current metrics as one point on the curves (idempotent per evaluation count). */
+export async function snapshot(tx: PrismaClient, id: string) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "MetricSnapshot" ("experimentId", evaluations, coverage, "qdScore", "normQdScore", "maxFitness", "meanFitness", "numElites", "promptTokens", "completionTokens", "costUsd")
+     SELECT id, evaluations, "numElites"::float8 / cells, "qdScore", "qdScore" / cells, "maxFitness",
+            CASE WHEN "numElites" > 0 THEN "sumFitness" / "numElites" END, "numElites", "promptTokens", "completionTokens", "costUsd"
+     FROM "Experiment" WHERE id = $1::uuid
+     ON CONFLICT ("experimentId", evaluations) DO NOTHING`,
+    id,
+  );
+}
+
+export async function recordStatusEvent(tx: PrismaClient, id: string, status: string, reason?: string) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'status', $2::jsonb)`,
+    id,
+    JSON.stringify({ status, reason: reason ?? null }),
+  );
+}
+
+export interface StoredElite {
+  cell: number;
+  fitness: number;
+  descriptors: number[];
+  genomeVector: Uint8Array;
+  solutionId: string;
+  revision: bigint;
+}
+
+/**
+ * Elites written after `revision` (all of them for revision -1): a cache's
+ * incremental refresh. `skipRevision` leaves out a write the caller made itself.
+ */
+export async function elitesSince(prisma: PrismaClient, experimentId: string, revision: bigint, skipRevision = -1n): Promise<StoredElite[]> {
+  return prisma.$queryRawUnsafe<StoredElite[]>(
+    `SELECT cell, fitness, descriptors, "genomeVector", "solutionId"::text AS "solutionId", revision
+     FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2 AND revision <> $3 ORDER BY revision`,
+    experimentId,
+    revision,
+    skipRevision,
+  );
+}

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { getDomain } from "@/lib/qd";
+
+/**
+ * The experiment configuration: one schema shared by the REST API, the form
+ * and the workers, so a request is validated once with messages that say
+ * what is wrong and where.
+ */
+
+const finite = (label: string) => z.number({ error: `${label} must be a number` }).finite(`${label} must be finite`);
+const positiveInt = (label: string, max: number) =>
+  z.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(1, `${label} must be at least 1`).max(max, `${label} must be at most ${max.toLocaleString("en-US")}`);
+
+export const DomainConfig = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("sphere"), dim: positiveInt("domain.dim", 10_000).default(100) }).strict(),
+    z.object({ type: z.literal("rastrigin"), dim: positiveInt("domain.dim", 10_000).default(100) }).strict(),
+    z.object({ type: z.literal("arm"), joints: positiveInt("domain.joints", 10_000).default(12) }).strict(),
+  ],
+  { error: 'domain.type must be one of "sphere", "rastrigin", "arm"' },
+);
+export type DomainConfig = z.infer<typeof DomainConfig>;
+
+export const DescriptorConfig = z
+  .object({
+    name: z.string().trim().min(1, "name must not be empty").max(100),
+    min: finite("min"),
+    max: finite("max"),
+    bins: positiveInt("bins", 100_000),
+  })
+  .strict()
+  .refine((d) => d.max > d.min, { message: "max must be greater than min", path: ["max"] });
+export type DescriptorConfig = z.infer<typeof DescriptorConfig>;
+
+export const ArchiveConfig = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("grid") }).strict(),
+    z.object({ type: z.literal("cvt"), cells: positiveInt("archive.cells", 100_000), samples: positiveInt("archive.samples", 1_000_000).optional() }).strict(),
+  ],
+  { error: 'archive.type must be "grid" or "cvt"' },
+);
+export type ArchiveConfig = z.infer<typeof ArchiveConfig>;
+
+const sigma = (label: string) => z.number({ error: `${label} must be a number` }).finite().nonnegative(`${label} must be >= 0`);
+
+export const EmitterConfig = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("gaussian"), sigma: sigma("emitter.sigma").default(0.5) }).strict(),
+    z
+      .object({
+        type: z.literal("iso-line"),
+        isoSigma: sigma("emitter.isoSigma").default(0.01),
+        lineSigma: sigma("emitter.lineSigma").default(0.2),
+      })
+      .strict(),
+  ],
+  { error: 'emitter.type must be "gaussian" or "iso-line" (CMA-ME/CMA-MAE run in-process with the CLI for now)' },
+);
+export type EmitterConfig = z.infer<typeof EmitterConfig>;
+
+export const ExperimentConfig = z
+  .object({
+    name: z.string({ error: "name is required" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
+    notes: z.string().max(10_000).default(""),
+    domain: DomainConfig,
+    descriptors: z.array(DescriptorConfig).min(1, "give at least one descriptor").max(8, "at most 8 descriptors").optional(),
+    archive: ArchiveConfig.default({ type: "grid" }),
+    emitter: EmitterConfig.default({ type: "iso-line", isoSigma: 0.01, lineSigma: 0.2 }),
+    batchSize: positiveInt("batchSize", 100_000).default(100),
+    budget: z
+      .object({
+        evaluations: positiveInt("budget.evaluations", 2_000_000_000),
+        costUsd: z.number().positive("budget.costUsd must be positive").optional(),
+      })
+      .strict(),
+    seed: z.number().int("seed must be a whole number").min(0).max(2 ** 31 - 1).default(0),
+    /** Batches in flight at once (steady-state MAP-Elites). */
+    maxInFlight: positiveInt("maxInFlight", 1000).default(4),
+    /** MAP-Elites iterations per job: amortises queue and database cost for cheap domains. */
+    iterationsPerJob: positiveInt("iterationsPerJob", 10_000).optional(),
+    /** Store every evaluated candidate, not only those that became elites. */
+    keepAllSolutions: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const expected = getDomain(c.domain).descriptors.length;
+    if (c.descriptors && c.descriptors.length !== expected) {
+      ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" produces ${expected} descriptors; got ${c.descriptors.length}` });
+    }
+    const cells = c.archive.type === "cvt" ? c.archive.cells : (c.descriptors ?? getDomain(c.domain).descriptors).reduce((n, d) => n * d.bins, 1);
+    if (cells > 1_000_000) ctx.addIssue({ code: "custom", path: ["descriptors"], message: `the archive would have ${cells.toLocaleString("en-US")} cells; at most 1,000,000` });
+  });
+export type ExperimentConfigInput = z.input<typeof ExperimentConfig>;
+export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
+
+/** Descriptors in effect: the user's, or the domain's defaults. */
+export function effectiveDescriptors(config: ExperimentConfig): DescriptorConfig[] {
+  return config.descriptors ?? getDomain(config.domain).descriptors.map((d) => ({ ...d }));
+}
+
+export function cellCount(config: ExperimentConfig): number {
+  return config.archive.type === "cvt" ? config.archive.cells : effectiveDescriptors(config).reduce((n, d) => n * d.bins, 1);
+}
+
+/** Iterations per job: enough evaluations per job (~5,000) to amortise the queue for cheap numeric domains. */
+export function iterationsPerJob(config: ExperimentConfig): number {
+  return config.iterationsPerJob ?? Math.max(1, Math.round(5000 / config.batchSize));
+}
+
+/** Evaluations carried by job k (the last one is shorter so the total is exactly the budget). */
+export function jobPlan(config: ExperimentConfig) {
+  const perJob = config.batchSize * iterationsPerJob(config);
+  const total = Math.ceil(config.budget.evaluations / perJob);
+  return {
+    perJob,
+    totalJobs: total,
+    sizeOf: (k: number) => Math.min(perJob, config.budget.evaluations - k * perJob),
+  };
+}

@@ -1,0 +1,112 @@
+// A throwaway QD Studio back end for one test file: its own database, its own
+// queue namespace (Redis key prefix, or PostgreSQL schema), and real worker
+// processes started with `node --import tsx workers/main.ts`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
+import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
+import { createTestDatabase, type TestDatabase } from "./db";
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface TestStack {
+  db: TestDatabase;
+  prisma: PrismaClient;
+  queues: QueueFactory;
+  env: NodeJS.ProcessEnv;
+  startWorker(extraEnv?: Record<string, string>): WorkerProcess;
+  stop(): Promise<void>;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+}
+
+export async function createTestStack(options: { backend?: "redis" | "postgres" } = {}): Promise<TestStack> {
+  const db = await createTestDatabase({ prefix: "qd_it" });
+  const prefix = `qdtest-${randomBytes(4).toString("hex")}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    REDIS_URL: options.backend === "postgres" ? "" : TEST_REDIS_URL,
+    QD_QUEUE_PREFIX: prefix.replace(/-/g, "_"),
+    QD_RECONCILE_MS: "500",
+    QD_JOB_LOCK_MS: "4000",
+  };
+  const prisma = createPrismaClient(db.url);
+  const queues = createQueueFactory(
+    options.backend === "postgres"
+      ? { backend: "postgres", url: db.url, prefix: `bullmq_${env.QD_QUEUE_PREFIX}` }
+      : { backend: "redis", url: TEST_REDIS_URL, prefix: env.QD_QUEUE_PREFIX! },
+  );
+  const workers: WorkerProcess[] = [];
+
+  return {
+    db,
+    prisma,
+    queues,
+    env,
+    startWorker(extraEnv: Record<string, string> = {}) {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/main.ts")], {
+        cwd: root,
+        env: { ...env, ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      child.stderr!.on("data", (d) => (out += d));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      const w: WorkerProcess = {
+        child,
+        output: () => out,
+        exited,
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+          await exited;
+        },
+      };
+      workers.push(w);
+      return w;
+    },
+    async stop() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await queues.close();
+      await prisma.$disconnect();
+      if (options.backend !== "postgres") await deleteRedisKeys(env.QD_QUEUE_PREFIX!);
+      await db.drop();
+    },
+  };
+}
+
+export async function deleteRedisKeys(prefix: string) {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `check` returns a truthy value, or throws after `ms` with the last value seen. */
+export async function waitFor<T>(check: () => Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last, (_k, v) => (typeof v === "bigint" ? String(v) : v))})`);
+}

@@ -1,0 +1,71 @@
+import { makeArchive, getDomain, type ArchiveBase, type Domain } from "@/lib/qd";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { elitesSince } from "@/lib/db/archive-store";
+import { decodeVector } from "@/lib/db/vector-codec";
+import { effectiveDescriptors, type ExperimentConfig } from "@/lib/experiments/config";
+
+/**
+ * A worker's local copy of one experiment's archive, for parent selection.
+ * Refreshed incrementally (`revision > lastSeen`), never reloaded per job.
+ * PostgreSQL stays the truth: elites only ever improve, so a stale cache can
+ * only under-estimate a cell, and filtering candidates against it is safe.
+ */
+export class ArchiveCache {
+  readonly domain: Domain;
+  readonly archive: ArchiveBase;
+  /** Solution id of each cell's elite, as far as this worker knows. */
+  readonly solutionIds: (string | undefined)[];
+  private revision = -1n;
+  lastUsed = Date.now();
+
+  constructor(readonly experimentId: string, readonly config: ExperimentConfig) {
+    this.domain = getDomain(config.domain);
+    const archiveSpec = config.archive.type === "cvt" ? { type: "cvt" as const, cells: config.archive.cells, samples: config.archive.samples } : { type: "grid" as const };
+    // CVT centroids come from the experiment seed, so every worker builds the same cells.
+    this.archive = makeArchive(archiveSpec, effectiveDescriptors(config), this.domain.dim, { qdScoreOffset: this.domain.qdScoreOffset, seed: config.seed });
+    this.solutionIds = new Array(this.archive.cells);
+  }
+
+  /**
+   * Pulls elites committed since the last refresh. `ownRevision`: a write this
+   * worker just committed from this cache, whose rows it already holds.
+   */
+  async refresh(prisma: PrismaClient, ownRevision = -1n): Promise<void> {
+    this.lastUsed = Date.now();
+    const rows = await elitesSince(prisma, this.experimentId, this.revision, ownRevision);
+    // Revisions commit in order, so everything up to our own write is now visible too.
+    if (ownRevision > this.revision) this.revision = ownRevision;
+    const a = this.archive;
+    for (const r of rows) {
+      // Equal fitness: the row is the committed copy of our own local insert; adopt its id.
+      if (a.occupied[r.cell] !== 1 || r.fitness >= a.objective[r.cell]) {
+        a.import([{ cell: r.cell, objective: r.fitness, measures: r.descriptors, solution: decodeVector(r.genomeVector) as unknown as number[] }]);
+        this.solutionIds[r.cell] = r.solutionId;
+      }
+      if (r.revision > this.revision) this.revision = r.revision;
+    }
+  }
+}
+
+/** Caches of the experiments this worker has touched recently. */
+export class ArchiveCacheStore {
+  private readonly caches = new Map<string, ArchiveCache>();
+
+  constructor(private readonly idleMs = 10 * 60_000) {}
+
+  get(experimentId: string, config: ExperimentConfig): ArchiveCache {
+    this.evictIdle();
+    let cache = this.caches.get(experimentId);
+    if (!cache) this.caches.set(experimentId, (cache = new ArchiveCache(experimentId, config)));
+    return cache;
+  }
+
+  drop(experimentId: string) {
+    this.caches.delete(experimentId);
+  }
+
+  private evictIdle() {
+    const cutoff = Date.now() - this.idleMs;
+    for (const [id, c] of this.caches) if (c.lastUsed < cutoff) this.caches.delete(id);
+  }
+}

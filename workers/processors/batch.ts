@@ -1,0 +1,41 @@
+import type { Job } from "bullmq";
+import { commitBatch } from "@/lib/db/archive-store";
+import { jobPlan, type ExperimentConfig } from "@/lib/experiments/config";
+import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
+import { ArchiveCacheStore } from "../archive-cache";
+import { generateBatch } from "../generate-batch";
+import type { WorkerContext } from "./index";
+
+/** Curves get about this many points over a run. */
+const SNAPSHOTS_PER_RUN = 400;
+
+export function createBatchProcessor(ctx: WorkerContext) {
+  const caches = new ArchiveCacheStore();
+  return async function processBatch(job: Job<BatchJobData>) {
+    const { experimentId, k } = job.data;
+    const exp = await ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
+    if (!exp) return { skipped: "deleted" };
+    // Paused or cancelled: drop the job; resume re-enqueues whatever is missing.
+    if (exp.status !== "running") return { skipped: exp.status };
+    const config = exp.config as unknown as ExperimentConfig;
+    const plan = jobPlan(config);
+    if (k >= plan.totalJobs) return { skipped: "beyond budget" };
+
+    const cache = caches.get(experimentId, config);
+    await cache.refresh(ctx.prisma);
+    const batch = generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+    const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
+    const result = await commitBatch(ctx.prisma, batch, snapshotEvery);
+    // Keep the cache in step with what was committed (ours and others').
+    if (!result.duplicate) await cache.refresh(ctx.prisma, result.revision);
+
+    if (result.completed) {
+      ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
+      caches.drop(experimentId);
+    } else if (result.status === "running" && k + config.maxInFlight < plan.totalJobs) {
+      // Steady state: each finished batch starts the one maxInFlight ahead of it.
+      await enqueueBatches(ctx.queues, experimentId, [k + config.maxInFlight]);
+    }
+    return { duplicate: result.duplicate, evaluations: result.evaluations, improved: result.improved.length };
+  };
+}
