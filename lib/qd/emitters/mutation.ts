@@ -15,7 +15,18 @@ interface MutationOptions {
   bounds?: Bounds | null;
 }
 
+const PREFETCH = process.env.QD_NO_PREFETCH !== "1";
+
+/** Reads one double per 64-byte line of a row (software prefetch). */
+function touch(a: Float64Array, o: number, n: number): number {
+  let s = 0;
+  for (let k = 0; k < n; k += 8) s += a[o + k];
+  return s;
+}
+
 abstract class MutationEmitter implements Emitter {
+  /** Keeps the prefetch reads observable so the JIT cannot drop them. */
+  protected sink = 0;
   readonly batchSize: number;
   readonly solutionDim: number;
   protected readonly x0: Float64Array;
@@ -61,13 +72,21 @@ export class GaussianEmitter extends MutationEmitter {
     const a = this.archive;
     const sols = a.solutions;
     const rng = this.rng;
+    const n = a.numElites;
+    if (n === 0) {
+      for (let i = 0; i < this.batchSize; i++) gaussianKernel(out, i * dim, this.x0, 0, dim, this.sigma, rng, this.bounds);
+      return;
+    }
+    const occ = a.occupiedList;
+    let p = occ[rng.int(n)] * dim;
     for (let i = 0; i < this.batchSize; i++) {
-      if (a.numElites === 0) {
-        gaussianKernel(out, i * dim, this.x0, 0, dim, this.sigma, rng, this.bounds);
-      } else {
-        const p = a.occupiedList[rng.int(a.numElites)];
-        gaussianKernel(out, i * dim, sols, p * dim, dim, this.sigma, rng, this.bounds);
+      let pn = 0;
+      if (i + 1 < this.batchSize) {
+        pn = occ[rng.int(n)] * dim;
+        if (PREFETCH) this.sink += touch(sols, pn, dim);
       }
+      gaussianKernel(out, i * dim, sols, p, dim, this.sigma, rng, this.bounds);
+      p = pn;
     }
   }
 }
@@ -88,15 +107,27 @@ export class IsoLineEmitter extends MutationEmitter {
     const a = this.archive;
     const sols = a.solutions;
     const rng = this.rng;
+    const n = a.numElites;
+    if (n === 0) {
+      for (let i = 0; i < this.batchSize; i++) gaussianKernel(out, i * dim, this.x0, 0, dim, this.isoSigma, rng, this.bounds);
+      return;
+    }
+    const occ = a.occupiedList;
+    let p = occ[rng.int(n)] * dim;
+    let q = occ[rng.int(n)] * dim;
     for (let i = 0; i < this.batchSize; i++) {
-      if (a.numElites === 0) {
-        gaussianKernel(out, i * dim, this.x0, 0, dim, this.isoSigma, rng, this.bounds);
-      } else {
-        const n = a.numElites;
-        const p = a.occupiedList[rng.int(n)];
-        const q = a.occupiedList[rng.int(n)];
-        isoLineKernel(out, i * dim, sols, p * dim, sols, q * dim, dim, this.isoSigma, this.lineSigma, rng, this.bounds);
+      // Pick the next pair now and touch one value per cache line: the misses
+      // overlap each other instead of trickling in during the kernel.
+      let pn = 0;
+      let qn = 0;
+      if (i + 1 < this.batchSize) {
+        pn = occ[rng.int(n)] * dim;
+        qn = occ[rng.int(n)] * dim;
+        if (PREFETCH) this.sink += touch(sols, pn, dim) + touch(sols, qn, dim);
       }
+      isoLineKernel(out, i * dim, sols, p, sols, q, dim, this.isoSigma, this.lineSigma, rng, this.bounds);
+      p = pn;
+      q = qn;
     }
   }
 }
