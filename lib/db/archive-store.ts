@@ -176,7 +176,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
 async function exactTotals(tx: PrismaClient, id: string) {
   await tx.$executeRawUnsafe(
     `UPDATE "Experiment" x SET "numElites" = t.n, "sumFitness" = t.s, "qdScore" = t.s - x."qdOffset" * t.n, "maxFitness" = t.m
-     FROM (SELECT count(*)::int AS n, coalesce(sum(fitness), 0) AS s, max(fitness) AS m FROM "Elite" WHERE "experimentId" = $1::uuid) t
+     FROM (SELECT count(*)::int AS n, coalesce(sum(fitness ORDER BY cell), 0) AS s, max(fitness) AS m FROM "Elite" WHERE "experimentId" = $1::uuid) t
      WHERE x.id = $1::uuid`,
     id,
   );

@@ -105,9 +105,16 @@ export function cellCount(config: ExperimentConfig): number {
   return config.archive.type === "cvt" ? config.archive.cells : effectiveDescriptors(config).reduce((n, d) => n * d.bins, 1);
 }
 
-/** Iterations per job: enough evaluations per job (~5,000) to amortise the queue for cheap numeric domains. */
+/**
+ * Iterations per job: enough evaluations per job (up to ~5,000) to amortise the
+ * queue for cheap numeric domains, but at least ~200 jobs per run, so the
+ * parents a job sees are never more than a few jobs stale.
+ */
 export function iterationsPerJob(config: ExperimentConfig): number {
-  return config.iterationsPerJob ?? Math.max(1, Math.round(5000 / config.batchSize));
+  if (config.iterationsPerJob) return config.iterationsPerJob;
+  const byCost = Math.round(5000 / config.batchSize);
+  const byFreshness = Math.floor(config.budget.evaluations / (200 * config.batchSize));
+  return Math.max(1, Math.min(byCost, byFreshness));
 }
 
 /** Evaluations carried by job k (the last one is shorter so the total is exactly the budget). */

@@ -21,13 +21,25 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
 
+    // A retried job (or one re-enqueued by the reconciler in a race) whose batch already landed.
+    const landed = await ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId: batchKey(k) } }, select: { batchId: true } });
+    if (landed) return { skipped: "already processed" };
+
     const cache = caches.get(experimentId, config);
     await cache.refresh(ctx.prisma);
     const batch = generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
     const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
-    const result = await commitBatch(ctx.prisma, batch, snapshotEvery);
-    // Keep the cache in step with what was committed (ours and others').
-    if (!result.duplicate) await cache.refresh(ctx.prisma, result.revision);
+    let result;
+    try {
+      result = await commitBatch(ctx.prisma, batch, snapshotEvery);
+    } catch (error) {
+      caches.drop(experimentId); // it holds local inserts that never landed
+      throw error;
+    }
+    // Keep the cache in step with what was committed (ours and others'). A duplicate
+    // leaves local inserts that were never stored: rebuild the cache from the database.
+    if (result.duplicate) caches.drop(experimentId);
+    else await cache.refresh(ctx.prisma, result.revision);
 
     if (result.completed) {
       ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);

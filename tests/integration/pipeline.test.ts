@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAlgorithm, runAlgorithm } from "@/lib/qd";
+import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
+import { cancelExperiment, createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
+import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
+
+const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
+  ExperimentConfig.parse({
+    name: "sphere",
+    domain: { type: "sphere", dim: 20 },
+    emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2 },
+    batchSize: 100,
+    budget: { evaluations: 30_000 },
+    seed: 7,
+    ...over,
+  });
+
+async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = 90_000) {
+  const exp = await createExperiment(stack.prisma, config);
+  await startExperiment(stack.prisma, stack.queues, exp.id);
+  return waitFor(async () => {
+    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
+    return e && ["completed", "failed"].includes(e.status) ? e : null;
+  }, ms, `experiment ${exp.id} to finish`);
+}
+
+/** The archive's own consistency: counters equal what the Elite rows say, the ledger sums to the count. */
+async function expectConsistent(stack: TestStack, id: string, budget: number) {
+  const e = await stack.prisma.experiment.findUniqueOrThrow({ where: { id } });
+  const [agg] = await stack.prisma.$queryRawUnsafe<{ n: number; s: number }[]>(
+    `SELECT count(*)::int AS n, coalesce(sum(fitness), 0)::float8 AS s FROM "Elite" WHERE "experimentId" = $1::uuid`,
+    id,
+  );
+  const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
+    `SELECT count(*)::int AS n, coalesce(sum(evaluations), 0)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
+    id,
+  );
+  expect(e.evaluations).toBe(budget);
+  expect(ledger!.ev).toBe(budget);
+  expect(ledger!.n).toBe(jobPlan(e.config as unknown as ExperimentConfig).totalJobs);
+  expect(e.numElites).toBe(agg!.n);
+  expect(e.qdScore).toBeCloseTo(agg!.s - e.qdOffset * agg!.n, 6);
+  // Every elite's lineage resolves: parents of stored solutions are stored too.
+  const [orphans] = await stack.prisma.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM "Solution" s, unnest(s."parentIds") p
+     WHERE s."experimentId" = $1::uuid AND NOT EXISTS (SELECT 1 FROM "Solution" q WHERE q.id = p)`,
+    id,
+  );
+  expect(orphans!.n).toBe(0);
+  return e;
+}
+
+describe("distributed runs on Redis", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createTestStack();
+    stack.startWorker();
+    stack.startWorker();
+  });
+  afterAll(async () => stack?.stop());
+
+  it("stops at exactly the budget and matches the in-process engine", async () => {
+    // 30,017 is not a multiple of the batch: the last job is shorter, never longer.
+    const config = sphere({ budget: { evaluations: 30_017 } });
+    const done = await runToEnd(stack, config);
+    expect(done.status).toBe("completed");
+    await expectConsistent(stack, done.id, 30_017);
+
+    const alg = createAlgorithm({
+      domain: config.domain,
+      archive: { type: "grid" },
+      emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 100 },
+      seed: 7,
+    });
+    const local = runAlgorithm(alg, 300);
+    const distributedNormQd = done.qdScore / done.cells;
+    // Different random streams and asynchronous parents: equal within noise, not bit for bit.
+    expect(Math.abs(distributedNormQd - local.normQdScore) / local.normQdScore).toBeLessThan(0.1);
+    expect(Math.abs(done.numElites / done.cells - local.coverage) / local.coverage).toBeLessThan(0.1);
+  });
+
+  it("records metric snapshots and events as the run goes", async () => {
+    const done = await runToEnd(stack, sphere({ budget: { evaluations: 10_000 }, iterationsPerJob: 1 }));
+    const snaps = await stack.prisma.metricSnapshot.findMany({ where: { experimentId: done.id }, orderBy: { evaluations: "asc" } });
+    expect(snaps.length).toBeGreaterThan(3);
+    expect(snaps.at(-1)!.evaluations).toBe(10_000);
+    expect(snaps.at(-1)!.coverage).toBeCloseTo(done.numElites / done.cells, 9);
+    for (let i = 1; i < snaps.length; i++) expect(snaps[i]!.qdScore).toBeGreaterThanOrEqual(snaps[i - 1]!.qdScore - 1e-9);
+    const events = await stack.prisma.experimentEvent.findMany({ where: { experimentId: done.id } });
+    expect(events.filter((e) => e.type === "batch").length).toBe(jobPlan(done.config as unknown as ExperimentConfig).totalJobs);
+    expect(events.filter((e) => e.type === "status").map((e) => (e.payload as { status: string }).status)).toEqual(["running", "completed"]);
+  });
+
+  it("pauses (in-flight work finishes, nothing new starts), resumes and cancels", async () => {
+    const config = sphere({ budget: { evaluations: 400_000 }, batchSize: 200, iterationsPerJob: 5 });
+    const exp = await createExperiment(stack.prisma, config);
+    await startExperiment(stack.prisma, stack.queues, exp.id);
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 10_000, 30_000, "progress");
+    await pauseExperiment(stack.prisma, exp.id);
+    await new Promise((r) => setTimeout(r, 1500)); // in-flight batches land
+    const paused = (await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).evaluations;
+    await new Promise((r) => setTimeout(r, 1500));
+    const stillPaused = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+    expect(stillPaused.status).toBe("paused");
+    expect(stillPaused.evaluations).toBe(paused);
+    await expect(startExperiment(stack.prisma, stack.queues, exp.id)).rejects.toThrow(/cannot start an experiment that is paused/);
+
+    await resumeExperiment(stack.prisma, stack.queues, exp.id);
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > paused + 10_000, 30_000, "progress after resume");
+    await cancelExperiment(stack.prisma, exp.id);
+    await new Promise((r) => setTimeout(r, 1500));
+    const cancelled = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+    await new Promise((r) => setTimeout(r, 1000));
+    const later = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+    expect(later.status).toBe("cancelled");
+    expect(later.evaluations).toBe(cancelled.evaluations);
+    expect(later.evaluations).toBeLessThan(400_000);
+    expect(later.finishedAt).not.toBeNull();
+    await expect(resumeExperiment(stack.prisma, stack.queues, exp.id)).rejects.toThrow(/cannot resume an experiment that is cancelled/);
+  });
+
+  it("survives kill -9 of a worker mid-run with nothing lost or double-counted", async () => {
+    const config = sphere({ budget: { evaluations: 120_000 }, batchSize: 200, iterationsPerJob: 5 });
+    const exp = await createExperiment(stack.prisma, config);
+    const victim = stack.startWorker();
+    await startExperiment(stack.prisma, stack.queues, exp.id);
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
+    victim.child.kill("SIGKILL");
+    await victim.exited;
+    const done = await waitFor(async () => {
+      const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
+      return e?.status === "completed" ? e : null;
+    }, 60_000, "completion after kill");
+    await expectConsistent(stack, done.id, 120_000);
+  });
+});
+
+describe("reproducibility", () => {
+  it("one worker and a fixed seed give the same archive twice", async () => {
+    const stack = await createTestStack();
+    try {
+      stack.startWorker();
+      const a = await runToEnd(stack, sphere({ budget: { evaluations: 8_000 }, seed: 3 }));
+      const b = await runToEnd(stack, sphere({ budget: { evaluations: 8_000 }, seed: 3 }));
+      const archive = (id: string) =>
+        stack.prisma.elite.findMany({ where: { experimentId: id }, orderBy: { cell: "asc" }, select: { cell: true, fitness: true, descriptors: true } });
+      expect(await archive(b.id)).toEqual(await archive(a.id));
+      expect(b.qdScore).toBe(a.qdScore);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
+describe("PostgreSQL queue backend (no Redis)", () => {
+  it("runs an experiment to its budget", async () => {
+    const stack = await createTestStack({ backend: "postgres" });
+    try {
+      stack.startWorker();
+      const done = await runToEnd(stack, sphere({ budget: { evaluations: 6_000 } }));
+      expect(done.status).toBe("completed");
+      await expectConsistent(stack, done.id, 6_000);
+    } finally {
+      await stack.stop();
+    }
+  });
+});
