@@ -11,6 +11,7 @@ export {
   type ArchiveOptions,
   type ArchiveStats,
   type EliteRow,
+  type EliteRowInput,
 } from "./archive/base";
 export { GridArchive, gridCellOf, type GridArchiveOptions } from "./archive/grid";
 export { CVTArchive, type CVTArchiveOptions } from "./archive/cvt";

@@ -44,6 +44,15 @@ export interface EliteRow {
   threshold?: number;
 }
 
+/** Row accepted by import(): typed arrays are fine for measures and solution. */
+export interface EliteRowInput {
+  cell: number;
+  objective: number;
+  measures: ArrayLike<number>;
+  solution: ArrayLike<number>;
+  threshold?: number;
+}
+
 export interface AddResult {
   status: Uint8Array;
   value: Float64Array;
@@ -299,7 +308,7 @@ export abstract class ArchiveBase {
    * cell is empty or the row is strictly better, so importing the same rows
    * twice or in any order gives the same archive.
    */
-  import(rows: Iterable<EliteRow>): void {
+  import(rows: Iterable<EliteRowInput>): void {
     for (const r of rows) {
       if (!Number.isInteger(r.cell) || r.cell < 0 || r.cell >= this.cells) throw new Error(`cell ${r.cell} out of range`);
       if (r.solution.length !== this.solutionDim) throw new Error(`solution must have ${this.solutionDim} values`);
