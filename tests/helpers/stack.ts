@@ -29,13 +29,14 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export async function createTestStack(options: { backend?: "redis" | "postgres" } = {}): Promise<TestStack> {
+export async function createTestStack(options: { backend?: "redis" | "postgres"; redisUrl?: string } = {}): Promise<TestStack> {
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
   const db = await createTestDatabase({ prefix: "qd_it" });
   const prefix = `qdtest-${randomBytes(4).toString("hex")}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: db.url,
-    REDIS_URL: options.backend === "postgres" ? "" : TEST_REDIS_URL,
+    REDIS_URL: options.backend === "postgres" ? "" : redisUrl,
     QD_QUEUE_PREFIX: prefix.replace(/-/g, "_"),
     QD_RECONCILE_MS: "500",
     QD_JOB_LOCK_MS: "4000",
@@ -44,7 +45,7 @@ export async function createTestStack(options: { backend?: "redis" | "postgres" 
   const queues = createQueueFactory(
     options.backend === "postgres"
       ? { backend: "postgres", url: db.url, prefix: `bullmq_${env.QD_QUEUE_PREFIX}` }
-      : { backend: "redis", url: TEST_REDIS_URL, prefix: env.QD_QUEUE_PREFIX! },
+      : { backend: "redis", url: redisUrl, prefix: env.QD_QUEUE_PREFIX! },
   );
   const workers: WorkerProcess[] = [];
 
@@ -79,14 +80,14 @@ export async function createTestStack(options: { backend?: "redis" | "postgres" 
       await Promise.all(workers.map((w) => w.stop()));
       await queues.close();
       await prisma.$disconnect();
-      if (options.backend !== "postgres") await deleteRedisKeys(env.QD_QUEUE_PREFIX!);
+      if (options.backend !== "postgres") await deleteRedisKeys(env.QD_QUEUE_PREFIX!, redisUrl).catch(() => {});
       await db.drop();
     },
   };
 }
 
-export async function deleteRedisKeys(prefix: string) {
-  const redis = new Redis(TEST_REDIS_URL);
+export async function deleteRedisKeys(prefix: string, url = TEST_REDIS_URL) {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = "0";
     do {
@@ -109,4 +110,41 @@ export async function waitFor<T>(check: () => Promise<T>, ms: number, what: stri
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last, (_k, v) => (typeof v === "bigint" ? String(v) : v))})`);
+}
+
+/** A private Redis server for tests that restart it (never the shared one). */
+export async function startPrivateRedis(): Promise<{ url: string; restart(): Promise<void>; stop(): Promise<void> }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on("error", () => {});
+    for (let i = 0; i < 50; i++) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`private redis-server on port ${port} did not start`);
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child!.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async restart() {
+      await stop();
+      await start();
+    },
+    stop,
+  };
 }

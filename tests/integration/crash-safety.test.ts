@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
+import { createPrismaClient } from "@/lib/db/client";
+import { encodeVector } from "@/lib/db/vector-codec";
+import { ExperimentConfig } from "@/lib/experiments/config";
+import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { createTestStack, startPrivateRedis, waitFor } from "../helpers/stack";
+
+describe("concurrent archive writes", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: "qd_hammer" });
+  });
+  afterAll(async () => db?.drop());
+
+  it("N writers hammering the same cells never lose an improvement", async () => {
+    const clients = Array.from({ length: 6 }, () => createPrismaClient(db.url));
+    try {
+      const config = ExperimentConfig.parse({ name: "hammer", domain: { type: "sphere", dim: 4 }, batchSize: 10, budget: { evaluations: 1_000_000 } });
+      const exp = await createExperiment(clients[0]!, config);
+      const CELLS = 8;
+      const best = new Map<number, number>();
+      let batches = 0;
+      // 6 connections × 40 batches × 25 candidates, all into 8 cells, all at once.
+      await Promise.all(
+        clients.map(async (prisma, w) => {
+          for (let b = 0; b < 40; b++) {
+            const n = 25;
+            const cells = Array.from({ length: n }, () => Math.floor(Math.random() * CELLS));
+            const fitness = cells.map(() => Math.random() * 100);
+            cells.forEach((c, i) => best.set(c, Math.max(best.get(c) ?? -Infinity, fitness[i]!)));
+            const batch: CandidateBatch = {
+              experimentId: exp.id,
+              batchId: `w${w}-b${b}`,
+              evaluations: n,
+              failed: 0,
+              generated: false,
+              operator: "test",
+              cells,
+              fitness,
+              descriptors: cells.flatMap((c) => [c, 0]),
+              measureDim: 2,
+              genomes: encodeVector(cells.flatMap((c, i) => [c, fitness[i]!, 0, 0])),
+              genomeDim: 4,
+              parentIds: cells.map(() => null),
+              parentsPer: 1,
+              solutionIds: cells.map(() => randomUUID()),
+            };
+            await commitBatch(prisma, batch, 1000);
+            batches++;
+          }
+        }),
+      );
+      expect(batches).toBe(240);
+      const elites = await clients[0]!.elite.findMany({ where: { experimentId: exp.id } });
+      expect(elites).toHaveLength(best.size);
+      for (const e of elites) expect(e.fitness).toBe(best.get(e.cell));
+      const after = await clients[0]!.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+      expect(after.evaluations).toBe(240 * 25);
+      expect(after.numElites).toBe(best.size);
+      expect(after.maxFitness).toBe(Math.max(...best.values()));
+      expect(after.sumFitness).toBeCloseTo([...best.values()].reduce((a, b) => a + b, 0), 6);
+      // A replayed batch (a retried job) is a no-op.
+      const replay = await commitBatch(clients[0]!, { experimentId: exp.id, batchId: "w0-b0", evaluations: 25, failed: 0, generated: false, operator: "test", cells: [0], fitness: [1e9], descriptors: [0, 0], measureDim: 2, genomes: encodeVector([0, 0, 0, 0]), genomeDim: 4, parentIds: [null], parentsPer: 1, solutionIds: [randomUUID()] }, 1000);
+      expect(replay.duplicate).toBe(true);
+      const again = await clients[0]!.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+      expect(again.evaluations).toBe(240 * 25);
+      expect(again.maxFitness).toBe(after.maxFitness);
+    } finally {
+      await Promise.all(clients.map((c) => c.$disconnect()));
+    }
+  });
+});
+
+describe("Redis restart mid-run", () => {
+  it("re-enqueues lost batches and completes with nothing lost or double-counted", async () => {
+    const redis = await startPrivateRedis();
+    const stack = await createTestStack({ redisUrl: redis.url });
+    try {
+      stack.startWorker();
+      stack.startWorker();
+      const config = ExperimentConfig.parse({
+        name: "redis restart",
+        domain: { type: "sphere", dim: 20 },
+        batchSize: 200,
+        iterationsPerJob: 5,
+        budget: { evaluations: 150_000 },
+        seed: 11,
+      });
+      const exp = await createExperiment(stack.prisma, config);
+      await startExperiment(stack.prisma, stack.queues, exp.id);
+      await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
+      // No persistence: every queued job is gone after the restart.
+      await redis.restart();
+      const done = await waitFor(async () => {
+        const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
+        return e?.status === "completed" ? e : null;
+      }, 90_000, "completion after the Redis restart");
+      const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
+        `SELECT count(*)::int AS n, sum(evaluations)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
+        exp.id,
+      );
+      expect(done.evaluations).toBe(150_000);
+      expect(ledger).toEqual({ n: 150, ev: 150_000 });
+      const elites = await stack.prisma.elite.count({ where: { experimentId: exp.id } });
+      expect(done.numElites).toBe(elites);
+    } finally {
+      await stack.stop();
+      await redis.stop();
+    }
+  });
+});
