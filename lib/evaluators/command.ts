@@ -1,0 +1,281 @@
+/**
+ * Command evaluator: runs a user program (any language) per candidate, or per batch.
+ *
+ * - The command string is split into argv like a shell would split words (single/double quotes and
+ *   backslash escapes are honoured) and executed WITHOUT a shell: no pipes, redirects, globs or
+ *   `$VAR` expansion. If you need a shell, say so explicitly: `sh -c "python3 a.py | tee log"`.
+ * - Environment: only PATH (the worker's), HOME and TMPDIR (a private temp dir per evaluator,
+ *   removed on close), LANG=C.UTF-8, plus the config's explicit `env`. Nothing else from the
+ *   worker's process.env (no DATABASE_URL, REDIS_URL, API keys, ...).
+ * - Single mode: stdin receives `{"id": "...", "genome": ...}`. Batch mode: one invocation per
+ *   chunk of up to `batchSize` candidates (default: all candidates of the evaluate() call) receives `{"candidates": [{"id","genome"}, ...]}` and
+ *   must answer `{"results": [ ... ]}` in the same order.
+ * - Output: the LAST non-empty line of stdout is parsed as JSON (so programs may print progress
+ *   before it); if that fails, the whole stdout is tried (pretty-printed JSON). One result is
+ *   `{"fitness": number, "descriptors"?: number[], "metrics"?: {name: number}}`, or
+ *   `{"error": "reason"}` to fail that candidate on purpose.
+ * - stderr is captured (last `maxLogBytes`) as the candidate's logs.
+ * - Each invocation runs in its own process group (`detached`); on timeout or oversized output the
+ *   whole group is SIGKILLed. `timeoutMs` applies per invocation (i.e. per batch in batch mode).
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, mapLimit, parseLenientJson, toResult } from "./types";
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const CommandEvaluatorConfig = z
+  .object({
+    type: z.literal("command"),
+    command: z.string().trim().min(1, "command must not be empty").max(4096),
+    cwd: z.string().min(1).optional(),
+    timeoutMs: z.number().int().min(1).max(24 * 3600_000).default(30_000),
+    maxOutputBytes: z.number().int().min(64).max(256 * 1024 * 1024).default(1024 * 1024),
+    maxLogBytes: z.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024),
+    batch: z.boolean().default(false),
+    batchSize: z.number().int().min(1).max(100_000).optional(),
+    concurrency: z.number().int().min(1).max(256).optional(),
+    env: z
+      .record(z.string().regex(ENV_NAME, "environment variable names must match [A-Za-z_][A-Za-z0-9_]*"), z.string().max(32 * 1024))
+      .default({}),
+    descriptorCount: descriptorCountField,
+  })
+  .strict();
+export type CommandEvaluatorConfig = z.input<typeof CommandEvaluatorConfig>;
+
+/** Split a command line into argv (shell-like quoting, no expansion). Throws on unbalanced quotes. */
+export function splitCommand(cmd: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let has = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else cur += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === "\\" && i + 1 < cmd.length && '"\\$`'.includes(cmd[i + 1]!)) cur += cmd[++i];
+      else cur += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      has = true;
+    } else if (c === "\\" && i + 1 < cmd.length) {
+      cur += cmd[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has || cur) out.push(cur);
+      cur = "";
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (quote) throw new Error(`unbalanced ${quote} quote in command`);
+  if (has || cur) out.push(cur);
+  return out;
+}
+
+interface RunOutcome {
+  ok: boolean;
+  /** Failure reason for the whole invocation. */
+  error?: string;
+  stdout: string;
+  logs: string;
+  ms: number;
+}
+
+function tail(s: string, n: number): string {
+  return s.length > n ? "…" + s.slice(-n) : s;
+}
+
+/** Spawn once, feed `input` on stdin, collect bounded stdout/stderr, enforce the timeout. */
+function runOnce(argv: string[], input: string, opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    let stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = "";
+    let failure: string | null = null;
+    const finish = (o: Omit<RunOutcome, "ms" | "logs" | "stdout"> & { stdout?: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ stdout: o.stdout ?? "", logs: stderr, ms: performance.now() - t0, ok: o.ok, ...(o.error ? { error: o.error } : {}) });
+    };
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["pipe", "pipe", "pipe"], shell: false });
+    } catch (e) {
+      finish({ ok: false, error: `failed to start command: ${(e as Error).message}` });
+      return;
+    }
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          /* already gone */
+        }
+      }
+    };
+    const timer = setTimeout(() => {
+      failure = `timed out after ${opts.timeoutMs} ms (process group killed)`;
+      killGroup();
+    }, opts.timeoutMs);
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      const msg =
+        e.code === "ENOENT"
+          ? `command not found: ${argv[0]} (cwd ${opts.cwd})`
+          : e.code === "EACCES"
+            ? `command not executable: ${argv[0]}`
+            : `failed to start command: ${e.message}`;
+      finish({ ok: false, error: msg });
+    });
+    child.stdout!.on("data", (d: Buffer) => {
+      if (failure) return;
+      stdoutBytes += d.length;
+      if (stdoutBytes > opts.maxOutputBytes) {
+        failure = `output too large: more than ${opts.maxOutputBytes} bytes on stdout (process group killed)`;
+        stdout = [];
+        killGroup();
+        return;
+      }
+      stdout.push(d);
+    });
+    child.stderr!.setEncoding("utf8");
+    child.stderr!.on("data", (d: string) => {
+      if (opts.maxLogBytes === 0) return;
+      stderr += d;
+      if (stderr.length > 2 * opts.maxLogBytes) stderr = stderr.slice(-opts.maxLogBytes);
+    });
+    child.stdin!.on("error", () => {
+      /* EPIPE: the program did not read its input; its exit status tells the story */
+    });
+    child.stdin!.end(input);
+    child.on("close", (code, signal) => {
+      if (stderr.length > opts.maxLogBytes) stderr = "…" + stderr.slice(-opts.maxLogBytes);
+      // Leftover grandchildren holding the group: make sure nothing of this invocation survives.
+      killGroup();
+      if (failure) return finish({ ok: false, error: failure });
+      if (code !== 0) {
+        const why = signal ? `killed by signal ${signal}` : `exited with code ${code}`;
+        const errTail = stderr.trim() ? `: ${tail(stderr.trim(), 500)}` : "";
+        return finish({ ok: false, error: `${why}${errTail}` });
+      }
+      finish({ ok: true, stdout: Buffer.concat(stdout).toString("utf8") });
+    });
+  });
+}
+
+/** Parse stdout: last non-empty line, else the whole text. */
+export function parseStdout(stdout: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const trimmed = stdout.trim();
+  if (!trimmed) return { ok: false, error: "bad output: stdout is empty (expected a JSON object on the last line)" };
+  const lines = trimmed.split(/\r?\n/);
+  const last = lines[lines.length - 1]!.trim();
+  try {
+    return { ok: true, value: parseLenientJson(last) };
+  } catch {
+    /* fall through */
+  }
+  if (lines.length > 1) {
+    try {
+      return { ok: true, value: parseLenientJson(trimmed) };
+    } catch {
+      /* fall through */
+    }
+  }
+  return { ok: false, error: `bad JSON on stdout (last line: ${JSON.stringify(tail(last, 200))})` };
+}
+
+export function createCommandEvaluator(input: CommandEvaluatorConfig): Evaluator {
+  const cfg = CommandEvaluatorConfig.parse(input);
+  const argv = splitCommand(cfg.command);
+  if (argv.length === 0) throw new Error("command must not be empty");
+  const concurrency = cfg.concurrency ?? Math.min(4, availableParallelism());
+  let home: string | null = null;
+  let homeP: Promise<string> | null = null;
+  const getHome = () => (homeP ??= mkdtemp(join(tmpdir(), "qd-eval-")).then((d) => (home = d)));
+  let closed = false;
+
+  const baseEnv = (h: string): NodeJS.ProcessEnv =>
+    ({
+      PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
+      HOME: h,
+      TMPDIR: h,
+      LANG: "C.UTF-8",
+      ...cfg.env,
+    }) as unknown as NodeJS.ProcessEnv;
+
+  const fail = (n: number, error: string, ms = 0, logs?: string): EvalResult[] =>
+    Array.from({ length: n }, () => ({ ok: false as const, error, ms, ...(logs ? { logs } : {}) }));
+
+  const opts = async () => ({
+    cwd: cfg.cwd ?? process.cwd(),
+    env: baseEnv(await getHome()),
+    timeoutMs: cfg.timeoutMs,
+    maxOutputBytes: cfg.maxOutputBytes,
+    maxLogBytes: cfg.maxLogBytes,
+  });
+
+  async function evalSingle(c: Candidate): Promise<EvalResult> {
+    let input: string;
+    try {
+      input = JSON.stringify({ id: c.id, genome: c.genome });
+    } catch (e) {
+      return { ok: false, error: `genome is not JSON-serializable: ${(e as Error).message}`, ms: 0 };
+    }
+    const r = await runOnce(argv, input + "\n", await opts());
+    const logs = r.logs || undefined;
+    if (!r.ok) return fail(1, r.error!, r.ms, logs)[0]!;
+    const parsed = parseStdout(r.stdout);
+    if (!parsed.ok) return fail(1, parsed.error, r.ms, logs)[0]!;
+    return toResult(parsed.value, { descriptorCount: cfg.descriptorCount, ms: r.ms, logs });
+  }
+
+  async function evalBatch(cs: Candidate[]): Promise<EvalResult[]> {
+    let input: string;
+    try {
+      input = JSON.stringify({ candidates: cs.map((c) => ({ id: c.id, genome: c.genome })) });
+    } catch (e) {
+      return fail(cs.length, `genome is not JSON-serializable: ${(e as Error).message}`);
+    }
+    const r = await runOnce(argv, input + "\n", await opts());
+    const ms = r.ms / cs.length;
+    const logs = r.logs || undefined;
+    if (!r.ok) return fail(cs.length, r.error!, ms, logs);
+    const parsed = parseStdout(r.stdout);
+    if (!parsed.ok) return fail(cs.length, parsed.error, ms, logs);
+    const v = parsed.value as { results?: unknown };
+    if (!v || typeof v !== "object" || !Array.isArray(v.results))
+      return fail(cs.length, 'bad output: batch mode expects {"results": [...]} on stdout', ms, logs);
+    if (v.results.length !== cs.length) return fail(cs.length, `bad output: expected ${cs.length} results, got ${v.results.length}`, ms, logs);
+    // The batch's stderr is attached to every result of the batch.
+    return v.results.map((raw) => toResult(raw, { descriptorCount: cfg.descriptorCount, ms, logs }));
+  }
+
+  return {
+    async evaluate(candidates: Candidate[]): Promise<EvalResult[]> {
+      if (closed) return fail(candidates.length, "evaluator is closed");
+      if (candidates.length === 0) return [];
+      if (!cfg.batch) return mapLimit(candidates, concurrency, (c) => evalSingle(c));
+      const size = cfg.batchSize ?? candidates.length; // default: one invocation per evaluate() call
+      const chunks = chunk(candidates, size);
+      return (await mapLimit(chunks, concurrency, (cs) => evalBatch(cs))).flat();
+    },
+    async close() {
+      closed = true;
+      if (homeP) await homeP.catch(() => undefined);
+      if (home) await rm(home, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
