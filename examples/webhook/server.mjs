@@ -68,5 +68,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("set QD_WEBHOOK_SECRET");
     process.exit(1);
   }
-  createReceiver().listen(PORT, HOST, () => console.log(`webhook evaluator listening on http://${HOST}:${PORT}/`));
+  const server = createReceiver();
+  server.listen(PORT, HOST, () => console.log(`webhook evaluator listening on http://${HOST}:${server.address().port}/`));
 }
