@@ -72,11 +72,12 @@ WITH c AS (
   FROM generate_subscripts($2::int[], 1) AS i
 ),
 best AS (SELECT DISTINCT ON (cell) * FROM c ORDER BY cell, fitness DESC),
-win AS (
-  SELECT b.*, e.fitness AS old_fitness
-  FROM best b LEFT JOIN "Elite" e ON e."experimentId" = $1 AND e.cell = b.cell
-  WHERE e.fitness IS NULL OR b.fitness > e.fitness
+-- A primary-key probe per candidate cell: never a scan of the experiment's elites.
+cur AS (
+  SELECT b.*, (SELECT e.fitness FROM "Elite" e WHERE e."experimentId" = $1 AND e.cell = b.cell) AS old_fitness
+  FROM best b
 ),
+win AS (SELECT * FROM cur WHERE old_fitness IS NULL OR fitness > old_fitness),
 -- Every candidate that was an elite in the worker's view is kept: a later candidate of the
 -- same job may descend from it, and lineage must never point at a missing solution.
 sol AS (
@@ -102,6 +103,9 @@ FROM win`;
 export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number): Promise<CommitResult> {
   const id = batch.experimentId;
   return prisma.$transaction(async (tx) => {
+    // Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
+    // and a batch lost in a database crash is not in the ledger, so it is simply run again.
+    await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit TO OFF`);
     const fresh = await tx.$executeRawUnsafe(
       `INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING`,
       id,
