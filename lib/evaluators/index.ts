@@ -25,7 +25,7 @@ export type EvaluatorConfig = z.input<typeof EvaluatorConfig>;
  * `deps.host`: sandbox host for javascript evaluators (default: the shared one);
  * `deps.fetch`/`deps.env`: for webhook evaluators (default: global fetch / process.env).
  */
-export function createEvaluator(config: EvaluatorConfig, deps: { host?: SandboxHost; fetch?: typeof fetch; env?: NodeJS.ProcessEnv } = {}): Evaluator {
+export function createEvaluator(config: EvaluatorConfig, deps: { host?: SandboxHost; fetch?: typeof fetch; env?: Record<string, string | undefined> } = {}): Evaluator {
   const cfg = EvaluatorConfig.parse(config);
   switch (cfg.type) {
     case "command":

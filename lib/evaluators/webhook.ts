@@ -133,7 +133,7 @@ async function readBounded(res: Response, max: number): Promise<string> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fetch?: typeof fetch; env?: NodeJS.ProcessEnv } = {}): Evaluator {
+export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fetch?: typeof fetch; env?: Record<string, string | undefined> } = {}): Evaluator {
   const cfg = WebhookEvaluatorConfig.parse(input);
   const doFetch = deps.fetch ?? fetch;
   let closed = false;

@@ -318,7 +318,7 @@ describe("webhook evaluator", () => {
 
   it("works with examples/webhook/server.mjs", async () => {
     const child: ChildProcess = spawn(process.execPath, [join(ROOT, "examples/webhook/server.mjs")], {
-      env: { PATH: process.env.PATH, QD_WEBHOOK_SECRET: WEBHOOK_SECRET, PORT: "0" },
+      env: { PATH: process.env.PATH, QD_WEBHOOK_SECRET: WEBHOOK_SECRET, PORT: "0" } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "inherit"],
     });
     try {
