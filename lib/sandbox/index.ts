@@ -31,6 +31,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export type SandboxErrorKind = "timeout" | "memory" | "syntax" | "runtime" | "invalid-output" | "internal";
@@ -86,7 +87,16 @@ export interface Sandbox {
 }
 
 const DEFAULTS = { timeoutMs: 1000, memoryMb: 64, maxLogBytes: 64 * 1024, maxOutputBytes: 1024 * 1024 };
-const HOST_PATH = fileURLToPath(new URL("./host.mjs", import.meta.url));
+/** Resolved lazily: bundlers (Next) may rewrite `new URL(..., import.meta.url)` to a non-file URL. */
+function hostPath(): string {
+  try {
+    const u = new URL("./host.mjs", import.meta.url);
+    if (u.protocol === "file:") return fileURLToPath(u);
+  } catch {
+    /* fall through */
+  }
+  return join(process.cwd(), "lib", "sandbox", "host.mjs");
+}
 /** Extra time the host gets beyond the call's own limits before we SIGKILL it. */
 const WATCHDOG_GRACE_MS = 3000;
 
@@ -168,7 +178,7 @@ export class SandboxHost {
     if (this.ready) return this.ready;
     const attempt = (drop: boolean) =>
       new Promise<ChildProcess>((resolve, reject) => {
-        const child = fork(HOST_PATH, [], {
+        const child = fork(hostPath(), [], {
           execPath: process.execPath,
           execArgv: ["--no-node-snapshot", `--max-old-space-size=${this.opts.hostHeapMb ?? 256}`],
           env: {} as NodeJS.ProcessEnv, // nothing from the worker's environment
