@@ -9,6 +9,7 @@ import fs from "node:fs";
 import crypto from "node:crypto";
 import pg from "pg";
 import { Redis } from "ioredis";
+import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -17,6 +18,7 @@ const REPORTS = "test-results";
 interface Counts { passed: number; failed: number; skipped: number }
 
 const suites: Record<string, () => Promise<Counts>> = {
+  typecheck,
   unit: () => vitest("unit"),
   integration: () => vitest("integration"),
   e2e: e2e,
@@ -27,6 +29,21 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
     const child = spawn(cmd, args, { stdio: "inherit", env });
     child.on("exit", (code) => resolve(code ?? 1));
   });
+}
+
+/** The whole tree type-checks (the web build checks only the app). Counts as one test. */
+async function typecheck(): Promise<Counts> {
+  const code = await run("npx", ["tsc", "--noEmit", "-p", "."]);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
+/** Builds the web app once, before the suites that start servers, so they never build concurrently. */
+async function ensureBuild(): Promise<void> {
+  if (buildIsCurrent(process.cwd())) return;
+  console.log("building the web app for the integration and end-to-end tests");
+  const code = await run("npx", ["next", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
+  if (code !== 0) throw new Error("next build failed");
+  recordBuild(process.cwd());
 }
 
 async function vitest(project: string): Promise<Counts> {
@@ -90,6 +107,13 @@ async function main() {
   fs.mkdirSync(REPORTS, { recursive: true });
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   const lines: string[] = [];
+  if (names.includes("integration") || names.includes("e2e")) {
+    await ensureBuild().catch((error: Error) => {
+      console.error(error.message);
+      total.failed++;
+      lines.push("  build        failed");
+    });
+  }
   for (const name of names) {
     const started = Date.now();
     const c = await suites[name]!().catch((error: Error) => {

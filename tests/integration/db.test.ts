@@ -28,7 +28,7 @@ function upsertElite(
   return client.$executeRaw`
     INSERT INTO "Elite" ("experimentId", cell, "solutionId", fitness, descriptors, "genomeVector", revision, "updatedAt")
     VALUES (${e.experimentId}::uuid, ${e.cell}, ${e.solutionId}::uuid, ${e.fitness},
-            ${e.descriptors}::double precision[], ${e.descriptors}::double precision[], ${e.revision}, now())
+            ${e.descriptors}::double precision[], ${encodeVector(e.descriptors)}, ${e.revision}, now())
     ON CONFLICT ("experimentId", cell) DO UPDATE
       SET "solutionId" = excluded."solutionId", fitness = excluded.fitness, descriptors = excluded.descriptors,
           "genomeVector" = excluded."genomeVector", revision = excluded.revision, "updatedAt" = excluded."updatedAt"

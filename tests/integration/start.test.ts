@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { TEST_REDIS_URL } from "../helpers/stack";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+interface Started {
+  output: () => string;
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const clean: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ["DATABASE_URL", "REDIS_URL", "PORT"]) delete clean[k];
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: root, env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return {
+    output: () => out,
+    exited,
+    async stop(signal = "SIGINT") {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The failure is one sentence on one line, never a stack trace. */
+function expectOneSentence(output: string, pattern: RegExp) {
+  expect(output).toMatch(pattern);
+  expect(output).not.toMatch(/^\s+at /m);
+  const line = output.split("\n").find((l) => pattern.test(l))!;
+  expect(line.trim().endsWith(".")).toBe(true);
+}
+
+describe("npm start refuses bad configuration with one clear sentence", () => {
+  it("a DATABASE_URL that is not a URL", async () => {
+    const s = start({ DATABASE_URL: "localhost:5432/qd", PORT: String(await freePort()) });
+    expect(await s.exited).toBe(1);
+    expectOneSentence(s.output(), /DATABASE_URL must be a postgresql:\/\/ URL/);
+  });
+
+  it("an unreachable database", async () => {
+    const s = start({ DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/qd`, PORT: String(await freePort()) });
+    expect(await s.exited).toBe(1);
+    expectOneSentence(s.output(), /Cannot connect to PostgreSQL at .*connection refused.*check DATABASE_URL/);
+  });
+
+  it("an unreachable Redis", async () => {
+    const s = start({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/postgres", REDIS_URL: `redis://127.0.0.1:${await freePort()}`, PORT: String(await freePort()) });
+    expect(await s.exited).toBe(1);
+    expectOneSentence(s.output(), /Cannot connect to Redis at .*check REDIS_URL/);
+  });
+
+  it("a port already in use", async () => {
+    const busy = net.createServer().listen(0, "0.0.0.0");
+    await new Promise((r) => busy.once("listening", r));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const s = start({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/postgres", REDIS_URL: TEST_REDIS_URL, PORT: String(port) });
+      expect(await s.exited).toBe(1);
+      expectOneSentence(s.output(), new RegExp(`Port ${port} is already in use`));
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("a port that is not a number", async () => {
+    const s = start({ PORT: "http" });
+    expect(await s.exited).toBe(1);
+    expectOneSentence(s.output(), /Configuration error: PORT/);
+  });
+});
+
+describe("npm start with nothing configured", () => {
+  it("runs on the embedded database and keeps the data across restarts", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qd-embedded-"));
+    fs.chmodSync(dataDir, 0o755); // the embedded server runs as the postgres user when we are root
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), HOST: "127.0.0.1", QD_WORKERS: "1", QD_DATA_DIR: dataDir, QD_EMBEDDED_PG_PORT: String(pgPort) };
+    let first: Started;
+    const health = async () => {
+      for (let i = 0; i < 600; i++) {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+          if (res.ok) return (await res.json()) as { ok: boolean; db: string; queue: string; workers: number };
+        } catch {
+          /* not up yet */
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new Error(`never healthy; output:\n${first.output().slice(-3000)}`);
+    };
+    const dbUrl = `postgresql://postgres:qd-studio-local@127.0.0.1:${pgPort}/qd_studio`;
+    try {
+      first = start(env);
+      const h = await health();
+      expect(h).toMatchObject({ ok: true, db: "up", queue: "up (postgres)" });
+      const client = new pg.Client(dbUrl);
+      await client.connect();
+      await client.query(
+        `INSERT INTO "Experiment" (id, name, config, "domainType", "archiveType", "emitterType", seed, "batchSize", "budgetEvaluations", cells, "updatedAt")
+         VALUES (gen_random_uuid(), 'kept across restarts', '{}', 'sphere', 'grid', 'iso-line', 1, 10, 100, 100, now())`,
+      );
+      await client.end();
+      expect(await first.stop("SIGINT")).toBe(0);
+      expect(first.output()).toContain("stopped");
+
+      const second = (first = start(env));
+      await health();
+      const again = new pg.Client(dbUrl);
+      await again.connect();
+      const { rows } = await again.query(`SELECT name FROM "Experiment"`);
+      await again.end();
+      expect(rows.map((r) => r.name)).toEqual(["kept across restarts"]);
+      const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      expect(home).toContain("kept across restarts");
+      expect(await second.stop("SIGTERM")).toBe(0);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
