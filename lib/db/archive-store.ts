@@ -85,6 +85,12 @@ sol AS (
   SELECT c.sid, $1, 'evaluated', 'vector', c.genome, c.fitness, c.descriptors, c.cell, c.parents, $10,
          CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END
   FROM c
+  -- Candidates handed out by ask/tell (or reserved by a submission) already exist as pending rows:
+  -- they become evaluated here, in the same transaction as the archive write. Never touches other rows.
+  ON CONFLICT (id) DO UPDATE
+    SET status = 'evaluated', "genomeVector" = excluded."genomeVector", fitness = excluded.fitness, descriptors = excluded.descriptors,
+        cell = excluded.cell, "eliteRevision" = excluded."eliteRevision"
+    WHERE "Solution".status = 'pending' AND "Solution"."experimentId" = excluded."experimentId"
 ),
 up AS (
   INSERT INTO "Elite" ("experimentId", cell, "solutionId", fitness, descriptors, "genomeVector", revision, "updatedAt")
@@ -186,14 +192,22 @@ async function exactTotals(tx: PrismaClient, id: string) {
   );
 }
 
-/** Records the current metrics as one point on the curves (idempotent per evaluation count). */
+/**
+ * Records the current metrics as one point on the curves (idempotent per
+ * evaluation count) and publishes it as a `snapshot` event for live charts.
+ */
 export async function snapshot(tx: PrismaClient, id: string) {
   await tx.$executeRawUnsafe(
-    `INSERT INTO "MetricSnapshot" ("experimentId", evaluations, coverage, "qdScore", "normQdScore", "maxFitness", "meanFitness", "numElites", "promptTokens", "completionTokens", "costUsd")
-     SELECT id, evaluations, "numElites"::float8 / cells, "qdScore", "qdScore" / cells, "maxFitness",
-            CASE WHEN "numElites" > 0 THEN "sumFitness" / "numElites" END, "numElites", "promptTokens", "completionTokens", "costUsd"
-     FROM "Experiment" WHERE id = $1::uuid
-     ON CONFLICT ("experimentId", evaluations) DO NOTHING`,
+    `WITH s AS (
+       INSERT INTO "MetricSnapshot" ("experimentId", evaluations, coverage, "qdScore", "normQdScore", "maxFitness", "meanFitness", "numElites", "promptTokens", "completionTokens", "costUsd")
+       SELECT id, evaluations, "numElites"::float8 / cells, "qdScore", "qdScore" / cells, "maxFitness",
+              CASE WHEN "numElites" > 0 THEN "sumFitness" / "numElites" END, "numElites", "promptTokens", "completionTokens", "costUsd"
+       FROM "Experiment" WHERE id = $1::uuid
+       ON CONFLICT ("experimentId", evaluations) DO NOTHING
+       RETURNING *
+     )
+     INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
+     SELECT "experimentId", 'snapshot', to_jsonb(s) - 'experimentId' - 'createdAt' FROM s`,
     id,
   );
 }

@@ -61,47 +61,102 @@ export const EmitterConfig = z.discriminatedUnion(
 );
 export type EmitterConfig = z.infer<typeof EmitterConfig>;
 
-export const ExperimentConfig = z
+/**
+ * Vector genomes evaluated by the client over ask/tell (`POST /api/experiments/:id/ask | tell`).
+ * No built-in measures: the experiment's descriptors are required.
+ */
+export const ExternalDomainConfig = z
   .object({
-    name: z.string({ error: "name is required" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
-    notes: z.string().max(10_000).default(""),
-    domain: DomainConfig,
-    descriptors: z.array(DescriptorConfig).min(1, "give at least one descriptor").max(8, "at most 8 descriptors").optional(),
-    archive: ArchiveConfig.default({ type: "grid" }),
-    emitter: EmitterConfig.default({ type: "iso-line", isoSigma: 0.01, lineSigma: 0.2 }),
-    batchSize: positiveInt("batchSize", 100_000).default(100),
-    budget: z
-      .object({
-        evaluations: positiveInt("budget.evaluations", 2_000_000_000),
-        costUsd: z.number().positive("budget.costUsd must be positive").optional(),
-      })
-      .strict(),
-    seed: z.number().int("seed must be a whole number").min(0).max(2 ** 31 - 1).default(0),
-    /** Batches in flight at once (steady-state MAP-Elites). */
-    maxInFlight: positiveInt("maxInFlight", 1000).default(4),
-    /** MAP-Elites iterations per job: amortises queue and database cost for cheap domains. */
-    iterationsPerJob: positiveInt("iterationsPerJob", 10_000).optional(),
-    /** Store every evaluated candidate, not only those that became elites. */
-    keepAllSolutions: z.boolean().default(false),
+    type: z.literal("external"),
+    dim: positiveInt("domain.dim", 10_000),
+    bounds: z
+      .tuple([finite("domain.bounds[0]"), finite("domain.bounds[1]")], { error: "domain.bounds must be [lo, hi]" })
+      .refine((b) => b[1] > b[0], { message: "domain.bounds: hi must be greater than lo" }),
+    /** Subtracted from each elite's fitness in the QD score (pyribs qd_score_offset). */
+    qdScoreOffset: finite("domain.qdScoreOffset").default(0),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    const expected = getDomain(c.domain).descriptors.length;
-    if (c.descriptors && c.descriptors.length !== expected) {
-      ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" produces ${expected} descriptors; got ${c.descriptors.length}` });
+  .strict();
+export type ExternalDomainConfig = z.infer<typeof ExternalDomainConfig>;
+
+/** Every domain type an experiment may have (built-in ones are evaluated by workers). */
+export const AnyDomainConfig = z.discriminatedUnion(
+  "type",
+  [...DomainConfig.options, ExternalDomainConfig],
+  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external"' },
+);
+export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
+
+const configShape = {
+  name: z.string({ error: "name is required" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
+  notes: z.string({ error: "notes must be a string" }).max(10_000, "notes must be at most 10,000 characters").default(""),
+  domain: DomainConfig,
+  descriptors: z.array(DescriptorConfig, { error: "descriptors must be an array" }).min(1, "give at least one descriptor").max(8, "at most 8 descriptors").optional(),
+  archive: ArchiveConfig.default({ type: "grid" }),
+  emitter: EmitterConfig.default({ type: "iso-line", isoSigma: 0.01, lineSigma: 0.2 }),
+  batchSize: positiveInt("batchSize", 100_000).default(100),
+  budget: z
+    .object(
+      {
+        evaluations: positiveInt("budget.evaluations", 2_000_000_000),
+        costUsd: z.number({ error: "budget.costUsd must be a number" }).positive("budget.costUsd must be positive").optional(),
+      },
+      { error: "budget is required: { evaluations }" },
+    )
+    .strict(),
+  seed: z.number({ error: "seed must be a number" }).int("seed must be a whole number").min(0, "seed must be >= 0").max(2 ** 31 - 1, "seed must be < 2^31").default(0),
+  /** Batches in flight at once (steady-state MAP-Elites). */
+  maxInFlight: positiveInt("maxInFlight", 1000).default(4),
+  /** MAP-Elites iterations per job: amortises queue and database cost for cheap domains. */
+  iterationsPerJob: positiveInt("iterationsPerJob", 10_000).optional(),
+  /** Store every evaluated candidate, not only those that became elites. */
+  keepAllSolutions: z.boolean({ error: "keepAllSolutions must be true or false" }).default(false),
+};
+
+type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig };
+
+function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
+  let descriptors: DescriptorConfig[];
+  if (c.domain.type === "external") {
+    if (!c.descriptors) {
+      ctx.addIssue({ code: "custom", path: ["descriptors"], message: 'domain "external" has no built-in measures: descriptors are required' });
+      return;
     }
-    const cells = c.archive.type === "cvt" ? c.archive.cells : (c.descriptors ?? getDomain(c.domain).descriptors).reduce((n, d) => n * d.bins, 1);
-    if (cells > 1_000_000) ctx.addIssue({ code: "custom", path: ["descriptors"], message: `the archive would have ${cells.toLocaleString("en-US")} cells; at most 1,000,000` });
-  });
+    descriptors = c.descriptors;
+  } else {
+    const builtin = getDomain(c.domain).descriptors;
+    if (c.descriptors && c.descriptors.length !== builtin.length) {
+      ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" produces ${builtin.length} descriptors; got ${c.descriptors.length}` });
+    }
+    descriptors = c.descriptors ?? builtin;
+  }
+  const cells = c.archive.type === "cvt" ? c.archive.cells : descriptors.reduce((n, d) => n * d.bins, 1);
+  if (cells > 1_000_000) ctx.addIssue({ code: "custom", path: [c.archive.type === "cvt" ? "archive" : "descriptors"], message: `the archive would have ${cells.toLocaleString("en-US")} cells; at most 1,000,000` });
+}
+
+/** Configuration of experiments evaluated by workers (built-in domains). */
+export const ExperimentConfig = z.object(configShape).strict().superRefine(checkConfig);
+
+/** Any experiment's configuration, as stored and as accepted by the REST API (adds the `external` domain). */
+export const ExperimentSpec = z
+  .object({ ...configShape, domain: AnyDomainConfig })
+  .strict()
+  .superRefine(checkConfig);
+export type ExperimentSpecInput = z.input<typeof ExperimentSpec>;
+export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
+
+export const isExternal = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ExternalDomainConfig } => c.domain.type === "external";
+
 export type ExperimentConfigInput = z.input<typeof ExperimentConfig>;
 export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 
 /** Descriptors in effect: the user's, or the domain's defaults. */
-export function effectiveDescriptors(config: ExperimentConfig): DescriptorConfig[] {
-  return config.descriptors ?? getDomain(config.domain).descriptors.map((d) => ({ ...d }));
+export function effectiveDescriptors(config: ExperimentConfig | ExperimentSpec): DescriptorConfig[] {
+  if (config.descriptors) return config.descriptors;
+  if (config.domain.type === "external") throw new Error('domain "external" needs descriptors');
+  return getDomain(config.domain).descriptors.map((d) => ({ ...d }));
 }
 
-export function cellCount(config: ExperimentConfig): number {
+export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
   return config.archive.type === "cvt" ? config.archive.cells : effectiveDescriptors(config).reduce((n, d) => n * d.bins, 1);
 }
 

@@ -2,7 +2,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { QueueFactory } from "@/lib/queue/connection";
 import { getDomain } from "@/lib/qd";
 import { recordStatusEvent } from "@/lib/db/archive-store";
-import { cellCount, effectiveDescriptors, jobPlan, type ExperimentConfig } from "./config";
+import { cellCount, effectiveDescriptors, jobPlan, type ExperimentConfig, type ExperimentSpec } from "./config";
 import { batchJobId, batchKey, enqueueBatches, evaluationQueue } from "./jobs";
 
 /**
@@ -17,8 +17,8 @@ export class LifecycleError extends Error {
   }
 }
 
-export async function createExperiment(prisma: PrismaClient, config: ExperimentConfig) {
-  const domain = getDomain(config.domain);
+export async function createExperiment(prisma: PrismaClient, config: ExperimentConfig | ExperimentSpec) {
+  const qdOffset = config.domain.type === "external" ? config.domain.qdScoreOffset : getDomain(config.domain).qdScoreOffset;
   const descriptors = effectiveDescriptors(config);
   return prisma.experiment.create({
     data: {
@@ -33,7 +33,7 @@ export async function createExperiment(prisma: PrismaClient, config: ExperimentC
       budgetEvaluations: config.budget.evaluations,
       budgetCostUsd: config.budget.costUsd ?? null,
       cells: cellCount(config),
-      qdOffset: domain.qdScoreOffset,
+      qdOffset,
       descriptors: { create: descriptors.map((d, index) => ({ index, name: d.name, min: d.min, max: d.max, bins: d.bins })) },
     },
     include: { descriptors: { orderBy: { index: "asc" } } },
@@ -98,6 +98,8 @@ export async function failExperiment(prisma: PrismaClient, id: string, reason: s
 export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFactory, id: string): Promise<number> {
   const exp = await prisma.experiment.findUnique({ where: { id }, select: { status: true, batchesDone: true, config: true } });
   if (!exp || exp.status !== "running") return 0;
+  // External (ask/tell) experiments are evaluated by the client: no batch jobs.
+  if ((exp.config as { domain?: { type?: string } }).domain?.type === "external") return 0;
   const config = exp.config as unknown as ExperimentConfig;
   const plan = jobPlan(config);
   const hi = Math.min(plan.totalJobs, exp.batchesDone + config.maxInFlight);

@@ -1,0 +1,18 @@
+import { json, MAX_LARGE_BODY, otherMethods, parseBody, parseParams, route } from "@/lib/api/http";
+import { ExperimentParams, TellBody } from "@/lib/api/schemas";
+import { tell } from "@/lib/api/candidates";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/experiments/:id/tell { results: [{ candidateId, fitness, descriptors, metrics?, evalMs? } | { candidateId, error }] }
+ * → { duplicate, results: [{ id, status: "new"|"improved"|"not_added"|"failed", cell, fitness }], experimentStatus, evaluations, numElites }
+ * Idempotent: the same set of candidates told again returns the stored statuses (duplicate: true).
+ */
+export const POST = route(async (req, ctx) => {
+  const { id } = await parseParams(ctx, ExperimentParams);
+  const { results } = await parseBody(req, TellBody, { maxBytes: MAX_LARGE_BODY });
+  return json(await tell(id, results));
+});
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

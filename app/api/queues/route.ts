@@ -1,0 +1,50 @@
+import { prisma } from "@/lib/db/client";
+import { getQueues } from "@/lib/queue/server";
+import { QUEUES } from "@/lib/queue/names";
+import { json, otherMethods, parseQuery, route } from "@/lib/api/http";
+import { EmptyQuery } from "@/lib/api/schemas";
+
+export const dynamic = "force-dynamic";
+
+const STATES = ["waiting", "active", "delayed", "prioritized", "waiting-children", "completed", "failed"] as const;
+/** One Queue object per name for the server's lifetime (the factory keeps what it creates until shutdown). */
+const held: Record<string, ReturnType<ReturnType<typeof getQueues>["queue"]>> = ((globalThis as { __qdApiQueues?: Record<string, never> }).__qdApiQueues ??= {});
+
+/** A worker whose heartbeat is older than this is not counted as connected (workers beat every 5 s). */
+const STALE_MS = 15_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+}
+
+/**
+ * GET /api/queues → { backend, queues: [{ name, counts: { waiting, active, … }, workers, failures: [{ id, name, reason, attempts, failedAt, data }] }],
+ *                      workers: [{ id, hostname, pid, queues, startedAt, lastSeenAt }] }
+ */
+export const GET = route(async (req) => {
+  parseQuery(req, EmptyQuery);
+  const factory = getQueues();
+  const queues = await Promise.all(
+    Object.values(QUEUES).map(async (name) => {
+      const q = (held[name] ??= factory.queue(name));
+      try {
+        const [counts, failed, workers] = await withTimeout(
+          Promise.all([q.getJobCounts(...STATES), q.getFailed(0, 9), q.getWorkers().catch(() => null)]),
+          5000,
+        );
+        return {
+          name,
+          counts,
+          workers: workers ? workers.length : null,
+          failures: failed.filter(Boolean).map((j) => ({ id: j.id, name: j.name, reason: j.failedReason, attempts: j.attemptsMade, failedAt: j.finishedOn ? new Date(j.finishedOn) : null, data: j.data })),
+        };
+      } catch (error) {
+        return { name, error: `queue backend unavailable: ${(error as Error).message.split("\n")[0]}`, counts: null, workers: null, failures: [] };
+      }
+    }),
+  );
+  const workers = await prisma.workerHeartbeat.findMany({ where: { lastSeenAt: { gt: new Date(Date.now() - STALE_MS) } }, orderBy: { startedAt: "asc" } });
+  return json({ backend: factory.settings.backend, queues, workers });
+});
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,416 @@
+import crypto from "node:crypto";
+import { prisma } from "@/lib/db/client";
+import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
+import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
+import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
+import { effectiveDescriptors, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { ApiError, type ApiIssue } from "./errors";
+import { archiveIndex } from "./archive";
+import type { TellResult } from "./schemas";
+
+/**
+ * Job submission and external evaluation (ask/tell) on top of the one archive
+ * write path, `commitBatch`: idempotent (the batch id is derived from the
+ * candidate ids or the client's idempotency key), serialised per experiment,
+ * counted against the budget, completing the run at the budget.
+ *
+ * Ask reserves budget: candidates handed out are stored as `pending` solutions
+ * and count against the remaining budget until told, so tells can never take a
+ * run past its budget.
+ */
+
+export type InsertStatus = "new" | "improved" | "not_added" | "failed";
+
+export interface InsertOutcome {
+  id: string;
+  status: InsertStatus;
+  cell: number | null;
+  fitness: number | null;
+}
+
+interface ExpRow {
+  id: string;
+  status: string;
+  config: ExperimentSpec;
+  evaluations: number;
+  budgetEvaluations: number;
+  seed: number;
+  numElites: number;
+}
+
+const isExternal = (c: ExperimentSpec) => c.domain.type === "external";
+
+/** Snapshot cadence of API-driven runs: about 400 points over the budget. */
+const snapshotEvery = (budget: number) => Math.max(1, Math.ceil(budget / 400));
+
+function boundsOf(config: ExperimentSpec, dim: number): Bounds | null {
+  if (config.domain.type === "external") {
+    const [lo, hi] = config.domain.bounds;
+    return { lower: new Float64Array(dim).fill(lo), upper: new Float64Array(dim).fill(hi) };
+  }
+  return getDomain(config.domain).bounds;
+}
+
+export function genomeDim(config: ExperimentSpec): number {
+  return config.domain.type === "external" ? config.domain.dim : getDomain(config.domain).dim;
+}
+
+async function pendingCount(tx: typeof prisma, id: string): Promise<number> {
+  const [r] = await tx.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Solution" WHERE "experimentId" = $1::uuid AND status = 'pending'`, id);
+  return r!.n;
+}
+
+async function lockExperiment(tx: typeof prisma, id: string): Promise<ExpRow> {
+  const [row] = await tx.$queryRawUnsafe<ExpRow[]>(
+    `SELECT id::text, status::text, config, evaluations, "budgetEvaluations", seed, "numElites" FROM "Experiment" WHERE id = $1::uuid FOR UPDATE`,
+    id,
+  );
+  if (!row) throw new ApiError(404, `experiment ${id} not found`);
+  return row;
+}
+
+function requireExternal(exp: ExpRow, what: string) {
+  if (!isExternal(exp.config)) {
+    throw new ApiError(409, `${what} needs an experiment with domain.type "external"; this one ("${exp.config.domain.type}") is evaluated by workers (POST /api/experiments/${exp.id}/solutions submits genomes to it)`);
+  }
+}
+
+/** Inserts pending candidates (float64 genomes, row-major) and returns their ids. */
+async function insertPending(tx: typeof prisma, expId: string, genomes: Float64Array, n: number, dim: number, parents: (string | null)[][], operator: string): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => crypto.randomUUID());
+  const parentsPer = Math.max(1, ...parents.map((p) => p.length));
+  const flatParents: (string | null)[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < parentsPer; j++) flatParents.push(parents[i]?.[j] ?? null);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", descriptors, "parentIds", operator)
+     SELECT ($2::uuid[])[i], $1::uuid, 'pending', 'vector', substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8), '{}',
+            array_remove(($5::uuid[])[(i - 1) * $6 + 1 : i * $6], NULL), $7
+     FROM generate_subscripts($2::uuid[], 1) AS i`,
+    expId,
+    ids,
+    new Uint8Array(genomes.buffer, genomes.byteOffset, n * dim * 8),
+    dim,
+    flatParents,
+    parentsPer,
+    operator,
+  );
+  return ids;
+}
+
+export interface AskResult {
+  candidates: { id: string; genome: number[]; parentIds: string[]; operator: string }[];
+  /** Evaluations still unreserved after this ask (budget − evaluated − pending). */
+  budgetRemaining: number;
+  pending: number;
+}
+
+/** `POST /ask`: `count` candidates from the experiment's emitter over the current archive. */
+export async function ask(expId: string, count: number): Promise<AskResult> {
+  return prisma.$transaction(
+    async (t) => {
+      const tx = t as unknown as typeof prisma;
+      const exp = await lockExperiment(tx, expId);
+      requireExternal(exp, "ask");
+      if (exp.status !== "running") {
+        throw new ApiError(409, exp.status === "draft" || exp.status === "queued" ? `the experiment is ${exp.status}: start it first (POST /api/experiments/${expId}/start)` : `cannot ask an experiment that is ${exp.status}`);
+      }
+      const pending = await pendingCount(tx, expId);
+      const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
+      const n = Math.min(count, remaining);
+      if (n === 0) return { candidates: [], budgetRemaining: 0, pending };
+      const config = exp.config;
+      const dim = genomeDim(config);
+      const bounds = boundsOf(config, dim)!;
+      const emitter = config.emitter;
+      const parentsPer = emitter.type === "iso-line" ? 2 : 1;
+      // A reproducible stream per ask: seed mixed with how far the run is.
+      const rng = new Rng(mix(exp.seed, exp.evaluations + pending));
+      const out = new Float64Array(n * dim);
+      const parents: (string | null)[][] = [];
+      const occupied = await tx.$queryRawUnsafe<{ cell: number }[]>(`SELECT cell FROM "Elite" WHERE "experimentId" = $1::uuid ORDER BY cell`, expId);
+      if (occupied.length === 0) {
+        // Empty archive: uniform samples over the genome box (the client's first batch explores).
+        for (let i = 0; i < n * dim; i++) out[i] = rng.uniform(bounds.lower[i % dim]!, bounds.upper[i % dim]!);
+        for (let i = 0; i < n; i++) parents.push([]);
+      } else {
+        const picks = Array.from({ length: n * parentsPer }, () => occupied[rng.int(occupied.length)]!.cell);
+        const rows = await tx.$queryRawUnsafe<{ cell: number; solutionId: string; genomeVector: Uint8Array }[]>(
+          `SELECT cell, "solutionId"::text AS "solutionId", "genomeVector" FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`,
+          expId,
+          [...new Set(picks)],
+        );
+        const byCell = new Map(rows.map((r) => [r.cell, { id: r.solutionId, x: decodeVector(r.genomeVector) }]));
+        for (let i = 0; i < n; i++) {
+          const a = byCell.get(picks[i * parentsPer]!)!;
+          if (emitter.type === "gaussian") {
+            gaussianKernel(out, i * dim, a.x, 0, dim, emitter.sigma, rng, bounds);
+            parents.push([a.id]);
+          } else {
+            const b = byCell.get(picks[i * parentsPer + 1]!)!;
+            isoLineKernel(out, i * dim, a.x, 0, b.x, 0, dim, emitter.isoSigma, emitter.lineSigma, rng, bounds);
+            parents.push([a.id, b.id]);
+          }
+        }
+      }
+      const ids = await insertPending(tx, expId, out, n, dim, parents, emitter.type);
+      return {
+        candidates: ids.map((id, i) => ({ id, genome: Array.from(out.subarray(i * dim, (i + 1) * dim)), parentIds: parents[i]!.filter((p): p is string => !!p), operator: emitter.type })),
+        budgetRemaining: remaining - n,
+        pending: pending + n,
+      };
+    },
+    { timeout: 30_000 },
+  );
+}
+
+function mix(seed: number, k: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (k + 0x632be5ab), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+interface Evaluated {
+  id: string;
+  genome: Uint8Array;
+  fitness: number;
+  descriptors: number[];
+  parents: string[];
+}
+
+/**
+ * Commits evaluated candidates as one batch and reports, per candidate, what
+ * the archive did with it. `existing`: the rows exist (pending) and are
+ * updated in place by commitBatch.
+ */
+async function commit(exp: ExpRow, batchId: string, evaluated: Evaluated[], failed: number, operator: string) {
+  const index = archiveIndex(exp.id, exp.config);
+  const md = index.measureDim;
+  const dim = genomeDim(exp.config);
+  const cells = evaluated.map((e) => index.cellOf(e.descriptors));
+  const parentsPer = Math.max(1, ...evaluated.map((e) => e.parents.length));
+  const genomes = new Uint8Array(evaluated.length * dim * 8);
+  evaluated.forEach((e, i) => genomes.set(e.genome, i * dim * 8));
+  const before = cells.length
+    ? new Set((await prisma.$queryRawUnsafe<{ cell: number }[]>(`SELECT cell FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`, exp.id, [...new Set(cells)])).map((r) => r.cell))
+    : new Set<number>();
+  const batch: CandidateBatch = {
+    experimentId: exp.id,
+    batchId,
+    evaluations: evaluated.length + failed,
+    failed,
+    generated: false,
+    operator,
+    cells,
+    fitness: evaluated.map((e) => e.fitness),
+    descriptors: evaluated.flatMap((e) => e.descriptors.slice(0, md)),
+    measureDim: md,
+    genomes,
+    genomeDim: dim,
+    parentIds: evaluated.flatMap((e) => Array.from({ length: parentsPer }, (_, j) => e.parents[j] ?? null)),
+    parentsPer,
+    solutionIds: evaluated.map((e) => e.id),
+  };
+  const result = await commitBatch(prisma, batch, snapshotEvery(exp.budgetEvaluations));
+  return { result, before, cells };
+}
+
+async function outcomes(ids: string[], revision: bigint | null, before: Set<number> | null, expId: string): Promise<InsertOutcome[]> {
+  const rows = await prisma.$queryRawUnsafe<{ id: string; status: string; cell: number | null; fitness: number | null; eliteRevision: bigint | null }[]>(
+    `SELECT id::text, status::text, cell, fitness, "eliteRevision" FROM "Solution" WHERE id = ANY($1::uuid[])`,
+    ids,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  let earlier: Set<number> | null = before;
+  if (!earlier) {
+    // A repeated request: whether each accepted candidate filled an empty cell or replaced an elite,
+    // from the history of the cells (solutions that became elites there before it).
+    const accepted = rows.filter((r) => r.eliteRevision !== null && r.cell !== null);
+    earlier = new Set();
+    if (accepted.length) {
+      const hist = await prisma.$queryRawUnsafe<{ cell: number; rev: bigint }[]>(
+        `SELECT cell, min("eliteRevision") AS rev FROM "Solution" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[]) AND "eliteRevision" IS NOT NULL GROUP BY cell`,
+        expId,
+        accepted.map((r) => r.cell!),
+      );
+      const first = new Map(hist.map((h) => [h.cell, h.rev]));
+      for (const r of accepted) if (first.get(r.cell!)! < r.eliteRevision!) earlier.add(r.cell!);
+    }
+  }
+  return ids.map((id) => {
+    const r = byId.get(id);
+    if (!r || r.status === "failed") return { id, status: "failed", cell: null, fitness: null };
+    const accepted = r.eliteRevision !== null && (revision === null || r.eliteRevision === revision);
+    return { id, status: accepted ? (r.cell !== null && earlier!.has(r.cell) ? "improved" : "new") : "not_added", cell: r.cell, fitness: r.fitness };
+  });
+}
+
+function batchIdOf(prefix: string, keys: string[]): string {
+  return `${prefix}:${crypto.createHash("sha256").update([...keys].sort().join(",")).digest("hex").slice(0, 40)}`;
+}
+
+async function isProcessed(expId: string, batchId: string): Promise<boolean> {
+  return !!(await prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId: expId, batchId } }, select: { batchId: true } }));
+}
+
+async function readExperiment(expId: string): Promise<ExpRow> {
+  const [row] = await prisma.$queryRawUnsafe<ExpRow[]>(
+    `SELECT id::text, status::text, config, evaluations, "budgetEvaluations", seed, "numElites" FROM "Experiment" WHERE id = $1::uuid`,
+    expId,
+  );
+  if (!row) throw new ApiError(404, `experiment ${expId} not found`);
+  return row;
+}
+
+async function summary(expId: string) {
+  const e = await prisma.experiment.findUniqueOrThrow({ where: { id: expId }, select: { status: true, evaluations: true, numElites: true, budgetEvaluations: true } });
+  return { experimentStatus: e.status, evaluations: e.evaluations, numElites: e.numElites, budgetEvaluations: e.budgetEvaluations };
+}
+
+/** `POST /tell`: results of asked candidates. */
+export async function tell(expId: string, results: TellResult[]) {
+  const exp = await readExperiment(expId);
+  requireExternal(exp, "tell");
+  const ids = results.map((r) => r.candidateId.toLowerCase());
+  const batchId = batchIdOf("t", ids);
+  if (await isProcessed(expId, batchId)) {
+    await markFailed(results);
+    return { duplicate: true, results: await outcomes(ids, null, null, expId), ...(await summary(expId)) };
+  }
+  const md = effectiveDescriptors(exp.config).length;
+  const issues: ApiIssue[] = [];
+  results.forEach((r, i) => {
+    if (r.error === undefined && r.descriptors!.length !== md) issues.push({ path: `body.results[${i}].descriptors`, message: `expected ${md} descriptor value${md > 1 ? "s" : ""}, got ${r.descriptors!.length}` });
+  });
+  const rows = await prisma.$queryRawUnsafe<{ id: string; experimentId: string; status: string; genomeVector: Uint8Array | null; parentIds: string[] }[]>(
+    `SELECT id::text, "experimentId"::text AS "experimentId", status::text, "genomeVector", "parentIds"::text[] AS "parentIds" FROM "Solution" WHERE id = ANY($1::uuid[])`,
+    ids,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  let conflictIssues = 0;
+  results.forEach((r, i) => {
+    const row = byId.get(ids[i]!);
+    if (!row || row.experimentId !== expId) issues.push({ path: `body.results[${i}].candidateId`, message: `no candidate ${r.candidateId} in this experiment (ask for candidates first)` });
+    else if (row.status !== "pending") {
+      conflictIssues++;
+      issues.push({ path: `body.results[${i}].candidateId`, message: `candidate ${r.candidateId} was already told (it is ${row.status}); repeat the exact same tell to get its statuses again` });
+    }
+  });
+  if (issues.length) {
+    const status = conflictIssues === issues.length ? 409 : 422;
+    throw new ApiError(status, `${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues, status === 409 ? "conflict" : "unprocessable");
+  }
+  if (!["running", "paused"].includes(exp.status)) throw new ApiError(409, `cannot tell an experiment that is ${exp.status}`);
+
+  // Metadata first, on rows that are still pending (harmless if the commit below never happens).
+  const withMeta = results.filter((r) => r.metrics !== undefined || r.evalMs !== undefined);
+  if (withMeta.length) {
+    await prisma.$executeRawUnsafe(
+      `UPDATE "Solution" s SET metrics = coalesce(m.metrics, s.metrics), "evalMs" = coalesce(m.ms, s."evalMs")
+       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::jsonb[]) AS metrics, unnest($3::float8[]) AS ms) m
+       WHERE s.id = m.id AND s.status = 'pending'`,
+      withMeta.map((r) => r.candidateId),
+      withMeta.map((r) => (r.metrics === undefined ? null : JSON.stringify(r.metrics))),
+      withMeta.map((r) => r.evalMs ?? null),
+    );
+  }
+  const evaluated: Evaluated[] = [];
+  let failed = 0;
+  results.forEach((r, i) => {
+    if (r.error !== undefined) return void failed++;
+    const row = byId.get(ids[i]!)!;
+    evaluated.push({ id: ids[i]!, genome: row.genomeVector ?? new Uint8Array(0), fitness: r.fitness!, descriptors: r.descriptors!, parents: row.parentIds ?? [] });
+  });
+  const { result, before } = await commit(exp, batchId, evaluated, failed, exp.config.emitter.type);
+  await markFailed(results);
+  return {
+    duplicate: result.duplicate,
+    results: await outcomes(ids, result.duplicate ? null : result.revision, result.duplicate ? null : before, expId),
+    ...(await summary(expId)),
+  };
+}
+
+/** Failed evaluations: recorded on their rows after the batch that counted them committed. */
+async function markFailed(results: TellResult[]) {
+  const failed = results.filter((r) => r.error !== undefined);
+  if (!failed.length) return;
+  await prisma.$executeRawUnsafe(
+    `UPDATE "Solution" s SET status = 'failed', error = m.error FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS error) m
+     WHERE s.id = m.id AND s.status = 'pending'`,
+    failed.map((r) => r.candidateId),
+    failed.map((r) => r.error!),
+  );
+}
+
+/** Deterministic UUID (v4 layout) from a key, so a repeated submission names the same solutions. */
+function keyedUuid(key: string): string {
+  const h = crypto.createHash("sha256").update(key).digest();
+  h[6] = (h[6]! & 0x0f) | 0x40;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/**
+ * `POST /solutions`: genomes to evaluate. Built-in domains: evaluated here
+ * and committed at once (seeds, hand-written candidates). External domains:
+ * stored as pending candidates for the client to evaluate and tell.
+ */
+export async function submit(expId: string, solutions: { genome: number[]; parentIds?: string[] }[], idempotencyKey?: string) {
+  const probe = await readExperiment(expId);
+  const dim = genomeDim(probe.config);
+  const issues: ApiIssue[] = [];
+  solutions.forEach((s, i) => {
+    if (s.genome.length !== dim) issues.push({ path: `body.solutions[${i}].genome`, message: `expected ${dim} values (the domain's genome length), got ${s.genome.length}` });
+  });
+  if (issues.length) throw new ApiError(422, `${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues);
+  const open = ["draft", "queued", "running", "paused"];
+  const flat = new Float64Array(solutions.length * dim);
+  solutions.forEach((s, i) => flat.set(s.genome, i * dim));
+
+  if (isExternal(probe.config)) {
+    return prisma.$transaction(async (t) => {
+      const tx = t as unknown as typeof prisma;
+      const exp = await lockExperiment(tx, expId);
+      if (!open.includes(exp.status)) throw new ApiError(409, `cannot submit solutions to an experiment that is ${exp.status}`);
+      const pending = await pendingCount(tx, expId);
+      const remaining = exp.budgetEvaluations - exp.evaluations - pending;
+      if (solutions.length > remaining) throw new ApiError(409, `the budget has ${Math.max(0, remaining)} unreserved evaluation(s) left; ${solutions.length} submitted`);
+      const ids = await insertPending(tx, expId, flat, solutions.length, dim, solutions.map((s) => s.parentIds ?? []), "submitted");
+      return {
+        mode: "pending" as const,
+        candidates: ids.map((id, i) => ({ id, genome: solutions[i]!.genome, parentIds: solutions[i]!.parentIds ?? [], operator: "submitted" })),
+        budgetRemaining: remaining - solutions.length,
+      };
+    });
+  }
+
+  const key = idempotencyKey ?? crypto.randomUUID();
+  const ids = solutions.map((_, i) => keyedUuid(`${expId}:${key}:${i}`));
+  const batchId = `s:${crypto.createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
+  if (await isProcessed(expId, batchId)) return { mode: "evaluated" as const, duplicate: true, results: await outcomes(ids, null, null, expId), ...(await summary(expId)) };
+  if (!open.includes(probe.status)) throw new ApiError(409, `cannot submit solutions to an experiment that is ${probe.status}`);
+  const remaining = probe.budgetEvaluations - probe.evaluations;
+  if (solutions.length > remaining) throw new ApiError(409, `the budget has ${Math.max(0, remaining)} evaluation(s) left; ${solutions.length} submitted`);
+
+  const domain = getDomain((probe.config as ExperimentConfig).domain);
+  const md = domain.descriptors.length;
+  const objectives = new Float64Array(solutions.length);
+  const measures = new Float64Array(solutions.length * md);
+  domain.evaluateBatch(flat, solutions.length, objectives, measures);
+  const evaluated: Evaluated[] = [];
+  let failed = 0;
+  solutions.forEach((s, i) => {
+    const f = objectives[i]!;
+    const m = Array.from(measures.subarray(i * md, (i + 1) * md));
+    if (!Number.isFinite(f) || m.some((v) => Number.isNaN(v))) return void failed++;
+    evaluated.push({ id: ids[i]!, genome: encodeVector(s.genome), fitness: f, descriptors: m, parents: s.parentIds ?? [] });
+  });
+  const { result, before } = await commit(probe, batchId, evaluated, failed, "submitted");
+  return {
+    mode: "evaluated" as const,
+    duplicate: result.duplicate,
+    results: await outcomes(ids, result.duplicate ? null : result.revision, result.duplicate ? null : before, expId),
+    ...(await summary(expId)),
+  };
+}

@@ -1,0 +1,75 @@
+import { prisma } from "@/lib/db/client";
+import type { Experiment, Descriptor } from "@/lib/generated/prisma/client";
+import type { ExperimentSpec } from "@/lib/experiments/config";
+import { ApiError } from "./errors";
+
+/** The public JSON form of an experiment (GET /api/experiments/:id, list items, create/patch/actions). */
+export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
+  return {
+    id: e.id,
+    name: e.name,
+    notes: e.notes,
+    status: e.status,
+    statusReason: e.statusReason,
+    config: e.config as unknown as ExperimentSpec,
+    domainType: e.domainType,
+    archiveType: e.archiveType,
+    emitterType: e.emitterType,
+    seed: e.seed,
+    batchSize: e.batchSize,
+    budget: { evaluations: e.budgetEvaluations, costUsd: e.budgetCostUsd },
+    cells: e.cells,
+    evaluations: e.evaluations,
+    failedEvaluations: e.failedEvaluations,
+    numElites: e.numElites,
+    metrics: {
+      coverage: e.cells > 0 ? e.numElites / e.cells : 0,
+      qdScore: e.qdScore,
+      normQdScore: e.cells > 0 ? e.qdScore / e.cells : 0,
+      maxFitness: e.maxFitness,
+      meanFitness: e.numElites > 0 ? e.sumFitness / e.numElites : null,
+    },
+    qdOffset: e.qdOffset,
+    usage: { promptTokens: e.promptTokens, completionTokens: e.completionTokens, costUsd: e.costUsd },
+    archiveRevision: Number(e.archiveRevision),
+    ...(descriptors ? { descriptors: descriptors.map((d) => ({ name: d.name, min: d.min, max: d.max, bins: d.bins, source: d.source })) } : {}),
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    startedAt: e.startedAt,
+    finishedAt: e.finishedAt,
+  };
+}
+
+export async function loadExperiment(id: string) {
+  const e = await prisma.experiment.findUnique({ where: { id }, include: { descriptors: { orderBy: { index: "asc" } } } });
+  if (!e) throw new ApiError(404, `experiment ${id} not found`);
+  return e;
+}
+
+export async function experimentResponse(id: string) {
+  const e = await loadExperiment(id);
+  return experimentDto(e, e.descriptors);
+}
+
+/** Opaque keyset cursor over (createdAt desc, id desc). */
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+    const createdAt = new Date(at);
+    if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(createdAt.getTime())) throw new Error();
+    return { createdAt, id };
+  } catch {
+    throw new ApiError(400, "query.cursor: not a cursor this API issued (use nextCursor from the previous page)", [{ path: "query.cursor", message: "invalid cursor" }], "validation_failed");
+  }
+}
+
+/** The stored configuration alone (cheap: no counters, no descriptors). */
+export async function loadConfig(id: string): Promise<ExperimentSpec> {
+  const e = await prisma.experiment.findUnique({ where: { id }, select: { config: true } });
+  if (!e) throw new ApiError(404, `experiment ${id} not found`);
+  return e.config as unknown as ExperimentSpec;
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { ExperimentSpec } from "@/lib/experiments/config";
+import * as S from "./schemas";
+
+/**
+ * OpenAPI 3.1 document of the REST API, generated from the zod schemas that
+ * validate the requests (request side exact; responses described briefly).
+ */
+const schema = (s: z.ZodType) => {
+  const out = z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  delete out.$schema;
+  return out;
+};
+
+function queryParams(s: z.ZodObject) {
+  const js = schema(s) as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, sch]) => ({ name, in: "query", required: js.required?.includes(name) ?? false, schema: sch }));
+}
+
+const idParam = (name = "id", what = "experiment") => ({ name, in: "path", required: true, description: `${what} id (UUID)`, schema: { type: "string", format: "uuid" } });
+const body = (s: z.ZodType | Record<string, unknown>) => ({ required: true, content: { "application/json": { schema: s instanceof z.ZodType ? schema(s) : s } } });
+const errorRef = { $ref: "#/components/schemas/Error" };
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: ERR[c] ?? "error", content: { "application/json": { schema: errorRef } } }]));
+const ERR: Record<number, string> = {
+  400: "malformed request (bad JSON, wrong types, unknown fields, out-of-range values)",
+  401: "missing or wrong bearer token (when QD_API_TOKEN is set)",
+  404: "unknown (or malformed) id",
+  405: "method not allowed",
+  409: "wrong state for this action",
+  413: "body too large",
+  415: "body is not JSON",
+  422: "well-formed but inconsistent with the experiment (unknown candidate, wrong genome or descriptor length)",
+};
+const ok = (description: string, content = "application/json") => ({ description, content: { [content]: {} } });
+const std = [400, 401, 404, 405];
+
+export function openApiDocument() {
+  const createBody = schema(ExperimentSpec) as { properties: Record<string, unknown> };
+  createBody.properties.start = { type: "boolean", description: "start the experiment right after creating it" };
+  const exp = (op: string, summary: string) => ({
+    post: { operationId: op, summary, parameters: [idParam()], responses: { "200": ok("the experiment"), ...errors(...std, 409) } },
+  });
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "QD Studio REST API",
+      version: "1",
+      description:
+        "Quality-diversity search with MAP-Elites. Errors: { error: { code, message, issues?: [{ path, message }] } }. " +
+        "Malformed or unknown ids are 404. Lists use keyset pagination: pass `nextCursor` as `cursor`. " +
+        "When QD_API_TOKEN is set, send Authorization: Bearer <token>.",
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: { type: "string" },
+                message: { type: "string" },
+                issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+              },
+            },
+          },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      "/api/experiments": {
+        get: { operationId: "listExperiments", summary: "List experiments, newest first", parameters: queryParams(S.ListQuery), responses: { "200": ok("{ experiments, nextCursor, total }"), ...errors(400, 401) } },
+        post: { operationId: "createExperiment", summary: "Create (and optionally start) an experiment", requestBody: body(createBody), responses: { "201": ok("the experiment"), ...errors(400, 401, 413, 415) } },
+      },
+      "/api/experiments/{id}": {
+        get: { operationId: "getExperiment", parameters: [idParam()], responses: { "200": ok("the experiment, with metrics"), ...errors(...std) } },
+        patch: { operationId: "updateExperiment", parameters: [idParam()], requestBody: body(S.PatchExperimentBody), responses: { "200": ok("the experiment"), ...errors(...std) } },
+        delete: { operationId: "deleteExperiment", parameters: [idParam()], responses: { "204": { description: "deleted" }, ...errors(...std, 409) } },
+      },
+      "/api/experiments/{id}/start": exp("startExperiment", "Start a draft experiment"),
+      "/api/experiments/{id}/pause": exp("pauseExperiment", "Pause a running experiment"),
+      "/api/experiments/{id}/resume": exp("resumeExperiment", "Resume a paused (or failed) experiment"),
+      "/api/experiments/{id}/cancel": exp("cancelExperiment", "Cancel an experiment"),
+      "/api/experiments/{id}/archive": {
+        get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": ok("{ experimentId, geometry, elites: { revision, count, cell, fitness, descriptors, solutionId } }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/elites/{cell}": {
+        get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": ok("the cell's elite with its solution"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/metrics": {
+        get: { operationId: "getMetrics", parameters: [idParam(), ...queryParams(S.MetricsQuery)], responses: { "200": ok("{ snapshots, last, more }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/events": {
+        get: { operationId: "streamEvents", summary: "Server-Sent Events: hello, status, batch, snapshot", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/solutions": {
+        post: { operationId: "submitSolutions", summary: "Submit genomes to evaluate (external domains: become pending candidates)", parameters: [idParam()], requestBody: body(S.SubmitBody), responses: { "200": ok("insertion statuses"), "201": ok("pending candidates"), ...errors(...std, 409, 413, 422) } },
+      },
+      "/api/experiments/{id}/ask": {
+        post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": ok("{ candidates: [{ id, genome, parentIds, operator }], budgetRemaining, pending }"), ...errors(...std, 409) } },
+      },
+      "/api/experiments/{id}/tell": {
+        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": ok("{ duplicate, results: [{ id, status, cell, fitness }], experimentStatus, evaluations, numElites }"), ...errors(...std, 409, 413, 422) } },
+      },
+      "/api/experiments/{id}/export": {
+        get: { operationId: "exportArchive", parameters: [idParam(), ...queryParams(S.ExportQuery)], responses: { "200": { description: "CSV or JSON, streamed", content: { "text/csv": {}, "application/json": {} } }, ...errors(...std) } },
+      },
+      "/api/solutions/{id}": {
+        get: { operationId: "getSolution", parameters: [idParam("id", "solution")], responses: { "200": ok("the solution, genome decoded"), ...errors(...std) } },
+      },
+      "/api/solutions/{id}/lineage": {
+        get: { operationId: "getLineage", parameters: [idParam("id", "solution"), ...queryParams(S.LineageQuery)], responses: { "200": ok("{ solutionId, length, complete, steps }"), ...errors(...std) } },
+      },
+      "/api/queues": {
+        get: { operationId: "getQueues", responses: { "200": ok("{ backend, queues: [{ name, counts, workers, failures }], workers }"), ...errors(401) } },
+      },
+      "/api/session": {
+        post: { operationId: "login", security: [], requestBody: body(S.SessionBody), responses: { "200": ok("sets the session cookie"), ...errors(400, 401) } },
+        delete: { operationId: "logout", security: [], responses: { "204": { description: "cookie cleared" } } },
+      },
+      "/api/openapi.json": { get: { operationId: "openapi", security: [], responses: { "200": ok("this document") } } },
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { ExperimentSpec } from "@/lib/experiments/config";
+
+/**
+ * Request schemas of the REST API: they validate every input (params, query,
+ * body) and generate the OpenAPI document, so the two never disagree.
+ */
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const Uuid = (label: string) => z.string({ error: `${label} must be a string` }).regex(UUID_RE, `${label} must be a UUID`);
+
+export const STATUSES = ["draft", "queued", "running", "paused", "completed", "cancelled", "failed"] as const;
+export type Status = (typeof STATUSES)[number];
+
+// ---- params ----
+export const ExperimentParams = z.object({ id: Uuid("experiment id") });
+export const SolutionParams = z.object({ id: Uuid("solution id") });
+export const CellParams = z.object({
+  id: Uuid("experiment id"),
+  cell: z.string().regex(/^\d{1,9}$/, "cell must be a non-negative whole number").transform(Number),
+});
+
+// ---- query ----
+/** Query values arrive as strings; a repeated key is an array (rejected here: each takes one value). */
+const qInt = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `${label} must be given once` })
+    .regex(/^-?\d+$/, `${label} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`));
+const qBool = (label: string) =>
+  z.enum(["1", "0", "true", "false"], { error: `${label} must be 1, 0, true or false` }).transform((v) => v === "1" || v === "true");
+
+export const ListQuery = z
+  .object({
+    status: z
+      .string({ error: "status must be given once (comma-separate several)" })
+      .transform((s) => s.split(",").map((x) => x.trim()))
+      .pipe(z.array(z.enum(STATUSES, { error: `status must be one of ${STATUSES.join(", ")}` })))
+      .optional(),
+    limit: qInt("limit", 1, 200).default(50),
+    /** Opaque: the `nextCursor` of the previous page. */
+    cursor: z.string({ error: "cursor must be given once" }).max(200).optional(),
+  })
+  .strict();
+
+export const MetricsQuery = z
+  .object({
+    /** Snapshots taken after this many evaluations (exclusive). */
+    after: qInt("after", -1, 2_147_483_647).default(-1),
+    limit: qInt("limit", 1, 10_000).default(1000),
+  })
+  .strict();
+
+export const ArchiveQuery = z
+  .object({
+    /** Only elites written after this archive revision (incremental refresh). */
+    after: qInt("after", -1, Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+export const ExportQuery = z
+  .object({
+    format: z.enum(["csv", "json"], { error: 'format must be "csv" or "json"' }).default("json"),
+    all: qBool("all").default(false),
+  })
+  .strict();
+
+export const LineageQuery = z.object({ maxDepth: qInt("maxDepth", 1, 100_000).default(10_000) }).strict();
+
+export const EventsQuery = z
+  .object({
+    /** Resume after this event id (same as the Last-Event-ID header). */
+    after: qInt("after", 0, Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+
+export const EmptyQuery = z.object({}).strict();
+
+// ---- bodies ----
+const finite = (label: string) => z.number({ error: `${label} must be a number` }).finite(`${label} must be finite`);
+
+/** `POST /api/experiments`: the experiment configuration, plus `start` to start it at once. */
+export const CreateExperimentBody = z
+  .object({ start: z.boolean({ error: "start must be true or false" }).optional() })
+  .catchall(z.unknown())
+  .transform((b, ctx) => {
+    const { start, ...config } = b;
+    const parsed = ExperimentSpec.safeParse(config);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as never);
+      return z.NEVER;
+    }
+    return { start: start ?? false, config: parsed.data };
+  });
+
+export const PatchExperimentBody = z
+  .object({
+    name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters").optional(),
+    notes: z.string({ error: "notes must be a string" }).max(10_000, "notes must be at most 10,000 characters").optional(),
+  })
+  .strict()
+  .refine((b) => b.name !== undefined || b.notes !== undefined, { message: "give name and/or notes to change" });
+
+export const ActionBody = z.object({}).strict();
+
+export const AskBody = z
+  .object({ count: z.number({ error: "count must be a number" }).int("count must be a whole number").min(1, "count must be at least 1").max(10_000, "count must be at most 10,000") })
+  .strict();
+
+export const TellResult = z
+  .object({
+    candidateId: Uuid("candidateId"),
+    fitness: finite("fitness").optional(),
+    descriptors: z.array(finite("each descriptor"), { error: "descriptors must be an array of numbers" }).max(8, "at most 8 descriptor values").optional(),
+    metrics: z.record(z.string(), z.unknown(), { error: "metrics must be an object" }).optional(),
+    /** Seconds or milliseconds the evaluation took, for the record. */
+    evalMs: z.number({ error: "evalMs must be a number" }).finite().nonnegative("evalMs must be >= 0").optional(),
+    /** The evaluation failed: counts against the budget, inserts nothing. */
+    error: z.string({ error: "error must be a string" }).max(10_000, "error must be at most 10,000 characters").optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.error !== undefined) return;
+    if (r.fitness === undefined) ctx.addIssue({ code: "custom", path: ["fitness"], message: "fitness is required (or give error for a failed evaluation)" });
+    if (r.descriptors === undefined) ctx.addIssue({ code: "custom", path: ["descriptors"], message: "descriptors are required (or give error for a failed evaluation)" });
+  });
+export type TellResult = z.infer<typeof TellResult>;
+
+export const TellBody = z
+  .object({
+    results: z.array(TellResult, { error: "results must be an array" }).min(1, "results must not be empty").max(10_000, "at most 10,000 results per tell"),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const seen = new Map<string, number>();
+    b.results.forEach((r, i) => {
+      const id = r.candidateId.toLowerCase();
+      if (seen.has(id)) ctx.addIssue({ code: "custom", path: ["results", i, "candidateId"], message: `candidate ${r.candidateId} appears twice (also at results[${seen.get(id)}])` });
+      else seen.set(id, i);
+    });
+  });
+
+export const SubmitBody = z
+  .object({
+    solutions: z
+      .array(
+        z
+          .object({
+            genome: z.array(finite("each gene"), { error: "genome must be an array of numbers" }).min(1, "genome must not be empty").max(10_000, "genome must have at most 10,000 values"),
+            parentIds: z.array(Uuid("parentIds[]")).max(8, "at most 8 parents").optional(),
+          })
+          .strict(),
+        { error: "solutions must be an array" },
+      )
+      .min(1, "solutions must not be empty")
+      .max(10_000, "at most 10,000 solutions per request"),
+    /** Repeat a request with the same key and it is counted once. */
+    idempotencyKey: z.string({ error: "idempotencyKey must be a string" }).min(1).max(200, "idempotencyKey must be at most 200 characters").optional(),
+  })
+  .strict();
+
+export const SessionBody = z.object({ token: z.string({ error: "token must be a string" }).min(1, "token must not be empty").max(1000) }).strict();
