@@ -3,7 +3,7 @@
  * PostgreSQL) on sphere-100 iso-line, with 1 and 2 worker processes, next to
  * the in-process engine on the same budget. Prints one JSON object.
  *
- *   npx tsx bench/pipeline.ts [--evaluations 540000] [--workers 1,2]
+ *   npx tsx bench/pipeline.ts [--evaluations 5400000] [--workers 1,2]
  */
 import { parseArgs } from "node:util";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
@@ -13,7 +13,7 @@ import { createTestStack, waitFor } from "@/tests/helpers/stack";
 
 const { values } = parseArgs({
   options: {
-    evaluations: { type: "string", default: "540000" },
+    evaluations: { type: "string", default: "5400000" },
     workers: { type: "string", default: "1,2" },
     "iterations-per-job": { type: "string" },
   },

@@ -14,6 +14,13 @@ import { startReconciler } from "./reconciler";
 const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
 const log = (line: string) => console.log(`[worker ${name}] ${line}`);
 
+// Signals are handled from the first instant: one that arrives during start-up stops cleanly once set up.
+let shutdown: ((signal: string) => Promise<void>) | undefined;
+let pendingSignal: string | undefined;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => (shutdown ? void shutdown(signal) : (pendingSignal ??= signal)));
+}
+
 async function main() {
   const env = readEnv();
   if (!env.DATABASE_URL) throw new ConfigError("DATABASE_URL is not set; a worker needs the database that the web app uses.");
@@ -37,7 +44,7 @@ async function main() {
   log(`ready on ${queues.settings.backend} (${processors.map((p) => p.queue).join(", ")})`);
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log(`${signal}: finishing active jobs, then exiting`);
@@ -50,8 +57,7 @@ async function main() {
     log("stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  if (pendingSignal) await shutdown(pendingSignal);
 }
 
 // A bug in one job must never take the process down with it. Lost database/Redis

@@ -89,6 +89,8 @@ describe("distributed runs on Redis", () => {
     const events = await stack.prisma.experimentEvent.findMany({ where: { experimentId: done.id } });
     expect(events.filter((e) => e.type === "batch").length).toBe(jobPlan(done.config as unknown as ExperimentConfig).totalJobs);
     expect(events.filter((e) => e.type === "status").map((e) => (e.payload as { status: string }).status)).toEqual(["running", "completed"]);
+    const snapEvents = events.filter((e) => e.type === "snapshot").map((e) => e.payload as { evaluations: number; coverage: number });
+    expect(snapEvents.map((p) => p.evaluations).sort((a, b) => a - b)).toEqual(snaps.map((s) => s.evaluations));
   });
 
   it("pauses (in-flight work finishes, nothing new starts), resumes and cancels", async () => {
@@ -117,6 +119,23 @@ describe("distributed runs on Redis", () => {
     expect(later.evaluations).toBeLessThan(400_000);
     expect(later.finishedAt).not.toBeNull();
     await expect(resumeExperiment(stack.prisma, stack.queues, exp.id)).rejects.toThrow(/cannot resume an experiment that is cancelled/);
+  });
+
+  it("a worker stopped with SIGTERM finishes its job and exits cleanly; the run completes", async () => {
+    const config = sphere({ budget: { evaluations: 60_000 }, batchSize: 200, iterationsPerJob: 5 });
+    const exp = await createExperiment(stack.prisma, config);
+    const leaving = stack.startWorker();
+    await waitFor(async () => leaving.output().includes("ready on"), 30_000, "the worker to be ready");
+    await startExperiment(stack.prisma, stack.queues, exp.id);
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 5_000, 30_000, "progress");
+    leaving.child.kill("SIGTERM");
+    expect(await leaving.exited).toBe(0);
+    expect(leaving.output()).toMatch(/SIGTERM: finishing active jobs[\s\S]*stopped/);
+    const done = await waitFor(async () => {
+      const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
+      return e?.status === "completed" ? e : null;
+    }, 60_000, "completion");
+    await expectConsistent(stack, done.id, 60_000);
   });
 
   it("survives kill -9 of a worker mid-run with nothing lost or double-counted", async () => {
