@@ -74,6 +74,36 @@ describe("concurrent archive writes", () => {
   });
 });
 
+describe("every worker process dies", () => {
+  it("a worker started later resumes the run where it was", async () => {
+    const stack = await createTestStack();
+    try {
+      const config = ExperimentConfig.parse({ name: "restart all", domain: { type: "sphere", dim: 20 }, batchSize: 200, iterationsPerJob: 5, budget: { evaluations: 100_000 }, seed: 5 });
+      const exp = await createExperiment(stack.prisma, config);
+      const first = [stack.startWorker(), stack.startWorker()];
+      await startExperiment(stack.prisma, stack.queues, exp.id);
+      await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
+      for (const w of first) w.child.kill("SIGKILL");
+      await Promise.all(first.map((w) => w.exited));
+      const frozen = (await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).evaluations;
+      expect(frozen).toBeLessThan(100_000);
+      stack.startWorker();
+      const done = await waitFor(async () => {
+        const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
+        return e?.status === "completed" ? e : null;
+      }, 60_000, "completion by the new worker");
+      expect(done.evaluations).toBe(100_000);
+      const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
+        `SELECT count(*)::int AS n, sum(evaluations)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
+        exp.id,
+      );
+      expect(ledger).toEqual({ n: 100, ev: 100_000 });
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe("Redis restart mid-run", () => {
   it("re-enqueues lost batches and completes with nothing lost or double-counted", async () => {
     const redis = await startPrivateRedis();
