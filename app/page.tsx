@@ -1,84 +1,72 @@
 import Link from "next/link";
 import { prisma } from "@/lib/db/client";
+import { normalizeExperiment } from "@/components/lib/api";
+import { STATUSES, type ExperimentStatus } from "@/components/lib/types";
+import { ExperimentsTable } from "@/components/experiments/ExperimentsTable";
+import { StatusFilter } from "@/components/experiments/StatusFilter";
+import { AutoRefresh } from "@/components/experiments/AutoRefresh";
+import { DemoButton } from "@/components/experiments/DemoButton";
+import { primaryButtonClass } from "@/components/ui/Card";
 
 export const dynamic = "force-dynamic";
 
-export default async function ExperimentsPage() {
-  const experiments = await prisma.experiment.findMany({
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    select: {
-      id: true,
-      name: true,
-      domainType: true,
-      status: true,
-      evaluations: true,
-      budgetEvaluations: true,
-      numElites: true,
-      cells: true,
-      qdScore: true,
-      maxFitness: true,
-      createdAt: true,
-    },
-  });
+export default async function ExperimentsPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
+  const { status: raw } = await searchParams;
+  const status = STATUSES.includes(raw as ExperimentStatus) ? (raw as ExperimentStatus) : null;
+  const [rows, groups] = await Promise.all([
+    prisma.experiment.findMany({ where: status ? { status } : {}, orderBy: { createdAt: "desc" }, take: 200 }),
+    prisma.experiment.groupBy({ by: ["status"], _count: { _all: true } }),
+  ]);
+  const counts = Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+  const experiments = rows.map((e) =>
+    normalizeExperiment({
+      ...e,
+      archiveRevision: 0,
+      metrics: { coverage: e.numElites / e.cells, qdScore: e.qdScore, normQdScore: e.qdScore / e.cells, maxFitness: e.maxFitness, meanFitness: e.numElites ? e.sumFitness / e.numElites : null },
+    }),
+  );
+  const anyActive = experiments.some((e) => e.status === "running" || e.status === "queued");
+  const total = groups.reduce((n, g) => n + g._count._all, 0);
 
   return (
     <div className="space-y-6">
-      <div className="flex items-end justify-between">
+      <AutoRefresh enabled={anyActive} />
+      <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Experiments</h1>
-          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-            MAP-Elites runs, live and past. Each keeps an archive of diverse, high-performing solutions.
-          </p>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">MAP-Elites runs, live and past. Each keeps an archive of diverse, high-performing solutions.</p>
         </div>
-        <Link
-          href="/experiments/new"
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
-        >
-          New experiment
-        </Link>
+        <div className="flex gap-2">
+          {total > 1 && (
+            <Link href={`/compare?ids=${experiments.slice(0, 2).map((e) => e.id).join(",")}`} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800">
+              Compare runs
+            </Link>
+          )}
+          <Link href="/experiments/new" className={`${primaryButtonClass} px-4 py-2`}>
+            New experiment
+          </Link>
+        </div>
       </div>
 
-      {experiments.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 p-12 text-center dark:border-slate-700">
+      {total === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 p-12 text-center dark:border-slate-700">
           <h2 className="text-lg font-medium">No experiments yet</h2>
-          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-            Create one from the form, or over the REST API with <code className="font-mono">POST /api/experiments</code>.
+          <p className="mx-auto mt-2 max-w-md text-sm text-slate-600 dark:text-slate-400">
+            Watch a MAP-Elites archive fill live: run a demo on the 100-D sphere benchmark (200,000 evaluations, a few seconds), or define your own run. Scripts can use{" "}
+            <code className="font-mono text-xs">POST /api/experiments</code>.
           </p>
+          <div className="mt-6 flex justify-center gap-3">
+            <DemoButton />
+            <Link href="/experiments/new" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+              New experiment
+            </Link>
+          </div>
         </div>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800 dark:text-slate-400">
-            <tr>
-              <th className="py-2 font-medium">Name</th>
-              <th className="py-2 font-medium">Domain</th>
-              <th className="py-2 font-medium">Status</th>
-              <th className="py-2 text-right font-medium">Evaluations</th>
-              <th className="py-2 text-right font-medium">Coverage</th>
-              <th className="py-2 text-right font-medium">QD-score</th>
-              <th className="py-2 text-right font-medium">Best fitness</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-900">
-            {experiments.map((e) => (
-              <tr key={e.id}>
-                <td className="py-2">
-                  <Link href={`/experiments/${e.id}`} className="font-medium text-indigo-600 dark:text-indigo-400">
-                    {e.name}
-                  </Link>
-                </td>
-                <td className="py-2">{e.domainType}</td>
-                <td className="py-2">{e.status}</td>
-                <td className="py-2 text-right tabular-nums">
-                  {e.evaluations.toLocaleString("en-US")} / {e.budgetEvaluations.toLocaleString("en-US")}
-                </td>
-                <td className="py-2 text-right tabular-nums">{((100 * e.numElites) / e.cells).toFixed(1)}%</td>
-                <td className="py-2 text-right tabular-nums">{e.qdScore.toFixed(1)}</td>
-                <td className="py-2 text-right tabular-nums">{e.maxFitness?.toFixed(3) ?? "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <StatusFilter current={status} counts={counts} />
+          {experiments.length ? <ExperimentsTable experiments={experiments} /> : <p className="text-sm text-slate-500">No {status} experiments.</p>}
+        </>
       )}
     </div>
   );

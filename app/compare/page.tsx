@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { prisma } from "@/lib/db/client";
+import { CompareView } from "@/components/compare/CompareView";
+import { AutoRefresh } from "@/components/experiments/AutoRefresh";
+import type { ExperimentStatus, Snapshot } from "@/components/lib/types";
+
+export const metadata: Metadata = { title: "Compare runs" };
+export const dynamic = "force-dynamic";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<{ ids?: string }> }) {
+  const { ids: raw } = await searchParams;
+  const ids = [...new Set((raw ?? "").split(",").map((s) => s.trim()).filter((s) => UUID.test(s)))].slice(0, 8);
+  const [runs, snaps] = await Promise.all([
+    prisma.experiment.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, name: true, status: true, domainType: true } }),
+    ids.length
+      ? prisma.metricSnapshot.findMany({ where: { experimentId: { in: ids } }, orderBy: { evaluations: "asc" }, take: 40_000 })
+      : Promise.resolve([]),
+  ]);
+  const known = new Set(runs.map((r) => r.id));
+  const selected = ids.filter((id) => known.has(id));
+  const snapshots: Record<string, Snapshot[]> = {};
+  for (const s of snaps) {
+    (snapshots[s.experimentId] ??= []).push({
+      evaluations: s.evaluations,
+      coverage: s.coverage,
+      qdScore: s.qdScore,
+      normQdScore: s.normQdScore,
+      maxFitness: s.maxFitness,
+      meanFitness: s.meanFitness,
+      numElites: s.numElites,
+    });
+  }
+  const active = runs.some((r) => selected.includes(r.id) && (r.status === "running" || r.status === "queued"));
+  return (
+    <div className="space-y-6">
+      <AutoRefresh enabled={active} every={3000} />
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Compare runs</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness of several runs against evaluations.</p>
+      </div>
+      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus }))} selected={selected} snapshots={snapshots} />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+"use client";
+/** The four run curves: QD-score, coverage, max and mean fitness against evaluations. */
+import { fmtNum } from "@/components/lib/format";
+import type { Snapshot } from "@/components/lib/types";
+import { LineChart } from "./LineChart";
+
+export const METRICS: { key: keyof Snapshot; title: string; format: (v: number) => string; zero: boolean }[] = [
+  { key: "qdScore", title: "QD-score", format: (v) => fmtNum(v), zero: true },
+  { key: "coverage", title: "Coverage", format: (v) => `${(100 * v).toFixed(1)}%`, zero: true },
+  { key: "maxFitness", title: "Max fitness", format: (v) => fmtNum(v, 4), zero: false },
+  { key: "meanFitness", title: "Mean fitness", format: (v) => fmtNum(v, 4), zero: false },
+];
+
+export function pointsOf(snapshots: Snapshot[], key: keyof Snapshot) {
+  const out: { x: number; y: number }[] = [];
+  for (const s of snapshots) {
+    const v = s[key];
+    if (typeof v === "number" && Number.isFinite(v)) out.push({ x: s.evaluations, y: v });
+  }
+  return out;
+}
+
+export function MetricCurves({ snapshots }: { snapshots: Snapshot[] }) {
+  return (
+    <div className="grid gap-x-6 gap-y-4 sm:grid-cols-2">
+      {METRICS.map((m) => (
+        <LineChart key={m.key} title={m.title} yFormat={m.format} zero={m.zero} series={[{ name: m.title, color: "#6366f1", points: pointsOf(snapshots, m.key) }]} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+"use client";
+/** Curves of several runs overlaid, one chart per metric, with a run picker. */
+import { useMemo, useTransition } from "react";
+import { usePathname, useRouter } from "next/navigation";
+import { LineChart } from "@/components/charts/LineChart";
+import { METRICS, pointsOf } from "@/components/charts/MetricCurves";
+import { Card } from "@/components/ui/Card";
+import type { Snapshot } from "@/components/lib/types";
+import { RunPicker, type PickerRun } from "./RunPicker";
+
+/** Okabe–Ito: distinguishable with common colour-vision deficiencies. */
+const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"];
+const PALETTE_DARK_LAST = "#e2e8f0";
+
+export function CompareView({ runs, selected, snapshots }: { runs: PickerRun[]; selected: string[]; snapshots: Record<string, Snapshot[]> }) {
+  const router = useRouter();
+  const path = usePathname();
+  const [pending, start] = useTransition();
+  const colors = useMemo(() => Object.fromEntries(selected.map((id, i) => [id, i === 7 ? PALETTE_DARK_LAST : PALETTE[i % PALETTE.length]!])), [selected]);
+  const names = Object.fromEntries(runs.map((r) => [r.id, r.name]));
+  const setIds = (ids: string[]) => start(() => router.replace(ids.length ? `${path}?ids=${ids.join(",")}` : path, { scroll: false }));
+  return (
+    <div className="grid gap-6 lg:grid-cols-[300px_minmax(0,1fr)]">
+      <Card title="Runs">
+        <RunPicker runs={runs} selected={selected} colors={colors} onChange={setIds} />
+      </Card>
+      <Card
+        title="Curves"
+        actions={
+          <ul className="flex flex-wrap gap-3 text-xs" aria-label="Legend">
+            {selected.map((id) => (
+              <li key={id} className="flex items-center gap-1.5">
+                <span className="inline-block h-0.5 w-4 rounded" style={{ background: colors[id] }} aria-hidden="true" />
+                {names[id] ?? id.slice(0, 8)}
+              </li>
+            ))}
+          </ul>
+        }
+      >
+        <div aria-busy={pending} className={pending ? "opacity-60 transition-opacity" : ""}>
+          {selected.length === 0 ? (
+            <p className="py-16 text-center text-sm text-slate-500 dark:text-slate-400">Pick two or more runs on the left to overlay their curves.</p>
+          ) : (
+            <div className="grid gap-x-6 gap-y-5 md:grid-cols-2">
+              {METRICS.map((m) => (
+                <LineChart
+                  key={m.key}
+                  title={m.title}
+                  yFormat={m.format}
+                  zero={m.zero}
+                  height={220}
+                  series={selected.map((id) => ({ name: names[id] ?? id, color: colors[id]!, points: pointsOf(snapshots[id] ?? [], m.key) }))}
+                />
+              ))}
+            </div>
+          )}
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,301 @@
+"use client";
+/**
+ * The experiment page: header, metrics, the live elite grid, the elite panel,
+ * lineage, curves and the queue. Holds the run's live state; children draw it.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { api, endpoints, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
+import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
+import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
+import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/store";
+import { EliteGrid } from "@/components/archive/EliteGrid";
+import { ColorLegend } from "@/components/archive/ColorLegend";
+import { ViewControls } from "@/components/archive/ViewControls";
+import { ElitePanel } from "@/components/elite/ElitePanel";
+import { LineageTree } from "@/components/lineage/LineageTree";
+import { MetricCurves } from "@/components/charts/MetricCurves";
+import { QueuePanel } from "@/components/queue/QueuePanel";
+import { Card } from "@/components/ui/Card";
+import { ExperimentHeader } from "./ExperimentHeader";
+import { KpiRow } from "./KpiRow";
+import { useLiveEvents, type LiveFrame } from "./use-live";
+
+const ACTIVE = new Set(["running", "queued", "paused"]);
+
+export function ExperimentView({ initial, initialCell }: { initial: InitialData; initialCell: number | null }) {
+  const id = initial.experiment.id;
+  const [experiment, setExperiment] = useState<ExperimentSummary>(initial.experiment);
+  const store = useMemo(() => {
+    const a = initial.archive;
+    return new ArchiveStore({
+      cells: a.cells,
+      geometry: a.geometry,
+      descriptorNames: a.names,
+      cell: decodeI32(a.cell),
+      fitness: decodeF64(a.fitness),
+      descriptors: Float64Array.from(decodeF32(a.descriptors)),
+      solutionIds: [],
+    });
+  }, [initial.archive]);
+  const revision = useRef(initial.archive.revision);
+  const [version, setVersion] = useState(store.version);
+  const [view, setView] = useState<ViewSpec>(() => defaultView(store.dim));
+  const [snapshots, setSnapshots] = useState<Snapshot[]>(initial.snapshots);
+  const [live, setLive] = useState(false);
+
+  const [selected, setSelected] = useState<number | null>(initialCell);
+  const [elite, setElite] = useState<SolutionDetail | null>(null);
+  const [eliteError, setEliteError] = useState<string | null>(null);
+  const [eliteLoading, setEliteLoading] = useState(false);
+  const [inspected, setInspected] = useState<SolutionDetail | null>(null);
+  const [lineageOpen, setLineageOpen] = useState(false);
+  const [lineage, setLineage] = useState<{ steps: LineageNode[]; complete: boolean } | null>(null);
+
+  const running = experiment.status === "running" || experiment.status === "queued";
+
+  // ---- live updates ----
+  const countersFromStore = useCallback(
+    (e: ExperimentSummary, c: Partial<ExperimentSummary> = {}): ExperimentSummary => {
+      const numElites = c.numElites ?? e.numElites;
+      const qdScore = c.metrics?.qdScore ?? e.metrics.qdScore;
+      return {
+        ...e,
+        ...c,
+        numElites,
+        metrics: {
+          coverage: numElites / e.cells,
+          qdScore,
+          normQdScore: qdScore / e.cells,
+          maxFitness: c.metrics?.maxFitness ?? e.metrics.maxFitness,
+          meanFitness: store.filled ? store.sum / store.filled : e.metrics.meanFitness,
+        },
+      };
+    },
+    [store],
+  );
+
+  const onFrame = useCallback(
+    (f: LiveFrame) => {
+      if (f.improved.length && store.apply(f.improved)) setVersion(store.version);
+      if (f.snapshots.length) setSnapshots((old) => mergeSnapshots(old, f.snapshots));
+      if (f.counters || f.status || f.hello) {
+        setExperiment((e) => {
+          let next = e;
+          if (f.hello) next = { ...normalizeExperiment(f.hello), config: e.config };
+          if (f.counters) {
+            const c = f.counters;
+            if ((c.evaluations ?? 0) >= next.evaluations)
+              next = countersFromStore(next, {
+                evaluations: c.evaluations,
+                numElites: c.numElites,
+                metrics: { ...next.metrics, qdScore: c.qdScore ?? next.metrics.qdScore, maxFitness: c.maxFitness ?? next.metrics.maxFitness },
+              });
+          }
+          if (f.status) next = { ...next, status: f.status.status, statusReason: f.status.reason };
+          return next;
+        });
+      }
+      if (f.status && !ACTIVE.has(f.status.status)) void refreshAll();
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [store, countersFromStore],
+  );
+
+  useLiveEvents(id, initial.lastEventId, onFrame, setLive);
+
+  /** Exact descriptors and solution ids for cells changed since the last read. */
+  const refreshArchive = useCallback(async () => {
+    const b = await api(`${endpoints.archive(id)}?after=${revision.current}`);
+    const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
+    const rev = Number((b as { elites?: { revision?: number } }).elites?.revision);
+    if (Number.isFinite(rev)) revision.current = rev;
+    if (p.cell.length) {
+      store.merge(p);
+      setVersion(store.version);
+    }
+  }, [id, store]);
+
+  const refreshAll = useCallback(async () => {
+    try {
+      const [e] = await Promise.all([api(endpoints.experiment(id)), refreshArchive()]);
+      setExperiment((old) => ({ ...normalizeExperiment(e), config: old.config }));
+      const last = snapshotsRef.current.at(-1)?.evaluations ?? -1;
+      const more = await fetchSnapshots(id, last);
+      if (more.length) setSnapshots((old) => mergeSnapshots(old, more));
+    } catch {
+      /* next tick */
+    }
+  }, [id, refreshArchive]);
+
+  const snapshotsRef = useRef(snapshots);
+  useEffect(() => {
+    snapshotsRef.current = snapshots;
+  }, [snapshots]);
+
+  // While running: pull exact elite rows now and then (SSE carries fitness only).
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => void refreshArchive().catch(() => {}), 3000);
+    return () => clearInterval(t);
+  }, [running, refreshArchive]);
+
+  // ---- selection ----
+  const select = useCallback((cell: number | null) => {
+    setSelected(cell);
+    setInspected(null);
+    const url = new URL(window.location.href);
+    if (cell == null) url.searchParams.delete("cell");
+    else url.searchParams.set("cell", String(cell));
+    window.history.replaceState(window.history.state, "", url);
+  }, []);
+
+  const loadElite = useCallback(
+    async (cell: number, quiet = false) => {
+      if (!quiet) setEliteLoading(true);
+      try {
+        const s = normalizeSolution(await api(endpoints.elite(id, cell)));
+        setElite(s);
+        setEliteError(null);
+      } catch (e) {
+        setElite(null);
+        setEliteError(e instanceof ApiError && e.status === 404 ? "This cell is empty: no solution has landed here yet." : (e as Error).message);
+      } finally {
+        setEliteLoading(false);
+      }
+    },
+    [id],
+  );
+
+  useEffect(() => {
+    setLineage(null);
+    if (selected == null) {
+      setElite(null);
+      return;
+    }
+    setElite(null);
+    void loadElite(selected);
+  }, [selected, loadElite]);
+
+  // The selected cell improved live: show its new elite.
+  useEffect(() => {
+    if (selected == null || !elite || inspected) return;
+    const f = store.fitness[selected];
+    if (f !== undefined && f === f && elite.fitness != null && f > elite.fitness) {
+      const t = setTimeout(() => void loadElite(selected, true), 400);
+      return () => clearTimeout(t);
+    }
+  }, [version, selected, elite, inspected, store, loadElite]);
+
+  useEffect(() => {
+    if (!lineageOpen || !elite) return;
+    let stop = false;
+    api(endpoints.lineage(elite.id))
+      .then((b) => !stop && setLineage({ steps: normalizeLineage(b), complete: Boolean((b as { complete?: boolean }).complete ?? true) }))
+      .catch(() => !stop && setLineage({ steps: [], complete: false }));
+    return () => {
+      stop = true;
+    };
+  }, [lineageOpen, elite]);
+
+  const inspect = useCallback(
+    async (solutionId: string) => {
+      if (elite && solutionId === elite.id) return setInspected(null);
+      try {
+        setInspected(normalizeSolution(await api(endpoints.solution(solutionId))));
+      } catch (e) {
+        setEliteError((e as Error).message);
+      }
+    },
+    [elite],
+  );
+
+  const lineageCells = useMemo(() => {
+    if (!lineageOpen || !lineage) return [];
+    return lineage.steps
+      .map((s) => s.cell)
+      .filter((c): c is number => c != null)
+      .reverse();
+  }, [lineageOpen, lineage]);
+
+  const shown = inspected ?? elite;
+  const g = store.geometry;
+
+  return (
+    <div className="space-y-6">
+      <ExperimentHeader experiment={experiment} live={live} onChange={(e) => setExperiment((old) => ({ ...e, config: old.config }))} />
+      <KpiRow experiment={experiment} />
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
+        <Card
+          title="Elite archive"
+          actions={
+            <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="filled-cells">
+              {store.filled.toLocaleString("en-US")} / {store.cells.toLocaleString("en-US")} cells filled
+            </span>
+          }
+        >
+          <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+            <ColorLegend min={store.min} max={store.max} />
+            {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
+          </div>
+          <EliteGrid store={store} version={version} view={view} selected={selected} lineageCells={lineageCells} onSelect={select} />
+          {store.dim >= 3 && (
+            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+              {g.type === "cvt"
+                ? "Centroids projected onto the two chosen descriptors."
+                : view.mode === "fold"
+                  ? "Each square shows the best elite over the other descriptors."
+                  : "Showing one slice through the other descriptors."}
+            </p>
+          )}
+        </Card>
+        <Card title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
+          <ElitePanel
+            cell={selected}
+            solution={shown}
+            names={store.names}
+            loading={eliteLoading}
+            error={eliteError}
+            ancestor={inspected != null}
+            onBack={() => setInspected(null)}
+            lineageOpen={lineageOpen}
+            onShowLineage={() => setLineageOpen((o) => !o)}
+            onInspect={inspect}
+          />
+        </Card>
+      </div>
+
+      {lineageOpen && elite && (
+        <Card title="Lineage" actions={<button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setLineageOpen(false)}>Close</button>}>
+          {lineage ? (
+            lineage.steps.length ? (
+              <LineageTree steps={lineage.steps} complete={lineage.complete} inspected={inspected?.id ?? elite.id} min={store.min} max={store.max} onInspect={inspect} />
+            ) : (
+              <p className="text-sm text-slate-500">No lineage stored for this solution.</p>
+            )
+          ) : (
+            <p className="text-sm text-slate-500">Walking back through the ancestors…</p>
+          )}
+        </Card>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
+        <Card title="Progress">
+          <MetricCurves snapshots={snapshots} />
+        </Card>
+        <Card title="Workers & queue">
+          <QueuePanel active={running} />
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function mergeSnapshots(old: Snapshot[], add: Snapshot[]): Snapshot[] {
+  const last = old.at(-1)?.evaluations ?? -1;
+  const fresh = add.filter((s) => s.evaluations > last);
+  if (fresh.length === add.length) return fresh.length ? [...old, ...fresh] : old;
+  const map = new Map(old.map((s) => [s.evaluations, s]));
+  for (const s of add) map.set(s.evaluations, s);
+  return [...map.values()].sort((a, b) => a.evaluations - b.evaluations);
+}

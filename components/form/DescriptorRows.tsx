@@ -1,0 +1,122 @@
+"use client";
+/** Behaviour descriptors as editable rows: name, min, max, bins; add, remove, move up/down. */
+import { inputClass } from "./Field";
+
+export interface DescriptorRow {
+  key: number;
+  name: string;
+  min: string;
+  max: string;
+  bins: string;
+}
+
+interface Props {
+  rows: DescriptorRow[];
+  onChange(rows: DescriptorRow[]): void;
+  errors: Record<string, string>;
+  /** For built-in domains: what measure feeds row i. */
+  sources?: string[];
+  showBins: boolean;
+}
+
+let nextKey = 1000;
+export const newRowKey = () => nextKey++;
+
+const iconBtn =
+  "inline-flex h-8 w-8 items-center justify-center rounded-md border border-slate-300 text-slate-600 hover:bg-slate-100 disabled:opacity-30 disabled:hover:bg-transparent dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
+
+export function DescriptorRows({ rows, onChange, errors, sources, showBins }: Props) {
+  const set = (i: number, patch: Partial<DescriptorRow>) => onChange(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
+  const move = (i: number, by: number) => {
+    const next = [...rows];
+    const [r] = next.splice(i, 1);
+    next.splice(i + by, 0, r!);
+    onChange(next);
+  };
+  const cell = (i: number, field: keyof DescriptorRow, label: string, type = "number", extra: object = {}) => {
+    const err = errors[`descriptors.${i}.${field}`];
+    return (
+      <td className="px-1 py-1 align-top">
+        <input
+          aria-label={`Descriptor ${i + 1} ${label}`}
+          type={type}
+          step="any"
+          className={inputClass}
+          value={String(rows[i]![field])}
+          aria-invalid={err ? true : undefined}
+          onChange={(e) => set(i, { [field]: e.target.value })}
+          {...extra}
+        />
+        {err && <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{err}</p>}
+      </td>
+    );
+  };
+  return (
+    <div>
+      <table className="w-full text-sm">
+        <caption className="sr-only">Behaviour descriptors</caption>
+        <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
+          <tr>
+            <th className="w-6 px-1 font-medium">#</th>
+            <th className="px-1 font-medium">Name</th>
+            <th className="w-28 px-1 font-medium">Min</th>
+            <th className="w-28 px-1 font-medium">Max</th>
+            {showBins && <th className="w-24 px-1 font-medium">Bins</th>}
+            <th className="w-[6.75rem] px-1">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={r.key}>
+              <td className="px-1 pt-2.5 align-top text-xs text-slate-400 tabular-nums">{i + 1}</td>
+              <td className="px-1 py-1 align-top">
+                <input
+                  aria-label={`Descriptor ${i + 1} name`}
+                  className={inputClass}
+                  value={r.name}
+                  aria-invalid={errors[`descriptors.${i}.name`] ? true : undefined}
+                  onChange={(e) => set(i, { name: e.target.value })}
+                />
+                {errors[`descriptors.${i}.name`] ? (
+                  <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{errors[`descriptors.${i}.name`]}</p>
+                ) : sources?.[i] ? (
+                  <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{sources[i]}</p>
+                ) : null}
+              </td>
+              {cell(i, "min", "min")}
+              {cell(i, "max", "max")}
+              {showBins && cell(i, "bins", "bins", "number", { min: 1, step: 1 })}
+              <td className="px-1 py-1 align-top">
+                <div className="flex gap-1">
+                  <button type="button" className={iconBtn} aria-label={`Move descriptor ${i + 1} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                    ↑
+                  </button>
+                  <button type="button" className={iconBtn} aria-label={`Move descriptor ${i + 1} down`} disabled={i === rows.length - 1} onClick={() => move(i, 1)}>
+                    ↓
+                  </button>
+                  <button type="button" className={iconBtn} aria-label={`Remove descriptor ${i + 1}`} onClick={() => onChange(rows.filter((_, k) => k !== i))}>
+                    ✕
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {errors.descriptors && (
+        <p role="alert" className="mt-2 text-xs text-rose-600 dark:text-rose-400">
+          {errors.descriptors}
+        </p>
+      )}
+      <button
+        type="button"
+        className="mt-2 rounded-md border border-dashed border-slate-300 px-3 py-1.5 text-sm text-slate-600 hover:border-indigo-400 hover:text-indigo-600 dark:border-slate-700 dark:text-slate-300 dark:hover:text-indigo-400"
+        onClick={() => onChange([...rows, { key: newRowKey(), name: `descriptor ${rows.length + 1}`, min: "0", max: "1", bins: "10" }])}
+      >
+        + Add descriptor
+      </button>
+    </div>
+  );
+}

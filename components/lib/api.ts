@@ -1,0 +1,246 @@
+/**
+ * Browser client of the REST API (issue 5). Every response goes through a
+ * normaliser, so the views depend on the shapes in ./types only.
+ */
+import type { ArchivePayload, ExperimentStatus, ExperimentSummary, Geometry, LineageNode, QueueInfo, Snapshot, SolutionDetail } from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export async function api<T = Json>(path: string, init?: RequestInit & { json?: unknown }): Promise<T> {
+  const { json, ...rest } = init ?? {};
+  const res = await fetch(path, {
+    ...rest,
+    headers: { accept: "application/json", ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
+    body: json !== undefined ? JSON.stringify(json) : rest.body,
+    cache: "no-store",
+  });
+  const text = await res.text();
+  let body: Json | null = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const err = body?.error ?? body;
+    const issues = Array.isArray(err?.issues)
+      ? err.issues.map((i: Json) => ({ path: Array.isArray(i.path) ? i.path.join(".") : String(i.path ?? ""), message: String(i.message ?? "") }))
+      : [];
+    throw new ApiError(String(err?.message ?? (text || res.statusText)), res.status, issues);
+  }
+  return body as T;
+}
+
+const num = (v: unknown, fallback = 0): number => (typeof v === "number" && Number.isFinite(v) ? v : typeof v === "string" && v !== "" && Number.isFinite(+v) ? +v : fallback);
+const numOrNull = (v: unknown): number | null => (v == null ? null : num(v, NaN) === num(v, NaN) ? num(v) : null);
+const str = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
+
+export function normalizeExperiment(e: Json): ExperimentSummary {
+  const x = e.experiment ?? e;
+  const config = (x.config ?? {}) as Json;
+  const m = (x.metrics ?? {}) as Json;
+  const cells = num(x.cells ?? m.cells, 1) || 1;
+  const numElites = num(x.numElites ?? m.numElites ?? (m.coverage != null ? m.coverage * cells : 0));
+  return {
+    id: String(x.id),
+    name: String(x.name ?? config.name ?? "untitled"),
+    status: (x.status ?? "draft") as ExperimentStatus,
+    statusReason: str(x.statusReason),
+    domainType: String(x.domainType ?? config.domain?.type ?? "?"),
+    archiveType: String(x.archiveType ?? config.archive?.type ?? "grid"),
+    emitterType: String(x.emitterType ?? config.emitter?.type ?? "?"),
+    evaluations: num(x.evaluations),
+    budgetEvaluations: num(x.budgetEvaluations ?? x.budget?.evaluations ?? config.budget?.evaluations, 1),
+    cells,
+    numElites,
+    batchSize: num(x.batchSize ?? config.batchSize),
+    seed: num(x.seed ?? config.seed),
+    createdAt: str(x.createdAt) ?? new Date(0).toISOString(),
+    startedAt: str(x.startedAt),
+    finishedAt: str(x.finishedAt),
+    metrics: {
+      coverage: num(m.coverage, numElites / cells),
+      qdScore: num(m.qdScore ?? x.qdScore),
+      normQdScore: num(m.normQdScore, num(x.qdScore) / cells),
+      maxFitness: numOrNull(m.maxFitness ?? x.maxFitness),
+      meanFitness: numOrNull(m.meanFitness),
+    },
+    config,
+  };
+}
+
+export function normalizeSnapshot(s: Json): Snapshot {
+  return {
+    evaluations: num(s.evaluations),
+    coverage: num(s.coverage),
+    qdScore: num(s.qdScore),
+    normQdScore: num(s.normQdScore),
+    maxFitness: numOrNull(s.maxFitness),
+    meanFitness: numOrNull(s.meanFitness),
+    numElites: num(s.numElites),
+  };
+}
+
+function pickArray(body: Json, ...keys: string[]): Json[] {
+  if (Array.isArray(body)) return body;
+  for (const k of keys) if (Array.isArray(body?.[k])) return body[k];
+  return [];
+}
+
+export function normalizeGeometry(g: Json, fallbackRanges: [number, number][], fallbackDims: number[]): Geometry {
+  const ranges: [number, number][] = Array.isArray(g?.ranges)
+    ? g.ranges.map((r: Json) => (Array.isArray(r) ? [num(r[0]), num(r[1])] : [num(r.min), num(r.max)]))
+    : Array.isArray(g?.lower) && Array.isArray(g?.upper)
+      ? g.lower.map((lo: number, i: number) => [lo, g.upper[i]])
+      : Array.isArray(g?.descriptors)
+        ? g.descriptors.map((d: Json) => [num(d.min), num(d.max)])
+        : fallbackRanges;
+  if (g?.type === "cvt" || Array.isArray(g?.centroids)) {
+    const c = g.centroids;
+    const d = ranges.length || 2;
+    const centroids: number[][] = Array.isArray(c?.[0]) ? c : Array.from({ length: Math.floor((c?.length ?? 0) / d) }, (_, i) => c.slice(i * d, i * d + d));
+    return { type: "cvt", centroids, ranges };
+  }
+  const dims: number[] = Array.isArray(g?.dims) ? g.dims : Array.isArray(g?.bins) ? g.bins : Array.isArray(g?.descriptors) ? g.descriptors.map((d: Json) => num(d.bins, 1)) : fallbackDims;
+  return { type: "grid", dims, ranges };
+}
+
+/** Accepts elites as an array of objects, as parallel arrays, or as rows [cell, fitness, ...descriptors]. */
+export function normalizeArchive(body: Json, fallback: { ranges: [number, number][]; dims: number[]; names: string[] }): ArchivePayload {
+  const geometry = normalizeGeometry(body.geometry ?? body.archive ?? body, fallback.ranges, fallback.dims);
+  const d = geometry.ranges.length;
+  const names: string[] = Array.isArray(body.descriptors) && typeof body.descriptors[0] === "object" && body.descriptors[0]?.name
+    ? body.descriptors.map((x: Json) => String(x.name))
+    : Array.isArray(body.geometry?.descriptors) ? body.geometry.descriptors.map((x: Json) => String(x.name)) : fallback.names;
+  const cells = num(body.cells ?? body.geometry?.cells, geometry.type === "grid" ? geometry.dims.reduce((a, b) => a * b, 1) : geometry.centroids.length);
+  const raw = body.elites ?? body.rows ?? [];
+  let n = 0;
+  let cell: Int32Array, fitness: Float64Array, descriptors: Float64Array;
+  const solutionIds: (string | null)[] = [];
+  if (Array.isArray(raw)) {
+    n = raw.length;
+    cell = new Int32Array(n);
+    fitness = new Float64Array(n);
+    descriptors = new Float64Array(n * d);
+    raw.forEach((r: Json, i: number) => {
+      if (Array.isArray(r)) {
+        cell[i] = r[0];
+        fitness[i] = r[1];
+        for (let k = 0; k < d; k++) descriptors[i * d + k] = Array.isArray(r[2]) ? r[2][k] : r[2 + k];
+        solutionIds.push(typeof r[r.length - 1] === "string" ? r[r.length - 1] : null);
+      } else {
+        cell[i] = num(r.cell);
+        fitness[i] = num(r.fitness ?? r.objective);
+        const ds = r.descriptors ?? r.measures ?? [];
+        for (let k = 0; k < d; k++) descriptors[i * d + k] = num(ds[k], NaN);
+        solutionIds.push(str(r.solutionId ?? r.solution_id ?? r.id));
+      }
+    });
+  } else {
+    const cols = raw as Json;
+    n = (cols.cell ?? cols.cells ?? []).length;
+    cell = Int32Array.from(cols.cell ?? cols.cells ?? []);
+    fitness = Float64Array.from(cols.fitness ?? cols.objective ?? []);
+    const ds = cols.descriptors ?? cols.measures ?? [];
+    descriptors = Array.isArray(ds[0]) ? Float64Array.from((ds as number[][]).flat()) : Float64Array.from(ds);
+    const ids = cols.solutionId ?? cols.solutionIds ?? [];
+    for (let i = 0; i < n; i++) solutionIds.push(ids[i] ?? null);
+  }
+  return { cells, geometry, descriptorNames: names, cell, fitness, descriptors, solutionIds };
+}
+
+export function normalizeSolution(b: Json): SolutionDetail {
+  const s = b.solution ?? b.elite?.solution ?? b.elite ?? b;
+  const genome = s.genome ?? s.genomeVector ?? s.genomeText ?? s.genomeJson ?? s.vector ?? null;
+  return {
+    id: String(s.id ?? s.solutionId ?? b.solutionId ?? ""),
+    fitness: numOrNull(s.fitness ?? b.fitness),
+    descriptors: (s.descriptors ?? b.descriptors ?? []).map((v: unknown) => num(v, NaN)),
+    cell: numOrNull(s.cell ?? b.cell),
+    parentIds: (s.parentIds ?? s.parents ?? []).map((p: unknown) => (typeof p === "object" && p ? String((p as Json).id) : String(p))),
+    operator: String(s.operator ?? "—"),
+    createdAt: str(s.createdAt ?? b.updatedAt),
+    genomeKind: String(s.genomeKind ?? (Array.isArray(genome) ? "vector" : typeof genome === "string" ? "text" : "json")),
+    genome: typeof genome === "object" && genome && !Array.isArray(genome) && Array.isArray((genome as Json).values) ? (genome as Json).values : genome,
+    error: str(s.error),
+    logs: str(s.logs),
+    evalMs: numOrNull(s.evalMs),
+    metrics: (s.metrics as Record<string, unknown>) ?? null,
+  };
+}
+
+export function normalizeLineage(b: Json): LineageNode[] {
+  return pickArray(b, "steps", "lineage", "ancestors", "nodes", "solutions").map((s) => ({
+    id: String(s.id),
+    parentIds: (s.parentIds ?? s.parents ?? []).map((p: unknown) => (typeof p === "object" && p ? String((p as Json).id) : String(p))),
+    fitness: numOrNull(s.fitness),
+    operator: String(s.operator ?? "—"),
+    cell: numOrNull(s.cell),
+    descriptors: (s.descriptors ?? []).map((v: unknown) => num(v, NaN)),
+    createdAt: str(s.createdAt),
+  }));
+}
+
+export interface WorkerInfo {
+  id: string;
+  hostname: string;
+  pid: number | null;
+  queues: string[];
+  startedAt: string | null;
+  lastSeenAt: string | null;
+}
+
+export function normalizeWorkers(b: Json): WorkerInfo[] {
+  return (Array.isArray(b?.workers) ? b.workers : []).map((w: Json) => ({
+    id: String(w.id),
+    hostname: String(w.hostname ?? ""),
+    pid: numOrNull(w.pid),
+    queues: Array.isArray(w.queues) ? w.queues.map(String) : [],
+    startedAt: str(w.startedAt),
+    lastSeenAt: str(w.lastSeenAt),
+  }));
+}
+
+export function normalizeQueues(b: Json): QueueInfo[] {
+  const list = Array.isArray(b) ? b : Array.isArray(b?.queues) ? b.queues : b?.queues && typeof b.queues === "object" ? Object.entries(b.queues).map(([name, q]) => ({ name, ...(q as Json) })) : [];
+  return list.map((q: Json) => ({
+    name: String(q.name ?? q.queue ?? "queue"),
+    counts: (q.counts ?? q.jobs ?? {}) as Record<string, number>,
+    error: str(q.error),
+    workers: Array.isArray(q.workers) ? q.workers.length : numOrNull(q.workers ?? q.workersConnected),
+    failures: pickArray(q, "failures", "failed", "recentFailures", "latestFailures").map((f) => ({
+      id: str(f.id) ?? undefined,
+      name: str(f.name) ?? undefined,
+      reason: String(f.reason ?? f.failedReason ?? f.message ?? "unknown"),
+      at: str(f.failedAt ?? f.at ?? f.finishedOn ?? f.timestamp),
+    })),
+  }));
+}
+
+export const endpoints = {
+  experiment: (id: string) => `/api/experiments/${id}`,
+  action: (id: string, action: "start" | "pause" | "resume" | "cancel") => `/api/experiments/${id}/${action}`,
+  archive: (id: string) => `/api/experiments/${id}/archive`,
+  elite: (id: string, cell: number) => `/api/experiments/${id}/elites/${cell}`,
+  solution: (id: string) => `/api/solutions/${id}`,
+  lineage: (id: string) => `/api/solutions/${id}/lineage`,
+  metrics: (id: string, after: number) => `/api/experiments/${id}/metrics?after=${after}`,
+  events: (id: string) => `/api/experiments/${id}/events`,
+  export: (id: string, format: "csv" | "json") => `/api/experiments/${id}/export?format=${format}`,
+  queues: () => `/api/queues`,
+};
+
+export async function fetchSnapshots(id: string, after: number): Promise<Snapshot[]> {
+  const b = await api(endpoints.metrics(id, after));
+  return pickArray(b, "snapshots", "metrics", "points", "data").map(normalizeSnapshot);
+}

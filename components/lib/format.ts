@@ -1,0 +1,40 @@
+/** Number and date formatting shared by the dashboard (en-US, tabular). */
+
+export function fmtInt(n: number | null | undefined): string {
+  return n == null || !Number.isFinite(n) ? "—" : Math.round(n).toLocaleString("en-US");
+}
+
+/** A compact human number: 3 significant digits, thin units for large values. */
+export function fmtNum(n: number | null | undefined, digits = 3): string {
+  if (n == null || !Number.isFinite(n)) return "—";
+  const a = Math.abs(n);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return n.toExponential(2);
+  if (a >= 1000) return n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+  return Number(n.toPrecision(digits + 1)).toLocaleString("en-US", { maximumFractionDigits: 4 });
+}
+
+export function fmtPct(fraction: number | null | undefined, digits = 1): string {
+  if (fraction == null || !Number.isFinite(fraction)) return "—";
+  return `${(100 * fraction).toFixed(digits)}%`;
+}
+
+export function fmtDate(iso: string | Date | null | undefined): string {
+  if (!iso) return "—";
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms) || ms < 0) return "—";
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - 60 * m)} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m - 60 * h} min`;
+}
+
+export function fmtAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  return `${fmtDuration(now - new Date(iso).getTime())} ago`;
+}

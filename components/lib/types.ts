@@ -1,0 +1,119 @@
+/** Shapes the dashboard works with, normalised from the REST API (or Prisma on first paint). */
+
+export type ExperimentStatus = "draft" | "queued" | "running" | "paused" | "completed" | "cancelled" | "failed";
+
+export const STATUSES: ExperimentStatus[] = ["draft", "queued", "running", "paused", "completed", "cancelled", "failed"];
+
+export interface DescriptorInfo {
+  name: string;
+  min: number;
+  max: number;
+  bins: number;
+}
+
+export interface Metrics {
+  coverage: number;
+  qdScore: number;
+  normQdScore: number;
+  maxFitness: number | null;
+  meanFitness: number | null;
+}
+
+export interface ExperimentSummary {
+  id: string;
+  name: string;
+  status: ExperimentStatus;
+  statusReason: string | null;
+  domainType: string;
+  archiveType: string;
+  emitterType: string;
+  evaluations: number;
+  budgetEvaluations: number;
+  cells: number;
+  numElites: number;
+  batchSize: number;
+  seed: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  metrics: Metrics;
+  config: Record<string, unknown>;
+}
+
+export interface Snapshot {
+  evaluations: number;
+  coverage: number;
+  qdScore: number;
+  normQdScore: number;
+  maxFitness: number | null;
+  meanFitness: number | null;
+  numElites: number;
+}
+
+export type Geometry =
+  | { type: "grid"; dims: number[]; ranges: [number, number][] }
+  | { type: "cvt"; centroids: number[][]; ranges: [number, number][] };
+
+/** Compact archive: parallel arrays, descriptors row-major (n × d). */
+export interface ArchivePayload {
+  cells: number;
+  geometry: Geometry;
+  descriptorNames: string[];
+  cell: Int32Array;
+  fitness: Float64Array;
+  descriptors: Float64Array;
+  solutionIds: (string | null)[];
+}
+
+export interface SolutionDetail {
+  id: string;
+  fitness: number | null;
+  descriptors: number[];
+  cell: number | null;
+  parentIds: string[];
+  operator: string;
+  createdAt: string | null;
+  genomeKind: string;
+  genome: number[] | string | unknown;
+  error: string | null;
+  logs: string | null;
+  evalMs: number | null;
+  metrics: Record<string, unknown> | null;
+}
+
+export interface LineageNode {
+  id: string;
+  parentIds: string[];
+  fitness: number | null;
+  operator: string;
+  cell: number | null;
+  descriptors: number[];
+  createdAt: string | null;
+}
+
+export interface QueueInfo {
+  name: string;
+  counts: Record<string, number>;
+  workers: number | null;
+  error: string | null;
+  failures: { id?: string; name?: string; reason: string; at?: string | null }[];
+}
+
+/** First paint of the experiment page (server → client props; typed arrays as base64). */
+export interface InitialArchive {
+  cells: number;
+  geometry: Geometry;
+  names: string[];
+  /** base64 Int32Array / Float64Array / Float32Array (n × d). */
+  cell: string;
+  fitness: string;
+  descriptors: string;
+  revision: number;
+}
+
+export interface InitialData {
+  experiment: ExperimentSummary;
+  archive: InitialArchive;
+  snapshots: Snapshot[];
+  lastEventId: string | null;
+}

@@ -1,0 +1,125 @@
+"use client";
+/**
+ * Ancestry of an elite as a D3 tree: the chain of first parents back to the
+ * first ancestor (left) up to the elite (right); second parents (iso-line's
+ * line direction) hang off as side branches. Click a node to inspect it.
+ */
+import { useEffect, useMemo, useRef } from "react";
+import { hierarchy, linkHorizontal, tree, type HierarchyPointNode } from "d3";
+import { cssColor } from "@/components/archive/colors";
+import { fmtNum } from "@/components/lib/format";
+import type { LineageNode } from "@/components/lib/types";
+
+interface Props {
+  steps: LineageNode[];
+  complete: boolean;
+  inspected: string | null;
+  min: number;
+  max: number;
+  onInspect(id: string): void;
+}
+
+interface TNode {
+  id: string;
+  step: LineageNode | null;
+  side: boolean;
+  children: TNode[];
+}
+
+const COL = 64;
+const ROW = 34;
+const PAD = { x: 28, y: 22 };
+
+export function LineageTree({ steps, complete, inspected, min, max, onInspect }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const layout = useMemo(() => {
+    if (!steps.length) return null;
+    const build = (i: number): TNode => {
+      const s = steps[i]!;
+      const children: TNode[] = [];
+      if (i + 1 < steps.length) children.push(build(i + 1));
+      for (const p of s.parentIds.slice(1)) children.push({ id: p, step: null, side: true, children: [] });
+      return { id: s.id, step: s, side: false, children };
+    };
+    // Deep chains: build iteratively-safe (recursion depth = chain length, fine up to thousands).
+    const root = hierarchy(build(0));
+    const laid = tree<TNode>().nodeSize([ROW, COL])(root);
+    const nodes = laid.descendants();
+    const maxDepth = Math.max(...nodes.map((n) => n.depth));
+    const minX = Math.min(...nodes.map((n) => n.x));
+    const maxX = Math.max(...nodes.map((n) => n.x));
+    const sx = (n: HierarchyPointNode<TNode>) => PAD.x + (maxDepth - n.depth) * COL;
+    const sy = (n: HierarchyPointNode<TNode>) => PAD.y + n.x - minX;
+    return { nodes, links: laid.links(), sx, sy, width: 2 * PAD.x + maxDepth * COL, height: 2 * PAD.y + maxX - minX + 14 };
+  }, [steps]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollLeft = el.scrollWidth;
+  }, [layout]);
+
+  if (!layout) return null;
+  const link = linkHorizontal<{ source: HierarchyPointNode<TNode>; target: HierarchyPointNode<TNode> }, HierarchyPointNode<TNode>>()
+    .x((n) => layout.sx(n))
+    .y((n) => layout.sy(n));
+
+  return (
+    <div>
+      <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
+        {steps.length - 1} generation{steps.length === 2 ? "" : "s"} back to {complete ? "the first ancestor" : "the oldest stored ancestor"}. Filled dots: the chain of mutated parents; hollow: second parents (line direction). Click one to inspect it.
+      </p>
+      <div ref={scroller} className="overflow-x-auto pb-2">
+        <svg width={Math.max(layout.width, 200)} height={layout.height} role="group" aria-label="Lineage tree">
+          <g fill="none" className="stroke-slate-300 dark:stroke-slate-600" strokeWidth={1.25}>
+            {layout.links.map((l) => (
+              <path key={`${l.source.data.id}-${l.target.data.id}-${l.target.depth}`} d={link(l) ?? ""} strokeDasharray={l.target.data.side ? "3 3" : undefined} />
+            ))}
+          </g>
+          {layout.nodes.map((n, i) => {
+            const s = n.data.step;
+            const x = layout.sx(n);
+            const y = layout.sy(n);
+            const isInspected = inspected === n.data.id;
+            const label = s ? `${n.depth === 0 ? "Selected elite" : `Ancestor ${n.depth}`}: fitness ${fmtNum(s.fitness, 4)}, ${s.operator}${s.cell != null ? `, cell ${s.cell}` : ""}` : `Second parent ${n.data.id.slice(0, 8)}`;
+            return (
+              <g
+                key={`${n.data.id}-${i}`}
+                transform={`translate(${x},${y})`}
+                role="button"
+                tabIndex={0}
+                aria-label={label}
+                aria-pressed={isInspected}
+                className="cursor-pointer outline-none [&:focus-visible_circle]:stroke-indigo-500"
+                onClick={() => onInspect(n.data.id)}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter" || e.key === " ") {
+                    e.preventDefault();
+                    onInspect(n.data.id);
+                  }
+                }}
+              >
+                <title>{label}</title>
+                {isInspected && <circle r={11} className="fill-none stroke-orange-500" strokeWidth={2} />}
+                {s ? (
+                  <circle r={n.depth === 0 ? 8 : 6.5} fill={s.fitness != null ? cssColor(s.fitness, min, max) : "#94a3b8"} className="stroke-white dark:stroke-slate-900" strokeWidth={1.5} />
+                ) : (
+                  <circle r={4.5} className="fill-white stroke-slate-400 dark:fill-slate-900 dark:stroke-slate-500" strokeWidth={1.5} />
+                )}
+                {s && (
+                  <text y={n.depth === 0 ? 21 : 19} textAnchor="middle" className="fill-slate-600 text-[10px] tabular-nums dark:fill-slate-300">
+                    {fmtNum(s.fitness, 3)}
+                  </text>
+                )}
+                {n.depth === 0 && s && (
+                  <text y={-13} textAnchor="middle" className="fill-slate-800 text-[10px] font-semibold dark:fill-slate-100">
+                    elite
+                  </text>
+                )}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </div>
+  );
+}
