@@ -75,7 +75,8 @@ export function zodIssues(where: string, error: z.ZodError): ApiIssue[] {
     let message = issue.message;
     if (issue.code === "unrecognized_keys") {
       const keys = (issue as { keys: string[] }).keys;
-      message = `unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`;
+      const noun = where === "query" ? "query parameter" : "field";
+      message = `unknown ${noun}${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`;
     } else if (issue.code === "invalid_type" && /received undefined/.test(message)) {
       message = `is required`;
     } else if (issue.code === "invalid_union" && (issue as { errors?: z.core.$ZodIssue[][] }).errors?.length) {

@@ -12,7 +12,7 @@ import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/con
  *   all:     solution_id, status, cell, fitness, <descriptor names…>, operator, parent_ids, error, created_at, genome_0 …
  * JSON: { experimentId, descriptors, kind: "archive" | "solutions", rows: [ {…}, … ] }
  */
-const PAGE = 2000;
+const PAGE = Math.max(1, Number(process.env.QD_EXPORT_PAGE) || 2000);
 
 /** RFC 4180: quote a field when it holds a comma, quote, CR or LF; double inner quotes. */
 export function csvField(value: unknown): string {

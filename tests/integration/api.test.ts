@@ -96,7 +96,7 @@ async function subscribe(pathname: string, until: (events: SseEvent[]) => boolea
 beforeAll(async () => {
   stack = await createTestStack();
   stack.startWorker();
-  server = await startApiServer(stack.env);
+  server = await startApiServer(stack.env, { extraEnv: { QD_EXPORT_PAGE: "500" } });
 }, 300_000);
 
 afterAll(async () => {
@@ -245,7 +245,7 @@ describe("experiments over REST", () => {
     expect(all.body.kind).toBe("solutions");
     const [stored] = await stack.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Solution" WHERE "experimentId" = $1::uuid`, runId);
     expect(all.body.rows).toHaveLength(stored!.n);
-    expect(stored!.n).toBeGreaterThan(2000); // more than one keyset page
+    expect(stored!.n).toBeGreaterThan(500); // several keyset pages (QD_EXPORT_PAGE=500 on the test server)
     expect(new Set(all.body.rows.map((r: any) => r.id)).size).toBe(stored!.n);
     const allCsv = await server.fetch(`/api/experiments/${runId}/export?format=csv&all=true`);
     expect((await allCsv.text()).trimEnd().split("\r\n")).toHaveLength(stored!.n + 1);
@@ -409,6 +409,7 @@ describe("ask/tell", () => {
       told += cands.length;
       expect(t.body.evaluations).toBe(told);
       lastTell = { ids: cands.map((c: any) => c.id), body: tellBody, response: t.body };
+      if (t.body.experimentStatus !== "running") break;
     }
     expect(told).toBe(600);
     expect(statuses.get("new")).toBeGreaterThan(20);
