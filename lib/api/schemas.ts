@@ -78,7 +78,8 @@ export const EventsQuery = z
 export const EmptyQuery = z.object({}).strict();
 
 // ---- bodies ----
-const finite = (label: string) => z.number({ error: `${label} must be a number` }).finite(`${label} must be finite`);
+const finite = (label: string) =>
+  z.number({ error: (iss) => (iss.input === undefined ? `${label} is required` : typeof iss.input === "number" ? `${label} must be finite` : `${label} must be a number`) }).finite(`${label} must be finite`);
 
 /** `POST /api/experiments`: the experiment configuration, plus `start` to start it at once. */
 export const CreateExperimentBody = z

@@ -7,7 +7,8 @@ import { getDomain } from "@/lib/qd";
  * what is wrong and where.
  */
 
-const finite = (label: string) => z.number({ error: `${label} must be a number` }).finite(`${label} must be finite`);
+const finite = (label: string) =>
+  z.number({ error: (iss) => (iss.input === undefined ? `${label} is required` : typeof iss.input === "number" ? `${label} must be finite` : `${label} must be a number`) }).finite(`${label} must be finite`);
 const positiveInt = (label: string, max: number) =>
   z.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(1, `${label} must be at least 1`).max(max, `${label} must be at most ${max.toLocaleString("en-US")}`);
 
@@ -123,7 +124,12 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
     }
     descriptors = c.descriptors;
   } else {
-    const builtin = getDomain(c.domain).descriptors;
+    let builtin: DescriptorConfig[];
+    try {
+      builtin = getDomain(c.domain).descriptors;
+    } catch {
+      return; // the domain itself is invalid: its own issues say why
+    }
     if (c.descriptors && c.descriptors.length !== builtin.length) {
       ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" produces ${builtin.length} descriptors; got ${c.descriptors.length}` });
     }
