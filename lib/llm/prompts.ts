@@ -1,0 +1,178 @@
+/**
+ * Prompt building for LLM mutation (programs and texts).
+ *
+ * A prompt has a system message (role, output format) and a user message with, in order:
+ *   1. the task description (and the descriptors the archive sorts solutions by),
+ *   2. the parent (its program/text, fitness, descriptor values and metrics),
+ *   3. up to `maxInspirations` inspirations from other cells (same fields),
+ *   4. the target niche: the descriptor values of an empty or weak cell the child should move
+ *      toward (with the rubric of each LLM-judged descriptor),
+ *   5. the instructions for the mode: `full` (answer with the whole new program/text in one fenced
+ *      block) or `diff` (answer with SEARCH/REPLACE blocks against the parent).
+ *
+ * Pure functions: the same input gives the same prompt, so prompts can be stored per candidate.
+ */
+import type { ChatMessage } from "./client";
+
+export type MutationMode = "full" | "diff";
+
+export interface DescriptorInfo {
+  name: string;
+  min?: number;
+  max?: number;
+  /** Natural-language meaning, e.g. "tone: 0 = melancholic … 1 = joyful". */
+  rubric?: string;
+}
+
+export interface PromptTask {
+  kind: "code" | "text";
+  /** What the program/text is for and how it is scored. */
+  description: string;
+  /** code: the function the program must define (e.g. "pack"). */
+  entry?: string;
+  /** code: default "javascript". */
+  language?: "javascript";
+  /** The archive's behaviour descriptors, in order. */
+  descriptors?: DescriptorInfo[];
+  /** What fitness means, e.g. "sum of radii (higher is better)". */
+  objective?: string;
+}
+
+export interface PromptSolution {
+  genome: string;
+  fitness?: number | null;
+  /** Values in the order of task.descriptors, or by name. */
+  descriptors?: number[] | Record<string, number> | null;
+  metrics?: Record<string, number> | null;
+}
+
+export interface TargetNiche {
+  /** Descriptor values of the cell to move toward (cell centre), in task.descriptors order or by name. */
+  descriptors: number[] | Record<string, number>;
+  /** Fitness of the cell's current elite; null/undefined = empty cell. */
+  fitness?: number | null;
+}
+
+export interface MutationPromptInput {
+  task: PromptTask;
+  parent: PromptSolution;
+  inspirations?: PromptSolution[];
+  targetNiche?: TargetNiche | null;
+  mode: MutationMode;
+  /** Default 3. */
+  maxInspirations?: number;
+  /** Genomes longer than this are cut in inspirations (the parent is always shown whole). Default 8000. */
+  maxInspirationChars?: number;
+}
+
+export interface BuiltPrompt {
+  system: string;
+  user: string;
+  messages: ChatMessage[];
+}
+
+export function fmt(x: number | null | undefined): string {
+  if (x === null || x === undefined) return "n/a";
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return String(x);
+  return String(Number(x.toPrecision(6)));
+}
+
+function descriptorPairs(task: PromptTask, d: number[] | Record<string, number> | null | undefined): Array<[string, number]> {
+  if (!d) return [];
+  if (Array.isArray(d)) return d.map((v, i) => [task.descriptors?.[i]?.name ?? `d${i}`, v]);
+  return Object.entries(d);
+}
+
+function describeSolution(task: PromptTask, s: PromptSolution): string {
+  const lines = [`Fitness: ${fmt(s.fitness)}`];
+  const d = descriptorPairs(task, s.descriptors);
+  if (d.length) lines.push(`Descriptors: ${d.map(([k, v]) => `${k} = ${fmt(v)}`).join(", ")}`);
+  const m = Object.entries(s.metrics ?? {});
+  if (m.length) lines.push(`Metrics: ${m.map(([k, v]) => `${k} = ${fmt(v)}`).join(", ")}`);
+  return lines.join("\n");
+}
+
+function fence(task: PromptTask, body: string): string {
+  const lang = task.kind === "code" ? task.language ?? "javascript" : "text";
+  const ticks = body.includes("```") ? "````" : "```";
+  return `${ticks}${lang}\n${body.replace(/\n$/, "")}\n${ticks}`;
+}
+
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max) + `\n… (${s.length - max} more characters omitted)`;
+}
+
+export function buildMutationPrompt(input: MutationPromptInput): BuiltPrompt {
+  const { task, parent, mode } = input;
+  const isCode = task.kind === "code";
+  const what = isCode ? "program" : "text";
+  const maxInsp = input.maxInspirations ?? 3;
+  const maxChars = input.maxInspirationChars ?? 8000;
+
+  const system = isCode
+    ? [
+        "You are an expert programmer taking part in an evolutionary search (MAP-Elites).",
+        `You improve ${task.language === undefined || task.language === "javascript" ? "JavaScript" : task.language} programs that are scored automatically in a sandbox with only ECMAScript built-ins (no require, import, fs, network, timers or process).`,
+        task.entry ? `The program must define a top-level function \`${task.entry}\`.` : "",
+        "Answer only in the requested format.",
+      ]
+        .filter(Boolean)
+        .join(" ")
+    : "You are a skilled writer taking part in an evolutionary search (MAP-Elites). You rewrite texts so that they score well and land in a requested niche. Answer only in the requested format.";
+
+  const parts: string[] = [];
+  parts.push(`# Task\n${task.description.trim()}`);
+  if (task.objective) parts.push(`Fitness: ${task.objective} (higher is better).`);
+  if (task.descriptors?.length) {
+    parts.push(
+      "# Descriptors\nSolutions are kept in an archive with one cell per combination of these descriptor values:\n" +
+        task.descriptors
+          .map((d) => `- ${d.name}${d.min !== undefined && d.max !== undefined ? ` in [${fmt(d.min)}, ${fmt(d.max)}]` : ""}${d.rubric ? `: ${d.rubric}` : ""}`)
+          .join("\n"),
+    );
+  }
+
+  parts.push(`# Parent ${what}\n${describeSolution(task, parent)}\n${fence(task, parent.genome)}`);
+
+  const insp = (input.inspirations ?? []).slice(0, Math.max(0, maxInsp));
+  if (insp.length) {
+    parts.push(
+      `# Inspirations\nOther ${what}s from different cells of the archive, for ideas:\n\n` +
+        insp.map((s, i) => `## Inspiration ${i + 1}\n${describeSolution(task, s)}\n${fence(task, cut(s.genome, maxChars))}`).join("\n\n"),
+    );
+  }
+
+  const niche = input.targetNiche;
+  if (niche) {
+    const d = descriptorPairs(task, niche.descriptors);
+    const byName = new Map((task.descriptors ?? []).map((x) => [x.name, x]));
+    const state = niche.fitness === null || niche.fitness === undefined ? "is empty" : `holds a ${what} with fitness ${fmt(niche.fitness)}`;
+    parts.push(
+      `# Target niche\nWrite a child ${what} whose descriptors move toward this cell, which ${state}:\n` +
+        d.map(([k, v]) => `- ${k} ≈ ${fmt(v)}${byName.get(k)?.rubric ? ` (${byName.get(k)!.rubric})` : ""}`).join("\n") +
+        `\nKeep the fitness as high as possible while doing so.`,
+    );
+  }
+
+  if (mode === "diff") {
+    parts.push(
+      `# Output format\nPropose changes to the parent ${what} as one or more SEARCH/REPLACE blocks:\n\n` +
+        "<<<<<<< SEARCH\n" +
+        `exact lines copied from the parent ${what}\n` +
+        "=======\n" +
+        "the new lines\n" +
+        ">>>>>>> REPLACE\n\n" +
+        `Each SEARCH part must match the parent exactly, character for character, including indentation. Blocks are applied in order. Do not output the whole ${what}.`,
+    );
+  } else {
+    parts.push(
+      isCode
+        ? `# Output format\nAnswer with the complete new program in a single \`\`\`javascript code block${task.entry ? ` that defines \`function ${task.entry}\`` : ""}. Plain JavaScript only (no TypeScript types, imports or exports).`
+        : "# Output format\nAnswer with the complete new text in a single ```text block.",
+    );
+  }
+
+  const user = parts.join("\n\n");
+  return { system, user, messages: [{ role: "system", content: system }, { role: "user", content: user }] };
+}
