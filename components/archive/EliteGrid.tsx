@@ -69,7 +69,7 @@ export function EliteGrid({ store, version, view, selected, lineageCells, onSele
   const yScale = useMemo(() => scaleLinear().domain([ylo, yhi]).range([plotH, 0]), [ylo, yhi, plotH]);
 
   const voronoi = useMemo<VoronoiLayout | null>(() => {
-    if (g.type !== "cvt") return null;
+    if (g.type !== "cvt" || typeof Path2D === "undefined") return null;
     const yd = view.y >= 0 ? view.y : view.x;
     const pts = g.centroids.map((c) => [xScale(c[view.x]!), view.y >= 0 ? yScale(c[yd]!) : plotH / 2] as [number, number]);
     const delaunay = Delaunay.from(pts);

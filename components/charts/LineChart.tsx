@@ -1,6 +1,6 @@
 "use client";
 /** A D3 line chart (SVG): one or more series against a shared x, with axes and a hover readout. */
-import { useMemo, useState, type MouseEvent } from "react";
+import { useMemo, useState, type MouseEvent, memo } from "react";
 import { bisector, extent, line, scaleLinear } from "d3";
 import { useWidth } from "@/components/lib/use-width";
 import { fmtInt, fmtNum } from "@/components/lib/format";
@@ -25,7 +25,7 @@ interface Props {
 const M = { top: 10, right: 14, bottom: 40, left: 56 };
 const bisect = bisector<{ x: number; y: number }, number>((p) => p.x).center;
 
-export function LineChart({ title, series, xLabel = "evaluations", yFormat = (v) => fmtNum(v), height = 180, zero = true }: Props) {
+export const LineChart = memo(function LineChart({ title, series, xLabel = "evaluations", yFormat = (v) => fmtNum(v), height = 180, zero = true }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>(360);
   const [hoverX, setHoverX] = useState<number | null>(null);
   const w = Math.max(80, width - M.left - M.right);
@@ -104,7 +104,7 @@ export function LineChart({ title, series, xLabel = "evaluations", yFormat = (v)
       </div>
     </figure>
   );
-}
+});
 
 export function fmtCompact(v: number): string {
   const a = Math.abs(v);

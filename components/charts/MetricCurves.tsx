@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 /** The four run curves: QD-score, coverage, max and mean fitness against evaluations. */
 import { fmtNum } from "@/components/lib/format";
 import type { Snapshot } from "@/components/lib/types";
@@ -20,7 +21,7 @@ export function pointsOf(snapshots: Snapshot[], key: keyof Snapshot) {
   return out;
 }
 
-export function MetricCurves({ snapshots }: { snapshots: Snapshot[] }) {
+export const MetricCurves = memo(function MetricCurves({ snapshots }: { snapshots: Snapshot[] }) {
   return (
     <div className="grid gap-x-6 gap-y-4 sm:grid-cols-2">
       {METRICS.map((m) => (
@@ -28,4 +29,4 @@ export function MetricCurves({ snapshots }: { snapshots: Snapshot[] }) {
       ))}
     </div>
   );
-}
+});

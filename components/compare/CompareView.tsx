@@ -1,6 +1,6 @@
 "use client";
 /** Curves of several runs overlaid, one chart per metric, with a run picker. */
-import { useMemo, useTransition } from "react";
+import { useEffect, useMemo, useState, useTransition } from "react";
 import { usePathname, useRouter } from "next/navigation";
 import { LineChart } from "@/components/charts/LineChart";
 import { METRICS, pointsOf } from "@/components/charts/MetricCurves";
@@ -16,13 +16,20 @@ export function CompareView({ runs, selected, snapshots }: { runs: PickerRun[]; 
   const router = useRouter();
   const path = usePathname();
   const [pending, start] = useTransition();
+  // Optimistic: the boxes follow the click at once; the curves follow when the server has the snapshots.
+  const [picked, setPicked] = useState(selected);
+  useEffect(() => setPicked(selected), [selected]);
   const colors = useMemo(() => Object.fromEntries(selected.map((id, i) => [id, i === 7 ? PALETTE_DARK_LAST : PALETTE[i % PALETTE.length]!])), [selected]);
   const names = Object.fromEntries(runs.map((r) => [r.id, r.name]));
-  const setIds = (ids: string[]) => start(() => router.replace(ids.length ? `${path}?ids=${ids.join(",")}` : path, { scroll: false }));
+  const pickColors = useMemo(() => Object.fromEntries(picked.map((id, i) => [id, colors[id] ?? PALETTE[i % PALETTE.length]!])), [picked, colors]);
+  const setIds = (ids: string[]) => {
+    setPicked(ids);
+    start(() => router.replace(ids.length ? `${path}?ids=${ids.join(",")}` : path, { scroll: false }));
+  };
   return (
     <div className="grid gap-6 lg:grid-cols-[300px_minmax(0,1fr)]">
       <Card title="Runs">
-        <RunPicker runs={runs} selected={selected} colors={colors} onChange={setIds} />
+        <RunPicker runs={runs} selected={picked} colors={pickColors} onChange={setIds} />
       </Card>
       <Card
         title="Curves"

@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 /** The selected elite (or an ancestor being inspected): fitness, descriptors, operator, time, parents, genome, logs. */
 import { fmtDate, fmtNum } from "@/components/lib/format";
 import type { SolutionDetail } from "@/components/lib/types";
@@ -18,7 +19,7 @@ interface Props {
   onInspect(id: string): void;
 }
 
-export function ElitePanel({ cell, solution: s, names, loading, error, ancestor, onBack, onShowLineage, lineageOpen, onInspect }: Props) {
+export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, loading, error, ancestor, onBack, onShowLineage, lineageOpen, onInspect }: Props) {
   if (cell == null && !s) {
     return (
       <div className="flex h-full min-h-48 flex-col items-center justify-center gap-2 text-center text-sm text-slate-500 dark:text-slate-400">
@@ -108,7 +109,7 @@ export function ElitePanel({ cell, solution: s, names, loading, error, ancestor,
       <p className="break-all font-mono text-[11px] text-slate-400">id {s.id}</p>
     </div>
   );
-}
+});
 
 function Row({ label, value }: { label: string; value: string }) {
   return (

@@ -176,26 +176,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     void loadElite(selected);
   }, [selected, loadElite]);
 
-  // The selected cell improved live: show its new elite.
-  useEffect(() => {
-    if (selected == null || !elite || inspected) return;
-    const f = store.fitness[selected];
-    if (f !== undefined && f === f && elite.fitness != null && f > elite.fitness) {
-      const t = setTimeout(() => void loadElite(selected, true), 400);
-      return () => clearTimeout(t);
-    }
-  }, [version, selected, elite, inspected, store, loadElite]);
+  // The selected cell improved live: offer its new elite (swapping it under the reader's eyes would be jarring).
+  const sf = selected != null ? store.fitness[selected] : undefined;
+  const newer = !inspected && elite?.fitness != null && sf !== undefined && sf === sf && sf > elite.fitness;
 
+  const eliteId = elite?.id ?? null;
   useEffect(() => {
-    if (!lineageOpen || !elite) return;
+    if (!lineageOpen || !eliteId) return;
     let stop = false;
-    api(endpoints.lineage(elite.id))
+    api(endpoints.lineage(eliteId))
       .then((b) => !stop && setLineage({ steps: normalizeLineage(b), complete: Boolean((b as { complete?: boolean }).complete ?? true) }))
       .catch(() => !stop && setLineage({ steps: [], complete: false }));
     return () => {
       stop = true;
     };
-  }, [lineageOpen, elite]);
+  }, [lineageOpen, eliteId]);
 
   const inspect = useCallback(
     async (solutionId: string) => {
@@ -217,12 +212,15 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       .reverse();
   }, [lineageOpen, lineage]);
 
+  const back = useCallback(() => setInspected(null), []);
+  const toggleLineage = useCallback(() => setLineageOpen((o) => !o), []);
+  const onHeaderChange = useCallback((e: ExperimentSummary) => setExperiment((old) => ({ ...e, config: old.config })), []);
   const shown = inspected ?? elite;
   const g = store.geometry;
 
   return (
     <div className="space-y-6">
-      <ExperimentHeader experiment={experiment} live={live} onChange={(e) => setExperiment((old) => ({ ...e, config: old.config }))} />
+      <ExperimentHeader experiment={experiment} live={live} onChange={onHeaderChange} />
       <KpiRow experiment={experiment} />
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
@@ -250,6 +248,11 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           )}
         </Card>
         <Card title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
+          {newer && (
+            <button type="button" onClick={() => selected != null && void loadElite(selected, true)} className="mb-3 w-full rounded-md bg-indigo-50 px-2.5 py-1.5 text-left text-xs font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-950/60 dark:text-indigo-300 dark:hover:bg-indigo-900/60">
+              A better elite has landed in this cell · show it
+            </button>
+          )}
           <ElitePanel
             cell={selected}
             solution={shown}
@@ -257,9 +260,9 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             loading={eliteLoading}
             error={eliteError}
             ancestor={inspected != null}
-            onBack={() => setInspected(null)}
+            onBack={back}
             lineageOpen={lineageOpen}
-            onShowLineage={() => setLineageOpen((o) => !o)}
+            onShowLineage={toggleLineage}
             onInspect={inspect}
           />
         </Card>

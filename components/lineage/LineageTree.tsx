@@ -4,7 +4,7 @@
  * first ancestor (left) up to the elite (right); second parents (iso-line's
  * line direction) hang off as side branches. Click a node to inspect it.
  */
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, memo } from "react";
 import { hierarchy, linkHorizontal, tree, type HierarchyPointNode } from "d3";
 import { cssColor } from "@/components/archive/colors";
 import { fmtNum } from "@/components/lib/format";
@@ -30,7 +30,7 @@ const COL = 64;
 const ROW = 34;
 const PAD = { x: 28, y: 22 };
 
-export function LineageTree({ steps, complete, inspected, min, max, onInspect }: Props) {
+export const LineageTree = memo(function LineageTree({ steps, complete, inspected, min, max, onInspect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const layout = useMemo(() => {
     if (!steps.length) return null;
@@ -122,4 +122,4 @@ export function LineageTree({ steps, complete, inspected, min, max, onInspect }:
       </div>
     </div>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 /** Workers & queue: jobs by state, workers connected, latest failures with their reasons (polled from /api/queues). */
-import { useEffect, useState } from "react";
+import { useEffect, useState, memo } from "react";
 import { api, endpoints, normalizeQueues, normalizeWorkers, type WorkerInfo } from "@/components/lib/api";
 import { fmtAgo, fmtInt } from "@/components/lib/format";
 import type { QueueInfo } from "@/components/lib/types";
@@ -8,7 +8,7 @@ import type { QueueInfo } from "@/components/lib/types";
 const STATES = ["waiting", "active", "failed", "completed"] as const;
 const SHORT: Record<(typeof STATES)[number], string> = { waiting: "wait", active: "active", failed: "failed", completed: "done" };
 
-export function QueuePanel({ active }: { active: boolean }) {
+export const QueuePanel = memo(function QueuePanel({ active }: { active: boolean }) {
   const [queues, setQueues] = useState<QueueInfo[] | null>(null);
   const [workers, setWorkers] = useState<WorkerInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -104,4 +104,4 @@ export function QueuePanel({ active }: { active: boolean }) {
       </div>
     </div>
   );
-}
+});
