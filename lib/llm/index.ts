@@ -64,3 +64,4 @@ export {
   type LlmJudge,
   type LlmJudgeConfigInput,
 } from "./judge";
+export { cellCentre, cellCoords, cellIndex, chooseTargetNiche, type ChooseNicheOptions, type ChosenNiche, type GridDescriptor } from "./niche";

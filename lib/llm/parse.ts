@@ -241,12 +241,12 @@ export function unifiedDiff(a: string, b: string, opts: { context?: number; maxL
         ops.push({ t: " ", line: a2[i]!, ai: p + i, bi: p + j });
         i++;
         j++;
-      } else if (j < m && (i >= n || L[i * (m + 1) + j + 1]! >= L[(i + 1) * (m + 1) + j]!)) {
-        ops.push({ t: "+", line: b2[j]!, ai: p + i, bi: p + j });
-        j++;
-      } else {
+      } else if (i < n && (j >= m || L[(i + 1) * (m + 1) + j]! >= L[i * (m + 1) + j + 1]!)) {
         ops.push({ t: "-", line: a2[i]!, ai: p + i, bi: p + j });
         i++;
+      } else {
+        ops.push({ t: "+", line: b2[j]!, ai: p + i, bi: p + j });
+        j++;
       }
     }
     for (let k = 0; k < s; k++) ops.push({ t: " ", line: A[A.length - s + k]!, ai: A.length - s + k, bi: B.length - s + k });
