@@ -5,6 +5,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "QD Studio", template: "%s · QD Studio" },
   description: "Quality-diversity search with MAP-Elites: live archives, distributed workers, REST API.",
+  icons: { icon: "/favicon.svg" },
 };
 
 const nav = [

@@ -21,6 +21,8 @@ interface Props {
   view: ViewSpec;
   selected: number | null;
   lineageCells: number[];
+  /** A cell to mark besides the selection (the ancestor being inspected). */
+  focusCell?: number | null;
   onSelect(cell: number): void;
 }
 
@@ -34,7 +36,7 @@ declare global {
   }
 }
 
-export function EliteGrid({ store, version, view, selected, lineageCells, onSelect }: Props) {
+export function EliteGrid({ store, version, view, selected, lineageCells, focusCell = null, onSelect }: Props) {
   const [wrapRef, width] = useWidth<HTMLDivElement>(720);
   const dark = useDark();
   const t = theme(dark);
@@ -166,12 +168,16 @@ export function EliteGrid({ store, version, view, selected, lineageCells, onSele
       ctx.strokeRect(r.x - pad / 2, r.y - pad / 2, r.w + pad, r.h + pad);
     };
     ring(cursor, t.lineage, 1.5);
+    if (focusCell != null && focusCell !== selected) {
+      ring(focusCell, t.dark ? "#0f172a" : "#ffffff", 5);
+      ring(focusCell, t.lineage, 2.5);
+    }
     if (selected != null) {
       ring(selected, t.dark ? "#0f172a" : "#ffffff", 4);
       ring(selected, t.highlight, 2);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [box, selected, cursor, lineageCells, view, voronoi, dark]);
+  }, [box, selected, cursor, focusCell, lineageCells, view, voronoi, dark]);
 
   const cellAt = (x: number, y: number): number => {
     if (x < 0 || y < 0 || x >= plotW || y >= plotH) return -1;

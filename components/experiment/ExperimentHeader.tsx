@@ -8,6 +8,7 @@ import { ProgressBar } from "@/components/ui/ProgressBar";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 import { buttonClass } from "@/components/ui/Card";
 import { RunControls } from "./RunControls";
+import { useNow } from "@/components/lib/use-now";
 
 interface Props {
   experiment: ExperimentSummary;
@@ -17,8 +18,9 @@ interface Props {
 
 export function ExperimentHeader({ experiment: e, live, onChange }: Props) {
   const pct = e.budgetEvaluations ? (100 * e.evaluations) / e.budgetEvaluations : 0;
-  const end = e.finishedAt ? new Date(e.finishedAt).getTime() : Date.now();
-  const elapsed = e.startedAt ? end - new Date(e.startedAt).getTime() : null;
+  const now = useNow(1000, !e.finishedAt && e.status === "running");
+  const end = e.finishedAt ? new Date(e.finishedAt).getTime() : now;
+  const elapsed = e.startedAt && end != null ? end - new Date(e.startedAt).getTime() : null;
   const chips = [e.domainType + domainSize(e.config), e.archiveType === "cvt" ? `CVT ${fmtInt(e.cells)} cells` : `grid ${fmtInt(e.cells)} cells`, e.emitterType, `batch ${e.batchSize}`, `seed ${e.seed}`];
   return (
     <header className="space-y-4">

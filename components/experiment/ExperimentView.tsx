@@ -236,7 +236,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             <ColorLegend min={store.min} max={store.max} />
             {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
           </div>
-          <EliteGrid store={store} version={version} view={view} selected={selected} lineageCells={lineageCells} onSelect={select} />
+          <EliteGrid store={store} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
           {store.dim >= 3 && (
             <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
               {g.type === "cvt"

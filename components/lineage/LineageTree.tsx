@@ -5,7 +5,7 @@
  * line direction) hang off as side branches. Click a node to inspect it.
  */
 import { useEffect, useMemo, useRef, memo } from "react";
-import { hierarchy, linkHorizontal, tree, type HierarchyPointNode } from "d3";
+import { hierarchy, linkHorizontal, type HierarchyNode } from "d3";
 import { cssColor } from "@/components/archive/colors";
 import { fmtNum } from "@/components/lib/format";
 import type { LineageNode } from "@/components/lib/types";
@@ -26,9 +26,15 @@ interface TNode {
   children: TNode[];
 }
 
-const COL = 64;
-const ROW = 34;
-const PAD = { x: 28, y: 22 };
+const COL = 52;
+const ROW = 30;
+const PAD = { x: 40, y: 24 };
+
+interface Placed {
+  node: HierarchyNode<TNode>;
+  x: number;
+  y: number;
+}
 
 export const LineageTree = memo(function LineageTree({ steps, complete, inspected, min, max, onInspect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -41,16 +47,20 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
       for (const p of s.parentIds.slice(1)) children.push({ id: p, step: null, side: true, children: [] });
       return { id: s.id, step: s, side: false, children };
     };
-    // Deep chains: build iteratively-safe (recursion depth = chain length, fine up to thousands).
+    // The chain of first parents runs along one line, oldest ancestor on the left;
+    // second parents hang just below the child that used them.
     const root = hierarchy(build(0));
-    const laid = tree<TNode>().nodeSize([ROW, COL])(root);
-    const nodes = laid.descendants();
-    const maxDepth = Math.max(...nodes.map((n) => n.depth));
-    const minX = Math.min(...nodes.map((n) => n.x));
-    const maxX = Math.max(...nodes.map((n) => n.x));
-    const sx = (n: HierarchyPointNode<TNode>) => PAD.x + (maxDepth - n.depth) * COL;
-    const sy = (n: HierarchyPointNode<TNode>) => PAD.y + n.x - minX;
-    return { nodes, links: laid.links(), sx, sy, width: 2 * PAD.x + maxDepth * COL, height: 2 * PAD.y + maxX - minX + 14 };
+    const nodes = root.descendants();
+    const chainDepth = steps.length - 1;
+    const placed = new Map<HierarchyNode<TNode>, Placed>();
+    for (const n of nodes) {
+      const depth = n.data.side ? n.depth - 1 : n.depth;
+      const sideIndex = n.data.side && n.parent ? n.parent.children!.filter((c) => c.data.side).indexOf(n) : -1;
+      placed.set(n, { node: n, x: PAD.x + (chainDepth - depth) * COL - (n.data.side ? COL / 2 : 0), y: PAD.y + (n.data.side ? ROW * (1 + sideIndex) : 0) });
+    }
+    const links = root.links().map((l) => ({ source: placed.get(l.source)!, target: placed.get(l.target)! }));
+    const maxSide = Math.max(0, ...nodes.filter((n) => n.data.side).map((n) => placed.get(n)!.y - PAD.y));
+    return { placed: [...placed.values()], links, width: 2 * PAD.x + chainDepth * COL, height: PAD.y + maxSide + 26 };
   }, [steps]);
 
   useEffect(() => {
@@ -59,9 +69,9 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
   }, [layout]);
 
   if (!layout) return null;
-  const link = linkHorizontal<{ source: HierarchyPointNode<TNode>; target: HierarchyPointNode<TNode> }, HierarchyPointNode<TNode>>()
-    .x((n) => layout.sx(n))
-    .y((n) => layout.sy(n));
+  const link = linkHorizontal<{ source: Placed; target: Placed }, Placed>()
+    .x((p) => p.x)
+    .y((p) => p.y);
 
   return (
     <div>
@@ -71,14 +81,12 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
       <div ref={scroller} className="overflow-x-auto pb-2">
         <svg width={Math.max(layout.width, 200)} height={layout.height} role="group" aria-label="Lineage tree">
           <g fill="none" className="stroke-slate-300 dark:stroke-slate-600" strokeWidth={1.25}>
-            {layout.links.map((l) => (
-              <path key={`${l.source.data.id}-${l.target.data.id}-${l.target.depth}`} d={link(l) ?? ""} strokeDasharray={l.target.data.side ? "3 3" : undefined} />
+            {layout.links.map((l, i) => (
+              <path key={i} d={link(l) ?? ""} strokeDasharray={l.target.node.data.side ? "3 3" : undefined} />
             ))}
           </g>
-          {layout.nodes.map((n, i) => {
+          {layout.placed.map(({ node: n, x, y }, i) => {
             const s = n.data.step;
-            const x = layout.sx(n);
-            const y = layout.sy(n);
             const isInspected = inspected === n.data.id;
             const label = s ? `${n.depth === 0 ? "Selected elite" : `Ancestor ${n.depth}`}: fitness ${fmtNum(s.fitness, 4)}, ${s.operator}${s.cell != null ? `, cell ${s.cell}` : ""}` : `Second parent ${n.data.id.slice(0, 8)}`;
             return (
