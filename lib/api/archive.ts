@@ -1,5 +1,6 @@
 import { gridCellOf, makeArchive, type ArchiveBase } from "@/lib/qd";
-import { prisma } from "@/lib/db/client";
+import pg from "pg";
+import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
 
@@ -94,21 +95,70 @@ function build(config: ExperimentSpec): ArchiveIndex {
  * All elites (or those written after revision `after`) in columnar form, built
  * by PostgreSQL as one JSON text that is passed through untouched:
  *   { revision, count, cell: [], fitness: [], descriptors: [[]], solutionId: [] }
+ * Text concatenation of per-column JSON arrays (json_build_object would re-process
+ * the nested JSON), read over a plain node-postgres pool: a 1 MB string needs no
+ * ORM row mapping. ~10,000 elites in ~20 ms.
  */
 export async function elitesJson(experimentId: string, after?: number): Promise<string> {
-  const [row] = await prisma.$queryRawUnsafe<{ json: string }[]>(
-    `SELECT json_build_object(
-        'revision', (SELECT "archiveRevision" FROM "Experiment" WHERE id = $1::uuid),
-        'count', count(*),
-        'cell', coalesce(array_agg(cell), '{}'),
-        'fitness', coalesce(array_agg(fitness), '{}'),
-        'descriptors', coalesce(json_agg(descriptors), '[]'),
-        'solutionId', coalesce(array_agg("solutionId"), '{}')
-      )::text AS json
+  const { rows } = await pool().query<{ json: string }>(
+    `SELECT '{"revision":' || (SELECT "archiveRevision" FROM "Experiment" WHERE id = $1::uuid)
+         || ',"count":' || count(*)
+         || ',"cell":' || coalesce(array_to_json(array_agg(cell))::text, '[]')
+         || ',"fitness":' || coalesce(array_to_json(array_agg(fitness))::text, '[]')
+         || ',"descriptors":' || coalesce(json_agg(descriptors)::text, '[]')
+         || ',"solutionId":' || coalesce(array_to_json(array_agg("solutionId"))::text, '[]')
+         || '}' AS json
      FROM (SELECT cell, fitness, descriptors, "solutionId" FROM "Elite"
            WHERE "experimentId" = $1::uuid AND revision > $2::bigint ORDER BY cell) e`,
-    experimentId,
-    after ?? -1,
+    [experimentId, after ?? -1],
   );
-  return row!.json;
+  return rows[0]!.json;
+}
+
+const poolHolder = globalThis as unknown as { __qdApiPool?: pg.Pool };
+
+/** A small node-postgres pool for bulk reads that return one big text value. */
+function pool(): pg.Pool {
+  if (!poolHolder.__qdApiPool) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    poolHolder.__qdApiPool = new pg.Pool({ connectionString: url, max: 4 });
+    poolHolder.__qdApiPool.on("error", () => {
+      /* idle client lost: the pool replaces it */
+    });
+  }
+  return poolHolder.__qdApiPool;
+}
+
+interface Rendered {
+  key: string;
+  json: Buffer;
+}
+/** Rendered archives by (experiment, revision, after): a finished or idle archive is served from memory. */
+const rendered = new Map<string, Rendered>();
+const MAX_RENDERED = 16;
+
+/**
+ * The archive response: one cheap query for the configuration and revision, then the
+ * rendered body from memory when the revision has not moved (else rendered and kept).
+ * (Compression, when the client asks for it, is left to the server: `next start` gzips responses.)
+ */
+export async function archiveResponse(req: Request, experimentId: string, after: number | undefined): Promise<Response> {
+  const { rows } = await pool().query<{ config: ExperimentSpec; revision: string }>(`SELECT config, "archiveRevision"::text AS revision FROM "Experiment" WHERE id = $1::uuid`, [experimentId]);
+  if (!rows[0]) throw new ApiError(404, `experiment ${experimentId} not found`);
+  const { config, revision } = rows[0];
+  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}"`;
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag };
+  if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
+  const key = `${experimentId}:${revision}:${after ?? -1}`;
+  let hit = rendered.get(experimentId + (after ?? ""));
+  if (!hit || hit.key !== key) {
+    const elites = await elitesJson(experimentId, after);
+    // The revision inside the body is read in the same query as the elites; the cache key uses the one read first.
+    hit = { key, json: Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometryJson(experimentId, config)},"elites":${elites}}`) };
+    rendered.delete(experimentId + (after ?? ""));
+    rendered.set(experimentId + (after ?? ""), hit);
+    if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
+  }
+  return new Response(new Uint8Array(hit.json), { headers });
 }

@@ -1,7 +1,6 @@
 import { otherMethods, parseParams, parseQuery, route } from "@/lib/api/http";
 import { ArchiveQuery, ExperimentParams } from "@/lib/api/schemas";
-import { elitesJson, geometryJson } from "@/lib/api/archive";
-import { loadConfig } from "@/lib/api/experiments";
+import { archiveResponse } from "@/lib/api/archive";
 
 export const dynamic = "force-dynamic";
 
@@ -10,14 +9,12 @@ export const dynamic = "force-dynamic";
  * → { experimentId, geometry, elites: { revision, count, cell[], fitness[], descriptors[][], solutionId[] } }
  * Columnar (one array per field, index i = one elite), ordered by cell. `after`: only elites
  * written after that archive revision (pass `elites.revision` from the previous call).
+ * ETag = the archive revision: If-None-Match answers 304 while nothing changed.
  */
 export const GET = route(async (req, ctx) => {
   const { id } = await parseParams(ctx, ExperimentParams);
   const { after } = parseQuery(req, ArchiveQuery);
-  const config = await loadConfig(id);
-  const elites = await elitesJson(id, after);
-  const body = `{"experimentId":${JSON.stringify(id)},"geometry":${geometryJson(id, config)},"elites":${elites}}`;
-  return new Response(body, { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+  return archiveResponse(req, id, after);
 });
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
