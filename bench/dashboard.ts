@@ -57,6 +57,8 @@ try {
   const { id } = (await res.json()) as { id: string };
   const url = `${server.url}/experiments/${id}`;
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on("pageerror", (e) => log(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && log(`console: ${m.text()}`));
   await page.addInitScript(() => {
     // Timestamp of the first grid draw (the page pushes to window.__qdGrid.draws).
     const w = window as unknown as { __qdFirstDrawAt?: number; __qdGrid?: { draws: number[] } };

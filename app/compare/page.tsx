@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { CompareView } from "@/components/compare/CompareView";
 import { AutoRefresh } from "@/components/experiments/AutoRefresh";
 import type { ExperimentStatus, Snapshot } from "@/components/lib/types";
+import { thin } from "@/components/lib/thin";
 
 export const metadata: Metadata = { title: "Compare runs" };
 export const dynamic = "force-dynamic";
@@ -15,7 +16,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const [runs, snaps] = await Promise.all([
     prisma.experiment.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, name: true, status: true, domainType: true } }),
     ids.length
-      ? prisma.metricSnapshot.findMany({ where: { experimentId: { in: ids } }, orderBy: { evaluations: "asc" }, take: 40_000 })
+      ? prisma.metricSnapshot.findMany({ where: { experimentId: { in: ids } }, orderBy: { evaluations: "asc" }, take: 200_000 })
       : Promise.resolve([]),
   ]);
   const known = new Set(runs.map((r) => r.id));
@@ -32,6 +33,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       numElites: s.numElites,
     });
   }
+  for (const id of Object.keys(snapshots)) snapshots[id] = thin(snapshots[id]!, 800);
   const active = runs.some((r) => selected.includes(r.id) && (r.status === "running" || r.status === "queued"));
   return (
     <div className="space-y-6">

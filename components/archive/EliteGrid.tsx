@@ -45,6 +45,9 @@ export function EliteGrid({ store, version, view, selected, lineageCells, focusC
   const projRef = useRef<Projection | null>(null);
   const [hover, setHover] = useState<{ cell: number; x: number; y: number } | null>(null);
   const [cursor, setCursor] = useState<number | null>(null);
+  const [focused, setFocused] = useState(false);
+  /** The cursor's card shows for keyboard navigation only (a click already had the hover card). */
+  const [keyboard, setKeyboard] = useState(false);
 
   const g = store.geometry;
   const strip = g.type === "grid" && view.y < 0;
@@ -262,6 +265,7 @@ export function EliteGrid({ store, version, view, selected, lineageCells, focusC
   };
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!keyboard) setKeyboard(true);
     const step = e.shiftKey ? 10 : 1;
     const dirs: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
     const from = cursor ?? firstCell();
@@ -279,7 +283,7 @@ export function EliteGrid({ store, version, view, selected, lineageCells, focusC
   };
 
   const cursorRect = cursor != null ? cellRect(cursor) : null;
-  const tip = hover ?? (cursorRect && cursor != null ? { cell: cursor, x: cursorRect.x + cursorRect.w + M.left, y: cursorRect.y + M.top } : null);
+  const tip = hover ?? (focused && keyboard && cursorRect && cursor != null ? { cell: cursor, x: cursorRect.x + cursorRect.w + M.left, y: cursorRect.y + M.top } : null);
   const xLabel = store.names[view.x] ?? "x";
   const yLabel = view.y >= 0 ? (store.names[view.y] ?? "y") : null;
 
@@ -291,7 +295,12 @@ export function EliteGrid({ store, version, view, selected, lineageCells, focusC
         aria-label={`Elite archive, ${store.filled.toLocaleString("en-US")} of ${store.cells.toLocaleString("en-US")} cells filled. Arrow keys move between cells, Enter opens a cell.`}
         aria-describedby="grid-cursor-status"
         onKeyDown={onKey}
-        onBlur={() => setHover(null)}
+        onFocus={() => setFocused(true)}
+        onMouseDown={() => setKeyboard(false)}
+        onBlur={() => {
+          setHover(null);
+          setFocused(false);
+        }}
         className="relative mx-auto rounded-md outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
         style={{ width: plotW + M.left + M.right, height: plotH + M.top + M.bottom }}
       >

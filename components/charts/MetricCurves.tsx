@@ -3,6 +3,7 @@ import { memo } from "react";
 /** The four run curves: QD-score, coverage, max and mean fitness against evaluations. */
 import { fmtNum } from "@/components/lib/format";
 import type { Snapshot } from "@/components/lib/types";
+import { thin } from "@/components/lib/thin";
 import { LineChart } from "./LineChart";
 
 export const METRICS: { key: keyof Snapshot; title: string; format: (v: number) => string; zero: boolean }[] = [
@@ -13,6 +14,7 @@ export const METRICS: { key: keyof Snapshot; title: string; format: (v: number) 
 ];
 
 export function pointsOf(snapshots: Snapshot[], key: keyof Snapshot) {
+  snapshots = thin(snapshots, 1000);
   const out: { x: number; y: number }[] = [];
   for (const s of snapshots) {
     const v = s[key];

@@ -7,6 +7,7 @@ import { archiveIndex } from "@/lib/api/archive";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { normalizeExperiment } from "@/components/lib/api";
 import { toBase64 } from "@/components/lib/codec";
+import { thin } from "@/components/lib/thin";
 import type { Geometry, InitialData } from "@/components/lib/types";
 
 export async function loadInitial(id: string): Promise<InitialData | null> {
@@ -20,7 +21,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
       `SELECT cell, fitness, descriptors FROM "Elite" WHERE "experimentId" = $1::uuid`,
       id,
     ),
-    prisma.metricSnapshot.findMany({ where: { experimentId: id }, orderBy: { evaluations: "asc" }, take: 5000 }),
+    prisma.metricSnapshot.findMany({ where: { experimentId: id }, orderBy: { evaluations: "asc" }, take: 20_000 }),
   ]);
   const ranges = e.descriptors.map((d) => [d.min, d.max] as [number, number]);
   const g = e.archiveType === "cvt" ? archiveIndex(id, e.config as unknown as ExperimentSpec).geometry : null;
@@ -57,7 +58,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
       descriptors: toBase64(desc),
       revision: Number(e.archiveRevision),
     },
-    snapshots: snaps.map((s) => ({
+    snapshots: thin(snaps, 600).map((s) => ({
       evaluations: s.evaluations,
       coverage: s.coverage,
       qdScore: s.qdScore,
@@ -69,3 +70,4 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
     lastEventId: lastEvent ? String(lastEvent.id) : null,
   };
 }
+

@@ -1,0 +1,8 @@
+/** At most ~max points, evenly strided, always keeping the last (curves are a few hundred pixels wide). */
+export function thin<T>(rows: T[], max: number): T[] {
+  if (rows.length <= max) return rows;
+  const stride = Math.ceil(rows.length / max);
+  const out = rows.filter((_, i) => i % stride === 0);
+  if (out.at(-1) !== rows.at(-1)) out.push(rows.at(-1)!);
+  return out;
+}
