@@ -1,8 +1,8 @@
-import { makeArchive, getDomain, type ArchiveBase, type Domain } from "@/lib/qd";
+import { makeArchive, getDomain, type ArchiveBase, type Bounds, type Domain } from "@/lib/qd";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { elitesSince } from "@/lib/db/archive-store";
 import { decodeVector } from "@/lib/db/vector-codec";
-import { effectiveDescriptors, type ExperimentConfig } from "@/lib/experiments/config";
+import { effectiveDescriptors, hasBuiltInMeasures, vectorSpace, type DomainConfig, type ExperimentSpec } from "@/lib/experiments/config";
 
 /**
  * A worker's local copy of one experiment's archive, for parent selection.
@@ -11,18 +11,21 @@ import { effectiveDescriptors, type ExperimentConfig } from "@/lib/experiments/c
  * only under-estimate a cell, and filtering candidates against it is safe.
  */
 export class ArchiveCache {
-  readonly domain: Domain;
+  /** The built-in benchmark, when the experiment has one (workers evaluate it in place). */
+  readonly domain: Domain | null;
+  readonly space: { dim: number; bounds: Bounds | null; x0: Float64Array; qdScoreOffset: number };
   readonly archive: ArchiveBase;
   /** Solution id of each cell's elite, as far as this worker knows. */
   readonly solutionIds: (string | undefined)[];
   private revision = -1n;
   lastUsed = Date.now();
 
-  constructor(readonly experimentId: string, readonly config: ExperimentConfig) {
-    this.domain = getDomain(config.domain);
+  constructor(readonly experimentId: string, readonly config: ExperimentSpec) {
+    this.domain = hasBuiltInMeasures(config.domain) ? getDomain(config.domain as DomainConfig) : null;
+    this.space = vectorSpace(config);
     const archiveSpec = config.archive.type === "cvt" ? { type: "cvt" as const, cells: config.archive.cells, samples: config.archive.samples } : { type: "grid" as const };
     // CVT centroids come from the experiment seed, so every worker builds the same cells.
-    this.archive = makeArchive(archiveSpec, effectiveDescriptors(config), this.domain.dim, { qdScoreOffset: this.domain.qdScoreOffset, seed: config.seed });
+    this.archive = makeArchive(archiveSpec, effectiveDescriptors(config), this.space.dim, { qdScoreOffset: this.space.qdScoreOffset, seed: config.seed });
     this.solutionIds = new Array(this.archive.cells);
   }
 
@@ -53,7 +56,7 @@ export class ArchiveCacheStore {
 
   constructor(private readonly idleMs = 10 * 60_000) {}
 
-  get(experimentId: string, config: ExperimentConfig): ArchiveCache {
+  get(experimentId: string, config: ExperimentSpec): ArchiveCache {
     this.evictIdle();
     let cache = this.caches.get(experimentId);
     if (!cache) this.caches.set(experimentId, (cache = new ArchiveCache(experimentId, config)));

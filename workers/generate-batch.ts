@@ -11,7 +11,9 @@ import type { ArchiveCache } from "./archive-cache";
  * local view. Only those go to PostgreSQL; the rest cannot improve it.
  */
 export function generateBatch(cache: ArchiveCache, k: number, size: number, seed: number, batchId: string): CandidateBatch {
-  const { domain, archive, config, solutionIds } = cache;
+  const { archive, config, solutionIds } = cache;
+  const domain = cache.domain;
+  if (!domain) throw new Error(`domain "${config.domain.type}" is not evaluated in place`);
   const dim = domain.dim;
   const md = archive.measureDim;
   const rng = new Rng(mixSeed(seed, k));

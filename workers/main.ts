@@ -10,6 +10,7 @@ import { createQueueFactory } from "@/lib/queue/connection";
 import { startHeartbeat } from "./heartbeat";
 import { createProcessors } from "./processors";
 import { startReconciler } from "./reconciler";
+import { shutdownSharedSandboxHost } from "@/lib/sandbox";
 
 const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
 const log = (line: string) => console.log(`[worker ${name}] ${line}`);
@@ -51,6 +52,8 @@ async function main() {
     // close() waits for active jobs; jobs not started stay in the queue for other workers.
     reconciler.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
+    await processors.close();
+    await shutdownSharedSandboxHost().catch(() => {});
     await heartbeat.stop();
     await queues.close();
     await prisma.$disconnect();

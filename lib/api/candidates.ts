@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
 import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
-import { effectiveDescriptors, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { effectiveDescriptors, isUserEvaluated, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { ApiError, type ApiIssue } from "./errors";
 import { archiveIndex } from "./archive";
 import type { TellResult } from "./schemas";
@@ -43,16 +43,12 @@ const isExternal = (c: ExperimentSpec) => c.domain.type === "external";
 /** Snapshot cadence of API-driven runs: about 400 points over the budget. */
 const snapshotEvery = (budget: number) => Math.max(1, Math.ceil(budget / 400));
 
-function boundsOf(config: ExperimentSpec, dim: number): Bounds | null {
-  if (config.domain.type === "external") {
-    const [lo, hi] = config.domain.bounds;
-    return { lower: new Float64Array(dim).fill(lo), upper: new Float64Array(dim).fill(hi) };
-  }
-  return getDomain(config.domain).bounds;
+function boundsOf(config: ExperimentSpec, _dim: number): Bounds | null {
+  return vectorSpace(config).bounds;
 }
 
 export function genomeDim(config: ExperimentSpec): number {
-  return config.domain.type === "external" ? config.domain.dim : getDomain(config.domain).dim;
+  return vectorSpace(config).dim;
 }
 
 async function pendingCount(tx: typeof prisma, id: string): Promise<number> {
@@ -385,6 +381,9 @@ export async function submit(expId: string, solutions: { genome: number[]; paren
     });
   }
 
+  if (isUserEvaluated(probe.config)) {
+    throw new ApiError(409, `submitting genomes to a "${probe.config.domain.type}" experiment is not supported yet: its workers generate and evaluate the candidates`);
+  }
   const key = idempotencyKey ?? crypto.randomUUID();
   const ids = solutions.map((_, i) => keyedUuid(`${expId}:${key}:${i}`));
   const batchId = `s:${crypto.createHash("sha256").update(key).digest("hex").slice(0, 40)}`;

@@ -34,6 +34,19 @@ export interface CandidateBatch {
   parentsPer: number;
   /** Ids the worker gave the candidates, so candidates of one job can be each other's parents. */
   solutionIds: string[];
+  /** Per candidate, what the evaluator said besides fitness (user evaluators). */
+  extras?: { metrics?: Record<string, number>; logs?: string; evalMs?: number }[];
+  /** Candidates whose evaluation failed: kept with the reason, counted in `failed`. */
+  failures?: FailedCandidate[];
+}
+
+export interface FailedCandidate {
+  id: string;
+  genome: ArrayLike<number>;
+  parentIds: string[];
+  error: string;
+  logs?: string;
+  evalMs?: number;
 }
 
 export interface CommitResult {
@@ -68,7 +81,8 @@ WITH c AS (
          ($4::float8[])[(i - 1) * $5 + 1 : i * $5] AS descriptors,
          substring($6::bytea FROM (i - 1) * $7 * 8 + 1 FOR $7 * 8) AS genome,
          array_remove(($8::uuid[])[(i - 1) * $9 + 1 : i * $9], NULL) AS parents,
-         ($12::uuid[])[i] AS sid
+         ($12::uuid[])[i] AS sid,
+         ($13::jsonb) -> (i - 1) AS extra
   FROM generate_subscripts($2::int[], 1) AS i
 ),
 best AS (SELECT DISTINCT ON (cell) * FROM c ORDER BY cell, fitness DESC),
@@ -81,9 +95,10 @@ win AS (SELECT * FROM cur WHERE old_fitness IS NULL OR fitness > old_fitness),
 -- Every candidate that was an elite in the worker's view is kept: a later candidate of the
 -- same job may descend from it, and lineage must never point at a missing solution.
 sol AS (
-  INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", fitness, descriptors, cell, "parentIds", operator, "eliteRevision")
+  INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", fitness, descriptors, cell, "parentIds", operator, "eliteRevision", metrics, logs, "evalMs")
   SELECT c.sid, $1, 'evaluated', 'vector', c.genome, c.fitness, c.descriptors, c.cell, c.parents, $10,
-         CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END
+         CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END,
+         c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8
   FROM c
   -- Candidates handed out by ask/tell (or reserved by a submission) already exist as pending rows:
   -- they become evaluated here, in the same transaction as the archive write. Never touches other rows.
@@ -143,7 +158,9 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.operator,
       revision,
       batch.solutionIds,
+      JSON.stringify(batch.extras ?? null),
     );
+    if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
     const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(
@@ -180,6 +197,30 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", "budget reached");
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
   });
+}
+
+async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatch) {
+  const f = batch.failures!;
+  const dim = batch.genomeDim;
+  const genomes = new Float64Array(f.length * dim);
+  f.forEach((c, i) => genomes.set(Array.from(c.genome).slice(0, dim), i * dim));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", descriptors, "parentIds", operator, error, logs, "evalMs")
+     SELECT ($2::uuid[])[i], $1::uuid, 'failed', 'vector', substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8), '{}',
+            ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], $6,
+            ($7::jsonb) ->> (i - 1), ($8::jsonb) ->> (i - 1), (($9::jsonb) ->> (i - 1))::float8
+     FROM generate_subscripts($2::uuid[], 1) AS i
+     ON CONFLICT (id) DO NOTHING`,
+    id,
+    f.map((c) => c.id),
+    new Uint8Array(genomes.buffer),
+    dim,
+    JSON.stringify(f.map((c) => c.parentIds)),
+    batch.operator,
+    JSON.stringify(f.map((c) => c.error)),
+    JSON.stringify(f.map((c) => c.logs ?? null)),
+    JSON.stringify(f.map((c) => c.evalMs ?? null)),
+  );
 }
 
 /** Counters are incremental; at the end, recompute them from the archive so float drift never shows. */

@@ -23,28 +23,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { CommandEvaluatorConfig } from "./schemas";
 import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, mapLimit, parseLenientJson, toResult } from "./types";
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export const CommandEvaluatorConfig = z
-  .object({
-    type: z.literal("command"),
-    command: z.string().trim().min(1, "command must not be empty").max(4096),
-    cwd: z.string().min(1).optional(),
-    timeoutMs: z.number().int().min(1).max(24 * 3600_000).default(30_000),
-    maxOutputBytes: z.number().int().min(64).max(256 * 1024 * 1024).default(1024 * 1024),
-    maxLogBytes: z.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024),
-    batch: z.boolean().default(false),
-    batchSize: z.number().int().min(1).max(100_000).optional(),
-    concurrency: z.number().int().min(1).max(256).optional(),
-    env: z
-      .record(z.string().regex(ENV_NAME, "environment variable names must match [A-Za-z_][A-Za-z0-9_]*"), z.string().max(32 * 1024))
-      .default({}),
-    descriptorCount: descriptorCountField,
-  })
-  .strict();
-export type CommandEvaluatorConfig = z.input<typeof CommandEvaluatorConfig>;
+export { CommandEvaluatorConfig };
 
 /** Split a command line into argv (shell-like quoting, no expansion). Throws on unbalanced quotes. */
 export function splitCommand(cmd: string): string[] {

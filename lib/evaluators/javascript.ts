@@ -5,23 +5,11 @@
  * lib/sandbox/index.ts for what the code can and cannot do. console output becomes `logs`.
  */
 import { z } from "zod";
+import { JavaScriptEvaluatorConfig } from "./schemas";
 import { createSandbox, type Sandbox, type SandboxHost } from "../sandbox/index";
 import { type Candidate, type EvalResult, type Evaluator, descriptorCountField, toResult } from "./types";
 
-export const JavaScriptEvaluatorConfig = z
-  .object({
-    type: z.literal("javascript"),
-    code: z.string().min(1, "code must not be empty").max(1024 * 1024),
-    entry: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "entry must be a JavaScript identifier").default("evaluate"),
-    timeoutMs: z.number().int().min(1).max(600_000).default(5_000),
-    memoryMb: z.number().int().min(8).max(4096).default(64),
-    poolSize: z.number().int().min(1).max(64).default(1),
-    freshContext: z.boolean().default(false),
-    maxLogBytes: z.number().int().min(0).max(16 * 1024 * 1024).default(16 * 1024),
-    descriptorCount: descriptorCountField,
-  })
-  .strict();
-export type JavaScriptEvaluatorConfig = z.input<typeof JavaScriptEvaluatorConfig>;
+export { JavaScriptEvaluatorConfig };
 
 export function createJavaScriptEvaluator(input: JavaScriptEvaluatorConfig, deps: { host?: SandboxHost } = {}): Evaluator {
   const cfg = JavaScriptEvaluatorConfig.parse(input);

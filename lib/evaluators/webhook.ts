@@ -23,36 +23,10 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { WebhookEvaluatorConfig } from "./schemas";
 import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, mapLimit, parseLenientJson, toResult } from "./types";
 
-export const WebhookEvaluatorConfig = z
-  .object({
-    type: z.literal("webhook"),
-    url: z
-      .string()
-      .url("url must be an absolute http(s) URL")
-      .refine((u) => /^https?:$/.test(new URL(u).protocol), "url must use http or https"),
-    timeoutMs: z.number().int().min(1).max(3600_000).default(30_000),
-    retries: z.number().int().min(0).max(10).default(3),
-    backoffMs: z.number().int().min(0).max(60_000).default(500),
-    maxBackoffMs: z.number().int().min(0).max(600_000).default(30_000),
-    retryOnTimeout: z.boolean().default(false),
-    secretEnv: z
-      .string()
-      .regex(/^QD_WEBHOOK_SECRET[A-Z0-9_]*$/, "secretEnv must name an environment variable starting with QD_WEBHOOK_SECRET")
-      .optional(),
-    headers: z
-      .record(z.string().regex(/^[A-Za-z0-9-]+$/, "invalid header name"), z.string().max(8192))
-      .refine((h) => !Object.keys(h).some((k) => /^(x-qd-signature|x-qd-timestamp|content-length|host)$/i.test(k)), "headers may not override X-QD-*, Host or Content-Length")
-      .default({}),
-    batch: z.boolean().default(false),
-    batchSize: z.number().int().min(1).max(100_000).optional(),
-    concurrency: z.number().int().min(1).max(256).default(4),
-    maxResponseBytes: z.number().int().min(64).max(256 * 1024 * 1024).default(1024 * 1024),
-    descriptorCount: descriptorCountField,
-  })
-  .strict();
-export type WebhookEvaluatorConfig = z.input<typeof WebhookEvaluatorConfig>;
+export { WebhookEvaluatorConfig };
 
 export const SIGNATURE_HEADER = "X-QD-Signature";
 export const TIMESTAMP_HEADER = "X-QD-Timestamp";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDomain } from "@/lib/qd";
+import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 
 /**
  * The experiment configuration: one schema shared by the REST API, the form
@@ -26,6 +27,8 @@ export type DomainConfig = z.infer<typeof DomainConfig>;
 export const DescriptorConfig = z
   .object({
     name: z.string().trim().min(1, "name must not be empty").max(100),
+    /** User evaluators: read the value from this key of the evaluator's `metrics` (else from its `descriptors` array). */
+    metric: z.string().trim().min(1, "metric must not be empty").max(100).optional(),
     min: finite("min"),
     max: finite("max"),
     bins: positiveInt("bins", 100_000),
@@ -79,11 +82,28 @@ export const ExternalDomainConfig = z
   .strict();
 export type ExternalDomainConfig = z.infer<typeof ExternalDomainConfig>;
 
+/**
+ * Vector genomes scored by the user's own evaluator, run by the workers: a
+ * command in any language, an HTTP webhook, or sandboxed JavaScript. The
+ * evaluator returns `{ fitness, descriptors?, metrics? }`; descriptors come from
+ * its `descriptors` array (in descriptor-row order) or from a named metric.
+ */
+const vectorGenome = {
+  dim: positiveInt("domain.dim", 10_000),
+  bounds: ExternalDomainConfig.shape.bounds,
+  qdScoreOffset: finite("domain.qdScoreOffset").default(0),
+};
+export const CommandDomainConfig = CommandEvaluatorConfig.extend(vectorGenome);
+export const WebhookDomainConfig = WebhookEvaluatorConfig.extend(vectorGenome);
+export const JavaScriptDomainConfig = JavaScriptEvaluatorConfig.extend(vectorGenome);
+export const USER_EVALUATED = ["command", "webhook", "javascript"] as const;
+export type UserEvaluatedDomainConfig = z.infer<typeof CommandDomainConfig> | z.infer<typeof WebhookDomainConfig> | z.infer<typeof JavaScriptDomainConfig>;
+
 /** Every domain type an experiment may have (built-in ones are evaluated by workers). */
 export const AnyDomainConfig = z.discriminatedUnion(
   "type",
-  [...DomainConfig.options, ExternalDomainConfig],
-  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external"' },
+  [...DomainConfig.options, ExternalDomainConfig, CommandDomainConfig, WebhookDomainConfig, JavaScriptDomainConfig],
+  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external", "command", "webhook", "javascript"' },
 );
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 
@@ -117,16 +137,19 @@ type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; arc
 
 function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   let descriptors: DescriptorConfig[];
-  if (c.domain.type === "external") {
+  if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors) {
-      ctx.addIssue({ code: "custom", path: ["descriptors"], message: 'domain "external" has no built-in measures: descriptors are required' });
+      ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" has no built-in measures: descriptors are required` });
       return;
     }
     descriptors = c.descriptors;
   } else {
     let builtin: DescriptorConfig[];
+    if (c.descriptors?.some((d) => d.metric)) {
+      ctx.addIssue({ code: "custom", path: ["descriptors"], message: `descriptors of domain "${c.domain.type}" come from its built-in measures; "metric" is for user evaluators` });
+    }
     try {
-      builtin = getDomain(c.domain).descriptors;
+      builtin = getDomain(c.domain as DomainConfig).descriptors;
     } catch {
       return; // the domain itself is invalid: its own issues say why
     }
@@ -150,6 +173,14 @@ export const ExperimentSpec = z
 export type ExperimentSpecInput = z.input<typeof ExperimentSpec>;
 export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
 
+/** Built-in benchmark domains compute their own measures; the others need descriptor rows. */
+export function hasBuiltInMeasures(domain: { type: string }): boolean {
+  return DomainConfig.options.some((o) => o.shape.type.value === domain.type);
+}
+
+export const isUserEvaluated = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: UserEvaluatedDomainConfig } =>
+  (USER_EVALUATED as readonly string[]).includes(c.domain.type);
+
 export const isExternal = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ExternalDomainConfig } => c.domain.type === "external";
 
 export type ExperimentConfigInput = z.input<typeof ExperimentConfig>;
@@ -158,8 +189,8 @@ export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 /** Descriptors in effect: the user's, or the domain's defaults. */
 export function effectiveDescriptors(config: ExperimentConfig | ExperimentSpec): DescriptorConfig[] {
   if (config.descriptors) return config.descriptors;
-  if (config.domain.type === "external") throw new Error('domain "external" needs descriptors');
-  return getDomain(config.domain).descriptors.map((d) => ({ ...d }));
+  if (!hasBuiltInMeasures(config.domain)) throw new Error(`domain "${config.domain.type}" needs descriptors`);
+  return getDomain(config.domain as DomainConfig).descriptors.map((d) => ({ ...d }));
 }
 
 export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
@@ -171,15 +202,16 @@ export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
  * queue for cheap numeric domains, but at least ~200 jobs per run, so the
  * parents a job sees are never more than a few jobs stale.
  */
-export function iterationsPerJob(config: ExperimentConfig): number {
+export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): number {
   if (config.iterationsPerJob) return config.iterationsPerJob;
+  if (!hasBuiltInMeasures(config.domain)) return 1; // slow evaluators: one batch per job
   const byCost = Math.round(5000 / config.batchSize);
   const byFreshness = Math.floor(config.budget.evaluations / (200 * config.batchSize));
   return Math.max(1, Math.min(byCost, byFreshness));
 }
 
 /** Evaluations carried by job k (the last one is shorter so the total is exactly the budget). */
-export function jobPlan(config: ExperimentConfig) {
+export function jobPlan(config: ExperimentConfig | ExperimentSpec) {
   const perJob = config.batchSize * iterationsPerJob(config);
   const total = Math.ceil(config.budget.evaluations / perJob);
   return {
@@ -187,4 +219,16 @@ export function jobPlan(config: ExperimentConfig) {
     totalJobs: total,
     sizeOf: (k: number) => Math.min(perJob, config.budget.evaluations - k * perJob),
   };
+}
+
+/** The genome space of vector experiments: length, box, starting point, QD-score offset. */
+export function vectorSpace(config: ExperimentConfig | ExperimentSpec) {
+  if (hasBuiltInMeasures(config.domain)) {
+    const d = getDomain(config.domain as DomainConfig);
+    return { dim: d.dim, bounds: d.bounds, x0: d.x0, qdScoreOffset: d.qdScoreOffset };
+  }
+  const dom = config.domain as ExternalDomainConfig;
+  const lower = new Float64Array(dom.dim).fill(dom.bounds[0]);
+  const upper = new Float64Array(dom.dim).fill(dom.bounds[1]);
+  return { dim: dom.dim, bounds: { lower, upper }, x0: new Float64Array(dom.dim).fill((dom.bounds[0] + dom.bounds[1]) / 2), qdScoreOffset: dom.qdScoreOffset };
 }

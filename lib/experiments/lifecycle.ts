@@ -1,9 +1,8 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { QueueFactory } from "@/lib/queue/connection";
-import { getDomain } from "@/lib/qd";
 import { recordStatusEvent } from "@/lib/db/archive-store";
-import { cellCount, effectiveDescriptors, jobPlan, type ExperimentConfig, type ExperimentSpec } from "./config";
-import { batchJobId, batchKey, enqueueBatches, evaluationQueue } from "./jobs";
+import { cellCount, effectiveDescriptors, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
+import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, mutationQueue } from "./jobs";
 
 /**
  * Run lifecycle: create, start, pause, resume, cancel, and the reconciler
@@ -18,7 +17,7 @@ export class LifecycleError extends Error {
 }
 
 export async function createExperiment(prisma: PrismaClient, config: ExperimentConfig | ExperimentSpec) {
-  const qdOffset = config.domain.type === "external" ? config.domain.qdScoreOffset : getDomain(config.domain).qdScoreOffset;
+  const qdOffset = vectorSpace(config).qdScoreOffset;
   const descriptors = effectiveDescriptors(config);
   return prisma.experiment.create({
     data: {
@@ -69,8 +68,8 @@ export async function startExperiment(prisma: PrismaClient, queues: QueueFactory
 }
 
 /** In-flight batches finish and are counted; nothing new starts. */
-export async function pauseExperiment(prisma: PrismaClient, id: string) {
-  await transition(prisma, id, ["running", "queued"], "paused", "pause");
+export async function pauseExperiment(prisma: PrismaClient, id: string, reason?: string) {
+  await transition(prisma, id, ["running", "queued"], "paused", "pause", reason);
 }
 
 export async function resumeExperiment(prisma: PrismaClient, queues: QueueFactory, id: string) {
@@ -98,9 +97,10 @@ export async function failExperiment(prisma: PrismaClient, id: string, reason: s
 export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFactory, id: string): Promise<number> {
   const exp = await prisma.experiment.findUnique({ where: { id }, select: { status: true, batchesDone: true, config: true } });
   if (!exp || exp.status !== "running") return 0;
+  const config = exp.config as unknown as ExperimentSpec;
   // External (ask/tell) experiments are evaluated by the client: no batch jobs.
-  if ((exp.config as { domain?: { type?: string } }).domain?.type === "external") return 0;
-  const config = exp.config as unknown as ExperimentConfig;
+  if (isExternal(config)) return 0;
+  const split = isUserEvaluated(config);
   const plan = jobPlan(config);
   const hi = Math.min(plan.totalJobs, exp.batchesDone + config.maxInFlight);
   if (hi <= 0) return 0;
@@ -110,18 +110,26 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
     id,
     hi,
   );
-  const queue = evaluationQueue(queues);
   const toAdd: number[] = [];
   for (const { k } of missing) {
-    const job = await queue.getJob(batchJobId(id, k));
-    if (!job) toAdd.push(k);
-    else if ((await job.getState()) === "failed") {
-      await failExperiment(prisma, id, `batch ${batchKey(k)} failed ${job.attemptsMade} times: ${job.failedReason}`);
-      await job.remove().catch(() => {});
-      return 0;
+    // A job in flight may be in either stage; only a job in neither is lost.
+    const stages = split
+      ? [await mutationQueue(queues).getJob(batchJobId(id, k)), await evaluationQueue(queues).getJob(evaluateJobId(id, k))]
+      : [await evaluationQueue(queues).getJob(batchJobId(id, k))];
+    const jobs = stages.filter((j) => j !== undefined && j !== null);
+    if (!jobs.length) {
+      toAdd.push(k);
+      continue;
+    }
+    for (const job of jobs) {
+      if ((await job.getState()) === "failed") {
+        await failExperiment(prisma, id, `batch ${batchKey(k)} failed ${job.attemptsMade} times: ${job.failedReason}`);
+        await job.remove().catch(() => {});
+        return 0;
+      }
     }
   }
-  await enqueueBatches(queues, id, toAdd);
+  await enqueueBatches(queues, id, toAdd, split);
   return toAdd.length;
 }
 

@@ -1,7 +1,5 @@
 /** Queue names. Mutation (LLM/user operators, I/O-bound) and evaluation (CPU-bound) scale separately. */
 export const QUEUES = {
-  /** Orchestration: start/resume/reconcile running experiments. Cheap, frequent. */
-  control: "qd-control",
   /** Produce candidates from the archive with an operator that is slow (LLM, user mutation). */
   mutation: "qd-mutation",
   /** Score candidates, compute descriptors, insert into the archive. */

@@ -1,8 +1,10 @@
-import type { Processor } from "bullmq";
+import type { Job, Processor } from "bullmq";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { QueueFactory } from "@/lib/queue/connection";
 import { QUEUES, type QueueName } from "@/lib/queue/names";
+import type { BatchJobData, EvaluateJobData } from "@/lib/experiments/jobs";
 import { createBatchProcessor } from "./batch";
+import { createUserEvaluatedProcessors } from "./user-evaluated";
 
 export interface WorkerContext {
   prisma: PrismaClient;
@@ -17,14 +19,23 @@ export interface ProcessorSpec {
 }
 
 /**
- * The job handlers this process runs. Numeric domains are cheap to mutate and
- * evaluate, so one evaluation job generates, evaluates and inserts a whole
- * batch in place (shipping 100-D genomes through the queue would cost more
- * than computing them). The mutation queue carries slow operators (LLM, user
- * code) whose candidates are then evaluated separately.
+ * The job handlers this process runs.
+ * - evaluation queue, "batch": built-in numeric domains are cheap to mutate and evaluate, so one
+ *   job generates, evaluates and inserts a whole batch in place (shipping 100-D genomes through
+ *   the queue would cost more than computing them);
+ * - mutation queue, "mutate", then evaluation queue, "evaluate": experiments scored by the user's
+ *   evaluator, whose two stages scale separately.
  */
-export function createProcessors(ctx: WorkerContext): ProcessorSpec[] {
-  // CPU-bound: one job at a time per process; add processes to scale.
+export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(): Promise<void> } {
   const evaluationConcurrency = Number(process.env.QD_EVALUATION_CONCURRENCY ?? 1);
-  return [{ queue: QUEUES.evaluation, processor: createBatchProcessor(ctx) as Processor, concurrency: evaluationConcurrency }];
+  const mutationConcurrency = Number(process.env.QD_MUTATION_CONCURRENCY ?? 4);
+  const batch = createBatchProcessor(ctx);
+  const user = createUserEvaluatedProcessors(ctx);
+  const evaluation: Processor = (job: Job) =>
+    job.name === "evaluate" ? user.evaluate(job as Job<EvaluateJobData>) : batch(job as Job<BatchJobData>);
+  const specs: ProcessorSpec[] = [
+    { queue: QUEUES.evaluation, processor: evaluation, concurrency: evaluationConcurrency },
+    { queue: QUEUES.mutation, processor: user.mutate as Processor, concurrency: mutationConcurrency },
+  ];
+  return Object.assign(specs, { close: user.close });
 }
