@@ -94,10 +94,14 @@ export function openApiDocument() {
       "/api/experiments/{id}/metrics": {
         get: { operationId: "getMetrics", parameters: [idParam(), ...queryParams(S.MetricsQuery)], responses: { "200": ok("{ snapshots, last, more }"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/metrics/keys": {
+        get: { operationId: "getMetricKeys", summary: "Keys of the evaluator's metrics produced so far, with counts and ranges", parameters: [idParam()], responses: { "200": ok("{ keys: [{ key, count, min, max }], solutions }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/events": {
         get: { operationId: "streamEvents", summary: "Server-Sent Events: hello, status, batch, snapshot", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
       },
       "/api/experiments/{id}/solutions": {
+        get: { operationId: "listSolutions", summary: "Evaluated and failed candidates, newest first (failures carry the evaluator's reason)", parameters: [idParam(), ...queryParams(S.SolutionsQuery)], responses: { "200": ok("{ solutions: [{ id, status, fitness, descriptors, cell, operator, error, logs, logsTruncated, evalMs, metrics, elite, createdAt }], nextCursor }"), ...errors(...std) } },
         post: { operationId: "submitSolutions", summary: "Submit genomes to evaluate (external domains: become pending candidates)", parameters: [idParam()], requestBody: body(S.SubmitBody), responses: { "200": ok("insertion statuses"), "201": ok("pending candidates"), ...errors(...std, 409, 413, 422) } },
       },
       "/api/experiments/{id}/ask": {

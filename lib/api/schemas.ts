@@ -44,6 +44,22 @@ export const ListQuery = z
   })
   .strict();
 
+export const SOLUTION_LIST_STATUSES = ["evaluated", "failed"] as const;
+
+/** `GET /api/experiments/:id/solutions`: evaluated and/or failed candidates, newest first. */
+export const SolutionsQuery = z
+  .object({
+    status: z
+      .string({ error: "status must be given once (comma-separate several)" })
+      .transform((s) => s.split(",").map((x) => x.trim()))
+      .pipe(z.array(z.enum(SOLUTION_LIST_STATUSES, { error: `status must be ${SOLUTION_LIST_STATUSES.join(" or ")}` })))
+      .optional(),
+    limit: qInt("limit", 1, 200).default(50),
+    /** Opaque: the `nextCursor` of the previous page. */
+    cursor: z.string({ error: "cursor must be given once" }).max(200).optional(),
+  })
+  .strict();
+
 export const MetricsQuery = z
   .object({
     /** Snapshots taken after this many evaluations (exclusive). */

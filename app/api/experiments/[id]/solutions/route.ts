@@ -1,6 +1,7 @@
-import { json, MAX_LARGE_BODY, otherMethods, parseBody, parseParams, route } from "@/lib/api/http";
-import { ExperimentParams, SubmitBody } from "@/lib/api/schemas";
+import { json, MAX_LARGE_BODY, otherMethods, parseBody, parseParams, parseQuery, route } from "@/lib/api/http";
+import { ExperimentParams, SolutionsQuery, SubmitBody } from "@/lib/api/schemas";
 import { submit } from "@/lib/api/candidates";
+import { listEvaluations } from "@/lib/api/evaluations";
 
 export const dynamic = "force-dynamic";
 
@@ -16,4 +17,16 @@ export const POST = route(async (req, ctx) => {
   return json(out, out.mode === "pending" ? 201 : 200);
 });
 
-export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
+/**
+ * GET /api/experiments/:id/solutions?status=failed|evaluated&limit=50&cursor=…
+ * Evaluated and failed candidates, newest first → { solutions: [{ id, status, fitness, descriptors, cell,
+ * operator, error, logs (cut at 4,000 characters; logsTruncated), evalMs, metrics, elite, createdAt }], nextCursor }.
+ * Failed ones carry the evaluator's reason in `error`. Pass `nextCursor` as `cursor` for the next page.
+ */
+export const GET = route(async (req, ctx) => {
+  const { id } = await parseParams(ctx, ExperimentParams);
+  const q = parseQuery(req, SolutionsQuery);
+  return json(await listEvaluations(id, q));
+});
+
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");
