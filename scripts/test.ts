@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import crypto from "node:crypto";
 import pg from "pg";
-import { Redis } from "ioredis";
+import { deleteRedisPrefix } from "@/lib/queue/cleanup";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -79,25 +79,7 @@ async function e2e(): Promise<Counts> {
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
     await admin.end();
-    await deleteRedisPrefix(`e2e-${id}`);
-  }
-}
-
-async function deleteRedisPrefix(prefix: string) {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } catch {
-    /* best effort */
-  } finally {
-    redis.disconnect();
+    await deleteRedisPrefix(REDIS_URL, `e2e-${id}`).catch(() => {});
   }
 }
 

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
 import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
+import { deleteRedisPrefix } from "@/lib/queue/cleanup";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
 const root = path.resolve(import.meta.dirname, "../..");
@@ -80,24 +81,10 @@ export async function createTestStack(options: { backend?: "redis" | "postgres";
       await Promise.all(workers.map((w) => w.stop()));
       await queues.close();
       await prisma.$disconnect();
-      if (options.backend !== "postgres") await deleteRedisKeys(env.QD_QUEUE_PREFIX!, redisUrl).catch(() => {});
+      if (options.backend !== "postgres") await deleteRedisPrefix(redisUrl, env.QD_QUEUE_PREFIX!).catch(() => {});
       await db.drop();
     },
   };
-}
-
-export async function deleteRedisKeys(prefix: string, url = TEST_REDIS_URL) {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Polls until `check` returns a truthy value, or throws after `ms` with the last value seen. */
