@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Sources whose change means the production web build is stale. */
-const WATCHED = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "package.json", "tsconfig.json"];
+const WATCHED = ["app", "components", "lib", "public", "proxy.ts", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "package.json", "tsconfig.json"];
 const SKIPPED = new Set(["node_modules", ".next", "generated"]);
 
 /** A cheap fingerprint (paths, sizes, mtimes) of everything `next build` reads. */

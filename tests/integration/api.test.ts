@@ -535,5 +535,11 @@ describe("authentication", () => {
     expect(withCookie.status).toBe(200);
     // The API description stays public.
     expect((await secured.fetch("/api/openapi.json")).status).toBe(200);
+    // Pages too: without the cookie they send the user to the login page, which is public.
+    const page = await secured.fetch("/compare?ids=x", { redirect: "manual" });
+    expect(page.status).toBe(307);
+    expect(page.headers.get("location")).toMatch(/\/login\?next=%2Fcompare%3Fids%3Dx$/);
+    expect((await secured.fetch("/login")).status).toBe(200);
+    expect((await secured.fetch("/", { headers: { cookie: cookie.split(";")[0]! } })).status).toBe(200);
   });
 });
