@@ -14,7 +14,7 @@ const EnvSchema = z.object({
     .refine(isUrl, "is not a valid URL")
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  HOST: z.string().default("127.0.0.1"),
   QD_WORKERS: z.coerce.number().int().min(0).max(256).default(os.availableParallelism()),
   QD_DATA_DIR: z.string().default(".qd-studio"),
   QD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),

@@ -49,6 +49,9 @@ async function main() {
   startWeb(env, childEnv);
   for (let i = 0; i < env.QD_WORKERS; i++) startWorker(i, childEnv);
 
+  if (!["127.0.0.1", "localhost", "::1"].includes(env.HOST) && !process.env.QD_API_TOKEN) {
+    log(`warning: listening on ${env.HOST} without QD_API_TOKEN: anyone who reaches this port can run experiments, including command evaluators on your workers`);
+  }
   await waitUntilHealthy(env.PORT);
   const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log(`QD Studio is running at http://${shown}:${env.PORT} with ${env.QD_WORKERS} worker(s). Press Ctrl-C to stop.`);
