@@ -1,6 +1,6 @@
 "use client";
 import { memo } from "react";
-/** The selected elite (or an ancestor being inspected): fitness, descriptors, operator, time, parents, genome, logs. */
+/** The selected elite (or an ancestor being inspected): fitness, descriptors, operator, time, parents, metrics, genome, logs. */
 import { fmtDate, fmtNum } from "@/components/lib/format";
 import type { SolutionDetail } from "@/components/lib/types";
 import { buttonClass } from "@/components/ui/Card";
@@ -39,6 +39,7 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
     );
   }
   if (!s) return null;
+  const metrics = s.metrics && typeof s.metrics === "object" ? Object.entries(s.metrics) : [];
   const vector = Array.isArray(s.genome) && s.genome.every((v) => typeof v === "number") ? (s.genome as number[]) : null;
   return (
     <div className="space-y-4" aria-busy={loading}>
@@ -65,7 +66,7 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
         ))}
         <Row label="operator" value={s.operator} />
         <Row label="found" value={fmtDate(s.createdAt)} />
-        {s.evalMs != null && <Row label="evaluation" value={`${fmtNum(s.evalMs)} ms`} />}
+        {s.evalMs != null && <Row label="evaluation" value={fmtMs(s.evalMs)} />}
         <dt className="text-slate-500 dark:text-slate-400">parents</dt>
         <dd className="min-w-0">
           {s.parentIds.length === 0 ? (
@@ -89,6 +90,16 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
           {lineageOpen ? "Hide lineage" : "Show lineage"}
         </button>
       )}
+      {metrics.length > 0 && (
+        <div>
+          <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Metrics</h3>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="elite-metrics">
+            {metrics.map(([k, v]) => (
+              <Row key={k} label={k} value={typeof v === "number" ? fmtNum(v, 5) : JSON.stringify(v)} mono />
+            ))}
+          </dl>
+        </div>
+      )}
       <div>
         <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Genome</h3>
         {vector ? (
@@ -101,9 +112,13 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
       </div>
       {(s.error || s.logs) && (
         <div>
-          <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Evaluation</h3>
-          {s.error && <pre className="overflow-auto rounded-md bg-rose-50 p-2 text-xs text-rose-800 dark:bg-rose-950/50 dark:text-rose-200">{s.error}</pre>}
-          {s.logs && <pre className="mt-1 max-h-40 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">{s.logs}</pre>}
+          <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{s.logs && !s.error ? "Logs" : "Evaluation"}</h3>
+          {s.error && <pre className="overflow-auto whitespace-pre-wrap break-words rounded-md bg-rose-50 p-2 text-xs text-rose-800 dark:bg-rose-950/50 dark:text-rose-200">{s.error}</pre>}
+          {s.logs && (
+            <pre className="mt-1 max-h-40 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950" data-testid="elite-logs">
+              {s.logs}
+            </pre>
+          )}
         </div>
       )}
       <p className="break-all font-mono text-[11px] text-slate-400">id {s.id}</p>
@@ -111,10 +126,14 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
   );
 });
 
-function Row({ label, value }: { label: string; value: string }) {
+const fmtMs = (ms: number) => (ms >= 1000 ? `${fmtNum(ms / 1000)} s` : `${fmtNum(ms)} ms`);
+
+function Row({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
   return (
     <>
-      <dt className="truncate text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className={`truncate text-slate-500 dark:text-slate-400 ${mono ? "font-mono text-xs leading-5" : ""}`} title={label}>
+        {label}
+      </dt>
       <dd className="tabular-nums">{value}</dd>
     </>
   );

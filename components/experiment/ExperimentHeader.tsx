@@ -64,17 +64,61 @@ export function ExperimentHeader({ experiment: e, live, onChange }: Props) {
         <div className="mb-1.5 flex flex-wrap justify-between gap-2 text-xs text-slate-600 tabular-nums dark:text-slate-400">
           <span data-testid="evaluations">
             <span className="font-medium text-slate-900 dark:text-slate-100">{fmtInt(e.evaluations)}</span> / {fmtInt(e.budgetEvaluations)} evaluations ({pct.toFixed(pct < 10 ? 1 : 0)}%)
+            {e.failedEvaluations > 0 && (
+              <>
+                {" · "}
+                <a href="#failures" className="font-medium text-rose-700 hover:underline dark:text-rose-300" data-testid="failed-evaluations">
+                  {fmtInt(e.failedEvaluations)} failed
+                </a>
+              </>
+            )}
           </span>
           <span>
             {e.startedAt ? `started ${fmtDate(e.startedAt)}` : "not started"}
             {elapsed != null && ` · ${fmtDuration(elapsed)}`}
             {e.finishedAt && ` · finished ${fmtDate(e.finishedAt)}`}
-            {e.statusReason && ` · ${e.statusReason}`}
+            {e.statusReason && !reasonBanner(e) && ` · ${e.statusReason}`}
           </span>
         </div>
         <ProgressBar value={e.evaluations} max={e.budgetEvaluations} label="Evaluations against budget" />
       </div>
+      {reasonBanner(e) && <StatusReason status={e.status} reason={e.statusReason!} />}
     </header>
+  );
+}
+
+/** Paused or failed with a reason (not a plain user pause): worth a banner. */
+const reasonBanner = (e: ExperimentSummary) => (e.status === "paused" || e.status === "failed") && !!e.statusReason && !/^(paused|cancelled) by (the )?user/i.test(e.statusReason);
+
+function StatusReason({ status, reason }: { status: ExperimentSummary["status"]; reason: string }) {
+  const failed = status === "failed";
+  const m = /^(.*?);\s*last error:\s*([\s\S]*)$/i.exec(reason);
+  return (
+    <div
+      role="alert"
+      data-testid="status-reason"
+      className={`flex gap-3 rounded-lg border px-4 py-3 text-sm ${
+        failed ? "border-rose-200 bg-rose-50 text-rose-900 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-100" : "border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-900/70 dark:bg-amber-950/40 dark:text-amber-100"
+      }`}
+    >
+      <svg width="18" height="18" viewBox="0 0 20 20" aria-hidden="true" className="mt-0.5 shrink-0">
+        <path d="M10 2 1 18h18L10 2z" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" />
+        <path d="M10 8v4.5M10 15v.01" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+      </svg>
+      <div className="min-w-0">
+        <p className="font-semibold">
+          {failed ? "The run failed" : "The run was paused"}: {m ? m[1] : reason}
+        </p>
+        {m && (
+          <p className="mt-1 break-words">
+            Last error: <code className="whitespace-pre-wrap rounded bg-white/60 px-1 py-px font-mono text-xs dark:bg-black/30">{m[2]}</code>
+          </p>
+        )}
+        <p className="mt-1 text-xs opacity-80">
+          {m ? "See the failed candidates below for every reason and their logs. Resume to try again once the evaluator is fixed (a command, URL or secret on the workers' side), or cancel the run." : "Resume to carry on, or cancel the run."}
+        </p>
+      </div>
+    </div>
   );
 }
 

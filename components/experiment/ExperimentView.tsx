@@ -19,6 +19,12 @@ import { Card } from "@/components/ui/Card";
 import { ExperimentHeader } from "./ExperimentHeader";
 import { KpiRow } from "./KpiRow";
 import { useLiveEvents, type LiveFrame } from "./use-live";
+import { useEvaluations } from "@/components/evaluations/use-evaluations";
+import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
+import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
+
+/** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
+const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external"]);
 
 const ACTIVE = new Set(["running", "queued", "paused"]);
 
@@ -52,6 +58,25 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const [lineage, setLineage] = useState<{ steps: LineageNode[]; complete: boolean } | null>(null);
 
   const running = experiment.status === "running" || experiment.status === "queued";
+
+  // ---- the user's evaluator: failures and metrics ----
+  const userEvaluated = USER_EVALUATED.has(experiment.domainType);
+  const withFailures = userEvaluated || experiment.failedEvaluations > 0;
+  const onFailedCount = useCallback((n: number) => setExperiment((e) => (n > e.failedEvaluations ? { ...e, failedEvaluations: n } : e)), []);
+  const evals = useEvaluations({
+    id,
+    active: running,
+    withFailures,
+    withKeys: userEvaluated,
+    refreshKey: `${experiment.status}:${experiment.failedEvaluations}`,
+    onFailedCount,
+  });
+  const metricUsedBy = useMemo(() => {
+    const out: Record<string, string> = {};
+    const rows = (experiment.config as { descriptors?: { name: string; metric?: string }[] }).descriptors ?? [];
+    for (const r of rows) if (r.metric) out[r.metric] = r.name;
+    return out;
+  }, [experiment.config]);
 
   // ---- live updates ----
   const countersFromStore = useCallback(
@@ -280,6 +305,38 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             <p className="text-sm text-slate-500">Walking back through the ancestors…</p>
           )}
         </Card>
+      )}
+
+      {(withFailures || userEvaluated) && (
+        <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>
+          <Card
+            id="failures"
+            title="Failures"
+            actions={
+              running ? (
+                <span className="text-xs text-slate-500 dark:text-slate-400" title="Refreshed every few seconds while the run is active">
+                  ● refreshing
+                </span>
+              ) : undefined
+            }
+          >
+            <FailuresPanel
+              failures={evals.failures}
+              total={Math.max(experiment.failedEvaluations, evals.failures.length)}
+              evaluations={experiment.evaluations}
+              loading={evals.loading}
+              error={evals.error}
+              hasMore={evals.nextCursor != null}
+              loadingMore={evals.loadingMore}
+              onLoadMore={evals.loadMore}
+            />
+          </Card>
+          {userEvaluated && (
+            <Card title="Metrics produced">
+              <MetricKeysPanel keys={evals.keys} from={evals.keysFrom} usedBy={metricUsedBy} />
+            </Card>
+          )}
+        </div>
       )}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">

@@ -1,5 +1,5 @@
 "use client";
-/** Behaviour descriptors as editable rows: name, min, max, bins; add, remove, move up/down. */
+/** Behaviour descriptors as editable rows: name, (metric), min, max, bins; add, remove, move up/down. */
 import { inputClass } from "./Field";
 
 export interface DescriptorRow {
@@ -8,6 +8,8 @@ export interface DescriptorRow {
   min: string;
   max: string;
   bins: string;
+  /** User evaluators: read the value from this key of the evaluator's metrics ("" = its descriptors array). */
+  metric: string;
 }
 
 interface Props {
@@ -17,6 +19,8 @@ interface Props {
   /** For built-in domains: what measure feeds row i. */
   sources?: string[];
   showBins: boolean;
+  /** User evaluators: show the "from metric" column. */
+  showMetric?: boolean;
 }
 
 let nextKey = 1000;
@@ -25,7 +29,7 @@ export const newRowKey = () => nextKey++;
 const iconBtn =
   "inline-flex h-8 w-8 items-center justify-center rounded-md border border-slate-300 text-slate-600 hover:bg-slate-100 disabled:opacity-30 disabled:hover:bg-transparent dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
 
-export function DescriptorRows({ rows, onChange, errors, sources, showBins }: Props) {
+export function DescriptorRows({ rows, onChange, errors, sources, showBins, showMetric }: Props) {
   const set = (i: number, patch: Partial<DescriptorRow>) => onChange(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const move = (i: number, by: number) => {
     const next = [...rows];
@@ -59,6 +63,11 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins }: Pr
           <tr>
             <th className="w-6 px-1 font-medium">#</th>
             <th className="px-1 font-medium">Name</th>
+            {showMetric && (
+              <th className="w-40 px-1 font-medium" title="Leave empty to read descriptors[i] of the evaluator's result">
+                From metric <span className="font-normal text-slate-400">(optional)</span>
+              </th>
+            )}
             <th className="w-28 px-1 font-medium">Min</th>
             <th className="w-28 px-1 font-medium">Max</th>
             {showBins && <th className="w-24 px-1 font-medium">Bins</th>}
@@ -85,6 +94,19 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins }: Pr
                   <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{sources[i]}</p>
                 ) : null}
               </td>
+              {showMetric && (
+                <td className="px-1 py-1 align-top">
+                  <input
+                    aria-label={`Descriptor ${i + 1} from metric`}
+                    className={`${inputClass} font-mono`}
+                    value={r.metric}
+                    placeholder={`descriptors[${i}]`}
+                    aria-invalid={errors[`descriptors.${i}.metric`] ? true : undefined}
+                    onChange={(e) => set(i, { metric: e.target.value })}
+                  />
+                  {errors[`descriptors.${i}.metric`] && <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{errors[`descriptors.${i}.metric`]}</p>}
+                </td>
+              )}
               {cell(i, "min", "min")}
               {cell(i, "max", "max")}
               {showBins && cell(i, "bins", "bins", "number", { min: 1, step: 1 })}
@@ -113,7 +135,7 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins }: Pr
       <button
         type="button"
         className="mt-2 rounded-md border border-dashed border-slate-300 px-3 py-1.5 text-sm text-slate-600 hover:border-indigo-400 hover:text-indigo-600 dark:border-slate-700 dark:text-slate-300 dark:hover:text-indigo-400"
-        onClick={() => onChange([...rows, { key: newRowKey(), name: `descriptor ${rows.length + 1}`, min: "0", max: "1", bins: "10" }])}
+        onClick={() => onChange([...rows, { key: newRowKey(), name: `descriptor ${rows.length + 1}`, min: "0", max: "1", bins: "10", metric: "" }])}
       >
         + Add descriptor
       </button>

@@ -9,16 +9,18 @@ interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   error?: string;
   hint?: ReactNode;
   srOnlyLabel?: boolean;
+  /** Monospace input (commands, identifiers). */
+  mono?: boolean;
 }
 
-export function Field({ label, error, hint, srOnlyLabel, className, ...input }: Props) {
+export function Field({ label, error, hint, srOnlyLabel, className, mono, ...input }: Props) {
   const id = useId();
   return (
     <div className={className}>
       <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "mb-1 block text-sm font-medium text-slate-700 dark:text-slate-300"}>
         {label}
       </label>
-      <input id={id} className={inputClass} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined} {...input} />
+      <input id={id} className={mono ? `${inputClass} font-mono` : inputClass} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined} {...input} />
       {error ? (
         <p id={`${id}-err`} className="mt-1 text-xs text-rose-600 dark:text-rose-400">
           {error}

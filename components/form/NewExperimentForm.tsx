@@ -5,20 +5,81 @@
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { ExperimentSpec } from "@/lib/experiments/config";
+import { ExperimentSpec, hasBuiltInMeasures } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField } from "./Field";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
+import { CodeEditor } from "./CodeEditor";
 
-type DomainType = "sphere" | "rastrigin" | "arm" | "external";
+type DomainType = "sphere" | "rastrigin" | "arm" | "external" | "command" | "webhook" | "javascript";
+type UserDomain = "command" | "webhook" | "javascript";
 
 const DOMAINS: { value: DomainType; label: string }[] = [
   { value: "sphere", label: "Sphere (linear projection)" },
   { value: "rastrigin", label: "Rastrigin (linear projection)" },
   { value: "arm", label: "Planar arm repertoire" },
+  { value: "command", label: "Command (any language)" },
+  { value: "webhook", label: "Webhook" },
+  { value: "javascript", label: "JavaScript function" },
   { value: "external", label: "External evaluator (ask/tell)" },
 ];
+
+const isUserDomain = (t: DomainType): t is UserDomain => t === "command" || t === "webhook" || t === "javascript";
+
+/** A small working evaluator: the form starts with it, so a JavaScript run works out of the box. */
+export const EXAMPLE_JS = `// Scores one candidate. \`genome\` is an array of numbers within the bounds.
+// Return { fitness, descriptors?, metrics? }; higher fitness is better.
+// Descriptor rows read descriptors[i], or a named metric. console.log goes to the logs.
+function evaluate(genome) {
+  const n = genome.length;
+  const mean = genome.reduce((s, x) => s + x, 0) / n;
+  const spread = Math.max(...genome) - Math.min(...genome);
+  // Distance to a wavy target: sin(0), sin(1), ...
+  let error = 0;
+  for (let i = 0; i < n; i++) error += (genome[i] - Math.sin(i)) ** 2;
+  return { fitness: -error, descriptors: [mean], metrics: { spread, error } };
+}
+`;
+
+/** Starting genome, bounds and descriptor rows of the evaluated-elsewhere domains. */
+const USER_DEFAULTS: Record<UserDomain | "external", { dim: string; lo: string; hi: string; rows: Omit<DescriptorRow, "key">[] }> = {
+  external: {
+    dim: "10",
+    lo: "-1",
+    hi: "1",
+    rows: [0, 1].map((i) => ({ name: `m${i}`, min: "-1", max: "1", bins: "50", metric: "" })),
+  },
+  // examples/python/eval_sphere.py: descriptors are the sums of each half of the genome.
+  command: {
+    dim: "4",
+    lo: "-5.12",
+    hi: "5.12",
+    rows: [
+      { name: "first half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
+      { name: "second half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
+    ],
+  },
+  webhook: {
+    dim: "4",
+    lo: "-5.12",
+    hi: "5.12",
+    rows: [
+      { name: "first half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
+      { name: "second half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
+    ],
+  },
+  // EXAMPLE_JS: the mean from descriptors[0], the spread from its metrics.
+  javascript: {
+    dim: "6",
+    lo: "-1",
+    hi: "1",
+    rows: [
+      { name: "mean", min: "-1", max: "1", bins: "20", metric: "" },
+      { name: "spread", min: "0", max: "2", bins: "20", metric: "spread" },
+    ],
+  },
+};
 
 const MEASURE_SOURCES: Record<string, string[]> = {
   sphere: ["measure 1: sum of the first n/2 genes", "measure 2: sum of the last n/2 genes"],
@@ -27,7 +88,7 @@ const MEASURE_SOURCES: Record<string, string[]> = {
 };
 
 function defaultRows(type: DomainType, size: number): DescriptorRow[] {
-  if (type === "external") return [0, 1].map((i) => ({ key: newRowKey(), name: `m${i}`, min: "-1", max: "1", bins: "50" }));
+  if (type === "external" || isUserDomain(type)) return USER_DEFAULTS[type].rows.map((r) => ({ ...r, key: newRowKey() }));
   const spec = type === "arm" ? { type, joints: size } : { type, dim: size };
   let ds;
   try {
@@ -35,7 +96,7 @@ function defaultRows(type: DomainType, size: number): DescriptorRow[] {
   } catch {
     ds = getDomain({ type } as never).descriptors;
   }
-  return ds.map((d) => ({ key: newRowKey(), name: d.name, min: String(d.min), max: String(d.max), bins: String(d.bins) }));
+  return ds.map((d) => ({ key: newRowKey(), name: d.name, min: String(d.min), max: String(d.max), bins: String(d.bins), metric: "" }));
 }
 
 const toNum = (s: string): number | undefined => (s.trim() === "" ? undefined : Number(s));
@@ -59,6 +120,16 @@ export function NewExperimentForm() {
   const [boundsHi, setBoundsHi] = useState("1");
   const [rows, setRows] = useState<DescriptorRow[]>(() => defaultRows("sphere", 100));
   const [rowsEdited, setRowsEdited] = useState(false);
+  // User evaluators.
+  const [command, setCommand] = useState("python3 examples/python/eval_sphere.py");
+  const [commandTimeout, setCommandTimeout] = useState("30000");
+  const [commandBatch, setCommandBatch] = useState(false);
+  const [url, setUrl] = useState("http://127.0.0.1:8787/evaluate");
+  const [secretEnv, setSecretEnv] = useState("");
+  const [webhookTimeout, setWebhookTimeout] = useState("30000");
+  const [code, setCode] = useState(EXAMPLE_JS);
+  const [jsTimeout, setJsTimeout] = useState("5000");
+  const [jsMemory, setJsMemory] = useState("64");
   const [archive, setArchive] = useState<"grid" | "cvt">("grid");
   const [cvtCells, setCvtCells] = useState("1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian">("iso-line");
@@ -75,22 +146,36 @@ export function NewExperimentForm() {
 
   const config = useMemo(() => {
     const s = toNum(size);
+    const vector = { dim: s, bounds: [toNum(boundsLo), toNum(boundsHi)] };
+    const user = isUserDomain(domain);
     return {
       name,
       domain:
         domain === "arm"
           ? { type: domain, joints: s }
           : domain === "external"
-            ? { type: domain, dim: s, bounds: [toNum(boundsLo), toNum(boundsHi)] }
-            : { type: domain, dim: s },
-      descriptors: rows.map((r) => ({ name: r.name, min: toNum(r.min), max: toNum(r.max), bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1) })),
+            ? { type: domain, ...vector }
+            : domain === "command"
+              ? { type: domain, command, timeoutMs: toNum(commandTimeout), batch: commandBatch, ...vector }
+              : domain === "webhook"
+                ? { type: domain, url: url.trim(), timeoutMs: toNum(webhookTimeout), ...(secretEnv.trim() ? { secretEnv: secretEnv.trim() } : {}), ...vector }
+                : domain === "javascript"
+                  ? { type: domain, code, timeoutMs: toNum(jsTimeout), memoryMb: toNum(jsMemory), ...vector }
+                  : { type: domain, dim: s },
+      descriptors: rows.map((r) => ({
+        name: r.name,
+        ...(user && r.metric.trim() ? { metric: r.metric.trim() } : {}),
+        min: toNum(r.min),
+        max: toNum(r.max),
+        bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
+      })),
       archive: archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(cvtCells) },
       emitter: emitter === "gaussian" ? { type: "gaussian", sigma: toNum(sigma) } : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget) },
       seed: toNum(seed),
     };
-  }, [name, domain, size, boundsLo, boundsHi, rows, archive, cvtCells, emitter, sigma, isoSigma, lineSigma, batchSize, budget, seed]);
+  }, [name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, rows, archive, cvtCells, emitter, sigma, isoSigma, lineSigma, batchSize, budget, seed]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
   const errors = useMemo(() => {
@@ -111,18 +196,35 @@ export function NewExperimentForm() {
     return `${bins.map((b) => b!.toLocaleString("en-US")).join(" × ")} = ${total.toLocaleString("en-US")} cells`;
   }, [archive, cvtCells, rows]);
 
+  const builtIn = hasBuiltInMeasures({ type: domain });
+  const userDomain = isUserDomain(domain);
   const changeDomain = (t: DomainType) => {
     setDomain(t);
-    const s = t === "arm" ? "12" : t === "external" ? "10" : "100";
+    const elsewhere = t === "external" || isUserDomain(t);
+    const s = t === "arm" ? "12" : elsewhere ? USER_DEFAULTS[t].dim : "100";
     setSize(s);
-    if (!rowsEdited || t !== "external") setRows(defaultRows(t, Number(s)));
+    if (elsewhere) {
+      setBoundsLo(USER_DEFAULTS[t].lo);
+      setBoundsHi(USER_DEFAULTS[t].hi);
+    }
+    // Rows the user wrote for one evaluator are kept for another; built-in domains bring their own.
+    if (!rowsEdited || !elsewhere || builtIn) setRows(defaultRows(t, Number(s)));
     setRowsEdited(false);
-    if (name === "" || /^(Sphere|Rastrigin|Arm|External)\b/.test(name)) setName(`${DOMAINS.find((d) => d.value === t)!.label.split(" (")[0]}${t === "arm" ? "" : ` ${s}-D`}, MAP-Elites`);
+    // Slow evaluators: smaller batches and budget, unless the user chose them.
+    if (isUserDomain(t)) {
+      if (batchSize === "100") setBatchSize("20");
+      if (budget === "100000") setBudget("2000");
+    } else {
+      if (batchSize === "20") setBatchSize("100");
+      if (budget === "2000") setBudget("100000");
+    }
+    const label = DOMAINS.find((d) => d.value === t)!.label.split(" (")[0];
+    if (name === "" || /^(Sphere|Rastrigin|Planar arm|Arm|External|Command|Webhook|JavaScript)\b/.test(name)) setName(`${label}${t === "arm" ? "" : ` ${s}-D`}, MAP-Elites`);
   };
   const changeSize = (s: string) => {
     setSize(s);
     const n = Number(s);
-    if (!rowsEdited && domain !== "external" && Number.isInteger(n) && n >= 1 && n <= 10_000) setRows(defaultRows(domain, n));
+    if (!rowsEdited && builtIn && Number.isInteger(n) && n >= 1 && n <= 10_000) setRows(defaultRows(domain, n));
   };
 
   const onSubmit = async (e: FormEvent) => {
@@ -175,11 +277,85 @@ export function NewExperimentForm() {
             hint={domain === "arm" ? "Links have length 1/n." : "Genome length n."}
           />
         </div>
-        {domain === "external" && (
+        {!builtIn && (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Gene lower bound" type="number" step="any" value={boundsLo} onChange={(e) => setBoundsLo(e.target.value)} error={err("domain.bounds.0") ?? err("domain.bounds")} />
             <Field label="Gene upper bound" type="number" step="any" value={boundsHi} onChange={(e) => setBoundsHi(e.target.value)} error={err("domain.bounds.1")} />
           </div>
+        )}
+        {domain === "command" && (
+          <>
+            <Field
+              label="Command"
+              value={command}
+              onChange={(e) => setCommand(e.target.value)}
+              error={err("domain.command")}
+              mono
+              spellCheck={false}
+              hint={
+                <>
+                  Run without a shell, in a clean environment. Reads <code className="font-mono">{`{"id", "genome"}`}</code> as JSON on stdin and prints{" "}
+                  <code className="font-mono">{`{"fitness", "descriptors"?, "metrics"?}`}</code> as its last line of stdout; stderr becomes the logs.
+                </>
+              }
+            />
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Timeout (ms)" type="number" min={1} value={commandTimeout} onChange={(e) => setCommandTimeout(e.target.value)} error={err("domain.timeoutMs")} hint="Per invocation; the whole process group is killed." />
+              <label className="flex items-start gap-2 pt-6 text-sm">
+                <input type="checkbox" className="mt-0.5" checked={commandBatch} onChange={(e) => setCommandBatch(e.target.checked)} />
+                <span>
+                  <span className="font-medium text-slate-700 dark:text-slate-300">Batch mode</span>
+                  <span className="mt-0.5 block text-xs text-slate-500 dark:text-slate-400">
+                    One invocation per batch: <code className="font-mono">{`{"candidates": […]}`}</code> in, <code className="font-mono">{`{"results": […]}`}</code> out.
+                  </span>
+                </span>
+              </label>
+            </div>
+          </>
+        )}
+        {domain === "webhook" && (
+          <>
+            <Field
+              label="URL"
+              type="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              error={err("domain.url")}
+              hint={
+                <>
+                  Each candidate is POSTed as <code className="font-mono">{`{"id", "genome"}`}</code>; answer <code className="font-mono">{`{"fitness", "descriptors"?, "metrics"?}`}</code>. Retried with backoff on 5xx.
+                </>
+              }
+            />
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field
+                label="Signing secret (environment variable)"
+                value={secretEnv}
+                placeholder="QD_WEBHOOK_SECRET"
+                onChange={(e) => setSecretEnv(e.target.value)}
+                error={err("domain.secretEnv")}
+                mono
+                hint="Optional. Names a variable of the workers' environment; requests then carry an HMAC X-QD-Signature header."
+              />
+              <Field label="Timeout (ms)" type="number" min={1} value={webhookTimeout} onChange={(e) => setWebhookTimeout(e.target.value)} error={err("domain.timeoutMs")} />
+            </div>
+          </>
+        )}
+        {domain === "javascript" && (
+          <>
+            <CodeEditor
+              label="evaluate(genome)"
+              value={code}
+              onChange={setCode}
+              error={err("domain.code")}
+              rows={Math.min(24, Math.max(12, code.split("\n").length + 1))}
+              hint="Runs in a sandbox (no network, files or process). Tab indents, Shift+Tab dedents; Escape, then Tab, leaves the editor."
+            />
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Timeout (ms)" type="number" min={1} value={jsTimeout} onChange={(e) => setJsTimeout(e.target.value)} error={err("domain.timeoutMs")} hint="Per candidate." />
+              <Field label="Memory limit (MB)" type="number" min={8} value={jsMemory} onChange={(e) => setJsMemory(e.target.value)} error={err("domain.memoryMb")} />
+            </div>
+          </>
         )}
       </Section>
 
@@ -188,7 +364,9 @@ export function NewExperimentForm() {
         description={
           domain === "external"
             ? "Your evaluator reports one value per descriptor, in this order."
-            : "Row i is the domain's measure i; rename it, change its range or its resolution. Values outside the range land in the edge cell."
+            : userDomain
+              ? "Row i reads descriptors[i] of your evaluator's result, or the named key of its metrics. Values outside the range land in the edge cell."
+              : "Row i is the domain's measure i; rename it, change its range or its resolution. Values outside the range land in the edge cell."
         }
       >
         <DescriptorRows
@@ -200,9 +378,10 @@ export function NewExperimentForm() {
           errors={shown}
           sources={MEASURE_SOURCES[domain]}
           showBins={archive === "grid"}
+          showMetric={userDomain}
         />
         <div className="flex flex-wrap items-center gap-3">
-          {domain !== "external" && rowsEdited && (
+          {builtIn && rowsEdited && (
             <button type="button" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400" onClick={() => (setRows(defaultRows(domain, Number(size) || 100)), setRowsEdited(false))}>
               Reset to domain defaults
             </button>

@@ -2,7 +2,7 @@
  * Browser client of the REST API (issue 5). Every response goes through a
  * normaliser, so the views depend on the shapes in ./types only.
  */
-import type { ArchivePayload, ExperimentStatus, ExperimentSummary, Geometry, LineageNode, QueueInfo, Snapshot, SolutionDetail } from "./types";
+import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -60,6 +60,7 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
     archiveType: String(x.archiveType ?? config.archive?.type ?? "grid"),
     emitterType: String(x.emitterType ?? config.emitter?.type ?? "?"),
     evaluations: num(x.evaluations),
+    failedEvaluations: num(x.failedEvaluations),
     budgetEvaluations: num(x.budgetEvaluations ?? x.budget?.evaluations ?? config.budget?.evaluations, 1),
     cells,
     numElites,
@@ -179,6 +180,28 @@ export function normalizeSolution(b: Json): SolutionDetail {
   };
 }
 
+export function normalizeEvaluations(b: Json): { items: EvaluationItem[]; nextCursor: string | null } {
+  return {
+    items: pickArray(b, "solutions").map((s) => ({
+      id: String(s.id),
+      status: s.status === "failed" ? "failed" : "evaluated",
+      fitness: numOrNull(s.fitness),
+      error: str(s.error),
+      logs: str(s.logs),
+      logsTruncated: Boolean(s.logsTruncated),
+      evalMs: numOrNull(s.evalMs),
+      metrics: s.metrics && typeof s.metrics === "object" ? (s.metrics as Record<string, unknown>) : null,
+      operator: String(s.operator ?? "—"),
+      createdAt: str(s.createdAt),
+    })),
+    nextCursor: typeof b?.nextCursor === "string" ? b.nextCursor : null,
+  };
+}
+
+export function normalizeMetricKeys(b: Json): MetricKeyInfo[] {
+  return pickArray(b, "keys").map((k) => ({ key: String(k.key), count: num(k.count), min: numOrNull(k.min), max: numOrNull(k.max) }));
+}
+
 export function normalizeLineage(b: Json): LineageNode[] {
   return pickArray(b, "steps", "lineage", "ancestors", "nodes", "solutions").map((s) => ({
     id: String(s.id),
@@ -236,6 +259,15 @@ export const endpoints = {
   lineage: (id: string) => `/api/solutions/${id}/lineage`,
   metrics: (id: string, after: number) => `/api/experiments/${id}/metrics?after=${after}`,
   events: (id: string) => `/api/experiments/${id}/events`,
+  solutions: (id: string, q: { status?: "failed" | "evaluated"; limit?: number; cursor?: string | null } = {}) => {
+    const p = new URLSearchParams();
+    if (q.status) p.set("status", q.status);
+    if (q.limit) p.set("limit", String(q.limit));
+    if (q.cursor) p.set("cursor", q.cursor);
+    const qs = p.toString();
+    return `/api/experiments/${id}/solutions${qs ? `?${qs}` : ""}`;
+  },
+  metricKeys: (id: string) => `/api/experiments/${id}/metrics/keys`,
   export: (id: string, format: "csv" | "json") => `/api/experiments/${id}/export?format=${format}`,
   queues: () => `/api/queues`,
 };

@@ -28,6 +28,8 @@ export interface ExperimentSummary {
   archiveType: string;
   emitterType: string;
   evaluations: number;
+  /** Evaluations the evaluator failed (counted in `evaluations`). */
+  failedEvaluations: number;
   budgetEvaluations: number;
   cells: number;
   numElites: number;
@@ -79,6 +81,28 @@ export interface SolutionDetail {
   logs: string | null;
   evalMs: number | null;
   metrics: Record<string, unknown> | null;
+}
+
+/** A candidate from GET /api/experiments/:id/solutions (logs cut at 4,000 characters). */
+export interface EvaluationItem {
+  id: string;
+  status: "evaluated" | "failed";
+  fitness: number | null;
+  error: string | null;
+  logs: string | null;
+  logsTruncated: boolean;
+  evalMs: number | null;
+  metrics: Record<string, unknown> | null;
+  operator: string;
+  createdAt: string | null;
+}
+
+/** A key of the evaluator's metrics and how often / over what range the run produced it. */
+export interface MetricKeyInfo {
+  key: string;
+  count: number;
+  min: number | null;
+  max: number | null;
 }
 
 export interface LineageNode {
