@@ -49,6 +49,8 @@ export class CMAEvolutionStrategy {
   private readonly z: Float64Array;
   private readonly tmp: Float64Array;
   private readonly tmp2: Float64Array;
+  private zBlock = new Float64Array(0);
+  private steps = new Float64Array(0);
   private readonly oldMean: Float64Array;
   private readonly rng: Rng;
 
@@ -159,34 +161,115 @@ export class CMAEvolutionStrategy {
     const n = this.dim;
     this.updateEigensystem();
     if (this.solutions.length < count * n) this.solutions = new Float64Array(count * n);
+    if (!lower || !upper) this.sampleUnbounded(out, count);
+    else this.sampleBounded(out, lower, upper, count);
+    this.solutions.set(out.subarray(0, count * n));
+    this.asked = count;
+  }
+
+  /**
+   * x_s = mean + T·(σ z_s) for `count` samples, four samples per pass over T
+   * (each row of T is loaded once per four samples). Normals are drawn one
+   * sample at a time, in the same order as the bounded path.
+   */
+  private sampleUnbounded(out: Float64Array, count: number): void {
+    const n = this.dim;
     const T = this.transform;
     const rng = this.rng;
     const sigma = this.sigma;
     const mean = this.mean;
+    if (this.zBlock.length < 4 * n) this.zBlock = new Float64Array(4 * n);
+    const Z = this.zBlock;
+    const n2 = n - (n & 1);
+    let s = 0;
+    for (; s + 4 <= count; s += 4) {
+      rng.fillNormal(Z, sigma, 0, n);
+      rng.fillNormal(Z, sigma, n, n);
+      rng.fillNormal(Z, sigma, 2 * n, n);
+      rng.fillNormal(Z, sigma, 3 * n, n);
+      const b0 = s * n;
+      const b1 = b0 + n;
+      const b2 = b1 + n;
+      const b3 = b2 + n;
+      for (let k = 0; k < n; k++) {
+        const row = k * n;
+        let a0 = 0;
+        let a1 = 0;
+        let c0 = 0;
+        let c1 = 0;
+        let e0 = 0;
+        let e1 = 0;
+        let g0 = 0;
+        let g1 = 0;
+        let j = 0;
+        for (; j < n2; j += 2) {
+          const t0 = T[row + j];
+          const t1 = T[row + j + 1];
+          a0 += t0 * Z[j];
+          a1 += t1 * Z[j + 1];
+          c0 += t0 * Z[n + j];
+          c1 += t1 * Z[n + j + 1];
+          e0 += t0 * Z[2 * n + j];
+          e1 += t1 * Z[2 * n + j + 1];
+          g0 += t0 * Z[3 * n + j];
+          g1 += t1 * Z[3 * n + j + 1];
+        }
+        if (j < n) {
+          const t0 = T[row + j];
+          a0 += t0 * Z[j];
+          c0 += t0 * Z[n + j];
+          e0 += t0 * Z[2 * n + j];
+          g0 += t0 * Z[3 * n + j];
+        }
+        const m = mean[k];
+        out[b0 + k] = m + (a0 + a1);
+        out[b1 + k] = m + (c0 + c1);
+        out[b2 + k] = m + (e0 + e1);
+        out[b3 + k] = m + (g0 + g1);
+      }
+    }
+    for (; s < count; s++) {
+      rng.fillNormal(Z, sigma, 0, n);
+      this.transformInto(Z, out, s * n);
+    }
+  }
+
+  /** out[base..base+n) = mean + T·z. */
+  private transformInto(z: Float64Array, out: Float64Array, base: number): void {
+    const n = this.dim;
+    const T = this.transform;
+    const mean = this.mean;
+    // Row dot products with four accumulators (breaks the add latency chain).
+    const n4 = n - (n & 3);
+    for (let k = 0; k < n; k++) {
+      const row = k * n;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let j = 0;
+      for (; j < n4; j += 4) {
+        a0 += T[row + j] * z[j];
+        a1 += T[row + j + 1] * z[j + 1];
+        a2 += T[row + j + 2] * z[j + 2];
+        a3 += T[row + j + 3] * z[j + 3];
+      }
+      for (; j < n; j++) a0 += T[row + j] * z[j];
+      out[base + k] = mean[k] + (a0 + a1 + (a2 + a3));
+    }
+  }
+
+  /** pyribs: resample out-of-bounds rows (at most 100 times, then clip). */
+  private sampleBounded(out: Float64Array, lower: Float64Array, upper: Float64Array, count: number): void {
+    const n = this.dim;
+    const rng = this.rng;
+    const sigma = this.sigma;
     const z = this.tmp;
     for (let s = 0; s < count; s++) {
       const base = s * n;
       for (let attempt = 0; ; attempt++) {
         rng.fillNormal(z, sigma, 0, n);
-        // Row dot products with four accumulators (breaks the add latency chain).
-        const n4 = n - (n & 3);
-        for (let k = 0; k < n; k++) {
-          const row = k * n;
-          let a0 = 0;
-          let a1 = 0;
-          let a2 = 0;
-          let a3 = 0;
-          let j = 0;
-          for (; j < n4; j += 4) {
-            a0 += T[row + j] * z[j];
-            a1 += T[row + j + 1] * z[j + 1];
-            a2 += T[row + j + 2] * z[j + 2];
-            a3 += T[row + j + 3] * z[j + 3];
-          }
-          for (; j < n; j++) a0 += T[row + j] * z[j];
-          out[base + k] = mean[k] + (a0 + a1 + (a2 + a3));
-        }
-        if (!lower || !upper) break;
+        this.transformInto(z, out, base);
         let ok = true;
         for (let k = 0; k < n; k++) {
           const v = out[base + k];
@@ -202,8 +285,6 @@ export class CMAEvolutionStrategy {
         }
       }
     }
-    this.solutions.set(out.subarray(0, count * n));
-    this.asked = count;
   }
 
   /** Updates the distribution from the ranked solutions of the last ask(). */
@@ -262,21 +343,70 @@ export class CMAEvolutionStrategy {
     const muScale = cmu / (this.sigma * this.sigma);
     const cov = this.cov;
     const pc = this.pc;
-    for (let i = 0; i < n; i++) {
-      const row = i * n;
-      const pci = r1 * pc[i];
-      for (let j = i; j < n; j++) cov[row + j] = cov[row + j] * decay + pci * pc[j];
-    }
-    // Rank-mu term over the upper triangle, one parent at a time.
-    const d = this.z; // reuse as y_i buffer
+    // Steps y_p = x_p − old of the parents, one row each.
+    if (this.steps.length < numParents * n) this.steps = new Float64Array(numParents * n);
+    const D = this.steps;
     for (let p = 0; p < numParents; p++) {
       const b = ranking[p] * n;
-      for (let k = 0; k < n; k++) d[k] = sols[b + k] - old[k];
-      const w = weights[p] * muScale;
+      const o = p * n;
+      for (let k = 0; k < n; k++) D[o + k] = sols[b + k] - old[k];
+    }
+    // Upper triangle; the same floating-point operations in the same order as
+    // decay + rank-one first, then one parent at a time, but four parents per
+    // pass over the matrix (one load/store of cov per four rank-one terms).
+    for (let p0 = 0; p0 < numParents || p0 === 0; p0 += 4) {
+      const cnt = Math.min(4, numParents - p0);
+      const o0 = p0 * n;
+      const o1 = o0 + n;
+      const o2 = o1 + n;
+      const o3 = o2 + n;
+      const w0 = cnt > 0 ? weights[p0] * muScale : 0;
+      const w1 = cnt > 1 ? weights[p0 + 1] * muScale : 0;
+      const w2 = cnt > 2 ? weights[p0 + 2] * muScale : 0;
+      const w3 = cnt > 3 ? weights[p0 + 3] * muScale : 0;
       for (let i = 0; i < n; i++) {
         const row = i * n;
-        const wi = w * d[i];
-        for (let j = i; j < n; j++) cov[row + j] += wi * d[j];
+        if (p0 === 0) {
+          const pci = r1 * pc[i];
+          for (let j = i; j < n; j++) cov[row + j] = cov[row + j] * decay + pci * pc[j];
+        }
+        if (cnt === 4) {
+          const u0 = w0 * D[o0 + i];
+          const u1 = w1 * D[o1 + i];
+          const u2 = w2 * D[o2 + i];
+          const u3 = w3 * D[o3 + i];
+          for (let j = i; j < n; j++) {
+            let v = cov[row + j];
+            v += u0 * D[o0 + j];
+            v += u1 * D[o1 + j];
+            v += u2 * D[o2 + j];
+            v += u3 * D[o3 + j];
+            cov[row + j] = v;
+          }
+        } else if (cnt === 3) {
+          const u0 = w0 * D[o0 + i];
+          const u1 = w1 * D[o1 + i];
+          const u2 = w2 * D[o2 + i];
+          for (let j = i; j < n; j++) {
+            let v = cov[row + j];
+            v += u0 * D[o0 + j];
+            v += u1 * D[o1 + j];
+            v += u2 * D[o2 + j];
+            cov[row + j] = v;
+          }
+        } else if (cnt === 2) {
+          const u0 = w0 * D[o0 + i];
+          const u1 = w1 * D[o1 + i];
+          for (let j = i; j < n; j++) {
+            let v = cov[row + j];
+            v += u0 * D[o0 + j];
+            v += u1 * D[o1 + j];
+            cov[row + j] = v;
+          }
+        } else if (cnt === 1) {
+          const u0 = w0 * D[o0 + i];
+          for (let j = i; j < n; j++) cov[row + j] += u0 * D[o0 + j];
+        }
       }
     }
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) cov[j * n + i] = cov[i * n + j];

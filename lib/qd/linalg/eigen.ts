@@ -12,12 +12,19 @@ export class SymEigen {
   /** Row i is the unit eigenvector of values[i]. */
   readonly vectors: Float64Array;
   private readonly e: Float64Array;
+  /** Scratch: eigenvector matrix in column layout (V[k*n + j] = component k of vector j). */
+  private readonly V: Float64Array;
+  private readonly rc: Float64Array;
+  private readonly rs: Float64Array;
 
   constructor(n: number) {
     this.n = n;
     this.values = new Float64Array(n);
     this.vectors = new Float64Array(n * n);
     this.e = new Float64Array(n);
+    this.V = new Float64Array(n * n);
+    this.rc = new Float64Array(n);
+    this.rs = new Float64Array(n);
   }
 
   /** Decomposes symmetric A (row-major n×n; only symmetry is assumed, A is not modified). */
@@ -27,7 +34,10 @@ export class SymEigen {
     const W = this.vectors;
     W.set(A);
     tred2(n, W, this.values, this.e);
-    tql2(n, W, this.values, this.e);
+    const V = this.V;
+    transpose(n, W, V);
+    tql2(n, V, this.values, this.e, this.rc, this.rs);
+    transpose(n, V, W);
   }
 }
 
@@ -64,13 +74,24 @@ function tred2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): vo
         f = d[j];
         W[i * n + j] = f;
         const rowJ = j * n;
-        g = e[j] + W[rowJ + j] * f;
-        for (let k = j + 1; k <= i - 1; k++) {
+        // Symmetric matvec on the upper triangle; two accumulators break the add chain.
+        let g0 = e[j] + W[rowJ + j] * f;
+        let g1 = 0;
+        let k = j + 1;
+        for (; k + 1 < i; k += 2) {
+          const v0 = W[rowJ + k];
+          const v1 = W[rowJ + k + 1];
+          g0 += v0 * d[k];
+          g1 += v1 * d[k + 1];
+          e[k] += v0 * f;
+          e[k + 1] += v1 * f;
+        }
+        if (k < i) {
           const v = W[rowJ + k];
-          g += v * d[k];
+          g0 += v * d[k];
           e[k] += v * f;
         }
-        e[j] = g;
+        e[j] = g0 + g1;
       }
       f = 0;
       for (let j = 0; j < i; j++) {
@@ -79,7 +100,29 @@ function tred2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): vo
       }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
+      // Rank-2 update of the upper triangle, two rows per pass over d and e
+      // (both rows read the old d; d[j], d[j+1] are replaced afterwards).
+      let j = 0;
+      for (; j + 2 <= i; j += 2) {
+        const fa = d[j];
+        const ga = e[j];
+        const fb = d[j + 1];
+        const gb = e[j + 1];
+        const ra = j * n;
+        const rb = ra + n;
+        W[ra + j] -= fa * e[j] + ga * d[j];
+        for (let k = j + 1; k <= i - 1; k++) {
+          const ek = e[k];
+          const dk = d[k];
+          W[ra + k] -= fa * ek + ga * dk;
+          W[rb + k] -= fb * ek + gb * dk;
+        }
+        d[j] = W[ra + (i - 1)];
+        W[ra + i] = 0;
+        d[j + 1] = W[rb + (i - 1)];
+        W[rb + i] = 0;
+      }
+      for (; j < i; j++) {
         f = d[j];
         g = e[j];
         const rowJ = j * n;
@@ -90,6 +133,11 @@ function tred2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): vo
     }
     d[i] = h;
   }
+  tred2Accumulate(n, W, d, e);
+}
+
+/** Accumulates the Householder transformations (second half of JAMA's tred2). */
+function tred2Accumulate(n: number, W: Float64Array, d: Float64Array, e: Float64Array): void {
   for (let i = 0; i < n - 1; i++) {
     W[i * n + (n - 1)] = W[i * n + i];
     W[i * n + i] = 1;
@@ -97,11 +145,44 @@ function tred2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): vo
     const rowI1 = (i + 1) * n;
     if (h !== 0) {
       for (let k = 0; k <= i; k++) d[k] = W[rowI1 + k] / h;
-      for (let j = 0; j <= i; j++) {
+      // Rows j ← rows j − (row_{i+1}·row_j) d, four rows per pass over row i+1 and d.
+      let j = 0;
+      for (; j + 4 <= i + 1; j += 4) {
+        const r0 = j * n;
+        const r1 = r0 + n;
+        const r2 = r1 + n;
+        const r3 = r2 + n;
+        let g0 = 0;
+        let g1 = 0;
+        let g2 = 0;
+        let g3 = 0;
+        for (let k = 0; k <= i; k++) {
+          const w = W[rowI1 + k];
+          g0 += w * W[r0 + k];
+          g1 += w * W[r1 + k];
+          g2 += w * W[r2 + k];
+          g3 += w * W[r3 + k];
+        }
+        for (let k = 0; k <= i; k++) {
+          const dk = d[k];
+          W[r0 + k] -= g0 * dk;
+          W[r1 + k] -= g1 * dk;
+          W[r2 + k] -= g2 * dk;
+          W[r3 + k] -= g3 * dk;
+        }
+      }
+      for (; j <= i; j++) {
         const rowJ = j * n;
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += W[rowI1 + k] * W[rowJ + k];
-        for (let k = 0; k <= i; k++) W[rowJ + k] -= g * d[k];
+        let g0 = 0;
+        let g1 = 0;
+        let k = 0;
+        for (; k + 1 <= i; k += 2) {
+          g0 += W[rowI1 + k] * W[rowJ + k];
+          g1 += W[rowI1 + k + 1] * W[rowJ + k + 1];
+        }
+        if (k <= i) g0 += W[rowI1 + k] * W[rowJ + k];
+        const g = g0 + g1;
+        for (k = 0; k <= i; k++) W[rowJ + k] -= g * d[k];
       }
     }
     for (let k = 0; k <= i; k++) W[rowI1 + k] = 0;
@@ -114,7 +195,21 @@ function tred2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): vo
   e[0] = 0;
 }
 
-function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): void {
+function transpose(n: number, src: Float64Array, dst: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) dst[j * n + i] = src[row + j];
+  }
+}
+
+/**
+ * Implicit QL on the tridiagonal (d, e), accumulating into V in column layout
+ * (V[k*n + j], JAMA's V[k][j]). Each QL sweep's rotations are recorded first
+ * and then applied to each row of V in one pass, carrying the rotated value
+ * in a register (one load and one store per rotation and row instead of two
+ * of each), four rows at a time so the carried values form independent chains.
+ */
+function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array, rc: Float64Array, rs: Float64Array): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -160,15 +255,10 @@ function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): voi
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          const a = i * n;
-          const b = (i + 1) * n;
-          for (let k = 0; k < n; k++) {
-            const hv = W[b + k];
-            const wv = W[a + k];
-            W[b + k] = s * wv + c * hv;
-            W[a + k] = c * wv - s * hv;
-          }
+          rc[i] = c;
+          rs[i] = s;
         }
+        applySweep(n, V, l, m, rc, rs);
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
         d[l] = c * p;
@@ -176,5 +266,52 @@ function tql2(n: number, W: Float64Array, d: Float64Array, e: Float64Array): voi
     }
     d[l] += f;
     e[l] = 0;
+  }
+}
+
+/** For rotations i = m−1 … l: (V[k][i], V[k][i+1]) ← (c·v − s·h, s·v + c·h), every row k. */
+function applySweep(n: number, V: Float64Array, l: number, m: number, rc: Float64Array, rs: Float64Array): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const r0 = k * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    let x0 = V[r0 + m];
+    let x1 = V[r1 + m];
+    let x2 = V[r2 + m];
+    let x3 = V[r3 + m];
+    for (let i = m - 1; i >= l; i--) {
+      const c = rc[i];
+      const s = rs[i];
+      const v0 = V[r0 + i];
+      const v1 = V[r1 + i];
+      const v2 = V[r2 + i];
+      const v3 = V[r3 + i];
+      V[r0 + i + 1] = s * v0 + c * x0;
+      V[r1 + i + 1] = s * v1 + c * x1;
+      V[r2 + i + 1] = s * v2 + c * x2;
+      V[r3 + i + 1] = s * v3 + c * x3;
+      x0 = c * v0 - s * x0;
+      x1 = c * v1 - s * x1;
+      x2 = c * v2 - s * x2;
+      x3 = c * v3 - s * x3;
+    }
+    V[r0 + l] = x0;
+    V[r1 + l] = x1;
+    V[r2 + l] = x2;
+    V[r3 + l] = x3;
+  }
+  for (; k < n; k++) {
+    const r0 = k * n;
+    let x0 = V[r0 + m];
+    for (let i = m - 1; i >= l; i--) {
+      const c = rc[i];
+      const s = rs[i];
+      const v0 = V[r0 + i];
+      V[r0 + i + 1] = s * v0 + c * x0;
+      x0 = c * v0 - s * x0;
+    }
+    V[r0 + l] = x0;
   }
 }
