@@ -6,12 +6,14 @@ import { bestCell, clickGridCell, shoot, waitForStatus } from "./helpers";
 // Throws for about a quarter of the candidates, logs a line for each, reports two metrics.
 const CODE = `// Throws for some genomes, so the run shows failures.
 function evaluate(genome) {
+  console.log("x0 = " + genome[0].toFixed(3));
   if (genome[0] > 0.5) throw new Error("genome[0] too large: " + genome[0].toFixed(2));
   const n = genome.length;
   const mean = genome.reduce((s, x) => s + x, 0) / n;
   const spread = Math.max(...genome) - Math.min(...genome);
   let error = 0;
   for (let i = 0; i < n; i++) error += (genome[i] - Math.sin(i)) ** 2;
+  if (genome[1] < -0.7) return { fitness: NaN }; // a second kind of failure
   console.log("mean " + mean.toFixed(3) + " spread " + spread.toFixed(3));
   return { fitness: -error, descriptors: [mean], metrics: { spread, error } };
 }
@@ -68,7 +70,7 @@ test.describe("user evaluators", () => {
 
     // Watch it run: failures appear in the panel and next to the evaluations.
     const failures = page.getByRole("region", { name: "Failures" });
-    await expect(failures.getByTestId("failure-reason").first()).toContainText(/genome\[0\] too large: 0\.[5-9]|1\.00/);
+    await expect(failures.getByTestId("failure-reason").filter({ hasText: /genome\[0\] too large: (0\.[5-9]|1\.00)/ }).first()).toBeVisible();
     await expect(page.getByTestId("failed-evaluations")).toContainText(/[1-9][\d,]* failed/);
     await waitForStatus(request, id, "completed", 60_000);
     const exp = await (await request.get(`/api/experiments/${id}`)).json();
@@ -77,6 +79,9 @@ test.describe("user evaluators", () => {
     await expect(failures).toContainText(`${exp.failedEvaluations.toLocaleString("en-US")} of 1,500 evaluations failed`);
     // Logs of a failed candidate.
     await failures.getByTestId("failure").first().getByText(/^Logs/).click();
+    await expect(failures.getByTestId("failure").first().locator("pre")).toContainText(/x0 = -?\d\.\d{3}/);
+    await expect(failures.getByTestId("failure-reason").filter({ hasText: /fitness.*NaN|NaN.*fitness/ }).first()).toBeVisible();
+    await expect(failures.getByRole("list", { name: "Reasons" })).toBeVisible();
 
     // Metrics produced so far, and which descriptor reads one.
     const metrics = page.getByRole("region", { name: "Metrics produced" });
@@ -92,8 +97,8 @@ test.describe("user evaluators", () => {
     const em = page.getByTestId("elite-metrics");
     await expect(em).toContainText("spread");
     await expect(em).toContainText("error");
-    await expect(page.getByTestId("elite-logs")).toContainText(/mean -?\d\.\d{3} spread \d\.\d{3}/);
-    await expect(page.getByRole("region", { name: "Elite" })).toContainText(/evaluation\s*[\d.]+ (ms|s)/);
+    await expect(page.getByTestId("elite-logs")).toContainText(/x0 = -?\d\.\d{3}\s+mean -?\d\.\d{3} spread \d\.\d{3}/);
+    await expect(page.getByRole("region", { name: "Elite", exact: true })).toContainText(/evaluation\s*[\d.]+ (ms|s)/);
     await page.mouse.move(0, 0);
     await shoot(page, "experiment-javascript");
   });

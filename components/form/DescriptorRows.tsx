@@ -64,13 +64,13 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
             <th className="w-6 px-1 font-medium">#</th>
             <th className="px-1 font-medium">Name</th>
             {showMetric && (
-              <th className="w-40 px-1 font-medium" title="Leave empty to read descriptors[i] of the evaluator's result">
-                From metric <span className="font-normal text-slate-400">(optional)</span>
+              <th className="w-32 px-1 font-medium" title="Optional. Leave empty to read descriptors[i] of the evaluator's result">
+                From metric
               </th>
             )}
-            <th className="w-28 px-1 font-medium">Min</th>
-            <th className="w-28 px-1 font-medium">Max</th>
-            {showBins && <th className="w-24 px-1 font-medium">Bins</th>}
+            <th className={`${showMetric ? "w-20" : "w-28"} px-1 font-medium`}>Min</th>
+            <th className={`${showMetric ? "w-20" : "w-28"} px-1 font-medium`}>Max</th>
+            {showBins && <th className={`${showMetric ? "w-16" : "w-24"} px-1 font-medium`}>Bins</th>}
             <th className="w-[6.75rem] px-1">
               <span className="sr-only">Actions</span>
             </th>
@@ -100,7 +100,7 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
                     aria-label={`Descriptor ${i + 1} from metric`}
                     className={`${inputClass} font-mono`}
                     value={r.metric}
-                    placeholder={`descriptors[${i}]`}
+                    placeholder="optional"
                     aria-invalid={errors[`descriptors.${i}.metric`] ? true : undefined}
                     onChange={(e) => set(i, { metric: e.target.value })}
                   />

@@ -30,7 +30,8 @@ const isUserDomain = (t: DomainType): t is UserDomain => t === "command" || t ==
 /** A small working evaluator: the form starts with it, so a JavaScript run works out of the box. */
 export const EXAMPLE_JS = `// Scores one candidate. \`genome\` is an array of numbers within the bounds.
 // Return { fitness, descriptors?, metrics? }; higher fitness is better.
-// Descriptor rows read descriptors[i], or a named metric. console.log goes to the logs.
+// Each descriptor row reads descriptors[i], or a named metric.
+// console.log output is kept as the candidate's logs.
 function evaluate(genome) {
   const n = genome.length;
   const mean = genome.reduce((s, x) => s + x, 0) / n;

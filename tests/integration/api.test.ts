@@ -358,7 +358,7 @@ describe("experiments over REST", () => {
     expect(doc.body.openapi).toBe("3.1.0");
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/api/experiments", "/api/experiments/{id}/ask", "/api/experiments/{id}/tell", "/api/queues"]));
     const create = doc.body.paths["/api/experiments"].post.requestBody.content["application/json"].schema;
-    expect(create.properties.domain.oneOf.length).toBe(4);
+    expect(create.properties.domain.oneOf.map((o: any) => o.properties.type.const).sort()).toEqual(["arm", "command", "external", "javascript", "rastrigin", "sphere", "webhook"]);
     expect(create.properties.start.type).toBe("boolean");
   });
 });
