@@ -167,15 +167,87 @@ export class Rng {
    * generator state lives in locals for the loop: ~4x faster than calls.
    */
   fillNormal(out: Float64Array, sigma = 1, offset = 0, n = out.length - offset): void {
+    const sg = +sigma;
+    let k = 0;
+    for (;;) {
+      k = this.fillLoop(out, offset, k, n, sg);
+      if (k < 0) return;
+      // pending was full at a rejection: resolve, then record that draw.
+      this.resolvePending(out, sg, PENDING, false);
+      const pend = this.pending;
+      pend[0] = offset + k;
+      pend[1] = this.carry;
+      k++;
+      this.np = 2;
+    }
+  }
+
+  /**
+   * Fused mutation row: out[o+k] = a[ao+k] + sigma·z_k + line·(b[bo+k] − a[ao+k])
+   * with z_k ~ N(0,1) from the normal stream (same draws as fillNormal).
+   * One pass instead of fill-then-add: the parents are read once while the
+   * generator state stays in registers. Gaussian mutation is b = a, line = 0.
+   */
+  mutateRow(out: Float64Array, o: number, a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number, sigma: number, line: number): void {
+    const sg = +sigma;
+    const ln = +line;
+    let k = 0;
+    for (;;) {
+      // Both parents live in one array in practice (the archive's solution
+      // store); otherwise stage b next to a copy of a in a scratch buffer.
+      k = a === b
+        ? this.mutateLoop(out, o, a as Float64Array, ao, bo, k, n, sg, ln)
+        : this.mutateLoop(out, o, this.pair(a, ao, b, bo, n), 0, n, k, n, sg, ln);
+      if (k < 0) return;
+      this.resolvePending(out, sg, PENDING, true);
+      const pend = this.pending;
+      pend[0] = o + k;
+      pend[1] = this.carry;
+      k++;
+      this.np = 2;
+    }
+  }
+
+  // The two loops below make no calls and read only locals (tables, buffers,
+  // state): a call in the loop body, even on a rare path, stops TurboFan from
+  // keeping typed-array bases, lengths and the generator state in registers
+  // (it reloaded and re-checked them on every element). Rejected draws (~1%)
+  // are deferred to `pending` and resolved in order after the loop, or when
+  // `pending` is full, exactly as before: a full buffer is flushed when the
+  // NEXT rejection arrives (its draw already taken), so the stream order is
+  // unchanged. Each returns -1 when done (pending resolved), or the index k
+  // of the rejection that found `pending` full (its draw in `carry`).
+  private np = 0;
+  private carry = 0;
+  private pairBuf = new Float64Array(0);
+
+  /** [a[ao..ao+n), b[bo..bo+n)] in one scratch array (parents in different arrays). */
+  private pair(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): Float64Array {
+    if (this.pairBuf.length < 2 * n) this.pairBuf = new Float64Array(2 * n);
+    const p = this.pairBuf;
+    for (let k = 0; k < n; k++) p[k] = a[ao + k];
+    for (let k = 0; k < n; k++) p[n + k] = b[bo + k];
+    return p;
+  }
+  private readonly f64 = new Float64Array(2);
+
+  private fillLoop(out: Float64Array, o: number, k0: number, n: number, sigma: number): number {
+    const kn = KN;
+    const wn = WN;
+    const pend = this.pending;
+    const f = this.f64;
+    f[0] = sigma;
+    const sg = f[0];
     let s0 = this.n0;
     let s1 = this.n1;
     let s2 = this.n2;
     let s3 = this.n3;
-    const end = offset + n;
-    const pend = this.pending;
-    let np = 0;
-    for (let i = offset; i < end; i++) {
-      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    let np = k0 === 0 ? 0 : this.np;
+    let k = k0;
+    let stop = -1;
+    for (; k < n; k++) {
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9);
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -186,76 +258,16 @@ export class Rng {
       const iz = r & 127;
       const hz = r >> 7;
       // Branch-free |hz|: the sign is random, so a branch mispredicts half the time.
-      if (((hz ^ (hz >> 31)) - (hz >> 31)) < KN[iz]) {
-        out[i] = sigma * hz * WN[iz];
+      if (((hz ^ (hz >> 31)) - (hz >> 31)) < kn[iz]) {
+        out[o + k] = sg * hz * wn[iz];
       } else {
         // Rare (~1%): resolve after the loop so the hot loop makes no calls.
         // Every rejected draw must go through normalSlow (wedges and tail);
         // redrawing from scratch instead would thin the tails.
         if (np === PENDING) {
-          this.n0 = s0;
-          this.n1 = s1;
-          this.n2 = s2;
-          this.n3 = s3;
-          this.resolvePending(out, sigma, np);
-          np = 0;
-          s0 = this.n0;
-          s1 = this.n1;
-          s2 = this.n2;
-          s3 = this.n3;
-        }
-        pend[np++] = i;
-        pend[np++] = r;
-      }
-    }
-    this.n0 = s0;
-    this.n1 = s1;
-    this.n2 = s2;
-    this.n3 = s3;
-    this.resolvePending(out, sigma, np);
-  }
-
-  /**
-   * Fused mutation row: out[o+k] = a[ao+k] + sigma·z_k + line·(b[bo+k] − a[ao+k])
-   * with z_k ~ N(0,1) from the normal stream (same draws as fillNormal).
-   * One pass instead of fill-then-add: the parents are read once while the
-   * generator state stays in registers. Gaussian mutation is b = a, line = 0.
-   */
-  mutateRow(out: Float64Array, o: number, a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number, sigma: number, line: number): void {
-    let s0 = this.n0;
-    let s1 = this.n1;
-    let s2 = this.n2;
-    let s3 = this.n3;
-    const pend = this.pending;
-    let np = 0;
-    for (let k = 0; k < n; k++) {
-      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const iz = r & 127;
-      const hz = r >> 7;
-      const ak = a[ao + k];
-      const base = ak + line * (b[bo + k] - ak);
-      if (((hz ^ (hz >> 31)) - (hz >> 31)) < KN[iz]) {
-        out[o + k] = base + sigma * hz * WN[iz];
-      } else {
-        out[o + k] = base;
-        if (np === PENDING) {
-          this.n0 = s0;
-          this.n1 = s1;
-          this.n2 = s2;
-          this.n3 = s3;
-          this.resolvePending(out, sigma, np, true);
-          np = 0;
-          s0 = this.n0;
-          s1 = this.n1;
-          s2 = this.n2;
-          s3 = this.n3;
+          this.carry = r;
+          stop = k;
+          break;
         }
         pend[np++] = o + k;
         pend[np++] = r;
@@ -265,7 +277,70 @@ export class Rng {
     this.n1 = s1;
     this.n2 = s2;
     this.n3 = s3;
-    this.resolvePending(out, sigma, np, true);
+    if (stop >= 0) return stop;
+    this.resolvePending(out, sigma, np, false);
+    return -1;
+  }
+
+  private mutateLoop(out: Float64Array, o: number, a: Float64Array, ao: number, bo: number, k0: number, n: number, sigma: number, line: number): number {
+    const kn = KN;
+    const wn = WN;
+    const pend = this.pending;
+    // Doubles through a Float64Array so the loop uses unboxed values instead
+    // of re-checking the (tagged) parameters on every element.
+    const f = this.f64;
+    f[0] = sigma;
+    f[1] = line;
+    const sg = f[0];
+    const ln = f[1];
+    let s0 = this.n0 | 0;
+    let s1 = this.n1 | 0;
+    let s2 = this.n2 | 0;
+    let s3 = this.n3 | 0;
+    let np = k0 === 0 ? 0 : this.np;
+    const da = (ao - o) | 0;
+    const db = (bo - o) | 0;
+    const end = (o + n) | 0;
+    let j = (o + k0) | 0;
+    let carry = 0;
+    let stop = -1;
+    for (; j < end; j++) {
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const iz = r & 127;
+      const hz = r >> 7;
+      const ak = a[j + da];
+      const base = ak + ln * (a[j + db] - ak);
+      if (((hz ^ (hz >> 31)) - (hz >> 31)) < kn[iz]) {
+        out[j] = base + sg * hz * wn[iz];
+      } else {
+        out[j] = base;
+        if (np === PENDING) {
+          carry = r;
+          stop = j - o;
+          break;
+        }
+        pend[np++] = j;
+        pend[np++] = r;
+      }
+    }
+    this.n0 = s0;
+    this.n1 = s1;
+    this.n2 = s2;
+    this.n3 = s3;
+    if (stop >= 0) {
+      this.carry = carry;
+      return stop;
+    }
+    this.resolvePending(out, sg, np, true);
+    return -1;
   }
 
   private resolvePending(out: Float64Array, sigma: number, np: number, add = false): void {

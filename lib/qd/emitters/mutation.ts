@@ -15,7 +15,9 @@ interface MutationOptions {
   bounds?: Bounds | null;
 }
 
-const PREFETCH = process.env.QD_NO_PREFETCH !== "1";
+// Software prefetch (touch the next parents one row ahead) is opt-in: with
+// the faster kernel it measured slower on this machine (QD_PREFETCH=1 to try).
+const PREFETCH = typeof process !== "undefined" && process.env?.QD_PREFETCH === "1";
 
 /** Reads one double per 64-byte line of a row (software prefetch). */
 function touch(a: Float64Array, o: number, n: number): number {

@@ -11,6 +11,7 @@ import { makeArchive, type AlgorithmConfig, type RunMetrics } from "../algorithm
 import { getDomain } from "../domains/registry";
 import { Rng } from "../rng";
 import { runChunk, type ChunkContext, type MutationParams } from "./chunk";
+import { waitChange } from "./sync";
 import type { WorkerInit } from "./worker";
 
 export interface ParallelRun {
@@ -95,11 +96,8 @@ export async function runParallel(config: AlgorithmConfig, iterations: number, t
       }
       runChunk(main, ranges[0][0], ranges[0][1], ne);
       for (const { ctrl } of workers) {
-        for (;;) {
-          const done = Atomics.load(ctrl, 2);
-          if (done === it) break;
-          Atomics.wait(ctrl, 2, done, 1000);
-        }
+        let done = Atomics.load(ctrl, 2);
+        while (done !== it) done = waitChange(ctrl, 2, done);
       }
       archive.add(main.batch, main.objectives, main.measures, n);
       evaluations += n;

@@ -9,6 +9,7 @@ import { getDomain } from "../domains/registry";
 import type { DomainSpec } from "../domains/types";
 import { Rng, type RngState } from "../rng";
 import { runChunk, type MutationParams } from "./chunk";
+import { waitChange } from "./sync";
 
 export interface WorkerInit {
   domain: DomainSpec;
@@ -45,8 +46,7 @@ const ctrl = new Int32Array(init.ctrl);
 parentPort?.postMessage("ready");
 let seq = 0;
 for (;;) {
-  Atomics.wait(ctrl, 0, seq);
-  seq = Atomics.load(ctrl, 0);
+  seq = waitChange(ctrl, 0, seq);
   if (Atomics.load(ctrl, 3) === 1) break;
   runChunk(ctx, init.start, init.end, Atomics.load(ctrl, 1));
   Atomics.store(ctrl, 2, seq);
