@@ -21,26 +21,18 @@ export function ViewControls({ names, bins, view, onChange }: Props) {
   };
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
-      <label className="flex items-center gap-2">
-        <span className="text-slate-600 dark:text-slate-400">X axis</span>
-        <select className={select} value={view.x} onChange={(e) => setAxis("x", +e.target.value)}>
-          {names.map((n, d) => (
-            <option key={d} value={d}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex items-center gap-2">
-        <span className="text-slate-600 dark:text-slate-400">Y axis</span>
-        <select className={select} value={view.y} onChange={(e) => setAxis("y", +e.target.value)}>
-          {names.map((n, d) => (
-            <option key={d} value={d}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
+      {(["x", "y"] as const).map((axis) => (
+        <label key={axis} className="flex items-center gap-2">
+          <span className="text-slate-600 dark:text-slate-400">{axis.toUpperCase()} axis</span>
+          <select className={select} value={view[axis]} onChange={(e) => setAxis(axis, +e.target.value)}>
+            {names.map((n, d) => (
+              <option key={d} value={d}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      ))}
       {others.length > 0 && bins && (
         <>
           <fieldset className="flex items-center gap-2">

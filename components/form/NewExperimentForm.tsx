@@ -43,6 +43,17 @@ function evaluate(genome) {
 }
 `;
 
+/** Genome and descriptor defaults that fit the sphere evaluator in examples/python/eval_sphere.py. */
+const SPHERE_EXAMPLE = {
+  dim: "4",
+  lo: "-5.12",
+  hi: "5.12",
+  rows: [
+    { name: "first half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
+    { name: "second half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
+  ],
+};
+
 /** Starting genome, bounds and descriptor rows of the evaluated-elsewhere domains. */
 const USER_DEFAULTS: Record<UserDomain | "external", { dim: string; lo: string; hi: string; rows: Omit<DescriptorRow, "key">[] }> = {
   external: {
@@ -52,24 +63,8 @@ const USER_DEFAULTS: Record<UserDomain | "external", { dim: string; lo: string; 
     rows: [0, 1].map((i) => ({ name: `m${i}`, min: "-1", max: "1", bins: "50", metric: "" })),
   },
   // examples/python/eval_sphere.py: descriptors are the sums of each half of the genome.
-  command: {
-    dim: "4",
-    lo: "-5.12",
-    hi: "5.12",
-    rows: [
-      { name: "first half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
-      { name: "second half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
-    ],
-  },
-  webhook: {
-    dim: "4",
-    lo: "-5.12",
-    hi: "5.12",
-    rows: [
-      { name: "first half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
-      { name: "second half", min: "-10.24", max: "10.24", bins: "20", metric: "" },
-    ],
-  },
+  command: SPHERE_EXAMPLE,
+  webhook: SPHERE_EXAMPLE,
   // EXAMPLE_JS: the mean from descriptors[0], the spread from its metrics.
   javascript: {
     dim: "6",
