@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { CompareView } from "@/components/compare/CompareView";
 import { AutoRefresh } from "@/components/experiments/AutoRefresh";
 import type { ExperimentStatus, Snapshot } from "@/components/lib/types";
-import { thin } from "@/components/lib/thin";
+import { thin, toSnapshot } from "@/components/lib/thin";
 
 export const metadata: Metadata = { title: "Compare runs" };
 export const dynamic = "force-dynamic";
@@ -23,15 +23,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const selected = ids.filter((id) => known.has(id));
   const snapshots: Record<string, Snapshot[]> = {};
   for (const s of snaps) {
-    (snapshots[s.experimentId] ??= []).push({
-      evaluations: s.evaluations,
-      coverage: s.coverage,
-      qdScore: s.qdScore,
-      normQdScore: s.normQdScore,
-      maxFitness: s.maxFitness,
-      meanFitness: s.meanFitness,
-      numElites: s.numElites,
-    });
+    (snapshots[s.experimentId] ??= []).push(toSnapshot(s));
   }
   for (const id of Object.keys(snapshots)) snapshots[id] = thin(snapshots[id]!, 800);
   const active = runs.some((r) => selected.includes(r.id) && (r.status === "running" || r.status === "queued"));

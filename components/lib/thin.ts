@@ -6,3 +6,9 @@ export function thin<T>(rows: T[], max: number): T[] {
   if (out.at(-1) !== rows.at(-1)) out.push(rows.at(-1)!);
   return out;
 }
+
+/** The fields of a stored metric snapshot that the curves plot. */
+export function toSnapshot(s: { evaluations: number; coverage: number; qdScore: number; normQdScore: number; maxFitness: number | null; meanFitness: number | null; numElites: number }) {
+  const { evaluations, coverage, qdScore, normQdScore, maxFitness, meanFitness, numElites } = s;
+  return { evaluations, coverage, qdScore, normQdScore, maxFitness, meanFitness, numElites };
+}

@@ -7,7 +7,7 @@ import { archiveIndex } from "@/lib/api/archive";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { normalizeExperiment } from "@/components/lib/api";
 import { toBase64 } from "@/components/lib/codec";
-import { thin } from "@/components/lib/thin";
+import { thin, toSnapshot } from "@/components/lib/thin";
 import type { Geometry, InitialData } from "@/components/lib/types";
 
 export async function loadInitial(id: string): Promise<InitialData | null> {
@@ -58,15 +58,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
       descriptors: toBase64(desc),
       revision: Number(e.archiveRevision),
     },
-    snapshots: thin(snaps, 600).map((s) => ({
-      evaluations: s.evaluations,
-      coverage: s.coverage,
-      qdScore: s.qdScore,
-      normQdScore: s.normQdScore,
-      maxFitness: s.maxFitness,
-      meanFitness: s.meanFitness,
-      numElites: s.numElites,
-    })),
+    snapshots: thin(snaps, 600).map(toSnapshot),
     lastEventId: lastEvent ? String(lastEvent.id) : null,
   };
 }
