@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Solution" ADD COLUMN     "prompt" TEXT,
+ADD COLUMN     "reply" TEXT;
