@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { Rng, gaussianKernel, isoLineKernel } from "@/lib/qd";
 import type { CandidateBatch } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
+import { vectorEmitter } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
 
 /**
@@ -18,7 +19,7 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
   const md = archive.measureDim;
   const rng = new Rng(mixSeed(seed, k));
   const batchSize = config.batchSize;
-  const emitter = config.emitter;
+  const emitter = vectorEmitter(config);
   const parentsPer = emitter.type === "iso-line" ? 2 : 1;
 
   const children = new Float64Array(batchSize * dim);

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { Rng, gaussianKernel, isoLineKernel } from "@/lib/qd";
+import { vectorEmitter } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
 import { mixSeed } from "./generate-batch";
 
@@ -18,7 +19,7 @@ export function proposeVectors(cache: ArchiveCache, k: number, size: number, see
   const { archive, config, solutionIds, space } = cache;
   const dim = space.dim;
   const rng = new Rng(mixSeed(seed, k));
-  const emitter = config.emitter;
+  const emitter = vectorEmitter(config);
   const child = new Float64Array(dim);
   const out: ProposedCandidate[] = [];
   for (let i = 0; i < size; i++) {

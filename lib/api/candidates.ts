@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
 import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
-import { effectiveDescriptors, isUserEvaluated, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { effectiveDescriptors, isUserEvaluated, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { ApiError, type ApiIssue } from "./errors";
 import { archiveIndex } from "./archive";
 import type { TellResult } from "./schemas";
@@ -117,7 +117,7 @@ export async function ask(expId: string, count: number): Promise<AskResult> {
       const config = exp.config;
       const dim = genomeDim(config);
       const bounds = boundsOf(config, dim)!;
-      const emitter = config.emitter;
+      const emitter = vectorEmitter(config);
       const parentsPer = emitter.type === "iso-line" ? 2 : 1;
       // A reproducible stream per ask: seed mixed with how far the run is.
       const rng = new Rng(mix(exp.seed, exp.evaluations + pending));

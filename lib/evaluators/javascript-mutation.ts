@@ -12,20 +12,12 @@
  * `rng` API: random() ∈ [0,1); int(n) ∈ {0..n-1}; uniform(a, b); normal(mean = 0, sd = 1);
  * pick(array); shuffle(array) (in place, returns it); seed (the numeric seed).
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { JavaScriptMutationConfig } from "./schemas";
+
+export { JavaScriptMutationConfig };
 import { createSandbox, type SandboxHost } from "../sandbox/index";
 
-export const JavaScriptMutationConfig = z
-  .object({
-    code: z.string().min(1, "code must not be empty").max(1024 * 1024),
-    entry: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "entry must be a JavaScript identifier").default("mutate"),
-    timeoutMs: z.number().int().min(1).max(600_000).default(2_000),
-    memoryMb: z.number().int().min(8).max(4096).default(64),
-    poolSize: z.number().int().min(1).max(64).default(1),
-    freshContext: z.boolean().default(false),
-    maxOutputBytes: z.number().int().min(64).max(64 * 1024 * 1024).default(1024 * 1024),
-  })
-  .strict();
 export type JavaScriptMutationConfig = z.input<typeof JavaScriptMutationConfig>;
 
 export type MutationResult = { ok: true; genome: unknown; logs?: string; ms: number } | { ok: false; error: string; logs?: string; ms: number };

@@ -69,3 +69,16 @@ export const JavaScriptEvaluatorConfig = z
   })
   .strict();
 export type JavaScriptEvaluatorConfig = z.input<typeof JavaScriptEvaluatorConfig>;
+
+/** A user mutation for JSON genomes: `function mutate(parent, rng)` run in the sandbox (see javascript-mutation.ts). */
+export const JavaScriptMutationConfig = z
+  .object({
+    code: z.string().min(1, "code must not be empty").max(1024 * 1024),
+    entry: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "entry must be a JavaScript identifier").default("mutate"),
+    timeoutMs: z.number().int().min(1).max(600_000).default(2_000),
+    memoryMb: z.number().int().min(8).max(4096).default(64),
+    poolSize: z.number().int().min(1).max(64).default(1),
+    freshContext: z.boolean().default(false),
+    maxOutputBytes: z.number().int().min(64).max(64 * 1024 * 1024).default(1024 * 1024),
+  })
+  .strict();

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { getDomain } from "@/lib/qd";
-import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
+import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
+import { operatorShape, providerSchema } from "@/lib/llm/schemas";
+import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
  * The experiment configuration: one schema shared by the REST API, the form
@@ -29,12 +31,15 @@ export const DescriptorConfig = z
     name: z.string().trim().min(1, "name must not be empty").max(100),
     /** User evaluators: read the value from this key of the evaluator's `metrics` (else from its `descriptors` array). */
     metric: z.string().trim().min(1, "metric must not be empty").max(100).optional(),
+    /** LLM-judged (llm-text, llm-code): what the ends of the range mean, e.g. "0 = melancholic … 1 = joyful". */
+    rubric: z.string().trim().min(1, "rubric must not be empty").max(2000, "rubric must be at most 2,000 characters").optional(),
     min: finite("min"),
     max: finite("max"),
     bins: positiveInt("bins", 100_000),
   })
   .strict()
-  .refine((d) => d.max > d.min, { message: "max must be greater than min", path: ["max"] });
+  .refine((d) => d.max > d.min, { message: "max must be greater than min", path: ["max"] })
+  .refine((d) => !(d.metric && d.rubric), { message: "give either metric or rubric, not both", path: ["rubric"] });
 export type DescriptorConfig = z.infer<typeof DescriptorConfig>;
 
 export const ArchiveConfig = z.discriminatedUnion(
@@ -88,24 +93,73 @@ export type ExternalDomainConfig = z.infer<typeof ExternalDomainConfig>;
  * evaluator returns `{ fitness, descriptors?, metrics? }`; descriptors come from
  * its `descriptors` array (in descriptor-row order) or from a named metric.
  */
-const vectorGenome = {
-  dim: positiveInt("domain.dim", 10_000),
-  bounds: ExternalDomainConfig.shape.bounds,
+const userGenome = {
+  /** Vector genomes (Gaussian / Iso+LineDD emitters): length and box. */
+  dim: positiveInt("domain.dim", 10_000).optional(),
+  bounds: ExternalDomainConfig.shape.bounds.optional(),
   qdScoreOffset: finite("domain.qdScoreOffset").default(0),
+  /** JSON genomes (javascript-mutation emitter) or programs/texts (llm emitter): the starting population. */
+  seeds: z.array(z.unknown(), { error: "domain.seeds must be an array" }).min(1, "domain.seeds must not be empty").max(100, "at most 100 seeds").optional(),
+  /** What the LLM is asked to improve (llm emitter): the problem, the contract of the program or text. */
+  description: z.string().max(20_000, "domain.description must be at most 20,000 characters").optional(),
 };
-export const CommandDomainConfig = CommandEvaluatorConfig.extend(vectorGenome);
-export const WebhookDomainConfig = WebhookEvaluatorConfig.extend(vectorGenome);
-export const JavaScriptDomainConfig = JavaScriptEvaluatorConfig.extend(vectorGenome);
+export const CommandDomainConfig = CommandEvaluatorConfig.extend(userGenome);
+export const WebhookDomainConfig = WebhookEvaluatorConfig.extend(userGenome);
+export const JavaScriptDomainConfig = JavaScriptEvaluatorConfig.extend(userGenome);
+
+const seedText = (label: string) => z.string({ error: `${label} must be a string` }).min(1, `${label} must not be empty`).max(256 * 1024, `${label} must be at most 256 KiB`);
+
+/** Programs evolved by the LLM operator for a shipped task, scored in the sandbox (lib/tasks). */
+export const LlmCodeDomainConfig = z
+  .object({
+    type: z.literal("llm-code"),
+    task: z.enum(TASK_NAMES, { error: `domain.task must be one of ${TASK_NAMES.map((t) => `"${t}"`).join(", ")}` }),
+    /** Starting programs; default: the task's starter program. */
+    seeds: z.array(seedText("each seed program"), { error: "domain.seeds must be an array of programs" }).min(1, "domain.seeds must not be empty").max(32, "at most 32 seeds").optional(),
+    timeoutMs: z.number({ error: "domain.timeoutMs must be a number" }).int().min(100, "domain.timeoutMs must be at least 100").max(120_000, "domain.timeoutMs must be at most 120,000").default(5_000),
+    memoryMb: z.number({ error: "domain.memoryMb must be a number" }).int().min(16, "domain.memoryMb must be at least 16").max(2048, "domain.memoryMb must be at most 2,048").default(128),
+  })
+  .strict();
+export type LlmCodeDomainConfig = z.infer<typeof LlmCodeDomainConfig>;
+
+/** QDAIF-style text evolution: quality and descriptors judged by the model from the user's rubrics. */
+export const LlmTextDomainConfig = z
+  .object({
+    type: z.literal("llm-text"),
+    /** What to write, e.g. "A short poem about the sea". */
+    description: z.string({ error: "domain.description is required: what should the texts be?" }).trim().min(1, "domain.description must not be empty").max(20_000),
+    /** How the judge rates quality (default: how well the text fulfils the description). */
+    qualityRubric: z.string().trim().min(1).max(2000, "domain.qualityRubric must be at most 2,000 characters").optional(),
+    seeds: z.array(seedText("each seed text"), { error: "domain.seeds must be an array of texts" }).min(1, "domain.seeds must not be empty: give at least one starting text").max(32, "at most 32 seeds"),
+    /** Judge with another model of the same provider (default: the emitter's model, temperature 0). */
+    judgeModel: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type LlmTextDomainConfig = z.infer<typeof LlmTextDomainConfig>;
 export const USER_EVALUATED = ["command", "webhook", "javascript"] as const;
 export type UserEvaluatedDomainConfig = z.infer<typeof CommandDomainConfig> | z.infer<typeof WebhookDomainConfig> | z.infer<typeof JavaScriptDomainConfig>;
 
 /** Every domain type an experiment may have (built-in ones are evaluated by workers). */
 export const AnyDomainConfig = z.discriminatedUnion(
   "type",
-  [...DomainConfig.options, ExternalDomainConfig, CommandDomainConfig, WebhookDomainConfig, JavaScriptDomainConfig],
-  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external", "command", "webhook", "javascript"' },
+  [...DomainConfig.options, ExternalDomainConfig, CommandDomainConfig, WebhookDomainConfig, JavaScriptDomainConfig, LlmCodeDomainConfig, LlmTextDomainConfig],
+  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external", "command", "webhook", "javascript", "llm-code", "llm-text"' },
 );
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
+
+/** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
+export const LlmEmitterConfig = providerSchema({ ...operatorShape, type: z.literal("llm") });
+export type LlmEmitterConfig = z.infer<typeof LlmEmitterConfig>;
+/** The user's mutation for JSON genomes, `function mutate(parent, rng)`, run in the sandbox. */
+export const JavaScriptMutationEmitterConfig = JavaScriptMutationConfig.extend({ type: z.literal("javascript-mutation") });
+export type JavaScriptMutationEmitterConfig = z.infer<typeof JavaScriptMutationEmitterConfig>;
+
+const emitterOptions = [...EmitterConfig.options, LlmEmitterConfig, JavaScriptMutationEmitterConfig] as const;
+/** Every emitter an experiment may have. */
+export const AnyEmitterConfig = z.discriminatedUnion("type", [...emitterOptions], {
+  error: `emitter.type must be one of ${emitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
+});
+export type AnyEmitterConfig = z.infer<typeof AnyEmitterConfig>;
 
 const configShape = {
   name: z.string({ error: "name is required" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
@@ -133,16 +187,56 @@ const configShape = {
   keepAllSolutions: z.boolean({ error: "keepAllSolutions must be true or false" }).default(false),
 };
 
-type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig };
+type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string } };
+
+/** Domain, emitter and descriptor rows must agree on what a genome is and who judges it. */
+function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
+  const emitter = c.emitter.type;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const llmDomain = c.domain.type === "llm-code" || c.domain.type === "llm-text";
+  if (llmDomain && emitter !== "llm") issue(["emitter", "type"], `domain "${c.domain.type}" is evolved by the LLM operator: set emitter.type to "llm"`);
+  const userEvaluated = isUserEvaluated(c);
+  if (!llmDomain && !userEvaluated && (emitter === "llm" || emitter === "javascript-mutation")) {
+    issue(["emitter", "type"], `emitter "${emitter}" needs a domain with code, text or JSON genomes ("llm-code", "llm-text", or a command/webhook/javascript evaluator with seeds)`);
+  }
+  if (userEvaluated) {
+    const d = c.domain as UserEvaluatedDomainConfig;
+    if (emitter === "llm" || emitter === "javascript-mutation") {
+      if (!d.seeds) issue(["domain", "seeds"], `emitter "${emitter}" evolves ${emitter === "llm" ? "texts" : "JSON genomes"}: give the starting population in domain.seeds`);
+      if (d.dim !== undefined || d.bounds !== undefined) issue(["domain", "dim"], `domain.dim and domain.bounds are for vector genomes; emitter "${emitter}" evolves domain.seeds`);
+      if (emitter === "llm") {
+        d.seeds?.forEach((s, i) => typeof s !== "string" && issue(["domain", "seeds", i], "the llm emitter evolves texts: each seed must be a string"));
+        if (!d.description) issue(["domain", "description"], "the llm emitter needs domain.description: what the program or text must do");
+      }
+    } else {
+      if (d.dim === undefined) issue(["domain", "dim"], `domain.dim is required for vector genomes (emitter "${emitter}")`);
+      if (d.bounds === undefined) issue(["domain", "bounds"], `domain.bounds is required for vector genomes (emitter "${emitter}")`);
+      if (d.seeds) issue(["domain", "seeds"], `domain.seeds are for JSON or text genomes (emitters "javascript-mutation", "llm")`);
+    }
+  }
+  c.descriptors?.forEach((d, i) => {
+    if (d.rubric && emitter !== "llm") issue(["descriptors", i, "rubric"], "LLM-judged descriptors (rubric) need the llm emitter");
+    if (c.domain.type === "llm-text" && !d.rubric) issue(["descriptors", i, "rubric"], `descriptor "${d.name}" of an llm-text experiment needs a rubric for the judge, e.g. "0 = melancholic … 1 = joyful"`);
+    if (c.domain.type === "llm-code" && d.metric) {
+      const task = TASK_CATALOG[c.domain.task]!;
+      if (!task.metrics.some((m) => m.name === d.metric)) {
+        issue(["descriptors", i, "metric"], `task "${task.name}" reports the metrics ${task.metrics.map((m) => `"${m.name}"`).join(", ")}; got "${d.metric}"`);
+      }
+    }
+    if (c.domain.type === "llm-code" && !d.metric && !d.rubric) issue(["descriptors", i], `descriptor "${d.name}": name a metric of the task's evaluator or give a rubric for the LLM judge`);
+  });
+}
 
 function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   let descriptors: DescriptorConfig[];
+  checkGenome(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
-    if (!c.descriptors) {
+    if (!c.descriptors && c.domain.type === "llm-code") {
+      descriptors = TASK_CATALOG[c.domain.task]!.defaultDescriptors;
+    } else if (!c.descriptors) {
       ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" has no built-in measures: descriptors are required` });
       return;
-    }
-    descriptors = c.descriptors;
+    } else descriptors = c.descriptors;
   } else {
     let builtin: DescriptorConfig[];
     if (c.descriptors?.some((d) => d.metric)) {
@@ -167,7 +261,7 @@ export const ExperimentConfig = z.object(configShape).strict().superRefine(check
 
 /** Any experiment's configuration, as stored and as accepted by the REST API (adds the `external` domain). */
 export const ExperimentSpec = z
-  .object({ ...configShape, domain: AnyDomainConfig })
+  .object({ ...configShape, domain: AnyDomainConfig, emitter: AnyEmitterConfig.default({ type: "iso-line", isoSigma: 0.01, lineSigma: 0.2 }) })
   .strict()
   .superRefine(checkConfig);
 export type ExperimentSpecInput = z.input<typeof ExperimentSpec>;
@@ -189,6 +283,7 @@ export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 /** Descriptors in effect: the user's, or the domain's defaults. */
 export function effectiveDescriptors(config: ExperimentConfig | ExperimentSpec): DescriptorConfig[] {
   if (config.descriptors) return config.descriptors;
+  if (config.domain.type === "llm-code") return TASK_CATALOG[config.domain.task]!.defaultDescriptors.map((d) => ({ ...d }));
   if (!hasBuiltInMeasures(config.domain)) throw new Error(`domain "${config.domain.type}" needs descriptors`);
   return getDomain(config.domain as DomainConfig).descriptors.map((d) => ({ ...d }));
 }
@@ -227,8 +322,35 @@ export function vectorSpace(config: ExperimentConfig | ExperimentSpec) {
     const d = getDomain(config.domain as DomainConfig);
     return { dim: d.dim, bounds: d.bounds, x0: d.x0, qdScoreOffset: d.qdScoreOffset };
   }
+  if (genomeKind(config) !== "vector") {
+    // Programs, texts and JSON live outside the archive's vector store.
+    const offset = config.domain.type === "llm-code" ? TASK_CATALOG[config.domain.task]!.qdScoreOffset : "qdScoreOffset" in config.domain ? (config.domain.qdScoreOffset ?? 0) : 0;
+    return { dim: 0, bounds: null, x0: new Float64Array(0), qdScoreOffset: offset };
+  }
   const dom = config.domain as ExternalDomainConfig;
   const lower = new Float64Array(dom.dim).fill(dom.bounds[0]);
   const upper = new Float64Array(dom.dim).fill(dom.bounds[1]);
   return { dim: dom.dim, bounds: { lower, upper }, x0: new Float64Array(dom.dim).fill((dom.bounds[0] + dom.bounds[1]) / 2), qdScoreOffset: dom.qdScoreOffset };
+}
+
+export type GenomeKind = "vector" | "code" | "text" | "json";
+
+/** What a genome is: set by the emitter (and, for LLM runs, by the domain). */
+export function genomeKind(config: { domain: { type: string }; emitter: { type: string } }): GenomeKind {
+  if (config.emitter.type === "javascript-mutation") return "json";
+  if (config.emitter.type === "llm") return config.domain.type === "llm-text" ? "text" : "code";
+  return "vector";
+}
+
+export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig } =>
+  c.domain.type === "llm-code" || c.domain.type === "llm-text";
+
+/** Experiments whose jobs run in two stages (mutate on the mutation queue, then evaluate): user evaluators and LLM runs. */
+export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated(c) || isLlmDomain(c);
+
+/** The emitter of a vector experiment (Gaussian, Iso+LineDD, ...): the caller only runs for vector genomes. */
+export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfig }): EmitterConfig {
+  const e = config.emitter;
+  if (e.type === "llm" || e.type === "javascript-mutation") throw new Error(`emitter "${e.type}" does not produce vector genomes`);
+  return e;
 }

@@ -24,23 +24,12 @@
  * and cost. The API key is never part of any of them.
  */
 import { z } from "zod";
-import { createLlmClient, providerSchema, providerShape, type LlmClient, type LlmClientDeps, type LlmError } from "./client";
+import { LlmOperatorConfig, operatorShape } from "./schemas";
+import { createLlmClient, type LlmClient, type LlmClientDeps, type LlmError } from "./client";
 import { applySearchReplace, extractCode, extractText, formatSearchReplace, parseSearchReplace, unifiedDiff } from "./parse";
 import { buildMutationPrompt, type MutationMode, type PromptSolution, type PromptTask, type TargetNiche } from "./prompts";
 
-export const operatorShape = {
-  ...providerShape,
-  /** The emitter type tag used in experiment configs (optional here). */
-  type: z.literal("llm").optional(),
-  mode: z.enum(["full", "diff"]).default("full"),
-  maxInspirations: z.number().int().min(0).max(16).default(3),
-  maxInspirationChars: z.number().int().min(100).max(1_000_000).default(8000),
-  /** Longest accepted child genome (characters). */
-  maxGenomeChars: z.number().int().min(100).max(4 * 1024 * 1024).default(256 * 1024),
-  diffFallbackToFull: z.boolean().default(true),
-};
-/** `{ type?: "llm", baseURL, model | models, apiKeyEnv?, mode?, temperature?, ... }` — the issue's emitter config. */
-export const LlmOperatorConfig = providerSchema(operatorShape);
+export { LlmOperatorConfig, operatorShape };
 export type LlmOperatorConfigInput = z.input<typeof LlmOperatorConfig>;
 export type LlmOperatorConfig = z.output<typeof LlmOperatorConfig>;
 

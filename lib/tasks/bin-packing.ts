@@ -25,6 +25,7 @@ import { mapLimit, type Candidate, type EvalResult, type Evaluator } from "../ev
 import type { DescriptorInfo, PromptTask } from "../llm/prompts";
 import { Rng } from "../qd/rng";
 import { runInSandbox } from "../sandbox/index";
+import { BIN_PACKING_INFO } from "./catalog";
 import { genomeToCode, type CodeTask, type CodeTaskEvaluatorOptions } from "./types";
 
 export interface BinPackingInstance {
@@ -190,19 +191,14 @@ export function createBinPackingEvaluator(opts: BinPackingEvaluatorOptions = {})
 }
 
 export const binPackingTask: CodeTask<BinPackingEvaluatorOptions> = {
-  name: "bin-packing",
-  title: "Online bin packing heuristic (FunSearch)",
+  name: BIN_PACKING_INFO.name,
+  title: BIN_PACKING_INFO.title,
   language: "javascript",
   entry: "priority",
   description: BIN_PACKING_DESCRIPTION,
   objective: "minus the average ratio of bins used to the lower bound (−1 is optimal)",
   seed: BIN_PACKING_SEED,
-  metrics: [
-    { name: "codeLength", description: "program length in characters", range: [0, 10_000] },
-    { name: "runMs", description: "sandbox run time for all instances in ms", range: [0, 10_000] },
-    { name: "excessPct", description: "bins above the lower bound, in percent", range: [0, 20] },
-    { name: "meanBins", description: "bins used per instance" },
-  ],
+  metrics: BIN_PACKING_INFO.metrics,
   createEvaluator: createBinPackingEvaluator,
   promptTask: (descriptors?: DescriptorInfo[]): PromptTask => ({
     kind: "code",

@@ -21,6 +21,7 @@
 import { mapLimit, type Candidate, type EvalResult, type Evaluator } from "../evaluators/types";
 import type { DescriptorInfo, PromptTask } from "../llm/prompts";
 import { runInSandbox } from "../sandbox/index";
+import { CIRCLE_PACKING_INFO } from "./catalog";
 import { genomeToCode, type CodeTask, type CodeTaskEvaluatorOptions } from "./types";
 
 export const CIRCLE_COUNT = 26;
@@ -156,20 +157,15 @@ export function createCirclePackingEvaluator(opts: CirclePackingEvaluatorOptions
 }
 
 export const circlePackingTask: CodeTask<CirclePackingEvaluatorOptions> = {
-  name: "circle-packing",
-  title: "Circle packing (26 circles in the unit square)",
+  name: CIRCLE_PACKING_INFO.name,
+  title: CIRCLE_PACKING_INFO.title,
   language: "javascript",
   entry: "pack",
   description: CIRCLE_PACKING_DESCRIPTION,
   objective: "sum of the radii of the 26 circles",
   seed: CIRCLE_PACKING_SEED,
-  metrics: [
-    { name: "codeLength", description: "program length in characters", range: [0, 10_000] },
-    { name: "runMs", description: "sandbox run time of pack() in ms", range: [0, 10_000] },
-    { name: "minGap", description: "smallest slack between two circles or a circle and a wall", range: [0, 0.05] },
-    { name: "sumRadii", description: "sum of radii (= fitness)", range: [0, 2.7] },
-  ],
-  reference: { fitness: CIRCLE_PACKING_REFERENCE, source: "AlphaEvolve (2025); OpenEvolve reports 2.634" },
+  metrics: CIRCLE_PACKING_INFO.metrics,
+  reference: CIRCLE_PACKING_INFO.reference,
   createEvaluator: createCirclePackingEvaluator,
   promptTask: (descriptors?: DescriptorInfo[]): PromptTask => ({
     kind: "code",

@@ -1,0 +1,85 @@
+/**
+ * Browser-safe LLM config schemas (zod only: no `openai`, no Node APIs), shared by the
+ * experiment form, the REST API and the workers.
+ */
+import { z } from "zod";
+import { PriceTable } from "./pricing";
+
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const ModelWeight = z
+  .object({
+    model: z.string().min(1).max(200),
+    weight: z.number().positive("weight must be > 0").max(1e6).default(1),
+  })
+  .strict();
+
+/** Fields of a provider config (shared with the operator/emitter and judge configs). */
+export const providerShape = {
+    baseURL: z
+      .string()
+      .max(2000)
+      .refine((s) => {
+        try {
+          const u = new URL(s);
+          return u.protocol === "http:" || u.protocol === "https:";
+        } catch {
+          return false;
+        }
+      }, "baseURL must be an http(s) URL, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1"),
+    model: z.string().min(1).max(200).optional(),
+    models: z.array(ModelWeight).min(1).max(32).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().min(1).max(1_000_000).optional(),
+    /** Which request field carries maxTokens: newer OpenAI models only accept max_completion_tokens. */
+    maxTokensParam: z.enum(["max_tokens", "max_completion_tokens"]).default("max_tokens"),
+    apiKeyEnv: z.string().max(200).regex(ENV_NAME, "apiKeyEnv must be the NAME of an environment variable (letters, digits, _)").optional(),
+    timeoutMs: z.number().int().min(50).max(30 * 60_000).default(120_000),
+    maxRetries: z.number().int().min(0).max(20).default(3),
+    /** First backoff delay when the server gives no Retry-After (doubles each retry, ±25% jitter, max 30 s). */
+    retryBaseMs: z.number().int().min(0).max(60_000).default(1_000),
+    /** A Retry-After longer than this is not waited for: the call fails as rate-limited with retryAfterMs. */
+    maxRetryDelayMs: z.number().int().min(0).max(60 * 60_000).default(60_000),
+    requestsPerMinute: z.number().positive().max(1_000_000).optional(),
+    concurrency: z.number().int().min(1).max(10_000).optional(),
+    /** Price overrides / additions, USD per 1M tokens. */
+    prices: PriceTable.optional(),
+    /** Send the request's seed as the API's `seed` parameter. */
+    sendSeed: z.boolean().default(true),
+};
+
+/**
+ * A strict object schema over `shape` (unknown keys rejected; an `apiKey` field gets a message
+ * telling where the key goes) requiring exactly one of model/models.
+ */
+export function providerSchema<S extends typeof providerShape & z.ZodRawShape>(shape: S) {
+  return z
+    .strictObject(shape, {
+      error: (iss) => {
+        if (iss.code === "unrecognized_keys" && (iss.keys as string[]).some((k) => /^api_?key$/i.test(k)))
+          return "the API key must not be in the config: put it in an environment variable and set apiKeyEnv to that variable's name";
+        return undefined;
+      },
+    })
+    .superRefine((c, ctx) => {
+      const v = c as { model?: string; models?: unknown[] };
+      if (!v.model && !v.models) ctx.addIssue({ code: "custom", message: "either model or models is required", path: ["model"] });
+      if (v.model && v.models) ctx.addIssue({ code: "custom", message: "give either model or models, not both", path: ["models"] });
+    });
+}
+
+
+export const operatorShape = {
+  ...providerShape,
+  /** The emitter type tag used in experiment configs (optional here). */
+  type: z.literal("llm").optional(),
+  mode: z.enum(["full", "diff"]).default("full"),
+  maxInspirations: z.number().int().min(0).max(16).default(3),
+  maxInspirationChars: z.number().int().min(100).max(1_000_000).default(8000),
+  /** Longest accepted child genome (characters). */
+  maxGenomeChars: z.number().int().min(100).max(4 * 1024 * 1024).default(256 * 1024),
+  diffFallbackToFull: z.boolean().default(true),
+};
+/** `{ type?: "llm", baseURL, model | models, apiKeyEnv?, mode?, temperature?, ... }` — the issue's emitter config. */
+export const LlmOperatorConfig = providerSchema(operatorShape);
+
