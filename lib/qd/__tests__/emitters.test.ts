@@ -84,6 +84,15 @@ describe("EvolutionStrategyEmitter", () => {
     b.scheduler.emitters.forEach((e, i) => e.setState(states[i]));
     expect(Array.from(b.scheduler.ask())).toEqual(Array.from(a.scheduler.ask()));
   });
+
+  it("keeps the random-direction ranker's direction in its state", () => {
+    const a = new EvolutionStrategyEmitter(archive(2), { x0: [0, 0], sigma0: 0.1, ranker: "rd", batchSize: 4, rng: new Rng(1) });
+    const b = new EvolutionStrategyEmitter(archive(2), { x0: [0, 0], sigma0: 0.1, ranker: "rd", batchSize: 4, rng: new Rng(2) });
+    expect(b.ranker.getState()).not.toEqual(a.ranker.getState());
+    b.setState(JSON.parse(JSON.stringify(a.getState())));
+    expect(b.ranker.getState()).toEqual(a.ranker.getState());
+    expect(a.ranker.getState()).toHaveLength(2);
+  });
 });
 
 describe("Scheduler and algorithms", () => {

@@ -30,6 +30,8 @@ interface ESEmitterState {
   opt: CMAESState;
   restarts: number;
   itrs: number;
+  /** The ranker's random direction ("rd", "2rd"); absent in states saved before it was kept. */
+  ranker?: number[] | null;
 }
 
 export class EvolutionStrategyEmitter implements Emitter {
@@ -99,7 +101,7 @@ export class EvolutionStrategyEmitter implements Emitter {
   }
 
   getState(): ESEmitterState {
-    return { rng: this.rng.getState(), opt: this.opt.getState(), restarts: this.restarts, itrs: this.itrs };
+    return { rng: this.rng.getState(), opt: this.opt.getState(), restarts: this.restarts, itrs: this.itrs, ranker: this.ranker.getState() };
   }
 
   setState(state: unknown): void {
@@ -108,5 +110,6 @@ export class EvolutionStrategyEmitter implements Emitter {
     this.opt.setState(s.opt);
     this.restarts = s.restarts;
     this.itrs = s.itrs;
+    if (s.ranker !== undefined) this.ranker.setState(s.ranker);
   }
 }

@@ -33,6 +33,15 @@ export class Ranker {
     this.direction = d;
   }
 
+  /** Random-direction rankers' direction (null for the others): part of an emitter's resumable state. */
+  getState(): number[] | null {
+    return this.direction ? Array.from(this.direction) : null;
+  }
+
+  setState(direction: number[] | null): void {
+    this.direction = direction ? Float64Array.from(direction) : null;
+  }
+
   /** Fills `order` with row indices best-first; returns |best − worst| ranking-value gap. */
   rank(b: TellBatch, measureDim: number, order: Int32Array): number {
     const n = b.n;
