@@ -26,28 +26,50 @@ export interface CandidateBatch {
   /** Flattened row-major: cells.length × measureDim. */
   descriptors: number[];
   measureDim: number;
-  /** Flattened row-major: cells.length × genomeDim, as float64 LE bytes. */
+  /** Flattened row-major: cells.length × genomeDim, as float64 LE bytes (vector genomes; empty otherwise). */
   genomes: Uint8Array;
   genomeDim: number;
+  /** "vector" (default) | "code" | "text" | "json". */
+  genomeKind?: GenomeKind;
+  /** Code/text genomes, or JSON genomes serialised, one per candidate (non-vector kinds). */
+  genomeTexts?: string[];
   /** Flattened: cells.length × parentsPer solution ids (null where none). */
   parentIds: (string | null)[];
   parentsPer: number;
   /** Ids the worker gave the candidates, so candidates of one job can be each other's parents. */
   solutionIds: string[];
   /** Per candidate, what the evaluator said besides fitness (user evaluators). */
-  extras?: { metrics?: Record<string, number>; logs?: string; evalMs?: number }[];
+  extras?: CandidateExtras[];
   /** Candidates whose evaluation failed: kept with the reason, counted in `failed`. */
   failures?: FailedCandidate[];
+  /** LLM tokens and cost of every candidate of the batch (failures included), added to the experiment's totals. */
+  usage?: { promptTokens: number; completionTokens: number; costUsd: number };
 }
 
-export interface FailedCandidate {
-  id: string;
-  genome: ArrayLike<number>;
-  parentIds: string[];
-  error: string;
+/** What a candidate carries besides fitness: evaluator output and, for LLM operators, the exchange and its cost. */
+export interface CandidateExtras {
+  metrics?: Record<string, number>;
   logs?: string;
   evalMs?: number;
+  model?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number;
+  prompt?: string;
+  reply?: string;
 }
+
+export interface FailedCandidate extends CandidateExtras {
+  id: string;
+  /** A vector (number array), or the program/text/JSON value for other genome kinds. */
+  genome: unknown;
+  parentIds: string[];
+  error: string;
+  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); default "failed". */
+  status?: "failed" | "invalid";
+}
+
+export type GenomeKind = "vector" | "code" | "text" | "json";
 
 export interface CommitResult {
   duplicate: boolean;
@@ -62,6 +84,7 @@ export interface CommitResult {
 
 interface ExperimentRow {
   status: string;
+  statusReason: string | null;
   evaluations: number;
   budgetEvaluations: number;
   numElites: number;
@@ -82,7 +105,8 @@ WITH c AS (
          substring($6::bytea FROM (i - 1) * $7 * 8 + 1 FOR $7 * 8) AS genome,
          array_remove(($8::uuid[])[(i - 1) * $9 + 1 : i * $9], NULL) AS parents,
          ($12::uuid[])[i] AS sid,
-         ($13::jsonb) -> (i - 1) AS extra
+         ($13::jsonb) -> (i - 1) AS extra,
+         ($15::text[])[i] AS gtext
   FROM generate_subscripts($2::int[], 1) AS i
 ),
 best AS (SELECT DISTINCT ON (cell) * FROM c ORDER BY cell, fitness DESC),
@@ -95,10 +119,15 @@ win AS (SELECT * FROM cur WHERE old_fitness IS NULL OR fitness > old_fitness),
 -- Every candidate that was an elite in the worker's view is kept: a later candidate of the
 -- same job may descend from it, and lineage must never point at a missing solution.
 sol AS (
-  INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", fitness, descriptors, cell, "parentIds", operator, "eliteRevision", metrics, logs, "evalMs")
-  SELECT c.sid, $1, 'evaluated', 'vector', c.genome, c.fitness, c.descriptors, c.cell, c.parents, $10,
+  INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", fitness, descriptors, cell, "parentIds", operator, "eliteRevision",
+                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+  SELECT c.sid, $1, 'evaluated', $14, CASE WHEN $14 = 'vector' THEN c.genome END,
+         CASE WHEN $14 IN ('code', 'text') THEN c.gtext END, CASE WHEN $14 = 'json' THEN c.gtext::jsonb END,
+         c.fitness, c.descriptors, c.cell, c.parents, $10,
          CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END,
-         c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8
+         c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8,
+         c.extra ->> 'model', (c.extra ->> 'promptTokens')::int, (c.extra ->> 'completionTokens')::int, (c.extra ->> 'costUsd')::float8,
+         c.extra ->> 'prompt', c.extra ->> 'reply'
   FROM c
   -- Candidates handed out by ask/tell (or reserved by a submission) already exist as pending rows:
   -- they become evaluated here, in the same transaction as the archive write. Never touches other rows.
@@ -109,7 +138,7 @@ sol AS (
 ),
 up AS (
   INSERT INTO "Elite" ("experimentId", cell, "solutionId", fitness, descriptors, "genomeVector", revision, "updatedAt")
-  SELECT $1, cell, sid, fitness, descriptors, genome, $11, now() FROM win
+  SELECT $1, cell, sid, fitness, descriptors, CASE WHEN $14 = 'vector' THEN genome END, $11, now() FROM win
   ON CONFLICT ("experimentId", cell) DO UPDATE
     SET "solutionId" = excluded."solutionId", fitness = excluded.fitness, descriptors = excluded.descriptors,
         "genomeVector" = excluded."genomeVector", revision = excluded.revision, "updatedAt" = excluded."updatedAt"
@@ -159,6 +188,8 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       revision,
       batch.solutionIds,
       JSON.stringify(batch.extras ?? null),
+      batch.genomeKind ?? "vector",
+      batch.genomeTexts ?? [],
     );
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
     const evaluations = locked.evaluations + batch.evaluations;
@@ -172,8 +203,13 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
          "sumFitness" = "sumFitness" + $6,
          "qdScore" = "sumFitness" + $6 - "qdOffset" * ("numElites" + $5),
          "maxFitness" = GREATEST("maxFitness", $7::float8),
-         status = CASE WHEN $8 AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
-         "finishedAt" = CASE WHEN $8 AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
+         "promptTokens" = "promptTokens" + $9::int,
+         "completionTokens" = "completionTokens" + $10::int,
+         "costUsd" = "costUsd" + $11::float8,
+         status = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
+         "statusReason" = CASE WHEN status IN ('running', 'paused') AND NOT $8 AND "costUsd" + $11 >= "budgetCostUsd"
+                               THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
+         "finishedAt" = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
          "updatedAt" = now()
        WHERE id = $1::uuid RETURNING *`,
       id,
@@ -184,6 +220,9 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       delta!.fitnessDelta,
       delta!.maxFitness,
       reachedBudget,
+      batch.usage?.promptTokens ?? 0,
+      batch.usage?.completionTokens ?? 0,
+      batch.usage?.costUsd ?? 0,
     );
     const completed = after!.status === "completed" && locked.status !== "completed";
     if (completed) await exactTotals(tx as unknown as PrismaClient, id);
@@ -194,22 +233,29 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       id,
       JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved }),
     );
-    if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", "budget reached");
+    if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
   });
 }
 
 async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatch) {
   const f = batch.failures!;
+  const kind = batch.genomeKind ?? "vector";
   const dim = batch.genomeDim;
-  const genomes = new Float64Array(f.length * dim);
-  f.forEach((c, i) => genomes.set(Array.from(c.genome).slice(0, dim), i * dim));
+  const genomes = new Float64Array(kind === "vector" ? f.length * dim : 0);
+  if (kind === "vector") f.forEach((c, i) => genomes.set(Array.from(c.genome as ArrayLike<number>).slice(0, dim), i * dim));
+  const texts = kind === "vector" ? [] : f.map((c) => (c.genome === undefined ? null : kind === "json" ? JSON.stringify(c.genome) : String(c.genome)));
+  const extras = f.map(({ id: _id, genome: _g, parentIds: _p, ...rest }) => rest);
   await tx.$executeRawUnsafe(
-    `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", descriptors, "parentIds", operator, error, logs, "evalMs")
-     SELECT ($2::uuid[])[i], $1::uuid, 'failed', 'vector', substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8), '{}',
-            ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], $6,
-            ($7::jsonb) ->> (i - 1), ($8::jsonb) ->> (i - 1), (($9::jsonb) ->> (i - 1))::float8
-     FROM generate_subscripts($2::uuid[], 1) AS i
+    `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", descriptors, "parentIds", operator, error, logs, "evalMs",
+                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+     SELECT ($2::uuid[])[i], $1::uuid, coalesce(x ->> 'status', 'failed')::"SolutionStatus", $7,
+            CASE WHEN $7 = 'vector' THEN substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8) END,
+            CASE WHEN $7 IN ('code', 'text') THEN ($8::text[])[i] END, CASE WHEN $7 = 'json' THEN (($8::text[])[i])::jsonb END,
+            '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], $6,
+            x ->> 'error', x ->> 'logs', (x ->> 'evalMs')::float8,
+            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply'
+     FROM generate_subscripts($2::uuid[], 1) AS i, LATERAL (SELECT ($9::jsonb) -> (i - 1) AS x) e
      ON CONFLICT (id) DO NOTHING`,
     id,
     f.map((c) => c.id),
@@ -217,9 +263,9 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
     dim,
     JSON.stringify(f.map((c) => c.parentIds)),
     batch.operator,
-    JSON.stringify(f.map((c) => c.error)),
-    JSON.stringify(f.map((c) => c.logs ?? null)),
-    JSON.stringify(f.map((c) => c.evalMs ?? null)),
+    kind,
+    texts,
+    JSON.stringify(extras),
   );
 }
 
