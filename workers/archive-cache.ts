@@ -1,6 +1,8 @@
 import { makeArchive, getDomain, type ArchiveBase, type Bounds, type Domain } from "@/lib/qd";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { elitesSince } from "@/lib/db/archive-store";
+import { thresholdsSince } from "@/lib/db/emitter-store";
+import type { ThresholdStore } from "@/lib/experiments/cma";
 import { decodeVector } from "@/lib/db/vector-codec";
 import { effectiveDescriptors, hasBuiltInMeasures, vectorSpace, type DomainConfig, type ExperimentSpec } from "@/lib/experiments/config";
 
@@ -17,7 +19,10 @@ export class ArchiveCache {
   readonly archive: ArchiveBase;
   /** Solution id of each cell's elite, as far as this worker knows. */
   readonly solutionIds: (string | undefined)[];
+  /** CMA-MAE: each cell's threshold as last stored in PostgreSQL (NaN: never beaten), moved locally during a job. */
+  readonly thresholds: Float64Array | null;
   private revision = -1n;
+  private thresholdRevision = -1n;
   lastUsed = Date.now();
 
   constructor(readonly experimentId: string, readonly config: ExperimentSpec) {
@@ -25,8 +30,17 @@ export class ArchiveCache {
     this.space = vectorSpace(config);
     const archiveSpec = config.archive.type === "cvt" ? { type: "cvt" as const, cells: config.archive.cells, samples: config.archive.samples } : { type: "grid" as const };
     // CVT centroids come from the experiment seed, so every worker builds the same cells.
-    this.archive = makeArchive(archiveSpec, effectiveDescriptors(config), this.space.dim, { qdScoreOffset: this.space.qdScoreOffset, seed: config.seed });
+    // Programs, texts and JSON stay in PostgreSQL (read by id when needed): the archive keeps a 1-wide placeholder.
+    this.archive = makeArchive(archiveSpec, effectiveDescriptors(config), Math.max(1, this.space.dim), { qdScoreOffset: this.space.qdScoreOffset, seed: config.seed });
     this.solutionIds = new Array(this.archive.cells);
+    this.thresholds = config.emitter.type === "cma-mae" ? new Float64Array(this.archive.cells).fill(NaN) : null;
+  }
+
+  /** The thresholds as the rule in lib/experiments/cma.ts reads and moves them. */
+  get thresholdStore(): ThresholdStore {
+    const t = this.thresholds;
+    if (!t) throw new Error("this experiment has no thresholds (CMA-MAE only)");
+    return { get: (c) => (t[c] !== t[c] ? undefined : t[c]), set: (c, v) => void (t[c] = v) };
   }
 
   /**
@@ -46,6 +60,13 @@ export class ArchiveCache {
         this.solutionIds[r.cell] = r.solutionId;
       }
       if (r.revision > this.revision) this.revision = r.revision;
+    }
+    if (this.thresholds) {
+      // Own writes included: the commit rewrote every threshold this worker moved locally.
+      for (const r of await thresholdsSince(prisma, this.experimentId, this.thresholdRevision)) {
+        this.thresholds[r.cell] = r.threshold;
+        if (r.revision > this.thresholdRevision) this.thresholdRevision = r.revision;
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { commitCma, type CmaCommit } from "./emitter-store";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -42,6 +43,8 @@ export interface CandidateBatch {
   extras?: CandidateExtras[];
   /** Candidates whose evaluation failed: kept with the reason, counted in `failed`. */
   failures?: FailedCandidate[];
+  /** CMA-ME / CMA-MAE jobs: the emitter's new state (compare-and-set) and the threshold updates, same transaction. */
+  cma?: CmaCommit;
   /** LLM tokens and cost of every candidate of the batch (failures included), added to the experiment's totals. */
   usage?: { promptTokens: number; completionTokens: number; costUsd: number };
 }
@@ -192,6 +195,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.genomeTexts ?? [],
     );
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
+    if (batch.cma) await commitCma(tx as unknown as PrismaClient, id, revision, batch.cma);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
     const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getDomain } from "@/lib/qd";
+import { getDomain, type RankerName } from "@/lib/qd";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { operatorShape, providerSchema } from "@/lib/llm/schemas";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
@@ -66,9 +66,50 @@ export const EmitterConfig = z.discriminatedUnion(
       })
       .strict(),
   ],
-  { error: 'emitter.type must be "gaussian" or "iso-line" (CMA-ME/CMA-MAE run in-process with the CLI for now)' },
+  { error: 'emitter.type must be "gaussian" or "iso-line"' },
 );
 export type EmitterConfig = z.infer<typeof EmitterConfig>;
+
+/**
+ * CMA-ME and CMA-MAE (pyribs EvolutionStrategyEmitter with CMA-ES): `count` emitters, each with its own
+ * CMA-ES; the experiment's `batchSize` is the solutions per emitter per iteration (pyribs: 36). In a run,
+ * emitter e owns jobs e, e + count, e + 2·count, …, one in flight at a time, and its state lives in
+ * PostgreSQL between jobs. Built-in domains only. Defaults are the engine's (`qd-studio run --emitter cma-*`).
+ */
+const RANKER_NAMES = ["imp", "2imp", "obj", "2obj", "rd", "2rd"] as const satisfies readonly RankerName[];
+const cmaShape = {
+  sigma0: z.number({ error: "emitter.sigma0 must be a number" }).finite("emitter.sigma0 must be finite").positive("emitter.sigma0 must be > 0").default(0.5),
+  count: positiveInt("emitter.count", 1000).default(15),
+};
+const cmaRanker = z.enum(RANKER_NAMES, { error: `emitter.ranker must be one of ${RANKER_NAMES.map((r) => `"${r}"`).join(", ")}` });
+const cmaSelection = z.enum(["mu", "filter"], { error: 'emitter.selectionRule must be "mu" or "filter"' });
+const cmaRestart = z.union([z.enum(["basic", "no_improvement"]), z.number().int("emitter.restartRule must be a whole number of iterations").min(1, "emitter.restartRule must be at least 1 iteration").max(1_000_000_000)], {
+  error: 'emitter.restartRule must be "basic", "no_improvement" or a whole number of iterations (at least 1)',
+});
+export const CmaMeEmitterConfig = z
+  .object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") })
+  .strict();
+export const CmaMaeEmitterConfig = z
+  .object({
+    type: z.literal("cma-mae"),
+    ...cmaShape,
+    ranker: cmaRanker.default("imp"),
+    selectionRule: cmaSelection.default("mu"),
+    restartRule: cmaRestart.default("basic"),
+    /** Archive learning rate α of the thresholds (1: CMA-ME-like elitist acceptance). */
+    learningRate: z.number({ error: "emitter.learningRate must be a number" }).finite("emitter.learningRate must be finite").gt(0, "emitter.learningRate must be > 0").max(1, "emitter.learningRate must be <= 1").default(0.01),
+    /** Initial threshold of every cell; default: the domain's lowest objective (pyribs threshold_min: 0 for sphere and rastrigin, -π for arm). */
+    thresholdMin: finite("emitter.thresholdMin").optional(),
+  })
+  .strict();
+export type CmaEmitterConfig = z.infer<typeof CmaMeEmitterConfig> | z.infer<typeof CmaMaeEmitterConfig>;
+export const isCmaEmitter = (e: { type: string }): e is CmaEmitterConfig => e.type === "cma-me" || e.type === "cma-mae";
+
+/** Emitters of built-in (worker-evaluated) domains. */
+const builtInEmitterOptions = [...EmitterConfig.options, CmaMeEmitterConfig, CmaMaeEmitterConfig] as const;
+export const BuiltInEmitterConfig = z.discriminatedUnion("type", [...builtInEmitterOptions], {
+  error: `emitter.type must be one of ${builtInEmitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
+});
 
 /**
  * Vector genomes evaluated by the client over ask/tell (`POST /api/experiments/:id/ask | tell`).
@@ -154,7 +195,7 @@ export type LlmEmitterConfig = z.infer<typeof LlmEmitterConfig>;
 export const JavaScriptMutationEmitterConfig = JavaScriptMutationConfig.extend({ type: z.literal("javascript-mutation") });
 export type JavaScriptMutationEmitterConfig = z.infer<typeof JavaScriptMutationEmitterConfig>;
 
-const emitterOptions = [...EmitterConfig.options, LlmEmitterConfig, JavaScriptMutationEmitterConfig] as const;
+const emitterOptions = [...builtInEmitterOptions, LlmEmitterConfig, JavaScriptMutationEmitterConfig] as const;
 /** Every emitter an experiment may have. */
 export const AnyEmitterConfig = z.discriminatedUnion("type", [...emitterOptions], {
   error: `emitter.type must be one of ${emitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
@@ -167,7 +208,7 @@ const configShape = {
   domain: DomainConfig,
   descriptors: z.array(DescriptorConfig, { error: "descriptors must be an array" }).min(1, "give at least one descriptor").max(8, "at most 8 descriptors").optional(),
   archive: ArchiveConfig.default({ type: "grid" }),
-  emitter: EmitterConfig.default({ type: "iso-line", isoSigma: 0.01, lineSigma: 0.2 }),
+  emitter: BuiltInEmitterConfig.default({ type: "iso-line", isoSigma: 0.01, lineSigma: 0.2 }),
   batchSize: positiveInt("batchSize", 100_000).default(100),
   budget: z
     .object(
@@ -227,9 +268,19 @@ function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
   });
 }
 
+/** CMA emitters run as job chains in the workers, on the built-in vector domains. */
+function checkCma(c: { domain: { type: string }; emitter: { type: string }; batchSize: number }, ctx: z.RefinementCtx) {
+  if (!isCmaEmitter(c.emitter)) return;
+  if (!hasBuiltInMeasures(c.domain)) {
+    ctx.addIssue({ code: "custom", path: ["emitter", "type"], message: `emitter "${c.emitter.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it` });
+  }
+  if (c.batchSize < 2) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2` });
+}
+
 function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   let descriptors: DescriptorConfig[];
   checkGenome(c, ctx);
+  checkCma(c as SpecLike & { batchSize: number }, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
       descriptors = TASK_CATALOG[c.domain.task]!.defaultDescriptors;
@@ -299,10 +350,31 @@ export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
  */
 export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): number {
   if (config.iterationsPerJob) return config.iterationsPerJob;
+  if (isCmaEmitter(config.emitter)) return cmaIterationsPerJob(config.emitter.count, config.batchSize, config.budget.evaluations);
   if (!hasBuiltInMeasures(config.domain)) return 1; // slow evaluators: one batch per job
   const byCost = Math.round(5000 / config.batchSize);
   const byFreshness = Math.floor(config.budget.evaluations / (200 * config.batchSize));
   return Math.max(1, Math.min(byCost, byFreshness));
+}
+
+/**
+ * CMA runs: a job is that many ask/tell steps of one emitter, which sees the other emitters' progress
+ * only between its jobs. About 1,000 evaluations per job, and at least ~20 jobs per emitter.
+ */
+function cmaIterationsPerJob(count: number, batchSize: number, budget: number): number {
+  const byCost = Math.round(1000 / batchSize);
+  const byFreshness = Math.floor(budget / (20 * count * batchSize));
+  return Math.max(1, Math.min(byCost, byFreshness));
+}
+
+/** CMA runs: the number of emitter chains (job k belongs to emitter k mod chains); 0 for other emitters. */
+export function emitterChains(config: { emitter: { type: string } }): number {
+  return isCmaEmitter(config.emitter) ? config.emitter.count : 0;
+}
+
+/** Jobs in flight at once: one per emitter chain for CMA runs, else `maxInFlight`. */
+export function jobsInFlight(config: { emitter: { type: string }; maxInFlight: number }): number {
+  return emitterChains(config) || config.maxInFlight;
 }
 
 /** Evaluations carried by job k (the last one is shorter so the total is exactly the budget). */
@@ -352,5 +424,6 @@ export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated
 export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfig }): EmitterConfig {
   const e = config.emitter;
   if (e.type === "llm" || e.type === "javascript-mutation") throw new Error(`emitter "${e.type}" does not produce vector genomes`);
+  if (e.type === "cma-me" || e.type === "cma-mae") throw new Error(`emitter "${e.type}" runs as emitter chains (workers/cma-batch.ts), not by mutating elites`);
   return e;
 }

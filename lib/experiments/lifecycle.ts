@@ -1,7 +1,8 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { QueueFactory } from "@/lib/queue/connection";
 import { recordStatusEvent } from "@/lib/db/archive-store";
-import { cellCount, effectiveDescriptors, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
+import { chainHeads } from "@/lib/db/emitter-store";
+import { cellCount, effectiveDescriptors, emitterChains, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
 import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, mutationQueue } from "./jobs";
 
 /**
@@ -104,12 +105,16 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
   const plan = jobPlan(config);
   const hi = Math.min(plan.totalJobs, exp.batchesDone + config.maxInFlight);
   if (hi <= 0) return 0;
-  const missing = await prisma.$queryRawUnsafe<{ k: number }[]>(
-    `SELECT k FROM generate_series(0, $2::int - 1) AS k
-     WHERE NOT EXISTS (SELECT 1 FROM "ProcessedBatch" p WHERE p."experimentId" = $1::uuid AND p."batchId" = 'j' || k)`,
-    id,
-    hi,
-  );
+  const chains = emitterChains(config);
+  // CMA runs: each emitter's next job, never one whose predecessor in the chain has not landed.
+  const missing = chains
+    ? await chainHeads(prisma, id, chains, plan.totalJobs)
+    : await prisma.$queryRawUnsafe<{ k: number }[]>(
+        `SELECT k FROM generate_series(0, $2::int - 1) AS k
+         WHERE NOT EXISTS (SELECT 1 FROM "ProcessedBatch" p WHERE p."experimentId" = $1::uuid AND p."batchId" = 'j' || k)`,
+        id,
+        hi,
+      );
   const toAdd: number[] = [];
   for (const { k } of missing) {
     // A job in flight may be in either stage; only a job in neither is lost.

@@ -1,9 +1,11 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
-import { jobPlan, type ExperimentConfig } from "@/lib/experiments/config";
+import { loadEmitterState } from "@/lib/db/emitter-store";
+import { emitterChains, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
+import { generateCmaBatch } from "../cma-batch";
 import type { WorkerContext } from "./index";
 
 /** Curves get about this many points over a run. */
@@ -25,9 +27,20 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const landed = await ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId: batchKey(k) } }, select: { batchId: true } });
     if (landed) return { skipped: "already processed" };
 
+    // CMA runs: job k continues emitter k mod chains from the state its previous job committed.
+    const chains = emitterChains(config);
+    const saved = chains ? await loadEmitterState(ctx.prisma, experimentId, k % chains) : null;
+    if (chains && (saved?.generation ?? 0) !== Math.floor(k / chains)) {
+      // Behind: already committed (the ledger check raced). Ahead: its previous job has not landed;
+      // that job enqueues this one when it commits, and the reconciler only ever adds chain heads.
+      return { skipped: (saved?.generation ?? 0) > Math.floor(k / chains) ? "already processed" : "waiting for the emitter's previous job" };
+    }
+
     const cache = caches.get(experimentId, config);
     await cache.refresh(ctx.prisma);
-    const batch = generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+    const batch = chains
+      ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state)
+      : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
     const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
     let result;
     try {
@@ -44,9 +57,9 @@ export function createBatchProcessor(ctx: WorkerContext) {
     if (result.completed) {
       ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
       caches.drop(experimentId);
-    } else if (result.status === "running" && k + config.maxInFlight < plan.totalJobs) {
-      // Steady state: each finished batch starts the one maxInFlight ahead of it.
-      await enqueueBatches(ctx.queues, experimentId, [k + config.maxInFlight]);
+    } else if (result.status === "running" && k + jobsInFlight(config) < plan.totalJobs) {
+      // Steady state: each finished batch starts the one maxInFlight ahead of it (CMA: its emitter's next job).
+      await enqueueBatches(ctx.queues, experimentId, [k + jobsInFlight(config)]);
     }
     return { duplicate: result.duplicate, evaluations: result.evaluations, improved: result.improved.length };
   };
