@@ -128,7 +128,10 @@ export function NewExperimentForm() {
   const [jsMemory, setJsMemory] = useState("64");
   const [archive, setArchive] = useState<"grid" | "cvt">("grid");
   const [cvtCells, setCvtCells] = useState("1000");
-  const [emitter, setEmitter] = useState<"iso-line" | "gaussian">("iso-line");
+  const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">("iso-line");
+  const [sigma0, setSigma0] = useState("0.5");
+  const [cmaCount, setCmaCount] = useState("15");
+  const [learningRate, setLearningRate] = useState("0.01");
   const [sigma, setSigma] = useState("0.5");
   const [isoSigma, setIsoSigma] = useState("0.01");
   const [lineSigma, setLineSigma] = useState("0.2");
@@ -166,12 +169,19 @@ export function NewExperimentForm() {
         bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
       })),
       archive: archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(cvtCells) },
-      emitter: emitter === "gaussian" ? { type: "gaussian", sigma: toNum(sigma) } : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
+      emitter:
+        emitter === "gaussian"
+          ? { type: "gaussian", sigma: toNum(sigma) }
+          : emitter === "cma-me"
+            ? { type: "cma-me", sigma0: toNum(sigma0), count: toNum(cmaCount) }
+            : emitter === "cma-mae"
+              ? { type: "cma-mae", sigma0: toNum(sigma0), count: toNum(cmaCount), learningRate: toNum(learningRate) }
+              : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget) },
       seed: toNum(seed),
     };
-  }, [name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, rows, archive, cvtCells, emitter, sigma, isoSigma, lineSigma, batchSize, budget, seed]);
+  }, [name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, rows, archive, cvtCells, emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, seed]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
   const errors = useMemo(() => {
@@ -406,14 +416,29 @@ export function NewExperimentForm() {
           <SelectField
             label="Emitter"
             value={emitter}
-            onChange={(v) => setEmitter(v as "iso-line" | "gaussian")}
+            onChange={(v) => {
+              setEmitter(v as typeof emitter);
+              // CMA: the batch is per emitter and per iteration (pyribs uses 36).
+              if ((v === "cma-me" || v === "cma-mae") && batchSize === "100") setBatchSize("36");
+            }}
             options={[
               { value: "iso-line", label: "Iso+LineDD" },
               { value: "gaussian", label: "Gaussian mutation" },
+              { value: "cma-me", label: "CMA-ME" },
+              { value: "cma-mae", label: "CMA-MAE" },
             ]}
+            hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : undefined}
           />
           {emitter === "gaussian" ? (
             <Field label="Sigma (σ)" type="number" step="any" value={sigma} onChange={(e) => setSigma(e.target.value)} error={err("emitter.sigma")} />
+          ) : emitter === "cma-me" || emitter === "cma-mae" ? (
+            <>
+              <Field label="Initial step size (σ₀)" type="number" step="any" value={sigma0} onChange={(e) => setSigma0(e.target.value)} error={err("emitter.sigma0")} />
+              <Field label="Emitters" type="number" min={1} value={cmaCount} onChange={(e) => setCmaCount(e.target.value)} error={err("emitter.count")} hint="Batch size is per emitter and iteration" />
+              {emitter === "cma-mae" && (
+                <Field label="Archive learning rate (α)" type="number" step="any" value={learningRate} onChange={(e) => setLearningRate(e.target.value)} error={err("emitter.learningRate")} />
+              )}
+            </>
           ) : (
             <>
               <Field label="Iso sigma (σ_iso)" type="number" step="any" value={isoSigma} onChange={(e) => setIsoSigma(e.target.value)} error={err("emitter.isoSigma")} />
