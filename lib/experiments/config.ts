@@ -83,9 +83,11 @@ const cmaShape = {
 };
 const cmaRanker = z.enum(RANKER_NAMES, { error: `emitter.ranker must be one of ${RANKER_NAMES.map((r) => `"${r}"`).join(", ")}` });
 const cmaSelection = z.enum(["mu", "filter"], { error: 'emitter.selectionRule must be "mu" or "filter"' });
-const cmaRestart = z.union([z.enum(["basic", "no_improvement"]), z.number().int("emitter.restartRule must be a whole number of iterations").min(1, "emitter.restartRule must be at least 1 iteration").max(1_000_000_000)], {
-  error: 'emitter.restartRule must be "basic", "no_improvement" or a whole number of iterations (at least 1)',
-});
+const restartMessage = 'emitter.restartRule must be "basic", "no_improvement" or a whole number of iterations (at least 1)';
+const cmaRestart = z.union(
+  [z.enum(["basic", "no_improvement"], { error: restartMessage }), z.number({ error: restartMessage }).int(restartMessage).min(1, restartMessage).max(1_000_000_000, restartMessage)],
+  { error: restartMessage },
+);
 export const CmaMeEmitterConfig = z
   .object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") })
   .strict();
