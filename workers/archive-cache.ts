@@ -56,7 +56,7 @@ export class ArchiveCache {
     for (const r of rows) {
       // Equal fitness: the row is the committed copy of our own local insert; adopt its id.
       if (a.occupied[r.cell] !== 1 || r.fitness >= a.objective[r.cell]) {
-        a.import([{ cell: r.cell, objective: r.fitness, measures: r.descriptors, solution: decodeVector(r.genomeVector) as unknown as number[] }]);
+        a.import([{ cell: r.cell, objective: r.fitness, measures: r.descriptors, solution: r.genomeVector ? (decodeVector(r.genomeVector) as unknown as number[]) : PLACEHOLDER }]);
         this.solutionIds[r.cell] = r.solutionId;
       }
       if (r.revision > this.revision) this.revision = r.revision;
@@ -70,6 +70,8 @@ export class ArchiveCache {
     }
   }
 }
+
+const PLACEHOLDER = [0];
 
 /** Caches of the experiments this worker has touched recently. */
 export class ArchiveCacheStore {

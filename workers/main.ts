@@ -10,6 +10,7 @@ import { createQueueFactory } from "@/lib/queue/connection";
 import { startHeartbeat } from "./heartbeat";
 import { createProcessors } from "./processors";
 import { startReconciler } from "./reconciler";
+import { startLlmQueues } from "./llm-queues";
 import { shutdownSharedSandboxHost } from "@/lib/sandbox";
 
 const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
@@ -42,6 +43,11 @@ async function main() {
   const heartbeat = startHeartbeat(prisma, processors.map((p) => p.queue));
   await heartbeat.started;
   const reconciler = startReconciler({ prisma, queues, log });
+  const llmQueues = startLlmQueues({ prisma, queues, log }, processors.llm, {
+    concurrency: Number(process.env.QD_LLM_CONCURRENCY ?? 8),
+    lockMs: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
+    intervalMs: Number(process.env.QD_LLM_WATCH_MS ?? 2000),
+  });
   log(`ready on ${queues.settings.backend} (${processors.map((p) => p.queue).join(", ")})`);
 
   let closing = false;
@@ -51,7 +57,7 @@ async function main() {
     log(`${signal}: finishing active jobs, then exiting`);
     // close() waits for active jobs; jobs not started stay in the queue for other workers.
     reconciler.stop();
-    await Promise.allSettled(workers.map((w) => w.close()));
+    await Promise.allSettled([...workers.map((w) => w.close()), llmQueues.stop()]);
     await processors.close();
     await shutdownSharedSandboxHost().catch(() => {});
     await heartbeat.stop();

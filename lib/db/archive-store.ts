@@ -51,6 +51,8 @@ export interface CandidateBatch {
 
 /** What a candidate carries besides fitness: evaluator output and, for LLM operators, the exchange and its cost. */
 export interface CandidateExtras {
+  /** Overrides the batch's operator for this candidate (e.g. "seed"). */
+  operator?: string;
   metrics?: Record<string, number>;
   logs?: string;
   evalMs?: number;
@@ -126,7 +128,7 @@ sol AS (
                           metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
   SELECT c.sid, $1, 'evaluated', $14, CASE WHEN $14 = 'vector' THEN c.genome END,
          CASE WHEN $14 IN ('code', 'text') THEN c.gtext END, CASE WHEN $14 = 'json' THEN c.gtext::jsonb END,
-         c.fitness, c.descriptors, c.cell, c.parents, $10,
+         c.fitness, c.descriptors, c.cell, c.parents, coalesce(c.extra ->> 'operator', $10),
          CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END,
          c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8,
          c.extra ->> 'model', (c.extra ->> 'promptTokens')::int, (c.extra ->> 'completionTokens')::int, (c.extra ->> 'costUsd')::float8,
@@ -256,7 +258,7 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
      SELECT ($2::uuid[])[i], $1::uuid, coalesce(x ->> 'status', 'failed')::"SolutionStatus", $7,
             CASE WHEN $7 = 'vector' THEN substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8) END,
             CASE WHEN $7 IN ('code', 'text') THEN ($8::text[])[i] END, CASE WHEN $7 = 'json' THEN (($8::text[])[i])::jsonb END,
-            '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], $6,
+            '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], coalesce(x ->> 'operator', $6),
             x ->> 'error', x ->> 'logs', (x ->> 'evalMs')::float8,
             x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply'
      FROM generate_subscripts($2::uuid[], 1) AS i, LATERAL (SELECT ($9::jsonb) -> (i - 1) AS x) e

@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
 import type { JobsOptions, Queue } from "bullmq";
+import type { CandidateExtras } from "@/lib/db/archive-store";
 import type { QueueFactory } from "@/lib/queue/connection";
 import { QUEUES } from "@/lib/queue/names";
+import { runsInStages } from "./config";
 
 /** A numbered batch of one experiment: generate, evaluate and insert `jobPlan().sizeOf(k)` candidates. */
 export interface BatchJobData {
@@ -15,8 +18,23 @@ export interface BatchJobData {
 export interface EvaluateJobData {
   experimentId: string;
   k: number;
-  candidates: { id: string; genome: number[]; parentIds: string[] }[];
+  candidates: StagedCandidate[];
   operator: string;
+}
+
+/** A candidate between the two stages. Genomes: a vector (number[]), program/text (string) or any JSON value. */
+export interface StagedCandidate {
+  id: string;
+  genome: unknown;
+  parentIds: string[];
+  /** The operator produced nothing evaluable (an unusable LLM reply, a user mutation that threw): recorded with this reason. */
+  invalid?: string;
+  /** Already judged by the LLM (llm-text quality; rubric descriptors, by descriptor row; null = not judged). */
+  judged?: { fitness?: number; descriptors: (number | null)[] };
+  /** A judge call failed: the candidate is recorded as failed with this reason. */
+  judgeError?: string;
+  /** LLM exchange and cost, user-mutation logs. */
+  extras?: CandidateExtras;
 }
 
 /** Deterministic ids make enqueueing idempotent: adding an existing job is a no-op. */
@@ -44,17 +62,34 @@ function queueOf(queues: QueueFactory, name: string): Queue {
 
 export const evaluationQueue = (queues: QueueFactory) => queueOf(queues, QUEUES.evaluation);
 export const mutationQueue = (queues: QueueFactory) => queueOf(queues, QUEUES.mutation);
+export const namedQueue = queueOf;
+
+/**
+ * LLM calls go through one queue per provider (base URL + key variable), so BullMQ's global
+ * rate limit and concurrency on that queue hold across every worker talking to that provider.
+ */
+export function llmQueueName(emitter: { baseURL: string; apiKeyEnv?: string }): string {
+  const key = createHash("sha256").update(`${emitter.baseURL}\n${emitter.apiKeyEnv ?? ""}`).digest("hex").slice(0, 12);
+  return `${LLM_QUEUE_PREFIX}${key}`;
+}
+export const LLM_QUEUE_PREFIX = "qd-llm-";
+
+/** Where the first stage of an experiment's job runs: null = one in-place "batch" job on the evaluation queue. */
+export function firstStageQueue(config: { domain: { type: string }; emitter: { type: string } }): string | null {
+  if (config.emitter.type === "llm") return llmQueueName(config.emitter as unknown as { baseURL: string; apiKeyEnv?: string });
+  return runsInStages(config) ? QUEUES.mutation : null;
+}
 
 /**
  * Enqueues numbered jobs: in place ("batch" on the evaluation queue) for
  * built-in domains, or as the first stage ("mutate" on the mutation queue)
  * for user-evaluated ones.
  */
-export async function enqueueBatches(queues: QueueFactory, experimentId: string, ks: number[], split = false): Promise<void> {
+export async function enqueueBatches(queues: QueueFactory, experimentId: string, ks: number[], stageQueue: string | null = null): Promise<void> {
   if (!ks.length) return;
-  const queue = split ? mutationQueue(queues) : evaluationQueue(queues);
+  const queue = stageQueue ? queueOf(queues, stageQueue) : evaluationQueue(queues);
   await queue.addBulk(
-    ks.map((k) => ({ name: split ? "mutate" : "batch", data: { experimentId, k } satisfies BatchJobData, opts: { ...BATCH_JOB_OPTIONS, jobId: batchJobId(experimentId, k) } })),
+    ks.map((k) => ({ name: stageQueue ? "mutate" : "batch", data: { experimentId, k } satisfies BatchJobData, opts: { ...BATCH_JOB_OPTIONS, jobId: batchJobId(experimentId, k) } })),
   );
 }
 

@@ -3,7 +3,7 @@ import type { QueueFactory } from "@/lib/queue/connection";
 import { recordStatusEvent } from "@/lib/db/archive-store";
 import { chainHeads } from "@/lib/db/emitter-store";
 import { cellCount, effectiveDescriptors, emitterChains, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
-import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, mutationQueue } from "./jobs";
+import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue } from "./jobs";
 
 /**
  * Run lifecycle: create, start, pause, resume, cancel, and the reconciler
@@ -101,7 +101,7 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
   const config = exp.config as unknown as ExperimentSpec;
   // External (ask/tell) experiments are evaluated by the client: no batch jobs.
   if (isExternal(config)) return 0;
-  const split = isUserEvaluated(config);
+  const stageQueue = firstStageQueue(config);
   const plan = jobPlan(config);
   const hi = Math.min(plan.totalJobs, exp.batchesDone + config.maxInFlight);
   if (hi <= 0) return 0;
@@ -118,8 +118,8 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
   const toAdd: number[] = [];
   for (const { k } of missing) {
     // A job in flight may be in either stage; only a job in neither is lost.
-    const stages = split
-      ? [await mutationQueue(queues).getJob(batchJobId(id, k)), await evaluationQueue(queues).getJob(evaluateJobId(id, k))]
+    const stages = stageQueue
+      ? [await namedQueue(queues, stageQueue).getJob(batchJobId(id, k)), await evaluationQueue(queues).getJob(evaluateJobId(id, k))]
       : [await evaluationQueue(queues).getJob(batchJobId(id, k))];
     const jobs = stages.filter((j) => j !== undefined && j !== null);
     if (!jobs.length) {
@@ -134,7 +134,7 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
       }
     }
   }
-  await enqueueBatches(queues, id, toAdd, split);
+  await enqueueBatches(queues, id, toAdd, stageQueue);
   return toAdd.length;
 }
 

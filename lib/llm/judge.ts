@@ -229,7 +229,8 @@ export function createLlmJudge(input: LlmJudgeConfigInput | LlmJudgeConfig, deps
   async function judge(req: JudgeRequest): Promise<JudgeResult> {
     const built = buildJudgePrompt(req, { qualityScale, maxTextChars });
     const prompt = { system: built.system, user: built.user };
-    const r = await client.complete({ messages: built.messages, seed: req.seed, signal: req.signal });
+    // A client shared with the operator keeps its own model/temperature: ask for the judge's explicitly.
+    const r = await client.complete({ messages: built.messages, seed: req.seed, signal: req.signal, temperature: provider.temperature ?? 0, ...(deps.client && provider.model ? { model: provider.model } : {}) });
     const common = { prompt, ms: r.ms, attempts: r.attempts };
     if (!r.ok) return { ok: false, stage: "provider", reason: `${r.error.kind}: ${r.error.message}`, error: r.error, usage: { promptTokens: 0, completionTokens: 0 }, costUsd: 0, model: r.model, ...common };
     const usage = { promptTokens: r.promptTokens, completionTokens: r.completionTokens };

@@ -4,7 +4,7 @@ import type { QueueFactory } from "@/lib/queue/connection";
 import { QUEUES, type QueueName } from "@/lib/queue/names";
 import type { BatchJobData, EvaluateJobData } from "@/lib/experiments/jobs";
 import { createBatchProcessor } from "./batch";
-import { createUserEvaluatedProcessors } from "./user-evaluated";
+import { createStagedProcessors } from "./staged";
 
 export interface WorkerContext {
   prisma: PrismaClient;
@@ -26,16 +26,17 @@ export interface ProcessorSpec {
  * - mutation queue, "mutate", then evaluation queue, "evaluate": experiments scored by the user's
  *   evaluator, whose two stages scale separately.
  */
-export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(): Promise<void> } {
+export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(): Promise<void>; llm: Processor } {
   const evaluationConcurrency = Number(process.env.QD_EVALUATION_CONCURRENCY ?? 1);
   const mutationConcurrency = Number(process.env.QD_MUTATION_CONCURRENCY ?? 4);
   const batch = createBatchProcessor(ctx);
-  const user = createUserEvaluatedProcessors(ctx);
+  const user = createStagedProcessors(ctx);
   const evaluation: Processor = (job: Job) =>
     job.name === "evaluate" ? user.evaluate(job as Job<EvaluateJobData>) : batch(job as Job<BatchJobData>);
   const specs: ProcessorSpec[] = [
     { queue: QUEUES.evaluation, processor: evaluation, concurrency: evaluationConcurrency },
     { queue: QUEUES.mutation, processor: user.mutate as Processor, concurrency: mutationConcurrency },
   ];
-  return Object.assign(specs, { close: user.close });
+  // LLM experiments' first stage, on the per-provider queues (see workers/llm-queues.ts).
+  return Object.assign(specs, { close: user.close, llm: user.mutate as Processor });
 }

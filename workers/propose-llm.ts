@@ -1,0 +1,154 @@
+import crypto from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { Rng } from "@/lib/qd";
+import { chooseTargetNiche, createLlmJudge, createLlmOperator, type LlmError, type LlmJudge, type LlmOperator, type MutateResult, type PromptSolution, type PromptTask, type TargetNiche } from "@/lib/llm";
+import { getCodeTask } from "@/lib/tasks";
+import { effectiveDescriptors, type DescriptorConfig, type ExperimentSpec, type LlmEmitterConfig } from "@/lib/experiments/config";
+import type { StagedCandidate } from "@/lib/experiments/jobs";
+import type { CandidateExtras } from "@/lib/db/archive-store";
+import type { ArchiveCache } from "./archive-cache";
+import { mixSeed } from "./generate-batch";
+import { bestElite, loadGenomes, pickElite, seedGenomes, type StoredGenome } from "./genomes";
+
+/** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
+export interface LlmRuntime {
+  operator: LlmOperator;
+  judge: LlmJudge | null;
+}
+
+export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
+  const { type: _type, ...emitter } = config.emitter as LlmEmitterConfig;
+  const operator = createLlmOperator(emitter);
+  const judged = config.domain.type === "llm-text" || effectiveDescriptors(config).some((d) => d.rubric);
+  if (!judged) return { operator, judge: null };
+  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
+  const judgeModel = config.domain.type === "llm-text" ? config.domain.judgeModel : undefined;
+  const judgeProvider = judgeModel ? { ...provider, model: judgeModel, models: undefined } : provider;
+  return { operator, judge: createLlmJudge({ ...judgeProvider, temperature: 0 }, { client: operator.client }) };
+}
+
+/** What a job of an LLM experiment produced, and the provider failures that left some candidates without a child. */
+export interface LlmProposal {
+  candidates: StagedCandidate[];
+  operator: string;
+  providerErrors: LlmError[];
+}
+
+/**
+ * The first stage of a job of an LLM experiment: `size` children, one model call each (plus a judge
+ * call when the text's quality or descriptors are judged). Jobs that hold the seeds evaluate them
+ * as they are. Parents are elites chosen uniformly; each prompt also shows the best elite and a few
+ * random ones as inspirations, and names a target niche (an empty or weak cell near the parent).
+ */
+export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, cache: ArchiveCache, k: number, size: number, seed: number, signal?: AbortSignal): Promise<LlmProposal> {
+  const config = cache.config;
+  const emitter = config.emitter as LlmEmitterConfig;
+  const rows = effectiveDescriptors(config);
+  const seeds = seedGenomes(config).map(String);
+  const rng = new Rng(mixSeed(seed, k));
+  const task = promptTask(config, rows);
+  const operator = `llm-${emitter.mode}`;
+
+  // Choose every parent and inspiration first, then read their genomes in one query.
+  type Plan = { seedIndex: number } | { parent: { cell: number; solutionId: string } | null; fallbackSeed: string | undefined; inspirations: string[]; callSeed: number };
+  const plans = Array.from({ length: size }, (_, i): Plan => {
+    const seedIndex = k * size + i;
+    if (seedIndex < seeds.length) return { seedIndex };
+    const parent = pickElite(cache, rng);
+    const inspirations: string[] = [];
+    const best = bestElite(cache);
+    if (best && best.solutionId !== parent?.solutionId) inspirations.push(best.solutionId);
+    for (let j = 0; j < emitter.maxInspirations * 2 && inspirations.length < emitter.maxInspirations; j++) {
+      const e = pickElite(cache, rng);
+      if (e && e.solutionId !== parent?.solutionId && !inspirations.includes(e.solutionId)) inspirations.push(e.solutionId);
+    }
+    return { parent, fallbackSeed: seeds[rng.int(Math.max(1, seeds.length))], inspirations, callSeed: rng.nextInt32() >>> 0 };
+  });
+  const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [...(p.parent ? [p.parent.solutionId] : []), ...p.inspirations] : [])));
+
+  const providerErrors: LlmError[] = [];
+  const candidates = await Promise.all(
+    plans.map(async (plan): Promise<StagedCandidate> => {
+      const id = crypto.randomUUID();
+      if ("seedIndex" in plan) return judge(runtime, config, rows, { id, genome: seeds[plan.seedIndex]!, parentIds: [], extras: { operator: "seed" } }, mixSeed(seed, plan.seedIndex), signal);
+      const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
+      // No elite yet (every seed failed, or they are still being evaluated): mutate a seed.
+      const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: plan.fallbackSeed ?? "" };
+      const parentIds = stored ? [plan.parent!.solutionId] : [];
+      const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
+      const r = await runtime.operator.mutate({ task, parent, inspirations, targetNiche: targetNiche(cache, rows, stored?.descriptors, plan.callSeed), seed: plan.callSeed, signal });
+      if (!r.ok && r.stage === "provider") {
+        providerErrors.push(r.error!);
+        return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: exchange(r) };
+      }
+      if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: exchange(r) };
+      return judge(runtime, config, rows, { id, genome: r.genome, parentIds, extras: { ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined } }, plan.callSeed, signal);
+    }),
+  );
+  return { candidates, operator, providerErrors };
+}
+
+/** What the prompt builder needs to know about the experiment. */
+function promptTask(config: ExperimentSpec, rows: DescriptorConfig[]): PromptTask {
+  const descriptors = rows.map((d) => ({ name: d.name, min: d.min, max: d.max, ...(d.rubric ? { rubric: d.rubric } : {}) }));
+  const d = config.domain;
+  if (d.type === "llm-code") return getCodeTask(d.task)!.promptTask(descriptors);
+  if (d.type === "llm-text") return { kind: "text", description: d.description, objective: d.qualityRubric ?? "quality as judged against the description (higher is better)", descriptors };
+  const description = "description" in d && d.description ? d.description : "Improve the solution.";
+  return { kind: "text", description, objective: "the fitness returned by the evaluator (higher is better)", descriptors };
+}
+
+function toPrompt(g: StoredGenome, rows: DescriptorConfig[]): PromptSolution {
+  const descriptors: Record<string, number> = {};
+  rows.forEach((r, i) => g.descriptors[i] !== undefined && (descriptors[r.name] = g.descriptors[i]!));
+  return { genome: typeof g.genome === "string" ? g.genome : JSON.stringify(g.genome), fitness: g.fitness, descriptors, metrics: g.metrics };
+}
+
+/** An empty or weak grid cell near the parent's; none for CVT archives. */
+function targetNiche(cache: ArchiveCache, rows: DescriptorConfig[], parent: number[] | undefined, seed: number): TargetNiche | null {
+  if (cache.config.archive.type !== "grid") return null;
+  const a = cache.archive;
+  const niche = chooseTargetNiche({ descriptors: rows, eliteFitness: (cell) => (a.occupied[cell] ? a.objective[cell] : undefined), parent, seed });
+  return { descriptors: niche.descriptors, fitness: niche.fitness };
+}
+
+function exchange(r: MutateResult): CandidateExtras {
+  return {
+    model: r.ok ? r.model : r.model,
+    promptTokens: r.ok ? r.usage.promptTokens : (r.usage?.promptTokens ?? 0),
+    completionTokens: r.ok ? r.usage.completionTokens : (r.usage?.completionTokens ?? 0),
+    costUsd: r.ok ? r.costUsd : (r.costUsd ?? 0),
+    prompt: `### system\n${r.prompt.system}\n\n### user\n${r.prompt.user}`,
+    reply: r.reply,
+  };
+}
+
+/**
+ * llm-text quality and rubric descriptors: asked of the judge right after the child is written
+ * (same provider queue, same limits). The judge's tokens are added to the candidate's.
+ */
+async function judge(runtime: LlmRuntime, config: ExperimentSpec, rows: DescriptorConfig[], c: StagedCandidate, seed: number, signal?: AbortSignal): Promise<StagedCandidate> {
+  if (!runtime.judge) return c;
+  const rubricRows = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.rubric);
+  const d = config.domain;
+  const j = await runtime.judge.judge({
+    text: String(c.genome),
+    task: "description" in d ? d.description : d.type === "llm-code" ? getCodeTask(d.task)!.description : undefined,
+    qualityRubric: d.type === "llm-text" ? d.qualityRubric : undefined,
+    descriptors: rubricRows.map(({ r }) => ({ name: r.name, rubric: r.rubric! })),
+    seed,
+    signal,
+  });
+  const x = c.extras ?? {};
+  const extras: CandidateExtras = {
+    ...x,
+    promptTokens: (x.promptTokens ?? 0) + j.usage.promptTokens,
+    completionTokens: (x.completionTokens ?? 0) + j.usage.completionTokens,
+    costUsd: (x.costUsd ?? 0) + j.costUsd,
+    logs: [x.logs, `judge (${j.model}): ${j.ok ? JSON.stringify(j.scores) : j.reason}`].filter(Boolean).join("\n"),
+  };
+  if (!j.ok) return { ...c, extras, judgeError: `LLM judge: ${j.reason}` };
+  const descriptors: (number | null)[] = rows.map(() => null);
+  rubricRows.forEach(({ r, i }, n) => (descriptors[i] = r.min + j.descriptors[n]! * (r.max - r.min)));
+  return { ...c, extras: { ...extras, metrics: { quality: j.quality, ...Object.fromEntries(rubricRows.map(({ r }, n) => [r.name, j.descriptors[n]!])) } }, judged: { ...(d.type === "llm-text" ? { fitness: j.quality } : {}), descriptors } };
+}

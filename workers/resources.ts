@@ -1,0 +1,71 @@
+import { createEvaluator, createJavaScriptMutation, type Evaluator, type MutationOperator } from "@/lib/evaluators";
+import { isUserEvaluated, type ExperimentSpec, type JavaScriptMutationEmitterConfig, type UserEvaluatedDomainConfig } from "@/lib/experiments/config";
+import { getCodeTask } from "@/lib/tasks";
+import { createLlmRuntime, type LlmRuntime } from "./propose-llm";
+
+interface Entry {
+  evaluator?: Evaluator | null;
+  mutation?: MutationOperator;
+  llm?: LlmRuntime;
+  lastUsed: number;
+}
+
+/**
+ * Per experiment, what a worker keeps between jobs: the evaluator (sandboxes and process pools are
+ * reused), the user's mutation sandbox, the LLM client (its limiter and back-off are per provider).
+ * Idle entries are closed after ten minutes.
+ */
+export class ExperimentResources {
+  private readonly byExperiment = new Map<string, Entry>();
+
+  private entry(id: string): Entry {
+    this.evictIdle();
+    let e = this.byExperiment.get(id);
+    if (!e) this.byExperiment.set(id, (e = { lastUsed: 0 }));
+    e.lastUsed = Date.now();
+    return e;
+  }
+
+  /** null: the candidates were already scored in the first stage (llm-text judge). */
+  evaluator(id: string, config: ExperimentSpec): Evaluator | null {
+    const e = this.entry(id);
+    if (e.evaluator === undefined) e.evaluator = makeEvaluator(config);
+    return e.evaluator;
+  }
+
+  mutation(id: string, config: ExperimentSpec): MutationOperator {
+    const e = this.entry(id);
+    const { type: _type, ...cfg } = config.emitter as JavaScriptMutationEmitterConfig;
+    return (e.mutation ??= createJavaScriptMutation(cfg));
+  }
+
+  llm(id: string, config: ExperimentSpec): LlmRuntime {
+    const e = this.entry(id);
+    return (e.llm ??= createLlmRuntime(config));
+  }
+
+  async drop(id: string) {
+    const e = this.byExperiment.get(id);
+    this.byExperiment.delete(id);
+    await Promise.allSettled([e?.evaluator?.close(), e?.mutation?.close()]);
+  }
+
+  async closeAll() {
+    await Promise.all([...this.byExperiment.keys()].map((id) => this.drop(id)));
+  }
+
+  private evictIdle() {
+    const cutoff = Date.now() - 10 * 60_000;
+    for (const [id, e] of this.byExperiment) if (e.lastUsed < cutoff) void this.drop(id);
+  }
+}
+
+function makeEvaluator(config: ExperimentSpec): Evaluator | null {
+  const d = config.domain;
+  if (d.type === "llm-text") return null;
+  if (d.type === "llm-code") return getCodeTask(d.task)!.createEvaluator({ timeoutMs: d.timeoutMs, memoryMb: d.memoryMb });
+  if (!isUserEvaluated(config)) throw new Error(`domain "${d.type}" has no evaluator of its own`);
+  // Only the evaluator's own fields: the rest describe the genome space.
+  const { dim: _dim, bounds: _bounds, qdScoreOffset: _offset, seeds: _seeds, description: _description, ...evaluatorConfig } = d as UserEvaluatedDomainConfig;
+  return createEvaluator(evaluatorConfig as Parameters<typeof createEvaluator>[0]);
+}
