@@ -22,6 +22,9 @@ export function solutionDto(s: Solution) {
     promptTokens: s.promptTokens,
     completionTokens: s.completionTokens,
     costUsd: s.costUsd,
+    /** LLM operator: the prompt sent and the model's raw reply. */
+    prompt: s.prompt,
+    reply: s.reply,
     /** The archive revision at which it became an elite (null if it never did). */
     eliteRevision: s.eliteRevision === null ? null : Number(s.eliteRevision),
     createdAt: s.createdAt,

@@ -239,7 +239,13 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
   it("budget.costUsd stops the run once the cost cap is reached", async () => {
     const m = await mock(() => reply.code(packing(0.9), { promptTokens: 1000, completionTokens: 500 }));
     // Each call costs (1000·2 + 500·8)/1e6 = $0.006; the cap allows about 5 of them.
-    const done = await runUntil(stack, spec(m, { budget: { evaluations: 200, costUsd: 0.03 } }), ["completed", "failed", "paused"]);
+    const stopped = await runUntil(stack, spec(m, { budget: { evaluations: 200, costUsd: 0.03 } }), ["completed", "failed", "paused"]);
+    expect(stopped.status).toBe("completed");
+    // Calls in flight when the cap was hit still land (their tokens were paid for): wait for them.
+    const done = await waitFor(async () => {
+      const e = await stack.prisma.experiment.findUnique({ where: { id: stopped.id } });
+      return e && Math.abs(e.costUsd - m.completions.length * 0.006) < 1e-9 ? e : null;
+    }, 20_000, "in-flight LLM calls to be recorded");
     expect(done.status).toBe("completed");
     expect(done.statusReason).toMatch(/cost budget reached/);
     expect(done.costUsd).toBeGreaterThanOrEqual(0.03);
