@@ -1,7 +1,9 @@
 /**
- * Engine throughput bench: `npx tsx bench/engine.ts [--quick]`.
+ * Engine throughput bench: `npx tsx bench/engine.ts [--quick] [--only case,...]`.
  * Prints ONE JSON object on stdout (progress on stderr). Also exports
- * runEngineBench() for an aggregator.
+ * runEngineBench() for an aggregator. Cases: sphere100Gaussian,
+ * sphere100IsoLine, sphere100IsoLine2Threads, sphere100CmaMae, arm12IsoLine,
+ * archiveInsert (headline fields of skipped cases are null).
  */
 import { createAlgorithm, runAlgorithm, type AlgorithmConfig } from "../lib/qd/algorithm";
 import { GridArchive } from "../lib/qd/archive/grid";
@@ -21,13 +23,14 @@ export interface EngineBenchResult {
   node: string;
   cases: Record<string, EngineBenchCase>;
   /** Headline numbers, evaluations (or inserts) per second. */
-  sphere100GaussianEvalsPerSec: number;
-  sphere100IsoLineEvalsPerSec: number;
+  sphere100GaussianEvalsPerSec: number | null;
+  sphere100IsoLineEvalsPerSec: number | null;
   /** Same iso-line run with 2 threads in one process (worker_threads). */
-  sphere100IsoLine2ThreadsEvalsPerSec: number;
-  sphere100CmaMaeEvalsPerSec: number;
-  arm12IsoLineEvalsPerSec: number;
-  archiveInsertsPerSec: number;
+  sphere100IsoLine2ThreadsEvalsPerSec: number | null;
+  /** pyribs sphere.py `cma_mae`: 15 emitters × 36, σ0 0.5, α 0.01, ranker imp, basic restarts. */
+  sphere100CmaMaeEvalsPerSec: number | null;
+  arm12IsoLineEvalsPerSec: number | null;
+  archiveInsertsPerSec: number | null;
 }
 
 function algCase(name: string, config: AlgorithmConfig, iterations: number, warmup: number): EngineBenchCase {
@@ -78,32 +81,45 @@ async function parallelCase(name: string, config: AlgorithmConfig, iterations: n
   return { name, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
-export async function runEngineBench(opts: { quick?: boolean } = {}): Promise<EngineBenchResult> {
+export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert"] as const;
+export type EngineCaseName = (typeof ENGINE_CASES)[number];
+
+export async function runEngineBench(opts: { quick?: boolean; only?: readonly EngineCaseName[] } = {}): Promise<EngineBenchResult> {
   const q = opts.quick ? 0.1 : 1;
   const it = (n: number) => Math.max(10, Math.round(n * q));
+  const want = (c: EngineCaseName) => !opts.only || opts.only.length === 0 || opts.only.includes(c);
   const sphere = { type: "sphere" as const, dim: 100 };
   const grid = { type: "grid" as const };
-  const cases: Record<string, EngineBenchCase> = {};
-  cases.sphere100Gaussian = algCase("sphere-100 gaussian σ=0.5 (1×540)", { domain: sphere, archive: grid, emitter: { type: "gaussian", sigma: 0.5, batchSize: 540 }, seed: 1 }, it(4000), 200);
-  cases.sphere100IsoLine = algCase("sphere-100 iso-line 0.5/0.2 (1×540)", { domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
-  cases.sphere100IsoLine2Threads = await parallelCase("sphere-100 iso-line 0.5/0.2 (1×540), 2 threads", { domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 2);
-  cases.sphere100CmaMae = algCase("sphere-100 CMA-MAE (15×36)", { domain: sphere, archive: grid, emitter: { type: "cma-mae", sigma0: 0.5, batchSize: 36, count: 15, learningRate: 0.01, thresholdMin: 0 }, seed: 1 }, it(400), 20);
-  cases.arm12IsoLine = algCase("arm-12 iso-line 0.01/0.2 (1×540)", { domain: { type: "arm", joints: 12 }, archive: grid, emitter: { type: "iso-line", isoSigma: 0.01, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
-  cases.archiveInsert = insertCase(Math.round(2_000_000 * q));
+  const cases: Partial<Record<EngineCaseName, EngineBenchCase>> = {};
+  if (want("sphere100Gaussian")) cases.sphere100Gaussian = algCase("sphere-100 gaussian σ=0.5 (1×540)", { domain: sphere, archive: grid, emitter: { type: "gaussian", sigma: 0.5, batchSize: 540 }, seed: 1 }, it(4000), 200);
+  if (want("sphere100IsoLine")) cases.sphere100IsoLine = algCase("sphere-100 iso-line 0.5/0.2 (1×540)", { domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
+  if (want("sphere100IsoLine2Threads")) cases.sphere100IsoLine2Threads = await parallelCase("sphere-100 iso-line 0.5/0.2 (1×540), 2 threads", { domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 2);
+  if (want("sphere100CmaMae")) cases.sphere100CmaMae = algCase("sphere-100 CMA-MAE (15×36)", { domain: sphere, archive: grid, emitter: { type: "cma-mae", sigma0: 0.5, batchSize: 36, count: 15, learningRate: 0.01, thresholdMin: 0, ranker: "imp", selectionRule: "mu", restartRule: "basic" }, seed: 1 }, it(400), 20);
+  if (want("arm12IsoLine")) cases.arm12IsoLine = algCase("arm-12 iso-line 0.01/0.2 (1×540)", { domain: { type: "arm", joints: 12 }, archive: grid, emitter: { type: "iso-line", isoSigma: 0.01, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
+  if (want("archiveInsert")) cases.archiveInsert = insertCase(Math.round(2_000_000 * q));
+  const eps = (c: EngineCaseName) => cases[c]?.evalsPerSec ?? null;
   return {
     node: process.version,
-    cases,
-    sphere100GaussianEvalsPerSec: cases.sphere100Gaussian.evalsPerSec,
-    sphere100IsoLineEvalsPerSec: cases.sphere100IsoLine.evalsPerSec,
-    sphere100IsoLine2ThreadsEvalsPerSec: cases.sphere100IsoLine2Threads.evalsPerSec,
-    sphere100CmaMaeEvalsPerSec: cases.sphere100CmaMae.evalsPerSec,
-    arm12IsoLineEvalsPerSec: cases.arm12IsoLine.evalsPerSec,
-    archiveInsertsPerSec: cases.archiveInsert.evalsPerSec,
+    cases: cases as Record<string, EngineBenchCase>,
+    sphere100GaussianEvalsPerSec: eps("sphere100Gaussian"),
+    sphere100IsoLineEvalsPerSec: eps("sphere100IsoLine"),
+    sphere100IsoLine2ThreadsEvalsPerSec: eps("sphere100IsoLine2Threads"),
+    sphere100CmaMaeEvalsPerSec: eps("sphere100CmaMae"),
+    arm12IsoLineEvalsPerSec: eps("arm12IsoLine"),
+    archiveInsertsPerSec: eps("archiveInsert"),
   };
+}
+
+function parseOnly(argv: string[]): EngineCaseName[] {
+  const i = argv.indexOf("--only");
+  if (i < 0) return [];
+  const names = (argv[i + 1] ?? "").split(",").filter(Boolean);
+  for (const n of names) if (!(ENGINE_CASES as readonly string[]).includes(n)) throw new Error(`unknown case "${n}"; cases: ${ENGINE_CASES.join(", ")}`);
+  return names as EngineCaseName[];
 }
 
 const isEntry = process.argv[1] !== undefined && /bench[\\/]engine\.ts$/.test(process.argv[1]);
 if (isEntry) {
-  const result = await runEngineBench({ quick: process.argv.includes("--quick") });
+  const result = await runEngineBench({ quick: process.argv.includes("--quick"), only: parseOnly(process.argv) });
   process.stdout.write(JSON.stringify(result) + "\n");
 }

@@ -6,6 +6,7 @@
  * pc is not divided by sigma and the rank-one term is scaled by c1 twice.
  */
 import { SymEigen } from "../linalg/eigen";
+import { getKernels, type WasmKernels } from "../linalg/wasm";
 import type { Rng } from "../rng";
 
 export interface CMAESState {
@@ -40,6 +41,8 @@ export class CMAEvolutionStrategy {
   private readonly sqrtEig: Float64Array;
   /** Sampling transform T = B·diag(sqrt λ), row-major (row k = coordinate k): x = mean + σ·T·z. */
   private readonly transform: Float64Array;
+  /** T is rebuilt on first use after a decomposition (the SIMD sampler reads B directly). */
+  private transformStale = true;
   conditionNumber = 1;
   maxEigenvalue = 1;
 
@@ -53,8 +56,12 @@ export class CMAEvolutionStrategy {
   private steps = new Float64Array(0);
   private readonly oldMean: Float64Array;
   private readonly rng: Rng;
+  /** WebAssembly SIMD kernels for sampling and the covariance update (null: plain JS). */
+  private readonly kernels: WasmKernels | null;
+  private muWeights = new Float64Array(0);
 
-  constructor(opts: { sigma0: number; dim: number; batchSize?: number; rng: Rng }) {
+  /** `wasm: false` keeps every step in plain JS (tests compare the two paths). */
+  constructor(opts: { sigma0: number; dim: number; batchSize?: number; rng: Rng; wasm?: boolean }) {
     const n = opts.dim;
     this.dim = n;
     this.batchSize = opts.batchSize ?? 4 + Math.floor(3 * Math.log(n));
@@ -66,7 +73,7 @@ export class CMAEvolutionStrategy {
     this.pc = new Float64Array(n);
     this.ps = new Float64Array(n);
     this.cov = new Float64Array(n * n);
-    this.eig = new SymEigen(n);
+    this.eig = new SymEigen(n, { wasm: opts.wasm });
     this.sqrtEig = new Float64Array(n);
     this.transform = new Float64Array(n * n);
     this.solutions = new Float64Array(this.batchSize * n);
@@ -74,6 +81,7 @@ export class CMAEvolutionStrategy {
     this.tmp = new Float64Array(n);
     this.tmp2 = new Float64Array(n);
     this.oldMean = new Float64Array(n);
+    this.kernels = n >= 2 && opts.wasm !== false ? getKernels() : null;
     this.reset(new Float64Array(n));
   }
 
@@ -142,6 +150,12 @@ export class CMAEvolutionStrategy {
   }
 
   private updateTransform(): void {
+    this.transformStale = true;
+  }
+
+  private ensureTransform(): void {
+    if (!this.transformStale) return;
+    this.transformStale = false;
     const n = this.dim;
     const B = this.eig.vectors;
     const T = this.transform;
@@ -173,7 +187,12 @@ export class CMAEvolutionStrategy {
    * sample at a time, in the same order as the bounded path.
    */
   private sampleUnbounded(out: Float64Array, count: number): void {
+    if (this.kernels) {
+      this.sampleWasm(this.kernels, out, count);
+      return;
+    }
     const n = this.dim;
+    this.ensureTransform();
     const T = this.transform;
     const rng = this.rng;
     const sigma = this.sigma;
@@ -234,6 +253,29 @@ export class CMAEvolutionStrategy {
     }
   }
 
+  /**
+   * The same samples (same normals, same order) through the SIMD kernel:
+   * out_s = mean + Σ_j (σ z_sj √λ_j)·b_j over the eigenvectors b_j (rows of B).
+   */
+  private sampleWasm(k: WasmKernels, out: Float64Array, count: number): void {
+    const n = this.dim;
+    const nn = n * n;
+    const base = k.scratch(nn + 2 * n + 2 * count * n);
+    const pSq = base + nn * 8;
+    const pMean = pSq + n * 8;
+    const pZ = pMean + n * 8;
+    const pOut = pZ + count * n * 8;
+    k.view(base, nn).set(this.eig.vectors);
+    k.view(pSq, n).set(this.sqrtEig);
+    k.view(pMean, n).set(this.mean);
+    const Z = k.view(pZ, count * n);
+    const rng = this.rng;
+    const sigma = this.sigma;
+    for (let s = 0; s < count; s++) rng.fillNormal(Z, sigma, s * n, n);
+    k.fn.sample(n, count, base, pSq, pMean, pZ, pOut);
+    out.set(k.view(pOut, count * n));
+  }
+
   /** out[base..base+n) = mean + T·z. */
   private transformInto(z: Float64Array, out: Float64Array, base: number): void {
     const n = this.dim;
@@ -265,6 +307,7 @@ export class CMAEvolutionStrategy {
     const rng = this.rng;
     const sigma = this.sigma;
     const z = this.tmp;
+    this.ensureTransform();
     for (let s = 0; s < count; s++) {
       const base = s * n;
       for (let attempt = 0; ; attempt++) {
@@ -308,19 +351,33 @@ export class CMAEvolutionStrategy {
     const y = this.tmp;
     for (let k = 0; k < n; k++) y[k] = mean[k] - old[k];
     const B = this.eig.vectors;
-    const t = this.tmp2;
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      const row = j * n;
-      for (let k = 0; k < n; k++) acc += B[row + k] * y[k];
-      t[j] = acc / this.sqrtEig[j];
-    }
     const z = this.z;
-    z.fill(0);
-    for (let j = 0; j < n; j++) {
-      const tj = t[j];
-      const row = j * n;
-      for (let k = 0; k < n; k++) z[k] += tj * B[row + k];
+    if (this.kernels) {
+      const k = this.kernels;
+      const base = k.scratch(n * n + 4 * n);
+      const pSq = base + n * n * 8;
+      const pY = pSq + n * 8;
+      const pT = pY + n * 8;
+      const pZ = pT + n * 8;
+      k.view(base, n * n).set(B);
+      k.view(pSq, n).set(this.sqrtEig);
+      k.view(pY, n).set(y);
+      k.fn.whiten(n, base, pSq, pY, pT, pZ);
+      z.set(k.view(pZ, n));
+    } else {
+      const t = this.tmp2;
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        const row = j * n;
+        for (let k = 0; k < n; k++) acc += B[row + k] * y[k];
+        t[j] = acc / this.sqrtEig[j];
+      }
+      z.fill(0);
+      for (let j = 0; j < n; j++) {
+        const tj = t[j];
+        const row = j * n;
+        for (let k = 0; k < n; k++) z[k] += tj * B[row + k];
+      }
     }
     const psCoef = Math.sqrt(cs * (2 - cs) * mueff) / this.sigma;
     let psNorm2 = 0;
@@ -350,6 +407,26 @@ export class CMAEvolutionStrategy {
       const b = ranking[p] * n;
       const o = p * n;
       for (let k = 0; k < n; k++) D[o + k] = sols[b + k] - old[k];
+    }
+    if (this.kernels) {
+      const k = this.kernels;
+      const nn = n * n;
+      const base = k.scratch(nn + n + numParents * n + numParents);
+      const pPc = base + nn * 8;
+      const pD = pPc + n * 8;
+      const pW = pD + numParents * n * 8;
+      if (this.muWeights.length < numParents) this.muWeights = new Float64Array(numParents);
+      const w = this.muWeights;
+      for (let p = 0; p < numParents; p++) w[p] = weights[p] * muScale;
+      k.view(base, nn).set(cov);
+      k.view(pPc, n).set(pc);
+      k.view(pD, numParents * n).set(D.subarray(0, numParents * n));
+      k.view(pW, numParents).set(w.subarray(0, numParents));
+      k.fn.cov_update(n, base, pPc, decay, r1, pD, pW, numParents);
+      cov.set(k.view(base, nn));
+      const cn = cs / damps;
+      this.sigma *= Math.exp(Math.min(1, (cn * (psNorm2 / n - 1)) / 2));
+      return;
     }
     // Upper triangle; the same floating-point operations in the same order as
     // decay + rank-one first, then one parent at a time, but four parents per
