@@ -3,7 +3,7 @@ import { createAlgorithm, GridArchive, runAlgorithm } from "@/lib/qd";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { EmitterChainConflict, type CmaCommit } from "@/lib/db/emitter-store";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
-import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
+import { createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
@@ -100,6 +100,36 @@ describe("CMA runs on two workers", () => {
     const alg = createAlgorithm({ domain: config.domain, archive: { type: "grid" }, emitter: { type: "cma-me", sigma0: 0.5, batchSize: 36, count: 3 }, seed: 5 });
     const local = runAlgorithm(alg, Math.round(20_017 / (3 * 36)));
     expect(Math.abs(done.qdScore / done.cells - local.normQdScore) / local.normQdScore).toBeLessThan(0.15);
+  });
+});
+
+describe("CMA runs survive pauses and killed workers", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createTestStack();
+    stack.startWorker();
+  });
+  afterAll(async () => stack?.stop());
+
+  it("pause, resume and kill -9 of a worker mid-run: every chain resumes where it committed", async () => {
+    const config = cmaMae({ budget: { evaluations: 43_200 }, iterationsPerJob: 4 });
+    const exp = await createExperiment(stack.prisma, config);
+    const victim = stack.startWorker();
+    await startExperiment(stack.prisma, stack.queues, exp.id);
+    const progress = (n: number) => waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > n, 60_000, `${n} evaluations`);
+    await progress(8_000);
+    await pauseExperiment(stack.prisma, exp.id);
+    await new Promise((r) => setTimeout(r, 1500));
+    const paused = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
+    await resumeExperiment(stack.prisma, stack.queues, exp.id);
+    await progress(paused.evaluations + 8_000);
+    victim.child.kill("SIGKILL");
+    await victim.exited;
+    const done = await waitFor(async () => {
+      const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
+      return e?.status === "completed" ? e : null;
+    }, 90_000, "completion after kill");
+    await expectConsistent(stack, done.id, 43_200);
   });
 });
 
