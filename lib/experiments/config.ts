@@ -361,10 +361,11 @@ export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): num
 
 /**
  * CMA runs: a job is that many ask/tell steps of one emitter, which sees the other emitters' progress
- * only between its jobs. About 1,000 evaluations per job, and at least ~20 jobs per emitter.
+ * only between its jobs. About 2,000 evaluations per job (a 100-D emitter state is ~200 KB to
+ * load and store), and at least ~20 jobs per emitter.
  */
 function cmaIterationsPerJob(count: number, batchSize: number, budget: number): number {
-  const byCost = Math.round(1000 / batchSize);
+  const byCost = Math.round(2000 / batchSize);
   const byFreshness = Math.floor(budget / (20 * count * batchSize));
   return Math.max(1, Math.min(byCost, byFreshness));
 }
