@@ -8,7 +8,7 @@ import type { StagedCandidate } from "@/lib/experiments/jobs";
 import type { CandidateExtras } from "@/lib/db/archive-store";
 import type { ArchiveCache } from "./archive-cache";
 import { mixSeed } from "./generate-batch";
-import { bestElite, loadGenomes, pickElite, seedGenomes, type StoredGenome } from "./genomes";
+import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
 
 /** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
 export interface LlmRuntime {
@@ -19,13 +19,15 @@ export interface LlmRuntime {
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
   const { type: _type, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
-  const judged = config.domain.type === "llm-text" || effectiveDescriptors(config).some((d) => d.rubric);
-  if (!judged) return { operator, judge: null };
+  if (!needsJudge(config)) return { operator, judge: null };
   const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
   const judgeModel = config.domain.type === "llm-text" ? config.domain.judgeModel : undefined;
   const judgeProvider = judgeModel ? { ...provider, model: judgeModel, models: undefined } : provider;
   return { operator, judge: createLlmJudge({ ...judgeProvider, temperature: 0 }, { client: operator.client }) };
 }
+
+/** llm-text quality, and any descriptor row with a rubric, are scored by the LLM judge. */
+export const needsJudge = (config: ExperimentSpec) => config.emitter.type === "llm" && (config.domain.type === "llm-text" || effectiveDescriptors(config).some((d) => d.rubric));
 
 /** What a job of an LLM experiment produced, and the provider failures that left some candidates without a child. */
 export interface LlmProposal {
@@ -50,7 +52,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const operator = `llm-${emitter.mode}`;
 
   // Choose every parent and inspiration first, then read their genomes in one query.
-  type Plan = { seedIndex: number } | { parent: { cell: number; solutionId: string } | null; fallbackSeed: string | undefined; inspirations: string[]; callSeed: number };
+  type Plan = { seedIndex: number } | { parent: { cell: number; solutionId: string } | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
   const plans = Array.from({ length: size }, (_, i): Plan => {
     const seedIndex = k * size + i;
     if (seedIndex < seeds.length) return { seedIndex };
@@ -62,7 +64,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
       const e = pickElite(cache, rng);
       if (e && e.solutionId !== parent?.solutionId && !inspirations.includes(e.solutionId)) inspirations.push(e.solutionId);
     }
-    return { parent, fallbackSeed: seeds[rng.int(Math.max(1, seeds.length))], inspirations, callSeed: rng.nextInt32() >>> 0 };
+    return { parent, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations, callSeed: rng.nextInt32() >>> 0 };
   });
   const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [...(p.parent ? [p.parent.solutionId] : []), ...p.inspirations] : [])));
 
@@ -70,11 +72,11 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const candidates = await Promise.all(
     plans.map(async (plan): Promise<StagedCandidate> => {
       const id = crypto.randomUUID();
-      if ("seedIndex" in plan) return judge(runtime, config, rows, { id, genome: seeds[plan.seedIndex]!, parentIds: [], extras: { operator: "seed" } }, mixSeed(seed, plan.seedIndex), signal);
+      if ("seedIndex" in plan) return judgeCandidate(runtime, config, rows, { id: seedId(cache.experimentId, plan.seedIndex), genome: seeds[plan.seedIndex]!, parentIds: [], extras: { operator: "seed" } }, mixSeed(seed, plan.seedIndex), signal);
       const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
-      // No elite yet (every seed failed, or they are still being evaluated): mutate a seed.
-      const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: plan.fallbackSeed ?? "" };
-      const parentIds = stored ? [plan.parent!.solutionId] : [];
+      // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
+      const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
+      const parentIds = stored ? [plan.parent!.solutionId] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
       const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
       const r = await runtime.operator.mutate({ task, parent, inspirations, targetNiche: targetNiche(cache, rows, stored?.descriptors, plan.callSeed), seed: plan.callSeed, signal });
       if (!r.ok && r.stage === "provider") {
@@ -82,7 +84,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
         return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: exchange(r) };
       }
       if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: exchange(r) };
-      return judge(runtime, config, rows, { id, genome: r.genome, parentIds, extras: { ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined } }, plan.callSeed, signal);
+      return judgeCandidate(runtime, config, rows, { id, genome: r.genome, parentIds, extras: { ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined } }, plan.callSeed, signal);
     }),
   );
   return { candidates, operator, providerErrors };
@@ -127,7 +129,7 @@ function exchange(r: MutateResult): CandidateExtras {
  * llm-text quality and rubric descriptors: asked of the judge right after the child is written
  * (same provider queue, same limits). The judge's tokens are added to the candidate's.
  */
-async function judge(runtime: LlmRuntime, config: ExperimentSpec, rows: DescriptorConfig[], c: StagedCandidate, seed: number, signal?: AbortSignal): Promise<StagedCandidate> {
+export async function judgeCandidate(runtime: LlmRuntime, config: ExperimentSpec, rows: DescriptorConfig[], c: StagedCandidate, seed: number, signal?: AbortSignal): Promise<StagedCandidate> {
   if (!runtime.judge) return c;
   const rubricRows = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.rubric);
   const d = config.domain;

@@ -3,7 +3,9 @@ import { prisma } from "@/lib/db/client";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
 import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
-import { effectiveDescriptors, isUserEvaluated, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { enqueueEvaluation } from "@/lib/experiments/jobs";
+import { getQueues } from "@/lib/queue/server";
 import { ApiError, type ApiIssue } from "./errors";
 import { archiveIndex } from "./archive";
 import type { TellResult } from "./schemas";
@@ -352,8 +354,12 @@ function keyedUuid(key: string): string {
  * and committed at once (seeds, hand-written candidates). External domains:
  * stored as pending candidates for the client to evaluate and tell.
  */
-export async function submit(expId: string, solutions: { genome: number[]; parentIds?: string[] }[], idempotencyKey?: string) {
+export async function submit(expId: string, submitted: { genome: unknown; parentIds?: string[] }[], idempotencyKey?: string) {
   const probe = await readExperiment(expId);
+  if (runsInStages(probe.config)) return submitToWorkers(probe, submitted, idempotencyKey);
+  const solutions = submitted as { genome: number[]; parentIds?: string[] }[];
+  const vectorIssues = solutions.flatMap((s, i) => (Array.isArray(s.genome) && s.genome.every((v) => typeof v === "number") ? [] : [{ path: `body.solutions[${i}].genome`, message: "this experiment's genomes are vectors: give an array of numbers" }]));
+  if (vectorIssues.length) throw new ApiError(422, `${vectorIssues[0]!.path}: ${vectorIssues[0]!.message}`, vectorIssues);
   const dim = genomeDim(probe.config);
   const issues: ApiIssue[] = [];
   solutions.forEach((s, i) => {
@@ -381,9 +387,6 @@ export async function submit(expId: string, solutions: { genome: number[]; paren
     });
   }
 
-  if (isUserEvaluated(probe.config)) {
-    throw new ApiError(409, `submitting genomes to a "${probe.config.domain.type}" experiment is not supported yet: its workers generate and evaluate the candidates`);
-  }
   const key = idempotencyKey ?? crypto.randomUUID();
   const ids = solutions.map((_, i) => keyedUuid(`${expId}:${key}:${i}`));
   const batchId = `s:${crypto.createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
@@ -412,4 +415,32 @@ export async function submit(expId: string, solutions: { genome: number[]; paren
     results: await outcomes(ids, result.duplicate ? null : result.revision, result.duplicate ? null : before, expId),
     ...(await summary(expId)),
   };
+}
+
+/**
+ * Experiments evaluated by workers (user evaluators, LLM runs): the genomes (seeds, hand-written
+ * programs or texts) go to the evaluation queue as one batch, scored by the experiment's own
+ * evaluator and committed like any job, counted against the budget. 202: they are queued; each
+ * appears under GET /api/solutions/:id once evaluated.
+ */
+async function submitToWorkers(probe: Awaited<ReturnType<typeof readExperiment>>, solutions: { genome: unknown; parentIds?: string[] }[], idempotencyKey?: string) {
+  const config = probe.config as ExperimentSpec;
+  const kind = genomeKind(config);
+  const issues: ApiIssue[] = [];
+  const dim = kind === "vector" ? vectorSpace(config).dim : 0;
+  solutions.forEach((s, i) => {
+    const path = `body.solutions[${i}].genome`;
+    if (kind === "vector" && !(Array.isArray(s.genome) && s.genome.length === dim && s.genome.every((v) => typeof v === "number"))) issues.push({ path, message: `expected an array of ${dim} numbers (the domain's genome length)` });
+    if ((kind === "code" || kind === "text") && typeof s.genome !== "string") issues.push({ path, message: `this experiment evolves ${kind === "code" ? "programs" : "texts"}: give the genome as a string` });
+  });
+  if (issues.length) throw new ApiError(422, `${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues);
+  if (probe.status !== "running" && probe.status !== "paused") throw new ApiError(409, `cannot submit solutions to an experiment that is ${probe.status}: start it first (or give seeds in domain.seeds when creating it)`);
+  const remaining = probe.budgetEvaluations - probe.evaluations;
+  if (solutions.length > remaining) throw new ApiError(409, `the budget has ${Math.max(0, remaining)} evaluation(s) left; ${solutions.length} submitted`);
+  const key = idempotencyKey ?? crypto.randomUUID();
+  const batchId = `s:${crypto.createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
+  const candidates = solutions.map((s, i) => ({ id: keyedUuid(`${probe.id}:${key}:${i}`), genome: s.genome, parentIds: s.parentIds ?? [], extras: { operator: "submitted" } }));
+  const duplicate = await isProcessed(probe.id, batchId);
+  if (!duplicate) await enqueueEvaluation(getQueues(), { experimentId: probe.id, k: -1, batchId, candidates, operator: "submitted" });
+  return { mode: "queued" as const, duplicate, candidates: candidates.map((c) => ({ id: c.id, parentIds: c.parentIds })), budgetRemaining: remaining - solutions.length };
 }

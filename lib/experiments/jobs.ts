@@ -17,7 +17,9 @@ export interface BatchJobData {
  */
 export interface EvaluateJobData {
   experimentId: string;
+  /** The numbered job, or -1 for genomes submitted over the API (`batchId` then names the ledger entry). */
   k: number;
+  batchId?: string;
   candidates: StagedCandidate[];
   operator: string;
 }
@@ -94,5 +96,6 @@ export async function enqueueBatches(queues: QueueFactory, experimentId: string,
 }
 
 export async function enqueueEvaluation(queues: QueueFactory, data: EvaluateJobData): Promise<void> {
-  await evaluationQueue(queues).add("evaluate", data, { ...BATCH_JOB_OPTIONS, jobId: evaluateJobId(data.experimentId, data.k) });
+  const jobId = data.k >= 0 ? evaluateJobId(data.experimentId, data.k) : `${data.experimentId}_${data.batchId!.replace(/:/g, "-")}`;
+  await evaluationQueue(queues).add("evaluate", data, { ...BATCH_JOB_OPTIONS, jobId });
 }

@@ -162,6 +162,87 @@ describe("user-evaluator runs over REST", () => {
     expect((await api("GET", `/api/experiments/${done.id}/metrics/keys`)).body.keys).toEqual([]);
   });
 
+  it("JSON genomes: the user's sandboxed mutation evolves objects, lineage intact; submitted genomes are evaluated too", async () => {
+    // Fitness: closeness of (a, b) to (1, -1); the label records the path from the seed.
+    const evaluate = `function evaluate(g) {
+      if (typeof g.a !== "number") throw new Error("no a in " + JSON.stringify(g));
+      return { fitness: -((g.a - 1) ** 2) - (g.b + 1) ** 2, descriptors: [g.a, g.b], metrics: { depth: g.label.length - 1 } };
+    }`;
+    const mutate = `function mutate(p, rng) {
+      if (rng.random() < 0.05) throw new Error("mutation gave up");
+      return { a: p.a + rng.normal(0, 0.4), b: p.b + rng.normal(0, 0.4), label: p.label + "+" };
+    }`;
+    const done = await runToEnd({
+      name: "json genomes",
+      domain: { type: "javascript", code: evaluate, seeds: [{ a: 0, b: 0, label: "s" }, { a: -1, b: 1, label: "t" }] },
+      emitter: { type: "javascript-mutation", code: mutate },
+      descriptors: [
+        { name: "a", min: -3, max: 3, bins: 6 },
+        { name: "b", min: -3, max: 3, bins: 6 },
+      ],
+      batchSize: 10,
+      budget: { evaluations: 150 },
+      seed: 5,
+      maxInFlight: 2,
+    });
+    expect(done.status).toBe("completed");
+    expect(done.evaluations).toBe(150);
+    expect(done.metrics.coverage).toBeGreaterThan(0.2);
+    expect(done.metrics.maxFitness).toBeGreaterThan(-1);
+
+    const archive = await api("GET", `/api/experiments/${done.id}/archive`);
+    const cells: number[] = archive.body.elites.cell;
+    expect(cells.length).toBeGreaterThan(5);
+    // The deepest elite (longest label) makes the strongest lineage check.
+    const details = await Promise.all(cells.map((c) => api("GET", `/api/experiments/${done.id}/elites/${c}`)));
+    const sol = details.map((d) => d.body.solution).sort((x, y) => y.genome.label.length - x.genome.label.length)[0];
+    expect(sol.genomeKind).toBe("json");
+    expect(typeof sol.genome.a).toBe("number");
+    // The label grows by one "+" per mutation: the lineage is exactly as long as the label says.
+    const lineage = await api("GET", `/api/solutions/${sol.id}/lineage`);
+    expect(lineage.status).toBe(200);
+    expect(lineage.body.complete).toBe(true);
+    const chain: any[] = lineage.body.steps;
+    expect(sol.genome.label.length).toBeGreaterThan(2);
+    expect(chain.length).toBe(sol.genome.label.length);
+    expect(chain.at(-1).operator).toBe("seed");
+    expect(chain.slice(0, -1).every((s) => s.operator === "javascript-mutation")).toBe(true);
+
+    const failed = await api("GET", `/api/experiments/${done.id}/solutions?status=failed&limit=200`);
+    if (failed.body.solutions.length) expect(failed.body.solutions.every((s: any) => /mutation gave up/.test(s.error))).toBe(true);
+
+    // Submitting to a finished run is refused; to a running one, genomes go through its evaluator.
+    const late = await api("POST", `/api/experiments/${done.id}/solutions`, { solutions: [{ genome: { a: 1, b: -1, label: "hand" } }] });
+    expect(late.status).toBe(409);
+    const live = await api("POST", "/api/experiments", {
+      name: "json genomes, submissions",
+      domain: { type: "javascript", code: evaluate, seeds: [{ a: 0, b: 0, label: "s" }] },
+      emitter: { type: "javascript-mutation", code: mutate },
+      descriptors: [
+        { name: "a", min: -3, max: 3, bins: 6 },
+        { name: "b", min: -3, max: 3, bins: 6 },
+      ],
+      batchSize: 5,
+      budget: { evaluations: 40 },
+      maxInFlight: 1,
+      start: true,
+    });
+    expect(live.status).toBe(201);
+    const sub = await api("POST", `/api/experiments/${live.body.id}/solutions`, { solutions: [{ genome: { a: 1, b: -1, label: "hand" } }, { genome: { wrong: true } }], idempotencyKey: "hand-1" });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(202);
+    expect(sub.body.candidates).toHaveLength(2);
+    const [good, bad] = sub.body.candidates;
+    const evaluated = await waitFor(async () => {
+      const r = await api("GET", `/api/solutions/${good.id}`);
+      return r.status === 200 ? r.body : null;
+    }, 60_000, "submitted genome to be evaluated");
+    expect(evaluated).toMatchObject({ status: "evaluated", fitness: 0, operator: "submitted", genome: { a: 1, b: -1, label: "hand" } });
+    const rejected = await api("GET", `/api/solutions/${bad.id}`);
+    expect(rejected.body).toMatchObject({ status: "failed", error: expect.stringMatching(/no a in/) });
+    const again = await api("POST", `/api/experiments/${live.body.id}/solutions`, { solutions: [{ genome: { a: 1, b: -1, label: "hand" } }, { genome: { wrong: true } }], idempotencyKey: "hand-1" });
+    expect(again.body.duplicate).toBe(true);
+  }, 180_000);
+
   it("rejects malformed requests with the API's error shape", async () => {
     const bad = async (path: string, status: number, issuePath?: string) => {
       const res = await api("GET", path);

@@ -15,7 +15,6 @@ export function createBatchProcessor(ctx: WorkerContext) {
   const caches = new ArchiveCacheStore();
   return async function processBatch(job: Job<BatchJobData>) {
     const { experimentId, k } = job.data;
-    const T0 = performance.now(); const tm: number[] = [];
     const exp = await ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
     if (!exp) return { skipped: "deleted" };
     // Paused or cancelled: drop the job; resume re-enqueues whatever is missing.
@@ -29,7 +28,6 @@ export function createBatchProcessor(ctx: WorkerContext) {
     if (landed) return { skipped: "already processed" };
 
     // CMA runs: job k continues emitter k mod chains from the state its previous job committed.
-    tm.push(performance.now() - T0);
     const chains = emitterChains(config);
     const saved = chains ? await loadEmitterState(ctx.prisma, experimentId, k % chains) : null;
     if (chains && (saved?.generation ?? 0) !== Math.floor(k / chains)) {
@@ -38,15 +36,12 @@ export function createBatchProcessor(ctx: WorkerContext) {
       return { skipped: (saved?.generation ?? 0) > Math.floor(k / chains) ? "already processed" : "waiting for the emitter's previous job" };
     }
 
-    tm.push(performance.now() - T0);
     const cache = caches.get(experimentId, config);
     await cache.refresh(ctx.prisma);
-    tm.push(performance.now() - T0);
     const batch = chains
       ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state)
       : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
     const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
-    tm.push(performance.now() - T0);
     let result;
     try {
       result = await commitBatch(ctx.prisma, batch, snapshotEvery);
@@ -59,8 +54,6 @@ export function createBatchProcessor(ctx: WorkerContext) {
     if (result.duplicate) caches.drop(experimentId);
     else await cache.refresh(ctx.prisma, result.revision);
 
-    tm.push(performance.now() - T0);
-    if (process.env.QD_TIMING) ctx.log(`timing k=${k} ${tm.map((x) => x.toFixed(1)).join(" ")}`);
     if (result.completed) {
       ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
       caches.drop(experimentId);

@@ -8,7 +8,7 @@ import type { EvalResult } from "@/lib/evaluators";
 import { ArchiveCacheStore } from "../archive-cache";
 import { proposeVectors } from "../propose";
 import { proposeJson } from "../propose-json";
-import { proposeWithLlm } from "../propose-llm";
+import { judgeCandidate, needsJudge, proposeWithLlm } from "../propose-llm";
 import { ExperimentResources } from "../resources";
 import type { WorkerContext } from "./index";
 
@@ -31,8 +31,8 @@ export function createStagedProcessors(ctx: WorkerContext) {
     return ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
   }
 
-  async function landed(experimentId: string, k: number) {
-    return ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId: batchKey(k) } }, select: { batchId: true } });
+  async function landed(experimentId: string, batchId: string) {
+    return ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId } }, select: { batchId: true } });
   }
 
   async function mutate(job: Job<BatchJobData>) {
@@ -40,7 +40,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
     const exp = await load(experimentId);
     if (!exp) return { skipped: "deleted" };
     if (exp.status !== "running") return { skipped: exp.status };
-    if (await landed(experimentId, k)) return { skipped: "already processed" };
+    if (await landed(experimentId, batchKey(k))) return { skipped: "already processed" };
     // A mutate job re-added after it completed (the reconciler saw neither stage for a moment) must
     // not propose again: its candidates are already waiting for evaluation, and LLM calls cost money.
     if (await evaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
@@ -89,6 +89,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
 
   async function evaluate(job: Job<EvaluateJobData>) {
     const { experimentId, k, candidates, operator } = job.data;
+    const batchId = job.data.batchId ?? batchKey(k);
     const exp = await load(experimentId);
     if (!exp) return { skipped: "deleted" };
     // Paused runs finish what is in flight; cancelled ones drop it. Candidates that already cost
@@ -97,13 +98,20 @@ export function createStagedProcessors(ctx: WorkerContext) {
     if (exp.status !== "running" && exp.status !== "paused" && !(exp.status === "completed" && spent)) return { skipped: exp.status };
     const config = exp.config as unknown as ExperimentSpec;
     const plan = jobPlan(config);
-    if (!(await landed(experimentId, k))) {
+    if (!(await landed(experimentId, batchId))) {
       const evaluator = resources.evaluator(experimentId, config);
-      const toEvaluate = candidates.filter((c) => !c.invalid && !c.judgeError);
+      let staged = candidates;
+      if (needsJudge(config) && candidates.some((c) => !c.judged && !c.invalid && !c.judgeError)) {
+        // Genomes submitted over the API skipped the first stage: judge them here.
+        const runtime = resources.llm(experimentId, config);
+        const rows = effectiveDescriptors(config);
+        staged = await Promise.all(candidates.map((c, i) => (c.judged || c.invalid || c.judgeError ? c : judgeCandidate(runtime, config, rows, c, i))));
+      }
+      const toEvaluate = staged.filter((c) => !c.invalid && !c.judgeError);
       const scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome }))) : toEvaluate.map(judgedResult);
       const results = new Map(toEvaluate.map((c, i) => [c.id, scored[i]]));
       const cache = caches.get(experimentId, config);
-      const batch = toBatch(experimentId, k, config, cache.archive.cellOf.bind(cache.archive), candidates, results, operator);
+      const batch = toBatch(experimentId, batchId, k >= 0, config, cache.archive.cellOf.bind(cache.archive), staged, results, operator);
       const snapshotEvery = Math.max(1, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
       const result = await commitBatch(ctx.prisma, batch, snapshotEvery);
       if (result.completed) {
@@ -122,7 +130,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
       }
       if (result.status !== "running") return { evaluations: result.evaluations };
     }
-    if (k + config.maxInFlight < plan.totalJobs) await enqueueBatches(ctx.queues, experimentId, [k + config.maxInFlight], firstStageQueue(config));
+    if (k >= 0 && k + config.maxInFlight < plan.totalJobs) await enqueueBatches(ctx.queues, experimentId, [k + config.maxInFlight], firstStageQueue(config));
     return { evaluated: candidates.length };
   }
 
@@ -142,7 +150,8 @@ function judgedResult(c: StagedCandidate): EvalResult {
  */
 function toBatch(
   experimentId: string,
-  k: number,
+  batchId: string,
+  numbered: boolean,
   config: ExperimentSpec,
   cellOf: (m: ArrayLike<number>, offset?: number) => number,
   candidates: StagedCandidate[],
@@ -202,10 +211,10 @@ function toBatch(
   }
   return {
     experimentId,
-    batchId: batchKey(k),
+    batchId,
     evaluations: candidates.length,
     failed: failures.length,
-    generated: true,
+    generated: numbered,
     operator,
     cells: ok.cells,
     fitness: ok.fitness,

@@ -9,12 +9,14 @@ export const dynamic = "force-dynamic";
  * POST /api/experiments/:id/solutions { solutions: [{ genome, parentIds? }], idempotencyKey? }
  * Built-in domains: evaluated now → 200 { mode: "evaluated", results: [{ id, status, cell, fitness }], … }.
  * External domains: stored as pending candidates → 201 { mode: "pending", candidates } (tell their results).
+ * Worker-evaluated domains (command/webhook/javascript evaluators, llm-code, llm-text): queued for the
+ * experiment's evaluator → 202 { mode: "queued", candidates: [{ id }] } (each appears under /api/solutions/:id once evaluated).
  */
 export const POST = route(async (req, ctx) => {
   const { id } = await parseParams(ctx, ExperimentParams);
   const body = await parseBody(req, SubmitBody, { maxBytes: MAX_LARGE_BODY });
   const out = await submit(id, body.solutions, body.idempotencyKey);
-  return json(out, out.mode === "pending" ? 201 : 200);
+  return json(out, out.mode === "pending" ? 201 : out.mode === "queued" ? 202 : 200);
 });
 
 /**
