@@ -1,5 +1,6 @@
 import type { Processor, Worker } from "bullmq";
-import { effectiveDescriptors, type ExperimentSpec, type LlmEmitterConfig } from "@/lib/experiments/config";
+import type { ExperimentSpec, LlmEmitterConfig } from "@/lib/experiments/config";
+import { needsJudge } from "./propose-llm";
 import { llmQueueName, namedQueue } from "@/lib/experiments/jobs";
 import type { WorkerContext } from "./processors";
 
@@ -25,6 +26,7 @@ export function startLlmQueues(ctx: WorkerContext, processor: Processor, opts: {
   async function tick() {
     try {
       const live = await ctx.prisma.experiment.findMany({ where: { emitterType: "llm", status: { in: ["queued", "running", "paused"] } }, select: { config: true } });
+      // (lib/experiments/jobs.ts llmQueuesInUse lists the same queues for the API.)
       const limits = new Map<string, ProviderLimits>();
       for (const { config } of live) {
         const spec = config as unknown as ExperimentSpec;
@@ -72,8 +74,7 @@ export function startLlmQueues(ctx: WorkerContext, processor: Processor, opts: {
 /** A job makes batchSize operator calls, plus as many judge calls when texts or descriptors are judged. */
 export function limitsOf(config: ExperimentSpec): ProviderLimits {
   const emitter = config.emitter as LlmEmitterConfig;
-  const judged = config.domain.type === "llm-text" || effectiveDescriptors(config).some((d) => d.rubric);
-  const callsPerJob = config.batchSize * (judged ? 2 : 1);
+  const callsPerJob = config.batchSize * (needsJudge(config) ? 2 : 1);
   return {
     jobsPerMinute: emitter.requestsPerMinute ? Math.max(1, Math.floor(emitter.requestsPerMinute / callsPerJob)) : undefined,
     jobsAtOnce: emitter.concurrency ? Math.max(1, Math.floor(emitter.concurrency / config.batchSize)) : undefined,

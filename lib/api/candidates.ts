@@ -357,9 +357,9 @@ function keyedUuid(key: string): string {
 export async function submit(expId: string, submitted: { genome: unknown; parentIds?: string[] }[], idempotencyKey?: string) {
   const probe = await readExperiment(expId);
   if (runsInStages(probe.config)) return submitToWorkers(probe, submitted, idempotencyKey);
+  const shapeIssues = submitted.flatMap((s, i) => vectorIssues(s.genome, `body.solutions[${i}].genome`));
+  if (shapeIssues.length) throw new ApiError(400, `${shapeIssues[0]!.path}: ${shapeIssues[0]!.message}`, shapeIssues);
   const solutions = submitted as { genome: number[]; parentIds?: string[] }[];
-  const vectorIssues = solutions.flatMap((s, i) => (Array.isArray(s.genome) && s.genome.every((v) => typeof v === "number") ? [] : [{ path: `body.solutions[${i}].genome`, message: "this experiment's genomes are vectors: give an array of numbers" }]));
-  if (vectorIssues.length) throw new ApiError(422, `${vectorIssues[0]!.path}: ${vectorIssues[0]!.message}`, vectorIssues);
   const dim = genomeDim(probe.config);
   const issues: ApiIssue[] = [];
   solutions.forEach((s, i) => {
@@ -430,7 +430,11 @@ async function submitToWorkers(probe: Awaited<ReturnType<typeof readExperiment>>
   const dim = kind === "vector" ? vectorSpace(config).dim : 0;
   solutions.forEach((s, i) => {
     const path = `body.solutions[${i}].genome`;
-    if (kind === "vector" && !(Array.isArray(s.genome) && s.genome.length === dim && s.genome.every((v) => typeof v === "number"))) issues.push({ path, message: `expected an array of ${dim} numbers (the domain's genome length)` });
+    if (kind === "vector") {
+      const shape = vectorIssues(s.genome, path);
+      if (shape.length) issues.push(...shape);
+      else if ((s.genome as number[]).length !== dim) issues.push({ path, message: `expected ${dim} values (the domain's genome length), got ${(s.genome as number[]).length}` });
+    }
     if ((kind === "code" || kind === "text") && typeof s.genome !== "string") issues.push({ path, message: `this experiment evolves ${kind === "code" ? "programs" : "texts"}: give the genome as a string` });
   });
   if (issues.length) throw new ApiError(422, `${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues);
@@ -443,4 +447,13 @@ async function submitToWorkers(probe: Awaited<ReturnType<typeof readExperiment>>
   const duplicate = await isProcessed(probe.id, batchId);
   if (!duplicate) await enqueueEvaluation(getQueues(), { experimentId: probe.id, k: -1, batchId, candidates, operator: "submitted" });
   return { mode: "queued" as const, duplicate, candidates: candidates.map((c) => ({ id: c.id, parentIds: c.parentIds })), budgetRemaining: remaining - solutions.length };
+}
+
+/** A vector genome: a non-empty array of at most 10,000 finite numbers. */
+function vectorIssues(genome: unknown, path: string): ApiIssue[] {
+  if (!Array.isArray(genome)) return [{ path, message: "genome must be an array of numbers (this experiment's genomes are vectors)" }];
+  if (!genome.length) return [{ path, message: "genome must not be empty" }];
+  if (genome.length > 10_000) return [{ path, message: "genome must have at most 10,000 values" }];
+  const j = genome.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+  return j < 0 ? [] : [{ path: `${path}[${j}]`, message: typeof genome[j] === "number" ? "each gene must be finite" : "each gene must be a number" }];
 }

@@ -77,6 +77,8 @@ export function zodIssues(where: string, error: z.ZodError): ApiIssue[] {
       const keys = (issue as { keys: string[] }).keys;
       const noun = where === "query" ? "query parameter" : "field";
       message = `unknown ${noun}${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`;
+      // A schema's own message says more (e.g. where an API key must go instead).
+      if (!/^Unrecognized key/.test(issue.message)) message = `${message}: ${issue.message}`;
     } else if (issue.code === "invalid_type" && /received undefined/.test(message)) {
       message = `is required`;
     } else if (issue.code === "invalid_union" && (issue as { errors?: z.core.$ZodIssue[][] }).errors?.length) {

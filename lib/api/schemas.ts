@@ -164,18 +164,8 @@ export const SubmitBody = z
       .array(
         z
           .object({
-            /** Numbers for vector experiments; a program/text string or any JSON value for LLM and JSON-genome experiments. */
-            genome: z.union(
-              [
-                z.array(finite("each gene")).min(1, "genome must not be empty").max(10_000, "genome must have at most 10,000 values"),
-                z.string().min(1, "genome must not be empty").max(256 * 1024, "genome must be at most 256 KiB"),
-                z.record(z.string(), z.unknown()),
-                z.array(z.unknown()),
-                z.number().finite(),
-                z.boolean(),
-              ],
-              { error: "genome must be an array of numbers (vector experiments), a string (code/text) or a JSON value (JSON genomes)" },
-            ),
+            /** Numbers for vector experiments; a program/text string or any JSON value for LLM and JSON-genome experiments (checked against the experiment). */
+            genome: z.unknown().refine((v) => v !== undefined && v !== null, "genome is required"),
             parentIds: z.array(Uuid("parentIds[]")).max(8, "at most 8 parents").optional(),
           })
           .strict(),

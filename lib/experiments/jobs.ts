@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { JobsOptions, Queue } from "bullmq";
 import type { CandidateExtras } from "@/lib/db/archive-store";
 import type { QueueFactory } from "@/lib/queue/connection";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { QUEUES } from "@/lib/queue/names";
 import { runsInStages } from "./config";
 
@@ -75,6 +76,17 @@ export function llmQueueName(emitter: { baseURL: string; apiKeyEnv?: string }): 
   return `${LLM_QUEUE_PREFIX}${key}`;
 }
 export const LLM_QUEUE_PREFIX = "qd-llm-";
+
+/** The provider queues live LLM experiments use, with the provider host they stand for. */
+export async function llmQueuesInUse(prisma: PrismaClient): Promise<{ name: string; provider: string }[]> {
+  const live = await prisma.experiment.findMany({ where: { emitterType: "llm", status: { in: ["queued", "running", "paused"] } }, select: { config: true } });
+  const byName = new Map<string, string>();
+  for (const { config } of live) {
+    const emitter = (config as { emitter: { baseURL: string; apiKeyEnv?: string } }).emitter;
+    byName.set(llmQueueName(emitter), new URL(emitter.baseURL).host);
+  }
+  return [...byName].map(([name, provider]) => ({ name, provider }));
+}
 
 /** Where the first stage of an experiment's job runs: null = one in-place "batch" job on the evaluation queue. */
 export function firstStageQueue(config: { domain: { type: string }; emitter: { type: string } }): string | null {

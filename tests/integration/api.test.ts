@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
+import { reply, startOpenAIMock } from "../helpers/openai-mock";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -358,7 +359,8 @@ describe("experiments over REST", () => {
     expect(doc.body.openapi).toBe("3.1.0");
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/api/experiments", "/api/experiments/{id}/ask", "/api/experiments/{id}/tell", "/api/queues"]));
     const create = doc.body.paths["/api/experiments"].post.requestBody.content["application/json"].schema;
-    expect(create.properties.domain.oneOf.map((o: any) => o.properties.type.const).sort()).toEqual(["arm", "command", "external", "javascript", "rastrigin", "sphere", "webhook"]);
+    expect(create.properties.domain.oneOf.map((o: any) => o.properties.type.const).sort()).toEqual(["arm", "command", "external", "javascript", "llm-code", "llm-text", "rastrigin", "sphere", "webhook"]);
+    expect(create.properties.emitter.oneOf.map((o: any) => o.properties.type.const)).toEqual(expect.arrayContaining(["gaussian", "iso-line", "llm", "javascript-mutation"]));
     expect(create.properties.start.type).toBe("boolean");
   });
 });
@@ -542,4 +544,63 @@ describe("authentication", () => {
     expect((await secured.fetch("/login")).status).toBe(200);
     expect((await secured.fetch("/", { headers: { cookie: cookie.split(";")[0]! } })).status).toBe(200);
   });
+});
+
+describe("LLM experiments over REST", () => {
+  it("creates an llm-code run with defaults filled, reports tokens and cost, its provider queue, and evaluates submitted programs", async () => {
+    let n = 0;
+    const mock = await startOpenAIMock(() => {
+      n++;
+      const s = (0.86 + (n % 12) * 0.01).toFixed(2);
+      return reply.code(`function pack() {\n  const r = ${s} / 12;\n  const out = [];\n  for (let i = 0; i < 26; i++) out.push([((i % 6) + 0.5) / 6, (Math.floor(i / 6) + 0.5) / 5, r]);\n  return out;\n}`, { promptTokens: 1000, completionTokens: 200 });
+    });
+    try {
+      const created = await api("POST", "/api/experiments", {
+        name: "llm over rest",
+        domain: { type: "llm-code", task: "circle-packing" },
+        emitter: { type: "llm", baseURL: mock.baseURL, model: "gpt-4.1-mini", requestsPerMinute: 600, concurrency: 4 },
+        batchSize: 2,
+        budget: { evaluations: 12, costUsd: 5 },
+        maxInFlight: 2,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      // Defaults: the task's descriptors (code length × min gap), diff-free full mode, the budget's cost cap.
+      expect(created.body.config.domain).toMatchObject({ type: "llm-code", task: "circle-packing", timeoutMs: 5000, memoryMb: 128 });
+      expect(created.body.config.emitter).toMatchObject({ type: "llm", mode: "full", maxRetries: 3 });
+      expect(created.body.descriptors.map((d: any) => d.name)).toEqual(["code length", "min gap"]);
+      expect(created.body.budget).toEqual({ evaluations: 12, costUsd: 5 });
+      expect(JSON.stringify(created.body)).not.toMatch(/apiKey"/);
+
+      const start = await api("POST", `/api/experiments/${created.body.id}/start`, {});
+      expect(start.status).toBe(200);
+      const queues = await waitFor(async () => {
+        const q = await api("GET", "/api/queues");
+        return q.body.queues.find((x: any) => x.provider) ? q.body : null;
+      }, 30_000, "the provider queue to show up");
+      const llmQueue = queues.queues.find((x: any) => x.provider);
+      expect(llmQueue.name).toMatch(/^qd-llm-[0-9a-f]{12}$/);
+      expect(llmQueue.provider).toBe(new URL(mock.baseURL).host);
+
+      const submitted = await api("POST", `/api/experiments/${created.body.id}/solutions`, { solutions: [{ genome: "function pack() { return []; }" }, { genome: [1, 2] }] });
+      expect(submitted.status).toBe(422);
+      expect(submitted.body.error.issues[0]).toMatchObject({ path: "body.solutions[1].genome", message: expect.stringMatching(/give the genome as a string/) });
+      const ok = await api("POST", `/api/experiments/${created.body.id}/solutions`, { solutions: [{ genome: "function pack() { return []; }" }] });
+      expect(ok.status).toBe(202);
+
+      const done = await waitFor(async () => {
+        const e = await api("GET", `/api/experiments/${created.body.id}`);
+        return e.body.status === "completed" ? e.body : null;
+      }, 90_000, "the llm run to complete");
+      // The submitted program counts against the budget; a job in flight when the budget was reached still lands (its tokens were paid for).
+      expect([12, 13]).toContain(done.evaluations);
+      const calls = mock.completions.length;
+      expect(done.usage).toEqual({ promptTokens: 1000 * calls, completionTokens: 200 * calls, costUsd: expect.closeTo(calls * (1000 * 0.4 + 200 * 1.6) / 1e6, 12) });
+      const rejected = await api("GET", `/api/solutions/${ok.body.candidates[0].id}`);
+      expect(rejected.body).toMatchObject({ status: "failed", genomeKind: "code", operator: "submitted", error: expect.stringMatching(/expected exactly 26 circles/) });
+      const best = await api("GET", `/api/experiments/${created.body.id}/export?format=json`);
+      expect(best.status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db/client";
 import { getQueues } from "@/lib/queue/server";
 import { QUEUES } from "@/lib/queue/names";
+import { llmQueuesInUse } from "@/lib/experiments/jobs";
 import { json, otherMethods, parseQuery, route } from "@/lib/api/http";
 import { EmptyQuery } from "@/lib/api/schemas";
 
@@ -18,22 +19,32 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * GET /api/queues → { backend, queues: [{ name, counts: { waiting, active, … }, workers, failures: [{ id, name, reason, attempts, failedAt, data }] }],
+ * GET /api/queues → { backend, queues: [{ name, provider?, limits?, counts: { waiting, active, … }, workers, failures: [{ id, name, reason, attempts, failedAt, data }] }],
+ *                      (qd-mutation, qd-evaluation, and one qd-llm-… queue per LLM provider in use, with its global rate limit and concurrency)
  *                      workers: [{ id, hostname, pid, queues, startedAt, lastSeenAt }] }
  */
 export const GET = route(async (req) => {
   parseQuery(req, EmptyQuery);
   const factory = getQueues();
+  // The fixed queues, then one per LLM provider in use (with BullMQ's global limits on it).
+  const llm = await llmQueuesInUse(prisma);
+  const names = [...Object.values(QUEUES).map((name) => ({ name, provider: undefined as string | undefined })), ...llm];
   const queues = await Promise.all(
-    Object.values(QUEUES).map(async (name) => {
+    names.map(async ({ name, provider }) => {
       const q = (held[name] ??= factory.queue(name));
       try {
-        const [counts, failed, workers] = await withTimeout(
-          Promise.all([q.getJobCounts(...STATES), q.getFailed(0, 9), q.getWorkers().catch(() => null)]),
+        const [counts, failed, workers, limits] = await withTimeout(
+          Promise.all([
+            q.getJobCounts(...STATES),
+            q.getFailed(0, 9),
+            q.getWorkers().catch(() => null),
+            provider ? Promise.all([q.getGlobalRateLimit().catch(() => null), q.getGlobalConcurrency().catch(() => null)]) : null,
+          ]),
           5000,
         );
         return {
           name,
+          ...(provider ? { provider, limits: { rateLimit: limits?.[0] ?? null, concurrency: limits?.[1] ?? null } } : {}),
           counts,
           workers: workers ? workers.length : null,
           failures: failed.filter(Boolean).map((j) => ({ id: j.id, name: j.name, reason: j.failedReason, attempts: j.attemptsMade, failedAt: j.finishedOn ? new Date(j.finishedOn) : null, data: j.data })),
