@@ -40,6 +40,8 @@ const userPrompt = (req: RecordedRequest) => String(req.body.messages?.[1]?.cont
 /** The mutation replies, in rotation: valid rewrites, diffs, garbage and every kind of hostile program. */
 function codeScript(): (req: RecordedRequest, i: number) => MockReply {
   let n = 0;
+  let h = 0;
+  const hostile = Object.values(HOSTILE);
   return (req) => {
     const i = n++;
     const s = Number((0.86 + 0.01 * (i % 13)).toFixed(2));
@@ -56,11 +58,11 @@ function codeScript(): (req: RecordedRequest, i: number) => MockReply {
       case 2:
         return reply.garbage();
       case 3:
-        return reply.code(Object.values(HOSTILE)[Math.floor(i / 10) % Object.keys(HOSTILE).length]!);
+      case 7:
+      case 8:
+        return reply.code(hostile[h++ % hostile.length]!);
       case 4:
         return reply.code(packing(1.3)); // circles too big: rejected by the exact check
-      case 7:
-        return reply.code(HOSTILE.loop);
       default:
         return reply.code(packing(s));
     }
@@ -134,7 +136,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(byStatus("failed").some((s) => /invalid packing: .*(overlap|outside)/.test(s.error ?? ""))).toBe(true);
     // Every hostile program is contained and recorded as failed, and the workers carried on.
     const hostile = solutions.filter((s) => Object.values(HOSTILE).some((h) => s.genomeText?.trim() === h));
-    expect(hostile.length).toBeGreaterThanOrEqual(3);
+    for (const [kind, program] of Object.entries(HOSTILE)) expect(hostile.some((s) => s.genomeText?.trim() === program), `a ${kind} program was tried`).toBe(true);
     for (const s of hostile) {
       expect(s.status).toBe("failed");
       expect(s.error).toBeTruthy();
@@ -300,5 +302,41 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(done.promptTokens).toBe(16 * 200 + 14 * 300);
     expect(done.completionTokens).toBe(16 * 20 + 14 * 40);
     expect(done.numElites).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it("an LLM writes the genomes of the user's own evaluator (text genomes, sandboxed JavaScript scorer)", async () => {
+    let n = 0;
+    const words = ["sun", "sea", "sky", "salt", "sand", "storm", "silver", "shell"];
+    const m = await mock(() => {
+      n++;
+      return reply.text(`Here it is:\n\n\`\`\`\n${words.slice(0, 1 + (n % words.length)).join(" ")}\n\`\`\``);
+    });
+    const done = await runUntil(
+      stack,
+      spec(m, {
+        domain: {
+          type: "javascript",
+          code: "function evaluate(t) { const w = t.trim().split(/\\s+/); return { fitness: -Math.abs(w.length - 5), descriptors: [w.length, t.length] }; }",
+          description: "A sequence of words starting with s; exactly five words is best.",
+          seeds: ["sun"],
+        },
+        descriptors: [
+          { name: "words", min: 0, max: 10, bins: 10 },
+          { name: "characters", min: 0, max: 60, bins: 6 },
+        ],
+        emitter: { mode: "full" },
+        budget: { evaluations: 12 },
+      }),
+      ["completed", "failed", "paused"],
+    );
+    expect(done.status, done.statusReason ?? "").toBe("completed");
+    const solutions = await stack.prisma.solution.findMany({ where: { experimentId: done.id } });
+    expect(solutions).toHaveLength(12);
+    // The only rejects: a reply that repeated its parent word for word.
+    for (const s of solutions.filter((x) => x.status !== "evaluated")) expect(`${s.status}: ${s.error}`).toMatch(/^invalid: .*identical to the parent/);
+    expect(solutions.every((s) => s.genomeKind === "code")).toBe(true);
+    expect(solutions.find((s) => s.operator === "seed")?.genomeText).toBe("sun");
+    expect(done.maxFitness).toBe(0); // a five-word text was written and scored by the user's evaluator
+    expect(m.completions[0]!.body.messages[1].content).toContain("exactly five words is best");
   }, 120_000);
 });
