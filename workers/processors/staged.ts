@@ -93,9 +93,9 @@ export function createStagedProcessors(ctx: WorkerContext) {
     const exp = await load(experimentId);
     if (!exp) return { skipped: "deleted" };
     // Paused runs finish what is in flight; cancelled ones drop it. Candidates that already cost
-    // money are recorded even when the cost cap completed the run meanwhile, so the totals stay true.
+    // money are recorded whatever happened meanwhile (cost cap, cancel), so the totals stay true.
     const spent = candidates.some((c) => (c.extras?.costUsd ?? 0) > 0);
-    if (exp.status !== "running" && exp.status !== "paused" && !(exp.status === "completed" && spent)) return { skipped: exp.status };
+    if (exp.status !== "running" && exp.status !== "paused" && !spent) return { skipped: exp.status };
     const config = exp.config as unknown as ExperimentSpec;
     const plan = jobPlan(config);
     if (!(await landed(experimentId, batchId))) {
