@@ -33,6 +33,8 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
   const value = new Float64Array(batchSize);
   const cells = new Int32Array(batchSize);
   const steps: { cells: number[]; objectives: number[] }[] = [];
+  /** CMA-MAE: each cell's threshold when this job first met it (as stored, refreshed before the job). */
+  const startThreshold = new Map<number, number>();
   const out: CandidateBatch = {
     experimentId: cache.experimentId,
     batchId,
@@ -72,15 +74,20 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
       for (let j = 0; j < dim; j++) genomes.push(children[i * dim + j]!);
     }
     if (mae) {
-      // CMA-MAE ranks by improvement over the cells' thresholds, and moves them (pyribs' batch rule).
-      thresholdStep(mae.store, cells, objectives, n, mae.learningRate, mae.thresholdMin, { status, value });
+      // The commit replays each step on the stored thresholds, which only rise: a candidate at or
+      // below the threshold this job started from can never count there, so it is left out.
       const step = { cells: [] as number[], objectives: [] as number[] };
       for (let i = 0; i < n; i++) {
-        if (cells[i]! < 0 || objectives[i] !== objectives[i]) continue;
-        step.cells.push(cells[i]!);
+        const c = cells[i]!;
+        if (c < 0 || objectives[i] !== objectives[i]) continue;
+        if (!startThreshold.has(c)) startThreshold.set(c, mae.store.get(c) ?? mae.thresholdMin);
+        if (!(objectives[i]! > startThreshold.get(c)!)) continue;
+        step.cells.push(c);
         step.objectives.push(objectives[i]!);
       }
       steps.push(step);
+      // CMA-MAE ranks by improvement over the cells' thresholds, and moves them (pyribs' batch rule).
+      thresholdStep(mae.store, cells, objectives, n, mae.learningRate, mae.thresholdMin, { status, value });
     }
     if (n === batchSize) emitter.tell({ solutions: children, objectives, measures, status, value, n });
     done += n;

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { commitCma, type CmaCommit } from "./emitter-store";
+import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -167,6 +167,8 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.batchId,
       batch.evaluations,
     );
+    // CMA jobs: the emitter's state moves (compare-and-set on its own row) before the experiment lock.
+    if (fresh && batch.cma) await moveEmitterChain(tx as unknown as PrismaClient, id, batch.cma);
     // The row lock taken here serialises all archive writes of this experiment until commit.
     const [locked] = await tx.$queryRawUnsafe<ExperimentRow[]>(
       `UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + $2 WHERE id = $1::uuid RETURNING *`,
@@ -197,7 +199,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.genomeTexts ?? [],
     );
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
-    if (batch.cma) await commitCma(tx as unknown as PrismaClient, id, revision, batch.cma);
+    if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
     const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(

@@ -3,10 +3,12 @@ import { thresholdStep } from "@/lib/experiments/cma";
 
 /**
  * CMA-ME / CMA-MAE state in PostgreSQL: each emitter chain's state
- * (EmitterState) and CMA-MAE's per-cell thresholds (CellThreshold). Both are
- * written by `commitCma`, inside commitBatch's transaction, which holds the
- * experiment's row lock: every writer of the experiment is serialised, so the
- * read-modify-write of thresholds never loses a concurrent update.
+ * (EmitterState) and CMA-MAE's per-cell thresholds (CellThreshold), both
+ * written inside commitBatch's transaction. The chain moves by compare-and-set
+ * on its own row, before the experiment's row lock (nothing else writes that
+ * row); thresholds are updated under the experiment's row lock, which
+ * serialises every writer of the experiment, so their read-modify-write never
+ * loses a concurrent update.
  */
 
 export interface CmaCommit {
@@ -16,7 +18,10 @@ export interface CmaCommit {
   generation: number;
   /** The emitter's state after this job (lib/experiments/cma.ts encodeState). */
   state: unknown;
-  /** CMA-MAE: every evaluated candidate of each ask/tell step, applied in order to the stored thresholds. */
+  /**
+   * CMA-MAE: the candidates of each ask/tell step that may beat their cell's stored threshold (the
+   * worker leaves out those at or below the threshold it saw: thresholds only rise), applied in order.
+   */
   thresholds?: {
     learningRate: number;
     thresholdMin: number;
@@ -27,7 +32,7 @@ export interface CmaCommit {
 /** Another job already moved this emitter's chain: the transaction must not commit. */
 export class EmitterChainConflict extends Error {}
 
-export async function commitCma(tx: PrismaClient, experimentId: string, revision: bigint, cma: CmaCommit): Promise<void> {
+export async function moveEmitterChain(tx: PrismaClient, experimentId: string, cma: CmaCommit): Promise<void> {
   // Compare-and-set: generation g → g + 1 only if the stored chain is at g (or absent and g = 0).
   // A replayed or duplicate job finds the chain elsewhere and rolls its whole commit back.
   const moved = await tx.$executeRawUnsafe(
@@ -40,10 +45,10 @@ export async function commitCma(tx: PrismaClient, experimentId: string, revision
     JSON.stringify(cma.state),
   );
   if (moved !== 1) throw new EmitterChainConflict(`emitter ${cma.emitter} of experiment ${experimentId} is not at generation ${cma.generation}`);
-  if (cma.thresholds) await updateThresholds(tx, experimentId, revision, cma.thresholds);
 }
 
-async function updateThresholds(tx: PrismaClient, experimentId: string, revision: bigint, t: NonNullable<CmaCommit["thresholds"]>) {
+/** Applies a job's threshold steps to the stored thresholds. Call under the experiment's row lock. */
+export async function updateThresholds(tx: PrismaClient, experimentId: string, revision: bigint, t: NonNullable<CmaCommit["thresholds"]>) {
   const touched = [...new Set(t.steps.flatMap((s) => s.cells.filter((c) => c >= 0)))];
   if (!touched.length) return;
   const rows = await tx.$queryRawUnsafe<{ cell: number; threshold: number }[]>(
