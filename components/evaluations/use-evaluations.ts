@@ -54,7 +54,7 @@ export function useEvaluations({ id, active, withFailures, withKeys, refreshKey,
     const jobs: Promise<unknown>[] = [];
     if (withFailures) {
       jobs.push(
-        api(endpoints.solutions(id, { status: "failed", limit: PAGE })).then((b) => {
+        api(endpoints.solutions(id, { status: "failed,invalid", limit: PAGE })).then((b) => {
           const page = normalizeEvaluations(b);
           setFailures((old) => {
             if (!pagedBeyondFirst.current) return page.items;
@@ -97,7 +97,7 @@ export function useEvaluations({ id, active, withFailures, withKeys, refreshKey,
   const loadMore = useCallback(() => {
     if (!nextCursor || loadingMore) return;
     setLoadingMore(true);
-    api(endpoints.solutions(id, { status: "failed", limit: PAGE, cursor: nextCursor }))
+    api(endpoints.solutions(id, { status: "failed,invalid", limit: PAGE, cursor: nextCursor }))
       .then((b) => {
         const page = normalizeEvaluations(b);
         pagedBeyondFirst.current = true;

@@ -76,6 +76,12 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
       maxFitness: numOrNull(m.maxFitness ?? x.maxFitness),
       meanFitness: numOrNull(m.meanFitness),
     },
+    usage: {
+      promptTokens: num(x.usage?.promptTokens ?? x.promptTokens),
+      completionTokens: num(x.usage?.completionTokens ?? x.completionTokens),
+      costUsd: num(x.usage?.costUsd ?? x.costUsd),
+    },
+    budgetCostUsd: numOrNull(x.budget?.costUsd ?? x.budgetCostUsd ?? config.budget?.costUsd),
     config,
   };
 }
@@ -89,6 +95,7 @@ export function normalizeSnapshot(s: Json): Snapshot {
     maxFitness: numOrNull(s.maxFitness),
     meanFitness: numOrNull(s.meanFitness),
     numElites: num(s.numElites),
+    ...(s.costUsd != null ? { costUsd: numOrNull(s.costUsd) } : {}),
   };
 }
 
@@ -177,6 +184,13 @@ export function normalizeSolution(b: Json): SolutionDetail {
     logs: str(s.logs),
     evalMs: numOrNull(s.evalMs),
     metrics: (s.metrics as Record<string, unknown>) ?? null,
+    status: String(s.status ?? "evaluated"),
+    model: str(s.model),
+    promptTokens: numOrNull(s.promptTokens),
+    completionTokens: numOrNull(s.completionTokens),
+    costUsd: numOrNull(s.costUsd),
+    prompt: str(s.prompt),
+    reply: str(s.reply),
   };
 }
 
@@ -259,7 +273,7 @@ export const endpoints = {
   lineage: (id: string) => `/api/solutions/${id}/lineage`,
   metrics: (id: string, after: number) => `/api/experiments/${id}/metrics?after=${after}`,
   events: (id: string) => `/api/experiments/${id}/events`,
-  solutions: (id: string, q: { status?: "failed" | "evaluated"; limit?: number; cursor?: string | null } = {}) => {
+  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid"; limit?: number; cursor?: string | null } = {}) => {
     const p = new URLSearchParams();
     if (q.status) p.set("status", q.status);
     if (q.limit) p.set("limit", String(q.limit));

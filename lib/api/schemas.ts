@@ -44,9 +44,10 @@ export const ListQuery = z
   })
   .strict();
 
-export const SOLUTION_LIST_STATUSES = ["evaluated", "failed"] as const;
+/** "invalid": the operator produced nothing evaluable (an unusable LLM reply, a mutation that threw). */
+export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid"] as const;
 
-/** `GET /api/experiments/:id/solutions`: evaluated and/or failed candidates, newest first. */
+/** `GET /api/experiments/:id/solutions`: evaluated, failed and/or invalid candidates, newest first. */
 export const SolutionsQuery = z
   .object({
     status: z

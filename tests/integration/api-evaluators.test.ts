@@ -252,7 +252,7 @@ describe("user-evaluator runs over REST", () => {
       return res.body.error;
     };
     const base = `/api/experiments/${run.id}`;
-    expect((await bad(`${base}/solutions?status=pending`, 400, "query.status")).message).toMatch(/evaluated or failed/);
+    expect((await bad(`${base}/solutions?status=pending`, 400, "query.status")).message).toMatch(/evaluated or failed or invalid/);
     await bad(`${base}/solutions?limit=0`, 400, "query.limit");
     await bad(`${base}/solutions?limit=201`, 400, "query.limit");
     await bad(`${base}/solutions?limit=abc`, 400, "query.limit");
