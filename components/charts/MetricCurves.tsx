@@ -1,7 +1,7 @@
 "use client";
 import { memo } from "react";
 /** The four run curves: QD-score, coverage, max and mean fitness against evaluations. */
-import { fmtNum } from "@/components/lib/format";
+import { fmtNum, fmtUsd } from "@/components/lib/format";
 import type { Snapshot } from "@/components/lib/types";
 import { thin } from "@/components/lib/thin";
 import { LineChart } from "./LineChart";
@@ -23,12 +23,19 @@ export function pointsOf(snapshots: Snapshot[], key: keyof Snapshot) {
   return out;
 }
 
-export const MetricCurves = memo(function MetricCurves({ snapshots }: { snapshots: Snapshot[] }) {
+/** LLM runs (`cost`): a fifth, full-width curve of the money spent. */
+export const MetricCurves = memo(function MetricCurves({ snapshots, cost = false }: { snapshots: Snapshot[]; cost?: boolean }) {
+  const costPoints = cost ? pointsOf(snapshots, "costUsd") : [];
   return (
     <div className="grid gap-x-6 gap-y-4 sm:grid-cols-2">
       {METRICS.map((m) => (
         <LineChart key={m.key} title={m.title} yFormat={m.format} zero={m.zero} series={[{ name: m.title, color: "#6366f1", points: pointsOf(snapshots, m.key) }]} />
       ))}
+      {cost && (
+        <div className="sm:col-span-2" data-testid="cost-curve">
+          <LineChart title="Cost (USD)" yFormat={(v) => fmtUsd(v)} zero series={[{ name: "Cost", color: "#d97706", points: costPoints }]} />
+        </div>
+      )}
     </div>
   );
 });

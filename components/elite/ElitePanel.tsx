@@ -1,10 +1,11 @@
 "use client";
 import { memo } from "react";
 /** The selected elite (or an ancestor being inspected): fitness, descriptors, operator, time, parents, metrics, genome, logs. */
-import { fmtDate, fmtNum } from "@/components/lib/format";
+import { fmtDate, fmtInt, fmtNum, fmtUsd } from "@/components/lib/format";
 import type { SolutionDetail } from "@/components/lib/types";
 import { buttonClass } from "@/components/ui/Card";
 import { GenomeBars } from "./GenomeBars";
+import { KIND_LABEL } from "./GenomeView";
 
 interface Props {
   cell: number | null;
@@ -65,8 +66,14 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
           <Row key={n + i} label={n} value={fmtNum(s.descriptors[i], 5)} />
         ))}
         <Row label="operator" value={s.operator} />
+        {s.status !== "evaluated" && <Row label="status" value={s.status} />}
         <Row label="found" value={fmtDate(s.createdAt)} />
         {s.evalMs != null && <Row label="evaluation" value={fmtMs(s.evalMs)} />}
+        {s.model && <Row label="model" value={s.model} />}
+        {(s.promptTokens != null || s.completionTokens != null) && (
+          <Row label="tokens" value={`${fmtInt(s.promptTokens)} prompt · ${fmtInt(s.completionTokens)} completion`} testId="elite-tokens" />
+        )}
+        {s.costUsd != null && <Row label="cost" value={fmtUsd(s.costUsd)} testId="elite-cost" />}
         <dt className="text-slate-500 dark:text-slate-400">parents</dt>
         <dd className="min-w-0">
           {s.parentIds.length === 0 ? (
@@ -102,12 +109,12 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
       )}
       <div>
         <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Genome</h3>
-        {vector ? (
+        {vector && s.genomeKind === "vector" ? (
           <GenomeBars values={vector} />
-        ) : typeof s.genome === "string" ? (
-          <pre className="max-h-64 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">{s.genome}</pre>
         ) : (
-          <pre className="max-h-64 overflow-auto rounded-md bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">{JSON.stringify(s.genome, null, 2)}</pre>
+          <a href="#genome" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
+            {KIND_LABEL[s.genomeKind] ?? "Genome"}, diff vs parent{s.prompt ? ", prompt and reply" : ""}: below ↓
+          </a>
         )}
       </div>
       {(s.error || s.logs) && (
@@ -128,13 +135,15 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${fmtNum(ms / 1000)} s` : `${fmtNum(ms)} ms`);
 
-function Row({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+function Row({ label, value, mono, testId }: { label: string; value: string; mono?: boolean; testId?: string }) {
   return (
     <>
       <dt className={`truncate text-slate-500 dark:text-slate-400 ${mono ? "font-mono text-xs leading-5" : ""}`} title={label}>
         {label}
       </dt>
-      <dd className="tabular-nums">{value}</dd>
+      <dd className="min-w-0 break-words tabular-nums" data-testid={testId}>
+        {value}
+      </dd>
     </>
   );
 }

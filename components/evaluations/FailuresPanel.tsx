@@ -65,6 +65,11 @@ export const FailuresPanel = memo(function FailuresPanel({ failures, total, eval
             <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5 text-xs text-slate-500 tabular-nums dark:text-slate-400">
               <span className="font-mono" title={f.id}>
                 {f.id.slice(0, 8)}
+                {f.status === "invalid" && (
+                  <span className="ml-1.5 rounded bg-amber-100 px-1 py-px font-sans text-[10px] font-medium text-amber-800 dark:bg-amber-900/50 dark:text-amber-200" title="Nothing to evaluate: the LLM's reply or the mutation was unusable">
+                    invalid
+                  </span>
+                )}
               </span>
               <span>
                 {f.evalMs != null && `${fmtNum(f.evalMs)} ms · `}

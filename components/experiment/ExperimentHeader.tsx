@@ -21,7 +21,7 @@ export function ExperimentHeader({ experiment: e, live, onChange }: Props) {
   const now = useNow(1000, !e.finishedAt && e.status === "running");
   const end = e.finishedAt ? new Date(e.finishedAt).getTime() : now;
   const elapsed = e.startedAt && end != null ? end - new Date(e.startedAt).getTime() : null;
-  const chips = [e.domainType + domainSize(e.config), e.archiveType === "cvt" ? `CVT ${fmtInt(e.cells)} cells` : `grid ${fmtInt(e.cells)} cells`, e.emitterType, `batch ${e.batchSize}`, `seed ${e.seed}`];
+  const chips = [e.domainType + domainSize(e.config), e.archiveType === "cvt" ? `CVT ${fmtInt(e.cells)} cells` : `grid ${fmtInt(e.cells)} cells`, e.emitterType + emitterDetail(e.config), `batch ${e.batchSize}`, `seed ${e.seed}`];
   return (
     <header className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-xs text-slate-500 dark:text-slate-400">
@@ -123,8 +123,17 @@ function StatusReason({ status, reason }: { status: ExperimentSummary["status"];
 }
 
 function domainSize(config: Record<string, unknown>): string {
-  const d = config.domain as { dim?: number; joints?: number } | undefined;
+  const d = config.domain as { dim?: number; joints?: number; task?: string } | undefined;
   if (d?.joints) return ` · ${d.joints} joints`;
   if (d?.dim) return ` · ${d.dim}-D`;
+  if (d?.task) return ` · ${d.task}`;
   return "";
+}
+
+/** LLM emitters: mode and model ("llm · diff · gpt-4.1-mini"). */
+function emitterDetail(config: Record<string, unknown>): string {
+  const em = config.emitter as { type?: string; mode?: string; model?: string; models?: { model: string }[] } | undefined;
+  if (em?.type !== "llm") return "";
+  const model = em.model ?? em.models?.map((m) => m.model).join(", ");
+  return `${em.mode ? ` · ${em.mode}` : ""}${model ? ` · ${model}` : ""}`;
 }

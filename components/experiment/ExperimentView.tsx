@@ -12,6 +12,7 @@ import { EliteGrid } from "@/components/archive/EliteGrid";
 import { ColorLegend } from "@/components/archive/ColorLegend";
 import { ViewControls } from "@/components/archive/ViewControls";
 import { ElitePanel } from "@/components/elite/ElitePanel";
+import { GenomeView, KIND_LABEL } from "@/components/elite/GenomeView";
 import { LineageTree } from "@/components/lineage/LineageTree";
 import { MetricCurves } from "@/components/charts/MetricCurves";
 import { QueuePanel } from "@/components/queue/QueuePanel";
@@ -27,6 +28,9 @@ import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external"]);
 
 const ACTIVE = new Set(["running", "queued", "paused"]);
+
+/** Runs whose candidates come from an LLM: they spend tokens and money. */
+export const isLlmRun = (e: { emitterType: string; usage: { costUsd: number; promptTokens: number } }) => e.emitterType === "llm" || e.usage.costUsd > 0 || e.usage.promptTokens > 0;
 
 export function ExperimentView({ initial, initialCell }: { initial: InitialData; initialCell: number | null }) {
   const id = initial.experiment.id;
@@ -102,7 +106,11 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const onFrame = useCallback(
     (f: LiveFrame) => {
       if (f.improved.length && store.apply(f.improved)) setVersion(store.version);
-      if (f.snapshots.length) setSnapshots((old) => mergeSnapshots(old, f.snapshots));
+      if (f.snapshots.length) {
+        setSnapshots((old) => mergeSnapshots(old, f.snapshots));
+        const cost = f.snapshots.at(-1)!.costUsd;
+        if (cost != null) setExperiment((e) => (cost > e.usage.costUsd ? { ...e, usage: { ...e.usage, costUsd: cost } } : e));
+      }
       if (f.counters || f.status || f.hello) {
         setExperiment((e) => {
           let next = e;
@@ -163,6 +171,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     const t = setInterval(() => void refreshArchive().catch(() => {}), 3000);
     return () => clearInterval(t);
   }, [running, refreshArchive]);
+
+  // LLM runs: tokens and cost are not in the live batch events; read them with the experiment.
+  const llm = isLlmRun(experiment);
+  useEffect(() => {
+    if (!running || !llm) return;
+    const t = setInterval(() => {
+      api(endpoints.experiment(id))
+        .then((b) => {
+          const fresh = normalizeExperiment(b);
+          setExperiment((e) => (fresh.usage.costUsd >= e.usage.costUsd && fresh.usage.promptTokens >= e.usage.promptTokens ? { ...e, usage: fresh.usage } : e));
+        })
+        .catch(() => {});
+    }, 2000);
+    return () => clearInterval(t);
+  }, [running, llm, id]);
 
   // ---- selection ----
   const select = useCallback((cell: number | null) => {
@@ -242,11 +265,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const onHeaderChange = useCallback((e: ExperimentSummary) => setExperiment((old) => ({ ...e, config: old.config })), []);
   const shown = inspected ?? elite;
   const g = store.geometry;
+  const shownKind = shown && shown.genomeKind !== "vector" ? shown.genomeKind : null;
 
   return (
     <div className="space-y-6">
       <ExperimentHeader experiment={experiment} live={live} onChange={onHeaderChange} />
-      <KpiRow experiment={experiment} />
+      <KpiRow experiment={experiment} llm={llm} />
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
         <Card
@@ -293,11 +317,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         </Card>
       </div>
 
+      {shown && shownKind && (
+        <Card
+          id="genome"
+          title={`${KIND_LABEL[shownKind] ?? "Genome"} of the ${inspected ? "ancestor" : "elite"}${shown.cell != null ? ` in cell ${shown.cell.toLocaleString("en-US")}` : ""}`}
+          actions={<span className="font-mono text-xs text-slate-500 dark:text-slate-400">{shown.operator}</span>}
+        >
+          <GenomeView key={shown.id} solution={shown} />
+        </Card>
+      )}
+
       {lineageOpen && elite && (
         <Card title="Lineage" actions={<button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setLineageOpen(false)}>Close</button>}>
           {lineage ? (
             lineage.steps.length ? (
-              <LineageTree steps={lineage.steps} complete={lineage.complete} inspected={inspected?.id ?? elite.id} min={store.min} max={store.max} onInspect={inspect} />
+              <LineageTree steps={lineage.steps} complete={lineage.complete} inspected={inspected?.id ?? elite.id} min={store.min} max={store.max} onInspect={inspect} showOperators={elite.genomeKind !== "vector"} />
             ) : (
               <p className="text-sm text-slate-500">No lineage stored for this solution.</p>
             )
@@ -341,7 +375,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
         <Card title="Progress">
-          <MetricCurves snapshots={snapshots} />
+          <MetricCurves snapshots={snapshots} cost={llm} />
         </Card>
         <Card title="Workers & queue">
           <QueuePanel active={running} />

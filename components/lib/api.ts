@@ -198,7 +198,7 @@ export function normalizeEvaluations(b: Json): { items: EvaluationItem[]; nextCu
   return {
     items: pickArray(b, "solutions").map((s) => ({
       id: String(s.id),
-      status: s.status === "failed" ? "failed" : "evaluated",
+      status: s.status === "failed" || s.status === "invalid" ? s.status : "evaluated",
       fitness: numOrNull(s.fitness),
       error: str(s.error),
       logs: str(s.logs),

@@ -38,3 +38,12 @@ export function fmtAgo(iso: string | null | undefined, now = Date.now()): string
   if (!iso) return "—";
   return `${fmtDuration(now - new Date(iso).getTime())} ago`;
 }
+
+/** US dollars: cents from $1, 4 decimals below, 2 significant digits below a cent (LLM calls cost fractions of one). */
+export function fmtUsd(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return "—";
+  if (v === 0) return "$0";
+  const a = Math.abs(v);
+  if (a < 0.01) return `$${v.toFixed(Math.min(20, 1 - Math.floor(Math.log10(a))))}`;
+  return `$${v.toLocaleString("en-US", { minimumFractionDigits: a < 1 ? 4 : 2, maximumFractionDigits: a < 1 ? 4 : 2 })}`;
+}

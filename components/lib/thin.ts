@@ -8,7 +8,7 @@ export function thin<T>(rows: T[], max: number): T[] {
 }
 
 /** The fields of a stored metric snapshot that the curves plot. */
-export function toSnapshot(s: { evaluations: number; coverage: number; qdScore: number; normQdScore: number; maxFitness: number | null; meanFitness: number | null; numElites: number }) {
-  const { evaluations, coverage, qdScore, normQdScore, maxFitness, meanFitness, numElites } = s;
-  return { evaluations, coverage, qdScore, normQdScore, maxFitness, meanFitness, numElites };
+export function toSnapshot(s: { evaluations: number; coverage: number; qdScore: number; normQdScore: number; maxFitness: number | null; meanFitness: number | null; numElites: number; costUsd?: number | null }) {
+  const { evaluations, coverage, qdScore, normQdScore, maxFitness, meanFitness, numElites, costUsd } = s;
+  return { evaluations, coverage, qdScore, normQdScore, maxFitness, meanFitness, numElites, ...(costUsd != null ? { costUsd } : {}) };
 }

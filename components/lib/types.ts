@@ -39,7 +39,17 @@ export interface ExperimentSummary {
   startedAt: string | null;
   finishedAt: string | null;
   metrics: Metrics;
+  /** LLM runs: tokens and cost spent so far (zeros otherwise). */
+  usage: Usage;
+  /** Cost cap in USD (budget.costUsd), null when none. */
+  budgetCostUsd: number | null;
   config: Record<string, unknown>;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
 }
 
 export interface Snapshot {
@@ -50,6 +60,8 @@ export interface Snapshot {
   maxFitness: number | null;
   meanFitness: number | null;
   numElites: number;
+  /** LLM runs: cumulative cost in USD at this point (absent on older snapshots). */
+  costUsd?: number | null;
 }
 
 export type Geometry =
@@ -81,12 +93,22 @@ export interface SolutionDetail {
   logs: string | null;
   evalMs: number | null;
   metrics: Record<string, unknown> | null;
+  /** evaluated | failed (the evaluator or sandbox said no) | invalid (unusable LLM reply). */
+  status: string;
+  /** LLM operator: the model, its token usage and cost, the prompt sent ("### system" / "### user") and the raw reply. */
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  costUsd: number | null;
+  prompt: string | null;
+  reply: string | null;
 }
 
 /** A candidate from GET /api/experiments/:id/solutions (logs cut at 4,000 characters). */
 export interface EvaluationItem {
   id: string;
-  status: "evaluated" | "failed";
+  /** invalid: the operator produced nothing evaluable (an unusable LLM reply, a mutation that threw). */
+  status: "evaluated" | "failed" | "invalid";
   fitness: number | null;
   error: string | null;
   logs: string | null;

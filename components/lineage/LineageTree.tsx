@@ -17,7 +17,12 @@ interface Props {
   min: number;
   max: number;
   onInspect(id: string): void;
+  /** Label each step with the operator that made it (program, text and JSON runs: seed, llm-diff, ...). */
+  showOperators?: boolean;
 }
+
+/** Short operator names that fit between two nodes. */
+const shortOp = (op: string) => op.replace(/^llm-/, "").replace(/^javascript-mutation$/, "mutate");
 
 interface TNode {
   id: string;
@@ -36,7 +41,7 @@ interface Placed {
   y: number;
 }
 
-export const LineageTree = memo(function LineageTree({ steps, complete, inspected, min, max, onInspect }: Props) {
+export const LineageTree = memo(function LineageTree({ steps, complete, inspected, min, max, onInspect, showOperators = false }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const layout = useMemo(() => {
     if (!steps.length) return null;
@@ -60,8 +65,8 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
     }
     const links = root.links().map((l) => ({ source: placed.get(l.source)!, target: placed.get(l.target)! }));
     const maxSide = Math.max(0, ...nodes.filter((n) => n.data.side).map((n) => placed.get(n)!.y - PAD.y));
-    return { placed: [...placed.values()], links, width: 2 * PAD.x + chainDepth * COL, height: PAD.y + maxSide + 26 };
-  }, [steps]);
+    return { placed: [...placed.values()], links, width: 2 * PAD.x + chainDepth * COL, height: PAD.y + maxSide + 26 + (showOperators ? 12 : 0) };
+  }, [steps, showOperators]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -76,7 +81,7 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
   return (
     <div>
       <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
-        {steps.length - 1} generation{steps.length === 2 ? "" : "s"} back to {complete ? "the first ancestor" : "the oldest stored ancestor"}. Filled dots: the chain of mutated parents; hollow: second parents (line direction). Click one to inspect it.
+        {steps.length - 1} generation{steps.length === 2 ? "" : "s"} back to {complete ? "the first ancestor" : "the oldest stored ancestor"}. {showOperators ? "Under each: its fitness and the operator that made it (seed, diff, full rewrite, mutate)" : "Filled dots: the chain of mutated parents; hollow: second parents (line direction)"}. Click one to inspect it.
       </p>
       <div ref={scroller} className="overflow-x-auto pb-2">
         <svg width={Math.max(layout.width, 200)} height={layout.height} role="group" aria-label="Lineage tree">
@@ -121,6 +126,11 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
                 {n.depth === 0 && s && (
                   <text y={-13} textAnchor="middle" className="fill-slate-800 text-[10px] font-semibold dark:fill-slate-100">
                     elite
+                  </text>
+                )}
+                {showOperators && s && (
+                  <text y={n.depth === 0 ? 33 : 31} textAnchor="middle" className="fill-slate-500 font-mono text-[9px] dark:fill-slate-400" data-testid="lineage-operator">
+                    {shortOp(s.operator)}
                   </text>
                 )}
               </g>
