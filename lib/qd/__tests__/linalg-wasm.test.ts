@@ -90,9 +90,12 @@ describe("WebAssembly SIMD kernels", () => {
         const { res, orth } = residuals(A, w);
         expect(res).toBeLessThan(1e-13);
         expect(orth).toBeLessThan(1e-12);
-        // Same eigenvalues as the plain-JS routine.
+        // Same eigenvalues as the plain-JS routine, which passes the same checks.
         const j = new SymEigen(n, { wasm: false });
         j.compute(A);
+        const rj = residuals(A, j);
+        expect(rj.res).toBeLessThan(1e-13);
+        expect(rj.orth).toBeLessThan(1e-12);
         const a = sorted(w.values);
         const b = sorted(j.values);
         a.forEach((x, i) => expect(Math.abs(x - b[i])).toBeLessThan(1e-12 * n));

@@ -4,6 +4,11 @@
  * eigendecomposition every `lazyGapEvals` evaluations, pyribs' stop checks.
  * pyribs quirks are kept on purpose so runs match the published numbers:
  * pc is not divided by sigma and the rank-one term is scaled by c1 twice.
+ *
+ * The O(n²)–O(n³) steps (eigendecomposition, sampling, whitening, covariance
+ * update) run in WebAssembly SIMD kernels (../linalg/wasm/kernels.c) where
+ * available, with the plain-JS code below as the fallback; the two paths
+ * draw the same normals and agree to rounding (not bit for bit).
  */
 import { SymEigen } from "../linalg/eigen";
 import { getKernels, type WasmKernels } from "../linalg/wasm";

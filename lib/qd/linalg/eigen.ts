@@ -6,9 +6,10 @@
  * on arrays of arrays; this version is several times faster at n = 100.
  *
  * By default the same algorithm runs as a WebAssembly SIMD kernel
- * (./wasm/kernels.c, about 3× faster at n = 100); the JS routines below are
- * the fallback where WebAssembly is unavailable. Eigenvalues come out in QL
- * order (not sorted), as before.
+ * (./wasm/kernels.c; 2–3× faster than the JS below at n = 100, about 1.3 ms
+ * against numpy.linalg.eigh's 1.0–1.5 ms on the 2-core dev machine); the JS
+ * routines below are the fallback where WebAssembly is unavailable.
+ * Eigenvalues come out in QL order (not sorted), as before.
  */
 import { getKernels, type WasmKernels } from "./wasm";
 
