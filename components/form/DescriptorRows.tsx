@@ -1,5 +1,9 @@
 "use client";
-/** Behaviour descriptors as editable rows: name, (metric), min, max, bins; add, remove, move up/down. */
+/**
+ * Behaviour descriptors as editable rows: name, (metric), min, max, bins; add, remove, move up/down.
+ * LLM runs add a rubric line under each row: what the ends of the range mean, for the LLM judge.
+ */
+import { Fragment, useId } from "react";
 import { inputClass } from "./Field";
 
 export interface DescriptorRow {
@@ -10,6 +14,8 @@ export interface DescriptorRow {
   bins: string;
   /** User evaluators: read the value from this key of the evaluator's metrics ("" = its descriptors array). */
   metric: string;
+  /** LLM-judged rows: what the ends of the range mean, e.g. "0 = melancholic … 1 = joyful" ("" = none). */
+  rubric?: string;
 }
 
 interface Props {
@@ -21,6 +27,10 @@ interface Props {
   showBins: boolean;
   /** User evaluators: show the "from metric" column. */
   showMetric?: boolean;
+  /** Offered in the metric column (llm-code: the task's metrics). */
+  metricSuggestions?: { name: string; description: string }[];
+  /** LLM runs: a rubric line under each row ("required": every row is judged, llm-text). */
+  showRubric?: boolean | "required";
 }
 
 let nextKey = 1000;
@@ -29,7 +39,9 @@ export const newRowKey = () => nextKey++;
 const iconBtn =
   "inline-flex h-8 w-8 items-center justify-center rounded-md border border-slate-300 text-slate-600 hover:bg-slate-100 disabled:opacity-30 disabled:hover:bg-transparent dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
 
-export function DescriptorRows({ rows, onChange, errors, sources, showBins, showMetric }: Props) {
+export function DescriptorRows({ rows, onChange, errors, sources, showBins, showMetric, metricSuggestions, showRubric }: Props) {
+  const listId = useId();
+  const columns = 4 + (showMetric ? 1 : 0) + (showBins ? 1 : 0) + 1;
   const set = (i: number, patch: Partial<DescriptorRow>) => onChange(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const move = (i: number, by: number) => {
     const next = [...rows];
@@ -64,7 +76,7 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
             <th className="w-6 px-1 font-medium">#</th>
             <th className="px-1 font-medium">Name</th>
             {showMetric && (
-              <th className="w-32 px-1 font-medium" title="Optional. Leave empty to read descriptors[i] of the evaluator's result">
+              <th className="w-36 px-1 font-medium" title="Optional. Leave empty to read descriptors[i] of the evaluator's result">
                 From metric
               </th>
             )}
@@ -78,7 +90,8 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={r.key}>
+            <Fragment key={r.key}>
+            <tr>
               <td className="px-1 pt-2.5 align-top text-xs text-slate-400 tabular-nums">{i + 1}</td>
               <td className="px-1 py-1 align-top">
                 <input
@@ -100,7 +113,8 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
                     aria-label={`Descriptor ${i + 1} from metric`}
                     className={`${inputClass} font-mono`}
                     value={r.metric}
-                    placeholder="optional"
+                    list={metricSuggestions?.length ? listId : undefined}
+                    placeholder={showRubric ? "or a rubric" : "optional"}
                     aria-invalid={errors[`descriptors.${i}.metric`] ? true : undefined}
                     onChange={(e) => set(i, { metric: e.target.value })}
                   />
@@ -124,9 +138,43 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
                 </div>
               </td>
             </tr>
+            {showRubric && (
+              <tr>
+                <td />
+                <td colSpan={columns - 2} className="px-1 pb-3 align-top">
+                  <div className="flex items-start gap-2">
+                    <span className="pt-1.5 text-xs text-slate-500 dark:text-slate-400">Rubric</span>
+                    <div className="min-w-0 flex-1">
+                      <input
+                        aria-label={`Descriptor ${i + 1} rubric`}
+                        className={inputClass}
+                        value={r.rubric ?? ""}
+                        placeholder={showRubric === "required" ? "0 = melancholic … 1 = joyful" : "optional, judged by the LLM instead of a metric: 0 = … 1 = …"}
+                        aria-invalid={errors[`descriptors.${i}.rubric`] ? true : undefined}
+                        onChange={(e) => set(i, { rubric: e.target.value })}
+                      />
+                      {(errors[`descriptors.${i}.rubric`] ?? errors[`descriptors.${i}`]) && (
+                        <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{errors[`descriptors.${i}.rubric`] ?? errors[`descriptors.${i}`]}</p>
+                      )}
+                    </div>
+                  </div>
+                </td>
+                <td />
+              </tr>
+            )}
+            </Fragment>
           ))}
         </tbody>
       </table>
+      {metricSuggestions?.length ? (
+        <datalist id={listId}>
+          {metricSuggestions.map((m) => (
+            <option key={m.name} value={m.name}>
+              {m.description}
+            </option>
+          ))}
+        </datalist>
+      ) : null}
       {errors.descriptors && (
         <p role="alert" className="mt-2 text-xs text-rose-600 dark:text-rose-400">
           {errors.descriptors}
@@ -135,7 +183,7 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
       <button
         type="button"
         className="mt-2 rounded-md border border-dashed border-slate-300 px-3 py-1.5 text-sm text-slate-600 hover:border-indigo-400 hover:text-indigo-600 dark:border-slate-700 dark:text-slate-300 dark:hover:text-indigo-400"
-        onClick={() => onChange([...rows, { key: newRowKey(), name: `descriptor ${rows.length + 1}`, min: "0", max: "1", bins: "10", metric: "" }])}
+        onClick={() => onChange([...rows, { key: newRowKey(), name: `descriptor ${rows.length + 1}`, min: "0", max: "1", bins: "10", metric: "", rubric: "" }])}
       >
         + Add descriptor
       </button>

@@ -2,23 +2,33 @@
 /**
  * New experiment: every field of the configuration, validated inline with the
  * same zod schema the REST API uses; submit creates and starts the run.
+ * Vector runs (built-in benchmarks, your evaluator), JSON genomes with your
+ * mutation, and LLM runs (programs for a shipped task, judged texts).
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { ExperimentSpec, hasBuiltInMeasures } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
+import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
+import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
-import { Field, Section, SelectField } from "./Field";
+import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { CodeEditor } from "./CodeEditor";
+import { SeedList } from "./SeedList";
 
-type DomainType = "sphere" | "rastrigin" | "arm" | "external" | "command" | "webhook" | "javascript";
+type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
+type LlmDomain = "llm-code" | "llm-text";
+/** What a candidate of a user-evaluated domain is: numbers in a box, any JSON value made by the user's mutation, or a text written by the LLM. */
+type Genome = "vector" | "json" | "text";
 
 const DOMAINS: { value: DomainType; label: string }[] = [
   { value: "sphere", label: "Sphere (linear projection)" },
   { value: "rastrigin", label: "Rastrigin (linear projection)" },
   { value: "arm", label: "Planar arm repertoire" },
+  { value: "llm-code", label: "LLM code (task)" },
+  { value: "llm-text", label: "LLM text" },
   { value: "command", label: "Command (any language)" },
   { value: "webhook", label: "Webhook" },
   { value: "javascript", label: "JavaScript function" },
@@ -26,6 +36,47 @@ const DOMAINS: { value: DomainType; label: string }[] = [
 ];
 
 const isUserDomain = (t: DomainType): t is UserDomain => t === "command" || t === "webhook" || t === "javascript";
+const isLlmDomain = (t: DomainType): t is LlmDomain => t === "llm-code" || t === "llm-text";
+
+/** JSON genomes: the form starts with a mutation and seeds that fit EXAMPLE_JS (arrays of numbers, here of any length). */
+export const EXAMPLE_MUTATE = `// Makes one child from a parent genome (any JSON value) and returns it.
+// rng: random(), int(n), uniform(a, b), normal(mean, sd), pick(array), shuffle(array);
+// Math.random is seeded too, so a run is reproducible. Runs in the sandbox.
+function mutate(parent, rng) {
+  const child = parent.slice();
+  const r = rng.random();
+  if (r < 0.15 && child.length < 12) child.push(rng.normal(0, 0.5));
+  else if (r < 0.3 && child.length > 1) child.splice(rng.int(child.length), 1);
+  else {
+    const i = rng.int(child.length);
+    child[i] = Math.max(-1, Math.min(1, child[i] + rng.normal(0, 0.2)));
+  }
+  return child;
+}
+`;
+const EXAMPLE_JSON_SEEDS = "[[0, 0, 0, 0], [0.5, -0.5, 0.5, -0.5]]";
+
+/** llm-text: a small poem run whose two descriptors the judge reads from their rubrics. */
+const TEXT_EXAMPLE = {
+  description: "A two-line poem about the sea.",
+  seeds: ["The sea is grey and the gulls are quiet.", "Waves laugh in the morning sun."],
+  rows: [
+    { name: "tone", min: "0", max: "1", bins: "5", metric: "", rubric: "0 = melancholic … 1 = joyful" },
+    { name: "imagery", min: "0", max: "1", bins: "5", metric: "", rubric: "0 = abstract ideas … 1 = vivid, concrete images" },
+  ],
+};
+
+/** OpenAI-compatible servers: choosing one fills the base URL, a model and the key's variable. */
+const PROVIDERS = [
+  { id: "openai", label: "OpenAI", baseURL: "https://api.openai.com/v1", model: "gpt-4.1-mini", apiKeyEnv: "OPENAI_API_KEY" },
+  { id: "vllm", label: "vLLM (local)", baseURL: "http://127.0.0.1:8000/v1", model: "Qwen/Qwen2.5-Coder-7B-Instruct", apiKeyEnv: "" },
+  { id: "ollama", label: "Ollama (local)", baseURL: "http://127.0.0.1:11434/v1", model: "qwen2.5-coder:7b", apiKeyEnv: "" },
+  { id: "llamacpp", label: "llama.cpp server (local)", baseURL: "http://127.0.0.1:8080/v1", model: "local", apiKeyEnv: "" },
+] as const;
+
+/** Batch size and evaluation budget each kind of domain starts with (changed with the domain unless the user set them). */
+const RUN_DEFAULTS = { builtIn: { batch: "100", budget: "100000" }, user: { batch: "20", budget: "2000" }, llm: { batch: "2", budget: "200" } };
+const runKind = (t: DomainType) => (isLlmDomain(t) ? "llm" : isUserDomain(t) ? "user" : "builtIn");
 
 /** A small working evaluator: the form starts with it, so a JavaScript run works out of the box. */
 export const EXAMPLE_JS = `// Scores one candidate. \`genome\` is an array of numbers within the bounds.
@@ -83,8 +134,12 @@ const MEASURE_SOURCES: Record<string, string[]> = {
   arm: ["measure 1: end-effector x", "measure 2: end-effector y"],
 };
 
-function defaultRows(type: DomainType, size: number): DescriptorRow[] {
+function defaultRows(type: DomainType, size: number, task = TASK_NAMES[0]): DescriptorRow[] {
   if (type === "external" || isUserDomain(type)) return USER_DEFAULTS[type].rows.map((r) => ({ ...r, key: newRowKey() }));
+  if (type === "llm-text") return TEXT_EXAMPLE.rows.map((r) => ({ ...r, key: newRowKey() }));
+  if (type === "llm-code") {
+    return TASK_CATALOG[task]!.defaultDescriptors.map((d) => ({ key: newRowKey(), name: d.name, metric: d.metric, min: String(d.min), max: String(d.max), bins: String(d.bins), rubric: "" }));
+  }
   const spec = type === "arm" ? { type, joints: size } : { type, dim: size };
   let ds;
   try {
@@ -96,6 +151,17 @@ function defaultRows(type: DomainType, size: number): DescriptorRow[] {
 }
 
 const toNum = (s: string): number | undefined => (s.trim() === "" ? undefined : Number(s));
+/** An optional numeric field: omitted when blank. */
+const optNum = (key: string, s: string) => (s.trim() === "" ? {} : { [key]: Number(s) });
+
+/** The default name of a run on a domain (and task); names matching one of these follow the domain. */
+function defaultName(t: DomainType, size: string, task: string): string {
+  if (t === "llm-code") return `${TASK_CATALOG[task]!.title.split(" (")[0]}, LLM`;
+  if (t === "llm-text") return "Poems about the sea, LLM";
+  const label = DOMAINS.find((d) => d.value === t)!.label.split(" (")[0];
+  return `${label}${t === "arm" ? "" : ` ${size}-D`}, MAP-Elites`;
+}
+const AUTO_NAME = /^(Sphere|Rastrigin|Planar arm|Arm|External|Command|Webhook|JavaScript|Circle packing|Online bin packing|Poems about the sea)\b/;
 
 /** Issue path → message, with paths like "descriptors.0.max"; API paths ("body.descriptors[0].max") are normalised. */
 function issueMap(issues: { path: string; message: string }[]): Record<string, string> {
@@ -126,6 +192,36 @@ export function NewExperimentForm() {
   const [code, setCode] = useState(EXAMPLE_JS);
   const [jsTimeout, setJsTimeout] = useState("5000");
   const [jsMemory, setJsMemory] = useState("64");
+  // What a candidate of a user-evaluated domain is.
+  const [genome, setGenome] = useState<Genome>("vector");
+  const [jsonSeeds, setJsonSeeds] = useState(EXAMPLE_JSON_SEEDS);
+  const [mutateCode, setMutateCode] = useState(EXAMPLE_MUTATE);
+  const [mutateTimeout, setMutateTimeout] = useState("2000");
+  const [mutateMemory, setMutateMemory] = useState("64");
+  const [userDescription, setUserDescription] = useState("");
+  const [userTextSeeds, setUserTextSeeds] = useState<string[]>([""]);
+  // LLM domains.
+  const [task, setTask] = useState<string>(TASK_NAMES[0]);
+  const [codeSeeds, setCodeSeeds] = useState<string[]>([]);
+  const [taskTimeout, setTaskTimeout] = useState("5000");
+  const [taskMemory, setTaskMemory] = useState("128");
+  const [description, setDescription] = useState(TEXT_EXAMPLE.description);
+  const [qualityRubric, setQualityRubric] = useState("");
+  const [textSeeds, setTextSeeds] = useState<string[]>(TEXT_EXAMPLE.seeds);
+  const [judgeModel, setJudgeModel] = useState("");
+  // The LLM emitter.
+  const [baseURL, setBaseURL] = useState<string>(PROVIDERS[0].baseURL);
+  const [model, setModel] = useState<string>(PROVIDERS[0].model);
+  const [apiKeyEnv, setApiKeyEnv] = useState<string>(PROVIDERS[0].apiKeyEnv);
+  const [mode, setMode] = useState<"diff" | "full">("diff");
+  const [modeTouched, setModeTouched] = useState(false);
+  const [temperature, setTemperature] = useState("");
+  const [maxTokens, setMaxTokens] = useState("");
+  const [rpm, setRpm] = useState("");
+  const [concurrency, setConcurrency] = useState("");
+  const [pricePrompt, setPricePrompt] = useState("");
+  const [priceCompletion, setPriceCompletion] = useState("");
+  const [costCap, setCostCap] = useState("1");
   const [archive, setArchive] = useState<"grid" | "cvt">("grid");
   const [cvtCells, setCvtCells] = useState("1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">("iso-line");
@@ -143,10 +239,29 @@ export function NewExperimentForm() {
   const [serverError, setServerError] = useState<string | null>(null);
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
 
+  const userDomain = isUserDomain(domain);
+  const llmDomain = isLlmDomain(domain);
+  /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
+  const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
+  const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
+  const taskInfo = TASK_CATALOG[task]!;
+
+  const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
+    try {
+      return { value: JSON.parse(jsonSeeds) };
+    } catch (e) {
+      return { error: `seeds are not valid JSON: ${(e as Error).message}` };
+    }
+  }, [jsonSeeds]);
+
   const config = useMemo(() => {
     const s = toNum(size);
     const vector = { dim: s, bounds: [toNum(boundsLo), toNum(boundsHi)] };
-    const user = isUserDomain(domain);
+    const genomeFields =
+      genome === "vector" ? vector : genome === "json" ? { seeds: jsonSeedsParsed.value } : { seeds: userTextSeeds, ...(userDescription.trim() ? { description: userDescription } : {}) };
+    const withMetric = userDomain || domain === "llm-code";
+    const withRubric = emitterKind === "llm";
+    const modelName = model.trim();
     return {
       name,
       domain:
@@ -155,39 +270,74 @@ export function NewExperimentForm() {
           : domain === "external"
             ? { type: domain, ...vector }
             : domain === "command"
-              ? { type: domain, command, timeoutMs: toNum(commandTimeout), batch: commandBatch, ...vector }
+              ? { type: domain, command, timeoutMs: toNum(commandTimeout), batch: commandBatch, ...genomeFields }
               : domain === "webhook"
-                ? { type: domain, url: url.trim(), timeoutMs: toNum(webhookTimeout), ...(secretEnv.trim() ? { secretEnv: secretEnv.trim() } : {}), ...vector }
+                ? { type: domain, url: url.trim(), timeoutMs: toNum(webhookTimeout), ...(secretEnv.trim() ? { secretEnv: secretEnv.trim() } : {}), ...genomeFields }
                 : domain === "javascript"
-                  ? { type: domain, code, timeoutMs: toNum(jsTimeout), memoryMb: toNum(jsMemory), ...vector }
-                  : { type: domain, dim: s },
+                  ? { type: domain, code, timeoutMs: toNum(jsTimeout), memoryMb: toNum(jsMemory), ...genomeFields }
+                  : domain === "llm-code"
+                    ? { type: domain, task, ...(codeSeeds.length ? { seeds: codeSeeds } : {}), timeoutMs: toNum(taskTimeout), memoryMb: toNum(taskMemory) }
+                    : domain === "llm-text"
+                      ? {
+                          type: domain,
+                          description,
+                          ...(qualityRubric.trim() ? { qualityRubric } : {}),
+                          seeds: textSeeds,
+                          ...(judgeModel.trim() ? { judgeModel: judgeModel.trim() } : {}),
+                        }
+                      : { type: domain, dim: s },
       descriptors: rows.map((r) => ({
         name: r.name,
-        ...(user && r.metric.trim() ? { metric: r.metric.trim() } : {}),
+        ...(withMetric && r.metric.trim() ? { metric: r.metric.trim() } : {}),
+        ...(withRubric && r.rubric?.trim() ? { rubric: r.rubric.trim() } : {}),
         min: toNum(r.min),
         max: toNum(r.max),
         bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
       })),
       archive: archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(cvtCells) },
       emitter:
-        emitter === "gaussian"
-          ? { type: "gaussian", sigma: toNum(sigma) }
-          : emitter === "cma-me"
-            ? { type: "cma-me", sigma0: toNum(sigma0), count: toNum(cmaCount) }
-            : emitter === "cma-mae"
-              ? { type: "cma-mae", sigma0: toNum(sigma0), count: toNum(cmaCount), learningRate: toNum(learningRate) }
-              : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
+        emitterKind === "llm"
+          ? {
+              type: "llm",
+              baseURL: baseURL.trim(),
+              ...(modelName ? { model: modelName } : {}),
+              ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}),
+              mode,
+              ...optNum("temperature", temperature),
+              ...optNum("maxTokens", maxTokens),
+              ...optNum("requestsPerMinute", rpm),
+              ...optNum("concurrency", concurrency),
+              ...(pricePrompt.trim() || priceCompletion.trim() ? { prices: { [modelName || "model"]: { prompt: toNum(pricePrompt), completion: toNum(priceCompletion) } } } : {}),
+            }
+          : emitterKind === "javascript-mutation"
+            ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
+            : emitter === "gaussian"
+              ? { type: "gaussian", sigma: toNum(sigma) }
+              : emitter === "cma-me"
+                ? { type: "cma-me", sigma0: toNum(sigma0), count: toNum(cmaCount) }
+                : emitter === "cma-mae"
+                  ? { type: "cma-mae", sigma0: toNum(sigma0), count: toNum(cmaCount), learningRate: toNum(learningRate) }
+                  : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
       batchSize: toNum(batchSize),
-      budget: { evaluations: toNum(budget) },
+      budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
     };
-  }, [name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, rows, archive, cvtCells, emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, seed]);
+  }, [
+    name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
+    task, codeSeeds, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
+    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
+  ]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
+  const jsonSeedsError = userDomain && genome === "json" ? jsonSeedsParsed.error : undefined;
   const errors = useMemo(() => {
-    if (parsed.success) return {};
-    return issueMap(parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
-  }, [parsed]);
+    const local: Record<string, string> = jsonSeedsError ? { "domain.seeds": jsonSeedsError } : {};
+    if (parsed.success) return local;
+    // A parse error of the seeds says more than the schema's "give the starting population".
+    return { ...issueMap(parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }))), ...local };
+  }, [parsed, jsonSeedsError]);
+  const valid = parsed.success && !jsonSeedsError;
   const shown = submitted ? { ...serverIssues, ...errors } : {};
   const err = (path: string) => shown[path];
 
@@ -203,7 +353,6 @@ export function NewExperimentForm() {
   }, [archive, cvtCells, rows]);
 
   const builtIn = hasBuiltInMeasures({ type: domain });
-  const userDomain = isUserDomain(domain);
   const changeDomain = (t: DomainType) => {
     setDomain(t);
     const elsewhere = t === "external" || isUserDomain(t);
@@ -213,20 +362,39 @@ export function NewExperimentForm() {
       setBoundsLo(USER_DEFAULTS[t].lo);
       setBoundsHi(USER_DEFAULTS[t].hi);
     }
-    // Rows the user wrote for one evaluator are kept for another; built-in domains bring their own.
-    if (!rowsEdited || !elsewhere || builtIn) setRows(defaultRows(t, Number(s)));
+    // Rows the user wrote for one evaluator are kept for another; built-in and LLM domains bring their own.
+    if (!rowsEdited || !elsewhere || builtIn || llmDomain) setRows(defaultRows(t, Number(s), task));
     setRowsEdited(false);
-    // Slow evaluators: smaller batches and budget, unless the user chose them.
-    if (isUserDomain(t)) {
-      if (batchSize === "100") setBatchSize("20");
-      if (budget === "100000") setBudget("2000");
-    } else {
-      if (batchSize === "20") setBatchSize("100");
-      if (budget === "2000") setBudget("100000");
-    }
-    const label = DOMAINS.find((d) => d.value === t)!.label.split(" (")[0];
-    if (name === "" || /^(Sphere|Rastrigin|Planar arm|Arm|External|Command|Webhook|JavaScript)\b/.test(name)) setName(`${label}${t === "arm" ? "" : ` ${s}-D`}, MAP-Elites`);
+    // Slow evaluators and LLM calls: smaller batches and budget, unless the user chose them.
+    const from = RUN_DEFAULTS[runKind(domain)];
+    const to = RUN_DEFAULTS[runKind(t)];
+    if (batchSize === from.batch) setBatchSize(to.batch);
+    if (budget === from.budget) setBudget(to.budget);
+    // Programs are edited by diffs; texts are short, rewritten whole.
+    if (!modeTouched && isLlmDomain(t)) setMode(t === "llm-code" ? "diff" : "full");
+    if (name === "" || AUTO_NAME.test(name)) setName(defaultName(t, s, task));
   };
+  const changeTask = (next: string) => {
+    setTask(next);
+    if (!rowsEdited) setRows(defaultRows("llm-code", 0, next));
+    if (name === "" || AUTO_NAME.test(name)) setName(defaultName("llm-code", size, next));
+  };
+  const changeGenome = (g: Genome) => {
+    setGenome(g);
+    // LLM calls are slow: a few candidates per batch.
+    if (g === "text" && batchSize === RUN_DEFAULTS.user.batch) setBatchSize("4");
+    if (g !== "text" && genome === "text" && batchSize === "4") setBatchSize(RUN_DEFAULTS.user.batch);
+  };
+  const provider = PROVIDERS.find((p) => p.baseURL === baseURL.trim());
+  const choosePreset = (id: string) => {
+    const p = PROVIDERS.find((x) => x.id === id);
+    if (!p) return;
+    setBaseURL(p.baseURL);
+    if (!model.trim() || PROVIDERS.some((x) => x.model === model)) setModel(p.model);
+    setApiKeyEnv(p.apiKeyEnv);
+  };
+  const listPrice = model.trim() ? priceOf(model.trim()) : undefined;
+  const priceError = Object.entries(submitted ? { ...serverIssues, ...errors } : {}).find(([k]) => k.startsWith("emitter.prices"))?.[1];
   const changeSize = (s: string) => {
     setSize(s);
     const n = Number(s);
@@ -238,7 +406,7 @@ export function NewExperimentForm() {
     setSubmitted(true);
     setServerError(null);
     setServerIssues({});
-    if (!parsed.success) {
+    if (!valid) {
       requestAnimationFrame(() => document.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
       return;
     }
@@ -270,24 +438,85 @@ export function NewExperimentForm() {
         <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} error={err("name")} />
       </Section>
 
-      <Section title="Domain" description="What a solution is and how it is evaluated. Built-in benchmarks follow pyribs exactly.">
+      <Section title="Domain" description="What a solution is and how it is evaluated. Built-in benchmarks follow pyribs exactly; LLM runs evolve programs for a shipped task, or texts judged by the model.">
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField label="Domain" value={domain} onChange={(v) => changeDomain(v as DomainType)} options={DOMAINS} />
-          <Field
-            label={domain === "arm" ? "Joints" : "Dimensions"}
-            type="number"
-            min={1}
-            value={size}
-            onChange={(e) => changeSize(e.target.value)}
-            error={err(domain === "arm" ? "domain.joints" : "domain.dim")}
-            hint={domain === "arm" ? "Links have length 1/n." : "Genome length n."}
-          />
+          {!userDomain && !llmDomain && (
+            <Field
+              label={domain === "arm" ? "Joints" : "Dimensions"}
+              type="number"
+              min={1}
+              value={size}
+              onChange={(e) => changeSize(e.target.value)}
+              error={err(domain === "arm" ? "domain.joints" : "domain.dim")}
+              hint={domain === "arm" ? "Links have length 1/n." : "Genome length n."}
+            />
+          )}
+          {domain === "llm-code" && (
+            <SelectField label="Task" value={task} onChange={changeTask} options={TASK_NAMES.map((t) => ({ value: t, label: TASK_CATALOG[t]!.title.split(" (")[0]! }))} />
+          )}
         </div>
-        {!builtIn && (
+        {domain === "external" && (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Gene lower bound" type="number" step="any" value={boundsLo} onChange={(e) => setBoundsLo(e.target.value)} error={err("domain.bounds.0") ?? err("domain.bounds")} />
             <Field label="Gene upper bound" type="number" step="any" value={boundsHi} onChange={(e) => setBoundsHi(e.target.value)} error={err("domain.bounds.1")} />
           </div>
+        )}
+        {domain === "llm-code" && (
+          <>
+            <div className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2.5 text-sm dark:border-slate-800 dark:bg-slate-900" data-testid="task-info">
+              <p className="mb-1 font-medium">{taskInfo.title}</p>
+              <p>
+                <span className="text-slate-500 dark:text-slate-400">The LLM writes </span>
+                <code className="font-mono text-xs">{taskInfo.entry}()</code>
+                <span className="text-slate-500 dark:text-slate-400">; fitness: </span>
+                {taskInfo.objective}.
+              </p>
+              {taskInfo.reference && (
+                <p className="mt-1">
+                  <span className="text-slate-500 dark:text-slate-400">Best known: </span>
+                  <span className="font-medium tabular-nums">{taskInfo.reference.fitness}</span>
+                  <span className="text-slate-500 dark:text-slate-400"> ({taskInfo.reference.source})</span>
+                </p>
+              )}
+              <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                Metrics for descriptors: {taskInfo.metrics.map((m, i) => (
+                  <span key={m.name}>
+                    {i > 0 && ", "}
+                    <code className="font-mono text-slate-700 dark:text-slate-300">{m.name}</code> ({m.description})
+                  </span>
+                ))}
+                .
+              </p>
+            </div>
+            <SeedList
+              kind="program"
+              seeds={codeSeeds}
+              onChange={setCodeSeeds}
+              errors={shown}
+              empty={`No seed programs: the run starts from the task's starter program. Add your own programs defining ${taskInfo.entry}() to start from them instead.`}
+            />
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Program timeout (ms)" type="number" min={100} value={taskTimeout} onChange={(e) => setTaskTimeout(e.target.value)} error={err("domain.timeoutMs")} hint="Per program run, in the sandbox." />
+              <Field label="Program memory (MB)" type="number" min={16} value={taskMemory} onChange={(e) => setTaskMemory(e.target.value)} error={err("domain.memoryMb")} />
+            </div>
+          </>
+        )}
+        {domain === "llm-text" && (
+          <>
+            <TextAreaField label="Description" value={description} onChange={setDescription} error={err("domain.description")} rows={2} hint="What the texts should be. The LLM writes variations; the judge scores them against it." />
+            <TextAreaField
+              label="Quality rubric"
+              value={qualityRubric}
+              onChange={setQualityRubric}
+              error={err("domain.qualityRubric")}
+              rows={2}
+              placeholder="Optional. Default: how well the text fulfils the description."
+              hint="How the judge rates quality, the fitness of a text (0–10, scaled to 0–1)."
+            />
+            <Field label="Judge model" value={judgeModel} onChange={(e) => setJudgeModel(e.target.value)} error={err("domain.judgeModel")} placeholder="the emitter's model" mono hint="Optional. Another model of the same provider, called at temperature 0." />
+            <SeedList kind="text" seeds={textSeeds} onChange={setTextSeeds} errors={shown} />
+          </>
         )}
         {domain === "command" && (
           <>
@@ -363,6 +592,67 @@ export function NewExperimentForm() {
             </div>
           </>
         )}
+        {userDomain && (
+          <div className="space-y-4 rounded-md border border-slate-200 p-3 dark:border-slate-800">
+            <fieldset>
+              <legend className="mb-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">Genome</legend>
+              <div className="grid gap-3 text-sm sm:grid-cols-3">
+                {(
+                  [
+                    ["vector", "Vector (dim / bounds)", "numbers in a box, mutated by the emitter below"],
+                    ["json", "JSON (your mutation)", "any JSON value, changed by your mutate(parent, rng)"],
+                    ["text", "Text (LLM)", "a program or text, rewritten by an LLM"],
+                  ] as const
+                ).map(([value, label, hint]) => (
+                  <label key={value} className="flex items-start gap-2" title={hint}>
+                    <input type="radio" name="genome" className="mt-1" value={value} checked={genome === value} onChange={() => changeGenome(value)} />
+                    <span>
+                      {label}
+                      <span className="block text-xs text-slate-500 dark:text-slate-400">{hint}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {genome === "vector" && (
+              <div className="grid gap-4 sm:grid-cols-3">
+                <Field label="Dimensions" type="number" min={1} value={size} onChange={(e) => changeSize(e.target.value)} error={err("domain.dim")} hint="Genome length n." />
+                <Field label="Gene lower bound" type="number" step="any" value={boundsLo} onChange={(e) => setBoundsLo(e.target.value)} error={err("domain.bounds.0") ?? err("domain.bounds")} />
+                <Field label="Gene upper bound" type="number" step="any" value={boundsHi} onChange={(e) => setBoundsHi(e.target.value)} error={err("domain.bounds.1")} />
+              </div>
+            )}
+            {genome === "json" && (
+              <TextAreaField
+                label="Seeds (JSON array)"
+                value={jsonSeeds}
+                onChange={setJsonSeeds}
+                error={err("domain.seeds") ?? Object.entries(shown).find(([k]) => k.startsWith("domain.seeds."))?.[1]}
+                rows={3}
+                mono
+                hint={
+                  <>
+                    The starting population: a JSON array whose items are genomes, e.g. <code className="font-mono">{`[{"w": [0, 1]}, {"w": [1, 0]}]`}</code>. Your evaluator receives one item as{" "}
+                    <code className="font-mono">genome</code>; write the mutation under Emitter.
+                  </>
+                }
+              />
+            )}
+            {genome === "text" && (
+              <>
+                <TextAreaField
+                  label="Description"
+                  value={userDescription}
+                  onChange={setUserDescription}
+                  error={err("domain.description")}
+                  rows={2}
+                  placeholder="What the program or text must do; the LLM sees it in every prompt."
+                  hint="Your evaluator receives the text as genome (a string)."
+                />
+                <SeedList kind="text" seeds={userTextSeeds} onChange={setUserTextSeeds} errors={shown} />
+              </>
+            )}
+          </div>
+        )}
       </Section>
 
       <Section
@@ -370,9 +660,13 @@ export function NewExperimentForm() {
         description={
           domain === "external"
             ? "Your evaluator reports one value per descriptor, in this order."
-            : userDomain
-              ? "Row i reads descriptors[i] of your evaluator's result, or the named key of its metrics. Values outside the range land in the edge cell."
-              : "Row i is the domain's measure i; rename it, change its range or its resolution. Values outside the range land in the edge cell."
+            : domain === "llm-code"
+              ? "Row i reads a metric of the task's evaluator (suggested as you type), or is judged by the LLM from a rubric. The defaults are the task's. Values outside the range land in the edge cell."
+              : domain === "llm-text"
+                ? "The judge places every text on each row from its rubric (what 0 and 1 mean); the value is scaled onto [min, max]."
+                : userDomain
+                  ? `Row i reads descriptors[i] of your evaluator's result, or the named key of its metrics${emitterKind === "llm" ? ", or is judged by the LLM from a rubric" : ""}. Values outside the range land in the edge cell.`
+                  : "Row i is the domain's measure i; rename it, change its range or its resolution. Values outside the range land in the edge cell."
         }
       >
         <DescriptorRows
@@ -384,12 +678,14 @@ export function NewExperimentForm() {
           errors={shown}
           sources={MEASURE_SOURCES[domain]}
           showBins={archive === "grid"}
-          showMetric={userDomain}
+          showMetric={userDomain || domain === "llm-code"}
+          metricSuggestions={domain === "llm-code" ? taskInfo.metrics : undefined}
+          showRubric={domain === "llm-text" ? "required" : emitterKind === "llm"}
         />
         <div className="flex flex-wrap items-center gap-3">
-          {builtIn && rowsEdited && (
-            <button type="button" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400" onClick={() => (setRows(defaultRows(domain, Number(size) || 100)), setRowsEdited(false))}>
-              Reset to domain defaults
+          {(builtIn || llmDomain) && rowsEdited && (
+            <button type="button" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400" onClick={() => (setRows(defaultRows(domain, Number(size) || 100, task)), setRowsEdited(false))}>
+              {domain === "llm-code" ? "Reset to the task's defaults" : "Reset to domain defaults"}
             </button>
           )}
         </div>
@@ -411,49 +707,165 @@ export function NewExperimentForm() {
         </p>
       </Section>
 
-      <Section title="Emitter" description="How new candidates are made from elites.">
-        <div className="grid gap-4 sm:grid-cols-3">
-          <SelectField
-            label="Emitter"
-            value={emitter}
-            onChange={(v) => {
-              setEmitter(v as typeof emitter);
-              // CMA: the batch is per emitter and per iteration (pyribs uses 36).
-              if ((v === "cma-me" || v === "cma-mae") && batchSize === "100") setBatchSize("36");
-            }}
-            options={[
-              { value: "iso-line", label: "Iso+LineDD" },
-              { value: "gaussian", label: "Gaussian mutation" },
-              { value: "cma-me", label: "CMA-ME" },
-              { value: "cma-mae", label: "CMA-MAE" },
-            ]}
-            hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : undefined}
+      {emitterKind === "llm" ? (
+        <Section
+          title="LLM"
+          description={
+            <>
+              Any OpenAI-compatible server. The API key never goes into the experiment: it is read on the workers from the environment variable you name. Local servers need none.
+            </>
+          }
+        >
+          <div className="grid gap-4 sm:grid-cols-2">
+            <SelectField
+              label="Provider"
+              value={provider?.id ?? "custom"}
+              onChange={choosePreset}
+              options={[...PROVIDERS.map((p) => ({ value: p.id, label: p.label })), { value: "custom", label: "Other (your base URL)" }]}
+            />
+            <Field label="Base URL" type="url" value={baseURL} onChange={(e) => setBaseURL(e.target.value)} error={err("emitter.baseURL")} mono spellCheck={false} />
+            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter")} mono spellCheck={false} />
+            <Field
+              label="API key (environment variable)"
+              value={apiKeyEnv}
+              onChange={(e) => setApiKeyEnv(e.target.value)}
+              error={err("emitter.apiKeyEnv")}
+              placeholder="none (local server)"
+              mono
+              spellCheck={false}
+              hint="The NAME of a variable set on the workers, e.g. OPENAI_API_KEY."
+            />
+          </div>
+          <fieldset>
+            <legend className="mb-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">Mode</legend>
+            <div className="flex flex-wrap gap-x-6 gap-y-2 text-sm">
+              {(
+                [
+                  ["diff", "Diff", "SEARCH/REPLACE edits of the parent: fewer tokens, small steps"],
+                  ["full", "Full rewrite", "the whole program or text each time"],
+                ] as const
+              ).map(([value, label, hint]) => (
+                <label key={value} className="flex items-start gap-2">
+                  <input
+                    type="radio"
+                    name="llm-mode"
+                    className="mt-1"
+                    value={value}
+                    checked={mode === value}
+                    onChange={() => {
+                      setMode(value);
+                      setModeTouched(true);
+                    }}
+                  />
+                  <span>
+                    {label}
+                    <span className="block text-xs text-slate-500 dark:text-slate-400">{hint}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="grid gap-4 sm:grid-cols-4">
+            <Field label="Temperature" type="number" step="any" min={0} max={2} value={temperature} onChange={(e) => setTemperature(e.target.value)} error={err("emitter.temperature")} placeholder="server default" />
+            <Field label="Max tokens" type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} error={err("emitter.maxTokens")} placeholder="server default" />
+            <Field label="Requests per minute" type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} error={err("emitter.requestsPerMinute")} placeholder="no limit" />
+            <Field label="Concurrency" type="number" min={1} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} error={err("emitter.concurrency")} placeholder="no limit" />
+          </div>
+          <p className="-mt-2 text-xs text-slate-500 dark:text-slate-400">Rate and concurrency limits hold across all workers, per provider.</p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Prompt price (USD / 1M tokens)" type="number" step="any" min={0} value={pricePrompt} onChange={(e) => setPricePrompt(e.target.value)} placeholder={listPrice ? String(listPrice.prompt) : "0"} error={priceError} />
+            <Field label="Completion price (USD / 1M tokens)" type="number" step="any" min={0} value={priceCompletion} onChange={(e) => setPriceCompletion(e.target.value)} placeholder={listPrice ? String(listPrice.completion) : "0"} />
+          </div>
+          <p className="-mt-2 text-xs text-slate-500 dark:text-slate-400" data-testid="price-hint">
+            {pricePrompt.trim() || priceCompletion.trim()
+              ? `Calls are priced at your prices for ${model.trim() || "the model"}, in USD per 1M tokens; the cost cap counts them.`
+              : listPrice
+                ? `List price of ${model.trim()}: $${listPrice.prompt} prompt / $${listPrice.completion} completion per 1M tokens. Leave the prices blank to use it.`
+                : `No list price known for "${model.trim() || "this model"}": its calls count as $0 unless you give prices.`}
+          </p>
+        </Section>
+      ) : emitterKind === "javascript-mutation" ? (
+        <Section title="Emitter" description="Your mutation makes each child from an elite of the archive; the evaluator above scores it.">
+          <CodeEditor
+            label="mutate(parent, rng)"
+            value={mutateCode}
+            onChange={setMutateCode}
+            error={err("emitter.code")}
+            rows={Math.min(20, Math.max(10, mutateCode.split("\n").length + 1))}
+            hint="Runs in a sandbox (no network, files or process), seeded per child. Return the child genome (any JSON value)."
           />
-          {emitter === "gaussian" ? (
-            <Field label="Sigma (σ)" type="number" step="any" value={sigma} onChange={(e) => setSigma(e.target.value)} error={err("emitter.sigma")} />
-          ) : emitter === "cma-me" || emitter === "cma-mae" ? (
-            <>
-              <Field label="Initial step size (σ₀)" type="number" step="any" value={sigma0} onChange={(e) => setSigma0(e.target.value)} error={err("emitter.sigma0")} />
-              <Field label="Emitters" type="number" min={1} value={cmaCount} onChange={(e) => setCmaCount(e.target.value)} error={err("emitter.count")} hint="Batch size is per emitter and iteration" />
-              {emitter === "cma-mae" && (
-                <Field label="Archive learning rate (α)" type="number" step="any" value={learningRate} onChange={(e) => setLearningRate(e.target.value)} error={err("emitter.learningRate")} />
-              )}
-            </>
-          ) : (
-            <>
-              <Field label="Iso sigma (σ_iso)" type="number" step="any" value={isoSigma} onChange={(e) => setIsoSigma(e.target.value)} error={err("emitter.isoSigma")} />
-              <Field label="Line sigma (σ_line)" type="number" step="any" value={lineSigma} onChange={(e) => setLineSigma(e.target.value)} error={err("emitter.lineSigma")} />
-            </>
-          )}
-        </div>
-      </Section>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Mutation timeout (ms)" type="number" min={1} value={mutateTimeout} onChange={(e) => setMutateTimeout(e.target.value)} error={err("emitter.timeoutMs")} />
+            <Field label="Mutation memory (MB)" type="number" min={8} value={mutateMemory} onChange={(e) => setMutateMemory(e.target.value)} error={err("emitter.memoryMb")} />
+          </div>
+        </Section>
+      ) : (
+        <Section title="Emitter" description="How new candidates are made from elites.">
+          <div className="grid gap-4 sm:grid-cols-3">
+            <SelectField
+              label="Emitter"
+              value={emitter}
+              onChange={(v) => {
+                setEmitter(v as typeof emitter);
+                // CMA: the batch is per emitter and per iteration (pyribs uses 36).
+                if ((v === "cma-me" || v === "cma-mae") && batchSize === "100") setBatchSize("36");
+              }}
+              options={[
+                { value: "iso-line", label: "Iso+LineDD" },
+                { value: "gaussian", label: "Gaussian mutation" },
+                { value: "cma-me", label: "CMA-ME" },
+                { value: "cma-mae", label: "CMA-MAE" },
+              ]}
+              hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : undefined}
+            />
+            {emitter === "gaussian" ? (
+              <Field label="Sigma (σ)" type="number" step="any" value={sigma} onChange={(e) => setSigma(e.target.value)} error={err("emitter.sigma")} />
+            ) : emitter === "cma-me" || emitter === "cma-mae" ? (
+              <>
+                <Field label="Initial step size (σ₀)" type="number" step="any" value={sigma0} onChange={(e) => setSigma0(e.target.value)} error={err("emitter.sigma0")} />
+                <Field label="Emitters" type="number" min={1} value={cmaCount} onChange={(e) => setCmaCount(e.target.value)} error={err("emitter.count")} hint="Batch size is per emitter and iteration" />
+                {emitter === "cma-mae" && (
+                  <Field label="Archive learning rate (α)" type="number" step="any" value={learningRate} onChange={(e) => setLearningRate(e.target.value)} error={err("emitter.learningRate")} />
+                )}
+              </>
+            ) : (
+              <>
+                <Field label="Iso sigma (σ_iso)" type="number" step="any" value={isoSigma} onChange={(e) => setIsoSigma(e.target.value)} error={err("emitter.isoSigma")} />
+                <Field label="Line sigma (σ_line)" type="number" step="any" value={lineSigma} onChange={(e) => setLineSigma(e.target.value)} error={err("emitter.lineSigma")} />
+              </>
+            )}
+          </div>
+        </Section>
+      )}
 
       <Section title="Budget" description="When the run stops, and how it is batched. Same seed and one worker: the same run.">
         <div className="grid gap-4 sm:grid-cols-3">
           <Field label="Evaluations" type="number" min={1} value={budget} onChange={(e) => setBudget(e.target.value)} error={err("budget.evaluations") ?? err("budget")} />
-          <Field label="Batch size" type="number" min={1} value={batchSize} onChange={(e) => setBatchSize(e.target.value)} error={err("batchSize")} />
+          <Field
+            label="Batch size"
+            type="number"
+            min={1}
+            value={batchSize}
+            onChange={(e) => setBatchSize(e.target.value)}
+            error={err("batchSize")}
+            hint={emitterKind === "llm" ? "LLM calls are slow: 2–4 per batch keeps the archive fresh." : undefined}
+          />
           <Field label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} error={err("seed")} />
         </div>
+        {emitterKind === "llm" && (
+          <Field
+            label="Cost cap (USD)"
+            type="number"
+            step="any"
+            min={0}
+            value={costCap}
+            onChange={(e) => setCostCap(e.target.value)}
+            error={err("budget.costUsd")}
+            placeholder="no cap"
+            className="max-w-xs"
+            hint="The run stops once its LLM calls have cost this much (calls already in flight still land). Blank: no cap."
+          />
+        )}
       </Section>
 
       <div className="flex items-center justify-end gap-3 border-t border-slate-200 pt-6 dark:border-slate-800">
