@@ -1,4 +1,3 @@
-import { gzipSync } from "node:zlib";
 import { gridCellOf, makeArchive, type ArchiveBase } from "@/lib/qd";
 import pg from "pg";
 import { ApiError } from "./errors";
@@ -134,7 +133,6 @@ function pool(): pg.Pool {
 interface Rendered {
   key: string;
   json: Buffer;
-  gzip?: Buffer;
 }
 /** Rendered archives by (experiment, revision, after): a finished or idle archive is served from memory. */
 const rendered = new Map<string, Rendered>();
@@ -143,7 +141,7 @@ const MAX_RENDERED = 16;
 /**
  * The archive response: one cheap query for the configuration and revision, then the
  * rendered body from memory when the revision has not moved (else rendered and kept).
- * Clients that accept gzip get the body compressed once per revision (cached with it).
+ * (Compression, when the client asks for it, is left to the server: `next start` gzips responses.)
  */
 export async function archiveResponse(req: Request, experimentId: string, after: number | undefined): Promise<Response> {
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string }>(`SELECT config, "archiveRevision"::text AS revision FROM "Experiment" WHERE id = $1::uuid`, [experimentId]);
@@ -161,13 +159,6 @@ export async function archiveResponse(req: Request, experimentId: string, after:
     rendered.delete(experimentId + (after ?? ""));
     rendered.set(experimentId + (after ?? ""), hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
-  }
-  // Compressed here, once per revision and at a fast level, rather than by the server on every request:
-  // `next start` leaves a response that already has a Content-Encoding alone.
-  headers.vary = "accept-encoding";
-  if (hit.json.length > 2048 && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) {
-    hit.gzip ??= gzipSync(hit.json, { level: 1 });
-    return new Response(new Uint8Array(hit.gzip), { headers: { ...headers, "content-encoding": "gzip" } });
   }
   return new Response(new Uint8Array(hit.json), { headers });
 }
