@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { keyedUuid } from "@/lib/keyed-uuid";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Rng } from "@/lib/qd";
 import type { ExperimentSpec } from "@/lib/experiments/config";
@@ -66,10 +66,4 @@ export function seedGenomes(config: ExperimentSpec): unknown[] {
  * Seeds get ids derived from the experiment, so a child mutated from a seed before the seed's own
  * job committed (early jobs run in parallel) still names it as its parent: lineage stays whole.
  */
-export function seedId(experimentId: string, index: number): string {
-  const h = crypto.createHash("sha256").update(`${experimentId}:seed:${index}`).digest();
-  h[6] = (h[6]! & 0x0f) | 0x40;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString("hex");
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+export const seedId = (experimentId: string, index: number): string => keyedUuid(`${experimentId}:seed:${index}`);

@@ -6,6 +6,7 @@ import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/li
 import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { enqueueEvaluation } from "@/lib/experiments/jobs";
 import { getQueues } from "@/lib/queue/server";
+import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
 import { archiveIndex } from "./archive";
 import type { TellResult } from "./schemas";
@@ -338,15 +339,6 @@ async function markFailed(results: TellResult[]) {
     failed.map((r) => r.candidateId),
     failed.map((r) => r.error!),
   );
-}
-
-/** Deterministic UUID (v4 layout) from a key, so a repeated submission names the same solutions. */
-function keyedUuid(key: string): string {
-  const h = crypto.createHash("sha256").update(key).digest();
-  h[6] = (h[6]! & 0x0f) | 0x40;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString("hex");
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 /**

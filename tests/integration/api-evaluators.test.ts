@@ -168,6 +168,10 @@ describe("user-evaluator runs over REST", () => {
       if (typeof g.a !== "number") throw new Error("no a in " + JSON.stringify(g));
       return { fitness: -((g.a - 1) ** 2) - (g.b + 1) ** 2, descriptors: [g.a, g.b], metrics: { depth: g.label.length - 1 } };
     }`;
+    const AB = [
+      { name: "a", min: -3, max: 3, bins: 6 },
+      { name: "b", min: -3, max: 3, bins: 6 },
+    ];
     const mutate = `function mutate(p, rng) {
       if (rng.random() < 0.05) throw new Error("mutation gave up");
       return { a: p.a + rng.normal(0, 0.4), b: p.b + rng.normal(0, 0.4), label: p.label + "+" };
@@ -176,10 +180,7 @@ describe("user-evaluator runs over REST", () => {
       name: "json genomes",
       domain: { type: "javascript", code: evaluate, seeds: [{ a: 0, b: 0, label: "s" }, { a: -1, b: 1, label: "t" }] },
       emitter: { type: "javascript-mutation", code: mutate },
-      descriptors: [
-        { name: "a", min: -3, max: 3, bins: 6 },
-        { name: "b", min: -3, max: 3, bins: 6 },
-      ],
+      descriptors: AB,
       batchSize: 10,
       budget: { evaluations: 150 },
       seed: 5,
@@ -218,10 +219,7 @@ describe("user-evaluator runs over REST", () => {
       name: "json genomes, submissions",
       domain: { type: "javascript", code: evaluate, seeds: [{ a: 0, b: 0, label: "s" }] },
       emitter: { type: "javascript-mutation", code: mutate },
-      descriptors: [
-        { name: "a", min: -3, max: 3, bins: 6 },
-        { name: "b", min: -3, max: 3, bins: 6 },
-      ],
+      descriptors: AB,
       batchSize: 5,
       budget: { evaluations: 40 },
       maxInFlight: 1,
