@@ -14,7 +14,8 @@ type Tab = "genome" | "diff";
 
 /** A genome as text: programs and texts as they are, JSON pretty-printed. */
 export function genomeText(s: Pick<SolutionDetail, "genome" | "genomeKind">): string {
-  if (typeof s.genome === "string") return s.genome;
+  // A final newline would show as an empty last line.
+  if (typeof s.genome === "string") return s.genome.replace(/\n$/, "");
   if (s.genome === undefined) return "";
   return JSON.stringify(s.genome, null, 2);
 }
