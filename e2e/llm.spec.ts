@@ -1,6 +1,7 @@
 import { test, expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { reply, startOpenAIMock, type OpenAIMock, type RecordedRequest } from "../tests/helpers/openai-mock";
 import { clickGridCell, shoot, waitForStatus } from "./helpers";
+import { packing } from "../tests/helpers/circle-programs";
 
 /**
  * LLM runs from the dashboard, against a local OpenAI-compatible server started by this spec
@@ -8,19 +9,6 @@ import { clickGridCell, shoot, waitForStatus } from "./helpers";
  * highlighted programs, diffs against their parents, prompts, replies, tokens and cost. Then a
  * JSON-genome run (the user's mutation) configured in the form, and the llm-text fields.
  */
-
-/** The seed's 6 × 5 grid of circles with radii scaled by `s` (< 1 keeps them apart), padded to vary its length. */
-function packing(s: number, pad = 0): string {
-  return `${pad ? `// ${"x".repeat(pad)}\n` : ""}function pack() {
-  const n = 26;
-  const cols = 6;
-  const rows = 5;
-  const r = ${s} / (2 * cols);
-  const circles = [];
-  for (let i = 0; i < n; i++) circles.push([((i % cols) + 0.5) / cols, (Math.floor(i / cols) + 0.5) / rows, r]);
-  return circles;
-}`;
-}
 
 const TOKENS = { promptTokens: 1500, completionTokens: 400 };
 /** mock-model at $2 / $8 per 1M tokens (prices given in the form): 1500·2 + 400·8 = $0.0062 per call. */

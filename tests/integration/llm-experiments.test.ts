@@ -4,6 +4,7 @@ import { createExperiment, resumeExperiment, startExperiment } from "@/lib/exper
 import { CIRCLE_PACKING_SEED } from "@/lib/tasks";
 import { createTestStack, waitFor, type TestStack, type WorkerProcess } from "../helpers/stack";
 import { reply, startOpenAIMock, type MockReply, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
+import { packing } from "../helpers/circle-programs";
 
 /**
  * Whole LLM experiments: real workers, PostgreSQL and Redis, against a local OpenAI-compatible
@@ -11,19 +12,6 @@ import { reply, startOpenAIMock, type MockReply, type OpenAIMock, type RecordedR
  */
 const KEY = "sk-test-QD-9f8e7d6c5b4a-secret";
 const PRICES = { "mock-model": { prompt: 2, completion: 8 } }; // USD per 1M tokens
-
-/** A circle-packing program: the seed's 6×5 grid with radii scaled by `s` (s = 1 is the seed), padded to vary its length. */
-function packing(s: number, pad = 0): string {
-  return `${pad ? `// ${"x".repeat(pad)}\n` : ""}function pack() {
-  const n = 26;
-  const cols = 6;
-  const rows = 5;
-  const r = ${s} / (2 * cols);
-  const circles = [];
-  for (let i = 0; i < n; i++) circles.push([((i % cols) + 0.5) / cols, (Math.floor(i / cols) + 0.5) / rows, r]);
-  return circles;
-}`;
-}
 
 const HOSTILE = {
   loop: "function pack() { while (true) {} }",
