@@ -573,13 +573,16 @@ describe("LLM experiments over REST", () => {
 
       const start = await api("POST", `/api/experiments/${created.body.id}/start`, {});
       expect(start.status).toBe(200);
+      // BullMQ's global limits on the provider queue, from the config: 600 requests/min at 2 calls a job
+      // = 300 jobs/min; concurrency 4 at 2 calls a job = 2 jobs at once, across all workers.
       const queues = await waitFor(async () => {
         const q = await api("GET", "/api/queues");
-        return q.body.queues.find((x: any) => x.provider) ? q.body : null;
-      }, 30_000, "the provider queue to show up");
+        return q.body.queues.find((x: any) => x.provider && x.limits?.concurrency) ? q.body : null;
+      }, 30_000, "the provider queue to show up with its limits");
       const llmQueue = queues.queues.find((x: any) => x.provider);
       expect(llmQueue.name).toMatch(/^qd-llm-[0-9a-f]{12}$/);
       expect(llmQueue.provider).toBe(new URL(mock.baseURL).host);
+      expect(llmQueue.limits).toEqual({ rateLimit: { max: 300, duration: 60_000 }, concurrency: 2 });
 
       const submitted = await api("POST", `/api/experiments/${created.body.id}/solutions`, { solutions: [{ genome: "function pack() { return []; }" }, { genome: [1, 2] }] });
       expect(submitted.status).toBe(422);
