@@ -327,4 +327,37 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(done.maxFitness).toBe(0); // a five-word text was written and scored by the user's evaluator
     expect(m.completions[0]!.body.messages[1].content).toContain("exactly five words is best");
   }, 120_000);
+
+  it("llm-code bin packing (FunSearch-style): heuristics scored on the generated instances, worse and broken ones recorded", async () => {
+    // Best fit is the seed; the model writes first fit, worst fit, a heuristic returning the wrong length, and variants.
+    const heuristics = [
+      "function priority(item, bins) { return bins.map((b, i) => -i); }",
+      "function priority(item, bins) { return bins.map((b) => b - item); }",
+      "function priority(item, bins) { return [1]; }",
+      "function priority(item, bins) { return bins.map((b) => -(b - item)); } // best fit, rewritten",
+      "function priority(item, bins) { return bins.map((b, i) => (b - item < 10 ? 100 - (b - item) : -i)); }",
+    ];
+    let n = 0;
+    const m = await mock(() => reply.code(heuristics[n++ % heuristics.length]!));
+    const done = await runUntil(stack, spec(m, { domain: { type: "llm-code", task: "bin-packing" }, emitter: { mode: "full" }, budget: { evaluations: 12 } }), ["completed", "failed", "paused"]);
+    expect(done.status, done.statusReason ?? "").toBe("completed");
+    const solutions = await stack.prisma.solution.findMany({ where: { experimentId: done.id } });
+    expect(solutions).toHaveLength(12);
+    const seed = solutions.find((s) => s.operator === "seed")!;
+    expect(seed.status).toBe("evaluated");
+    expect(seed.fitness!).toBeLessThan(-1);
+    expect(seed.fitness!).toBeGreaterThan(-1.1); // best fit is within 10% of the lower bound
+    // Worst fit always opens a fresh bin here: far worse than best fit.
+    const worstFit = solutions.find((s) => s.genomeText?.includes("bins.map((b) => b - item)") && s.status === "evaluated")!;
+    expect(worstFit.fitness!).toBeLessThan(seed.fitness! - 1);
+    const broken = solutions.filter((s) => s.genomeText?.includes("return [1]"));
+    expect(broken.length).toBeGreaterThan(0);
+    for (const s of broken) expect(`${s.status}: ${s.error}`).toMatch(/^failed: invalid heuristic: .*must return an array of \d+ numbers/);
+    for (const s of solutions.filter((x) => x.status === "evaluated")) {
+      const metrics = s.metrics as Record<string, number>;
+      expect(metrics.excessPct).toBeCloseTo(100 * (-s.fitness! - 1), 6);
+      expect(s.descriptors).toEqual([metrics.codeLength, metrics.runMs]);
+    }
+    expect(done.maxFitness).toBe(Math.max(...solutions.filter((s) => s.status === "evaluated").map((s) => s.fitness!)));
+  }, 120_000);
 });
