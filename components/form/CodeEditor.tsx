@@ -5,6 +5,7 @@
  * indentation. Escape then Tab leaves the editor (the keyboard is never trapped).
  */
 import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { FieldMessage } from "./Field";
 
 const INDENT = "  ";
 
@@ -123,15 +124,7 @@ export function CodeEditor({ label, value, onChange, error, hint, rows = 14 }: P
           className="block min-w-0 flex-1 resize-y whitespace-pre bg-transparent px-3 py-2 font-mono text-xs leading-5 text-slate-800 outline-none [tab-size:2] dark:text-slate-200"
         />
       </div>
-      {error ? (
-        <p id={`${id}-err`} className="mt-1 text-xs text-rose-600 dark:text-rose-400">
-          {error}
-        </p>
-      ) : (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-          {hint ?? "Tab indents, Shift+Tab dedents; press Escape, then Tab, to leave the editor."}
-        </p>
-      )}
+      <FieldMessage id={id} error={error} hint={hint ?? "Tab indents, Shift+Tab dedents; press Escape, then Tab, to leave the editor."} />
     </div>
   );
 }

@@ -21,15 +21,7 @@ export function Field({ label, error, hint, srOnlyLabel, className, mono, ...inp
         {label}
       </label>
       <input id={id} className={mono ? `${inputClass} font-mono` : inputClass} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined} {...input} />
-      {error ? (
-        <p id={`${id}-err`} className="mt-1 text-xs text-rose-600 dark:text-rose-400">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -102,15 +94,24 @@ export function TextAreaField({
         aria-describedby={error ? `${id}-err` : hint ? `${id}-hint` : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
-      {error ? (
-        <p id={`${id}-err`} className="mt-1 text-xs text-rose-600 dark:text-rose-400">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );
+}
+
+/** The error under a control (or, without one, its hint), with the ids `aria-describedby` points at. */
+export function FieldMessage({ id, error, hint }: { id: string; error?: string; hint?: ReactNode }) {
+  if (error)
+    return (
+      <p id={`${id}-err`} className="mt-1 text-xs text-rose-600 dark:text-rose-400">
+        {error}
+      </p>
+    );
+  if (hint)
+    return (
+      <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+        {hint}
+      </p>
+    );
+  return null;
 }
