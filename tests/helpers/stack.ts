@@ -99,6 +99,14 @@ export async function waitFor<T>(check: () => Promise<T>, ms: number, what: stri
   throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last, (_k, v) => (typeof v === "bigint" ? String(v) : v))})`);
 }
 
+/** Polls the experiment row until its status is one of `statuses` (default: completed); returns the row. */
+export function waitForStatus(prisma: PrismaClient, id: string, ms: number, what: string, statuses: string[] = ["completed"]) {
+  return waitFor(async () => {
+    const e = await prisma.experiment.findUnique({ where: { id } });
+    return e && statuses.includes(e.status) ? e : null;
+  }, ms, what);
+}
+
 /** A private Redis server for tests that restart it (never the shared one). */
 export async function startPrivateRedis(): Promise<{ url: string; restart(): Promise<void>; stop(): Promise<void> }> {
   const port = 20000 + Math.floor(Math.random() * 20000);

@@ -4,7 +4,7 @@ import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { EmitterChainConflict, type CmaCommit } from "@/lib/db/emitter-store";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /** CMA-ME / CMA-MAE runs on workers: emitter chains, state and thresholds in PostgreSQL. */
@@ -125,10 +125,7 @@ describe("CMA runs survive pauses and killed workers", () => {
     await progress(paused.evaluations + 8_000);
     victim.child.kill("SIGKILL");
     await victim.exited;
-    const done = await waitFor(async () => {
-      const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-      return e?.status === "completed" ? e : null;
-    }, 90_000, "completion after kill");
+    const done = await waitForStatus(stack.prisma, exp.id, 90_000, "completion after kill");
     await expectConsistent(stack, done.id, 43_200);
   });
 });

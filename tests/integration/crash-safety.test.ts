@@ -6,7 +6,7 @@ import { encodeVector } from "@/lib/db/vector-codec";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { createTestStack, startPrivateRedis, waitFor } from "../helpers/stack";
+import { createTestStack, startPrivateRedis, waitFor, waitForStatus } from "../helpers/stack";
 
 describe("concurrent archive writes", () => {
   let db: TestDatabase;
@@ -88,10 +88,7 @@ describe("every worker process dies", () => {
       const frozen = (await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).evaluations;
       expect(frozen).toBeLessThan(100_000);
       stack.startWorker();
-      const done = await waitFor(async () => {
-        const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-        return e?.status === "completed" ? e : null;
-      }, 60_000, "completion by the new worker");
+      const done = await waitForStatus(stack.prisma, exp.id, 60_000, "completion by the new worker");
       expect(done.evaluations).toBe(100_000);
       const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
         `SELECT count(*)::int AS n, sum(evaluations)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
@@ -124,10 +121,7 @@ describe("Redis restart mid-run", () => {
       await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
       // No persistence: every queued job is gone after the restart.
       await redis.restart();
-      const done = await waitFor(async () => {
-        const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-        return e?.status === "completed" ? e : null;
-      }, 90_000, "completion after the Redis restart");
+      const done = await waitForStatus(stack.prisma, exp.id, 90_000, "completion after the Redis restart");
       const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
         `SELECT count(*)::int AS n, sum(evaluations)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
         exp.id,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
 import { createExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { CIRCLE_PACKING_SEED } from "@/lib/tasks";
-import { createTestStack, waitFor, type TestStack, type WorkerProcess } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack, type WorkerProcess } from "../helpers/stack";
 import { reply, startOpenAIMock, type MockReply, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
 import { packing } from "../helpers/circle-programs";
 
@@ -72,10 +72,7 @@ const spec = (mock: OpenAIMock, over: Partial<Omit<ExperimentSpecInput, "emitter
 async function runUntil(stack: TestStack, config: ExperimentSpec, statuses: string[], ms = 120_000) {
   const exp = await createExperiment(stack.prisma, config);
   await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && statuses.includes(e.status) ? e : null;
-  }, ms, `experiment ${exp.id} to reach ${statuses.join("/")}`);
+  return waitForStatus(stack.prisma, exp.id, ms, `experiment ${exp.id} to reach ${statuses.join("/")}`, statuses);
 }
 
 describe("LLM experiments against a local OpenAI-compatible server", () => {
@@ -219,10 +216,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(paused.evaluations).toBe(1); // the seed only: timeouts did not eat the budget
     healthy = true;
     await resumeExperiment(stack.prisma, stack.queues, paused.id);
-    const done = await waitFor(async () => {
-      const e = await stack.prisma.experiment.findUnique({ where: { id: paused.id } });
-      return e?.status === "completed" ? e : null;
-    }, 60_000, "resumed run to complete");
+    const done = await waitForStatus(stack.prisma, paused.id, 60_000, "resumed run to complete");
     expect(done.evaluations).toBe(6);
   }, 150_000);
 

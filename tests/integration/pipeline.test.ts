@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { cancelExperiment, createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack } from "../helpers/stack";
 
 const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
   ExperimentConfig.parse({
@@ -131,10 +131,7 @@ describe("distributed runs on Redis", () => {
     leaving.child.kill("SIGTERM");
     expect(await leaving.exited).toBe(0);
     expect(leaving.output()).toMatch(/SIGTERM: finishing active jobs[\s\S]*stopped/);
-    const done = await waitFor(async () => {
-      const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-      return e?.status === "completed" ? e : null;
-    }, 60_000, "completion");
+    const done = await waitForStatus(stack.prisma, exp.id, 60_000, "completion");
     await expectConsistent(stack, done.id, 60_000);
   });
 
@@ -146,10 +143,7 @@ describe("distributed runs on Redis", () => {
     await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
     victim.child.kill("SIGKILL");
     await victim.exited;
-    const done = await waitFor(async () => {
-      const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-      return e?.status === "completed" ? e : null;
-    }, 60_000, "completion after kill");
+    const done = await waitForStatus(stack.prisma, exp.id, 60_000, "completion after kill");
     await expectConsistent(stack, done.id, 120_000);
   });
 });

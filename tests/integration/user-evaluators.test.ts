@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { verifySignature } from "@/lib/evaluators";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack } from "../helpers/stack";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECRET = "s3cr3t-worker-value-7f3a91";
@@ -25,10 +25,7 @@ const spec = (over: Partial<ExperimentSpecInput>): ExperimentSpec =>
 async function runToEnd(stack: TestStack, config: ExperimentSpec, statuses = ["completed", "failed", "paused"]) {
   const exp = await createExperiment(stack.prisma, config);
   await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && statuses.includes(e.status) ? e : null;
-  }, 120_000, `experiment ${exp.id} to finish`);
+  return waitForStatus(stack.prisma, exp.id, 120_000, `experiment ${exp.id} to finish`, statuses);
 }
 
 describe("experiments scored by user evaluators", () => {
