@@ -4,6 +4,7 @@ import { encodeVector } from "@/lib/db/vector-codec";
 import { cmaEmitter, cmaThresholdMin, encodeState, thresholdStep } from "@/lib/experiments/cma";
 import { isCmaEmitter } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
+import { emptyBatch } from "./generate-batch";
 
 /**
  * Job k of a CMA-ME / CMA-MAE run, in this worker: `ceil(size / batchSize)`
@@ -35,23 +36,8 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
   const steps: { cells: number[]; objectives: number[] }[] = [];
   /** CMA-MAE: each cell's threshold when this job first met it (as stored, refreshed before the job). */
   const startThreshold = new Map<number, number>();
-  const out: CandidateBatch = {
-    experimentId: cache.experimentId,
-    batchId,
-    evaluations: size,
-    failed: 0,
-    generated: true,
-    operator: e.type,
-    cells: [],
-    fitness: [],
-    descriptors: [],
-    measureDim: md,
-    genomes: new Uint8Array(0),
-    genomeDim: dim,
-    parentIds: [],
-    parentsPer: 0, // sampled from the emitter's distribution, not from a parent elite
-    solutionIds: [],
-  };
+  // parentsPer 0: children are sampled from the emitter's distribution, not from a parent elite.
+  const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: e.type, measureDim: md, genomeDim: dim, parentsPer: 0 });
   const genomes: number[] = [];
 
   for (let done = 0; done < size; ) {

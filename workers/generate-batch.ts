@@ -26,23 +26,7 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
   const objectives = new Float64Array(batchSize);
   const measures = new Float64Array(batchSize * md);
   const parents: (string | null)[] = new Array(batchSize * parentsPer);
-  const out: CandidateBatch = {
-    experimentId: cache.experimentId,
-    batchId,
-    evaluations: size,
-    failed: 0,
-    generated: true,
-    operator: emitter.type,
-    cells: [],
-    fitness: [],
-    descriptors: [],
-    measureDim: md,
-    genomes: new Uint8Array(0),
-    genomeDim: dim,
-    parentIds: [],
-    parentsPer,
-    solutionIds: [],
-  };
+  const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: emitter.type, measureDim: md, genomeDim: dim, parentsPer });
 
   const genomes: number[] = [];
   for (let done = 0; done < size; ) {
@@ -93,6 +77,11 @@ function sameRow(a: Float64Array, ao: number, b: Float64Array, bo: number, n: nu
 }
 
 /** Seed of job k: independent streams per job, reproducible from the experiment seed. */
+/** A numbered job's batch before its candidates are pushed in (vector genomes, filled as the job runs). */
+export function emptyBatch(b: Pick<CandidateBatch, "experimentId" | "batchId" | "evaluations" | "operator" | "measureDim" | "genomeDim" | "parentsPer">): CandidateBatch {
+  return { ...b, failed: 0, generated: true, cells: [], fitness: [], descriptors: [], genomes: new Uint8Array(0), parentIds: [], solutionIds: [] };
+}
+
 export function mixSeed(seed: number, k: number): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
   h = Math.imul(h ^ (k + 0x7f4a7c15), 0x85ebca6b) >>> 0;
