@@ -1,7 +1,7 @@
 import type { Processor, Worker } from "bullmq";
 import type { ExperimentSpec, LlmEmitterConfig } from "@/lib/experiments/config";
 import { needsJudge } from "./propose-llm";
-import { llmQueueName, namedQueue } from "@/lib/experiments/jobs";
+import { liveLlmConfigs, llmQueueName, namedQueue } from "@/lib/experiments/jobs";
 import type { WorkerContext } from "./processors";
 
 interface ProviderLimits {
@@ -25,11 +25,8 @@ export function startLlmQueues(ctx: WorkerContext, processor: Processor, opts: {
 
   async function tick() {
     try {
-      const live = await ctx.prisma.experiment.findMany({ where: { emitterType: "llm", status: { in: ["queued", "running", "paused"] } }, select: { config: true } });
-      // (lib/experiments/jobs.ts llmQueuesInUse lists the same queues for the API.)
       const limits = new Map<string, ProviderLimits>();
-      for (const { config } of live) {
-        const spec = config as unknown as ExperimentSpec;
+      for (const spec of await liveLlmConfigs(ctx.prisma)) {
         const name = llmQueueName(spec.emitter as LlmEmitterConfig);
         const merged = limits.get(name) ?? {};
         const own = limitsOf(spec);

@@ -4,7 +4,7 @@ import type { CandidateExtras } from "@/lib/db/archive-store";
 import type { QueueFactory } from "@/lib/queue/connection";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { QUEUES } from "@/lib/queue/names";
-import { runsInStages } from "./config";
+import { runsInStages, type ExperimentSpec } from "./config";
 
 /** A numbered batch of one experiment: generate, evaluate and insert `jobPlan().sizeOf(k)` candidates. */
 export interface BatchJobData {
@@ -77,12 +77,17 @@ export function llmQueueName(emitter: { baseURL: string; apiKeyEnv?: string }): 
 }
 export const LLM_QUEUE_PREFIX = "qd-llm-";
 
+/** Configurations of the LLM experiments that may still call their provider. */
+export async function liveLlmConfigs(prisma: PrismaClient): Promise<ExperimentSpec[]> {
+  const live = await prisma.experiment.findMany({ where: { emitterType: "llm", status: { in: ["queued", "running", "paused"] } }, select: { config: true } });
+  return live.map((e) => e.config as unknown as ExperimentSpec);
+}
+
 /** The provider queues live LLM experiments use, with the provider host they stand for. */
 export async function llmQueuesInUse(prisma: PrismaClient): Promise<{ name: string; provider: string }[]> {
-  const live = await prisma.experiment.findMany({ where: { emitterType: "llm", status: { in: ["queued", "running", "paused"] } }, select: { config: true } });
   const byName = new Map<string, string>();
-  for (const { config } of live) {
-    const emitter = (config as { emitter: { baseURL: string; apiKeyEnv?: string } }).emitter;
+  for (const config of await liveLlmConfigs(prisma)) {
+    const emitter = config.emitter as { baseURL: string; apiKeyEnv?: string };
     byName.set(llmQueueName(emitter), new URL(emitter.baseURL).host);
   }
   return [...byName].map(([name, provider]) => ({ name, provider }));

@@ -31,6 +31,12 @@ export function createStagedProcessors(ctx: WorkerContext) {
     return ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
   }
 
+  /** Pauses the run with a reason the dashboard shows (a no-op when another job paused it first). */
+  async function pause(experimentId: string, reason: string) {
+    const paused = await pauseExperiment(ctx.prisma, experimentId, reason).then(() => true, () => false);
+    if (paused) ctx.log(`experiment ${experimentId} paused: ${reason}`);
+  }
+
   async function landed(experimentId: string, batchId: string) {
     return ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId } }, select: { batchId: true } });
   }
@@ -70,8 +76,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
       const reason = `LLM provider failed: ${error.kind}: ${error.message}`;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? BATCH_JOB_OPTIONS.attempts ?? 1);
       if (fatal || lastAttempt) {
-        ctx.log(`experiment ${experimentId} paused: ${reason}`);
-        await pauseExperiment(ctx.prisma, experimentId, reason).catch(() => {});
+        await pause(experimentId, reason);
         return { paused: reason };
       }
       const wait = Math.max(0, ...proposal.providerErrors.map((e) => e.retryAfterMs ?? 0));
@@ -81,8 +86,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
     await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposal.candidates, operator: proposal.operator });
     if (fatal) {
       const reason = `LLM provider failed: ${fatal.kind}: ${fatal.message}`;
-      ctx.log(`experiment ${experimentId} paused: ${reason}`);
-      await pauseExperiment(ctx.prisma, experimentId, reason).catch(() => {});
+      await pause(experimentId, reason);
     }
     return { proposed: size, providerErrors: proposal.providerErrors.length };
   }
@@ -124,8 +128,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
       // run with its reason instead of burning the budget.
       if (!result.duplicate && result.numElites === 0 && batch.failures!.length === candidates.length && result.evaluations >= 2 * config.batchSize) {
         const reason = `every candidate failed so far; last error: ${batch.failures![0]!.error}`;
-        ctx.log(`experiment ${experimentId} paused: ${reason}`);
-        await pauseExperiment(ctx.prisma, experimentId, reason).catch(() => {});
+        await pause(experimentId, reason);
         return { paused: reason };
       }
       if (result.status !== "running") return { evaluations: result.evaluations };
