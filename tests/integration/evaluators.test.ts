@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEvaluator, verifySignature, type EvalResult } from "../../lib/evaluators/index";
 import { shutdownSharedSandboxHost } from "../../lib/sandbox/index";
+import { waitFor } from "../helpers/stack";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SPHERE = join(ROOT, "examples/python/eval_sphere.py");
@@ -101,13 +102,13 @@ describe("command evaluator: failure modes", () => {
   it("timeout kills the whole process group", async () => {
     const pidFile = join(dir, "grandchild.pid");
     const p = await script("hang.sh", `sleep 300 &\necho $! > ${pidFile}\nsleep 300\n`);
-    const t0 = Date.now();
-    bad(await one(`sh ${p}`, { timeoutMs: 500 }), /timed out after 500 ms/);
-    expect(Date.now() - t0).toBeLessThan(4000);
+    // Long enough for a loaded machine to start sh and its grandchild before the timeout fires.
+    bad(await one(`sh ${p}`, { timeoutMs: 5000 }), /timed out after 5000 ms/);
     const pid = Number((await readFile(pidFile, "utf8")).trim());
     expect(pid).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(existsSync(`/proc/${pid}`) && !(await readFile(`/proc/${pid}/stat`, "utf8")).includes(") Z ")).toBe(false);
+    // SIGKILL was sent to the group; the grandchild is gone (or a zombie) once the kernel has delivered it.
+    const alive = async () => existsSync(`/proc/${pid}`) && !(await readFile(`/proc/${pid}/stat`, "utf8").catch(() => ") Z ")).includes(") Z ");
+    await waitFor(async () => !(await alive()), 10_000, `the grandchild ${pid} to be killed`);
   });
 
   it("output too large", async () => {
@@ -287,9 +288,10 @@ describe("webhook evaluator", () => {
       /* never answer */
     };
     const ev = createEvaluator({ ...base(), timeoutMs: 300 });
-    const t0 = Date.now();
-    bad((await ev.evaluate([{ id: "a", genome: [1, 1] }]))[0], "timed out after 300 ms");
-    expect(Date.now() - t0).toBeLessThan(2000);
+    const r = bad((await ev.evaluate([{ id: "a", genome: [1, 1] }]))[0], "timed out after 300 ms");
+    expect(r.error).not.toMatch(/attempts/); // one attempt: a retry would say "(after 2 attempts)"
+    // The receiver (in this process) may read the request only after the evaluator gave up on it.
+    await waitFor(async () => seen.length > 0, 10_000, "the receiver to see the request");
     expect(seen).toHaveLength(1);
     await ev.close();
   });
