@@ -17,8 +17,9 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Generous: tests poll for conditions, and the machine may be shared (tests/helpers/stack.ts).
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
           // Files share one machine's Postgres/Redis; each uses its own database and key prefix.
           fileParallelism: true,
           maxWorkers: 2,

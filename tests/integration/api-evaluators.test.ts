@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /** The REST side of user evaluators: failed/evaluated candidates and the metric keys a run produced. */
@@ -23,7 +23,7 @@ async function runToEnd(config: Record<string, unknown>, statuses = ["completed"
   return waitFor(async () => {
     const e = await api("GET", `/api/experiments/${created.body.id}`);
     return statuses.includes(e.body.status) ? e.body : null;
-  }, 120_000, `experiment ${created.body.id} to finish`);
+  }, POLL_CEILING_MS, `experiment ${created.body.id} to finish`);
 }
 
 // Throws for x0 > 1, logs a long line for x1 < -1.5, reports two metrics; descriptor 2 reads a metric.
@@ -52,7 +52,7 @@ beforeAll(async () => {
   stack = await createTestStack();
   stack.startWorker();
   server = await startApiServer(stack.env);
-}, 300_000);
+}, TEST_CEILING_MS);
 
 afterAll(async () => {
   await server?.stop();
@@ -233,13 +233,13 @@ describe("user-evaluator runs over REST", () => {
     const evaluated = await waitFor(async () => {
       const r = await api("GET", `/api/solutions/${good.id}`);
       return r.status === 200 ? r.body : null;
-    }, 60_000, "submitted genome to be evaluated");
+    }, POLL_CEILING_MS, "submitted genome to be evaluated");
     expect(evaluated).toMatchObject({ status: "evaluated", fitness: 0, operator: "submitted", genome: { a: 1, b: -1, label: "hand" } });
     const rejected = await api("GET", `/api/solutions/${bad.id}`);
     expect(rejected.body).toMatchObject({ status: "failed", error: expect.stringMatching(/no a in/) });
     const again = await api("POST", `/api/experiments/${live.body.id}/solutions`, { solutions: [{ genome: { a: 1, b: -1, label: "hand" } }, { genome: { wrong: true } }], idempotencyKey: "hand-1" });
     expect(again.body.duplicate).toBe(true);
-  }, 180_000);
+  }, TEST_CEILING_MS);
 
   it("rejects malformed requests with the API's error shape", async () => {
     const bad = async (path: string, status: number, issuePath?: string) => {

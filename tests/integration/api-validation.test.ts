@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestStack, type TestStack } from "../helpers/stack";
+import { createTestStack, type TestStack, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /**
@@ -202,7 +202,7 @@ beforeAll(async () => {
   await post(`/api/experiments/${ids.cancelled}/cancel`, {});
   ids.cand = (await post(`/api/experiments/${ids.ext}/ask`, { count: 1 })).candidates[0].id;
   ids.draftSol = (await post(`/api/experiments/${ids.draft}/solutions`, { solutions: [{ genome: Array(10).fill(0) }] })).results[0].id;
-}, 300_000);
+}, TEST_CEILING_MS);
 
 afterAll(async () => {
   await server?.stop();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { createTestStack, waitFor, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { reply, startOpenAIMock } from "../helpers/openai-mock";
 
@@ -98,7 +98,7 @@ beforeAll(async () => {
   stack = await createTestStack();
   stack.startWorker();
   server = await startApiServer(stack.env, { extraEnv: { QD_EXPORT_PAGE: "500" } });
-}, 300_000);
+}, TEST_CEILING_MS);
 
 afterAll(async () => {
   await server?.stop();
@@ -289,7 +289,7 @@ describe("experiments over REST", () => {
     expect(exp.status).toBe("running");
     expect((await api("DELETE", `/api/experiments/${exp.id}`)).status).toBe(409);
     expect((await api("POST", `/api/experiments/${exp.id}/start`)).status).toBe(409);
-    await waitFor(async () => (await api("GET", `/api/experiments/${exp.id}`)).body.evaluations > 0, 30_000, "progress");
+    await waitFor(async () => (await api("GET", `/api/experiments/${exp.id}`)).body.evaluations > 0, POLL_CEILING_MS, "progress");
     const paused = await api("POST", `/api/experiments/${exp.id}/pause`, {});
     expect(paused.status).toBe(200);
     expect(paused.body.status).toBe("paused");
@@ -578,7 +578,7 @@ describe("LLM experiments over REST", () => {
       const queues = await waitFor(async () => {
         const q = await api("GET", "/api/queues");
         return q.body.queues.find((x: any) => x.provider && x.limits?.concurrency) ? q.body : null;
-      }, 30_000, "the provider queue to show up with its limits");
+      }, POLL_CEILING_MS, "the provider queue to show up with its limits");
       const llmQueue = queues.queues.find((x: any) => x.provider);
       expect(llmQueue.name).toMatch(/^qd-llm-[0-9a-f]{12}$/);
       expect(llmQueue.provider).toBe(new URL(mock.baseURL).host);
@@ -593,7 +593,7 @@ describe("LLM experiments over REST", () => {
       const done = await waitFor(async () => {
         const e = await api("GET", `/api/experiments/${created.body.id}`);
         return e.body.status === "completed" ? e.body : null;
-      }, 90_000, "the llm run to complete");
+      }, POLL_CEILING_MS, "the llm run to complete");
       // The submitted program counts against the budget; a job in flight when the budget was reached still lands (its tokens were paid for).
       expect([12, 13]).toContain(done.evaluations);
       const calls = mock.completions.length;
@@ -605,5 +605,5 @@ describe("LLM experiments over REST", () => {
     } finally {
       await mock.close();
     }
-  }, 180_000);
+  }, TEST_CEILING_MS);
 });

@@ -4,7 +4,7 @@ import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { EmitterChainConflict, type CmaCommit } from "@/lib/db/emitter-store";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, waitForStatus, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /** CMA-ME / CMA-MAE runs on workers: emitter chains, state and thresholds in PostgreSQL. */
@@ -20,7 +20,7 @@ const cmaMae = (over: Partial<ExperimentConfigInput> = {}) =>
     ...over,
   });
 
-async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = 90_000) {
+async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = POLL_CEILING_MS) {
   const exp = await createExperiment(stack.prisma, config);
   await startExperiment(stack.prisma, stack.queues, exp.id);
   return waitFor(async () => {
@@ -116,7 +116,7 @@ describe("CMA runs survive pauses and killed workers", () => {
     const exp = await createExperiment(stack.prisma, config);
     const victim = stack.startWorker();
     await startExperiment(stack.prisma, stack.queues, exp.id);
-    const progress = (n: number) => waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > n, 60_000, `${n} evaluations`);
+    const progress = (n: number) => waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > n, POLL_CEILING_MS, `${n} evaluations`);
     await progress(8_000);
     await pauseExperiment(stack.prisma, exp.id);
     await new Promise((r) => setTimeout(r, 1500));
@@ -125,7 +125,7 @@ describe("CMA runs survive pauses and killed workers", () => {
     await progress(paused.evaluations + 8_000);
     victim.child.kill("SIGKILL");
     await victim.exited;
-    const done = await waitForStatus(stack.prisma, exp.id, 90_000, "completion after kill");
+    const done = await waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, "completion after kill");
     await expectConsistent(stack, done.id, 43_200);
   });
 });
@@ -245,7 +245,7 @@ describe("CMA experiments over the REST API", () => {
   beforeAll(async () => {
     stack = await createTestStack();
     server = await startApiServer(stack.env);
-  }, 300_000);
+  }, TEST_CEILING_MS);
   afterAll(async () => {
     await server?.stop();
     await stack?.stop();

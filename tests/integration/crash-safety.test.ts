@@ -6,7 +6,7 @@ import { encodeVector } from "@/lib/db/vector-codec";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { createTestStack, startPrivateRedis, waitFor, waitForStatus } from "../helpers/stack";
+import { createTestStack, startPrivateRedis, waitFor, waitForStatus, POLL_CEILING_MS } from "../helpers/stack";
 
 describe("concurrent archive writes", () => {
   let db: TestDatabase;
@@ -82,13 +82,13 @@ describe("every worker process dies", () => {
       const exp = await createExperiment(stack.prisma, config);
       const first = [stack.startWorker(), stack.startWorker()];
       await startExperiment(stack.prisma, stack.queues, exp.id);
-      await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
+      await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, POLL_CEILING_MS, "progress");
       for (const w of first) w.child.kill("SIGKILL");
       await Promise.all(first.map((w) => w.exited));
       const frozen = (await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).evaluations;
       expect(frozen).toBeLessThan(100_000);
       stack.startWorker();
-      const done = await waitForStatus(stack.prisma, exp.id, 60_000, "completion by the new worker");
+      const done = await waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, "completion by the new worker");
       expect(done.evaluations).toBe(100_000);
       const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
         `SELECT count(*)::int AS n, sum(evaluations)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
@@ -118,10 +118,10 @@ describe("Redis restart mid-run", () => {
       });
       const exp = await createExperiment(stack.prisma, config);
       await startExperiment(stack.prisma, stack.queues, exp.id);
-      await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
+      await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, POLL_CEILING_MS, "progress");
       // No persistence: every queued job is gone after the restart.
       await redis.restart();
-      const done = await waitForStatus(stack.prisma, exp.id, 90_000, "completion after the Redis restart");
+      const done = await waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, "completion after the Redis restart");
       const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
         `SELECT count(*)::int AS n, sum(evaluations)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
         exp.id,

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEvaluator, verifySignature, type EvalResult } from "../../lib/evaluators/index";
 import { shutdownSharedSandboxHost } from "../../lib/sandbox/index";
-import { waitFor } from "../helpers/stack";
+import { waitFor, POLL_CEILING_MS } from "../helpers/stack";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SPHERE = join(ROOT, "examples/python/eval_sphere.py");
@@ -108,7 +108,7 @@ describe("command evaluator: failure modes", () => {
     expect(pid).toBeGreaterThan(0);
     // SIGKILL was sent to the group; the grandchild is gone (or a zombie) once the kernel has delivered it.
     const alive = async () => existsSync(`/proc/${pid}`) && !(await readFile(`/proc/${pid}/stat`, "utf8").catch(() => ") Z ")).includes(") Z ");
-    await waitFor(async () => !(await alive()), 10_000, `the grandchild ${pid} to be killed`);
+    await waitFor(async () => !(await alive()), POLL_CEILING_MS, `the grandchild ${pid} to be killed`);
   });
 
   it("output too large", async () => {
@@ -291,7 +291,7 @@ describe("webhook evaluator", () => {
     const r = bad((await ev.evaluate([{ id: "a", genome: [1, 1] }]))[0], "timed out after 300 ms");
     expect(r.error).not.toMatch(/attempts/); // one attempt: a retry would say "(after 2 attempts)"
     // The receiver (in this process) may read the request only after the evaluator gave up on it.
-    await waitFor(async () => seen.length > 0, 10_000, "the receiver to see the request");
+    await waitFor(async () => seen.length > 0, POLL_CEILING_MS, "the receiver to see the request");
     expect(seen).toHaveLength(1);
     await ev.close();
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
 import { createExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { CIRCLE_PACKING_SEED } from "@/lib/tasks";
-import { createTestStack, waitFor, waitForStatus, type TestStack, type WorkerProcess } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack, type WorkerProcess, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { reply, startOpenAIMock, type MockReply, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
 import { packing } from "../helpers/circle-programs";
 
@@ -69,7 +69,7 @@ const spec = (mock: OpenAIMock, over: Partial<Omit<ExperimentSpecInput, "emitter
     emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", apiKeyEnv: "MOCK_LLM_KEY", mode: "diff", prices: PRICES, maxRetries: 2, retryBaseMs: 50, timeoutMs: 5000, ...over.emitter },
   });
 
-async function runUntil(stack: TestStack, config: ExperimentSpec, statuses: string[], ms = 120_000) {
+async function runUntil(stack: TestStack, config: ExperimentSpec, statuses: string[], ms = POLL_CEILING_MS) {
   const exp = await createExperiment(stack.prisma, config);
   await startExperiment(stack.prisma, stack.queues, exp.id);
   return waitForStatus(stack.prisma, exp.id, ms, `experiment ${exp.id} to reach ${statuses.join("/")}`, statuses);
@@ -181,7 +181,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(stored).not.toContain(KEY);
     const envProbe = hostile.find((s) => s.genomeText?.trim() === HOSTILE.env);
     if (envProbe) expect(envProbe.error).toMatch(/process is not defined/);
-  }, 180_000);
+  }, TEST_CEILING_MS);
 
   it("429s with Retry-After are waited out and the run completes", async () => {
     let n = 0;
@@ -194,7 +194,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const failed = await stack.prisma.solution.count({ where: { experimentId: done.id, status: { not: "evaluated" } } });
     expect(failed).toBe(0); // nothing was lost to the rate limit
-  }, 120_000);
+  }, TEST_CEILING_MS);
 
   it("a rejected key pauses the run at once with the provider's reason, spending nothing", async () => {
     const m = await mock(() => ({ type: "status", status: 401, body: { error: { message: "Incorrect API key provided", code: "invalid_api_key" } } }));
@@ -204,7 +204,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(done.costUsd).toBe(0);
     // The seed job needs no model call; the run stopped before burning its budget.
     expect(done.evaluations).toBeLessThanOrEqual(2);
-  }, 90_000);
+  }, TEST_CEILING_MS);
 
   it("a provider that keeps timing out pauses the run after the job's retries, and resume carries on", async () => {
     let healthy = false;
@@ -216,9 +216,9 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(paused.evaluations).toBe(1); // the seed only: timeouts did not eat the budget
     healthy = true;
     await resumeExperiment(stack.prisma, stack.queues, paused.id);
-    const done = await waitForStatus(stack.prisma, paused.id, 60_000, "resumed run to complete");
+    const done = await waitForStatus(stack.prisma, paused.id, POLL_CEILING_MS, "resumed run to complete");
     expect(done.evaluations).toBe(6);
-  }, 150_000);
+  }, TEST_CEILING_MS);
 
   it("budget.costUsd stops the run once the cost cap is reached", async () => {
     const m = await mock(() => reply.code(packing(0.9), { promptTokens: 1000, completionTokens: 500 }));
@@ -229,7 +229,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     const done = await waitFor(async () => {
       const e = await stack.prisma.experiment.findUnique({ where: { id: stopped.id } });
       return e && Math.abs(e.costUsd - m.completions.length * 0.006) < 1e-9 ? e : null;
-    }, 20_000, "in-flight LLM calls to be recorded");
+    }, POLL_CEILING_MS, "in-flight LLM calls to be recorded");
     expect(done.status).toBe("completed");
     expect(done.statusReason).toMatch(/cost budget reached/);
     expect(done.costUsd).toBeGreaterThanOrEqual(0.03);
@@ -239,7 +239,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     const recorded = await stack.prisma.solution.aggregate({ where: { experimentId: done.id }, _sum: { costUsd: true } });
     expect(recorded._sum.costUsd).toBeCloseTo(done.costUsd, 12);
     expect(m.completions.length * 0.006).toBeCloseTo(done.costUsd, 9);
-  }, 120_000);
+  }, TEST_CEILING_MS);
 
   it("llm-text: the judge scores quality and rubric descriptors; texts fill the grid", async () => {
     const tones = [0.05, 0.3, 0.55, 0.8, 0.95];
@@ -284,7 +284,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(done.promptTokens).toBe(16 * 200 + 14 * 300);
     expect(done.completionTokens).toBe(16 * 20 + 14 * 40);
     expect(done.numElites).toBeGreaterThanOrEqual(3);
-  }, 120_000);
+  }, TEST_CEILING_MS);
 
   it("an LLM writes the genomes of the user's own evaluator (text genomes, sandboxed JavaScript scorer)", async () => {
     let n = 0;
@@ -320,7 +320,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     expect(solutions.find((s) => s.operator === "seed")?.genomeText).toBe("sun");
     expect(done.maxFitness).toBe(0); // a five-word text was written and scored by the user's evaluator
     expect(m.completions[0]!.body.messages[1].content).toContain("exactly five words is best");
-  }, 120_000);
+  }, TEST_CEILING_MS);
 
   it("llm-code bin packing (FunSearch-style): heuristics scored on the generated instances, worse and broken ones recorded", async () => {
     // Best fit is the seed; the model writes first fit, worst fit, a heuristic returning the wrong length, and variants.
@@ -353,5 +353,5 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
       expect(s.descriptors).toEqual([metrics.codeLength, metrics.runMs]);
     }
     expect(done.maxFitness).toBe(Math.max(...solutions.filter((s) => s.status === "evaluated").map((s) => s.fitness!)));
-  }, 120_000);
+  }, TEST_CEILING_MS);
 });

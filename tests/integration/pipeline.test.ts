@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { cancelExperiment, createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, waitForStatus, type TestStack } from "../helpers/stack";
+import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
 
 const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
   ExperimentConfig.parse({
@@ -15,7 +15,7 @@ const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
     ...over,
   });
 
-async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = 90_000) {
+async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = POLL_CEILING_MS) {
   const exp = await createExperiment(stack.prisma, config);
   await startExperiment(stack.prisma, stack.queues, exp.id);
   return waitFor(async () => {
@@ -97,7 +97,7 @@ describe("distributed runs on Redis", () => {
     const config = sphere({ budget: { evaluations: 400_000 }, batchSize: 200, iterationsPerJob: 5 });
     const exp = await createExperiment(stack.prisma, config);
     await startExperiment(stack.prisma, stack.queues, exp.id);
-    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 10_000, 30_000, "progress");
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 10_000, POLL_CEILING_MS, "progress");
     await pauseExperiment(stack.prisma, exp.id);
     await new Promise((r) => setTimeout(r, 1500)); // in-flight batches land
     const paused = (await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).evaluations;
@@ -108,7 +108,7 @@ describe("distributed runs on Redis", () => {
     await expect(startExperiment(stack.prisma, stack.queues, exp.id)).rejects.toThrow(/cannot start an experiment that is paused/);
 
     await resumeExperiment(stack.prisma, stack.queues, exp.id);
-    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > paused + 10_000, 30_000, "progress after resume");
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > paused + 10_000, POLL_CEILING_MS, "progress after resume");
     await cancelExperiment(stack.prisma, exp.id);
     await new Promise((r) => setTimeout(r, 1500));
     const cancelled = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
@@ -125,13 +125,13 @@ describe("distributed runs on Redis", () => {
     const config = sphere({ budget: { evaluations: 60_000 }, batchSize: 200, iterationsPerJob: 5 });
     const exp = await createExperiment(stack.prisma, config);
     const leaving = stack.startWorker();
-    await waitFor(async () => leaving.output().includes("ready on"), 30_000, "the worker to be ready");
+    await waitFor(async () => leaving.output().includes("ready on"), POLL_CEILING_MS, "the worker to be ready");
     await startExperiment(stack.prisma, stack.queues, exp.id);
-    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 5_000, 30_000, "progress");
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 5_000, POLL_CEILING_MS, "progress");
     leaving.child.kill("SIGTERM");
     expect(await leaving.exited).toBe(0);
     expect(leaving.output()).toMatch(/SIGTERM: finishing active jobs[\s\S]*stopped/);
-    const done = await waitForStatus(stack.prisma, exp.id, 60_000, "completion");
+    const done = await waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, "completion");
     await expectConsistent(stack, done.id, 60_000);
   });
 
@@ -140,10 +140,10 @@ describe("distributed runs on Redis", () => {
     const exp = await createExperiment(stack.prisma, config);
     const victim = stack.startWorker();
     await startExperiment(stack.prisma, stack.queues, exp.id);
-    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, 30_000, "progress");
+    await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 20_000, POLL_CEILING_MS, "progress");
     victim.child.kill("SIGKILL");
     await victim.exited;
-    const done = await waitForStatus(stack.prisma, exp.id, 60_000, "completion after kill");
+    const done = await waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, "completion after kill");
     await expectConsistent(stack, done.id, 120_000);
   });
 });

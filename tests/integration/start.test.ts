@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { TEST_REDIS_URL } from "../helpers/stack";
+import { TEST_REDIS_URL, TEST_CEILING_MS } from "../helpers/stack";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -136,5 +136,5 @@ describe("npm start with nothing configured", () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 600_000);
+  }, TEST_CEILING_MS);
 });
