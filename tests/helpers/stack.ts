@@ -40,7 +40,10 @@ export async function createTestStack(options: { backend?: "redis" | "postgres";
     REDIS_URL: options.backend === "postgres" ? "" : redisUrl,
     QD_QUEUE_PREFIX: prefix.replace(/-/g, "_"),
     QD_RECONCILE_MS: "500",
-    QD_JOB_LOCK_MS: "4000",
+    // The product's default job lock. A short one (it was 4 s) makes a worker that a loaded machine
+    // starves for a few seconds lose its job's lock: the job "stalled more than allowable limit",
+    // failed, and the run with it. Tests that kill a worker wait for the lock to lapse instead.
+    QD_JOB_LOCK_MS: "30000",
   };
   const prisma = createPrismaClient(db.url);
   const queues = createQueueFactory(
