@@ -53,7 +53,7 @@ interface SseEvent {
 }
 
 /** A minimal SSE client over fetch: collects events until `until` says stop (or the timeout). */
-async function subscribe(pathname: string, until: (events: SseEvent[]) => boolean, ms: number, headers: Record<string, string> = {}) {
+async function subscribe(pathname: string, until: (events: SseEvent[]) => boolean, ms: number, headers: Record<string, string> = {}, onFirstEvent?: () => void) {
   const ctrl = new AbortController();
   const res = await server.fetch(pathname, { headers: { accept: "text/event-stream", ...headers }, signal: ctrl.signal });
   const events: SseEvent[] = [];
@@ -82,6 +82,7 @@ async function subscribe(pathname: string, until: (events: SseEvent[]) => boolea
         if (data) {
           e.data = JSON.parse(data);
           events.push(e);
+          if (events.length === 1) onFirstEvent?.();
         }
       }
     }
@@ -116,8 +117,10 @@ describe("experiments over REST", () => {
     expect(created.body.descriptors.map((d: any) => d.name)).toEqual(["m0", "m1"]);
     runId = created.body.id;
 
-    const stream = subscribe(`/api/experiments/${runId}/events`, (ev) => ev.some((e) => e.event === "status" && e.data.status === "completed"), 90_000);
-    await new Promise((r) => setTimeout(r, 500)); // let the subscription start before the run does
+    let subscribed!: () => void;
+    const hello = new Promise<void>((r) => (subscribed = r));
+    const stream = subscribe(`/api/experiments/${runId}/events`, (ev) => ev.some((e) => e.event === "status" && e.data.status === "completed"), POLL_CEILING_MS, {}, () => subscribed());
+    await Promise.race([hello, stream]); // the subscription has started (its hello arrived) before the run does
     const started = await api("POST", `/api/experiments/${runId}/start`);
     expect(started.status).toBe(200);
     expect(["running", "completed"]).toContain(started.body.status);
@@ -145,13 +148,13 @@ describe("experiments over REST", () => {
 
     // Resume with Last-Event-ID: only what came after.
     const mid = batches[Math.floor(batches.length / 2)]!;
-    const resumed = await subscribe(`/api/experiments/${runId}/events`, (ev) => ev.some((e) => e.event === "status" && e.data.status === "completed"), 15_000, { "last-event-id": mid.id! });
+    const resumed = await subscribe(`/api/experiments/${runId}/events`, (ev) => ev.some((e) => e.event === "status" && e.data.status === "completed"), POLL_CEILING_MS, { "last-event-id": mid.id! });
     const resumedBatches = resumed.events.filter((e) => e.event === "batch");
     expect(resumedBatches[0]!.data.evaluations).toBeGreaterThan(mid.data.evaluations);
     expect(resumedBatches.at(-1)!.data.evaluations).toBe(20_000);
     expect(resumed.events.filter((e) => e.event === "snapshot").every((s) => s.data.evaluations > mid.data.evaluations)).toBe(true);
     // ?after= does the same for clients that cannot set headers.
-    const viaQuery = await subscribe(`/api/experiments/${runId}/events?after=${mid.id}`, (ev) => ev.some((e) => e.event === "status"), 15_000);
+    const viaQuery = await subscribe(`/api/experiments/${runId}/events?after=${mid.id}`, (ev) => ev.some((e) => e.event === "status"), POLL_CEILING_MS);
     expect(viaQuery.events.filter((e) => e.event === "batch")[0]!.data.evaluations).toBe(resumedBatches[0]!.data.evaluations);
   });
 
