@@ -9,6 +9,7 @@ import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
 import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { deleteRedisPrefix } from "@/lib/queue/cleanup";
+import { evaluationQueue, mutationQueue } from "@/lib/experiments/jobs";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
 const root = path.resolve(import.meta.dirname, "../..");
@@ -117,6 +118,20 @@ export function waitForStatus(prisma: PrismaClient, id: string, ms: number, what
   return waitFor(async () => {
     const e = await prisma.experiment.findUnique({ where: { id } });
     return e && statuses.includes(e.status) ? e : null;
+  }, ms, what);
+}
+
+/**
+ * Polls until none of the stack's batch queues holds a job that is waiting, delayed or being
+ * processed: after a pause or cancel, the work that was in flight has landed (or been dropped).
+ */
+export function waitForDrainedQueues(stack: TestStack, what: string, ms = POLL_CEILING_MS) {
+  return waitFor(async () => {
+    for (const queue of [evaluationQueue(stack.queues), mutationQueue(stack.queues)]) {
+      const counts = await queue.getJobCounts("active", "waiting", "delayed", "prioritized", "waiting-children");
+      if (Object.values(counts).some((n) => n > 0)) return null;
+    }
+    return true;
   }, ms, what);
 }
 

@@ -4,7 +4,7 @@ import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { EmitterChainConflict, type CmaCommit } from "@/lib/db/emitter-store";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
+import { createTestStack, waitFor, waitForDrainedQueues, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /** CMA-ME / CMA-MAE runs on workers: emitter chains, state and thresholds in PostgreSQL. */
@@ -119,7 +119,7 @@ describe("CMA runs survive pauses and killed workers", () => {
     const progress = (n: number) => waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > n, POLL_CEILING_MS, `${n} evaluations`);
     await progress(8_000);
     await pauseExperiment(stack.prisma, exp.id);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForDrainedQueues(stack, "in-flight CMA jobs to land after the pause");
     const paused = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
     await resumeExperiment(stack.prisma, stack.queues, exp.id);
     await progress(paused.evaluations + 8_000);

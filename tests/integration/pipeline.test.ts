@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { cancelExperiment, createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { createTestStack, waitFor, waitForDrainedQueues, waitForStatus, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
 
 const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
   ExperimentConfig.parse({
@@ -99,8 +99,9 @@ describe("distributed runs on Redis", () => {
     await startExperiment(stack.prisma, stack.queues, exp.id);
     await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > 10_000, POLL_CEILING_MS, "progress");
     await pauseExperiment(stack.prisma, exp.id);
-    await new Promise((r) => setTimeout(r, 1500)); // in-flight batches land
+    await waitForDrainedQueues(stack, "in-flight batches to land after the pause");
     const paused = (await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } })).evaluations;
+    // An observation window, not a wait: nothing new may start while paused (the reconciler runs every 500 ms).
     await new Promise((r) => setTimeout(r, 1500));
     const stillPaused = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
     expect(stillPaused.status).toBe("paused");
@@ -110,9 +111,9 @@ describe("distributed runs on Redis", () => {
     await resumeExperiment(stack.prisma, stack.queues, exp.id);
     await waitFor(async () => (await stack.prisma.experiment.findUnique({ where: { id: exp.id } }))!.evaluations > paused + 10_000, POLL_CEILING_MS, "progress after resume");
     await cancelExperiment(stack.prisma, exp.id);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForDrainedQueues(stack, "in-flight batches to land after the cancel");
     const cancelled = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 1000)); // observation window: nothing runs once cancelled
     const later = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
     expect(later.status).toBe("cancelled");
     expect(later.evaluations).toBe(cancelled.evaluations);
