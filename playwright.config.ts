@@ -6,11 +6,14 @@ const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  // Generous ceilings (a shared 2-core machine may run ten times slower than an idle one); expects
+  // and polls return as soon as their condition holds.
+  timeout: 600_000,
+  expect: { timeout: 120_000 },
   fullyParallel: false,
   workers: 1,
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a retry hides a flaky test instead of fixing it.
+  retries: 0,
   reporter: [["list"], ["json", { outputFile: "test-results/e2e-report.json" }]],
   use: {
     baseURL,

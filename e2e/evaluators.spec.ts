@@ -25,7 +25,6 @@ async function chooseDomain(page: Page, label: string) {
 
 test.describe("user evaluators", () => {
   test("a JavaScript evaluator written in the form: failures with reasons, metrics, an elite's metrics and logs", async ({ page, request }) => {
-    test.setTimeout(120_000);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto("/experiments/new");
     await chooseDomain(page, "JavaScript function");
@@ -72,7 +71,7 @@ test.describe("user evaluators", () => {
     const failures = page.getByRole("region", { name: "Failures" });
     await expect(failures.getByTestId("failure-reason").filter({ hasText: /genome\[0\] too large: (0\.[5-9]|1\.00)/ }).first()).toBeVisible();
     await expect(page.getByTestId("failed-evaluations")).toContainText(/[1-9][\d,]* failed/);
-    await waitForStatus(request, id, "completed", 60_000);
+    await waitForStatus(request, id, "completed");
     const exp = await (await request.get(`/api/experiments/${id}`)).json();
     expect(exp.failedEvaluations).toBeGreaterThan(0);
     await expect(page.getByTestId("failed-evaluations")).toHaveText(`${exp.failedEvaluations.toLocaleString("en-US")} failed`);
@@ -104,7 +103,6 @@ test.describe("user evaluators", () => {
   });
 
   test("a command that does not exist: the run pauses with the reason shown", async ({ page, request }) => {
-    test.setTimeout(90_000);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto("/experiments/new");
     await chooseDomain(page, "Command (any language)");
@@ -121,7 +119,7 @@ test.describe("user evaluators", () => {
     await page.getByRole("button", { name: "Create and start" }).click();
     await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}/);
     const id = page.url().split("/experiments/")[1]!.split(/[?#]/)[0]!;
-    await waitForStatus(request, id, "paused", 45_000);
+    await waitForStatus(request, id, "paused");
 
     const banner = page.getByTestId("status-reason");
     await expect(banner).toBeVisible();

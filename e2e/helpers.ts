@@ -13,7 +13,7 @@ export async function createRun(request: APIRequestContext, body: Record<string,
   return res.json();
 }
 
-export async function waitForStatus(request: APIRequestContext, id: string, status: string, timeout = 45_000) {
+export async function waitForStatus(request: APIRequestContext, id: string, status: string, timeout = 300_000) {
   await expect
     .poll(async () => (await (await request.get(`/api/experiments/${id}`)).json()).status, { timeout, intervals: [250, 500, 1000] })
     .toBe(status);

@@ -3,7 +3,6 @@ import { bestCell, clickGridCell, createRun, shoot, waitForStatus } from "./help
 
 /** Screenshots of every page in light and dark mode (e2e/screenshots/*.png), on a full-size 100 × 100 archive. */
 test("screenshots: experiments, experiment with elite and lineage, 3-D fold, CVT", async ({ page, request }) => {
-  test.setTimeout(120_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   const run = await createRun(request, {
     name: "Sphere 100-D · MAP-Elites (Iso+LineDD)",
@@ -26,9 +25,9 @@ test("screenshots: experiments, experiment with elite and lineage, 3-D fold, CVT
     budget: { evaluations: 60_000 },
     seed: 3,
   });
-  await waitForStatus(request, run.id, "completed", 90_000);
-  await waitForStatus(request, cvt.id, "completed", 90_000);
-  await waitForStatus(request, arm.id, "completed", 90_000);
+  await waitForStatus(request, run.id, "completed");
+  await waitForStatus(request, cvt.id, "completed");
+  await waitForStatus(request, arm.id, "completed");
 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Experiments" })).toBeVisible();
