@@ -4,6 +4,7 @@
  */
 import { prisma } from "@/lib/db/client";
 import { archiveIndex } from "@/lib/api/archive";
+import { redactSecrets } from "@/lib/api/redact";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { normalizeExperiment } from "@/components/lib/api";
 import { toBase64 } from "@/components/lib/codec";
@@ -38,6 +39,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
   });
   const experiment = normalizeExperiment({
     ...e,
+    config: redactSecrets(e.config),
     archiveRevision: Number(e.archiveRevision),
     metrics: {
       coverage: e.numElites / e.cells,
