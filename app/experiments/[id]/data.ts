@@ -25,7 +25,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
     prisma.metricSnapshot.findMany({ where: { experimentId: id }, orderBy: { evaluations: "asc" }, take: 20_000 }),
   ]);
   const ranges = e.descriptors.map((d) => [d.min, d.max] as [number, number]);
-  const g = e.archiveType === "cvt" ? archiveIndex(id, e.config as unknown as ExperimentSpec).geometry : null;
+  const g = e.archiveType === "cvt" ? (await archiveIndex(id, e.config as unknown as ExperimentSpec)).geometry : null;
   const geometry: Geometry = g?.type === "cvt" ? { type: "cvt", ranges: g.ranges, centroids: g.centroids } : { type: "grid", ranges, dims: e.descriptors.map((d) => d.bins) };
   const d = ranges.length;
   const n = elites.length;
