@@ -19,12 +19,12 @@ export function isServerVariable(name: string): boolean {
   return name.startsWith("QD_") && !name.startsWith("QD_WEBHOOK_SECRET");
 }
 
-export function extraKeyNames(env: NodeJS.ProcessEnv = process.env): Set<string> {
+export function extraKeyNames(env: Record<string, string | undefined> = process.env): Set<string> {
   return new Set((env.QD_LLM_KEY_ENVS ?? "").split(",").map((s) => s.trim()).filter(Boolean));
 }
 
 /** Why `apiKeyEnv` may not name this variable, or null when it may. */
-export function apiKeyEnvRefusal(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function apiKeyEnvRefusal(name: string, env: Record<string, string | undefined> = process.env): string | null {
   if (isServerVariable(name)) return `${API_KEY_RULE}: ${name} is one of the server's own settings`;
   if (name.endsWith("_API_KEY") || extraKeyNames(env).has(name)) return null;
   return `${API_KEY_RULE}: ${name} is neither`;

@@ -32,7 +32,7 @@ function current(now: number): Window {
   return state.window;
 }
 
-export function clientKey(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+export function clientKey(headers: Headers, env: Record<string, string | undefined> = process.env): string {
   const forwarded = (headers.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   if (forwarded.length === 0) return "unknown";
   // A trusted proxy appends the address it saw: the last entry. Untrusted: what Next.js recorded.

@@ -48,7 +48,7 @@ export function hostName(host: string): string | null {
 }
 
 /** The names (besides IP literals and loopback) this server answers to. */
-export function allowedHostNames(env: NodeJS.ProcessEnv = process.env): Set<string> {
+export function allowedHostNames(env: Record<string, string | undefined> = process.env): Set<string> {
   const names = new Set<string>(LOOPBACK_NAMES);
   const host = (env.HOST ?? "").trim().toLowerCase();
   if (!ANY_INTERFACE.has(host)) names.add(host.replace(/^\[|\]$/g, ""));
@@ -71,7 +71,7 @@ export function allowedHostNames(env: NodeJS.ProcessEnv = process.env): Set<stri
  * is our own origin. `QD_ALLOWED_HOSTS=*` accepts every name (behind a proxy that
  * checks it already).
  */
-export function hostAllowed(host: string | null, env: NodeJS.ProcessEnv = process.env): boolean {
+export function hostAllowed(host: string | null, env: Record<string, string | undefined> = process.env): boolean {
   if (!host) return false;
   const name = hostName(host);
   if (name === null) return false;
@@ -82,12 +82,12 @@ export function hostAllowed(host: string | null, env: NodeJS.ProcessEnv = proces
 }
 
 /** Behind a TLS-terminating proxy (QD_TRUST_PROXY=1) the scheme the browser used is in x-forwarded-proto. */
-export function trustProxy(env: NodeJS.ProcessEnv = process.env): boolean {
+export function trustProxy(env: Record<string, string | undefined> = process.env): boolean {
   return /^(1|true|yes)$/i.test((env.QD_TRUST_PROXY ?? "").trim());
 }
 
 /** `https:` or `http:`: the scheme the client used to reach us. */
-export function requestScheme(headers: Headers, urlProtocol: string, env: NodeJS.ProcessEnv = process.env): "https:" | "http:" {
+export function requestScheme(headers: Headers, urlProtocol: string, env: Record<string, string | undefined> = process.env): "https:" | "http:" {
   if (trustProxy(env)) {
     const forwarded = (headers.get("x-forwarded-proto") ?? "").split(",")[0]!.trim().toLowerCase();
     if (forwarded === "https" || forwarded === "http") return `${forwarded}:`;
@@ -96,7 +96,7 @@ export function requestScheme(headers: Headers, urlProtocol: string, env: NodeJS
 }
 
 /** The first refusal that applies to this request, or null when it may proceed. */
-export function checkEdge(req: EdgeRequest, env: NodeJS.ProcessEnv = process.env): EdgeRefusal | null {
+export function checkEdge(req: EdgeRequest, env: Record<string, string | undefined> = process.env): EdgeRefusal | null {
   const host = req.headers.get("host");
   if (!hostAllowed(host, env)) {
     return {
