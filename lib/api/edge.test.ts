@@ -40,6 +40,16 @@ describe("edge checks", () => {
     expect(checkEdge(req("POST", "/api/experiments", { host, "content-length": "10", "content-type": "application/json; charset=utf-8" }), env)).toBeNull();
   });
 
+  it("behind a trusted proxy, the browser's host is x-forwarded-host", () => {
+    const behind = { host: "127.0.0.1:3000", "x-forwarded-host": "qd.lab.example", origin: "https://qd.lab.example", "content-type": "application/json", "content-length": "2" };
+    const proxied = { HOST: "127.0.0.1", QD_TRUST_PROXY: "1", QD_ALLOWED_HOSTS: "qd.lab.example" };
+    expect(checkEdge(req("POST", "/api/experiments", behind), proxied)).toBeNull();
+    expect(checkEdge(req("POST", "/api/experiments", { ...behind, origin: "https://evil.example" }), proxied)?.status).toBe(403);
+    expect(checkEdge(req("GET", "/", { ...behind, "x-forwarded-host": "evil.example" }), proxied)?.status).toBe(403);
+    // Without QD_TRUST_PROXY the header is ignored: the Origin must match Host.
+    expect(checkEdge(req("POST", "/api/experiments", behind), { HOST: "127.0.0.1", QD_ALLOWED_HOSTS: "qd.lab.example" })?.status).toBe(403);
+  });
+
   it("the scheme comes from x-forwarded-proto only behind a trusted proxy", () => {
     const h = new Headers({ "x-forwarded-proto": "https" });
     expect(requestScheme(h, "http:", {})).toBe("http:");

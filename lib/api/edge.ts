@@ -98,16 +98,20 @@ export function requestScheme(headers: Headers, urlProtocol: string, env: Record
 /** The first refusal that applies to this request, or null when it may proceed. */
 export function checkEdge(req: EdgeRequest, env: Record<string, string | undefined> = process.env): EdgeRefusal | null {
   const host = req.headers.get("host");
-  if (!hostAllowed(host, env)) {
-    return {
-      status: 403,
-      code: "forbidden",
-      message: `this server does not answer to the host name "${hostName(host ?? "") ?? host ?? ""}"; if that is your server's name, add it to QD_ALLOWED_HOSTS`,
-    };
+  // Behind a trusted proxy the name the browser used is in x-forwarded-host (nginx, for one, sends the upstream's name as Host).
+  const publicHost = (trustProxy(env) && req.headers.get("x-forwarded-host")?.split(",")[0]!.trim()) || host;
+  for (const h of new Set([host, publicHost])) {
+    if (!hostAllowed(h, env)) {
+      return {
+        status: 403,
+        code: "forbidden",
+        message: `this server does not answer to the host name "${hostName(h ?? "") ?? h ?? ""}"; if that is your server's name, add it to QD_ALLOWED_HOSTS`,
+      };
+    }
   }
   const method = req.method.toUpperCase();
   if (!SAFE_METHODS.has(method)) {
-    const cross = crossOrigin(req.headers, host!);
+    const cross = crossOrigin(req.headers, publicHost!);
     if (cross) return { status: 403, code: "forbidden", message: `cross-site request refused: ${cross}; state-changing requests must come from this server's own pages or from a non-browser client` };
   }
   if (req.pathname.startsWith("/api/") && hasBody(req.headers)) {
