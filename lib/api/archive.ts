@@ -35,7 +35,8 @@ export interface CvtGeometry {
   centroids: number[][];
 }
 
-const cache = new Map<string, Promise<{ index: ArchiveIndex; json: string }>>();
+/** Shared by every route and page of the server (Next.js may load this module once per bundle). */
+const cache: Map<string, Promise<{ index: ArchiveIndex; json: string }>> = ((globalThis as { __qdArchiveIndex?: Map<string, Promise<{ index: ArchiveIndex; json: string }>> }).__qdArchiveIndex ??= new Map());
 const MAX_CACHED = 64;
 
 /**
