@@ -1,21 +1,32 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { apiToken, SESSION_COOKIE, sessionValue } from "@/lib/api/auth";
+import { apiToken, SESSION_COOKIE, sessionValid } from "@/lib/api/auth";
+import { checkEdge } from "@/lib/api/edge";
 
 /**
- * With QD_API_TOKEN set, the dashboard's pages need the session cookie too
- * (the API routes check it themselves and answer 401): without it, a page
- * redirects to /login, which exchanges the token for the cookie.
+ * Runs before every page and API route:
+ * 1. The edge checks (lib/api/edge.ts): an allowed Host, same-origin browser writes,
+ *    JSON bodies on the API. Refused here, before any handler runs.
+ * 2. With QD_API_TOKEN set, the dashboard's pages need the session cookie too (the API
+ *    routes check it themselves and answer 401): without it, a page redirects to
+ *    /login, which exchanges the token for the cookie.
  */
 export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  const refusal = checkEdge({ method: request.method, pathname, headers: request.headers });
+  if (refusal) {
+    const headers = { "cache-control": "no-store" };
+    if (pathname.startsWith("/api/")) return NextResponse.json({ error: { code: refusal.code, message: refusal.message } }, { status: refusal.status, headers });
+    return new NextResponse(`${refusal.message}\n`, { status: refusal.status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
+  }
   const token = apiToken();
-  if (!token) return NextResponse.next();
-  if (request.cookies.get(SESSION_COOKIE)?.value === sessionValue(token)) return NextResponse.next();
+  if (!token || pathname.startsWith("/api/") || pathname === "/login" || pathname.startsWith("/login/")) return NextResponse.next();
+  if (sessionValid(request.cookies.get(SESSION_COOKIE)?.value, token)) return NextResponse.next();
   const login = new URL("/login", request.url);
-  login.searchParams.set("next", request.nextUrl.pathname + request.nextUrl.search);
+  login.searchParams.set("next", pathname + request.nextUrl.search);
   return NextResponse.redirect(login);
 }
 
 export const config = {
-  // Everything but the API (authenticated per route), the login page and static assets.
-  matcher: ["/((?!api/|login|_next/|favicon).*)"],
+  // Everything but the build's static assets (the same for every visitor, no data in them).
+  matcher: ["/((?!_next/static|_next/image|favicon).*)"],
 };

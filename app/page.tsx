@@ -7,6 +7,7 @@ import { StatusFilter } from "@/components/experiments/StatusFilter";
 import { AutoRefresh } from "@/components/experiments/AutoRefresh";
 import { DemoButton } from "@/components/experiments/DemoButton";
 import { primaryButtonClass } from "@/components/ui/Card";
+import { redactSecrets } from "@/lib/api/redact";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +22,7 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
   const experiments = rows.map((e) =>
     normalizeExperiment({
       ...e,
+      config: redactSecrets(e.config),
       archiveRevision: 0,
       metrics: { coverage: e.numElites / e.cells, qdScore: e.qdScore, normQdScore: e.qdScore / e.cells, maxFitness: e.maxFitness, meanFitness: e.numElites ? e.sumFitness / e.numElites : null },
     }),

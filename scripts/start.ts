@@ -12,6 +12,7 @@ import { checkPortFree, checkPostgres, checkRedis } from "@/lib/runtime/prefligh
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/runtime/embedded-postgres";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { checkExposure } from "@/lib/runtime/exposure";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line: string) => console.log(`[qd-studio] ${line}`);
@@ -22,6 +23,7 @@ let stopping = false;
 
 async function main() {
   const env = readEnv();
+  checkExposure(env);
   await checkPortFree(env.PORT, env.HOST);
 
   let databaseUrl = env.DATABASE_URL;
@@ -49,9 +51,6 @@ async function main() {
   startWeb(env, childEnv);
   for (let i = 0; i < env.QD_WORKERS; i++) startWorker(i, childEnv);
 
-  if (!["127.0.0.1", "localhost", "::1"].includes(env.HOST) && !process.env.QD_API_TOKEN) {
-    log(`warning: listening on ${env.HOST} without QD_API_TOKEN: anyone who reaches this port can run experiments, including command evaluators on your workers`);
-  }
   await waitUntilHealthy(env.PORT);
   const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log(`QD Studio is running at http://${shown}:${env.PORT} with ${env.QD_WORKERS} worker(s). Press Ctrl-C to stop.`);

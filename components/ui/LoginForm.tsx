@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { safeNextPath } from "@/lib/safe-next";
 
 /** Exchanges the API token for the HTTP-only session cookie, then goes where the user was heading. */
 export function LoginForm({ next }: { next: string }) {
@@ -15,7 +16,7 @@ export function LoginForm({ next }: { next: string }) {
     const res = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) }).catch(() => null);
     setBusy(false);
     if (res?.ok) {
-      window.location.assign(next);
+      window.location.assign(safeNextPath(next));
       return;
     }
     const body = (await res?.json().catch(() => null)) as { error?: { message?: string } } | null;

@@ -1,4 +1,4 @@
-import { gridCellOf, makeArchive, type ArchiveBase } from "@/lib/qd";
+import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
 import pg from "pg";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
@@ -8,7 +8,7 @@ import { stringify } from "./http";
  * The archive's geometry and cell index function, rebuilt from the stored
  * configuration. Grid: arithmetic. CVT: centroids from k-means with the
  * experiment's seed (the same cells every worker builds), computed once per
- * experiment and kept in memory.
+ * experiment without blocking the event loop, and kept in memory.
  */
 export interface ArchiveIndex {
   geometry: GridGeometry | CvtGeometry;
@@ -35,16 +35,27 @@ export interface CvtGeometry {
   centroids: number[][];
 }
 
-const cache = new Map<string, { index: ArchiveIndex; json: string }>();
+/** Shared by every route and page of the server (Next.js may load this module once per bundle). */
+const cache: Map<string, Promise<{ index: ArchiveIndex; json: string }>> = ((globalThis as { __qdArchiveIndex?: Map<string, Promise<{ index: ArchiveIndex; json: string }>> }).__qdArchiveIndex ??= new Map());
 const MAX_CACHED = 64;
 
-export function archiveIndex(experimentId: string, config: ExperimentSpec): ArchiveIndex {
-  return cached(experimentId, config).index;
+/**
+ * The archive's index for an experiment. CVT centroids come from a k-means that pauses
+ * every few milliseconds (cvtCentroidsAsync), so building them never blocks the web
+ * server's event loop; concurrent requests for one experiment share the computation.
+ */
+export async function archiveIndex(experimentId: string, config: ExperimentSpec): Promise<ArchiveIndex> {
+  return (await cached(experimentId, config)).index;
 }
 
 /** The geometry as a JSON string (CVT centroids are large: serialise once). */
-export function geometryJson(experimentId: string, config: ExperimentSpec): string {
-  return cached(experimentId, config).json;
+export async function geometryJson(experimentId: string, config: ExperimentSpec): Promise<string> {
+  return (await cached(experimentId, config)).json;
+}
+
+/** Starts building a CVT experiment's centroids in the background (after create), so its first view finds them ready. */
+export function warmArchiveIndex(experimentId: string, config: ExperimentSpec): void {
+  if (config.archive.type === "cvt") cached(experimentId, config).catch(() => {});
 }
 
 function cached(experimentId: string, config: ExperimentSpec) {
@@ -54,14 +65,14 @@ function cached(experimentId: string, config: ExperimentSpec) {
     cache.set(experimentId, hit); // LRU order
     return hit;
   }
-  const index = build(config);
-  hit = { index, json: stringify(index.geometry) };
+  hit = build(config).then((index) => ({ index, json: stringify(index.geometry) }));
+  hit.catch(() => cache.delete(experimentId));
   cache.set(experimentId, hit);
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   return hit;
 }
 
-function build(config: ExperimentSpec): ArchiveIndex {
+async function build(config: ExperimentSpec): Promise<ArchiveIndex> {
   const descriptors = effectiveDescriptors(config).map((d) => ({ name: d.name, min: d.min, max: d.max, bins: d.bins }));
   const ranges = descriptors.map((d) => [d.min, d.max] as [number, number]);
   if (config.archive.type === "grid") {
@@ -77,9 +88,16 @@ function build(config: ExperimentSpec): ArchiveIndex {
       cellOf: (v, o = 0) => gridCellOf(v, o, dims, lower, interval, 1e-6),
     };
   }
+  // The same k-means (seed, samples, box) as the workers' CVT archive, so the cells agree.
+  const { centroids: centroidsFlat } = await cvtCentroidsAsync({
+    k: config.archive.cells,
+    lower: ranges.map((r) => r[0]),
+    upper: ranges.map((r) => r[1]),
+    samples: config.archive.samples,
+    seed: config.seed,
+  });
   // Solution dim 1: only the index function and the centroids are needed here.
-  const archive: ArchiveBase = makeArchive({ type: "cvt", cells: config.archive.cells, samples: config.archive.samples }, descriptors, 1, { seed: config.seed });
-  const centroidsFlat = (archive as unknown as { centroids: Float64Array }).centroids;
+  const archive = new CVTArchive({ solutionDim: 1, ranges, cells: config.archive.cells, centroids: centroidsFlat });
   const md = descriptors.length;
   const centroids: number[][] = [];
   for (let c = 0; c < archive.cells; c++) centroids.push(Array.from(centroidsFlat.subarray(c * md, (c + 1) * md)));
@@ -155,7 +173,7 @@ export async function archiveResponse(req: Request, experimentId: string, after:
   if (!hit || hit.key !== key) {
     const elites = await elitesJson(experimentId, after);
     // The revision inside the body is read in the same query as the elites; the cache key uses the one read first.
-    hit = { key, json: Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometryJson(experimentId, config)},"elites":${elites}}`) };
+    hit = { key, json: Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${await geometryJson(experimentId, config)},"elites":${elites}}`) };
     rendered.delete(experimentId + (after ?? ""));
     rendered.set(experimentId + (after ?? ""), hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);

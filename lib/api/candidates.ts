@@ -8,6 +8,7 @@ import { enqueueEvaluation } from "@/lib/experiments/jobs";
 import { getQueues } from "@/lib/queue/server";
 import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
+import { askIssue } from "@/lib/experiments/limits";
 import { archiveIndex } from "./archive";
 import type { TellResult } from "./schemas";
 
@@ -113,6 +114,8 @@ export async function ask(expId: string, count: number): Promise<AskResult> {
       if (exp.status !== "running") {
         throw new ApiError(409, exp.status === "draft" || exp.status === "queued" ? `the experiment is ${exp.status}: start it first (POST /api/experiments/${expId}/start)` : `cannot ask an experiment that is ${exp.status}`);
       }
+      const tooMany = askIssue(count, genomeDim(exp.config));
+      if (tooMany) throw new ApiError(400, tooMany, [{ path: "body.count", message: tooMany }], "validation_failed");
       const pending = await pendingCount(tx, expId);
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
@@ -183,7 +186,7 @@ interface Evaluated {
  * updated in place by commitBatch.
  */
 async function commit(exp: ExpRow, batchId: string, evaluated: Evaluated[], failed: number, operator: string) {
-  const index = archiveIndex(exp.id, exp.config);
+  const index = await archiveIndex(exp.id, exp.config);
   const md = index.measureDim;
   const dim = genomeDim(exp.config);
   const cells = evaluated.map((e) => index.cellOf(e.descriptors));

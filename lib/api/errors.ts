@@ -16,24 +16,28 @@ export type ApiErrorCode =
   | "invalid_json"
   | "validation_failed"
   | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "method_not_allowed"
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
   | "unprocessable"
+  | "rate_limited"
   | "unavailable"
   | "internal";
 
 const DEFAULT_CODE: Record<number, ApiErrorCode> = {
   400: "bad_request",
   401: "unauthorized",
+  403: "forbidden",
   404: "not_found",
   405: "method_not_allowed",
   409: "conflict",
   413: "payload_too_large",
   415: "unsupported_media_type",
   422: "unprocessable",
+  429: "rate_limited",
   503: "unavailable",
 };
 

@@ -2,6 +2,7 @@ import { prisma } from "@/lib/db/client";
 import type { Experiment, Descriptor } from "@/lib/generated/prisma/client";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { ApiError } from "./errors";
+import { redactSecrets } from "./redact";
 
 /** The public JSON form of an experiment (GET /api/experiments/:id, list items, create/patch/actions). */
 export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
@@ -11,7 +12,7 @@ export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
     notes: e.notes,
     status: e.status,
     statusReason: e.statusReason,
-    config: e.config as unknown as ExperimentSpec,
+    config: redactSecrets(e.config as unknown as ExperimentSpec),
     domainType: e.domainType,
     archiveType: e.archiveType,
     emitterType: e.emitterType,

@@ -14,12 +14,20 @@ import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/con
  */
 const PAGE = Math.max(1, Number(process.env.QD_EXPORT_PAGE) || 2000);
 
-/** RFC 4180: quote a field when it holds a comma, quote, CR or LF; double inner quotes. */
+/**
+ * RFC 4180: quote a field when it holds a comma, quote, CR or LF; double inner quotes.
+ * Text that a spreadsheet would run as a formula (starting with = + - @, tab or CR:
+ * LLM replies, names, error messages) gets a leading apostrophe (OWASP's CSV-injection
+ * advice); numbers, and text that is only a number, are left as they are.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value instanceof Date ? value.toISOString() : String(value);
+  let s = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value instanceof Date ? value.toISOString() : String(value);
+  if (typeof value !== "number" && /^[=+\-@\t\r]/.test(s) && !NUMERIC.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export const csvRow = (fields: unknown[]) => fields.map(csvField).join(",") + "\r\n";
 

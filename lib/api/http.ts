@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LifecycleError } from "@/lib/experiments/lifecycle";
 import { ApiError, validationError } from "./errors";
 import { checkAuth } from "./auth";
+import { isJsonType } from "./edge";
 
 /** What Next.js passes a route handler as its second argument. */
 export interface RouteContext {
@@ -91,10 +92,10 @@ export async function readJson(req: Request, maxBytes: number, optional: boolean
     if (optional) return {};
     throw new ApiError(400, "the request body is empty: send a JSON object with content-type application/json", undefined, "invalid_json");
   }
+  // A body without a JSON type is what a cross-site page can send without a CORS preflight.
   const type = (req.headers.get("content-type") ?? "").toLowerCase();
-  if (type && !/^application\/([\w.+-]+\+)?json\b/.test(type)) {
-    throw new ApiError(415, `content-type must be application/json (got "${type.split(";")[0]}")`);
-  }
+  if (!type) throw new ApiError(415, "the request has a body but no content-type: send content-type application/json");
+  if (!isJsonType(type)) throw new ApiError(415, `content-type must be application/json (got "${type.split(";")[0]!.trim()}")`);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -24,15 +24,17 @@ const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [Stri
 const ERR: Record<number, string> = {
   400: "malformed request (bad JSON, wrong types, unknown fields, out-of-range values)",
   401: "missing or wrong bearer token (when QD_API_TOKEN is set)",
+  403: "refused at the edge: a Host this server does not answer to, or a state change from another site's page (Origin / Sec-Fetch-Site)",
   404: "unknown (or malformed) id",
   405: "method not allowed",
   409: "wrong state for this action",
   413: "body too large",
-  415: "body is not JSON",
+  415: "the body is not declared as JSON (Content-Type missing or not application/json)",
   422: "well-formed but inconsistent with the experiment (unknown candidate, wrong genome or descriptor length)",
+  429: "too many wrong tokens from this client lately; retry after Retry-After seconds",
 };
 const ok = (description: string, content = "application/json") => ({ description, content: { [content]: {} } });
-const std = [400, 401, 404, 405];
+const std = [400, 401, 403, 404, 405, 429];
 
 export function openApiDocument() {
   const createBody = schema(ExperimentSpec) as { properties: Record<string, unknown> };

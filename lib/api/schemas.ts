@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { apiKeyEnvFields, apiKeyEnvRefusal } from "@/lib/secret-env";
 import { ExperimentSpec } from "@/lib/experiments/config";
 
 /**
@@ -109,6 +110,13 @@ export const CreateExperimentBody = z
       for (const issue of parsed.error.issues) ctx.addIssue({ ...issue } as never);
       return z.NEVER;
     }
+    // Which variables a worker may read as an API key is the server operator's call (lib/secret-env.ts).
+    let refused = false;
+    for (const f of apiKeyEnvFields(parsed.data)) {
+      const why = apiKeyEnvRefusal(f.name);
+      if (why) (ctx.addIssue({ code: "custom", path: f.path, message: why }), (refused = true));
+    }
+    if (refused) return z.NEVER;
     return { start: start ?? false, config: parsed.data };
   });
 

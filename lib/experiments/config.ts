@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDomain, type RankerName } from "@/lib/qd";
+import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { operatorShape, providerSchema } from "@/lib/llm/schemas";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
@@ -307,6 +308,7 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   }
   const cells = c.archive.type === "cvt" ? c.archive.cells : descriptors.reduce((n, d) => n * d.bins, 1);
   if (cells > 1_000_000) ctx.addIssue({ code: "custom", path: [c.archive.type === "cvt" ? "archive" : "descriptors"], message: `the archive would have ${cells.toLocaleString("en-US")} cells; at most 1,000,000` });
+  else for (const i of costIssues({ ...(c as SpecLike & { batchSize: number }), cells })) ctx.addIssue({ code: "custom", ...i });
 }
 
 /** Configuration of experiments evaluated by workers (built-in domains). */

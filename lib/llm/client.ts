@@ -27,6 +27,7 @@ import { Rng } from "../qd/rng";
 import { createRateLimiter, sleep, type RateLimiter } from "./limiter";
 import { costOf, type PriceTable as PriceTableT } from "./pricing";
 import { providerSchema, providerShape } from "./schemas";
+import { apiKeyEnvRefusal } from "../secret-env";
 
 export { providerSchema, providerShape };
 
@@ -171,7 +172,10 @@ export function createLlmClient(input: LlmProviderConfigInput | LlmProviderConfi
   const env = deps.env ?? process.env;
   const limiter = deps.limiter ?? createRateLimiter({ requestsPerMinute: config.requestsPerMinute, concurrency: config.concurrency });
   const keyName = config.apiKeyEnv;
-  const key = keyName ? env[keyName] : undefined;
+  // A worker reading its own environment re-checks the allow-list: a config stored before
+  // the rule, or written to the database directly, still cannot reach the server's secrets.
+  const refusedKey = keyName !== undefined && !deps.env ? apiKeyEnvRefusal(keyName, process.env) : null;
+  const key = keyName && !refusedKey ? env[keyName] : undefined;
   const missingKey = keyName !== undefined && (key === undefined || key.trim() === "");
   const secret = key && key.length >= 4 ? key : undefined;
   const scrub = (s: string) => (secret ? s.split(secret).join("[redacted]") : s);
@@ -200,6 +204,7 @@ export function createLlmClient(input: LlmProviderConfigInput | LlmProviderConfi
     const rng = new Rng(req.seed ?? 0);
     const model = req.model ?? chooseModel(models, rng);
     const stats = (attempts: number): CallStats => ({ model, promptTokens: 0, completionTokens: 0, costUsd: 0, ms: performance.now() - t0, attempts });
+    if (refusedKey) return { ok: false, error: errorOf("auth", refusedKey), ...stats(0) };
     if (missingKey) return { ok: false, error: errorOf("auth", `environment variable ${keyName} (apiKeyEnv) is not set`), ...stats(0) };
 
     const temperature = req.temperature ?? config.temperature;

@@ -15,7 +15,7 @@ export {
 } from "./archive/base";
 export { GridArchive, gridCellOf, type GridArchiveOptions } from "./archive/grid";
 export { CVTArchive, type CVTArchiveOptions } from "./archive/cvt";
-export { cvtCentroids, type KMeansOptions } from "./archive/kmeans";
+export { cvtCentroids, cvtCentroidsAsync, type KMeansOptions } from "./archive/kmeans";
 export { KdTree } from "./archive/kdtree";
 
 export type { Bounds, Emitter, TellBatch } from "./emitters/types";

@@ -184,6 +184,11 @@ const cases: Case[] = [
   { name: "submit no solutions", method: "POST", path: "/api/experiments/:draft/solutions", body: { solutions: [] }, status: 400, message: /solutions must not be empty/ },
   { name: "submit a non-numeric gene", method: "POST", path: "/api/experiments/:draft/solutions", body: { solutions: [{ genome: [1, "x"] }] }, status: 400, message: /each gene must be a number/, issue: "body.solutions[0].genome[1]" },
   { name: "submit to a cancelled experiment", method: "POST", path: "/api/experiments/:cancelled/solutions", body: { solutions: [{ genome: Array(10).fill(0) }] }, status: 409, message: /cancelled/ },
+  // --- safe by default (issue 12) ---
+  { name: "body without a content type", method: "POST", path: "/api/experiments", body: JSON.stringify(valid), headers: { "content-type": "" }, status: 415, message: /no content-type: send content-type application\/json/ },
+  { name: "apiKeyEnv naming the database URL", method: "POST", path: "/api/experiments", body: create({ domain: { type: "llm-code", task: "circle-packing" }, emitter: { type: "llm", baseURL: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv: "DATABASE_URL" } }), status: 400, message: /apiKeyEnv must name a variable ending in _API_KEY/, issue: "body.emitter.apiKeyEnv" },
+  { name: "batch of 1e9 numbers", method: "POST", path: "/api/experiments", body: create({ domain: { type: "sphere", dim: 10000 }, batchSize: 100000 }), status: 400, message: /batchSize × domain\.dim = 100,000 × 10,000/, issue: "body.batchSize" },
+  { name: "CVT with fewer samples than cells", method: "POST", path: "/api/experiments", body: create({ archive: { type: "cvt", cells: 5000, samples: 1000 } }), status: 400, message: /archive\.samples \(1,000\) must be at least archive\.cells \(5,000\)/, issue: "body.archive.samples" },
   // --- session ---
   { name: "session without token", method: "POST", path: "/api/session", body: {}, status: 400, message: /token/ },
 ];

@@ -87,7 +87,7 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
 
   beforeAll(async () => {
     stack = await createTestStack();
-    const env = { MOCK_LLM_KEY: KEY, QD_LLM_WATCH_MS: "300" };
+    const env = { MOCK_LLM_KEY: KEY, QD_LLM_KEY_ENVS: "MOCK_LLM_KEY", QD_LLM_WATCH_MS: "300" };
     workers = [stack.startWorker(env), stack.startWorker(env)];
   });
 

@@ -4,6 +4,7 @@ import { getQueues } from "@/lib/queue/server";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { json, MAX_BODY, otherMethods, parseBody, parseQuery, route } from "@/lib/api/http";
 import { CreateExperimentBody, ListQuery } from "@/lib/api/schemas";
+import { warmArchiveIndex } from "@/lib/api/archive";
 import { decodeCursor, encodeCursor, experimentDto, experimentResponse } from "@/lib/api/experiments";
 
 export const dynamic = "force-dynamic";
@@ -35,6 +36,7 @@ export const GET = route(async (req) => {
 export const POST = route(async (req) => {
   const { start, config } = await parseBody(req, CreateExperimentBody, { maxBytes: MAX_BODY });
   const exp = await createExperiment(prisma, config);
+  warmArchiveIndex(exp.id, config);
   if (start) await startExperiment(prisma, getQueues(), exp.id);
   return json(await experimentResponse(exp.id), 201, { location: `/api/experiments/${exp.id}` });
 });

@@ -4,6 +4,7 @@ import { QUEUES } from "@/lib/queue/names";
 import { llmQueuesInUse } from "@/lib/experiments/jobs";
 import { json, otherMethods, parseQuery, route } from "@/lib/api/http";
 import { EmptyQuery } from "@/lib/api/schemas";
+import { redactSecrets } from "@/lib/api/redact";
 
 export const dynamic = "force-dynamic";
 
@@ -47,7 +48,7 @@ export const GET = route(async (req) => {
           ...(provider ? { provider, limits: { rateLimit: limits?.[0] ?? null, concurrency: limits?.[1] ?? null } } : {}),
           counts,
           workers: workers ? workers.length : null,
-          failures: failed.filter(Boolean).map((j) => ({ id: j.id, name: j.name, reason: j.failedReason, attempts: j.attemptsMade, failedAt: j.finishedOn ? new Date(j.finishedOn) : null, data: j.data })),
+          failures: failed.filter(Boolean).map((j) => ({ id: j.id, name: j.name, reason: j.failedReason, attempts: j.attemptsMade, failedAt: j.finishedOn ? new Date(j.finishedOn) : null, data: redactSecrets(j.data) })),
         };
       } catch (error) {
         return { name, error: `queue backend unavailable: ${(error as Error).message.split("\n")[0]}`, counts: null, workers: null, failures: [] };

@@ -4,6 +4,7 @@
  */
 import { prisma } from "@/lib/db/client";
 import { archiveIndex } from "@/lib/api/archive";
+import { redactSecrets } from "@/lib/api/redact";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { normalizeExperiment } from "@/components/lib/api";
 import { toBase64 } from "@/components/lib/codec";
@@ -24,7 +25,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
     prisma.metricSnapshot.findMany({ where: { experimentId: id }, orderBy: { evaluations: "asc" }, take: 20_000 }),
   ]);
   const ranges = e.descriptors.map((d) => [d.min, d.max] as [number, number]);
-  const g = e.archiveType === "cvt" ? archiveIndex(id, e.config as unknown as ExperimentSpec).geometry : null;
+  const g = e.archiveType === "cvt" ? (await archiveIndex(id, e.config as unknown as ExperimentSpec)).geometry : null;
   const geometry: Geometry = g?.type === "cvt" ? { type: "cvt", ranges: g.ranges, centroids: g.centroids } : { type: "grid", ranges, dims: e.descriptors.map((d) => d.bins) };
   const d = ranges.length;
   const n = elites.length;
@@ -38,6 +39,7 @@ export async function loadInitial(id: string): Promise<InitialData | null> {
   });
   const experiment = normalizeExperiment({
     ...e,
+    config: redactSecrets(e.config),
     archiveRevision: Number(e.archiveRevision),
     metrics: {
       coverage: e.numElites / e.cells,

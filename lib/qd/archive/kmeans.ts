@@ -23,6 +23,38 @@ export interface KMeansResult {
 }
 
 export function cvtCentroids(opts: KMeansOptions): KMeansResult {
+  return runToEnd(cvtSteps(opts));
+}
+
+/**
+ * The same computation, pausing every `sliceMs` (default 20) so the event loop keeps
+ * serving other requests: for servers that need a CVT archive's centroids (the web
+ * server's archive view), where a synchronous k-means would block for seconds.
+ */
+export async function cvtCentroidsAsync(opts: KMeansOptions, sliceMs = 20): Promise<KMeansResult> {
+  const steps = cvtSteps(opts);
+  let deadline = performance.now() + sliceMs;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() >= deadline) {
+      await new Promise((resolve) => setImmediate(resolve));
+      deadline = performance.now() + sliceMs;
+    }
+  }
+}
+
+/** Work between two possible pauses: this many point assignments. */
+const CHUNK = 2048;
+
+function runToEnd(steps: Generator<void, KMeansResult>): KMeansResult {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function* cvtSteps(opts: KMeansOptions): Generator<void, KMeansResult> {
   const dim = opts.lower.length;
   const k = opts.k;
   const ns = opts.samples ?? 100_000;
@@ -32,12 +64,18 @@ export function cvtCentroids(opts: KMeansOptions): KMeansResult {
   const x = new Float64Array(ns * dim);
   for (let i = 0; i < ns; i++) {
     for (let d = 0; d < dim; d++) x[i * dim + d] = opts.lower[d] + (opts.upper[d] - opts.lower[d]) * rng.random();
+    if (i % (CHUNK * 16) === 0) yield;
   }
-  return lloyd(x, dim, k, rng, opts.maxIter ?? 300, opts.tol ?? 1e-4);
+  return yield* lloydSteps(x, dim, k, rng, opts.maxIter ?? 300, opts.tol ?? 1e-4);
 }
 
 /** Lloyd iterations on samples x (flat, n×dim); init = k distinct random samples. */
 export function lloyd(x: Float64Array, dim: number, k: number, rng: Rng, maxIter: number, tol: number): KMeansResult {
+  return runToEnd(lloydSteps(x, dim, k, rng, maxIter, tol));
+}
+
+/** Lloyd's algorithm as a generator that yields between chunks of work (the caller decides whether to pause). */
+function* lloydSteps(x: Float64Array, dim: number, k: number, rng: Rng, maxIter: number, tol: number): Generator<void, KMeansResult> {
   const n = x.length / dim;
   // sklearn scales tol by the mean per-dimension variance of the data.
   let varMean = 0;
@@ -78,6 +116,7 @@ export function lloyd(x: Float64Array, dim: number, k: number, rng: Rng, maxIter
       const j = tree.nearest(x, i * dim);
       counts[j]++;
       for (let d = 0; d < dim; d++) sums[j * dim + d] += x[i * dim + d];
+      if (i % CHUNK === CHUNK - 1) yield;
     }
     let shift = 0;
     for (let j = 0; j < k; j++) {
