@@ -19,7 +19,9 @@
  *
  * Availability is probed once per process; when bwrap is missing or cannot create its namespaces
  * every run fails closed with the reason, unless the operator sets QD_UNSAFE_NO_SANDBOX=1 (then
- * commands run as the worker's user with only the timeout and process-group kill).
+ * commands run as the worker's user with only the timeout and process-group kill). Settings:
+ * QD_SANDBOX_BWRAP (path of bwrap if not on PATH), QD_SANDBOX_READONLY_PATHS (colon-separated
+ * extra paths every sandboxed command may read).
  *
  * Whatever the mode, a run settles at `timeoutMs` at the latest: on timeout the process group is
  * SIGKILLed and the pipes are closed, and a process that exits while a grandchild still holds its
@@ -79,6 +81,7 @@ const DRAIN_AFTER_EXIT_MS = 300;
 const isRoot = () => process.getuid?.() === 0;
 
 function which(name: string, envPath: string): string | null {
+  if (name.includes("/")) return existsSync(name) ? name : null;
   for (const dir of envPath.split(":").concat(["/usr/bin", "/bin", "/usr/sbin", "/sbin"])) {
     if (!dir) continue;
     const p = path.join(dir, name);
@@ -109,7 +112,7 @@ const INSTALL_HINT = "install bubblewrap (Debian: apt-get install bubblewrap), o
 async function probe(): Promise<SandboxMode> {
   if (process.env.QD_UNSAFE_NO_SANDBOX === "1") return { kind: "unsafe" };
   const envPath = process.env.PATH ?? "";
-  const bwrap = which("bwrap", envPath);
+  const bwrap = which(process.env.QD_SANDBOX_BWRAP || "bwrap", envPath);
   const setpriv = which("setpriv", envPath);
   const prlimit = which("prlimit", envPath);
   if (!bwrap || !setpriv || !prlimit) {
