@@ -46,7 +46,7 @@ export interface SandboxedProcessOptions {
   timeoutMs: number;
   /** Data-segment limit (heap, anonymous mappings). Default 2048. */
   memoryMb?: number;
-  /** Process/thread limit for the sandbox uid. Default 256. */
+  /** Process/thread limit (RLIMIT_NPROC, counted over the whole sandbox uid). Default 512. */
   maxProcesses?: number;
   /** Extra paths (files or directories) the process may read, e.g. support files of a task. */
   readOnlyPaths?: string[];
@@ -202,7 +202,7 @@ function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedPr
   const uid = mode.kind === "root" ? SANDBOX_UID : (process.getuid?.() ?? SANDBOX_UID);
   const memoryBytes = Math.max(16, Math.floor(o.memoryMb ?? 2048)) * 1024 * 1024;
   const cpuSeconds = Math.max(1, Math.ceil(o.timeoutMs / 1000) + 1);
-  const limits = [mode.prlimit, `--cpu=${cpuSeconds}`, `--data=${memoryBytes}`, `--nproc=${Math.max(8, o.maxProcesses ?? 256)}`, "--core=0", "--"];
+  const limits = [mode.prlimit, `--cpu=${cpuSeconds}`, `--data=${memoryBytes}`, `--nproc=${Math.max(8, o.maxProcesses ?? 512)}`, "--core=0", "--"];
   const common = ["--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   const mounts = mountArgs(readOnly, path.resolve(o.cwd), uid);
   const chdir = ["--chdir", path.resolve(o.workdir ?? o.cwd)];
