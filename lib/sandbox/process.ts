@@ -27,10 +27,12 @@
  * SIGKILLed and the pipes are closed, and a process that exits while a grandchild still holds its
  * stdout settles shortly after the exit instead of waiting for the pipe to close.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, chownSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import type { Writable } from "node:stream";
+import { noUnixSocketsFilter } from "./seccomp";
 
 export interface SandboxedProcessOptions {
   command: string;
@@ -120,15 +122,17 @@ async function probe(): Promise<SandboxMode> {
     return { kind: "unavailable", reason: `the command sandbox is unavailable (${missing} not found); ${INSTALL_HINT}` };
   }
   const mode = { kind: isRoot() ? ("root" as const) : ("user" as const), bwrap, setpriv, prlimit };
-  const argv = buildArgv(mode, { command: "/bin/true", args: [], cwd: "/", env: {}, timeoutMs: 5000 }, []);
-  const failure = await new Promise<string | null>((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { env: {} as NodeJS.ProcessEnv, timeout: 10_000 }, (err, _out, stderr) =>
-      resolve(err ? (String(stderr).trim() || err.message).split("\n")[0]!.slice(0, 300) : null),
-    );
-  });
-  if (failure) return { kind: "unavailable", reason: `the command sandbox (bubblewrap) does not work here: ${failure}; ${INSTALL_HINT}` };
+  const probeRun = { command: "/bin/true", args: [], cwd: "/", env: {}, timeoutMs: 10_000 };
+  const r = await spawnBounded(buildArgv(mode, probeRun, []), probeRun, "/", SECCOMP);
+  if (r.error || r.code !== 0) {
+    const why = (r.stderr.trim() || r.error || `exit ${r.code}`).split("\n")[0]!.slice(0, 300);
+    return { kind: "unavailable", reason: `the command sandbox (bubblewrap) does not work here: ${why}; ${INSTALL_HINT}` };
+  }
   return mode;
 }
+
+/** Written to the sandbox's fd 3 for `bwrap --seccomp 3` (null: no filter for this architecture). */
+const SECCOMP = noUnixSocketsFilter();
 
 /** Can `uid` (with no group rights) walk into `dir`? Root needs no rights. */
 function traversable(dir: string, uid: number): boolean {
@@ -203,7 +207,7 @@ function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedPr
   const memoryBytes = Math.max(16, Math.floor(o.memoryMb ?? 2048)) * 1024 * 1024;
   const cpuSeconds = Math.max(1, Math.ceil(o.timeoutMs / 1000) + 1);
   const limits = [mode.prlimit, `--cpu=${cpuSeconds}`, `--data=${memoryBytes}`, `--nproc=${Math.max(8, o.maxProcesses ?? 512)}`, "--core=0", "--"];
-  const common = ["--die-with-parent", "--new-session", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
+  const common = ["--die-with-parent", "--new-session", ...(SECCOMP ? ["--seccomp", "3"] : []), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   const mounts = mountArgs(readOnly, path.resolve(o.cwd), uid);
   const chdir = ["--chdir", path.resolve(o.workdir ?? o.cwd)];
   const target = [...limits, o.command, ...o.args];
@@ -234,7 +238,7 @@ export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<S
     const readOnly = [...(o.readOnlyPaths ?? []), ...configuredPaths(), ...toolchainRoots(o.env.PATH ?? "", uid), ...(o.workdir ? [o.workdir] : [])];
     argv = buildArgv(mode, o, readOnly);
   }
-  const r = await spawnBounded(argv, o, mode.kind === "unsafe" ? path.resolve(o.workdir ?? o.cwd) : "/");
+  const r = await spawnBounded(argv, o, mode.kind === "unsafe" ? path.resolve(o.workdir ?? o.cwd) : "/", mode.kind === "unsafe" ? null : SECCOMP);
   return mode.kind === "unsafe" ? r : explainExecFailure(r, o);
 }
 
@@ -248,7 +252,7 @@ function explainExecFailure(r: SandboxedProcessResult, o: SandboxedProcessOption
 }
 
 /** Spawn in its own process group; bounded output; settles at the timeout or soon after exit. */
-function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string): Promise<SandboxedProcessResult> {
+function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, fd3: Buffer | null): Promise<SandboxedProcessResult> {
   const t0 = performance.now();
   const maxStdout = o.maxStdoutBytes ?? 16 * 1024 * 1024;
   const maxStderr = o.maxStderrBytes ?? 64 * 1024;
@@ -289,7 +293,7 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string): 
       finish();
     }, o.timeoutMs);
     try {
-      child = spawn(argv[0]!, argv.slice(1), { cwd, env: o.env as NodeJS.ProcessEnv, detached: true, stdio: ["pipe", "pipe", "pipe"], shell: false });
+      child = spawn(argv[0]!, argv.slice(1), { cwd, env: o.env as NodeJS.ProcessEnv, detached: true, stdio: fd3 ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"], shell: false });
     } catch (e) {
       failure = `failed to start command: ${(e as Error).message}`;
       finish();
@@ -324,6 +328,11 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string): 
       /* EPIPE: the program did not read its input; its exit status tells the story */
     });
     child.stdin!.end(o.stdin ?? "");
+    if (fd3) {
+      const seccomp = child.stdio[3] as Writable;
+      seccomp.on("error", () => undefined);
+      seccomp.end(fd3);
+    }
     // A grandchild may keep the pipes open after the command exited: give the pipes a moment to
     // drain, then settle anyway (finish() kills the group and closes our ends).
     child.on("exit", (code, signal) => {

@@ -136,6 +136,24 @@ describe("command evaluators run in the process sandbox", () => {
     }
   });
 
+  it("cannot connect to Unix sockets on the file system (e.g. PostgreSQL's trust socket)", async () => {
+    let connections = 0;
+    const sock = join(dir, "s.sock");
+    const server = net.createServer((s) => {
+      connections++;
+      s.end();
+    });
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    await chmod(sock, 0o777);
+    try {
+      const r = await one(`python3 -c "import socket, json; s = socket.socket(socket.AF_UNIX); s.connect('${sock}'); print(json.dumps({'fitness': 1}))"`);
+      expect(failed(r).error).toMatch(/PermissionError/);
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
   it("a grandchild that keeps stdout open does not hang the job, and is killed", async () => {
     const marker = `999999.${process.pid}1`;
     const t0 = Date.now();
