@@ -72,6 +72,11 @@ function startWeb(env: Env, childEnv: NodeJS.ProcessEnv) {
   });
 }
 
+/** Delay before restarting a worker that crashed `crashes` times in a row: 1 s doubling to 60 s. */
+function restartDelayMs(crashes: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.max(0, crashes - 1));
+}
+
 function startWorker(index: number, childEnv: NodeJS.ProcessEnv, crashes = 0) {
   const startedAt = Date.now();
   const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers", "main.ts")], {
@@ -80,12 +85,13 @@ function startWorker(index: number, childEnv: NodeJS.ProcessEnv, crashes = 0) {
     stdio: ["ignore", "inherit", "inherit"],
   });
   track(worker, (code) => {
-    // A worker that dies is restarted; one that keeps dying right away is left down.
+    // A worker that dies is always restarted; one that keeps dying right away waits longer each
+    // time (up to a minute), so a database outage or a bad deploy recovers without a restart.
     const quick = Date.now() - startedAt < 10_000;
-    const next = quick ? crashes + 1 : 0;
-    if (next >= 5) return log(`worker ${index} keeps crashing (exit ${code}); not restarting it`);
-    log(`worker ${index} exited (${code}); restarting`);
-    setTimeout(() => !stopping && startWorker(index, childEnv, next), 1000 * Math.min(next, 5));
+    const next = quick ? crashes + 1 : 1;
+    const delay = restartDelayMs(next);
+    log(`worker ${index} exited (${code}); restarting in ${Math.round(delay / 1000)} s${next > 1 ? ` (crash ${next} in a row)` : ""}`);
+    setTimeout(() => !stopping && startWorker(index, childEnv, next), delay);
   });
 }
 

@@ -3,6 +3,7 @@ import type { ExperimentSpec, LlmEmitterConfig } from "@/lib/experiments/config"
 import { needsJudge } from "./propose-llm";
 import { liveLlmConfigs, llmQueueName, namedQueue } from "@/lib/experiments/jobs";
 import type { WorkerContext } from "./processors";
+import { failureLogFor } from "./failure-log";
 
 interface ProviderLimits {
   /** Jobs per minute across all workers (each job makes `callsPerJob` requests). */
@@ -36,8 +37,8 @@ export function startLlmQueues(ctx: WorkerContext, processor: Processor, opts: {
         if (stopped) return;
         if (!workers.has(name)) {
           const worker = ctx.queues.worker(name, processor, { concurrency: opts.concurrency, autorun: true, lockDuration: opts.lockMs ?? 30_000, stalledInterval: opts.lockMs ?? 30_000 });
-          worker.on("failed", (job, error) => ctx.log(`job ${job?.name}#${job?.id} on ${name} failed: ${error.message.split("\n")[0]}`));
-          worker.on("error", (error) => ctx.log(`queue error on ${name}: ${error.message.split("\n")[0]}`));
+          worker.on("failed", (job, error) => failureLogFor(ctx.log).report(`job ${job?.name}#${job?.id} on ${name}`, error));
+          worker.on("error", (error) => failureLogFor(ctx.log).report(`queue ${name}`, error));
           workers.set(name, worker);
           ctx.log(`consuming LLM provider queue ${name}`);
         }
@@ -50,7 +51,7 @@ export function startLlmQueues(ctx: WorkerContext, processor: Processor, opts: {
         }
       }
     } catch (error) {
-      ctx.log(`LLM queue watch failed: ${(error as Error).message.split("\n")[0]}`);
+      failureLogFor(ctx.log).report("LLM queue watch", error);
     }
     if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 2000);
   }

@@ -11,10 +11,13 @@ import { startHeartbeat } from "./heartbeat";
 import { createProcessors } from "./processors";
 import { startReconciler } from "./reconciler";
 import { startLlmQueues } from "./llm-queues";
+import { failureLogFor } from "./failure-log";
 import { shutdownSharedSandboxHost } from "@/lib/sandbox";
+import { processSandboxMode } from "@/lib/sandbox/process";
 
 const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
 const log = (line: string) => console.log(`[worker ${name}] ${line}`);
+const failures = failureLogFor(log);
 
 // Signals are handled from the first instant: one that arrives during start-up stops cleanly once set up.
 let shutdown: ((signal: string) => Promise<void>) | undefined;
@@ -36,8 +39,8 @@ async function main() {
       lockDuration: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
       stalledInterval: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
     });
-    worker.on("failed", (job, error) => log(`job ${job?.name}#${job?.id} on ${queue} failed: ${error.message.split("\n")[0]}`));
-    worker.on("error", (error) => log(`queue error on ${queue}: ${error.message.split("\n")[0]}`));
+    worker.on("failed", (job, error) => failures.report(`job ${job?.name}#${job?.id} on ${queue}`, error));
+    worker.on("error", (error) => failures.report(`queue ${queue}`, error));
     return worker;
   });
   const heartbeat = startHeartbeat(prisma, processors.map((p) => p.queue));
@@ -49,6 +52,11 @@ async function main() {
     intervalMs: Number(process.env.QD_LLM_WATCH_MS ?? 2000),
   });
   log(`ready on ${queues.settings.backend} (${processors.map((p) => p.queue).join(", ")})`);
+  // Probed once at start-up: command evaluators fail closed (with this reason) when it is missing.
+  const sandbox = await processSandboxMode();
+  if (sandbox.kind === "unavailable") log(`warning: ${sandbox.reason}; command evaluators will fail until then`);
+  else if (sandbox.kind === "unsafe") log("warning: QD_UNSAFE_NO_SANDBOX=1: evaluator commands run unsandboxed, as this worker's user");
+  else log(`command sandbox: bubblewrap${sandbox.kind === "root" ? ", commands run as uid 65534 (nobody)" : ""}`);
 
   let closing = false;
   shutdown = async (signal: string) => {
@@ -63,6 +71,7 @@ async function main() {
     await heartbeat.stop();
     await queues.close();
     await prisma.$disconnect();
+    failures.flush();
     log("stopped");
     process.exit(0);
   };
@@ -74,7 +83,7 @@ async function main() {
 // (the drivers reconnect); anything else is a real bug, so exit and be restarted.
 process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
 process.on("uncaughtException", (error: NodeJS.ErrnoException) => {
-  if (isConnectionError(error)) return log(`connection lost: ${error.message.split("\n")[0]}`);
+  if (isConnectionError(error)) return failures.report("connection", error);
   log(`fatal: ${error.stack ?? error.message}`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { reconcileAll } from "@/lib/experiments/lifecycle";
 import type { WorkerContext } from "./processors";
+import { failureLogFor } from "./failure-log";
 
 /**
  * Every worker runs this loop, so orchestration has no single owner: whichever
@@ -21,7 +22,7 @@ export function startReconciler(ctx: WorkerContext, intervalMs = Number(process.
         { timeout: 60_000 },
       );
     } catch (error) {
-      ctx.log(`reconcile failed: ${(error as Error).message.split("\n")[0]}`);
+      failureLogFor(ctx.log).report("reconcile", error);
     }
     if (!stopped) timer = setTimeout(tick, intervalMs);
   };

@@ -139,7 +139,13 @@ export const TellResult = z
     candidateId: Uuid("candidateId"),
     fitness: finite("fitness").optional(),
     descriptors: z.array(finite("each descriptor"), { error: "descriptors must be an array of numbers" }).max(8, "at most 8 descriptor values").optional(),
-    metrics: z.record(z.string(), z.unknown(), { error: "metrics must be an object" }).optional(),
+    metrics: z
+      .record(
+        z.string(),
+        z.unknown().refine((v) => typeof v !== "number" || Number.isFinite(v), "each metric must be finite"),
+        { error: "metrics must be an object" },
+      )
+      .optional(),
     /** Seconds or milliseconds the evaluation took, for the record. */
     evalMs: z.number({ error: "evalMs must be a number" }).finite().nonnegative("evalMs must be >= 0").optional(),
     /** The evaluation failed: counts against the budget, inserts nothing. */

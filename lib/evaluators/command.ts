@@ -15,14 +15,16 @@
  *   `{"fitness": number, "descriptors"?: number[], "metrics"?: {name: number}}`, or
  *   `{"error": "reason"}` to fail that candidate on purpose.
  * - stderr is captured (last `maxLogBytes`) as the candidate's logs.
- * - Each invocation runs in its own process group (`detached`); on timeout or oversized output the
- *   whole group is SIGKILLed. `timeoutMs` applies per invocation (i.e. per batch in batch mode).
+ * - Each invocation runs in the process sandbox (lib/sandbox/process.ts): as `nobody` when the
+ *   worker is root, no network, its own pid namespace, a read-only file system except the private
+ *   HOME, CPU/memory/process limits. On timeout or oversized output everything it started is killed.
+ *   `timeoutMs` applies per invocation (i.e. per batch in batch mode).
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { runSandboxedProcess } from "@/lib/sandbox/process";
 import { CommandEvaluatorConfig } from "./schemas";
 import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, mapLimit, parseLenientJson, toResult } from "./types";
 
@@ -77,86 +79,27 @@ function tail(s: string, n: number): string {
   return s.length > n ? "…" + s.slice(-n) : s;
 }
 
-/** Spawn once, feed `input` on stdin, collect bounded stdout/stderr, enforce the timeout. */
-function runOnce(argv: string[], input: string, opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    let stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = "";
-    let failure: string | null = null;
-    const finish = (o: Omit<RunOutcome, "ms" | "logs" | "stdout"> & { stdout?: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ stdout: o.stdout ?? "", logs: stderr, ms: performance.now() - t0, ok: o.ok, ...(o.error ? { error: o.error } : {}) });
-    };
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["pipe", "pipe", "pipe"], shell: false });
-    } catch (e) {
-      finish({ ok: false, error: `failed to start command: ${(e as Error).message}` });
-      return;
-    }
-    const killGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          /* already gone */
-        }
-      }
-    };
-    const timer = setTimeout(() => {
-      failure = `timed out after ${opts.timeoutMs} ms (process group killed)`;
-      killGroup();
-    }, opts.timeoutMs);
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      const msg =
-        e.code === "ENOENT"
-          ? `command not found: ${argv[0]} (cwd ${opts.cwd})`
-          : e.code === "EACCES"
-            ? `command not executable: ${argv[0]}`
-            : `failed to start command: ${e.message}`;
-      finish({ ok: false, error: msg });
-    });
-    child.stdout!.on("data", (d: Buffer) => {
-      if (failure) return;
-      stdoutBytes += d.length;
-      if (stdoutBytes > opts.maxOutputBytes) {
-        failure = `output too large: more than ${opts.maxOutputBytes} bytes on stdout (process group killed)`;
-        stdout = [];
-        killGroup();
-        return;
-      }
-      stdout.push(d);
-    });
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (d: string) => {
-      if (opts.maxLogBytes === 0) return;
-      stderr += d;
-      if (stderr.length > 2 * opts.maxLogBytes) stderr = stderr.slice(-opts.maxLogBytes);
-    });
-    child.stdin!.on("error", () => {
-      /* EPIPE: the program did not read its input; its exit status tells the story */
-    });
-    child.stdin!.end(input);
-    child.on("close", (code, signal) => {
-      if (stderr.length > opts.maxLogBytes) stderr = "…" + stderr.slice(-opts.maxLogBytes);
-      // Leftover grandchildren holding the group: make sure nothing of this invocation survives.
-      killGroup();
-      if (failure) return finish({ ok: false, error: failure });
-      if (code !== 0) {
-        const why = signal ? `killed by signal ${signal}` : `exited with code ${code}`;
-        const errTail = stderr.trim() ? `: ${tail(stderr.trim(), 500)}` : "";
-        return finish({ ok: false, error: `${why}${errTail}` });
-      }
-      finish({ ok: true, stdout: Buffer.concat(stdout).toString("utf8") });
-    });
+/** Run once in the process sandbox (lib/sandbox/process.ts), feed `input` on stdin, bounded output. */
+async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
+  const r = await runSandboxedProcess({
+    command: argv[0]!,
+    args: argv.slice(1),
+    cwd: opts.home,
+    workdir: opts.cwd,
+    env: opts.env,
+    stdin: input,
+    timeoutMs: opts.timeoutMs,
+    maxStdoutBytes: opts.maxOutputBytes,
+    maxStderrBytes: opts.maxLogBytes,
   });
+  const base = { stdout: "", logs: r.stderr, ms: r.ms };
+  if (r.error) return { ...base, ok: false, error: r.error };
+  if (r.code !== 0) {
+    const why = r.signal ? `killed by signal ${r.signal}` : `exited with code ${r.code}`;
+    const errTail = r.stderr.trim() ? `: ${tail(r.stderr.trim(), 500)}` : "";
+    return { ...base, ok: false, error: `${why}${errTail}` };
+  }
+  return { ...base, ok: true, stdout: r.stdout.toString("utf8") };
 }
 
 /** Parse stdout: last non-empty line, else the whole text. */
@@ -190,20 +133,20 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig): Evaluator
   const getHome = () => (homeP ??= mkdtemp(join(tmpdir(), "qd-eval-")).then((d) => (home = d)));
   let closed = false;
 
-  const baseEnv = (h: string): NodeJS.ProcessEnv =>
-    ({
-      PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
-      HOME: h,
-      TMPDIR: h,
-      LANG: "C.UTF-8",
-      ...cfg.env,
-    }) as unknown as NodeJS.ProcessEnv;
+  const baseEnv = (h: string): Record<string, string> => ({
+    PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
+    HOME: h,
+    TMPDIR: h,
+    LANG: "C.UTF-8",
+    ...cfg.env,
+  });
 
   const fail = (n: number, error: string, ms = 0, logs?: string): EvalResult[] =>
     Array.from({ length: n }, () => ({ ok: false as const, error, ms, ...(logs ? { logs } : {}) }));
 
   const opts = async () => ({
     cwd: cfg.cwd ?? process.cwd(),
+    home: await getHome(),
     env: baseEnv(await getHome()),
     timeoutMs: cfg.timeoutMs,
     maxOutputBytes: cfg.maxOutputBytes,

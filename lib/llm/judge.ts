@@ -136,7 +136,9 @@ function repairJson(s: string): unknown {
   }
   const fixed = s
     .replace(/'([^'\\]*)'/g, (_m, x: string) => JSON.stringify(x))
-    .replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_ \-]*?)\s*:/g, (_m, p: string, k: string) => `${p}${JSON.stringify(k.trim())}:`)
+    // Words separated by single runs of spaces, so the key and the `\s*` before `:` never compete
+    // for the same blanks (the lazy `[… ]*?\s*:` backtracked quadratically on long blank runs).
+    .replace(/([{,]\s*)([A-Za-z_][A-Za-z0-9_-]*(?: +[A-Za-z0-9_-]+)*)\s*:/g, (_m, p: string, k: string) => `${p}${JSON.stringify(k.trim())}:`)
     .replace(/,\s*([}\]])/g, "$1");
   try {
     return JSON.parse(fixed);

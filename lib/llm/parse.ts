@@ -21,9 +21,28 @@
  *   A SEARCH found more than once replaces the first occurrence (like OpenEvolve) and adds a warning.
  *
  * All functions return `{ ok: false, reason }` rather than throwing.
+ *
+ * Replies are untrusted text: every function here runs in linear time (no regex with nested or
+ * adjacent unbounded quantifiers that can backtrack, trims by String.trim*), and a reply longer
+ * than MAX_REPLY_CHARS is refused before any parsing.
  */
 
 export type ParseResult<T> = ({ ok: true } & T) | { ok: false; reason: string };
+
+/** Longer than any model's output limit (~64k tokens); bigger replies are refused unparsed. */
+export const MAX_REPLY_CHARS = 512 * 1024;
+
+function tooLong(reply: string | undefined): { ok: false; reason: string } | null {
+  const n = reply?.length ?? 0;
+  return n > MAX_REPLY_CHARS ? { ok: false, reason: `reply too long (${n} characters > ${MAX_REPLY_CHARS})` } : null;
+}
+
+/** Drop leading blank lines (up to the last newline before the first visible character). */
+function dropLeadingBlankLines(s: string): string {
+  const first = s.length - s.trimStart().length;
+  const nl = s.lastIndexOf("\n", first - 1);
+  return nl >= 0 ? s.slice(nl + 1) : s;
+}
 
 const FENCE_OPEN = /^[ \t]*(`{3,}|~{3,})[ \t]*([A-Za-z0-9_+#.-]*)[^\n]*$/;
 const CODE_LANGS = new Set(["", "js", "javascript", "mjs", "cjs", "ts", "typescript", "jsx", "tsx", "node", "ecmascript"]);
@@ -40,7 +59,7 @@ export function findFences(reply: string): Fence[] {
   const out: Fence[] = [];
   let i = 0;
   while (i < lines.length) {
-    const m = FENCE_OPEN.exec(lines[i]!);
+    const m = startsWithAny(lines[i]!, "`~") ? FENCE_OPEN.exec(lines[i]!) : null;
     if (!m) {
       i++;
       continue;
@@ -51,6 +70,10 @@ export function findFences(reply: string): Fence[] {
     let j = i + 1;
     let closed = false;
     for (; j < lines.length; j++) {
+      if (!startsWithAny(lines[j]!, marker[0]!)) {
+        body.push(lines[j]!);
+        continue;
+      }
       const l = lines[j]!.trim();
       if (l.startsWith(marker[0]!.repeat(marker.length)) && /^(`{3,}|~{3,})$/.test(l)) {
         closed = true;
@@ -64,6 +87,13 @@ export function findFences(reply: string): Fence[] {
   return out;
 }
 
+/** Whether the first non-blank character of `line` is one of `chars` (a cheap pre-check before a regex). */
+function startsWithAny(line: string, chars: string): boolean {
+  let i = 0;
+  while (i < line.length && (line[i] === " " || line[i] === "\t")) i++;
+  return i < line.length && chars.includes(line[i]!);
+}
+
 function normalize(s: string): string {
   return s.replace(/\r\n?/g, "\n");
 }
@@ -71,11 +101,14 @@ function normalize(s: string): string {
 function definesEntry(code: string, entry: string | undefined): boolean {
   if (!entry) return true;
   const e = entry.replace(/[$]/g, "\\$");
-  return new RegExp(`(function\\s*\\*?\\s*${e}\\s*\\(|\\b(const|let|var)\\s+${e}\\s*=|\\bclass\\s+${e}\\b)`).test(code);
+  // `\s*(?:\*\s*)?`, not `\s*\*?\s*`: two adjacent `\s*` backtrack quadratically on long blank runs.
+  return new RegExp(`(function\\s*(?:\\*\\s*)?${e}\\s*\\(|\\b(const|let|var)\\s+${e}\\s*=|\\bclass\\s+${e}\\b)`).test(code);
 }
 
 /** The program in a reply. */
 export function extractCode(reply: string, opts: { entry?: string; maxChars?: number } = {}): ParseResult<{ code: string; lang: string }> {
+  const refused = tooLong(reply);
+  if (refused) return refused;
   const text = normalize(reply ?? "");
   const maxChars = opts.maxChars ?? 256 * 1024;
   if (!text.trim()) return { ok: false, reason: "empty reply" };
@@ -94,7 +127,7 @@ export function extractCode(reply: string, opts: { entry?: string; maxChars?: nu
   if (withEntry.length > 0) pick = withEntry[withEntry.length - 1]!;
   else if (opts.entry) return { ok: false, reason: `the code block does not define function ${opts.entry}` };
   else pick = closed.reduce((a, b) => (b.body.length > a.body.length ? b : a));
-  return sized({ code: pick.body.replace(/^\n+|\s+$/g, "") + "\n", lang: pick.lang }, maxChars);
+  return sized({ code: pick.body.replace(/^\n+/, "").trimEnd() + "\n", lang: pick.lang }, maxChars);
 }
 
 function sized<T extends { code: string }>(r: T, maxChars: number): ParseResult<T> {
@@ -104,6 +137,8 @@ function sized<T extends { code: string }>(r: T, maxChars: number): ParseResult<
 
 /** A text genome in a reply. */
 export function extractText(reply: string, opts: { maxChars?: number } = {}): ParseResult<{ text: string }> {
+  const refused = tooLong(reply);
+  if (refused) return refused;
   const text = normalize(reply ?? "");
   const maxChars = opts.maxChars ?? 64 * 1024;
   const fences = findFences(text);
@@ -115,7 +150,7 @@ export function extractText(reply: string, opts: { maxChars?: number } = {}): Pa
   } else if (fences.some((f) => !f.closed)) {
     return { ok: false, reason: "reply truncated: the text block is never closed" };
   } else out = text;
-  out = out.replace(/^\s*\n|\s+$/g, "");
+  out = dropLeadingBlankLines(out).trimEnd();
   if (!out.trim()) return { ok: false, reason: "empty reply" };
   if (out.length > maxChars) return { ok: false, reason: `text too long (${out.length} characters > ${maxChars})` };
   return { ok: true, text: out };
@@ -132,31 +167,35 @@ const REPLACE_RE = /^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$/;
 
 /** SEARCH/REPLACE blocks of a reply (they may sit inside code fences). */
 export function parseSearchReplace(reply: string): ParseResult<{ blocks: SearchReplaceBlock[] }> {
+  const refused = tooLong(reply);
+  if (refused) return refused;
+  if (!reply?.includes("SEARCH") && !reply?.includes("REPLACE")) return { ok: false, reason: "no SEARCH/REPLACE blocks in the reply" };
   const lines = normalize(reply ?? "").split("\n");
   const blocks: SearchReplaceBlock[] = [];
+  const isSearch = (l: string) => startsWithAny(l, "<") && SEARCH_RE.test(l);
+  const isDivider = (l: string) => startsWithAny(l, "=") && DIVIDER_RE.test(l);
+  const isReplace = (l: string) => startsWithAny(l, ">") && REPLACE_RE.test(l);
   let i = 0;
   while (i < lines.length) {
-    if (!SEARCH_RE.test(lines[i]!)) {
-      if (DIVIDER_RE.test(lines[i]!) || REPLACE_RE.test(lines[i]!)) {
-        // a stray divider/REPLACE outside a block: only malformed if blocks were expected around it
-        if (REPLACE_RE.test(lines[i]!)) return { ok: false, reason: `malformed diff: ">>>>>>> REPLACE" without a SEARCH block (line ${i + 1})` };
-      }
+    if (!isSearch(lines[i]!)) {
+      // a stray REPLACE outside a block is malformed (a stray divider is just text)
+      if (isReplace(lines[i]!)) return { ok: false, reason: `malformed diff: ">>>>>>> REPLACE" without a SEARCH block (line ${i + 1})` };
       i++;
       continue;
     }
     const start = i + 1;
     const search: string[] = [];
     let j = i + 1;
-    while (j < lines.length && !DIVIDER_RE.test(lines[j]!)) {
-      if (SEARCH_RE.test(lines[j]!) || REPLACE_RE.test(lines[j]!)) return { ok: false, reason: `malformed diff: block ${blocks.length + 1} (line ${start}) has no "=======" divider` };
+    while (j < lines.length && !isDivider(lines[j]!)) {
+      if (isSearch(lines[j]!) || isReplace(lines[j]!)) return { ok: false, reason: `malformed diff: block ${blocks.length + 1} (line ${start}) has no "=======" divider` };
       search.push(lines[j]!);
       j++;
     }
     if (j >= lines.length) return { ok: false, reason: `reply truncated: block ${blocks.length + 1} (line ${start}) has no "=======" divider` };
     const replace: string[] = [];
     j++;
-    while (j < lines.length && !REPLACE_RE.test(lines[j]!)) {
-      if (SEARCH_RE.test(lines[j]!)) return { ok: false, reason: `malformed diff: block ${blocks.length + 1} (line ${start}) has no ">>>>>>> REPLACE" end` };
+    while (j < lines.length && !isReplace(lines[j]!)) {
+      if (isSearch(lines[j]!)) return { ok: false, reason: `malformed diff: block ${blocks.length + 1} (line ${start}) has no ">>>>>>> REPLACE" end` };
       replace.push(lines[j]!);
       j++;
     }
@@ -185,7 +224,9 @@ export function applySearchReplace(parent: string, blocks: SearchReplaceBlock[])
       let hint = "";
       const want = looseLines(search);
       const have = looseLines(out);
-      for (let i = 0; i + want.length <= have.length; i++) {
+      // The hint compares line windows: skip it when that would cost too much (huge inputs).
+      const affordable = want.length * Math.max(0, have.length - want.length + 1) <= 4_000_000;
+      for (let i = 0; affordable && i + want.length <= have.length; i++) {
         if (want.every((w, d) => w === have[i + d])) {
           hint = ` (it matches line ${i + 1} if indentation and trailing spaces are ignored; SEARCH must match exactly)`;
           break;

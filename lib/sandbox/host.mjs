@@ -18,6 +18,13 @@
 // Code is loaded lazily on the first call of a slot (and again after the isolate had to be
 // disposed: timeout, memory limit); load errors (syntax, top-level throw/loop) are the call's result.
 import ivm from "isolated-vm";
+import { stripExports } from "./strip-exports.mjs";
+
+// Defence in depth: the parent never starts this host as root; refuse if it happens anyway.
+if (typeof process.getuid === "function" && process.getuid() === 0) {
+  process.stderr.write("the sandbox host refuses to run as root\n");
+  process.exit(78);
+}
 
 /** Runs inside each fresh context before user code. Returns the `invoke` function. */
 const BOOTSTRAP = String.raw`
@@ -98,11 +105,6 @@ const BOOTSTRAP = String.raw`
   };
 })
 `;
-
-/** `export function f` / `export const x` / `export default function f` -> plain declarations. */
-function stripExports(code) {
-  return code.replace(/^(\s*)export\s+(default\s+)?(?=(async\s+)?function\b|const\b|let\b|var\b|class\b)/gm, "$1");
-}
 
 const slots = new Map();
 /** Allocation failures V8 reports as ordinary RangeErrors inside the isolate. */

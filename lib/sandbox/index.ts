@@ -97,6 +97,9 @@ function hostPath(): string {
   }
   return join(process.cwd(), "lib", "sandbox", "host.mjs");
 }
+/** Why a host start was refused; candidates fail with this and the run pauses with it. */
+const REFUSAL = "the JavaScript sandbox never runs untrusted code as root";
+const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 /** Extra time the host gets beyond the call's own limits before we SIGKILL it. */
 const WATCHDOG_GRACE_MS = 3000;
 
@@ -141,9 +144,11 @@ function decodeResult(m: Omit<HostResultMsg, "t" | "id">, fallbackMs: number): S
 export interface SandboxHostOptions {
   /** Heap of the host process itself (isolates have their own heaps). Default 256. */
   hostHeapMb?: number;
-  /** Run the host as this uid/gid. Default: 65534 (nobody) when running as root, else unchanged. */
+  /** Run the host as this uid/gid. Default: 65534 (nobody) when running as root, else unchanged. Never 0. */
   uid?: number;
   gid?: number;
+  /** Test hook: the host script to run (default lib/sandbox/host.mjs). */
+  script?: string;
 }
 
 /**
@@ -156,11 +161,11 @@ export class SandboxHost {
   private pending = new Map<string, Pending>();
   /** Incremented every time a new child is started; slots re-open when it changes. */
   generation = 0;
-  private dropPrivileges: boolean;
+  private readonly dropPrivileges: boolean;
   private closed = false;
 
   constructor(private readonly opts: SandboxHostOptions = {}) {
-    this.dropPrivileges = opts.uid !== undefined || (typeof process.getuid === "function" && process.getuid() === 0);
+    this.dropPrivileges = opts.uid !== undefined || isRoot();
   }
 
   /** Whether a host process is currently running. */
@@ -178,7 +183,7 @@ export class SandboxHost {
     if (this.ready) return this.ready;
     const attempt = (drop: boolean) =>
       new Promise<ChildProcess>((resolve, reject) => {
-        const child = fork(hostPath(), [], {
+        const child = fork(this.opts.script ?? hostPath(), [], {
           execPath: process.execPath,
           execArgv: ["--no-node-snapshot", `--max-old-space-size=${this.opts.hostHeapMb ?? 256}`],
           env: {} as NodeJS.ProcessEnv, // nothing from the worker's environment
@@ -203,15 +208,11 @@ export class SandboxHost {
         });
       });
     this.ready = (async () => {
-      let child: ChildProcess;
-      try {
-        child = await attempt(this.dropPrivileges);
-      } catch (e) {
-        if (!this.dropPrivileges || this.opts.uid !== undefined) throw e;
-        // e.g. the code lives in a directory `nobody` cannot read: run unprivileged-less.
-        this.dropPrivileges = false;
-        child = await attempt(false);
-      }
+      // Never run untrusted code as root: when the drop to `nobody` fails, fail closed with why.
+      if (this.dropPrivileges && (this.opts.uid === 0 || this.opts.gid === 0)) throw new Error(`${REFUSAL}: uid/gid 0 requested`);
+      const child = await attempt(this.dropPrivileges).catch((e: Error) => {
+        throw new Error(this.dropPrivileges ? `${REFUSAL}: it could not start as uid ${this.opts.uid ?? 65534} (${e.message})` : e.message);
+      });
       this.generation++;
       this.child = child;
       child.on("message", (m: unknown) => this.onMessage(m as HostResultMsg));

@@ -16,9 +16,10 @@
  * Fitness = −mean over instances of (bins used / L1 lower bound), L1 = ⌈Σ sizes / capacity⌉,
  * so −1 is optimal and best fit scores about −1.03 to −1.05 here.
  *
- * The packing loop runs inside the sandbox (one call per program), and returns the bin chosen for
- * every item; the host replays those choices and checks every one (a choice must be an open bin
- * with room or the next new bin), so a program cannot report a better packing than it produced.
+ * The packing loop runs inside the sandbox (one call per program), installed before the program
+ * and frozen (see HARNESS), and returns the bin chosen for every item; the host replays those
+ * choices and checks every one (a choice must be an open bin with room or the next new bin), so a
+ * program can neither see the items ahead nor report a better packing than it produced.
  * Metrics: `codeLength`, `runMs`, `meanBins`, `excessPct` = 100 · (mean ratio − 1).
  */
 import { mapLimit, type Candidate, type EvalResult, type Evaluator } from "../evaluators/types";
@@ -86,42 +87,57 @@ Write a JavaScript program that defines \`function priority(item, bins)\`:
 Score: the heuristic packs several generated instances (120 items, sizes uniform in 20..100, C = 150); fitness is minus the average of (bins used / lower bound ceil(total size / C)), so -1.0 is perfect. Best fit scores about -1.04.
 The program runs in a sandbox with only ECMAScript built-ins (no imports, I/O or timers) and is called once per item, so keep it fast and deterministic.`;
 
-/** Runs in the sandbox after the program: the online packing loop. */
-const HARNESS = `
-;function __qdBinPacking(instances) {
-  if (typeof priority !== "function") throw new Error("the program does not define function priority(item, bins)");
-  const out = [];
-  for (let t = 0; t < instances.length; t++) {
-    const cap = instances[t].capacity;
-    const items = instances[t].items;
-    const rem = [];
-    const choice = [];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const idx = [];
-      const caps = [];
-      for (let b = 0; b < rem.length; b++) if (rem[b] >= item) { idx.push(b); caps.push(rem[b]); }
-      idx.push(rem.length);
-      caps.push(cap);
-      const scores = priority(item, caps.slice());
-      if (!scores || typeof scores.length !== "number" || scores.length !== caps.length)
-        return { error: "priority(" + item + ", bins) must return an array of " + caps.length + " numbers (one per bin), got " + (scores === null ? "null" : Array.isArray(scores) ? "an array of " + scores.length : typeof scores) };
-      let best = -1;
-      let bestScore = 0;
-      for (let k = 0; k < caps.length; k++) {
-        const s = scores[k];
-        if (typeof s !== "number" || !Number.isFinite(s)) return { error: "priority(" + item + ", bins) returned a non-finite score at index " + k + ": " + String(s) };
-        if (best < 0 || s > bestScore) { best = k; bestScore = s; }
+/**
+ * The online packing loop, run in the sandbox BEFORE the program's own statements, on one line (so
+ * the program's line numbers stay its own). It installs `__qdBinPacking` as a non-writable,
+ * non-configurable global, so the program can neither reassign nor redeclare it (a redeclaration
+ * fails the program at load) and so never sees more than the current item and the bins it fits;
+ * the loop is strict-mode code (a sloppy `priority.caller` would otherwise reach the instances) and
+ * uses the built-ins it captured before the program ran. The host still replays every choice.
+ */
+const HARNESS_SOURCE = `
+Object.defineProperty(globalThis, "__qdBinPacking", { writable: false, configurable: false, enumerable: false, value: (function () {
+  "use strict";
+  const isFiniteNumber = Number.isFinite, isArray = Array.isArray, toString = String;
+  return function __qdBinPacking(instances) {
+    "use strict";
+    if (typeof priority !== "function") throw new Error("the program does not define function priority(item, bins)");
+    const out = new Array(instances.length);
+    for (let t = 0; t < instances.length; t++) {
+      const cap = instances[t].capacity;
+      const items = instances[t].items;
+      const rem = new Float64Array(items.length);
+      let open = 0;
+      const choice = new Array(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        const idx = [];
+        const caps = [];
+        let n = 0;
+        for (let b = 0; b < open; b++) if (rem[b] >= item) { idx[n] = b; caps[n] = rem[b]; n++; }
+        idx[n] = open; caps[n] = cap; n++;
+        const scores = priority(item, caps);
+        if (!isArray(scores) || scores.length !== n)
+          return { error: "priority(" + item + ", bins) must return an array of " + n + " numbers (one per bin), got " + (scores === null ? "null" : isArray(scores) ? "an array of " + scores.length : typeof scores) };
+        let best = -1;
+        let bestScore = 0;
+        for (let k = 0; k < n; k++) {
+          const s = scores[k];
+          if (typeof s !== "number" || !isFiniteNumber(s)) return { error: "priority(" + item + ", bins) returned a non-finite score at index " + k + ": " + toString(s) };
+          if (best < 0 || s > bestScore) { best = k; bestScore = s; }
+        }
+        const b = idx[best];
+        if (b === open) { rem[open] = cap - item; open++; } else rem[b] -= item;
+        choice[i] = b;
       }
-      const b = idx[best];
-      if (b === rem.length) rem.push(cap - item); else rem[b] -= item;
-      choice.push(b);
+      out[t] = choice;
     }
-    out.push(choice);
-  }
-  return { choices: out };
-}
+    return { choices: out };
+  };
+})() });
 `;
+/** One line: `// comments` are not used above, so joining the lines keeps the code intact. */
+const HARNESS = HARNESS_SOURCE.split("\n").map((l) => l.trim()).filter(Boolean).join(" ") + ";";
 
 /** Host-side replay of the chosen bins: validates every choice and counts bins. */
 export function replayChoices(inst: BinPackingInstance, choices: unknown): { ok: true; bins: number } | { ok: false; reason: string } {
@@ -151,7 +167,7 @@ export async function evaluateBinPacking(genome: unknown, instances: BinPackingI
   const g = genomeToCode(genome);
   if (!g.ok) return { ok: false, error: g.reason, ms: 0 };
   const r = await runInSandbox<{ choices?: unknown; error?: unknown }>({
-    code: g.code + HARNESS,
+    code: HARNESS + g.code,
     entry: "__qdBinPacking",
     args: [instances],
     timeoutMs: opts.timeoutMs ?? 10_000,

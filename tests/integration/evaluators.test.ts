@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -21,6 +21,8 @@ beforeAll(async () => {
   process.env.QD_TEST_SECRET = SECRET;
   process.env.QD_WEBHOOK_SECRET_TEST = WEBHOOK_SECRET;
   dir = await mkdtemp(join(tmpdir(), "qd-evaluators-test-"));
+  // Evaluator commands run as `nobody` in the sandbox: their scripts must be readable by it.
+  await chmod(dir, 0o755);
 });
 afterAll(async () => {
   delete process.env.QD_TEST_SECRET;
@@ -33,6 +35,16 @@ async function script(name: string, body: string): Promise<string> {
   const p = join(dir, name);
   await writeFile(p, body);
   return p;
+}
+
+/** Live (non-zombie) processes whose command line contains `needle`. */
+async function processesWith(needle: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const pid of (await readdir("/proc")).filter((n) => /^\d+$/.test(n))) {
+    const [cmd, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""), readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")]);
+    if (cmd.includes(needle) && !stat.includes(") Z ")) found.push(Number(pid));
+  }
+  return found;
 }
 
 const ok = (r: EvalResult | undefined) => {
@@ -100,15 +112,13 @@ describe("command evaluator: failure modes", () => {
   });
 
   it("timeout kills the whole process group", async () => {
-    const pidFile = join(dir, "grandchild.pid");
-    const p = await script("hang.sh", `sleep 300 &\necho $! > ${pidFile}\nsleep 300\n`);
+    // The sandbox's file system is read-only, so the grandchild is found by a unique argument.
+    const marker = `300.${process.pid}${Date.now() % 100000}`;
+    const p = await script("hang.sh", `sleep ${marker} &\nsleep 300\n`);
     // Long enough for a loaded machine to start sh and its grandchild before the timeout fires.
     bad(await one(`sh ${p}`, { timeoutMs: 5000 }), /timed out after 5000 ms/);
-    const pid = Number((await readFile(pidFile, "utf8")).trim());
-    expect(pid).toBeGreaterThan(0);
-    // SIGKILL was sent to the group; the grandchild is gone (or a zombie) once the kernel has delivered it.
-    const alive = async () => existsSync(`/proc/${pid}`) && !(await readFile(`/proc/${pid}/stat`, "utf8").catch(() => ") Z ")).includes(") Z ");
-    await waitFor(async () => !(await alive()), POLL_CEILING_MS, `the grandchild ${pid} to be killed`);
+    // SIGKILL was sent to the group; the grandchild is gone once the kernel has delivered it.
+    await waitFor(async () => (await processesWith(marker)).length === 0, POLL_CEILING_MS, `the grandchild (${marker}) to be killed`);
   });
 
   it("output too large", async () => {

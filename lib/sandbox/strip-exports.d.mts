@@ -1,0 +1,1 @@
+export declare function stripExports(code: string): string;
