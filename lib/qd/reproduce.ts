@@ -5,6 +5,8 @@
  * 10,000 cells to give the normalized QD score).
  */
 import type { AlgorithmConfig } from "./algorithm";
+import type { RestartRule, SelectionRule } from "./emitters/evolution-strategy";
+import type { RankerName } from "./emitters/rankers";
 
 export interface ReferenceRun {
   name: string;
@@ -65,3 +67,62 @@ export const SPHERE_REFERENCE: ReferenceRun[] = [
     tolerance: 0.05,
   },
 ];
+
+/**
+ * Relative tolerance of a row: 3% of the published mean, or two published
+ * standard deviations where that is wider (the larger of the two metrics').
+ */
+function tol(qd: number, qdStd: number, cov: number, covStd: number): number {
+  return Math.max(0.03, (2 * qdStd) / qd, (2 * covStd) / cov);
+}
+
+/** A pyribs CMA-ME row: 15 EvolutionStrategyEmitters × 36, σ0 = 0.5, on the 100×100 grid. */
+function cmaMe(ranker: RankerName, selectionRule: SelectionRule, restartRule: RestartRule) {
+  return (seed: number): AlgorithmConfig => ({ domain: sphere, archive: grid, emitter: { type: "cma-me", sigma0: 0.5, batchSize: 36, count: 15, ranker, selectionRule, restartRule }, seed });
+}
+
+// pyribs table rows beyond the first five, in its order (docs/examples/sphere.md).
+SPHERE_REFERENCE.push(
+  {
+    name: "line_cvt_map_elites",
+    label: "CVT-MAP-Elites (line: iso 0.5, line 0.2)",
+    config: (seed) => ({ domain: sphere, archive: { type: "cvt", cells: 10_000, samples: 100_000 }, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed }),
+    published: { normQdScore: 49.033542, coverage: 0.6039 },
+    tolerance: tol(49.033542, 0.481854, 0.6039, 0.0058),
+  },
+  {
+    name: "cma_me_imp_mu",
+    label: "CMA-ME (2imp, mu)",
+    config: cmaMe("2imp", "mu", "no_improvement"),
+    published: { normQdScore: 49.846435, coverage: 0.6111 },
+    tolerance: tol(49.846435, 0.221486, 0.6111, 0.0034),
+  },
+  {
+    name: "cma_me_basic",
+    label: "CMA-ME (2imp, mu, basic restarts)",
+    config: cmaMe("2imp", "mu", "basic"),
+    published: { normQdScore: 39.8192, coverage: 0.4704 },
+    tolerance: tol(39.8192, 1.017436, 0.4704, 0.013),
+  },
+  {
+    name: "cma_me_rd",
+    label: "CMA-ME (2rd, filter)",
+    config: cmaMe("2rd", "filter", "no_improvement"),
+    published: { normQdScore: 45.84036, coverage: 0.5621 },
+    tolerance: tol(45.84036, 0.273942, 0.5621, 0.0042),
+  },
+  {
+    name: "cma_me_rd_mu",
+    label: "CMA-ME (2rd, mu)",
+    config: cmaMe("2rd", "mu", "no_improvement"),
+    published: { normQdScore: 51.269256, coverage: 0.6378 },
+    tolerance: tol(51.269256, 0.407015, 0.6378, 0.0061),
+  },
+  {
+    name: "cma_me_opt",
+    label: "CMA-ME (obj, mu, basic restarts)",
+    config: cmaMe("obj", "mu", "basic"),
+    published: { normQdScore: 5.751777, coverage: 0.0597 },
+    tolerance: tol(5.751777, 0.304275, 0.0597, 0.0033),
+  },
+);
