@@ -91,6 +91,23 @@ SPHERE_REFERENCE.push(
     tolerance: tol(49.033542, 0.481854, 0.6039, 0.0058),
   },
   {
+    name: "me_map_elites",
+    label: "ME-MAP-Elites (bandit: 15 of 60 emitters)",
+    config: (seed) => {
+      const es = (ranker: RankerName) => ({ type: "cma-me" as const, sigma0: 0.5, batchSize: 36, count: 15, ranker, selectionRule: "filter" as const, restartRule: "no_improvement" as const });
+      return {
+        domain: sphere,
+        archive: grid,
+        emitter: es("obj"),
+        extraEmitters: [es("2rd"), es("2imp"), { type: "iso-line", isoSigma: 0.01, lineSigma: 0.1, batchSize: 36, count: 15 }],
+        scheduler: { type: "bandit", numActive: 15, reselect: "terminated" },
+        seed,
+      };
+    },
+    published: { normQdScore: 53.347798, coverage: 0.6528 },
+    tolerance: tol(53.347798, 1.504168, 0.6528, 0.0205),
+  },
+  {
     name: "cma_me_imp_mu",
     label: "CMA-ME (2imp, mu)",
     config: cmaMe("2imp", "mu", "no_improvement"),
