@@ -123,15 +123,18 @@ export class BanditScheduler implements QdScheduler {
     if (!any) return;
     let totalSuccess = 0;
     for (let i = 0; i < m; i++) totalSuccess += this.success[i];
+    // Before any success pyribs takes ln 0 (NaN scores that outrank untried
+    // emitters); exploring is 0 then instead, so untried emitters go first.
+    const explore = Math.log(Math.max(totalSuccess, 1));
     const ucb = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       const n = this.selection[i];
-      ucb[i] = n === 0 ? Infinity : this.success[i] / n + this.zeta * Math.sqrt(Math.log(totalSuccess) / n);
+      ucb[i] = n === 0 ? Infinity : this.success[i] / n + this.zeta * Math.sqrt(explore / n);
     }
-    // Highest score first; ties (and NaN, as numpy sorts it last) to the later index.
+    // Highest score first; ties to the later index (numpy's argsort reversed).
     const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => {
-      const x = ucb[a] !== ucb[a] ? Infinity : ucb[a];
-      const y = ucb[b] !== ucb[b] ? Infinity : ucb[b];
+      const x = ucb[a];
+      const y = ucb[b];
       return x === y ? b - a : y - x;
     });
     let count = this.active.reduce((s, a) => s + a, 0);
