@@ -174,7 +174,7 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
         batchSize: per - 1,
         count,
         ...learning,
-        ...esRules({ ranker: learning.learningRate === undefined ? "2imp" : "imp", selection: "filter", restart: "no_improvement" }),
+        ...esRules({ ranker: learning.learningRate === undefined ? "2imp" : "imp", selection: learning.learningRate === undefined ? "mu" : "filter", restart: learning.learningRate === undefined ? "no_improvement" : "basic" }),
       };
       break;
     }
