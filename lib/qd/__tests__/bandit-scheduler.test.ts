@@ -110,5 +110,5 @@ describe("BanditScheduler", () => {
     expect(m.evaluations).toBe(150 * 540);
     const base = runAlgorithm(createAlgorithm(SPHERE_REFERENCE.find((r) => r.name === "map_elites")!.config(1)), 150);
     expect(m.coverage).toBeGreaterThan(base.coverage);
-  }, 120_000);
+  }, 60_000);
 });

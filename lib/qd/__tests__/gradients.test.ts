@@ -255,16 +255,16 @@ describe("DQD scheduling and short reproductions", () => {
       expect(m.coverage).toBeGreaterThan(coverage);
     }
     expect(short("map_elites", 100).coverage).toBeLessThan(0.2);
-  }, 120_000);
+  }, 60_000);
 
   it("cma_maega fills the elitist result archive through its thresholded archive", () => {
     const ref = SPHERE_REFERENCE.find((r) => r.name === "cma_maega")!;
     const alg = createAlgorithm(ref.config(1));
-    expect(alg.resultArchive).not.toBe(alg.archive);
+    expect(alg.resultArchive === alg.archive).toBe(false); // not .not.toBe: vitest deep-compares on a mismatch
     expect(alg.archive.learningRate).toBe(0.01);
-    const m = runAlgorithm(alg, 100);
-    expect(m.coverage).toBeGreaterThan(0.5);
-  }, 120_000);
+    const m = runAlgorithm(alg, 150);
+    expect(m.coverage).toBeGreaterThan(0.6);
+  }, 60_000);
 
   it("DQD emitters refuse a domain without gradients", () => {
     expect(() => createAlgorithm({ domain: { type: "arm", joints: 4 }, archive: { type: "grid" }, emitter: { type: "gradient-arborescence", sigma0: 1, lr: 1, batchSize: 10 }, seed: 1 })).toThrow(/gradients/);
