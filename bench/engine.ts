@@ -3,7 +3,10 @@
  * Prints ONE JSON object on stdout (progress on stderr). Also exports
  * runEngineBench() for an aggregator. Cases: sphere100Gaussian,
  * sphere100IsoLine, sphere100IsoLine2Threads, sphere100CmaMae, arm12IsoLine,
- * archiveInsert (headline fields of skipped cases are null).
+ * archiveInsert, and pyribs sphere.py rows of the gradient family
+ * (sphere100CmaMega, sphere100OmgMega: gradient phase included) and the
+ * bandit family (sphere100MeMapElites) (headline fields of skipped cases
+ * are null).
  *
  * sphere100CmaMae is pyribs' sphere.py `cma_mae` configuration. Reference on
  * the 2-core dev machine (load average 5-13 from other sessions; 300
@@ -14,6 +17,7 @@
 import { createAlgorithm, runAlgorithm, type AlgorithmConfig } from "../lib/qd/algorithm";
 import { GridArchive } from "../lib/qd/archive/grid";
 import { runParallel } from "../lib/qd/parallel/runner";
+import { SPHERE_REFERENCE } from "../lib/qd/reproduce";
 import { Rng } from "../lib/qd/rng";
 
 export interface EngineBenchCase {
@@ -37,7 +41,15 @@ export interface EngineBenchResult {
   sphere100CmaMaeEvalsPerSec: number | null;
   arm12IsoLineEvalsPerSec: number | null;
   archiveInsertsPerSec: number | null;
+  /** pyribs `cma_mega`: 15 gradient-arborescence emitters × (1 + 35). */
+  sphere100CmaMegaEvalsPerSec: number | null;
+  /** pyribs `omg_mega`: gradient operator, 270 + 270. */
+  sphere100OmgMegaEvalsPerSec: number | null;
+  /** pyribs `me_map_elites`: bandit scheduler, 15 of 60 emitters × 36. */
+  sphere100MeMapElitesEvalsPerSec: number | null;
 }
+
+const pyribsRow = (name: string): AlgorithmConfig => SPHERE_REFERENCE.find((r) => r.name === name)!.config(1);
 
 function algCase(name: string, config: AlgorithmConfig, iterations: number, warmup: number): EngineBenchCase {
   // Warm the JIT on a throwaway run so the timed run measures steady state.
@@ -87,7 +99,7 @@ async function parallelCase(name: string, config: AlgorithmConfig, iterations: n
   return { name, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
-export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert"] as const;
+export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert", "sphere100CmaMega", "sphere100OmgMega", "sphere100MeMapElites"] as const;
 export type EngineCaseName = (typeof ENGINE_CASES)[number];
 
 export async function runEngineBench(opts: { quick?: boolean; only?: readonly EngineCaseName[] } = {}): Promise<EngineBenchResult> {
@@ -103,6 +115,9 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
   if (want("sphere100CmaMae")) cases.sphere100CmaMae = algCase("sphere-100 CMA-MAE (15×36)", { domain: sphere, archive: grid, emitter: { type: "cma-mae", sigma0: 0.5, batchSize: 36, count: 15, learningRate: 0.01, thresholdMin: 0, ranker: "imp", selectionRule: "mu", restartRule: "basic" }, seed: 1 }, it(400), 20);
   if (want("arm12IsoLine")) cases.arm12IsoLine = algCase("arm-12 iso-line 0.01/0.2 (1×540)", { domain: { type: "arm", joints: 12 }, archive: grid, emitter: { type: "iso-line", isoSigma: 0.01, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
   if (want("archiveInsert")) cases.archiveInsert = insertCase(Math.round(2_000_000 * q));
+  if (want("sphere100CmaMega")) cases.sphere100CmaMega = algCase("sphere-100 CMA-MEGA (15×(1+35))", pyribsRow("cma_mega"), it(1000), 50);
+  if (want("sphere100OmgMega")) cases.sphere100OmgMega = algCase("sphere-100 OMG-MEGA (270+270)", pyribsRow("omg_mega"), it(2000), 100);
+  if (want("sphere100MeMapElites")) cases.sphere100MeMapElites = algCase("sphere-100 ME-MAP-Elites (bandit 15 of 60 × 36)", pyribsRow("me_map_elites"), it(1000), 50);
   const eps = (c: EngineCaseName) => cases[c]?.evalsPerSec ?? null;
   return {
     node: process.version,
@@ -113,6 +128,9 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
     sphere100CmaMaeEvalsPerSec: eps("sphere100CmaMae"),
     arm12IsoLineEvalsPerSec: eps("arm12IsoLine"),
     archiveInsertsPerSec: eps("archiveInsert"),
+    sphere100CmaMegaEvalsPerSec: eps("sphere100CmaMega"),
+    sphere100OmgMegaEvalsPerSec: eps("sphere100OmgMega"),
+    sphere100MeMapElitesEvalsPerSec: eps("sphere100MeMapElites"),
   };
 }
 

@@ -6,6 +6,9 @@
 import { parseArgs } from "node:util";
 import { createAlgorithm, runAlgorithm, type AlgorithmConfig, type ArchiveSpec, type EmitterSpec, type RunMetrics } from "./algorithm";
 import type { DomainSpec } from "./domains/types";
+import type { RestartRule, SelectionRule } from "./emitters/evolution-strategy";
+import { GRADIENT_OPTS, type GradientOptName } from "./emitters/gradient-optimizers";
+import { RANKERS, type RankerName } from "./emitters/rankers";
 import { SPHERE_REFERENCE } from "./reproduce";
 
 class UsageError extends Error {}
@@ -15,13 +18,24 @@ const USAGE = `Usage:
     --domain sphere|rastrigin|arm   (default sphere)
     --dim N                         solution dimension for sphere/rastrigin (default 100)
     --joints N                      arm joints (default 12)
-    --emitter gaussian|iso-line|cma-me|cma-mae   (default iso-line)
+    --emitter gaussian|iso-line|cma-me|cma-mae|gradient-operator|gradient-arborescence   (default iso-line)
     --sigma S                       gaussian σ (default 0.5)
     --iso-sigma S --line-sigma S    iso-line σs (defaults 0.01, 0.2)
     --sigma0 S                      CMA initial step size (default 0.5)
     --batch N                       evaluations per iteration, all emitters (default 540)
     --emitters N                    number of emitters (default 1; 15 for cma-*)
-    --learning-rate A --threshold-min T   CMA-MAE archive (defaults 0.01, domain minimum)
+    --learning-rate A --threshold-min T   CMA-MAE archive (defaults 0.01, domain minimum);
+                                    with gradient-arborescence: CMA-MAEGA (default: elitist CMA-MEGA)
+    --ranker imp|2imp|obj|2obj|rd|2rd --selection mu|filter --restart basic|no_improvement|N
+                                    CMA-ME / CMA-MEGA variants (defaults 2imp, filter, no_improvement)
+    --sigma-g S                     gradient-operator: step (OG) or coefficient σ (OMG) (default 0.5)
+    --measure-gradients             gradient-operator: OMG-MEGA (also step along measure gradients)
+    --normalize-grad true|false     unit-length gradients (defaults: false operator, true arborescence)
+    --lr L --grad-opt gradient_ascent|adam   gradient-arborescence θ optimizer (defaults 1, gradient_ascent)
+                                    DQD emitters need a domain with gradients (sphere); per emitter,
+                                    gradient-operator spends half its batch on the gradient phase,
+                                    gradient-arborescence one solution
+    --scheduler default|bandit --active N   bandit: UCB1 picks N of the --emitters each iteration
     --archive grid|cvt              (default grid) --cells N (cvt, default 10000) --samples N (cvt, default 100000)
     --bins N                        grid bins per descriptor (default 100)
     --iterations N                  (default 1000)   --seed N (default 1)   --json
@@ -42,6 +56,20 @@ function oneOf<T extends string>(v: string | undefined, name: string, allowed: r
   if (v === undefined) return def;
   if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(", ")}; got "${v}"`);
   return v as T;
+}
+
+function bool(v: string | undefined, name: string, def: boolean): boolean {
+  if (v === undefined) return def;
+  if (v !== "true" && v !== "false") throw new UsageError(`--${name} must be true or false, got "${v}"`);
+  return v === "true";
+}
+
+function restartRule(v: string | undefined, def: RestartRule): RestartRule {
+  if (v === undefined) return def;
+  if (v === "basic" || v === "no_improvement") return v;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--restart must be basic, no_improvement or a positive integer, got "${v}"`);
+  return n;
 }
 
 const RUN_OPTIONS = {
@@ -65,6 +93,16 @@ const RUN_OPTIONS = {
   seed: { type: "string" },
   "progress-every": { type: "string" },
   threads: { type: "string" },
+  ranker: { type: "string" },
+  selection: { type: "string" },
+  restart: { type: "string" },
+  "sigma-g": { type: "string" },
+  "measure-gradients": { type: "boolean" },
+  "normalize-grad": { type: "string" },
+  lr: { type: "string" },
+  "grad-opt": { type: "string" },
+  scheduler: { type: "string" },
+  active: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -74,12 +112,17 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   const domainType = oneOf(v.domain, "domain", ["sphere", "rastrigin", "arm"] as const, "sphere");
   const domain: DomainSpec =
     domainType === "arm" ? { type: "arm", joints: num(v.joints, "joints", 12, { int: true, min: 1 }) } : { type: domainType, dim: num(v.dim, "dim", 100, { int: true, min: 2 }) };
-  const emitterType = oneOf(v.emitter, "emitter", ["gaussian", "iso-line", "cma-me", "cma-mae"] as const, "iso-line");
-  const cma = emitterType === "cma-me" || emitterType === "cma-mae";
+  const emitterType = oneOf(v.emitter, "emitter", ["gaussian", "iso-line", "cma-me", "cma-mae", "gradient-operator", "gradient-arborescence"] as const, "iso-line");
+  const cma = emitterType === "cma-me" || emitterType === "cma-mae" || emitterType === "gradient-arborescence";
   const count = num(v.emitters, "emitters", cma ? 15 : 1, { int: true, min: 1 });
   const batch = num(v.batch, "batch", 540, { int: true, min: 1 });
   if (batch % count !== 0) throw new UsageError(`--batch ${batch} is not divisible by --emitters ${count}`);
   const per = batch / count;
+  const esRules = (defaults: { ranker: RankerName; selection: SelectionRule; restart: RestartRule }) => ({
+    ranker: oneOf(v.ranker, "ranker", RANKERS, defaults.ranker),
+    selectionRule: oneOf(v.selection, "selection", ["mu", "filter"] as const, defaults.selection),
+    restartRule: restartRule(v.restart, defaults.restart),
+  });
   let emitter: EmitterSpec;
   switch (emitterType) {
     case "gaussian":
@@ -89,14 +132,63 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
       emitter = { type: "iso-line", isoSigma: num(v["iso-sigma"], "iso-sigma", 0.01, { min: 0 }), lineSigma: num(v["line-sigma"], "line-sigma", 0.2, { min: 0 }), batchSize: per, count };
       break;
     case "cma-me":
-      emitter = { type: "cma-me", sigma0: num(v.sigma0, "sigma0", 0.5, { min: 1e-12 }), batchSize: per, count };
+      emitter = { type: "cma-me", sigma0: num(v.sigma0, "sigma0", 0.5, { min: 1e-12 }), batchSize: per, count, ...esRules({ ranker: "2imp", selection: "filter", restart: "no_improvement" }) };
       break;
     case "cma-mae": {
       const lr = num(v["learning-rate"], "learning-rate", 0.01, { min: 1e-12 });
       if (lr > 1) throw new UsageError("--learning-rate must be <= 1");
-      emitter = { type: "cma-mae", sigma0: num(v.sigma0, "sigma0", 0.5, { min: 1e-12 }), batchSize: per, count, learningRate: lr, thresholdMin: v["threshold-min"] === undefined ? undefined : num(v["threshold-min"], "threshold-min", 0) };
+      emitter = {
+        type: "cma-mae",
+        sigma0: num(v.sigma0, "sigma0", 0.5, { min: 1e-12 }),
+        batchSize: per,
+        count,
+        learningRate: lr,
+        thresholdMin: v["threshold-min"] === undefined ? undefined : num(v["threshold-min"], "threshold-min", 0),
+        ...esRules({ ranker: "imp", selection: "mu", restart: "basic" }),
+      };
       break;
     }
+    case "gradient-operator": {
+      if (per % 2 !== 0 || per < 2) throw new UsageError(`gradient-operator spends half of each emitter's ${per} evaluations on the gradient phase: use an even number per emitter`);
+      emitter = {
+        type: "gradient-operator",
+        sigma: num(v.sigma, "sigma", 0.5, { min: 0 }),
+        sigmaG: num(v["sigma-g"], "sigma-g", 0.5, { min: 0 }),
+        measureGradients: v["measure-gradients"] ?? false,
+        normalizeGrad: bool(v["normalize-grad"], "normalize-grad", false),
+        batchSize: per / 2,
+        count,
+      };
+      break;
+    }
+    case "gradient-arborescence": {
+      if (per < 2) throw new UsageError("gradient-arborescence needs at least 2 evaluations per emitter (one for the gradient phase)");
+      const learning = v["learning-rate"] === undefined ? {} : { learningRate: num(v["learning-rate"], "learning-rate", 0.01, { min: 1e-12 }), thresholdMin: v["threshold-min"] === undefined ? undefined : num(v["threshold-min"], "threshold-min", 0) };
+      if (learning.learningRate !== undefined && learning.learningRate > 1) throw new UsageError("--learning-rate must be <= 1");
+      emitter = {
+        type: "gradient-arborescence",
+        sigma0: num(v.sigma0, "sigma0", 10, { min: 1e-12 }),
+        lr: num(v.lr, "lr", 1, { min: 1e-12 }),
+        gradOpt: oneOf(v["grad-opt"], "grad-opt", GRADIENT_OPTS, "gradient_ascent" as GradientOptName),
+        normalizeGrad: bool(v["normalize-grad"], "normalize-grad", true),
+        batchSize: per - 1,
+        count,
+        ...learning,
+        ...esRules({ ranker: learning.learningRate === undefined ? "2imp" : "imp", selection: learning.learningRate === undefined ? "mu" : "filter", restart: learning.learningRate === undefined ? "no_improvement" : "basic" }),
+      };
+      break;
+    }
+  }
+  const schedulerType = oneOf(v.scheduler, "scheduler", ["default", "bandit"] as const, "default");
+  let scheduler: AlgorithmConfig["scheduler"];
+  if (schedulerType === "bandit") {
+    if (v.active === undefined) throw new UsageError("--scheduler bandit needs --active N (emitters run per iteration)");
+    const active = num(v.active, "active", 1, { int: true, min: 1 });
+    if (active > count) throw new UsageError(`--active ${active} exceeds --emitters ${count}`);
+    if (emitterType.startsWith("gradient-")) throw new UsageError("the bandit scheduler does not run DQD emitters");
+    scheduler = { type: "bandit", numActive: active };
+  } else if (v.active !== undefined) {
+    throw new UsageError("--active is for --scheduler bandit");
   }
   const archiveType = oneOf(v.archive, "archive", ["grid", "cvt"] as const, "grid");
   const archive: ArchiveSpec =
@@ -107,10 +199,10 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   const iterations = num(v.iterations, "iterations", 1000, { int: true, min: 1 });
   const seed = num(v.seed, "seed", 1, { int: true, min: 0 });
   const threads = num(v.threads, "threads", 1, { int: true, min: 1 });
-  if (threads > 1 && cma) throw new UsageError("--threads > 1 supports the gaussian and iso-line emitters only");
+  if (threads > 1 && (cma || emitterType === "gradient-operator" || scheduler)) throw new UsageError("--threads > 1 supports the gaussian and iso-line emitters only (default scheduler)");
   return {
     threads,
-    config: { domain, archive, emitter, seed },
+    config: { domain, archive, emitter, seed, ...(scheduler ? { scheduler } : {}) },
     iterations,
     json: v.json ?? false,
     progressEvery: num(v["progress-every"], "progress-every", Math.max(1, Math.floor(iterations / 10)), { int: true, min: 1 }),

@@ -25,13 +25,17 @@ export { EvolutionStrategyEmitter, type ESEmitterOptions, type RestartRule, type
 export { CMAEvolutionStrategy, type CMAESState } from "./emitters/cmaes";
 export { Ranker, RANKERS, type RankerName } from "./emitters/rankers";
 export { gaussianKernel, isoLineKernel, gaussianVary, isoLineVary, clipRow } from "./emitters/operators";
+export { GradientOperatorEmitter, type GradientOperatorOptions } from "./emitters/gradient-operator";
+export { GradientArborescenceEmitter, type GradientArborescenceOptions } from "./emitters/gradient-arborescence";
+export { AdamOpt, GradientAscentOpt, makeGradientOpt, GRADIENT_OPTS, type GradientOptimizer, type GradientOptName } from "./emitters/gradient-optimizers";
 export { SymEigen } from "./linalg/eigen";
 
-export { Scheduler } from "./scheduler";
+export { Scheduler, type QdScheduler } from "./scheduler";
+export { BanditScheduler, type BanditOptions, type BanditState, type Reselect } from "./bandit-scheduler";
 
 export type { Domain, DomainSpec, DescriptorSpec } from "./domains/types";
 export { getDomain, DOMAIN_TYPES } from "./domains/registry";
-export { sphereDomain, rastriginDomain, linearProjectionMeasures } from "./domains/linear-projection";
+export { sphereDomain, rastriginDomain, linearProjectionMeasures, sphereJacobian } from "./domains/linear-projection";
 export { armDomain } from "./domains/arm";
 
 export {
@@ -43,6 +47,7 @@ export {
   type AlgorithmConfig,
   type ArchiveSpec,
   type EmitterSpec,
+  type SchedulerSpec,
   type RunMetrics,
 } from "./algorithm";
 export { SPHERE_REFERENCE, type ReferenceRun } from "./reproduce";

@@ -5,6 +5,8 @@
  * 10,000 cells to give the normalized QD score).
  */
 import type { AlgorithmConfig } from "./algorithm";
+import type { RestartRule, SelectionRule } from "./emitters/evolution-strategy";
+import type { RankerName } from "./emitters/rankers";
 
 export interface ReferenceRun {
   name: string;
@@ -65,3 +67,152 @@ export const SPHERE_REFERENCE: ReferenceRun[] = [
     tolerance: 0.05,
   },
 ];
+
+/**
+ * Relative tolerance of a row: 3% of the published mean, or two published
+ * standard deviations where that is wider (the larger of the two metrics').
+ */
+function tol(qd: number, qdStd: number, cov: number, covStd: number): number {
+  return Math.max(0.03, (2 * qdStd) / qd, (2 * covStd) / cov);
+}
+
+/** A pyribs CMA-ME row: 15 EvolutionStrategyEmitters × 36, σ0 = 0.5, on the 100×100 grid. */
+function cmaMe(ranker: RankerName, selectionRule: SelectionRule, restartRule: RestartRule) {
+  return (seed: number): AlgorithmConfig => ({ domain: sphere, archive: grid, emitter: { type: "cma-me", sigma0: 0.5, batchSize: 36, count: 15, ranker, selectionRule, restartRule }, seed });
+}
+
+// pyribs table rows beyond the first five, in its order (docs/examples/sphere.md).
+SPHERE_REFERENCE.push(
+  {
+    name: "line_cvt_map_elites",
+    label: "CVT-MAP-Elites (line: iso 0.5, line 0.2)",
+    config: (seed) => ({ domain: sphere, archive: { type: "cvt", cells: 10_000, samples: 100_000 }, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed }),
+    published: { normQdScore: 49.033542, coverage: 0.6039 },
+    tolerance: tol(49.033542, 0.481854, 0.6039, 0.0058),
+  },
+  {
+    name: "me_map_elites",
+    label: "ME-MAP-Elites (bandit: 15 of 60 emitters)",
+    config: (seed) => {
+      const es = (ranker: RankerName) => ({ type: "cma-me" as const, sigma0: 0.5, batchSize: 36, count: 15, ranker, selectionRule: "filter" as const, restartRule: "no_improvement" as const });
+      return {
+        domain: sphere,
+        archive: grid,
+        emitter: es("obj"),
+        extraEmitters: [es("2rd"), es("2imp"), { type: "iso-line", isoSigma: 0.01, lineSigma: 0.1, batchSize: 36, count: 15 }],
+        scheduler: { type: "bandit", numActive: 15, reselect: "terminated" },
+        seed,
+      };
+    },
+    published: { normQdScore: 53.347798, coverage: 0.6528 },
+    tolerance: tol(53.347798, 1.504168, 0.6528, 0.0205),
+  },
+  {
+    name: "cma_me_imp_mu",
+    label: "CMA-ME (2imp, mu)",
+    config: cmaMe("2imp", "mu", "no_improvement"),
+    published: { normQdScore: 49.846435, coverage: 0.6111 },
+    tolerance: tol(49.846435, 0.221486, 0.6111, 0.0034),
+  },
+  {
+    name: "cma_me_basic",
+    label: "CMA-ME (2imp, mu, basic restarts)",
+    config: cmaMe("2imp", "mu", "basic"),
+    published: { normQdScore: 39.8192, coverage: 0.4704 },
+    tolerance: tol(39.8192, 1.017436, 0.4704, 0.013),
+  },
+  {
+    name: "cma_me_rd",
+    label: "CMA-ME (2rd, filter)",
+    config: cmaMe("2rd", "filter", "no_improvement"),
+    published: { normQdScore: 45.84036, coverage: 0.5621 },
+    tolerance: tol(45.84036, 0.273942, 0.5621, 0.0042),
+  },
+  {
+    name: "cma_me_rd_mu",
+    label: "CMA-ME (2rd, mu)",
+    config: cmaMe("2rd", "mu", "no_improvement"),
+    published: { normQdScore: 51.269256, coverage: 0.6378 },
+    tolerance: tol(51.269256, 0.407015, 0.6378, 0.0061),
+  },
+  {
+    name: "cma_me_opt",
+    label: "CMA-ME (obj, mu, basic restarts)",
+    config: cmaMe("obj", "mu", "basic"),
+    published: { normQdScore: 5.751777, coverage: 0.0597 },
+    tolerance: tol(5.751777, 0.304275, 0.0597, 0.0033),
+  },
+  {
+    name: "cma_me_mixed",
+    label: "CMA-ME (7 × 2rd + 8 × 2imp)",
+    config: (seed) => ({
+      domain: sphere,
+      archive: grid,
+      emitter: { type: "cma-me", sigma0: 0.5, batchSize: 36, count: 7, ranker: "2rd", selectionRule: "filter", restartRule: "no_improvement" },
+      extraEmitters: [{ type: "cma-me", sigma0: 0.5, batchSize: 36, count: 8, ranker: "2imp", selectionRule: "filter", restartRule: "no_improvement" }],
+      seed,
+    }),
+    published: { normQdScore: 45.882727, coverage: 0.5619 },
+    tolerance: tol(45.882727, 0.235906, 0.5619, 0.0035),
+  },
+  {
+    name: "og_map_elites",
+    label: "OG-MAP-Elites (σ 0.5, σ_g 0.5; 270 + 270)",
+    config: (seed) => ({
+      domain: sphere,
+      archive: grid,
+      emitter: { type: "gradient-operator", sigma: 0.5, sigmaG: 0.5, measureGradients: false, normalizeGrad: false, batchSize: 270 },
+      seed,
+    }),
+    published: { normQdScore: 38.78, coverage: 0.4683 },
+    tolerance: tol(38.78, 0.276075, 0.4683, 0.0041),
+  },
+  {
+    name: "omg_mega",
+    label: "OMG-MEGA (σ_g 10; 270 + 270)",
+    config: (seed) => ({
+      domain: sphere,
+      archive: grid,
+      emitter: { type: "gradient-operator", sigma: 0, sigmaG: 10, measureGradients: true, normalizeGrad: true, batchSize: 270 },
+      seed,
+    }),
+    published: { normQdScore: 75.368067, coverage: 1 },
+    tolerance: 0.03,
+  },
+  {
+    name: "cma_mega",
+    label: "CMA-MEGA (σ0 10, ascent lr 1; 15 × (1 + 35))",
+    config: (seed) => ({
+      domain: sphere,
+      archive: grid,
+      emitter: { type: "gradient-arborescence", sigma0: 10, lr: 1, gradOpt: "gradient_ascent", selectionRule: "mu", batchSize: 35, count: 15 },
+      seed,
+    }),
+    published: { normQdScore: 75.383486, coverage: 1 },
+    tolerance: 0.03,
+  },
+  {
+    name: "cma_mega_adam",
+    label: "CMA-MEGA (σ0 10, Adam lr 0.002; 15 × (1 + 35))",
+    config: (seed) => ({
+      domain: sphere,
+      archive: grid,
+      emitter: { type: "gradient-arborescence", sigma0: 10, lr: 0.002, gradOpt: "adam", selectionRule: "mu", batchSize: 35, count: 15 },
+      seed,
+    }),
+    published: { normQdScore: 75.388012, coverage: 1 },
+    tolerance: 0.03,
+  },
+  {
+    name: "cma_maega",
+    label: "CMA-MAEGA (α 0.01; 15 × (1 + 35))",
+    config: (seed) => ({
+      domain: sphere,
+      archive: grid,
+      emitter: { type: "gradient-arborescence", sigma0: 10, lr: 1, gradOpt: "gradient_ascent", ranker: "imp", restartRule: "basic", batchSize: 35, count: 15, learningRate: 0.01, thresholdMin: 0 },
+      seed,
+    }),
+    published: { normQdScore: 75.383472, coverage: 1 },
+    tolerance: 0.03,
+  },
+);

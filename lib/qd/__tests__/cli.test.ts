@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseRunConfig } from "../cli";
+import { SPHERE_REFERENCE } from "../reproduce";
+
+const row = (name: string) => SPHERE_REFERENCE.find((r) => r.name === name)!.config(1);
 
 describe("CLI argument parsing", () => {
   it("builds a run config from flags", () => {
@@ -19,5 +22,21 @@ describe("CLI argument parsing", () => {
     expect(() => parseRunConfig(["--batch", "100", "--emitters", "15"])).toThrow(/not divisible/);
     expect(() => parseRunConfig(["--iterations", "1.5"])).toThrow(/integer/);
     expect(() => parseRunConfig(["--nope"])).toThrow(/Unknown option/);
+  });
+  it("runs the pyribs DQD, CMA-ME variant and bandit rows from flags", () => {
+    const emitterOf = (args: string[]) => parseRunConfig(args).config.emitter;
+    expect(emitterOf(["--emitter", "gradient-arborescence", "--lr", "0.002", "--grad-opt", "adam", "--selection", "mu"])).toMatchObject(row("cma_mega_adam").emitter);
+    expect(emitterOf(["--emitter", "gradient-arborescence", "--learning-rate", "0.01", "--threshold-min", "0", "--restart", "basic"])).toMatchObject(row("cma_maega").emitter);
+    expect(emitterOf(["--emitter", "gradient-operator", "--sigma", "0", "--sigma-g", "10", "--measure-gradients", "--normalize-grad", "true"])).toMatchObject(row("omg_mega").emitter);
+    expect(emitterOf(["--emitter", "gradient-operator"])).toMatchObject(row("og_map_elites").emitter);
+    expect(emitterOf(["--emitter", "cma-me", "--ranker", "2rd", "--selection", "mu"])).toMatchObject(row("cma_me_rd_mu").emitter);
+    expect(emitterOf(["--emitter", "cma-me", "--restart", "25"])).toMatchObject({ restartRule: 25 });
+    const b = parseRunConfig(["--emitter", "cma-me", "--emitters", "60", "--batch", "2160", "--scheduler", "bandit", "--active", "15"]);
+    expect(b.config.scheduler).toEqual({ type: "bandit", numActive: 15 });
+    expect(() => parseRunConfig(["--scheduler", "bandit"])).toThrow(/--active/);
+    expect(() => parseRunConfig(["--emitter", "gradient-operator", "--batch", "541"])).toThrow(/even/);
+    expect(() => parseRunConfig(["--emitter", "cma-me", "--ranker", "best"])).toThrow(/--ranker must be one of/);
+    expect(() => parseRunConfig(["--emitter", "cma-me", "--restart", "sometimes"])).toThrow(/--restart/);
+    expect(() => parseRunConfig(["--emitter", "gradient-operator", "--normalize-grad", "yes"])).toThrow(/true or false/);
   });
 });

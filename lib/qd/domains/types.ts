@@ -26,6 +26,13 @@ export interface Domain {
    * objectives[n] and measures[n×descriptors.length]. Allocation-free.
    */
   evaluateBatch(solutions: Float64Array, n: number, objectives: Float64Array, measures: Float64Array): void;
+  /**
+   * Like evaluateBatch, and also the Jacobian of every solution into
+   * jacobians[n × (1 + measureDim) × dim]: the objective's gradient, then
+   * each measure's. Present on domains that DQD emitters (OG-MAP-Elites,
+   * OMG-MEGA, CMA-MEGA, CMA-MAEGA) can run on.
+   */
+  evaluateWithGradients?(solutions: Float64Array, n: number, objectives: Float64Array, measures: Float64Array, jacobians: Float64Array): void;
 }
 
 export type DomainSpec =

@@ -24,6 +24,15 @@ export interface Emitter {
   /** JSON-serializable state so a worker can resume it (RNG included). */
   getState(): unknown;
   setState(state: unknown): void;
+  /**
+   * DQD emitters (pyribs ask_dqd / tell_dqd): solutions whose gradients
+   * the emitter needs before its ask(). Called, in this order, before every
+   * ask()/tell(): askDqd writes batchSizeDqd rows; tellDqd gets their
+   * results and Jacobians (row-major n × (1 + measureDim) × solutionDim).
+   */
+  readonly batchSizeDqd?: number;
+  askDqd?(out: Float64Array): void;
+  tellDqd?(batch: TellBatch, jacobians: Float64Array): void;
 }
 
 export function makeBounds(lower: ArrayLike<number>, upper: ArrayLike<number>): Bounds {
