@@ -156,7 +156,11 @@ export function createAlgorithm(config: AlgorithmConfig): Algorithm {
   const base = { qdScoreOffset: domain.qdScoreOffset, seed: config.seed };
   let archive: ArchiveBase;
   let resultArchive: ArchiveBase | null = null;
-  const learning = specs.map(archiveLearning).find((l) => l !== null) ?? null;
+  const learnings = specs.map(archiveLearning).filter((l) => l !== null);
+  const learning = learnings[0] ?? null;
+  if (learnings.some((l) => l.learningRate !== learning!.learningRate || l.thresholdMin !== learning!.thresholdMin)) {
+    throw new Error("emitters share one archive: give every CMA-MAE / CMA-MAEGA group the same learningRate and thresholdMin");
+  }
   if (learning) {
     archive = makeArchive(config.archive, descriptors, domain.dim, { ...base, learningRate: learning.learningRate, thresholdMin: learning.thresholdMin ?? domain.objectiveRange[0] });
     resultArchive = config.archive.type === "cvt"
