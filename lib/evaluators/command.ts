@@ -64,7 +64,7 @@ export function splitCommand(cmd: string): string[] {
   return out;
 }
 
-interface RunOutcome {
+export interface RunOutcome {
   ok: boolean;
   /** Failure reason for the whole invocation. */
   error?: string;
@@ -77,8 +77,8 @@ function tail(s: string, n: number): string {
   return s.length > n ? "…" + s.slice(-n) : s;
 }
 
-/** Spawn once, feed `input` on stdin, collect bounded stdout/stderr, enforce the timeout. */
-function runOnce(argv: string[], input: string, opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
+/** Spawn once, feed `input` on stdin, collect bounded stdout/stderr, enforce the timeout. The one place evaluator processes are spawned (program evaluators use it too). */
+export function runOnce(argv: string[], input: string, opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     let settled = false;
