@@ -57,7 +57,7 @@ function textOf(v: unknown): string {
 }
 
 /** Validate one stage's JSON output. Non-finite numbers in metrics are kept as text ("NaN"), never as scores. */
-export function parseProgramOutput(raw: unknown): StageOutput {
+export function parseProgramOutput(raw: unknown, opts: { errorPrefix?: string } = {}): StageOutput {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, error: `invalid output: expected a JSON object like {"metrics": {...}, "combined_score": 1.0}, got ${describe(raw)}`, artifacts: {} };
   const o = raw as Record<string, unknown>;
   const artifacts: Record<string, string> = {};
@@ -66,7 +66,7 @@ export function parseProgramOutput(raw: unknown): StageOutput {
     for (const [k, v] of Object.entries(o.artifacts)) artifacts[k] = textOf(v);
   }
   if (o.error !== undefined && o.metrics === undefined && o.fitness === undefined && o.combined_score === undefined) {
-    return { ok: false, error: `evaluator reported an error: ${textOf(o.error)}`, artifacts };
+    return { ok: false, error: `${opts.errorPrefix ?? "evaluator reported an error: "}${textOf(o.error)}`, artifacts };
   }
   const metrics: ProgramMetrics = {};
   if (o.metrics !== undefined) {
@@ -217,7 +217,8 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
     if (!r.ok) return { out: { ok: false, error: r.error!, artifacts: {} }, logs: r.logs, ms: r.ms };
     const parsed = parseStdout(r.stdout);
     if (!parsed.ok) return { out: { ok: false, error: parsed.error, artifacts: {} }, logs: r.logs, ms: r.ms };
-    return { out: parseProgramOutput(parsed.value), logs: r.logs, ms: r.ms };
+    // The harness's errors already say what raised; a command's own {"error"} is labelled as such.
+    return { out: parseProgramOutput(parsed.value, pe.type === "openevolve" ? { errorPrefix: "" } : {}), logs: r.logs, ms: r.ms };
   }
 
   async function evaluateOne(c: Candidate): Promise<EvalResult> {
