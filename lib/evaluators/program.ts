@@ -230,13 +230,15 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
     try {
       let merged: OkStage | null = null;
       let reached = 0;
-      const cascaded = stageCount > 1;
+      // Command stages are the config's; the harness names the evaluate_stageN it ran in its messages.
+      let cascaded = pe.type === "command" && stageCount > 1;
       for (let n = 1; n <= stageCount; n++) {
         const s = await runStage(c, n, dir, program, home);
         ms += s.ms;
+        if (s.out.ok && s.out.final === false) cascaded = true;
         if (s.logs.trim()) logs.push(cascaded ? `[stage ${n}]\n${s.logs.replace(/\s+$/, "")}` : s.logs.replace(/\s+$/, ""));
         if (!s.out.ok) {
-          const why = cascaded ? `stage ${n}: ${s.out.error}` : s.out.error;
+          const why = pe.type === "command" && cascaded ? `stage ${n}: ${s.out.error}` : s.out.error;
           if (!merged) return { ok: false, error: why, ms, logs: withArtifacts(logs.join("\n"), s.out.artifacts) };
           // A later stage failed: keep what the earlier stages measured (OpenEvolve's behaviour).
           merged.metrics[`stage${n}_passed`] = 0;

@@ -138,7 +138,7 @@ describe("program domain: your own Python program and OpenEvolve evaluator", () 
     expect(solutions.some((s) => s.status === "invalid" && /edits outside the EVOLVE-BLOCK regions/.test(s.error ?? ""))).toBe(true);
     // A ZeroDivisionError and a SyntaxError fail in stage 1 with the traceback kept.
     const failed = solutions.filter((s) => s.status === "failed");
-    expect(failed.some((s) => /stage 1: evaluate_stage1 raised ZeroDivisionError/.test(s.error ?? "") && /--- artifact: traceback ---\nTraceback/.test(s.logs ?? ""))).toBe(true);
+    expect(failed.some((s) => /^evaluate_stage1 raised ZeroDivisionError/.test(s.error ?? "") && /--- artifact: traceback ---\nTraceback/.test(s.logs ?? ""))).toBe(true);
     expect(failed.some((s) => /SyntaxError/.test(s.error ?? ""))).toBe(true);
     // A whole-program reply in diff mode is accepted when it keeps the fixed regions.
     expect(solutions.some((s) => s.status === "evaluated" && s.operator === "llm-diff" && /```python/.test(s.reply ?? ""))).toBe(true);
@@ -178,7 +178,7 @@ describe("program domain: your own Python program and OpenEvolve evaluator", () 
         expect(prompts[0]).toMatch(/# Evaluation of the parent program[\s\S]*- trials: 5 trials; best value/);
         expect(prompts[0]).not.toContain("Recent failed attempts");
         // Next prompts: the child's NameError traceback, from the evaluator, for the same parent.
-        expect(prompts[1]).toMatch(/# Recent failed attempts[\s\S]*Reason: stage 1: evaluate_stage1 raised NameError: name 'helper_that_does_not_exist' is not defined/);
+        expect(prompts[1]).toMatch(/# Recent failed attempts[\s\S]*Reason: evaluate_stage1 raised NameError: name 'helper_that_does_not_exist' is not defined/);
         expect(prompts[1]).toMatch(/- traceback:\n```\n(… )?[\s\S]*File "[^"]*program\.py", line \d+, in search/);
         expect(prompts[1]).toContain("+    return helper_that_does_not_exist(iterations)");
         expect(prompts[2]).toMatch(/## Attempt 2/);
