@@ -71,7 +71,7 @@ export const ProgramOpenEvolveEvaluator = z
 export const ProgramWebhookEvaluator = WebhookEvaluatorConfig;
 export const ProgramJavaScriptEvaluator = JavaScriptEvaluatorConfig;
 
-export const ProgramEvaluatorConfig = z.union([ProgramCommandEvaluator, ProgramOpenEvolveEvaluator, ProgramWebhookEvaluator, ProgramJavaScriptEvaluator], {
+export const ProgramEvaluatorConfig = z.discriminatedUnion("type", [ProgramCommandEvaluator, ProgramOpenEvolveEvaluator, ProgramWebhookEvaluator, ProgramJavaScriptEvaluator], {
   error: 'domain.evaluator must be { type: "command", command } | { type: "openevolve", evaluatorFile | path } | { type: "webhook", url } | { type: "javascript", code }',
 });
 export type ProgramEvaluatorConfig = z.infer<typeof ProgramEvaluatorConfig>;
