@@ -54,7 +54,7 @@ test.describe("your own program", () => {
     await page.getByLabel("API key (environment variable)").fill("");
     await page.getByLabel("Evaluations").fill("6");
     await page.getByRole("button", { name: "Create and start" }).click();
-    await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}/);
+    await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}/, { timeout: 60_000 });
     const id = page.url().split("/experiments/")[1]!.split(/[?#]/)[0]!;
     await waitForStatus(request, id, "completed", 180_000);
 
