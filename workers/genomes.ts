@@ -14,6 +14,8 @@ export interface StoredGenome {
   fitness: number | null;
   descriptors: number[];
   metrics: Record<string, number> | null;
+  /** Stored logs (stderr tail and artifacts), for the program domain's feedback. */
+  logs?: string | null;
 }
 
 export async function loadGenomes(prisma: PrismaClient, ids: string[]): Promise<Map<string, StoredGenome>> {
@@ -21,12 +23,12 @@ export async function loadGenomes(prisma: PrismaClient, ids: string[]): Promise<
   if (!unique.length) return new Map();
   const rows = await prisma.solution.findMany({
     where: { id: { in: unique } },
-    select: { id: true, genomeKind: true, genomeText: true, genomeJson: true, fitness: true, descriptors: true, metrics: true },
+    select: { id: true, genomeKind: true, genomeText: true, genomeJson: true, fitness: true, descriptors: true, metrics: true, logs: true },
   });
   return new Map(
     rows.map((r) => [
       r.id,
-      { genome: r.genomeKind === "json" ? r.genomeJson : r.genomeText, fitness: r.fitness, descriptors: r.descriptors, metrics: (r.metrics as Record<string, number> | null) ?? null },
+      { genome: r.genomeKind === "json" ? r.genomeJson : r.genomeText, fitness: r.fitness, descriptors: r.descriptors, metrics: (r.metrics as Record<string, number> | null) ?? null, logs: r.logs },
     ]),
   );
 }
@@ -58,6 +60,7 @@ export function bestElite(cache: ArchiveCache): { cell: number; solutionId: stri
 export function seedGenomes(config: ExperimentSpec): unknown[] {
   const d = config.domain;
   if (d.type === "llm-code") return d.seeds ?? [getCodeTask(d.task)!.seed];
+  if (d.type === "program") return [d.initialProgram, ...(d.seeds ?? [])];
   if ("seeds" in d && Array.isArray(d.seeds)) return d.seeds;
   return [];
 }

@@ -8,6 +8,8 @@ import type { StagedCandidate } from "@/lib/experiments/jobs";
 import type { CandidateExtras } from "@/lib/db/archive-store";
 import type { ArchiveCache } from "./archive-cache";
 import { mixSeed } from "./generate-batch";
+import { loadFeedback } from "./program-feedback";
+import { hasEvolveBlocks } from "@/lib/llm/evolve-blocks";
 import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
 
 /** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
@@ -78,7 +80,19 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
       const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
       const parentIds = stored ? [plan.parent!.solutionId] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
       const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
-      const r = await runtime.operator.mutate({ task, parent, inspirations, targetNiche: targetNiche(cache, rows, stored?.descriptors, plan.callSeed), seed: plan.callSeed, signal });
+      const program = config.domain.type === "program" ? config.domain : null;
+      // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
+      const feedback = program ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
+      if (program && !program.feedback.metrics) delete parent.metrics;
+      const r = await runtime.operator.mutate({
+        task,
+        parent,
+        inspirations,
+        targetNiche: targetNiche(cache, rows, stored?.descriptors, plan.callSeed),
+        seed: plan.callSeed,
+        signal,
+        ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
+      });
       if (!r.ok && r.stage === "provider") {
         providerErrors.push(r.error!);
         return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: exchange(r) };
@@ -95,6 +109,19 @@ function promptTask(config: ExperimentSpec, rows: DescriptorConfig[]): PromptTas
   const descriptors = rows.map((d) => ({ name: d.name, min: d.min, max: d.max, ...(d.rubric ? { rubric: d.rubric } : {}) }));
   const d = config.domain;
   if (d.type === "llm-code") return getCodeTask(d.task)!.promptTask(descriptors);
+  if (d.type === "program") {
+    return {
+      kind: "code",
+      language: d.language,
+      sandboxed: false,
+      description: d.description?.trim() || `Improve this ${d.language} program. It is run and scored by the evaluator; a higher score is better.`,
+      objective: "the score returned by the evaluator (its fitness or combined_score; higher is better)",
+      descriptors,
+      ...(d.systemMessage ? { systemMessage: d.systemMessage } : {}),
+      ...(d.promptTemplate ? { template: d.promptTemplate } : {}),
+      evolveBlocks: hasEvolveBlocks(d.initialProgram),
+    };
+  }
   if (d.type === "llm-text") return { kind: "text", description: d.description, objective: d.qualityRubric ?? "quality as judged against the description (higher is better)", descriptors };
   const description = "description" in d && d.description ? d.description : "Improve the solution.";
   return { kind: "text", description, objective: "the fitness returned by the evaluator (higher is better)", descriptors };

@@ -1,5 +1,5 @@
-import { createEvaluator, createJavaScriptMutation, type Evaluator, type MutationOperator } from "@/lib/evaluators";
-import { isUserEvaluated, type ExperimentSpec, type JavaScriptMutationEmitterConfig, type UserEvaluatedDomainConfig } from "@/lib/experiments/config";
+import { createEvaluator, createJavaScriptMutation, createProgramEvaluator, type Evaluator, type MutationOperator } from "@/lib/evaluators";
+import { effectiveDescriptors, isUserEvaluated, type ExperimentSpec, type JavaScriptMutationEmitterConfig, type UserEvaluatedDomainConfig } from "@/lib/experiments/config";
 import { getCodeTask } from "@/lib/tasks";
 import { createLlmRuntime, type LlmRuntime } from "./propose-llm";
 
@@ -64,6 +64,7 @@ function makeEvaluator(config: ExperimentSpec): Evaluator | null {
   const d = config.domain;
   if (d.type === "llm-text") return null;
   if (d.type === "llm-code") return getCodeTask(d.task)!.createEvaluator({ timeoutMs: d.timeoutMs, memoryMb: d.memoryMb });
+  if (d.type === "program") return createProgramEvaluator(d, { descriptorMetrics: effectiveDescriptors(config).flatMap((r) => (r.metric ? [r.metric] : [])) });
   if (!isUserEvaluated(config)) throw new Error(`domain "${d.type}" has no evaluator of its own`);
   // Only the evaluator's own fields: the rest describe the genome space.
   const { dim: _dim, bounds: _bounds, qdScoreOffset: _offset, seeds: _seeds, description: _description, ...evaluatorConfig } = d as UserEvaluatedDomainConfig;

@@ -34,7 +34,8 @@ function loadParent(id: string): Promise<SolutionDetail> {
   return p;
 }
 
-export const GenomeView = memo(function GenomeView({ solution: s }: { solution: SolutionDetail }) {
+/** `language`: the program domain's language (highlighting); default JavaScript (the shipped tasks). */
+export const GenomeView = memo(function GenomeView({ solution: s, language = "javascript" }: { solution: SolutionDetail; language?: string }) {
   const [tab, setTab] = useState<Tab>("genome");
   const parentId = s.parentIds[0] ?? null;
   const [parent, setParent] = useState<{ id: string; solution: SolutionDetail | null; error: string | null } | null>(null);
@@ -95,7 +96,7 @@ export const GenomeView = memo(function GenomeView({ solution: s }: { solution: 
               {text}
             </p>
           ) : (
-            <CodeBlock code={text} language={kind === "json" ? "json" : "javascript"} />
+            <CodeBlock code={text} language={kind === "json" ? "json" : language} />
           )
         ) : !parentReady ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">Loading the parent…</p>
@@ -125,7 +126,7 @@ export const GenomeView = memo(function GenomeView({ solution: s }: { solution: 
 });
 
 /** Highlighted code with a line-number gutter. */
-export function CodeBlock({ code, language }: { code: string; language: "javascript" | "json" }) {
+export function CodeBlock({ code, language }: { code: string; language: string }) {
   const html = useMemo(() => highlight(code, language), [code, language]);
   const lines = code.split("\n").length;
   return (

@@ -2,7 +2,7 @@
 /** The keys of the evaluator's `metrics` the run has produced so far: how often and over what range. */
 import { memo } from "react";
 import { fmtInt, fmtNum } from "@/components/lib/format";
-import type { MetricKeyInfo } from "@/components/lib/types";
+import type { MetricKeyInfo, StageCount } from "@/components/lib/types";
 
 interface Props {
   keys: MetricKeyInfo[] | null;
@@ -10,9 +10,11 @@ interface Props {
   from: number;
   /** Metric key → the descriptor row it feeds. */
   usedBy: Record<string, string>;
+  /** Evaluation cascade: evaluated candidates by the last stage they ran. */
+  stages?: StageCount[];
 }
 
-export const MetricKeysPanel = memo(function MetricKeysPanel({ keys, from, usedBy }: Props) {
+export const MetricKeysPanel = memo(function MetricKeysPanel({ keys, from, usedBy, stages }: Props) {
   if (!keys) return <p className="text-sm text-slate-500 dark:text-slate-400">Loading metrics…</p>;
   const missing = Object.keys(usedBy).filter((k) => !keys.some((x) => x.key === k));
   return (
@@ -24,6 +26,11 @@ export const MetricKeysPanel = memo(function MetricKeysPanel({ keys, from, usedB
       ) : (
         <>
           <p className="text-xs text-slate-500 tabular-nums dark:text-slate-400">From {fmtInt(from)} evaluated candidates.</p>
+          {stages && stages.length > 0 && (
+            <p className="text-xs text-slate-600 tabular-nums dark:text-slate-300" data-testid="cascade-stages">
+              Cascade: {stages.map((s) => `${fmtInt(s.count)} stopped at stage ${s.stage}`).join(" · ")}
+            </p>
+          )}
           <table className="w-full text-sm" data-testid="metric-keys">
             <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
               <tr>

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, endpoints, normalizeEvaluations, normalizeExperiment, normalizeMetricKeys } from "@/components/lib/api";
-import type { EvaluationItem, MetricKeyInfo } from "@/components/lib/types";
+import type { EvaluationItem, MetricKeyInfo, StageCount } from "@/components/lib/types";
 
 const PAGE = 20;
 export const EVALUATIONS_POLL_MS = 2500;
@@ -19,6 +19,8 @@ export interface EvaluationsState {
   error: string | null;
   keys: MetricKeyInfo[] | null;
   keysFrom: number;
+  /** Program runs with a cascade: evaluated candidates per stage reached. */
+  stages: StageCount[];
   loadMore(): void;
 }
 
@@ -44,6 +46,7 @@ export function useEvaluations({ id, active, withFailures, withKeys, refreshKey,
   const [error, setError] = useState<string | null>(null);
   const [keys, setKeys] = useState<MetricKeyInfo[] | null>(null);
   const [keysFrom, setKeysFrom] = useState(0);
+  const [stages, setStages] = useState<StageCount[]>([]);
   const pagedBeyondFirst = useRef(false);
   const onCount = useRef(onFailedCount);
   useEffect(() => {
@@ -74,6 +77,8 @@ export function useEvaluations({ id, active, withFailures, withKeys, refreshKey,
         api(endpoints.metricKeys(id)).then((b) => {
           setKeys(normalizeMetricKeys(b));
           setKeysFrom(Number((b as { solutions?: number }).solutions ?? 0));
+          const st = (b as { stages?: unknown }).stages;
+          setStages(Array.isArray(st) ? st.map((x: { stage?: unknown; count?: unknown }) => ({ stage: Number(x.stage), count: Number(x.count) })) : []);
         }),
       );
     }
@@ -111,5 +116,5 @@ export function useEvaluations({ id, active, withFailures, withKeys, refreshKey,
       .finally(() => setLoadingMore(false));
   }, [id, nextCursor, loadingMore]);
 
-  return { failures, nextCursor, loading, loadingMore, error, keys, keysFrom, loadMore };
+  return { failures, nextCursor, loading, loadingMore, error, keys, keysFrom, stages, loadMore };
 }

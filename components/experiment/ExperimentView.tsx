@@ -25,7 +25,7 @@ import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
-const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external"]);
+const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);
 
 const ACTIVE = new Set(["running", "queued", "paused"]);
 
@@ -323,7 +323,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           title={`${KIND_LABEL[shownKind] ?? "Genome"} of the ${inspected ? "ancestor" : "elite"}${shown.cell != null ? ` in cell ${shown.cell.toLocaleString("en-US")}` : ""}`}
           actions={<span className="font-mono text-xs text-slate-500 dark:text-slate-400">{shown.operator}</span>}
         >
-          <GenomeView key={shown.id} solution={shown} />
+          <GenomeView key={shown.id} solution={shown} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />
         </Card>
       )}
 
@@ -367,7 +367,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           </Card>
           {userEvaluated && (
             <Card title="Metrics produced">
-              <MetricKeysPanel keys={evals.keys} from={evals.keysFrom} usedBy={metricUsedBy} />
+              <MetricKeysPanel keys={evals.keys} from={evals.keysFrom} usedBy={metricUsedBy} stages={evals.stages} />
             </Card>
           )}
         </div>

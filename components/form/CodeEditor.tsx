@@ -4,7 +4,8 @@
  * Shift+Tab (in)dentation of the line or selection, and Enter that keeps the
  * indentation. Escape then Tab leaves the editor (the keyboard is never trapped).
  */
-import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { highlight } from "@/components/elite/highlight";
 import { FieldMessage } from "./Field";
 
 const INDENT = "  ";
@@ -16,12 +17,17 @@ interface Props {
   error?: string;
   hint?: React.ReactNode;
   rows?: number;
+  /** Highlight the code in this language (a layer under a transparent-text textarea). */
+  language?: string;
 }
 
-export function CodeEditor({ label, value, onChange, error, hint, rows = 14 }: Props) {
+export function CodeEditor({ label, value, onChange, error, hint, rows = 14, language }: Props) {
   const id = useId();
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
+  const layer = useRef<HTMLPreElement>(null);
+  // A trailing newline needs a character after it, or the layer is one line short of the textarea.
+  const html = useMemo(() => (language ? highlight(value, language) + "\n " : ""), [value, language]);
   const [escaped, setEscaped] = useState(false);
   const lines = value.split("\n").length;
 
@@ -103,6 +109,12 @@ export function CodeEditor({ label, value, onChange, error, hint, rows = 14 }: P
             <div key={i}>{i + 1}</div>
           ))}
         </div>
+        <div className="relative flex min-w-0 flex-1">
+        {language && (
+          <pre ref={layer} aria-hidden="true" className="pointer-events-none absolute inset-0 m-0 overflow-hidden whitespace-pre px-3 py-2 font-mono text-xs leading-5 [tab-size:2]" data-testid="code-editor-highlight">
+            <code className={`hljs language-${language}`} dangerouslySetInnerHTML={{ __html: html }} />
+          </pre>
+        )}
         <textarea
           ref={area}
           id={id}
@@ -120,9 +132,16 @@ export function CodeEditor({ label, value, onChange, error, hint, rows = 14 }: P
           onBlur={() => setEscaped(false)}
           onScroll={(e) => {
             if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
+            if (layer.current) {
+              layer.current.scrollTop = e.currentTarget.scrollTop;
+              layer.current.scrollLeft = e.currentTarget.scrollLeft;
+            }
           }}
-          className="block min-w-0 flex-1 resize-y whitespace-pre bg-transparent px-3 py-2 font-mono text-xs leading-5 text-slate-800 outline-none [tab-size:2] dark:text-slate-200"
+          className={`relative block min-w-0 flex-1 resize-y whitespace-pre bg-transparent px-3 py-2 font-mono text-xs leading-5 outline-none [tab-size:2] ${
+            language ? "text-transparent caret-slate-800 selection:bg-indigo-200/60 dark:caret-slate-200" : "text-slate-800 dark:text-slate-200"
+          }`}
         />
+        </div>
       </div>
       <FieldMessage id={id} error={error} hint={hint ?? "Tab indents, Shift+Tab dedents; press Escape, then Tab, to leave the editor."} />
     </div>

@@ -7,7 +7,7 @@
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { ExperimentSpec, hasBuiltInMeasures } from "@/lib/experiments/config";
+import { ExperimentSpec, defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { priceOf } from "@/lib/llm/pricing";
@@ -16,10 +16,11 @@ import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { CodeEditor } from "./CodeEditor";
 import { SeedList } from "./SeedList";
+import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from "./ProgramFields";
 
-type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "external" | "command" | "webhook" | "javascript";
+type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
-type LlmDomain = "llm-code" | "llm-text";
+type LlmDomain = "llm-code" | "llm-text" | "program";
 /** What a candidate of a user-evaluated domain is: numbers in a box, any JSON value made by the user's mutation, or a text written by the LLM. */
 type Genome = "vector" | "json" | "text";
 
@@ -28,6 +29,7 @@ const DOMAINS: { value: DomainType; label: string }[] = [
   { value: "rastrigin", label: "Rastrigin (linear projection)" },
   { value: "arm", label: "Planar arm repertoire" },
   { value: "llm-code", label: "LLM code (task)" },
+  { value: "program", label: "Your program (LLM, any language)" },
   { value: "llm-text", label: "LLM text" },
   { value: "command", label: "Command (any language)" },
   { value: "webhook", label: "Webhook" },
@@ -36,7 +38,7 @@ const DOMAINS: { value: DomainType; label: string }[] = [
 ];
 
 const isUserDomain = (t: DomainType): t is UserDomain => t === "command" || t === "webhook" || t === "javascript";
-const isLlmDomain = (t: DomainType): t is LlmDomain => t === "llm-code" || t === "llm-text";
+const isLlmDomain = (t: DomainType): t is LlmDomain => t === "llm-code" || t === "llm-text" || t === "program";
 
 /** JSON genomes: the form starts with a mutation and seeds that fit EXAMPLE_JS (arrays of numbers, here of any length). */
 export const EXAMPLE_MUTATE = `// Makes one child from a parent genome (any JSON value) and returns it.
@@ -137,6 +139,7 @@ const MEASURE_SOURCES: Record<string, string[]> = {
 function defaultRows(type: DomainType, size: number, task = TASK_NAMES[0]): DescriptorRow[] {
   if (type === "external" || isUserDomain(type)) return USER_DEFAULTS[type].rows.map((r) => ({ ...r, key: newRowKey() }));
   if (type === "llm-text") return TEXT_EXAMPLE.rows.map((r) => ({ ...r, key: newRowKey() }));
+  if (type === "program") return defaultProgramDescriptors(PROGRAM_EXAMPLE).map((d) => ({ key: newRowKey(), name: d.name, metric: d.metric ?? "", min: String(d.min), max: String(d.max), bins: String(d.bins), rubric: "" }));
   if (type === "llm-code") {
     return TASK_CATALOG[task]!.defaultDescriptors.map((d) => ({ key: newRowKey(), name: d.name, metric: d.metric, min: String(d.min), max: String(d.max), bins: String(d.bins), rubric: "" }));
   }
@@ -150,6 +153,13 @@ function defaultRows(type: DomainType, size: number, task = TASK_NAMES[0]): Desc
   return ds.map((d) => ({ key: newRowKey(), name: d.name, min: String(d.min), max: String(d.max), bins: String(d.bins), metric: "" }));
 }
 
+/** Measures of every program, whatever its evaluator reports. */
+const PROGRAM_METRICS = [
+  { name: "codeLength", description: "program length in characters" },
+  { name: "codeLines", description: "number of lines" },
+  { name: "stage", description: "last cascade stage run" },
+];
+
 const toNum = (s: string): number | undefined => (s.trim() === "" ? undefined : Number(s));
 /** An optional numeric field: omitted when blank. */
 const optNum = (key: string, s: string) => (s.trim() === "" ? {} : { [key]: Number(s) });
@@ -158,10 +168,11 @@ const optNum = (key: string, s: string) => (s.trim() === "" ? {} : { [key]: Numb
 function defaultName(t: DomainType, size: string, task: string): string {
   if (t === "llm-code") return `${TASK_CATALOG[task]!.title.split(" (")[0]}, LLM`;
   if (t === "llm-text") return "Poems about the sea, LLM";
+  if (t === "program") return "Your program, LLM";
   const label = DOMAINS.find((d) => d.value === t)!.label.split(" (")[0];
   return `${label}${t === "arm" ? "" : ` ${size}-D`}, MAP-Elites`;
 }
-const AUTO_NAME = /^(Sphere|Rastrigin|Planar arm|Arm|External|Command|Webhook|JavaScript|Circle packing|Online bin packing|Poems about the sea)\b/;
+const AUTO_NAME = /^(Sphere|Rastrigin|Planar arm|Arm|External|Command|Webhook|JavaScript|Circle packing|Online bin packing|Poems about the sea|Your program)\b/;
 
 /** Issue path → message, with paths like "descriptors.0.max"; API paths ("body.descriptors[0].max") are normalised. */
 function issueMap(issues: { path: string; message: string }[]): Record<string, string> {
@@ -209,6 +220,7 @@ export function NewExperimentForm() {
   const [qualityRubric, setQualityRubric] = useState("");
   const [textSeeds, setTextSeeds] = useState<string[]>(TEXT_EXAMPLE.seeds);
   const [judgeModel, setJudgeModel] = useState("");
+  const [program, setProgram] = useState<ProgramState>(PROGRAM_EXAMPLE);
   // The LLM emitter.
   const [baseURL, setBaseURL] = useState<string>(PROVIDERS[0].baseURL);
   const [model, setModel] = useState<string>(PROVIDERS[0].model);
@@ -259,7 +271,7 @@ export function NewExperimentForm() {
     const vector = { dim: s, bounds: [toNum(boundsLo), toNum(boundsHi)] };
     const genomeFields =
       genome === "vector" ? vector : genome === "json" ? { seeds: jsonSeedsParsed.value } : { seeds: userTextSeeds, ...(userDescription.trim() ? { description: userDescription } : {}) };
-    const withMetric = userDomain || domain === "llm-code";
+    const withMetric = userDomain || domain === "llm-code" || domain === "program";
     const withRubric = emitterKind === "llm";
     const modelName = model.trim();
     return {
@@ -277,6 +289,8 @@ export function NewExperimentForm() {
                   ? { type: domain, code, timeoutMs: toNum(jsTimeout), memoryMb: toNum(jsMemory), ...genomeFields }
                   : domain === "llm-code"
                     ? { type: domain, task, ...(codeSeeds.length ? { seeds: codeSeeds } : {}), timeoutMs: toNum(taskTimeout), memoryMb: toNum(taskMemory) }
+                    : domain === "program"
+                      ? programDomain(program)
                     : domain === "llm-text"
                       ? {
                           type: domain,
@@ -324,7 +338,7 @@ export function NewExperimentForm() {
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
-    task, codeSeeds, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
+    task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
   ]);
@@ -371,7 +385,7 @@ export function NewExperimentForm() {
     if (batchSize === from.batch) setBatchSize(to.batch);
     if (budget === from.budget) setBudget(to.budget);
     // Programs are edited by diffs; texts are short, rewritten whole.
-    if (!modeTouched && isLlmDomain(t)) setMode(t === "llm-code" ? "diff" : "full");
+    if (!modeTouched && isLlmDomain(t)) setMode(t === "llm-text" ? "full" : "diff");
     if (name === "" || AUTO_NAME.test(name)) setName(defaultName(t, s, task));
   };
   const changeTask = (next: string) => {
@@ -502,6 +516,7 @@ export function NewExperimentForm() {
             </div>
           </>
         )}
+        {domain === "program" && <ProgramFields value={program} onChange={setProgram} err={err} />}
         {domain === "llm-text" && (
           <>
             <TextAreaField label="Description" value={description} onChange={setDescription} error={err("domain.description")} rows={2} hint="What the texts should be. The LLM writes variations; the judge scores them against it." />
@@ -662,6 +677,8 @@ export function NewExperimentForm() {
             ? "Your evaluator reports one value per descriptor, in this order."
             : domain === "llm-code"
               ? "Row i reads a metric of the task's evaluator (suggested as you type), or is judged by the LLM from a rubric. The defaults are the task's. Values outside the range land in the edge cell."
+              : domain === "program"
+                ? "Row i reads a metric of your evaluator (codeLength and codeLines are measured for every program), or descriptors[i] of a command's output, or is judged by the LLM from a rubric. Values outside the range land in the edge cell."
               : domain === "llm-text"
                 ? "The judge places every text on each row from its rubric (what 0 and 1 mean); the value is scaled onto [min, max]."
                 : userDomain
@@ -678,8 +695,8 @@ export function NewExperimentForm() {
           errors={shown}
           sources={MEASURE_SOURCES[domain]}
           showBins={archive === "grid"}
-          showMetric={userDomain || domain === "llm-code"}
-          metricSuggestions={domain === "llm-code" ? taskInfo.metrics : undefined}
+          showMetric={userDomain || domain === "llm-code" || domain === "program"}
+          metricSuggestions={domain === "llm-code" ? taskInfo.metrics : domain === "program" ? PROGRAM_METRICS : undefined}
           showRubric={domain === "llm-text" ? "required" : emitterKind === "llm"}
         />
         <div className="flex flex-wrap items-center gap-3">

@@ -119,6 +119,12 @@ export interface EvaluationItem {
   createdAt: string | null;
 }
 
+/** Evaluated candidates that stopped at a stage of the evaluation cascade. */
+export interface StageCount {
+  stage: number;
+  count: number;
+}
+
 /** A key of the evaluator's metrics and how often / over what range the run produced it. */
 export interface MetricKeyInfo {
   key: string;

@@ -75,9 +75,9 @@ export interface MetricKey {
 }
 
 /** The keys of the evaluator's `metrics` over the run's stored solutions, most frequent first. */
-export async function metricKeys(id: string): Promise<{ keys: MetricKey[]; solutions: number }> {
+export async function metricKeys(id: string): Promise<{ keys: MetricKey[]; solutions: number; stages: { stage: number; count: number }[] }> {
   await assertExperiment(id);
-  const [keys, [total]] = await Promise.all([
+  const [keys, [total], stages] = await Promise.all([
     prisma.$queryRawUnsafe<MetricKey[]>(
       `SELECT k.key, count(*)::int AS count,
               min(CASE WHEN jsonb_typeof(s.m -> k.key) = 'number' THEN (s.m ->> k.key)::float8 END) AS min,
@@ -94,6 +94,13 @@ export async function metricKeys(id: string): Promise<{ keys: MetricKey[]; solut
       `SELECT count(*)::int AS n FROM "Solution" WHERE "experimentId" = $1::uuid AND metrics IS NOT NULL AND jsonb_typeof(metrics) = 'object'`,
       id,
     ),
+    // Program domain with an evaluation cascade: how many evaluated candidates stopped at each stage.
+    prisma.$queryRawUnsafe<{ stage: number; count: number }[]>(
+      `SELECT (metrics ->> 'stage')::float8::int AS stage, count(*)::int AS count FROM "Solution"
+        WHERE "experimentId" = $1::uuid AND status = 'evaluated' AND jsonb_typeof(metrics -> 'stage') = 'number'
+        GROUP BY 1 ORDER BY 1`,
+      id,
+    ),
   ]);
-  return { keys, solutions: total?.n ?? 0 };
+  return { keys, solutions: total?.n ?? 0, stages };
 }

@@ -66,7 +66,7 @@ export function splitCommand(cmd: string): string[] {
   return out;
 }
 
-interface RunOutcome {
+export interface RunOutcome {
   ok: boolean;
   /** Failure reason for the whole invocation. */
   error?: string;
@@ -79,8 +79,8 @@ function tail(s: string, n: number): string {
   return s.length > n ? "…" + s.slice(-n) : s;
 }
 
-/** Run once in the process sandbox (lib/sandbox/process.ts), feed `input` on stdin, bounded output. */
-async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
+/** Run once in the process sandbox (lib/sandbox/process.ts), feed `input` on stdin, bounded output. The one place evaluator processes are spawned (program evaluators use it too). */
+export async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
   const r = await runSandboxedProcess({
     command: argv[0]!,
     args: argv.slice(1),

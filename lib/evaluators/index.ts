@@ -15,6 +15,9 @@ export { CommandEvaluatorConfig, createCommandEvaluator, parseStdout, splitComma
 export { JavaScriptEvaluatorConfig, createJavaScriptEvaluator } from "./javascript";
 export { JavaScriptMutationConfig, createJavaScriptMutation, normalizeSeed, type MutationOperator, type MutationResult } from "./javascript-mutation";
 export { SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookEvaluatorConfig, createWebhookEvaluator, sign, verifySignature } from "./webhook";
+export { createProgramEvaluator, codeMetrics, parseProgramOutput, scoreOf, type ProgramMetrics } from "./program";
+export { ProgramDomainConfig, FeedbackConfig, type ProgramDomainConfigInput } from "./program-schema";
+export { splitLogs, withArtifacts } from "./artifacts";
 export { EvaluatorOutput, formatIssues, parseLenientJson, toResult, type Candidate, type EvalResult, type Evaluator } from "./types";
 
 export const EvaluatorConfig = z.discriminatedUnion("type", [CommandEvaluatorConfig, WebhookEvaluatorConfig, JavaScriptEvaluatorConfig]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getDomain, type RankerName } from "@/lib/qd";
 import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
+import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { operatorShape, providerSchema } from "@/lib/llm/schemas";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
@@ -180,14 +181,23 @@ export const LlmTextDomainConfig = z
   })
   .strict();
 export type LlmTextDomainConfig = z.infer<typeof LlmTextDomainConfig>;
+export { ProgramDomainConfig };
+export type { ProgramDomainConfigInput } from "@/lib/evaluators/program-schema";
+
+/** The program domain without descriptor rows: code length, up to four times the initial program's. */
+export function defaultProgramDescriptors(d: { initialProgram: string }): DescriptorConfig[] {
+  const max = Math.max(2000, Math.ceil((d.initialProgram.length * 4) / 1000) * 1000);
+  return [{ name: "code length", metric: "codeLength", min: 0, max, bins: 10 }];
+}
+
 export const USER_EVALUATED = ["command", "webhook", "javascript"] as const;
 export type UserEvaluatedDomainConfig = z.infer<typeof CommandDomainConfig> | z.infer<typeof WebhookDomainConfig> | z.infer<typeof JavaScriptDomainConfig>;
 
 /** Every domain type an experiment may have (built-in ones are evaluated by workers). */
 export const AnyDomainConfig = z.discriminatedUnion(
   "type",
-  [...DomainConfig.options, ExternalDomainConfig, CommandDomainConfig, WebhookDomainConfig, JavaScriptDomainConfig, LlmCodeDomainConfig, LlmTextDomainConfig],
-  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external", "command", "webhook", "javascript", "llm-code", "llm-text"' },
+  [...DomainConfig.options, ExternalDomainConfig, CommandDomainConfig, WebhookDomainConfig, JavaScriptDomainConfig, LlmCodeDomainConfig, LlmTextDomainConfig, ProgramDomainConfig],
+  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external", "command", "webhook", "javascript", "llm-code", "llm-text", "program"' },
 );
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 
@@ -237,7 +247,7 @@ type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; arc
 function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
   const emitter = c.emitter.type;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-  const llmDomain = c.domain.type === "llm-code" || c.domain.type === "llm-text";
+  const llmDomain = c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
   if (llmDomain && emitter !== "llm") issue(["emitter", "type"], `domain "${c.domain.type}" is evolved by the LLM operator: set emitter.type to "llm"`);
   const userEvaluated = isUserEvaluated(c);
   if (!llmDomain && !userEvaluated && (emitter === "llm" || emitter === "javascript-mutation")) {
@@ -287,6 +297,8 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
       descriptors = TASK_CATALOG[c.domain.task]!.defaultDescriptors;
+    } else if (!c.descriptors && c.domain.type === "program") {
+      descriptors = defaultProgramDescriptors(c.domain);
     } else if (!c.descriptors) {
       ctx.addIssue({ code: "custom", path: ["descriptors"], message: `domain "${c.domain.type}" has no built-in measures: descriptors are required` });
       return;
@@ -339,6 +351,7 @@ export type ExperimentConfig = z.infer<typeof ExperimentConfig>;
 export function effectiveDescriptors(config: ExperimentConfig | ExperimentSpec): DescriptorConfig[] {
   if (config.descriptors) return config.descriptors;
   if (config.domain.type === "llm-code") return TASK_CATALOG[config.domain.task]!.defaultDescriptors.map((d) => ({ ...d }));
+  if (config.domain.type === "program") return defaultProgramDescriptors(config.domain);
   if (!hasBuiltInMeasures(config.domain)) throw new Error(`domain "${config.domain.type}" needs descriptors`);
   return getDomain(config.domain as DomainConfig).descriptors.map((d) => ({ ...d }));
 }
@@ -419,8 +432,10 @@ export function genomeKind(config: { domain: { type: string }; emitter: { type: 
   return "vector";
 }
 
-export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig } =>
-  c.domain.type === "llm-code" || c.domain.type === "llm-text";
+export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig | ProgramDomainConfig } =>
+  c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
+
+export const isProgramDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ProgramDomainConfig } => c.domain.type === "program";
 
 /** Experiments whose jobs run in two stages (mutate on the mutation queue, then evaluate): user evaluators and LLM runs. */
 export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated(c) || isLlmDomain(c);

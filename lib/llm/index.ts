@@ -64,4 +64,7 @@ export {
   type LlmJudge,
   type LlmJudgeConfigInput,
 } from "./judge";
+export { renderFeedback, tailOf, type FailedChild, type PromptFeedback } from "./feedback";
+export { checkEvolveBlocks, evolveBlocksInstruction, fixedRegions, hasEvolveBlocks } from "./evolve-blocks";
+export { extractProgram } from "./program-parse";
 export { cellCentre, cellCoords, cellIndex, chooseTargetNiche, type ChooseNicheOptions, type ChosenNiche, type GridDescriptor } from "./niche";

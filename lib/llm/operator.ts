@@ -27,6 +27,9 @@ import { z } from "zod";
 import { LlmOperatorConfig, operatorShape } from "./schemas";
 import { createLlmClient, type LlmClient, type LlmClientDeps, type LlmError } from "./client";
 import { applySearchReplace, extractCode, extractText, formatSearchReplace, parseSearchReplace, unifiedDiff } from "./parse";
+import { checkEvolveBlocks } from "./evolve-blocks";
+import type { PromptFeedback } from "./feedback";
+import { extractProgram } from "./program-parse";
 import { buildMutationPrompt, type MutationMode, type PromptSolution, type PromptTask, type TargetNiche } from "./prompts";
 
 export { LlmOperatorConfig, operatorShape };
@@ -45,6 +48,10 @@ export interface MutateRequest {
   targetNiche?: TargetNiche | null;
   /** Default: the config's mode. */
   mode?: MutationMode;
+  /** What the evaluator said about the parent and its failed children (program domain). */
+  feedback?: PromptFeedback | null;
+  /** Show the inspirations' code (default true). */
+  inspirationCode?: boolean;
   /** Drives the model choice and is sent as the API seed: same seed + same replies = same child. */
   seed: number;
   signal?: AbortSignal;
@@ -107,6 +114,8 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
       mode,
       maxInspirations: config.maxInspirations,
       maxInspirationChars: config.maxInspirationChars,
+      feedback: req.feedback,
+      inspirationCode: req.inspirationCode,
     });
     const prompt = { system: built.system, user: built.user };
     const r = await client.complete({ messages: built.messages, seed: req.seed, signal: req.signal });
@@ -119,7 +128,13 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
     const fail = (stage: "parse" | "apply", reason: string): MutateResult => ({ ok: false, stage, reason: reason + truncated, ...spent, ...common });
     const parent = req.parent.genome;
     const isCode = req.task.kind === "code";
+    // Programs in other languages than the sandbox's JavaScript (the program domain).
+    const anyLanguage = isCode && req.task.sandboxed === false;
     const extract = (text: string) => {
+      if (anyLanguage) {
+        const c = extractProgram(text, req.task.language ?? "javascript", { maxChars: config.maxGenomeChars });
+        return c.ok ? { ok: true as const, genome: c.code } : c;
+      }
       if (isCode) {
         const c = extractCode(text, { entry: req.task.entry, maxChars: config.maxGenomeChars });
         return c.ok ? { ok: true as const, genome: c.code } : c;
@@ -155,6 +170,10 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
       genome = whole.genome;
     }
     if (genome.trim() === parent.trim()) return fail("parse", "the child is identical to the parent");
+    if (isCode && req.task.evolveBlocks) {
+      const kept = checkEvolveBlocks(parent, genome);
+      if (!kept.ok) return fail("apply", kept.reason);
+    }
     return {
       ok: true,
       genome,

@@ -12,7 +12,10 @@
  *
  * Pure functions: the same input gives the same prompt, so prompts can be stored per candidate.
  */
+import { languageInfo } from "../evaluators/program-languages";
 import type { ChatMessage } from "./client";
+import { evolveBlocksInstruction } from "./evolve-blocks";
+import { renderFeedback, type PromptFeedback } from "./feedback";
 
 export type MutationMode = "full" | "diff";
 
@@ -30,8 +33,19 @@ export interface PromptTask {
   description: string;
   /** code: the function the program must define (e.g. "pack"). */
   entry?: string;
-  /** code: default "javascript". */
-  language?: "javascript";
+  /** code: the program's language (default "javascript"). */
+  language?: string;
+  /**
+   * code: programs run in QD Studio's JavaScript sandbox (the shipped llm-code tasks; default for
+   * JavaScript). false: the user's evaluator runs them (the program domain).
+   */
+  sandboxed?: boolean;
+  /** Replaces the default system message. */
+  systemMessage?: string;
+  /** Replaces the user message: {{task}}, {{descriptors}}, {{parent}}, {{feedback}}, {{inspirations}}, {{niche}}, {{format}}, {{language}}. */
+  template?: string;
+  /** The program has EVOLVE-BLOCK markers: only the marked regions may change. */
+  evolveBlocks?: boolean;
   /** The archive's behaviour descriptors, in order. */
   descriptors?: DescriptorInfo[];
   /** What fitness means, e.g. "sum of radii (higher is better)". */
@@ -43,7 +57,8 @@ export interface PromptSolution {
   fitness?: number | null;
   /** Values in the order of task.descriptors, or by name. */
   descriptors?: number[] | Record<string, number> | null;
-  metrics?: Record<string, number> | null;
+  /** Numbers, or text (an evaluator's message, e.g. "error": "Missing run_search function"). */
+  metrics?: Record<string, number | string> | null;
 }
 
 export interface TargetNiche {
@@ -63,6 +78,10 @@ export interface MutationPromptInput {
   maxInspirations?: number;
   /** Genomes longer than this are cut in inspirations (the parent is always shown whole). Default 8000. */
   maxInspirationChars?: number;
+  /** Show the inspirations' code (default true; false: only their scores). */
+  inspirationCode?: boolean;
+  /** What the evaluator said about the parent and its failed children. */
+  feedback?: PromptFeedback | null;
 }
 
 export interface BuiltPrompt {
@@ -89,12 +108,16 @@ function describeSolution(task: PromptTask, s: PromptSolution): string {
   const d = descriptorPairs(task, s.descriptors);
   if (d.length) lines.push(`Descriptors: ${d.map(([k, v]) => `${k} = ${fmt(v)}`).join(", ")}`);
   const m = Object.entries(s.metrics ?? {});
-  if (m.length) lines.push(`Metrics: ${m.map(([k, v]) => `${k} = ${fmt(v)}`).join(", ")}`);
+  if (m.length) lines.push(`Metrics: ${m.map(([k, v]) => `${k} = ${typeof v === "string" ? JSON.stringify(v.length > 300 ? v.slice(0, 300) + "…" : v) : fmt(v)}`).join(", ")}`);
   return lines.join("\n");
 }
 
+function fenceTag(task: PromptTask): string {
+  return task.kind === "code" ? languageInfo(task.language ?? "javascript").id : "text";
+}
+
 function fence(task: PromptTask, body: string): string {
-  const lang = task.kind === "code" ? task.language ?? "javascript" : "text";
+  const lang = fenceTag(task);
   const ticks = body.includes("```") ? "````" : "```";
   return `${ticks}${lang}\n${body.replace(/\n$/, "")}\n${ticks}`;
 }
@@ -103,76 +126,89 @@ function cut(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max) + `\n… (${s.length - max} more characters omitted)`;
 }
 
+/** "(higher is better)" unless the objective already says which way is better. */
+export function objectiveLine(objective: string): string {
+  return /\b(higher|lower|larger|smaller) is better\b/i.test(objective) ? `Fitness: ${objective}.`.replace(/\.\.$/, ".") : `Fitness: ${objective} (higher is better).`;
+}
+
+function systemMessage(task: PromptTask): string {
+  if (task.systemMessage?.trim()) return task.systemMessage.trim();
+  if (task.kind !== "code") return "You are a skilled writer taking part in an evolutionary search (MAP-Elites). You rewrite texts so that they score well and land in a requested niche. Answer only in the requested format.";
+  const lang = languageInfo(task.language ?? "javascript");
+  const sandboxed = task.sandboxed ?? lang.id === "javascript";
+  return [
+    `You are an expert ${lang.name} programmer taking part in an evolutionary search (MAP-Elites).`,
+    sandboxed
+      ? `You improve ${lang.name} programs that are scored automatically in a sandbox with only ECMAScript built-ins (no require, import, fs, network, timers or process).`
+      : `You improve ${lang.name} programs that are run and scored automatically by an evaluator; its feedback on earlier programs is part of the prompt.`,
+    task.entry ? `The program must define a top-level function \`${task.entry}\`.` : "",
+    "Answer only in the requested format.",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
 export function buildMutationPrompt(input: MutationPromptInput): BuiltPrompt {
   const { task, parent, mode } = input;
   const isCode = task.kind === "code";
   const what = isCode ? "program" : "text";
   const maxInsp = input.maxInspirations ?? 3;
   const maxChars = input.maxInspirationChars ?? 8000;
+  const lang = languageInfo(task.language ?? "javascript");
+  const tag = fenceTag(task);
+  const sandboxed = isCode && (task.sandboxed ?? lang.id === "javascript");
+  const system = systemMessage(task);
 
-  const system = isCode
-    ? [
-        "You are an expert programmer taking part in an evolutionary search (MAP-Elites).",
-        `You improve ${task.language === undefined || task.language === "javascript" ? "JavaScript" : task.language} programs that are scored automatically in a sandbox with only ECMAScript built-ins (no require, import, fs, network, timers or process).`,
-        task.entry ? `The program must define a top-level function \`${task.entry}\`.` : "",
-        "Answer only in the requested format.",
-      ]
-        .filter(Boolean)
-        .join(" ")
-    : "You are a skilled writer taking part in an evolutionary search (MAP-Elites). You rewrite texts so that they score well and land in a requested niche. Answer only in the requested format.";
-
-  const parts: string[] = [];
-  parts.push(`# Task\n${task.description.trim()}`);
-  if (task.objective) parts.push(`Fitness: ${task.objective} (higher is better).`);
-  if (task.descriptors?.length) {
-    parts.push(
-      "# Descriptors\nSolutions are kept in an archive with one cell per combination of these descriptor values:\n" +
-        task.descriptors
-          .map((d) => `- ${d.name}${d.min !== undefined && d.max !== undefined ? ` in [${fmt(d.min)}, ${fmt(d.max)}]` : ""}${d.rubric ? `: ${d.rubric}` : ""}`)
-          .join("\n"),
-    );
-  }
-
-  parts.push(`# Parent ${what}\n${describeSolution(task, parent)}\n${fence(task, parent.genome)}`);
+  const sections: Record<string, string> = {};
+  sections.task = `# Task\n${task.description.trim()}` + (task.objective ? `\n\n${objectiveLine(task.objective)}` : "");
+  sections.descriptors = task.descriptors?.length
+    ? "# Descriptors\nSolutions are kept in an archive with one cell per combination of these descriptor values:\n" +
+      task.descriptors.map((d) => `- ${d.name}${d.min !== undefined && d.max !== undefined ? ` in [${fmt(d.min)}, ${fmt(d.max)}]` : ""}${d.rubric ? `: ${d.rubric}` : ""}`).join("\n")
+    : "";
+  sections.parent = `# Parent ${what}\n${describeSolution(task, parent)}\n${fence(task, parent.genome)}`;
+  sections.feedback = renderFeedback(input.feedback, what);
 
   const insp = (input.inspirations ?? []).slice(0, Math.max(0, maxInsp));
-  if (insp.length) {
-    parts.push(
-      `# Inspirations\nOther ${what}s from different cells of the archive, for ideas:\n\n` +
-        insp.map((s, i) => `## Inspiration ${i + 1}\n${describeSolution(task, s)}\n${fence(task, cut(s.genome, maxChars))}`).join("\n\n"),
-    );
-  }
+  const withCode = input.inspirationCode ?? true;
+  sections.inspirations = insp.length
+    ? `# Inspirations\nOther ${what}s from different cells of the archive, for ideas:\n\n` +
+      insp.map((s, i) => `## Inspiration ${i + 1}\n${describeSolution(task, s)}${withCode ? `\n${fence(task, cut(s.genome, maxChars))}` : ""}`).join("\n\n")
+    : "";
 
   const niche = input.targetNiche;
+  sections.niche = "";
   if (niche) {
     const d = descriptorPairs(task, niche.descriptors);
     const byName = new Map((task.descriptors ?? []).map((x) => [x.name, x]));
     const state = niche.fitness === null || niche.fitness === undefined ? "is empty" : `holds a ${what} with fitness ${fmt(niche.fitness)}`;
-    parts.push(
+    sections.niche =
       `# Target niche\nWrite a child ${what} whose descriptors move toward this cell, which ${state}:\n` +
-        d.map(([k, v]) => `- ${k} ≈ ${fmt(v)}${byName.get(k)?.rubric ? ` (${byName.get(k)!.rubric})` : ""}`).join("\n") +
-        `\nKeep the fitness as high as possible while doing so.`,
-    );
+      d.map(([k, v]) => `- ${k} ≈ ${fmt(v)}${byName.get(k)?.rubric ? ` (${byName.get(k)!.rubric})` : ""}`).join("\n") +
+      `\nKeep the fitness as high as possible while doing so.`;
   }
 
+  const blocks = isCode && task.evolveBlocks ? `\n${evolveBlocksInstruction(lang.comment)}` : "";
   if (mode === "diff") {
-    parts.push(
+    sections.format =
       `# Output format\nPropose changes to the parent ${what} as one or more SEARCH/REPLACE blocks:\n\n` +
-        "<<<<<<< SEARCH\n" +
-        `exact lines copied from the parent ${what}\n` +
-        "=======\n" +
-        "the new lines\n" +
-        ">>>>>>> REPLACE\n\n" +
-        `Each SEARCH part must match the parent exactly, character for character, including indentation. Blocks are applied in order. Do not output the whole ${what}.`,
-    );
+      "<<<<<<< SEARCH\n" +
+      `exact lines copied from the parent ${what}\n` +
+      "=======\n" +
+      "the new lines\n" +
+      ">>>>>>> REPLACE\n\n" +
+      `Each SEARCH part must match the parent exactly, character for character, including indentation. Blocks are applied in order. Do not output the whole ${what}.` +
+      blocks;
   } else {
-    parts.push(
-      isCode
-        ? `# Output format\nAnswer with the complete new program in a single \`\`\`javascript code block${task.entry ? ` that defines \`function ${task.entry}\`` : ""}. Plain JavaScript only (no TypeScript types, imports or exports).`
-        : "# Output format\nAnswer with the complete new text in a single ```text block.",
-    );
+    sections.format =
+      (isCode
+        ? `# Output format\nAnswer with the complete new program in a single \`\`\`${tag} code block${task.entry ? ` that defines \`function ${task.entry}\`` : ""}.${sandboxed ? " Plain JavaScript only (no TypeScript types, imports or exports)." : ""}`
+        : "# Output format\nAnswer with the complete new text in a single ```text block.") + blocks;
   }
+  sections.language = isCode ? lang.name : "text";
 
-  const user = parts.join("\n\n");
+  const order = ["task", "descriptors", "parent", "feedback", "inspirations", "niche", "format"];
+  const user = task.template?.trim()
+    ? task.template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in sections ? sections[k]! : m)).trim()
+    : order.map((k) => sections[k]!).filter(Boolean).join("\n\n");
   return { system, user, messages: [{ role: "system", content: system }, { role: "user", content: user }] };
 }

@@ -41,6 +41,8 @@ const USAGE = `Usage:
     --iterations N                  (default 1000)   --seed N (default 1)   --json
     --threads N                     worker threads for gaussian/iso-line (default 1)
   qd-studio reproduce sphere [--iterations N] [--seed N] [--only name,...] [--json]
+  qd-studio import openevolve config.yaml [--program initial_program.py] [--evaluator evaluator.py] [--name NAME] [--post URL] [--token T]
+                                  the equivalent experiment (JSON), or POST it to a QD Studio server
 `;
 
 function num(v: string | undefined, name: string, def: number, opts: { int?: boolean; min?: number } = {}): number {
@@ -327,7 +329,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd === "reproduce") return cmdReproduce(rest);
-    throw new UsageError(`unknown command "${cmd}" (use run or reproduce)`);
+    if (cmd === "import") return (await import("../experiments/openevolve-cli")).cmdImport(rest);
+    throw new UsageError(`unknown command "${cmd}" (use run, reproduce or import)`);
   } catch (err) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad flags.
     const code = (err as { code?: string }).code;
