@@ -39,7 +39,8 @@ afterAll(async () => {
 });
 
 const one = async (command: string, extra: Record<string, unknown> = {}): Promise<EvalResult> => {
-  const ev = createEvaluator({ type: "command", command, timeoutMs: 10_000, ...extra });
+  // Generous: python via a pyenv shim takes seconds to start on a loaded machine.
+  const ev = createEvaluator({ type: "command", command, timeoutMs: 60_000, ...extra });
   try {
     return (await ev.evaluate([{ id: "x", genome: [1, 2] }]))[0]!;
   } finally {
