@@ -103,8 +103,18 @@ export interface AskResult {
   pending: number;
 }
 
+/** `encoding: "base64"`: the same candidates column by column, genomes as one float64 block. */
+export interface AskColumns extends AskResult {
+  ids: string[];
+  dim: number;
+  /** ids.length × dim little-endian float64, row-major, base64. */
+  genomes: string;
+  parentIds: string[][];
+  operator: string;
+}
+
 /** `POST /ask`: `count` candidates from the experiment's emitter over the current archive. */
-export async function ask(expId: string, count: number): Promise<AskResult> {
+export async function ask(expId: string, count: number, encoding: "json" | "base64" = "json"): Promise<AskResult | AskColumns> {
   return prisma.$transaction(
     async (t) => {
       const tx = t as unknown as typeof prisma;
@@ -116,9 +126,9 @@ export async function ask(expId: string, count: number): Promise<AskResult> {
       const pending = await pendingCount(tx, expId);
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
-      if (n === 0) return { candidates: [], budgetRemaining: 0, pending };
       const config = exp.config;
       const dim = genomeDim(config);
+      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: vectorEmitter(config).type } : { candidates: [], budgetRemaining: 0, pending };
       const bounds = boundsOf(config, dim)!;
       const emitter = vectorEmitter(config);
       const parentsPer = emitter.type === "iso-line" ? 2 : 1;
@@ -152,6 +162,11 @@ export async function ask(expId: string, count: number): Promise<AskResult> {
         }
       }
       const ids = await insertPending(tx, expId, out, n, dim, parents, emitter.type);
+      if (encoding === "base64") {
+        const parentIds = parents.map((p) => p.filter((x): x is string => !!x));
+        const genomes = Buffer.from(out.buffer, out.byteOffset, n * dim * 8).toString("base64");
+        return { candidates: [], budgetRemaining: remaining - n, pending: pending + n, ids, dim, genomes, parentIds, operator: emitter.type };
+      }
       return {
         candidates: ids.map((id, i) => ({ id, genome: Array.from(out.subarray(i * dim, (i + 1) * dim)), parentIds: parents[i]!.filter((p): p is string => !!p), operator: emitter.type })),
         budgetRemaining: remaining - n,

@@ -123,7 +123,11 @@ export const PatchExperimentBody = z
 export const ActionBody = z.object({}).strict();
 
 export const AskBody = z
-  .object({ count: z.number({ error: "count must be a number" }).int("count must be a whole number").min(1, "count must be at least 1").max(10_000, "count must be at most 10,000") })
+  .object({
+    count: z.number({ error: "count must be a number" }).int("count must be a whole number").min(1, "count must be at least 1").max(10_000, "count must be at most 10,000"),
+    /** "base64": genomes as one little-endian float64 block (ids, dim, genomes, parentIds): no float formatting or parsing on either side. */
+    encoding: z.enum(["json", "base64"], { error: 'encoding must be "json" or "base64"' }).default("json"),
+  })
   .strict();
 
 export const TellResult = z
