@@ -16,7 +16,7 @@ import ssl
 import threading
 import time
 import urllib.parse
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from .errors import QDStudioError, Timeout, TransportError, error_for
 
@@ -84,6 +84,8 @@ class Transport:
         self.retries = retries
         self.backoff = backoff
         self._local = threading.local()
+        self._open: List[http.client.HTTPConnection] = []  # every thread's connection, for close()
+        self._lock = threading.Lock()
 
     # ---- connections ----
     def _new_connection(self, timeout: Optional[float]) -> http.client.HTTPConnection:
@@ -95,6 +97,8 @@ class Transport:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._new_connection(self.timeout)
+            with self._lock:
+                self._open.append(conn)
         return conn
 
     def _drop_connection(self) -> None:
@@ -102,9 +106,23 @@ class Transport:
         self._local.conn = None
         if conn is not None:
             conn.close()
+            with self._lock:
+                if conn in self._open:
+                    self._open.remove(conn)
 
     def close(self) -> None:
-        self._drop_connection()
+        """Closes the kept-alive connections of every thread."""
+        with self._lock:
+            conns, self._open = self._open, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
 
     def headers(self, has_body: bool, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
         h = {"Accept": "application/json", "User-Agent": USER_AGENT}
