@@ -56,9 +56,10 @@ def progress(done, total, extra, width=40):
 started = time.time()
 total = exp["budget"]["evaluations"]
 for event in client.events(exp):  # ends when the run completes, is cancelled or fails
-    if event.type in ("hello", "batch"):
+    if event.type in ("hello", "batch"):  # hello: the experiment itself; batch: its counters after a batch
         d = event.data
-        progress(d["evaluations"], total, "%d elites, QD score %.0f" % (d["numElites"], d["qdScore"]))
+        qd = d["metrics"]["qdScore"] if event.type == "hello" else d["qdScore"]
+        progress(d["evaluations"], total, "%d elites, QD score %.0f" % (d["numElites"], qd))
     elif event.type == "status":
         print("\nstatus: %s (%s) after %.1f s" % (event.data["status"], event.data.get("reason") or "", time.time() - started))
 
