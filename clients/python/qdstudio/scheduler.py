@@ -15,6 +15,7 @@ workers); pyribs' order is the default.
 """
 import base64
 import math
+import sys
 import threading
 from array import array
 from typing import Any, Dict, List, Optional, Sequence, TYPE_CHECKING
@@ -43,10 +44,12 @@ class _Batch:
         if "genomes" in body:
             raw = base64.b64decode(body["genomes"])
             if _np is not None:
-                self.genomes: Any = _np.frombuffer(raw, dtype="<f8").reshape(len(self.ids), self.dim)
+                self.genomes: Any = _np.frombuffer(bytearray(raw), dtype="<f8").reshape(len(self.ids), self.dim)  # writable, as pyribs' arrays are
             else:
                 values = array("d")
-                values.frombytes(raw)  # little-endian hosts (the server's byte order)
+                values.frombytes(raw)
+                if sys.byteorder == "big":
+                    values.byteswap()  # the server sends little-endian float64
                 flat = values.tolist()
                 self.genomes = [flat[i * self.dim:(i + 1) * self.dim] for i in range(len(self.ids))]
         else:
