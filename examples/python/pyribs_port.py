@@ -90,6 +90,7 @@ def main():
 
     t_eval = 0.0
     started = time.perf_counter()
+    cpu_started = time.process_time()
     itr = 0
     while not scheduler.done:
         sols = scheduler.ask()
@@ -103,6 +104,7 @@ def main():
         if not args.json and (itr % 25 == 0 or scheduler.done):
             print("iteration %4d  evaluations %8d  elites %5d" % (itr, scheduler.evaluations, scheduler.num_elites), flush=True)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
 
     final = client.get_experiment(exp)
     figures = {
@@ -114,6 +116,7 @@ def main():
         "seconds": round(seconds, 3),
         "evaluationsPerSecond": round(scheduler.evaluations / seconds, 1),
         "pythonEvalSeconds": round(t_eval, 3),
+        "pythonCpuMicrosPerEvaluation": round(cpu / max(scheduler.evaluations, 1) * 1e6, 1),
         "coverage": round(final["metrics"]["coverage"], 4),
         "qdScore": round(final["metrics"]["qdScore"], 1),
         "maxFitness": final["metrics"]["maxFitness"],
