@@ -135,8 +135,8 @@ export async function elitesJson(experimentId: string, after?: number): Promise<
 
 const poolHolder = globalThis as unknown as { __qdApiPool?: pg.Pool };
 
-/** A small node-postgres pool for bulk reads that return one big text value. */
-function pool(): pg.Pool {
+/** A small node-postgres pool for bulk reads that return one big text value, and ask/tell's bulk writes. */
+export function pool(): pg.Pool {
   if (!poolHolder.__qdApiPool) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set");

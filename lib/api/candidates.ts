@@ -9,7 +9,7 @@ import { getQueues } from "@/lib/queue/server";
 import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
 import { askIssue } from "@/lib/experiments/limits";
-import { archiveIndex } from "./archive";
+import { archiveIndex, pool } from "./archive";
 import type { TellResult } from "./schemas";
 
 /**
@@ -97,6 +97,30 @@ async function insertPending(tx: typeof prisma, expId: string, genomes: Float64A
   return ids;
 }
 
+/**
+ * A transaction on the API's node-postgres pool, with the two raw-query methods of a Prisma
+ * transaction. Ask writes thousands of genomes at once: node-postgres sends the bytes as one
+ * binary parameter, where Prisma's raw queries pass every parameter through JSON (base64), and
+ * the pending rows need no WAL flush (a lost ask only means the client asks again).
+ */
+async function pgTransaction<T>(fn: (tx: typeof prisma) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  const rows = async (sql: string, ...params: unknown[]) => (await client.query(sql, params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p)))).rows;
+  const tx = { $queryRawUnsafe: rows, $executeRawUnsafe: async (sql: string, ...params: unknown[]) => (await rows(sql, ...params)).length } as unknown as typeof prisma;
+  try {
+    await client.query("BEGIN");
+    await client.query("SET LOCAL synchronous_commit TO OFF; SET LOCAL statement_timeout TO 30000");
+    const out = await fn(tx);
+    await client.query("COMMIT");
+    return out;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export interface AskResult {
   candidates: { id: string; genome: number[]; parentIds: string[]; operator: string }[];
   /** Evaluations still unreserved after this ask (budget − evaluated − pending). */
@@ -104,11 +128,20 @@ export interface AskResult {
   pending: number;
 }
 
+/** `encoding: "base64"`: the same candidates column by column, genomes as one float64 block. */
+export interface AskColumns extends AskResult {
+  ids: string[];
+  dim: number;
+  /** ids.length × dim little-endian float64, row-major, base64. */
+  genomes: string;
+  parentIds: string[][];
+  operator: string;
+}
+
 /** `POST /ask`: `count` candidates from the experiment's emitter over the current archive. */
-export async function ask(expId: string, count: number): Promise<AskResult> {
-  return prisma.$transaction(
-    async (t) => {
-      const tx = t as unknown as typeof prisma;
+export async function ask(expId: string, count: number, encoding: "json" | "base64" = "json"): Promise<AskResult | AskColumns> {
+  return pgTransaction(
+    async (tx) => {
       const exp = await lockExperiment(tx, expId);
       requireExternal(exp, "ask");
       if (exp.status !== "running") {
@@ -119,9 +152,9 @@ export async function ask(expId: string, count: number): Promise<AskResult> {
       const pending = await pendingCount(tx, expId);
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
-      if (n === 0) return { candidates: [], budgetRemaining: 0, pending };
       const config = exp.config;
       const dim = genomeDim(config);
+      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: vectorEmitter(config).type } : { candidates: [], budgetRemaining: 0, pending };
       const bounds = boundsOf(config, dim)!;
       const emitter = vectorEmitter(config);
       const parentsPer = emitter.type === "iso-line" ? 2 : 1;
@@ -155,13 +188,17 @@ export async function ask(expId: string, count: number): Promise<AskResult> {
         }
       }
       const ids = await insertPending(tx, expId, out, n, dim, parents, emitter.type);
+      if (encoding === "base64") {
+        const parentIds = parents.map((p) => p.filter((x): x is string => !!x));
+        const genomes = Buffer.from(out.buffer, out.byteOffset, n * dim * 8).toString("base64");
+        return { candidates: [], budgetRemaining: remaining - n, pending: pending + n, ids, dim, genomes, parentIds, operator: emitter.type };
+      }
       return {
         candidates: ids.map((id, i) => ({ id, genome: Array.from(out.subarray(i * dim, (i + 1) * dim)), parentIds: parents[i]!.filter((p): p is string => !!p), operator: emitter.type })),
         budgetRemaining: remaining - n,
         pending: pending + n,
       };
     },
-    { timeout: 30_000 },
   );
 }
 
@@ -213,7 +250,8 @@ async function commit(exp: ExpRow, batchId: string, evaluated: Evaluated[], fail
     parentsPer,
     solutionIds: evaluated.map((e) => e.id),
   };
-  const result = await commitBatch(prisma, batch, snapshotEvery(exp.budgetEvaluations));
+  // Up to 10,000 candidates in one transaction: allow it more than Prisma's default 5 s on a busy database.
+  const result = await commitBatch(prisma, batch, snapshotEvery(exp.budgetEvaluations), 60_000);
   return { result, before, cells };
 }
 
@@ -284,9 +322,10 @@ export async function tell(expId: string, results: TellResult[]) {
   results.forEach((r, i) => {
     if (r.error === undefined && r.descriptors!.length !== md) issues.push({ path: `body.results[${i}].descriptors`, message: `expected ${md} descriptor value${md > 1 ? "s" : ""}, got ${r.descriptors!.length}` });
   });
-  const rows = await prisma.$queryRawUnsafe<{ id: string; experimentId: string; status: string; genomeVector: Uint8Array | null; parentIds: string[] }[]>(
+  // node-postgres: the genomes arrive as Buffers (Prisma's raw queries would round-trip them through base64 JSON).
+  const { rows } = await pool().query<{ id: string; experimentId: string; status: string; genomeVector: Uint8Array | null; parentIds: string[] }>(
     `SELECT id::text, "experimentId"::text AS "experimentId", status::text, "genomeVector", "parentIds"::text[] AS "parentIds" FROM "Solution" WHERE id = ANY($1::uuid[])`,
-    ids,
+    [ids],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   let conflictIssues = 0;

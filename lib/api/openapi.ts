@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ExperimentSpec } from "@/lib/experiments/config";
 import * as S from "./schemas";
+import { RESPONSE_SCHEMAS } from "./responses";
 
 /**
  * OpenAPI 3.1 document of the REST API, generated from the zod schemas that
- * validate the requests (request side exact; responses described briefly).
+ * validate the requests and from those describing the responses (./responses.ts).
  */
 const schema = (s: z.ZodType) => {
   const out = z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
@@ -33,14 +34,25 @@ const ERR: Record<number, string> = {
   422: "well-formed but inconsistent with the experiment (unknown candidate, wrong genome or descriptor length)",
   429: "too many wrong tokens from this client lately; retry after Retry-After seconds",
 };
-const ok = (description: string, content = "application/json") => ({ description, content: { [content]: {} } });
+/** Response schemas by name, with $refs between them (components.schemas). */
+function responseSchemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, s] of Object.entries(RESPONSE_SCHEMAS)) registry.add(s, { id });
+  const { schemas } = z.toJSONSchema(registry, { io: "output", unrepresentable: "any", target: "draft-2020-12", uri: (id) => `#/components/schemas/${id}` });
+  // Drop the per-schema $schema/$id and zod's safe-integer bounds (noise for readers and generators).
+  return JSON.parse(JSON.stringify(schemas, (k, v) => (k === "$schema" || k === "$id" || ((k === "minimum" || k === "maximum") && Math.abs(v) === Number.MAX_SAFE_INTEGER) ? undefined : v)));
+}
+type ResponseName = keyof typeof RESPONSE_SCHEMAS;
+const ref = (name: ResponseName) => ({ $ref: `#/components/schemas/${name}` });
+const ok = (description: string, content = "application/json", name?: ResponseName) => ({ description, content: { [content]: name ? { schema: ref(name) } : {} } });
+const okJson = (description: string, name: ResponseName) => ok(description, "application/json", name);
 const std = [400, 401, 403, 404, 405, 429];
 
 export function openApiDocument() {
   const createBody = schema(ExperimentSpec) as { properties: Record<string, unknown> };
   createBody.properties.start = { type: "boolean", description: "start the experiment right after creating it" };
   const exp = (op: string, summary: string) => ({
-    post: { operationId: op, summary, parameters: [idParam()], responses: { "200": ok("the experiment"), ...errors(...std, 409) } },
+    post: { operationId: op, summary, parameters: [idParam()], responses: { "200": okJson("the experiment", "Experiment"), ...errors(...std, 409) } },
   });
   return {
     openapi: "3.1.0",
@@ -55,6 +67,7 @@ export function openApiDocument() {
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: {
+        ...responseSchemas(),
         Error: {
           type: "object",
           required: ["error"],
@@ -75,12 +88,12 @@ export function openApiDocument() {
     security: [{ bearer: [] }],
     paths: {
       "/api/experiments": {
-        get: { operationId: "listExperiments", summary: "List experiments, newest first", parameters: queryParams(S.ListQuery), responses: { "200": ok("{ experiments, nextCursor, total }"), ...errors(400, 401) } },
-        post: { operationId: "createExperiment", summary: "Create (and optionally start) an experiment", requestBody: body(createBody), responses: { "201": ok("the experiment"), ...errors(400, 401, 413, 415) } },
+        get: { operationId: "listExperiments", summary: "List experiments, newest first", parameters: queryParams(S.ListQuery), responses: { "200": okJson("a page of experiments", "ExperimentList"), ...errors(400, 401) } },
+        post: { operationId: "createExperiment", summary: "Create (and optionally start) an experiment", requestBody: body(createBody), responses: { "201": okJson("the experiment", "Experiment"), ...errors(400, 401, 413, 415) } },
       },
       "/api/experiments/{id}": {
-        get: { operationId: "getExperiment", parameters: [idParam()], responses: { "200": ok("the experiment, with metrics"), ...errors(...std) } },
-        patch: { operationId: "updateExperiment", parameters: [idParam()], requestBody: body(S.PatchExperimentBody), responses: { "200": ok("the experiment"), ...errors(...std) } },
+        get: { operationId: "getExperiment", parameters: [idParam()], responses: { "200": okJson("the experiment, with metrics", "Experiment"), ...errors(...std) } },
+        patch: { operationId: "updateExperiment", parameters: [idParam()], requestBody: body(S.PatchExperimentBody), responses: { "200": okJson("the experiment", "Experiment"), ...errors(...std) } },
         delete: { operationId: "deleteExperiment", parameters: [idParam()], responses: { "204": { description: "deleted" }, ...errors(...std, 409) } },
       },
       "/api/experiments/{id}/start": exp("startExperiment", "Start a draft experiment"),
@@ -88,38 +101,38 @@ export function openApiDocument() {
       "/api/experiments/{id}/resume": exp("resumeExperiment", "Resume a paused (or failed) experiment"),
       "/api/experiments/{id}/cancel": exp("cancelExperiment", "Cancel an experiment"),
       "/api/experiments/{id}/archive": {
-        get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": ok("{ experimentId, geometry, elites: { revision, count, cell, fitness, descriptors, solutionId } }"), ...errors(...std) } },
+        get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": okJson("the geometry and the elites, column by column", "Archive"), ...errors(...std) } },
       },
       "/api/experiments/{id}/elites/{cell}": {
-        get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": ok("the cell's elite with its solution"), ...errors(...std) } },
+        get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": okJson("the cell's elite with its solution", "Elite"), ...errors(...std) } },
       },
       "/api/experiments/{id}/metrics": {
-        get: { operationId: "getMetrics", parameters: [idParam(), ...queryParams(S.MetricsQuery)], responses: { "200": ok("{ snapshots, last, more }"), ...errors(...std) } },
+        get: { operationId: "getMetrics", parameters: [idParam(), ...queryParams(S.MetricsQuery)], responses: { "200": okJson("metric snapshots, oldest first", "Metrics"), ...errors(...std) } },
       },
       "/api/experiments/{id}/metrics/keys": {
-        get: { operationId: "getMetricKeys", summary: "Keys of the evaluator's metrics produced so far, with counts and ranges", parameters: [idParam()], responses: { "200": ok("{ keys: [{ key, count, min, max }], solutions }"), ...errors(...std) } },
+        get: { operationId: "getMetricKeys", summary: "Keys of the evaluator's metrics produced so far, with counts and ranges", parameters: [idParam()], responses: { "200": okJson("metric keys", "MetricKeys"), ...errors(...std) } },
       },
       "/api/experiments/{id}/events": {
         get: { operationId: "streamEvents", summary: "Server-Sent Events: hello, status, batch, snapshot", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
       },
       "/api/experiments/{id}/solutions": {
-        get: { operationId: "listSolutions", summary: "Evaluated and failed candidates, newest first (failures carry the evaluator's reason)", parameters: [idParam(), ...queryParams(S.SolutionsQuery)], responses: { "200": ok("{ solutions: [{ id, status, fitness, descriptors, cell, operator, error, logs, logsTruncated, evalMs, metrics, elite, createdAt }], nextCursor }"), ...errors(...std) } },
-        post: { operationId: "submitSolutions", summary: "Submit genomes to evaluate (external domains: become pending candidates)", parameters: [idParam()], requestBody: body(S.SubmitBody), responses: { "200": ok("insertion statuses"), "201": ok("pending candidates"), ...errors(...std, 409, 413, 422) } },
+        get: { operationId: "listSolutions", summary: "Evaluated and failed candidates, newest first (failures carry the evaluator's reason)", parameters: [idParam(), ...queryParams(S.SolutionsQuery)], responses: { "200": okJson("a page of solutions, newest first", "SolutionList"), ...errors(...std) } },
+        post: { operationId: "submitSolutions", summary: "Submit genomes to evaluate (external domains: become pending candidates)", parameters: [idParam()], requestBody: body(S.SubmitBody), responses: { "200": okJson("evaluated now: insertion statuses", "SubmitResponse"), "201": okJson("pending candidates (external domains)", "SubmitResponse"), "202": okJson("queued for the experiment's evaluator", "SubmitResponse"), ...errors(...std, 409, 413, 422) } },
       },
       "/api/experiments/{id}/ask": {
-        post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": ok("{ candidates: [{ id, genome, parentIds, operator }], budgetRemaining, pending }"), ...errors(...std, 409) } },
+        post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": okJson("candidates to evaluate", "AskResponse"), ...errors(...std, 409) } },
       },
       "/api/experiments/{id}/tell": {
-        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": ok("{ duplicate, results: [{ id, status, cell, fitness }], experimentStatus, evaluations, numElites }"), ...errors(...std, 409, 413, 422) } },
+        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": okJson("what the archive did with each result", "TellResponse"), ...errors(...std, 409, 413, 422) } },
       },
       "/api/experiments/{id}/export": {
-        get: { operationId: "exportArchive", parameters: [idParam(), ...queryParams(S.ExportQuery)], responses: { "200": { description: "CSV or JSON, streamed", content: { "text/csv": {}, "application/json": {} } }, ...errors(...std) } },
+        get: { operationId: "exportArchive", parameters: [idParam(), ...queryParams(S.ExportQuery)], responses: { "200": { description: "CSV or JSON, streamed", content: { "text/csv": {}, "application/json": { schema: ref("ExportJson") } } }, ...errors(...std) } },
       },
       "/api/solutions/{id}": {
-        get: { operationId: "getSolution", parameters: [idParam("id", "solution")], responses: { "200": ok("the solution, genome decoded"), ...errors(...std) } },
+        get: { operationId: "getSolution", parameters: [idParam("id", "solution")], responses: { "200": okJson("the solution, genome decoded", "Solution"), ...errors(...std) } },
       },
       "/api/solutions/{id}/lineage": {
-        get: { operationId: "getLineage", parameters: [idParam("id", "solution"), ...queryParams(S.LineageQuery)], responses: { "200": ok("{ solutionId, length, complete, steps }"), ...errors(...std) } },
+        get: { operationId: "getLineage", parameters: [idParam("id", "solution"), ...queryParams(S.LineageQuery)], responses: { "200": okJson("the chain of first parents", "Lineage"), ...errors(...std) } },
       },
       "/api/queues": {
         get: { operationId: "getQueues", responses: { "200": ok("{ backend, queues: [{ name, counts, workers, failures }], workers }"), ...errors(401) } },

@@ -155,7 +155,8 @@ SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved
 FROM win`;
 
-export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number): Promise<CommitResult> {
+/** `timeoutMs`: the transaction's limit (Prisma's default is 5 s; a 10,000-candidate tell on a busy machine needs more). */
+export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 5000): Promise<CommitResult> {
   const id = batch.experimentId;
   return prisma.$transaction(async (tx) => {
     // Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
@@ -243,7 +244,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     );
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
-  });
+  }, { timeout: timeoutMs });
 }
 
 async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatch) {

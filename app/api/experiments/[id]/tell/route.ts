@@ -1,5 +1,5 @@
 import { json, MAX_LARGE_BODY, otherMethods, parseBody, parseParams, route } from "@/lib/api/http";
-import { ExperimentParams, TellBody } from "@/lib/api/schemas";
+import { ExperimentParams, quickTellBody, TellBody } from "@/lib/api/schemas";
 import { tell } from "@/lib/api/candidates";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  */
 export const POST = route(async (req, ctx) => {
   const { id } = await parseParams(ctx, ExperimentParams);
-  const { results } = await parseBody(req, TellBody, { maxBytes: MAX_LARGE_BODY });
+  const { results } = await parseBody(req, TellBody, { maxBytes: MAX_LARGE_BODY, quick: quickTellBody });
   return json(await tell(id, results));
 });
 

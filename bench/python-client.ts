@@ -1,0 +1,66 @@
+/**
+ * Throughput of the Python client's ask/tell loop (examples/python/pyribs_port.py: pyribs'
+ * sphere-100 evaluated in Python with numpy, archive and emitter on the server) against a
+ * local `next start`. Target: >= 20,000 evaluations/s with large batches.
+ * Prints one JSON object: { runs: [{ batch, prefetch, evaluations, seconds, evaluationsPerSecond,
+ * cpuMicrosPerEvaluation: { webServer, postgres, python }, … }], best }. The CPU figures do not depend
+ * on how busy the machine is; their sum bounds the throughput one core per process could reach.
+ *
+ *   npx tsx bench/python-client.ts [--budget 200000] [--batches 2000,10000]
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createTestStack } from "@/tests/helpers/stack";
+import { startApiServer } from "@/tests/helpers/server";
+
+const { values } = parseArgs({ options: { budget: { type: "string", default: "200000" }, batches: { type: "string", default: "2000,10000" } } });
+const root = path.resolve(import.meta.dirname, "..");
+const log = (s: string) => process.stderr.write(`[bench:python-client] ${s}\n`);
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc; 0 elsewhere or when it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
+const stack = await createTestStack();
+const server = await startApiServer(stack.env).catch(async (e) => {
+  await stack.stop();
+  throw e;
+});
+try {
+  const runs: Record<string, unknown>[] = [];
+  for (const batch of values.batches.split(",").map(Number)) {
+    for (const prefetch of [false, true]) {
+      log(`batch ${batch}${prefetch ? ", prefetch" : ""}: ${values.budget} evaluations`);
+      const args = [path.join(root, "examples/python/pyribs_port.py"), "--url", server.url, "--batch", String(batch), "--budget", values.budget, "--json", ...(prefetch ? ["--prefetch"] : [])];
+      // CPU per evaluation is what the machine's load cannot inflate: the web server, the database
+      // backends serving this test database, and the Python process.
+      const backends = async () => (await stack.prisma.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((b) => b.pid);
+      const before = { server: cpuSeconds(server.child.pid!), pg: new Map((await backends()).map((p) => [p, cpuSeconds(p)])) };
+      const r = spawnSync("python3", args, { encoding: "utf8", env: { ...process.env, PYTHONPATH: path.join(root, "clients/python") } });
+      const serverCpu = cpuSeconds(server.child.pid!) - before.server;
+      let pgCpu = 0;
+      for (const p of await backends()) pgCpu += cpuSeconds(p) - (before.pg.get(p) ?? 0);
+      if (r.status !== 0) throw new Error(`pyribs_port.py failed (${r.status}):\n${r.stderr.slice(-3000)}`);
+      const figures = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+      const n = figures.evaluations as number;
+      const us = (sec: number) => Math.round((sec / n) * 1e7) / 10;
+      figures.cpuMicrosPerEvaluation = { webServer: us(serverCpu), postgres: us(pgCpu), python: figures.pythonCpuMicrosPerEvaluation };
+      delete figures.pythonCpuMicrosPerEvaluation;
+      log(`  ${figures.evaluationsPerSecond} evaluations/s; CPU per evaluation: web server ${us(serverCpu)} µs, PostgreSQL ${us(pgCpu)} µs`);
+      runs.push(figures);
+    }
+  }
+  const best = runs.reduce((a, b) => ((b.evaluationsPerSecond as number) > (a.evaluationsPerSecond as number) ? b : a));
+  console.log(JSON.stringify({ target: 20_000, runs, best: { batch: best.batch, prefetch: best.prefetch, evaluationsPerSecond: best.evaluationsPerSecond } }));
+} finally {
+  await server.stop();
+  await stack.stop();
+}

@@ -1,0 +1,166 @@
+"""pyribs-shaped ask/tell over an experiment with an external domain.
+
+    sched = client.scheduler(experiment, batch_size=5000)
+    while not sched.done:
+        sols = sched.ask()                      # (n, dim) ndarray (a list of lists without numpy)
+        objective, measures = f(sols)           # (n,), (n, descriptors)
+        sched.tell(objective, measures)
+
+QD Studio keeps the archive and produces the candidates with the experiment's
+emitter; each ask/tell is one HTTP round trip for the whole batch, with the
+genomes sent as one binary block (no float formatting or parsing).
+``prefetch=True`` asks for the next batch while this one is evaluated (the
+next batch's parents then come from the archive one tell behind, as with two
+workers); pyribs' order is the default.
+"""
+import base64
+import math
+import sys
+import threading
+from array import array
+from typing import Any, Dict, List, Optional, Sequence, TYPE_CHECKING
+
+from .columns import HAS_NUMPY, as_array
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import Client
+
+try:
+    import numpy as _np
+except ImportError:  # pragma: no cover
+    _np = None  # type: ignore[assignment]
+
+__all__ = ["Scheduler"]
+
+
+class _Batch:
+    __slots__ = ("ids", "dim", "genomes", "budget_remaining", "pending")
+
+    def __init__(self, body: Dict[str, Any]) -> None:
+        self.ids: List[str] = body.get("ids") or [c["id"] for c in body["candidates"]]
+        self.dim: int = body.get("dim") or (len(body["candidates"][0]["genome"]) if body["candidates"] else 0)
+        self.budget_remaining: int = body["budgetRemaining"]
+        self.pending: int = body["pending"]
+        if "genomes" in body:
+            raw = base64.b64decode(body["genomes"])
+            if _np is not None:
+                self.genomes: Any = _np.frombuffer(bytearray(raw), dtype="<f8").reshape(len(self.ids), self.dim)  # writable, as pyribs' arrays are
+            else:
+                values = array("d")
+                values.frombytes(raw)
+                if sys.byteorder == "big":
+                    values.byteswap()  # the server sends little-endian float64
+                flat = values.tolist()
+                self.genomes = [flat[i * self.dim:(i + 1) * self.dim] for i in range(len(self.ids))]
+        else:
+            self.genomes = as_array([c["genome"] for c in body["candidates"]], width=self.dim) if body["candidates"] else as_array([], width=self.dim)
+
+
+class Scheduler:
+    """Ask/tell with pyribs' shape. Built by :meth:`qdstudio.Client.scheduler`."""
+
+    def __init__(self, client: "Client", experiment_id: str, batch_size: int, prefetch: bool = False) -> None:
+        if not 1 <= batch_size <= 10000:
+            raise ValueError("batch_size must be between 1 and 10,000 (got %r)" % batch_size)
+        self.client = client
+        self.experiment_id = experiment_id
+        self.batch_size = batch_size
+        self.prefetch = prefetch
+        self.evaluations = 0
+        self.num_elites = 0
+        self.status: Optional[str] = None
+        self.last_tell: Optional[Dict[str, Any]] = None
+        self._asked: Optional[_Batch] = None
+        self._next: Optional[threading.Thread] = None
+        self._next_result: Dict[str, Any] = {}
+        self._exhausted = False
+
+    # ---- ask ----
+    def _fetch(self) -> _Batch:
+        body = self.client.ask(self.experiment_id, self.batch_size, encoding="base64")
+        return _Batch(body)
+
+    def _start_prefetch(self) -> None:
+        result: Dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                result["batch"] = self._fetch()
+            except BaseException as e:  # surfaced by the next ask()
+                result["error"] = e
+
+        self._next_result = result
+        self._next = threading.Thread(target=run, name="qdstudio-prefetch", daemon=True)
+        self._next.start()
+
+    def ask(self) -> Any:
+        """The next batch of candidate solutions: an (n, dim) array; n is 0 once the budget is spent."""
+        if self._asked is not None:
+            raise RuntimeError("tell() the results of the previous ask() first")
+        if self._next is not None:
+            self._next.join()
+            self._next = None
+            if "error" in self._next_result:
+                raise self._next_result["error"]
+            batch = self._next_result["batch"]
+        else:
+            batch = self._fetch()
+        if not batch.ids:
+            self._exhausted = True
+            return batch.genomes
+        self._asked = batch
+        if self.prefetch and batch.budget_remaining > 0:
+            self._start_prefetch()
+        return batch.genomes
+
+    # ---- tell ----
+    def tell(self, objective: Sequence[float], measures: Sequence[Sequence[float]], metrics: Optional[Sequence[Optional[Dict[str, Any]]]] = None) -> Dict[str, Any]:
+        """Results of the last ask(), in its order: ``objective`` (n,), ``measures`` (n, descriptors),
+        optional per-solution ``metrics`` dicts. A non-finite objective or measure records that
+        solution as a failed evaluation. Returns the server's answer (statuses per solution)."""
+        batch = self._asked
+        if batch is None:
+            raise RuntimeError("tell() without a pending ask()")
+        objective = objective.tolist() if hasattr(objective, "tolist") else list(objective)
+        measures = measures.tolist() if hasattr(measures, "tolist") else [list(m) for m in measures]
+        n = len(batch.ids)
+        if len(objective) != n or len(measures) != n:
+            raise ValueError("expected %d objective values and %d measure rows (one per asked solution), got %d and %d" % (n, n, len(objective), len(measures)))
+        isfinite = math.isfinite
+        # One comprehension over plain floats: this loop is the client's share of every evaluation.
+        results: List[Dict[str, Any]] = [
+            {"candidateId": cid, "fitness": f, "descriptors": m}
+            if isfinite(f) and all(map(isfinite, m))
+            else {"candidateId": cid, "error": "non-finite objective or measures: %r, %r" % (f, m)}
+            for cid, f, m in zip(batch.ids, objective, measures)
+        ]
+        if metrics is not None:
+            for r, extra in zip(results, metrics):
+                if extra and "error" not in r:
+                    r["metrics"] = extra
+        told = self.client.tell(self.experiment_id, results)
+        self._asked = None
+        self.last_tell = told
+        self.evaluations = told["evaluations"]
+        self.num_elites = told["numElites"]
+        self.status = told["experimentStatus"]
+        return told
+
+    # ---- state ----
+    @property
+    def done(self) -> bool:
+        """True once an ask came back empty (budget spent or reserved) or the run stopped."""
+        return self._exhausted or (self.status is not None and self.status != "running")
+
+    @property
+    def archive(self) -> Any:
+        """The experiment's archive now (columns; see :class:`qdstudio.ArchiveData`)."""
+        return self.client.archive(self.experiment_id)
+
+    def close(self) -> None:
+        if self._next is not None:
+            self._next.join()
+            self._next = None
+
+    def __repr__(self) -> str:
+        return "Scheduler(experiment=%s, batch_size=%d, evaluations=%d, numpy=%s)" % (self.experiment_id, self.batch_size, self.evaluations, HAS_NUMPY)

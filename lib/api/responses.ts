@@ -1,0 +1,232 @@
+import { z } from "zod";
+import { STATUSES } from "./schemas";
+
+/**
+ * Response bodies of the REST API, as zod schemas: they describe what the
+ * handlers return (experimentDto, solutionDto, ask/tell results, …) for the
+ * OpenAPI document, from which clients (clients/python) generate their models.
+ * Timestamps are ISO 8601 strings; revisions and event ids are numbers.
+ */
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+const uuid = z.string().describe("UUID");
+const timestamp = z.string().describe("ISO 8601 date-time");
+const Status = z.enum(STATUSES);
+
+export const ExperimentMetrics = z.object({
+  coverage: num,
+  qdScore: num,
+  normQdScore: num,
+  maxFitness: nullableNum,
+  meanFitness: nullableNum,
+});
+
+export const DescriptorInfo = z.object({ name: z.string(), min: num, max: num, bins: z.number().int(), source: z.string().nullable().optional() });
+
+export const Experiment = z.object({
+  id: uuid,
+  name: z.string(),
+  notes: z.string().nullable(),
+  status: Status,
+  statusReason: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()).describe("the stored configuration (the body of createExperiment, defaults filled in)"),
+  domainType: z.string(),
+  archiveType: z.string(),
+  emitterType: z.string(),
+  seed: z.number().int(),
+  batchSize: z.number().int(),
+  budget: z.object({ evaluations: z.number().int(), costUsd: nullableNum }),
+  cells: z.number().int(),
+  evaluations: z.number().int(),
+  failedEvaluations: z.number().int(),
+  numElites: z.number().int(),
+  metrics: ExperimentMetrics,
+  qdOffset: num,
+  usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), costUsd: num }),
+  archiveRevision: z.number().int(),
+  descriptors: z.array(DescriptorInfo).optional().describe("present on single-experiment responses, absent from list items"),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+});
+
+export const ExperimentList = z.object({ experiments: z.array(Experiment), nextCursor: z.string().nullable(), total: z.number().int() });
+
+export const Solution = z.object({
+  id: uuid,
+  experimentId: uuid,
+  status: z.enum(["pending", "evaluated", "failed", "invalid"]),
+  genomeKind: z.enum(["vector", "code", "text", "json"]),
+  genome: z.unknown().describe("numbers for vector genomes, a string for programs/texts, any JSON value for JSON genomes"),
+  fitness: nullableNum,
+  descriptors: z.array(num),
+  cell: z.number().int().nullable(),
+  parentIds: z.array(uuid),
+  operator: z.string(),
+  error: z.string().nullable(),
+  logs: z.string().nullable(),
+  metrics: z.unknown().nullable(),
+  evalMs: nullableNum,
+  model: z.string().nullable(),
+  promptTokens: z.number().int().nullable(),
+  completionTokens: z.number().int().nullable(),
+  costUsd: nullableNum,
+  prompt: z.string().nullable(),
+  reply: z.string().nullable(),
+  eliteRevision: z.number().int().nullable(),
+  createdAt: timestamp,
+});
+
+export const SolutionSummary = z.object({
+  id: uuid,
+  status: z.enum(["evaluated", "failed", "invalid"]),
+  fitness: nullableNum,
+  descriptors: z.array(num),
+  cell: z.number().int().nullable(),
+  operator: z.string(),
+  error: z.string().nullable(),
+  logs: z.string().nullable(),
+  logsTruncated: z.boolean(),
+  evalMs: nullableNum,
+  metrics: z.unknown().nullable(),
+  elite: z.boolean(),
+  createdAt: timestamp,
+});
+
+export const SolutionList = z.object({ solutions: z.array(SolutionSummary), nextCursor: z.string().nullable() });
+
+export const Elite = z.object({
+  experimentId: uuid,
+  cell: z.number().int(),
+  fitness: num,
+  descriptors: z.array(num),
+  revision: z.number().int(),
+  updatedAt: timestamp,
+  solutionId: uuid,
+  solution: Solution.nullable(),
+});
+
+const GeometryDescriptor = z.object({ name: z.string(), min: num, max: num, bins: z.number().int() });
+export const Archive = z.object({
+  experimentId: uuid,
+  geometry: z.object({
+    type: z.enum(["grid", "cvt"]),
+    cells: z.number().int(),
+    descriptors: z.array(GeometryDescriptor),
+    ranges: z.array(z.array(num)),
+    dims: z.array(z.number().int()).optional().describe("grid: bins per descriptor; a cell is the row-major index of its bins"),
+    centroids: z.array(z.array(num)).optional().describe("cvt: the centroid of each cell"),
+  }),
+  elites: z.object({
+    revision: z.number().int(),
+    count: z.number().int(),
+    cell: z.array(z.number().int()),
+    fitness: z.array(num),
+    descriptors: z.array(z.array(num)),
+    solutionId: z.array(uuid),
+  }),
+});
+
+export const MetricSnapshot = z.object({
+  evaluations: z.number().int(),
+  coverage: num,
+  qdScore: num,
+  normQdScore: num,
+  maxFitness: nullableNum,
+  meanFitness: nullableNum,
+  numElites: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: num,
+  createdAt: timestamp,
+});
+
+export const Metrics = z.object({ snapshots: z.array(MetricSnapshot), last: z.number().int(), more: z.boolean() });
+
+export const LineageStep = z.object({
+  depth: z.number().int(),
+  id: uuid,
+  operator: z.string(),
+  fitness: nullableNum,
+  cell: z.number().int().nullable(),
+  descriptors: z.array(num),
+  parentIds: z.array(uuid),
+  status: z.string(),
+  createdAt: timestamp,
+});
+
+export const Lineage = z.object({ solutionId: uuid, length: z.number().int(), complete: z.boolean(), steps: z.array(LineageStep) });
+
+export const Candidate = z.object({ id: uuid, genome: z.unknown(), parentIds: z.array(uuid), operator: z.string() });
+
+export const AskResponse = z.object({
+  candidates: z.array(Candidate).describe('encoding "json": one object per candidate (empty with encoding "base64")'),
+  budgetRemaining: z.number().int(),
+  pending: z.number().int(),
+  ids: z.array(uuid).optional().describe('encoding "base64": the candidate ids, in genome order'),
+  dim: z.number().int().optional().describe('encoding "base64": values per genome'),
+  genomes: z.string().optional().describe('encoding "base64": all genomes as little-endian float64, row-major (ids.length × dim), base64'),
+  parentIds: z.array(z.array(uuid)).optional().describe('encoding "base64": the parents of each candidate'),
+  operator: z.string().optional().describe('encoding "base64": the operator of every candidate'),
+});
+
+export const InsertOutcome = z.object({ id: uuid, status: z.enum(["new", "improved", "not_added", "failed"]), cell: z.number().int().nullable(), fitness: nullableNum });
+
+export const TellResponse = z.object({
+  duplicate: z.boolean(),
+  results: z.array(InsertOutcome),
+  experimentStatus: Status,
+  evaluations: z.number().int(),
+  numElites: z.number().int(),
+  budgetEvaluations: z.number().int(),
+});
+
+export const SubmitResponse = z.object({
+  mode: z.enum(["evaluated", "pending", "queued"]).describe("evaluated now (built-in domains), pending candidates to tell (external), or queued for the experiment's evaluator"),
+  duplicate: z.boolean().optional(),
+  results: z.array(InsertOutcome).optional().describe('mode "evaluated"'),
+  candidates: z.array(z.object({ id: uuid, genome: z.unknown().optional(), parentIds: z.array(uuid), operator: z.string().optional() })).optional().describe('modes "pending" and "queued"'),
+  budgetRemaining: z.number().int().optional(),
+  experimentStatus: Status.optional(),
+  evaluations: z.number().int().optional(),
+  numElites: z.number().int().optional(),
+  budgetEvaluations: z.number().int().optional(),
+});
+
+export const MetricKeys = z.object({
+  keys: z.array(z.object({ key: z.string(), count: z.number().int(), min: nullableNum, max: nullableNum })),
+  solutions: z.number().int(),
+});
+
+export const ExportJson = z.object({
+  experimentId: uuid,
+  descriptors: z.array(z.string()),
+  kind: z.enum(["archive", "solutions"]),
+  rows: z.array(z.record(z.string(), z.unknown())),
+});
+
+/** Named response schemas, in the order they appear under components.schemas. */
+export const RESPONSE_SCHEMAS = {
+  Experiment,
+  ExperimentList,
+  ExperimentMetrics,
+  DescriptorInfo,
+  Solution,
+  SolutionSummary,
+  SolutionList,
+  Elite,
+  Archive,
+  MetricSnapshot,
+  Metrics,
+  MetricKeys,
+  LineageStep,
+  Lineage,
+  Candidate,
+  AskResponse,
+  InsertOutcome,
+  TellResponse,
+  SubmitResponse,
+  ExportJson,
+} as const;
