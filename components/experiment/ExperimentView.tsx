@@ -23,6 +23,8 @@ import { useLiveEvents, type LiveFrame } from "./use-live";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
+import { EliteTable } from "@/components/elites/EliteTable";
+import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external"]);
@@ -62,6 +64,10 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const [lineage, setLineage] = useState<{ steps: LineageNode[]; complete: boolean } | null>(null);
 
   const running = experiment.status === "running" || experiment.status === "queued";
+
+  // ---- the elite table (refetched, throttled, when the archive moves) ----
+  const [eliteQuery, setEliteQuery] = useState<EliteQuery>(defaultEliteQuery);
+  const eliteTable = useEliteTable(id, eliteQuery, version);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -260,6 +266,13 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       .reverse();
   }, [lineageOpen, lineage]);
 
+  const selectFromTable = useCallback(
+    (cell: number) => {
+      select(cell);
+      document.getElementById("elite")?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    },
+    [select],
+  );
   const back = useCallback(() => setInspected(null), []);
   const toggleLineage = useCallback(() => setLineageOpen((o) => !o), []);
   const onHeaderChange = useCallback((e: ExperimentSummary) => setExperiment((old) => ({ ...e, config: old.config })), []);
@@ -296,7 +309,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             </p>
           )}
         </Card>
-        <Card title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
+        <Card id="elite" title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
           {newer && (
             <button type="button" onClick={() => selected != null && void loadElite(selected, true)} className="mb-3 w-full rounded-md bg-indigo-50 px-2.5 py-1.5 text-left text-xs font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-950/60 dark:text-indigo-300 dark:hover:bg-indigo-900/60">
               A better elite has landed in this cell · show it
@@ -340,6 +353,22 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           )}
         </Card>
       )}
+
+      <Card title="Elites" actions={<span className="text-xs text-slate-500 dark:text-slate-400">Sorted and filtered on the server; select a row to inspect it</span>}>
+        <EliteTable
+          page={eliteTable.page}
+          query={eliteQuery}
+          onQueryChange={setEliteQuery}
+          names={store.names}
+          archiveSize={store.filled}
+          min={store.min}
+          max={store.max}
+          selectedCell={selected}
+          onSelect={selectFromTable}
+          loading={eliteTable.loading}
+          error={eliteTable.error}
+        />
+      </Card>
 
       {(withFailures || userEvaluated) && (
         <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>

@@ -88,6 +88,9 @@ export function openApiDocument() {
       "/api/experiments/{id}/archive": {
         get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": ok("{ experimentId, geometry, elites: { revision, count, cell, fitness, descriptors, solutionId } }"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/elites": {
+        get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": ok("{ total, offset, limit, facets: { operator, model }, descriptorNames, elites: [{ cell, fitness, descriptors, solutionId, operator, model, costUsd, evalMs, createdAt, updatedAt }] }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/elites/{cell}": {
         get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": ok("the cell's elite with its solution"), ...errors(...std) } },
       },

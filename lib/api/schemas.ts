@@ -180,3 +180,64 @@ export const SubmitBody = z
   .strict();
 
 export const SessionBody = z.object({ token: z.string({ error: "token must be a string" }).min(1, "token must not be empty").max(1000) }).strict();
+
+// ---- elite table ----
+export const ELITE_SORT_KEYS = ["fitness", "cell", "createdAt", "operator", "model"] as const;
+const ELITE_SORT_RE = /^(fitness|cell|createdAt|operator|model|d[0-7])$/;
+const qNum = (label: string) =>
+  z
+    .string({ error: `${label} must be given once` })
+    .refine((s) => s.trim() !== "" && Number.isFinite(Number(s)), `${label} must be a finite number`)
+    .transform(Number);
+const qList = (label: string) =>
+  z
+    .string({ error: `${label} must be given once (comma-separate several)` })
+    .max(2000, `${label} is too long`)
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+/** A descriptor interval "k:lo:hi" (descriptor index k, inclusive bounds). */
+export interface DescriptorRange {
+  index: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * `GET /api/experiments/:id/elites`: one page of the archive as a table, sorted and filtered in SQL.
+ * `ranges=0:-1:1,2:0:0.5` keeps elites whose descriptor 0 is in [-1, 1] and descriptor 2 in [0, 0.5]
+ * (the parallel-coordinates brush sends exactly this).
+ */
+export const EliteListQuery = z
+  .object({
+    sort: z
+      .string({ error: "sort must be given once" })
+      .regex(ELITE_SORT_RE, `sort must be one of ${ELITE_SORT_KEYS.join(", ")} or d0…d7 (a descriptor)`)
+      .default("fitness"),
+    order: z.enum(["asc", "desc"], { error: 'order must be "asc" or "desc"' }).default("desc"),
+    limit: qInt("limit", 1, 500).default(50),
+    offset: qInt("offset", 0, 10_000_000).default(0),
+    fitnessMin: qNum("fitnessMin").optional(),
+    fitnessMax: qNum("fitnessMax").optional(),
+    operator: qList("operator").optional(),
+    model: qList("model").optional(),
+    ranges: z
+      .string({ error: "ranges must be given once (comma-separate several)" })
+      .max(2000, "ranges is too long")
+      .transform((s, ctx): DescriptorRange[] => {
+        const out: DescriptorRange[] = [];
+        for (const part of s.split(",").filter((p) => p.trim())) {
+          const m = /^\s*(\d)\s*:\s*([^:]+?)\s*:\s*([^:]+?)\s*$/.exec(part);
+          const lo = m ? Number(m[2]) : NaN;
+          const hi = m ? Number(m[3]) : NaN;
+          if (!m || Number(m[1]) > 7 || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+            ctx.addIssue({ code: "custom", message: `ranges: "${part}" is not index:min:max (index 0…7, min ≤ max, finite numbers)` });
+            return z.NEVER;
+          }
+          out.push({ index: Number(m[1]), min: lo, max: hi });
+        }
+        return out;
+      })
+      .optional(),
+  })
+  .strict();
+export type EliteListQuery = z.infer<typeof EliteListQuery>;
