@@ -19,6 +19,7 @@ import { QueuePanel } from "@/components/queue/QueuePanel";
 import { Card } from "@/components/ui/Card";
 import { ExperimentHeader } from "./ExperimentHeader";
 import { KpiRow } from "./KpiRow";
+import { RunNotes } from "./RunNotes";
 import { useLiveEvents, type LiveFrame } from "./use-live";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
@@ -275,6 +276,13 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   );
   const back = useCallback(() => setInspected(null), []);
   const toggleLineage = useCallback(() => setLineageOpen((o) => !o), []);
+  const saveNotes = useCallback(
+    async (patch: { notes?: string; tags?: string[] }) => {
+      const fresh = normalizeExperiment(await api(endpoints.experiment(id), { method: "PATCH", json: patch }));
+      setExperiment((e) => ({ ...e, notes: fresh.notes, tags: fresh.tags }));
+    },
+    [id],
+  );
   const onHeaderChange = useCallback((e: ExperimentSummary) => setExperiment((old) => ({ ...e, config: old.config })), []);
   const shown = inspected ?? elite;
   const g = store.geometry;
@@ -406,9 +414,14 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         <Card title="Progress">
           <MetricCurves snapshots={snapshots} cost={llm} />
         </Card>
-        <Card title="Workers & queue">
-          <QueuePanel active={running} />
-        </Card>
+        <div className="space-y-6">
+          <Card title="Notes">
+            <RunNotes notes={experiment.notes} tags={experiment.tags} onSave={saveNotes} />
+          </Card>
+          <Card title="Workers & queue">
+            <QueuePanel active={running} />
+          </Card>
+        </div>
       </div>
     </div>
   );

@@ -122,6 +122,17 @@ export function openApiDocument() {
       "/api/solutions/{id}/lineage": {
         get: { operationId: "getLineage", parameters: [idParam("id", "solution"), ...queryParams(S.LineageQuery)], responses: { "200": ok("{ solutionId, length, complete, steps }"), ...errors(...std) } },
       },
+      "/api/tags": {
+        get: { operationId: "listTags", summary: "Every tag on an experiment, most used first", responses: { "200": ok("{ tags: [{ tag, count }] }"), ...errors(401) } },
+      },
+      "/api/templates": {
+        get: { operationId: "listTemplates", summary: "Saved experiment configurations, most recently saved first", responses: { "200": ok("{ templates: [{ id, name, description, config, createdAt, updatedAt }] }"), ...errors(401) } },
+        post: { operationId: "saveTemplate", summary: "Save an experiment configuration as a named template", requestBody: body(S.CreateTemplateBody), responses: { "201": ok("the template"), ...errors(400, 401, 409, 413, 415) } },
+      },
+      "/api/templates/{id}": {
+        get: { operationId: "getTemplate", parameters: [idParam("id", "template")], responses: { "200": ok("the template"), ...errors(...std) } },
+        delete: { operationId: "deleteTemplate", parameters: [idParam("id", "template")], responses: { "204": { description: "deleted" }, ...errors(...std) } },
+      },
       "/api/queues": {
         get: { operationId: "getQueues", responses: { "200": ok("{ backend, queues: [{ name, counts, workers, failures }], workers }"), ...errors(401) } },
       },

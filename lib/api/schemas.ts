@@ -41,6 +41,14 @@ export const ListQuery = z
     limit: qInt("limit", 1, 200).default(50),
     /** Opaque: the `nextCursor` of the previous page. */
     cursor: z.string({ error: "cursor must be given once" }).max(200).optional(),
+    /** Words that must all appear in the name, the notes or the domain (case-insensitive). */
+    q: z.string({ error: "q must be given once" }).max(200, "q must be at most 200 characters").optional(),
+    /** Experiments carrying every one of these tags (comma-separated). */
+    tag: z
+      .string({ error: "tag must be given once (comma-separate several)" })
+      .max(500, "tag is too long")
+      .transform((s) => [...new Set(s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean))])
+      .optional(),
   })
   .strict();
 
@@ -112,13 +120,51 @@ export const CreateExperimentBody = z
     return { start: start ?? false, config: parsed.data };
   });
 
+/** A tag: a short label, lower-cased, no commas (they separate tags in query strings). */
+export const Tag = z
+  .string({ error: "each tag must be a string" })
+  .trim()
+  .toLowerCase()
+  .min(1, "a tag must not be empty")
+  .max(40, "a tag must be at most 40 characters")
+  .regex(/^[^,\s](?:[^,]*[^,\s])?$/, "a tag must not contain commas");
+
+export const Tags = z
+  .array(Tag, { error: "tags must be an array of strings" })
+  .max(20, "at most 20 tags")
+  .transform((t) => [...new Set(t)]);
+
 export const PatchExperimentBody = z
   .object({
     name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters").optional(),
     notes: z.string({ error: "notes must be a string" }).max(10_000, "notes must be at most 10,000 characters").optional(),
+    /** Replaces the experiment's tags. */
+    tags: Tags.optional(),
   })
   .strict()
-  .refine((b) => b.name !== undefined || b.notes !== undefined, { message: "give name and/or notes to change" });
+  .refine((b) => b.name !== undefined || b.notes !== undefined || b.tags !== undefined, { message: "give name, notes and/or tags to change" });
+
+// ---- templates ----
+export const TemplateParams = z.object({ id: Uuid("template id") });
+
+/** `POST /api/templates`: a named experiment configuration to start runs from. */
+export const CreateTemplateBody = z
+  .object({
+    name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
+    description: z.string({ error: "description must be a string" }).max(2000, "description must be at most 2,000 characters").default(""),
+    config: z.record(z.string(), z.unknown(), { error: "config must be an experiment configuration (an object)" }),
+    /** Overwrite a template of the same name instead of failing with 409. */
+    replace: z.boolean({ error: "replace must be true or false" }).default(false),
+  })
+  .strict()
+  .transform((b, ctx) => {
+    const parsed = ExperimentSpec.safeParse(b.config);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ["config", ...issue.path] } as never);
+      return z.NEVER;
+    }
+    return { ...b, config: parsed.data };
+  });
 
 export const ActionBody = z.object({}).strict();
 
