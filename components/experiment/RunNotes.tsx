@@ -54,7 +54,7 @@ export function RunNotes({ notes, tags, onSave }: Props) {
         <label htmlFor={`${id}-tag`} className="mb-1 block text-xs font-medium text-slate-600 dark:text-slate-400">
           Tags
         </label>
-        <ul className="flex flex-wrap items-center gap-1.5" aria-label="Tags">
+        <ul className="flex flex-wrap items-center gap-1.5" aria-label="Tags of this run">
           {tags.map((t) => (
             <li key={t} className="inline-flex items-center gap-0.5 rounded-full bg-indigo-50 py-0.5 pl-2.5 pr-1 text-xs text-indigo-800 dark:bg-indigo-950/60 dark:text-indigo-200">
               <Link href={`/?tag=${encodeURIComponent(t)}`} className="hover:underline" title={`All runs tagged ${t}`}>
@@ -68,6 +68,7 @@ export function RunNotes({ notes, tags, onSave }: Props) {
           <li>
             <input
               id={`${id}-tag`}
+              aria-label="Add a tag"
               value={tagText}
               onChange={(e) => setTagText(e.target.value)}
               onKeyDown={(e) => {
