@@ -149,3 +149,67 @@ test("compare: at most six runs, and a table of where each stands", async ({ pag
   await expect(page.getByRole("checkbox", { name: `Compare Cap 6 (${tag})` })).toBeEnabled();
   await shoot(page, "compare-six");
 });
+
+test("parallel coordinates: brushing an axis filters the grid and the table; keyboard brushing", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const run = await createRun(request, sphere(`Parallel run (${tag})`, 20_000));
+  const d0 = (await (await request.get(`/api/experiments/${run.id}`)).json()).descriptors[0].name as string;
+  await waitForStatus(request, run.id, "completed");
+  await page.goto(`/experiments/${run.id}`);
+  const pc = page.getByTestId("parallel-coordinates");
+  await expect(pc).toBeVisible();
+  const total = (await (await request.get(`/api/experiments/${run.id}/elites?limit=1`)).json()).total as number;
+  await expect(page.getByTestId("brushed-count")).toHaveText(`${total.toLocaleString("en-US")} elites`);
+
+  // Drag along the first axis over its upper half.
+  const axis = pc.locator("g[data-axis]").first();
+  const box = (await axis.boundingBox())!;
+  const x = box.x + box.width / 2;
+  await page.mouse.move(x, box.y + box.height * 0.15);
+  await page.mouse.down();
+  await page.mouse.move(x, box.y + box.height * 0.3, { steps: 4 });
+  await page.mouse.move(x, box.y + box.height * 0.5, { steps: 4 });
+  await page.mouse.up();
+  await expect(pc.getByTestId("brush-0")).toBeVisible();
+  await expect(page.getByTestId("range-chip")).toHaveCount(1);
+  const kept = Number(((await page.getByTestId("brushed-count").textContent()) ?? "").replace(/[^0-9]/g, ""));
+  expect(kept).toBeGreaterThan(0);
+  expect(kept).toBeLessThan(total);
+  // The grid draws only the brushed elites, and the table lists exactly them.
+  await expect(page.getByTestId("elite-grid-canvas")).toHaveAttribute("data-filled", String(kept));
+  await expect(page.getByTestId("elite-table-range")).toContainText(`of ${kept.toLocaleString("en-US")} elites (filtered from`);
+  await shoot(page, "parallel-coordinates");
+
+  // Keyboard: Escape clears the brush; ↑ creates one in the middle, and ↑ again moves it up.
+  await axis.focus();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("range-chip")).toHaveCount(0);
+  await expect(page.getByTestId("brushed-count")).toHaveText(`${total.toLocaleString("en-US")} elites`);
+  const lower = async () => Number(/∈ \[(-?[\d.,]+),/.exec((await page.getByTestId("range-chip").textContent()) ?? "")![1]!.replace(/,/g, ""));
+  await page.keyboard.press("ArrowUp");
+  await expect(page.getByTestId("range-chip")).toContainText(`${d0} ∈ [`);
+  const before = await lower();
+  await page.keyboard.press("ArrowUp");
+  await expect.poll(lower).toBeGreaterThan(before);
+  // Removing the chip in the table clears the brush too.
+  await page.getByRole("button", { name: `Remove the ${d0} range` }).click();
+  await expect(pc.getByTestId("brush-0")).toHaveCount(0);
+});
+
+test("where the budget went: outcomes, operators and evaluation times of a run", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const run = await createRun(request, sphere(`Budget run (${tag})`, 10_000, { keepAllSolutions: true }));
+  await waitForStatus(request, run.id, "completed");
+  const report = await (await request.get(`/api/experiments/${run.id}/budget`)).json();
+  expect(report.storedEvaluations).toBe(10_000);
+  await page.goto(`/experiments/${run.id}`);
+  const panel = page.getByTestId("budget-panel");
+  await expect(panel).toBeVisible();
+  await expect(panel.getByText("Evaluations", { exact: true })).toBeVisible();
+  await expect(panel.getByRole("img", { name: /^All evaluations: / })).toBeVisible();
+  const ops = panel.getByRole("table", { name: "By operator" });
+  await expect(ops.locator("tbody tr")).toHaveCount(report.byOperator.length);
+  await expect(panel.getByRole("img", { name: /Outcome shares over \d+ slices/ })).toBeVisible();
+  await panel.scrollIntoViewIfNeeded();
+  await shoot(page, "budget");
+});

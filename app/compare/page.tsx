@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Compare runs" };
 export const dynamic = "force-dynamic";
 
 /** Curves stay readable up to this many runs (and the palette stays distinguishable). */
-export const MAX_COMPARED = 6;
+const MAX_COMPARED = 6;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -25,6 +25,11 @@ import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
+import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
+import { countInRanges, filteredStore } from "@/components/archive/filter";
+import { BudgetPanel } from "@/components/budget/BudgetPanel";
+import { useBudget } from "@/components/lib/use-budget";
+import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
@@ -69,6 +74,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   // ---- the elite table (refetched, throttled, when the archive moves) ----
   const [eliteQuery, setEliteQuery] = useState<EliteQuery>(defaultEliteQuery);
   const eliteTable = useEliteTable(id, eliteQuery, version);
+  // The parallel-coordinates brush: one filter for the grid and the table.
+  const ranges = eliteQuery.ranges;
+  const setRanges = useCallback((r: DescriptorRange[]) => setEliteQuery((q) => ({ ...q, ranges: r, offset: 0 })), []);
+  const gridStore = useMemo(() => filteredStore(store, ranges), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  const budget = useBudget(id, running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -306,7 +317,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             <ColorLegend min={store.min} max={store.max} />
             {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
           </div>
-          <EliteGrid store={store} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
+          <EliteGrid store={gridStore} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
           {store.dim >= 3 && (
             <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
               {g.type === "cvt"
@@ -362,6 +373,19 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         </Card>
       )}
 
+      {store.dim >= 2 && (
+        <Card
+          title="Descriptors"
+          actions={
+            <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="brushed-count">
+              {ranges.length ? `${brushed.toLocaleString("en-US")} elites in range` : `${store.filled.toLocaleString("en-US")} elites`}
+            </span>
+          }
+        >
+          <ParallelCoordinates store={store} version={version} ranges={ranges} onRangesChange={setRanges} selected={selected} />
+        </Card>
+      )}
+
       <Card title="Elites" actions={<span className="text-xs text-slate-500 dark:text-slate-400">Sorted and filtered on the server; select a row to inspect it</span>}>
         <EliteTable
           page={eliteTable.page}
@@ -376,6 +400,10 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           loading={eliteTable.loading}
           error={eliteTable.error}
         />
+      </Card>
+
+      <Card title="Where the budget went">
+        <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
       </Card>
 
       {(withFailures || userEvaluated) && (

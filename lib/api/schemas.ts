@@ -287,3 +287,6 @@ export const EliteListQuery = z
   })
   .strict();
 export type EliteListQuery = z.infer<typeof EliteListQuery>;
+
+/** `GET /api/experiments/:id/budget`: into how many slices the run is cut for the over-time view. */
+export const BudgetQuery = z.object({ buckets: qInt("buckets", 1, 200).default(40) }).strict();

@@ -229,3 +229,79 @@ describe("templates", () => {
     expect((await api("DELETE", `/api/templates/${id}`)).status).toBe(404);
   });
 });
+
+describe("where the budget went: GET /api/experiments/:id/budget", () => {
+  it("adds up evaluations, tokens and cost per model, operator and outcome, over the run, and the evaluation times", async () => {
+    const id = (await api("POST", "/api/experiments", external("budget run", { descriptors: [{ name: "x", min: 0, max: 1, bins: 10 }] }))).body.id;
+    // Twelve candidates, in this order (cell, outcome):
+    //   cell 1: new (gpt-a, $0.01), improved (gpt-b, $0.02), improved (gpt-a, $0.01)
+    //   cell 2: new (gpt-b, $0.02)
+    //   four no-gain (gpt-a, $0.01 each), two invalid (gpt-b, $0.02 each, no evaluation time), two failed (gpt-a, $0.01 each)
+    const rows: [number | null, "evaluated" | "invalid" | "failed", number | null, string, number, string][] = [
+      [1, "evaluated", 1, "gpt-a", 0.01, "diff"],
+      [1, "evaluated", 2, "gpt-b", 0.02, "full"],
+      [2, "evaluated", 3, "gpt-b", 0.02, "full"],
+      [1, "evaluated", 4, "gpt-a", 0.01, "diff"],
+      [3, "evaluated", null, "gpt-a", 0.01, "diff"],
+      [3, "evaluated", null, "gpt-a", 0.01, "diff"],
+      [4, "evaluated", null, "gpt-a", 0.01, "diff"],
+      [4, "evaluated", null, "gpt-a", 0.01, "diff"],
+      [null, "invalid", null, "gpt-b", 0.02, "full"],
+      [null, "invalid", null, "gpt-b", 0.02, "full"],
+      [null, "failed", null, "gpt-a", 0.01, "diff"],
+      [null, "failed", null, "gpt-a", 0.01, "diff"],
+    ];
+    let i = 0;
+    for (const [cell, status, rev, model, cost, operator] of rows) {
+      await stack.prisma.$executeRawUnsafe(
+        `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", fitness, descriptors, cell, "parentIds", operator, model, "promptTokens", "completionTokens", "costUsd", "evalMs", "eliteRevision", "createdAt")
+         VALUES (gen_random_uuid(), $1::uuid, $2::"SolutionStatus", 'vector', 1, '{}', $3, '{}', $4, $5, 100, 10, $6, $7, $8, timestamptz '2026-01-01' + $9 * interval '1 second')`,
+        id,
+        status,
+        cell,
+        operator,
+        model,
+        cost,
+        status === "invalid" ? null : 10 * 10 ** (i / 4), // 10 ms … ~10 s, log-spread
+        rev,
+        i,
+      );
+      i++;
+    }
+    await stack.prisma.experiment.update({ where: { id }, data: { evaluations: 20, costUsd: 0.16, promptTokens: 1200, completionTokens: 120 } });
+
+    const r = await api("GET", `/api/experiments/${id}/budget?buckets=4`);
+    expect(r.status).toBe(200);
+    const b = r.body;
+    // 12 stored + 8 evaluations the run did not store (no gain).
+    expect(b).toMatchObject({ evaluations: 20, storedEvaluations: 12, unstoredNoGain: 8, improvements: 4, promptTokens: 1200, completionTokens: 120 });
+    expect(b.outcomes).toEqual({ new_cell: 2, improved: 2, no_gain: 12, invalid: 2, failed: 2 });
+    expect(b.costUsd).toBeCloseTo(0.16);
+    expect(b.costPerImprovement).toBeCloseTo(0.04);
+
+    const byModel = Object.fromEntries(b.byModel.map((g: any) => [g.key, g]));
+    expect(byModel["gpt-a"]).toMatchObject({ evaluations: 8, promptTokens: 800, completionTokens: 80, outcomes: { new_cell: 1, improved: 1, no_gain: 4, invalid: 0, failed: 2 } });
+    expect(byModel["gpt-a"].costUsd).toBeCloseTo(0.08);
+    expect(byModel["gpt-a"].costPerImprovement).toBeCloseTo(0.04);
+    expect(byModel["gpt-b"]).toMatchObject({ evaluations: 4, outcomes: { new_cell: 1, improved: 1, no_gain: 0, invalid: 2, failed: 0 } });
+    expect(byModel["gpt-b"].costPerImprovement).toBeCloseTo(0.04);
+    const byOp = Object.fromEntries(b.byOperator.map((g: any) => [g.key, g]));
+    expect(byOp.diff.evaluations).toBe(8);
+    expect(byOp.full.evaluations).toBe(4);
+
+    // Four slices of three candidates, in creation order: the first holds two new cells and an improvement.
+    expect(b.overEvaluations).toHaveLength(4);
+    expect(b.overEvaluations[0].outcomes).toMatchObject({ new_cell: 2, improved: 1 });
+    expect(b.overEvaluations[3].outcomes).toMatchObject({ failed: 2 });
+    expect(b.overEvaluations.reduce((s: number, x: any) => s + x.evaluations, 0)).toBe(12);
+
+    // Ten timed evaluations (invalid ones have no time), four log bins per decade.
+    expect(b.evalTime.count).toBe(10);
+    expect(b.evalTime.histogram.reduce((s: number, h: any) => s + h.count, 0)).toBe(10);
+    expect(b.evalTime.max).toBeCloseTo(10 * 10 ** (11 / 4));
+    for (const h of b.evalTime.histogram) expect(h.toMs / h.fromMs).toBeCloseTo(10 ** 0.25);
+
+    expect((await api("GET", `/api/experiments/${id}/budget?buckets=0`)).status).toBe(400);
+    expect((await api("GET", `/api/experiments/00000000-0000-4000-8000-000000000000/budget`)).status).toBe(404);
+  });
+});
