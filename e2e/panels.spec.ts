@@ -7,9 +7,9 @@ const table = (page: Page) => page.getByRole("table", { name: "Elites" });
 const bodyRows = (page: Page) => table(page).locator("tbody tr");
 
 test("elite table: sort, filter, page, select a row → the elite panel", async ({ page, request }) => {
-  test.setTimeout(120_000);
-  const run = await createRun(request, sphere(`Table run (${tag})`, 20_000));
-  await waitForStatus(request, run.id, "completed");
+  test.setTimeout(240_000);
+  const run = await createRun(request, sphere(`Table run (${tag})`, 10_000));
+  await waitForStatus(request, run.id, "completed", 150_000);
   const best = await bestCell(request, run.id);
   const api = await (await request.get(`/api/experiments/${run.id}/elites?limit=1`)).json();
   const total: number = api.total;
@@ -65,10 +65,10 @@ test("elite table: sort, filter, page, select a row → the elite panel", async 
 });
 
 test("work with runs: notes and tags, search the list, clone into the form, save and load a template", async ({ page, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const name = `Notes run (${tag})`;
   const run = await createRun(request, sphere(name, 2_000, { seed: 11 }));
-  await waitForStatus(request, run.id, "completed");
+  await waitForStatus(request, run.id, "completed", 150_000);
 
   await page.goto(`/experiments/${run.id}`);
   const notes = page.getByRole("region", { name: "Notes" });
@@ -151,10 +151,10 @@ test("compare: at most six runs, and a table of where each stands", async ({ pag
 });
 
 test("parallel coordinates: brushing an axis filters the grid and the table; keyboard brushing", async ({ page, request }) => {
-  test.setTimeout(120_000);
-  const run = await createRun(request, sphere(`Parallel run (${tag})`, 20_000));
+  test.setTimeout(240_000);
+  const run = await createRun(request, sphere(`Parallel run (${tag})`, 10_000));
   const d0 = (await (await request.get(`/api/experiments/${run.id}`)).json()).descriptors[0].name as string;
-  await waitForStatus(request, run.id, "completed");
+  await waitForStatus(request, run.id, "completed", 150_000);
   await page.goto(`/experiments/${run.id}`);
   const pc = page.getByTestId("parallel-coordinates");
   await expect(pc).toBeVisible();
@@ -197,9 +197,9 @@ test("parallel coordinates: brushing an axis filters the grid and the table; key
 });
 
 test("where the budget went: outcomes, operators and evaluation times of a run", async ({ page, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const run = await createRun(request, sphere(`Budget run (${tag})`, 10_000, { keepAllSolutions: true }));
-  await waitForStatus(request, run.id, "completed");
+  await waitForStatus(request, run.id, "completed", 150_000);
   const report = await (await request.get(`/api/experiments/${run.id}/budget`)).json();
   expect(report.storedEvaluations).toBe(10_000);
   await page.goto(`/experiments/${run.id}`);

@@ -205,14 +205,14 @@ describe("templates", () => {
 
     const dup = await api("POST", "/api/templates", { name: "Ask/tell 100×100", config });
     expect(dup.status).toBe(409);
-    const replaced = await api("POST", "/api/templates", { name: "Ask/tell 100×100", config: { ...config, seed: 9 }, replace: true });
+    const replaced = await api("POST", "/api/templates", { name: "Ask/tell 100×100", description: "for the Python client, seed 9", config: { ...config, seed: 9 }, replace: true });
     expect(replaced.status).toBe(201);
     expect(replaced.body.id).toBe(id);
     expect(replaced.body.config.seed).toBe(9);
 
     const list = await api("GET", "/api/templates");
     expect(list.body.templates.map((t: any) => t.name)).toContain("Ask/tell 100×100");
-    expect((await api("GET", `/api/templates/${id}`)).body).toMatchObject({ name: "Ask/tell 100×100", description: "for the Python client" });
+    expect((await api("GET", `/api/templates/${id}`)).body).toMatchObject({ name: "Ask/tell 100×100", description: "for the Python client, seed 9" });
 
     // The configuration is checked like POST /api/experiments, with the path under config.
     const bad = await api("POST", "/api/templates", { name: "broken", config: { ...config, batchSize: 0 } });
