@@ -248,7 +248,7 @@ export const BudgetPanel = memo(function BudgetPanel({ report, loading, error }:
       </div>
       <GroupTable title="By model" groups={report.byModel} cost={cost} />
       <GroupTable title="By operator" groups={report.byOperator} cost={cost} />
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className={`grid gap-6 ${report.evalTime.count ? "xl:grid-cols-2" : "xl:grid-cols-[minmax(0,640px)]"}`}>
         <OverEvaluations report={report} cost={cost} />
         <EvalTimeHistogram t={report.evalTime} />
       </div>

@@ -32,7 +32,8 @@ export interface BudgetReport {
   evalTime: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null; histogram: { fromMs: number; toMs: number; count: number }[] };
 }
 
-export function useBudget(id: string, active: boolean, refreshKey: unknown, everyMs = 5000) {
+/** `everyMs`: the report scans every stored candidate of the run, so it is refreshed sparingly. */
+export function useBudget(id: string, active: boolean, refreshKey: unknown, everyMs = 15_000) {
   const [report, setReport] = useState<BudgetReport | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
