@@ -25,13 +25,13 @@ test("elite table: sort, filter, page, select a row → the elite panel", async 
   await shoot(page, "elite-table");
 
   // Sort ascending by fitness: the worst comes first.
-  await table(page).getByRole("button", { name: "Sort by Fitness" }).click();
+  await table(page).getByRole("button", { name: "Fitness", exact: true }).click();
   await expect(table(page).getByRole("columnheader", { name: /Fitness/ })).toHaveAttribute("aria-sort", "ascending");
   const worst = await (await request.get(`/api/experiments/${run.id}/elites?order=asc&limit=1`)).json();
   await expect(bodyRows(page).first()).toHaveAttribute("data-cell", String(worst.elites[0].cell));
 
   // Sort by cell, page forward: rows 51–100.
-  await table(page).getByRole("button", { name: "Sort by Cell" }).click();
+  await table(page).getByRole("button", { name: "Cell", exact: true }).click();
   await page.getByRole("navigation", { name: "Elite pages" }).getByRole("button", { name: "Next" }).click();
   await expect(page.getByTestId("elite-table-range")).toHaveText(`51–100 of ${total.toLocaleString("en-US")} elites`);
   const page2 = await (await request.get(`/api/experiments/${run.id}/elites?sort=cell&order=asc&offset=50&limit=1`)).json();
@@ -131,7 +131,10 @@ test("work with runs: notes and tags, search the list, clone into the form, save
   await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}$/, { timeout: 20_000 });
   const cloneId = page.url().split("/").pop()!;
   const clone = await (await request.get(`/api/experiments/${cloneId}`)).json();
-  expect(clone).toMatchObject({ seed: 12, budget: { evaluations: 2000 }, domainType: "sphere" });
+  // Same archive and descriptors as the original (a built-in domain's measures for its size).
+  const original = await (await request.get(`/api/experiments/${run.id}`)).json();
+  expect(clone).toMatchObject({ seed: 12, budget: { evaluations: 2000 }, domainType: "sphere", cells: original.cells });
+  expect(clone.descriptors).toEqual(original.descriptors);
 });
 
 test("compare: at most six runs, and a table of where each stands", async ({ page, request }) => {
