@@ -110,20 +110,20 @@ test("work with runs: notes and tags, search the list, clone into the form, save
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue(`${name} (copy)`);
   await expect(page.getByLabel("Dimensions")).toHaveValue("20");
   await expect(page.getByLabel("Evaluations")).toHaveValue("2000");
-  await expect(page.getByLabel("Seed")).toHaveValue("11");
+  await expect(page.getByLabel("Seed", { exact: true })).toHaveValue("11");
   await shoot(page, "clone-form");
 
   // Save it as a template (changed seed), then load it on a blank form.
-  await page.getByLabel("Seed").fill("12");
+  await page.getByLabel("Seed", { exact: true }).fill("12");
   await page.getByRole("button", { name: "Save as template…" }).click();
   await page.getByLabel("Template name").fill(`Sphere 20-D seed 12 (${tag})`);
   await page.getByRole("button", { name: "Save template" }).click();
   await expect(page.getByRole("group", { name: "Templates" }).getByRole("status")).toHaveText(`Saved as template “Sphere 20-D seed 12 (${tag})”.`);
   await page.goto("/experiments/new");
-  await expect(page.getByLabel("Seed")).toHaveValue("0");
+  await expect(page.getByLabel("Seed", { exact: true })).toHaveValue("0");
   await page.getByLabel("Start from a template").selectOption({ label: `Sphere 20-D seed 12 (${tag})` });
   await expect(page).toHaveURL(/template=/);
-  await expect(page.getByLabel("Seed")).toHaveValue("12");
+  await expect(page.getByLabel("Seed", { exact: true })).toHaveValue("12");
   await expect(page.getByLabel("Evaluations")).toHaveValue("2000");
 
   // The clone runs: create it and land on its page.

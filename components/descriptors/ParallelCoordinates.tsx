@@ -208,8 +208,9 @@ export const ParallelCoordinates = memo(function ParallelCoordinates({ store, ve
               <line x1={x} x2={x} y1={M.top} y2={M.top + plotH} stroke={axisColor} strokeWidth={1} />
               {s.ticks(5).map((t) => (
                 <g key={t} transform={`translate(${x},${s(t)})`}>
-                  <line x1={-3} x2={0} stroke={axisColor} />
-                  <text x={-5} dy="0.32em" textAnchor="end" fontSize={10} fill={axisColor} className="tabular-nums">
+                  {/* The last axis has nothing to its right: its labels go there, clear of the lines. */}
+                  <line x1={a === axes - 1 ? 0 : -3} x2={a === axes - 1 ? 3 : 0} stroke={axisColor} />
+                  <text x={a === axes - 1 ? 5 : -5} dy="0.32em" textAnchor={a === axes - 1 ? "start" : "end"} fontSize={10} fill={axisColor} className="tabular-nums">
                     {fmtNum(t)}
                   </text>
                 </g>

@@ -79,7 +79,7 @@ export function RunNotes({ notes, tags, onSave }: Props) {
               }}
               onBlur={() => tagText.trim() && addTags()}
               maxLength={40}
-              placeholder={tags.length ? "add a tag" : "add a tag, e.g. baseline"}
+              placeholder="add a tag"
               className="w-36 rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-900"
             />
           </li>

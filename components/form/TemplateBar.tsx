@@ -3,7 +3,7 @@
  * Templates on the new-experiment form: load a saved configuration (the page reopens pre-filled from
  * it), or save the form's current configuration under a name (stored server-side, POST /api/templates).
  */
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useRouter } from "next/navigation";
 import { api, ApiError } from "@/components/lib/api";
 import { buttonClass } from "@/components/ui/Card";
@@ -26,6 +26,7 @@ interface Props {
 
 export function TemplateBar({ templates, current = null, config, defaultName }: Props) {
   const router = useRouter();
+  const id = useId();
   const [saving, setSaving] = useState(false);
   const [name, setName] = useState(defaultName);
   const [busy, setBusy] = useState(false);
@@ -53,9 +54,13 @@ export function TemplateBar({ templates, current = null, config, defaultName }: 
   return (
     <div className="mb-6 rounded-lg border border-slate-200 bg-slate-50 px-4 py-3 text-sm dark:border-slate-800 dark:bg-slate-900/60" role="group" aria-label="Templates">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="min-w-56 flex-1">
-          <span className="mb-1 block text-xs font-medium text-slate-600 dark:text-slate-400">Start from a template</span>
+        <div className="min-w-56 flex-1">
+          {/* A label of its own (not wrapping the select), so option texts never become part of its name. */}
+          <label htmlFor={`${id}-load`} className="mb-1 block text-xs font-medium text-slate-600 dark:text-slate-400">
+            Start from a template
+          </label>
           <select
+            id={`${id}-load`}
             className={inputClass}
             value={current ?? ""}
             disabled={templates.length === 0}
@@ -68,7 +73,7 @@ export function TemplateBar({ templates, current = null, config, defaultName }: 
               </option>
             ))}
           </select>
-        </label>
+        </div>
         {!saving && (
           <button type="button" className={buttonClass} onClick={() => (setSaving(true), setMessage(null))}>
             Save as template…
