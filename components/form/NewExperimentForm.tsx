@@ -185,7 +185,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [boundsLo, setBoundsLo] = useState(p.boundsLo ?? "-1");
   const [boundsHi, setBoundsHi] = useState(p.boundsHi ?? "1");
   // A cloned built-in run stores no rows (its measures are the domain's): take the domain's own for its size.
-  const [rows, setRows] = useState<DescriptorRow[]>(() => p.rows ?? defaultRows((p.domain as DomainType | undefined) ?? "sphere", Number(p.size ?? 100), p.task));
+  const [rows, setRows] = useState<DescriptorRow[]>(() => p.rows?.map((r) => ({ ...r, key: newRowKey() })) ?? defaultRows((p.domain as DomainType | undefined) ?? "sphere", Number(p.size ?? 100), p.task));
   const [rowsEdited, setRowsEdited] = useState(p.rows != null);
   // User evaluators.
   const [command, setCommand] = useState(p.command ?? "python3 examples/python/eval_sphere.py");

@@ -2,10 +2,10 @@
  * A stored experiment configuration (a run to clone, a saved template) turned into the new-experiment
  * form's field values, so the form opens pre-filled. The inverse of the form's config builder: every
  * field the form shows is set from the configuration; settings the form has no field for are listed
- * in `unshown` so the page can say that they will take their defaults.
+ * in `unshown` so the page can say that they will take their defaults. Runs on the server (the page
+ * builds the preset): plain data only, the form gives the rows their keys.
  */
 import type { DescriptorRow } from "./DescriptorRows";
-import { newRowKey } from "./DescriptorRows";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -15,7 +15,7 @@ export interface FormPreset {
   size?: string;
   boundsLo?: string;
   boundsHi?: string;
-  rows?: DescriptorRow[];
+  rows?: Omit<DescriptorRow, "key">[];
   command?: string;
   commandTimeout?: string;
   commandBatch?: boolean;
@@ -102,7 +102,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   p.size = s(d.joints ?? d.dim);
   if (Array.isArray(d.bounds)) [p.boundsLo, p.boundsHi] = [s(d.bounds[0]), s(d.bounds[1])];
   if (Array.isArray(config.descriptors)) {
-    p.rows = config.descriptors.map((r: Json) => ({ key: newRowKey(), name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "" }));
+    p.rows = config.descriptors.map((r: Json) => ({ name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "" }));
   }
   const timeout = s(d.timeoutMs);
   if (d.type === "command") Object.assign(p, { command: s(d.command), commandTimeout: timeout, commandBatch: Boolean(d.batch) });
