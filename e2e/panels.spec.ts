@@ -166,6 +166,7 @@ test("parallel coordinates: brushing an axis filters the grid and the table; key
 
   // Drag along the first axis over its upper half.
   const axis = pc.locator("g[data-axis]").first();
+  await pc.scrollIntoViewIfNeeded();
   const box = (await axis.boundingBox())!;
   const x = box.x + box.width / 2;
   await page.mouse.move(x, box.y + box.height * 0.15);
@@ -210,7 +211,7 @@ test("where the budget went: outcomes, operators and evaluation times of a run",
   await page.goto(`/experiments/${run.id}`);
   const panel = page.getByTestId("budget-panel");
   await expect(panel).toBeVisible();
-  await expect(panel.getByText("Evaluations", { exact: true })).toBeVisible();
+  await expect(panel.getByRole("term").filter({ hasText: /^Evaluations$/ })).toBeVisible();
   await expect(panel.getByRole("img", { name: /^All evaluations: / })).toBeVisible();
   const ops = panel.getByRole("table", { name: "By operator" });
   await expect(ops.locator("tbody tr")).toHaveCount(report.byOperator.length);
