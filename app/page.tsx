@@ -8,16 +8,28 @@ import { AutoRefresh } from "@/components/experiments/AutoRefresh";
 import { DemoButton } from "@/components/experiments/DemoButton";
 import { primaryButtonClass } from "@/components/ui/Card";
 import { redactSecrets } from "@/lib/api/redact";
+import { RunSearch, listHref } from "@/components/experiments/RunSearch";
+import { experimentWhere, tagCounts } from "@/lib/api/experiments";
 
 export const dynamic = "force-dynamic";
 
-export default async function ExperimentsPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
-  const { status: raw } = await searchParams;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export default async function ExperimentsPage({ searchParams }: { searchParams: Promise<{ status?: string | string[]; q?: string | string[]; tag?: string | string[] }> }) {
+  const sp = await searchParams;
+  const raw = one(sp.status);
   const status = STATUSES.includes(raw as ExperimentStatus) ? (raw as ExperimentStatus) : null;
-  const [rows, groups] = await Promise.all([
-    prisma.experiment.findMany({ where: status ? { status } : {}, orderBy: { createdAt: "desc" }, take: 200 }),
-    prisma.experiment.groupBy({ by: ["status"], _count: { _all: true } }),
+  const q = (one(sp.q) ?? "").slice(0, 200).trim();
+  const tag = (one(sp.tag) ?? "").trim().toLowerCase() || null;
+  // Status counts follow the search and tag (so the chips say how many of *these* runs are running).
+  const filter = experimentWhere({ q, tag: tag ? [tag] : undefined });
+  const [rows, groups, tags, everything] = await Promise.all([
+    prisma.experiment.findMany({ where: experimentWhere({ q, tag: tag ? [tag] : undefined, status: status ? [status] : undefined }), orderBy: { createdAt: "desc" }, take: 200 }),
+    prisma.experiment.groupBy({ by: ["status"], where: filter, _count: { _all: true } }),
+    tagCounts(),
+    prisma.experiment.count(),
   ]);
+  const searching = Boolean(q || tag);
   const counts = Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
   const experiments = rows.map((e) =>
     normalizeExperiment({
@@ -28,7 +40,7 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
     }),
   );
   const anyActive = experiments.some((e) => e.status === "running" || e.status === "queued");
-  const total = groups.reduce((n, g) => n + g._count._all, 0);
+
 
   return (
     <div className="space-y-6">
@@ -39,7 +51,7 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">MAP-Elites runs, live and past. Each keeps an archive of diverse, high-performing solutions.</p>
         </div>
         <div className="flex gap-2">
-          {total > 1 && (
+          {everything > 1 && (
             <Link href={`/compare?ids=${experiments.slice(0, 2).map((e) => e.id).join(",")}`} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800">
               Compare runs
             </Link>
@@ -50,7 +62,7 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
         </div>
       </div>
 
-      {total === 0 ? (
+      {everything === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 p-12 text-center dark:border-slate-700">
           <h2 className="text-lg font-medium">No experiments yet</h2>
           <p className="mx-auto mt-2 max-w-md text-sm text-slate-600 dark:text-slate-400">
@@ -66,8 +78,15 @@ export default async function ExperimentsPage({ searchParams }: { searchParams: 
         </div>
       ) : (
         <>
-          <StatusFilter current={status} counts={counts} />
-          {experiments.length ? <ExperimentsTable experiments={experiments} /> : <p className="text-sm text-slate-500">No {status} experiments.</p>}
+          <RunSearch q={q} tag={tag} status={status} tags={tags} />
+          <StatusFilter current={status} counts={counts} href={(s) => listHref({ q, tag, status: s })} />
+          {experiments.length ? (
+            <ExperimentsTable experiments={experiments} />
+          ) : (
+            <p className="text-sm text-slate-500" data-testid="no-match">
+              No {status ? `${status} ` : ""}experiments{searching ? " match this search" : ""}.
+            </p>
+          )}
         </>
       )}
     </div>

@@ -8,13 +8,20 @@ import { thin, toSnapshot } from "@/components/lib/thin";
 export const metadata: Metadata = { title: "Compare runs" };
 export const dynamic = "force-dynamic";
 
+/** Curves stay readable up to this many runs (and the palette stays distinguishable). */
+const MAX_COMPARED = 6;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ ids?: string }> }) {
   const { ids: raw } = await searchParams;
-  const ids = [...new Set((raw ?? "").split(",").map((s) => s.trim()).filter((s) => UUID.test(s)))].slice(0, 8);
+  const ids = [...new Set((raw ?? "").split(",").map((s) => s.trim()).filter((s) => UUID.test(s)))].slice(0, MAX_COMPARED);
   const [runs, snaps] = await Promise.all([
-    prisma.experiment.findMany({ orderBy: { createdAt: "desc" }, take: 200, select: { id: true, name: true, status: true, domainType: true } }),
+    prisma.experiment.findMany({
+      orderBy: { createdAt: "desc" },
+      take: 200,
+      select: { id: true, name: true, status: true, domainType: true, evaluations: true, cells: true, numElites: true, qdScore: true, maxFitness: true, costUsd: true, tags: true },
+    }),
     ids.length
       ? prisma.metricSnapshot.findMany({ where: { experimentId: { in: ids } }, orderBy: { evaluations: "asc" }, take: 200_000 })
       : Promise.resolve([]),
@@ -32,9 +39,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <AutoRefresh enabled={active} every={3000} />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Compare runs</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness of several runs against evaluations.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness of up to {MAX_COMPARED} runs against evaluations, and where each ended.</p>
       </div>
-      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus }))} selected={selected} snapshots={snapshots} />
+      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus }))} selected={selected} snapshots={snapshots} max={MAX_COMPARED} />
     </div>
   );
 }

@@ -7,12 +7,13 @@ import { METRICS, pointsOf } from "@/components/charts/MetricCurves";
 import { Card } from "@/components/ui/Card";
 import type { Snapshot } from "@/components/lib/types";
 import { RunPicker, type PickerRun } from "./RunPicker";
+import { CompareSummary } from "./CompareSummary";
 
 /** Okabe–Ito: distinguishable with common colour-vision deficiencies. */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"];
 const PALETTE_DARK_LAST = "#e2e8f0";
 
-export function CompareView({ runs, selected, snapshots }: { runs: PickerRun[]; selected: string[]; snapshots: Record<string, Snapshot[]> }) {
+export function CompareView({ runs, selected, snapshots, max = 6 }: { runs: PickerRun[]; selected: string[]; snapshots: Record<string, Snapshot[]>; max?: number }) {
   const router = useRouter();
   const path = usePathname();
   const [pending, start] = useTransition();
@@ -29,7 +30,7 @@ export function CompareView({ runs, selected, snapshots }: { runs: PickerRun[]; 
   return (
     <div className="grid gap-6 lg:grid-cols-[300px_minmax(0,1fr)]">
       <Card title="Runs">
-        <RunPicker runs={runs} selected={picked} colors={pickColors} onChange={setIds} />
+        <RunPicker runs={runs} selected={picked} colors={pickColors} onChange={setIds} max={max} />
       </Card>
       <Card
         title="Curves"
@@ -48,6 +49,7 @@ export function CompareView({ runs, selected, snapshots }: { runs: PickerRun[]; 
           {selected.length === 0 ? (
             <p className="py-16 text-center text-sm text-slate-500 dark:text-slate-400">Pick two or more runs on the left to overlay their curves.</p>
           ) : (
+            <>
             <div className="grid gap-x-6 gap-y-5 md:grid-cols-2">
               {METRICS.map((m) => (
                 <LineChart
@@ -60,6 +62,8 @@ export function CompareView({ runs, selected, snapshots }: { runs: PickerRun[]; 
                 />
               ))}
             </div>
+            <CompareSummary runs={selected.map((id) => runs.find((r) => r.id === id)).filter((r): r is PickerRun => r != null)} colors={colors} />
+            </>
           )}
         </div>
       </Card>

@@ -9,11 +9,21 @@ export interface PickerRun {
   name: string;
   status: ExperimentStatus;
   domainType: string;
+  tags?: string[];
+  /** Where the run stands (for the summary table). */
+  evaluations?: number;
+  cells?: number;
+  numElites?: number;
+  qdScore?: number;
+  maxFitness?: number | null;
+  costUsd?: number;
 }
 
-export function RunPicker({ runs, selected, colors, onChange }: { runs: PickerRun[]; selected: string[]; colors: Record<string, string>; onChange(ids: string[]): void }) {
+export function RunPicker({ runs, selected, colors, onChange, max = 6 }: { runs: PickerRun[]; selected: string[]; colors: Record<string, string>; onChange(ids: string[]): void; max?: number }) {
   const [q, setQ] = useState("");
-  const shown = runs.filter((r) => !q || r.name.toLowerCase().includes(q.toLowerCase()) || r.domainType.includes(q.toLowerCase()));
+  const needle = q.toLowerCase();
+  const shown = runs.filter((r) => !q || r.name.toLowerCase().includes(needle) || r.domainType.includes(needle) || r.tags?.some((t) => t.includes(needle)));
+  const full = selected.length >= max;
   return (
     <div>
       <label className="mb-2 block">
@@ -26,13 +36,16 @@ export function RunPicker({ runs, selected, colors, onChange }: { runs: PickerRu
           className="w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
       </label>
+      <p className="mb-2 text-xs text-slate-500 dark:text-slate-400" role="status">
+        {full ? `${max} runs picked: the most the charts show. Unpick one to pick another.` : `${selected.length} of up to ${max} picked.`}
+      </p>
       <ul className="max-h-[560px] space-y-0.5 overflow-y-auto" aria-label="Runs">
         {shown.map((r) => {
           const on = selected.includes(r.id);
           return (
             <li key={r.id}>
               <label className={`flex cursor-pointer items-center gap-2 rounded-md px-2 py-1.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800 ${on ? "bg-slate-50 dark:bg-slate-800/60" : ""}`}>
-                <input type="checkbox" checked={on} onChange={() => onChange(on ? selected.filter((s) => s !== r.id) : [...selected, r.id])} aria-label={`Compare ${r.name}`} />
+                <input type="checkbox" checked={on} disabled={!on && full} onChange={() => onChange(on ? selected.filter((s) => s !== r.id) : [...selected, r.id])} aria-label={`Compare ${r.name}`} />
                 <span className="inline-block h-2.5 w-2.5 shrink-0 rounded-full" style={{ background: on ? colors[r.id] : "transparent" }} aria-hidden="true" />
                 <span className="min-w-0 flex-1 truncate">{r.name}</span>
                 <StatusBadge status={r.status} />

@@ -52,6 +52,9 @@ export function ExperimentHeader({ experiment: e, live, onChange }: Props) {
         <div className="flex flex-wrap items-center gap-2">
           <RunControls id={e.id} status={e.status} onChange={onChange} />
           <span className="mx-1 hidden h-6 w-px bg-slate-200 sm:block dark:bg-slate-800" aria-hidden="true" />
+          <Link className={buttonClass} href={`/experiments/new?from=${e.id}`} title="A new run with this configuration, to change and start">
+            Clone
+          </Link>
           <a className={buttonClass} href={endpoints.export(e.id, "csv")} download>
             Export CSV
           </a>

@@ -19,10 +19,18 @@ import { QueuePanel } from "@/components/queue/QueuePanel";
 import { Card } from "@/components/ui/Card";
 import { ExperimentHeader } from "./ExperimentHeader";
 import { KpiRow } from "./KpiRow";
+import { RunNotes } from "./RunNotes";
 import { useLiveEvents, type LiveFrame } from "./use-live";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
+import { EliteTable } from "@/components/elites/EliteTable";
+import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
+import { countInRanges, filteredStore } from "@/components/archive/filter";
+import { BudgetPanel } from "@/components/budget/BudgetPanel";
+import { useBudget } from "@/components/lib/use-budget";
+import type { DescriptorRange } from "@/components/lib/use-elite-table";
+import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);
@@ -62,6 +70,16 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const [lineage, setLineage] = useState<{ steps: LineageNode[]; complete: boolean } | null>(null);
 
   const running = experiment.status === "running" || experiment.status === "queued";
+
+  // ---- the elite table (refetched, throttled, when the archive moves) ----
+  const [eliteQuery, setEliteQuery] = useState<EliteQuery>(defaultEliteQuery);
+  const eliteTable = useEliteTable(id, eliteQuery, version);
+  // The parallel-coordinates brush: one filter for the grid and the table.
+  const ranges = eliteQuery.ranges;
+  const setRanges = useCallback((r: DescriptorRange[]) => setEliteQuery((q) => ({ ...q, ranges: r, offset: 0 })), []);
+  const gridStore = useMemo(() => filteredStore(store, ranges), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  const budget = useBudget(id, running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -260,8 +278,22 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       .reverse();
   }, [lineageOpen, lineage]);
 
+  const selectFromTable = useCallback(
+    (cell: number) => {
+      select(cell);
+      document.getElementById("elite")?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    },
+    [select],
+  );
   const back = useCallback(() => setInspected(null), []);
   const toggleLineage = useCallback(() => setLineageOpen((o) => !o), []);
+  const saveNotes = useCallback(
+    async (patch: { notes?: string; tags?: string[] }) => {
+      const fresh = normalizeExperiment(await api(endpoints.experiment(id), { method: "PATCH", json: patch }));
+      setExperiment((e) => ({ ...e, notes: fresh.notes, tags: fresh.tags }));
+    },
+    [id],
+  );
   const onHeaderChange = useCallback((e: ExperimentSummary) => setExperiment((old) => ({ ...e, config: old.config })), []);
   const shown = inspected ?? elite;
   const g = store.geometry;
@@ -285,7 +317,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             <ColorLegend min={store.min} max={store.max} />
             {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
           </div>
-          <EliteGrid store={store} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
+          <EliteGrid store={gridStore} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
           {store.dim >= 3 && (
             <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
               {g.type === "cvt"
@@ -296,7 +328,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             </p>
           )}
         </Card>
-        <Card title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
+        <Card id="elite" title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
           {newer && (
             <button type="button" onClick={() => selected != null && void loadElite(selected, true)} className="mb-3 w-full rounded-md bg-indigo-50 px-2.5 py-1.5 text-left text-xs font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-950/60 dark:text-indigo-300 dark:hover:bg-indigo-900/60">
               A better elite has landed in this cell · show it
@@ -341,6 +373,39 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         </Card>
       )}
 
+      {store.dim >= 2 && (
+        <Card
+          title="Descriptors"
+          actions={
+            <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="brushed-count">
+              {ranges.length ? `${brushed.toLocaleString("en-US")} elites in range` : `${store.filled.toLocaleString("en-US")} elites`}
+            </span>
+          }
+        >
+          <ParallelCoordinates store={store} version={version} ranges={ranges} onRangesChange={setRanges} selected={selected} />
+        </Card>
+      )}
+
+      <Card title="Elites" actions={<span className="text-xs text-slate-500 dark:text-slate-400">Sorted and filtered on the server; select a row to inspect it</span>}>
+        <EliteTable
+          page={eliteTable.page}
+          query={eliteQuery}
+          onQueryChange={setEliteQuery}
+          names={store.names}
+          archiveSize={store.filled}
+          min={store.min}
+          max={store.max}
+          selectedCell={selected}
+          onSelect={selectFromTable}
+          loading={eliteTable.loading}
+          error={eliteTable.error}
+        />
+      </Card>
+
+      <Card title="Where the budget went">
+        <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
+      </Card>
+
       {(withFailures || userEvaluated) && (
         <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>
           <Card
@@ -377,9 +442,14 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         <Card title="Progress">
           <MetricCurves snapshots={snapshots} cost={llm} />
         </Card>
-        <Card title="Workers & queue">
-          <QueuePanel active={running} />
-        </Card>
+        <div className="space-y-6">
+          <Card title="Notes">
+            <RunNotes notes={experiment.notes} tags={experiment.tags} onSave={saveNotes} />
+          </Card>
+          <Card title="Workers & queue">
+            <QueuePanel active={running} />
+          </Card>
+        </div>
       </div>
     </div>
   );

@@ -32,6 +32,17 @@ export function ExperimentsTable({ experiments }: { experiments: ExperimentSumma
                 <span className="text-xs text-slate-500 dark:text-slate-400">
                   {e.archiveType === "cvt" ? "CVT" : "grid"} · {fmtInt(e.cells)} cells · {e.emitterType}
                 </span>
+                {e.tags.length > 0 && (
+                  <ul className="mt-1 flex flex-wrap gap-1" aria-label={`Tags of ${e.name}`}>
+                    {e.tags.map((t) => (
+                      <li key={t}>
+                        <Link href={`/?tag=${encodeURIComponent(t)}`} className="rounded-full bg-indigo-50 px-2 py-px text-[11px] text-indigo-800 hover:underline dark:bg-indigo-950/60 dark:text-indigo-200">
+                          {t}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </td>
               <td className="px-3 py-2.5">{e.domainType}</td>
               <td className="px-3 py-2.5">

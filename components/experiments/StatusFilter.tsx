@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { STATUSES } from "@/components/lib/types";
 
-export function StatusFilter({ current, counts }: { current: string | null; counts: Record<string, number> }) {
+/** `href(status)`: the list URL with that status (keeping the other filters). */
+export function StatusFilter({ current, counts, href = (s) => (s ? `/?status=${s}` : "/") }: { current: string | null; counts: Record<string, number>; href?(status: string | null): string }) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const items = [{ key: null as string | null, label: "All", n: total }, ...STATUSES.filter((s) => counts[s]).map((s) => ({ key: s as string | null, label: s, n: counts[s]! }))];
   return (
@@ -12,7 +13,7 @@ export function StatusFilter({ current, counts }: { current: string | null; coun
         return (
           <Link
             key={i.label}
-            href={i.key ? `/?status=${i.key}` : "/"}
+            href={href(i.key)}
             aria-current={active ? "page" : undefined}
             className={`rounded-full px-3 py-1 text-xs font-medium capitalize ring-1 ring-inset ${
               active

@@ -17,6 +17,8 @@ import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows"
 import { CodeEditor } from "./CodeEditor";
 import { SeedList } from "./SeedList";
 import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from "./ProgramFields";
+import type { FormPreset } from "./preset";
+import { TemplateBar, type TemplateOption } from "./TemplateBar";
 
 type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
@@ -184,68 +186,71 @@ function issueMap(issues: { path: string; message: string }[]): Record<string, s
   return out;
 }
 
-export function NewExperimentForm() {
+/** `preset`: fields from a run being cloned or a template (see ./preset); `templates`: the saved ones to offer. */
+export function NewExperimentForm({ preset, templates = [], templateId = null }: { preset?: FormPreset; templates?: TemplateOption[]; templateId?: string | null } = {}) {
+  const p: Partial<FormPreset> = preset ?? {};
   const router = useRouter();
-  const [name, setName] = useState("Sphere 100-D, MAP-Elites");
-  const [domain, setDomain] = useState<DomainType>("sphere");
-  const [size, setSize] = useState("100");
-  const [boundsLo, setBoundsLo] = useState("-1");
-  const [boundsHi, setBoundsHi] = useState("1");
-  const [rows, setRows] = useState<DescriptorRow[]>(() => defaultRows("sphere", 100));
-  const [rowsEdited, setRowsEdited] = useState(false);
+  const [name, setName] = useState(p.name ?? "Sphere 100-D, MAP-Elites");
+  const [domain, setDomain] = useState<DomainType>((p.domain as DomainType | undefined) ?? "sphere");
+  const [size, setSize] = useState(p.size ?? "100");
+  const [boundsLo, setBoundsLo] = useState(p.boundsLo ?? "-1");
+  const [boundsHi, setBoundsHi] = useState(p.boundsHi ?? "1");
+  // A cloned built-in run stores no rows (its measures are the domain's): take the domain's own for its size.
+  const [rows, setRows] = useState<DescriptorRow[]>(() => p.rows?.map((r) => ({ ...r, key: newRowKey() })) ?? defaultRows((p.domain as DomainType | undefined) ?? "sphere", Number(p.size ?? 100), p.task));
+  const [rowsEdited, setRowsEdited] = useState(p.rows != null);
   // User evaluators.
-  const [command, setCommand] = useState("python3 examples/python/eval_sphere.py");
-  const [commandTimeout, setCommandTimeout] = useState("30000");
-  const [commandBatch, setCommandBatch] = useState(false);
-  const [url, setUrl] = useState("http://127.0.0.1:8787/evaluate");
-  const [secretEnv, setSecretEnv] = useState("");
-  const [webhookTimeout, setWebhookTimeout] = useState("30000");
-  const [code, setCode] = useState(EXAMPLE_JS);
-  const [jsTimeout, setJsTimeout] = useState("5000");
-  const [jsMemory, setJsMemory] = useState("64");
+  const [command, setCommand] = useState(p.command ?? "python3 examples/python/eval_sphere.py");
+  const [commandTimeout, setCommandTimeout] = useState(p.commandTimeout ?? "30000");
+  const [commandBatch, setCommandBatch] = useState(p.commandBatch ?? false);
+  const [url, setUrl] = useState(p.url ?? "http://127.0.0.1:8787/evaluate");
+  const [secretEnv, setSecretEnv] = useState(p.secretEnv ?? "");
+  const [webhookTimeout, setWebhookTimeout] = useState(p.webhookTimeout ?? "30000");
+  const [code, setCode] = useState(p.code ?? EXAMPLE_JS);
+  const [jsTimeout, setJsTimeout] = useState(p.jsTimeout ?? "5000");
+  const [jsMemory, setJsMemory] = useState(p.jsMemory ?? "64");
   // What a candidate of a user-evaluated domain is.
-  const [genome, setGenome] = useState<Genome>("vector");
-  const [jsonSeeds, setJsonSeeds] = useState(EXAMPLE_JSON_SEEDS);
-  const [mutateCode, setMutateCode] = useState(EXAMPLE_MUTATE);
-  const [mutateTimeout, setMutateTimeout] = useState("2000");
-  const [mutateMemory, setMutateMemory] = useState("64");
-  const [userDescription, setUserDescription] = useState("");
-  const [userTextSeeds, setUserTextSeeds] = useState<string[]>([""]);
+  const [genome, setGenome] = useState<Genome>(p.genome ?? "vector");
+  const [jsonSeeds, setJsonSeeds] = useState(p.jsonSeeds ?? EXAMPLE_JSON_SEEDS);
+  const [mutateCode, setMutateCode] = useState(p.mutateCode ?? EXAMPLE_MUTATE);
+  const [mutateTimeout, setMutateTimeout] = useState(p.mutateTimeout ?? "2000");
+  const [mutateMemory, setMutateMemory] = useState(p.mutateMemory ?? "64");
+  const [userDescription, setUserDescription] = useState(p.userDescription ?? "");
+  const [userTextSeeds, setUserTextSeeds] = useState<string[]>(p.userTextSeeds ?? [""]);
   // LLM domains.
-  const [task, setTask] = useState<string>(TASK_NAMES[0]);
-  const [codeSeeds, setCodeSeeds] = useState<string[]>([]);
-  const [taskTimeout, setTaskTimeout] = useState("5000");
-  const [taskMemory, setTaskMemory] = useState("128");
-  const [description, setDescription] = useState(TEXT_EXAMPLE.description);
-  const [qualityRubric, setQualityRubric] = useState("");
-  const [textSeeds, setTextSeeds] = useState<string[]>(TEXT_EXAMPLE.seeds);
-  const [judgeModel, setJudgeModel] = useState("");
+  const [task, setTask] = useState<string>(p.task ?? TASK_NAMES[0]);
+  const [codeSeeds, setCodeSeeds] = useState<string[]>(p.codeSeeds ?? []);
+  const [taskTimeout, setTaskTimeout] = useState(p.taskTimeout ?? "5000");
+  const [taskMemory, setTaskMemory] = useState(p.taskMemory ?? "128");
+  const [description, setDescription] = useState(p.description ?? TEXT_EXAMPLE.description);
+  const [qualityRubric, setQualityRubric] = useState(p.qualityRubric ?? "");
+  const [textSeeds, setTextSeeds] = useState<string[]>(p.textSeeds ?? TEXT_EXAMPLE.seeds);
+  const [judgeModel, setJudgeModel] = useState(p.judgeModel ?? "");
   const [program, setProgram] = useState<ProgramState>(PROGRAM_EXAMPLE);
   // The LLM emitter.
-  const [baseURL, setBaseURL] = useState<string>(PROVIDERS[0].baseURL);
-  const [model, setModel] = useState<string>(PROVIDERS[0].model);
-  const [apiKeyEnv, setApiKeyEnv] = useState<string>(PROVIDERS[0].apiKeyEnv);
-  const [mode, setMode] = useState<"diff" | "full">("diff");
-  const [modeTouched, setModeTouched] = useState(false);
-  const [temperature, setTemperature] = useState("");
-  const [maxTokens, setMaxTokens] = useState("");
-  const [rpm, setRpm] = useState("");
-  const [concurrency, setConcurrency] = useState("");
-  const [pricePrompt, setPricePrompt] = useState("");
-  const [priceCompletion, setPriceCompletion] = useState("");
-  const [costCap, setCostCap] = useState("1");
-  const [archive, setArchive] = useState<"grid" | "cvt">("grid");
-  const [cvtCells, setCvtCells] = useState("1000");
-  const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">("iso-line");
-  const [sigma0, setSigma0] = useState("0.5");
-  const [cmaCount, setCmaCount] = useState("15");
-  const [learningRate, setLearningRate] = useState("0.01");
-  const [sigma, setSigma] = useState("0.5");
-  const [isoSigma, setIsoSigma] = useState("0.01");
-  const [lineSigma, setLineSigma] = useState("0.2");
-  const [batchSize, setBatchSize] = useState("100");
-  const [budget, setBudget] = useState("100000");
-  const [seed, setSeed] = useState("0");
+  const [baseURL, setBaseURL] = useState<string>(p.baseURL ?? PROVIDERS[0].baseURL);
+  const [model, setModel] = useState<string>(p.model ?? PROVIDERS[0].model);
+  const [apiKeyEnv, setApiKeyEnv] = useState<string>(p.apiKeyEnv ?? PROVIDERS[0].apiKeyEnv);
+  const [mode, setMode] = useState<"diff" | "full">(p.mode ?? "diff");
+  const [modeTouched, setModeTouched] = useState(p.mode != null);
+  const [temperature, setTemperature] = useState(p.temperature ?? "");
+  const [maxTokens, setMaxTokens] = useState(p.maxTokens ?? "");
+  const [rpm, setRpm] = useState(p.rpm ?? "");
+  const [concurrency, setConcurrency] = useState(p.concurrency ?? "");
+  const [pricePrompt, setPricePrompt] = useState(p.pricePrompt ?? "");
+  const [priceCompletion, setPriceCompletion] = useState(p.priceCompletion ?? "");
+  const [costCap, setCostCap] = useState(p.costCap ?? "1");
+  const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
+  const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
+  const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
+  const [sigma0, setSigma0] = useState(p.sigma0 ?? "0.5");
+  const [cmaCount, setCmaCount] = useState(p.cmaCount ?? "15");
+  const [learningRate, setLearningRate] = useState(p.learningRate ?? "0.01");
+  const [sigma, setSigma] = useState(p.sigma ?? "0.5");
+  const [isoSigma, setIsoSigma] = useState(p.isoSigma ?? "0.01");
+  const [lineSigma, setLineSigma] = useState(p.lineSigma ?? "0.2");
+  const [batchSize, setBatchSize] = useState(p.batchSize ?? "100");
+  const [budget, setBudget] = useState(p.budget ?? "100000");
+  const [seed, setSeed] = useState(p.seed ?? "0");
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -446,6 +451,13 @@ export function NewExperimentForm() {
         <div role="alert" className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">
           {serverError ?? `Please fix ${errorCount === 1 ? "the highlighted field" : `the ${errorCount} highlighted fields`}.`}
         </div>
+      )}
+
+      <TemplateBar templates={templates} current={templateId} config={valid ? config : null} defaultName={name} />
+      {preset && preset.unshown.length > 0 && (
+        <p className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:border-amber-900/70 dark:bg-amber-950/40 dark:text-amber-100" data-testid="unshown-settings">
+          The form has no field for {preset.unshown.map((k) => <code key={k} className="mx-0.5 font-mono">{k}</code>)}: the new run uses their defaults. Create it over the REST API to keep them.
+        </p>
       )}
 
       <Section title="Basics" description="A name to find the run by later.">

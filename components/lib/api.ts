@@ -83,6 +83,8 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
     },
     budgetCostUsd: numOrNull(x.budget?.costUsd ?? x.budgetCostUsd ?? config.budget?.costUsd),
     config,
+    notes: typeof x.notes === "string" ? x.notes : "",
+    tags: Array.isArray(x.tags) ? x.tags.map(String) : [],
   };
 }
 

@@ -44,6 +44,9 @@ export interface ExperimentSummary {
   /** Cost cap in USD (budget.costUsd), null when none. */
   budgetCostUsd: number | null;
   config: Record<string, unknown>;
+  /** The user's notes and tags on the run (PATCH /api/experiments/:id). */
+  notes: string;
+  tags: string[];
 }
 
 export interface Usage {

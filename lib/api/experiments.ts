@@ -1,5 +1,5 @@
 import { prisma } from "@/lib/db/client";
-import type { Experiment, Descriptor } from "@/lib/generated/prisma/client";
+import type { Experiment, Descriptor, Prisma } from "@/lib/generated/prisma/client";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { ApiError } from "./errors";
 import { redactSecrets } from "./redact";
@@ -10,6 +10,7 @@ export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
     id: e.id,
     name: e.name,
     notes: e.notes,
+    tags: e.tags,
     status: e.status,
     statusReason: e.statusReason,
     config: redactSecrets(e.config as unknown as ExperimentSpec),
@@ -73,4 +74,33 @@ export async function loadConfig(id: string): Promise<ExperimentSpec> {
   const e = await prisma.experiment.findUnique({ where: { id }, select: { config: true } });
   if (!e) throw new ApiError(404, `experiment ${id} not found`);
   return e.config as unknown as ExperimentSpec;
+}
+
+/**
+ * The experiments list filter shared by GET /api/experiments and the home page: statuses, every tag,
+ * and search words that must each appear in the name, the notes, the domain or a tag.
+ */
+export function experimentWhere(f: { status?: string[]; tag?: string[]; q?: string }): Prisma.ExperimentWhereInput {
+  const and: Prisma.ExperimentWhereInput[] = [];
+  if (f.status?.length) and.push({ status: { in: f.status as Experiment["status"][] } });
+  if (f.tag?.length) and.push({ tags: { hasEvery: f.tag } });
+  for (const word of (f.q ?? "").split(/\s+/).filter(Boolean).slice(0, 8)) {
+    and.push({
+      OR: [
+        { name: { contains: word, mode: "insensitive" } },
+        { notes: { contains: word, mode: "insensitive" } },
+        { domainType: { contains: word, mode: "insensitive" } },
+        { tags: { has: word.toLowerCase() } },
+      ],
+    });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+/** Every tag in use, most used first (the tag filter's choices). */
+export async function tagCounts(): Promise<{ tag: string; count: number }[]> {
+  const rows = await prisma.$queryRawUnsafe<{ tag: string; n: bigint }[]>(
+    `SELECT t AS tag, count(*) AS n FROM "Experiment", unnest(tags) AS t GROUP BY t ORDER BY n DESC, t ASC LIMIT 200`,
+  );
+  return rows.map((r) => ({ tag: r.tag, count: Number(r.n) }));
 }

@@ -103,6 +103,12 @@ export function openApiDocument() {
       "/api/experiments/{id}/archive": {
         get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": okJson("the geometry and the elites, column by column", "Archive"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/elites": {
+        get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": ok("{ total, offset, limit, facets: { operator, model }, descriptorNames, elites: [{ cell, fitness, descriptors, solutionId, operator, model, costUsd, evalMs, createdAt, updatedAt }] }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/budget": {
+        get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator and outcome, over the run; evaluation times", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": ok("{ evaluations, costUsd, promptTokens, completionTokens, outcomes, improvements, costPerImprovement, byModel, byOperator, overEvaluations, evalTime }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/elites/{cell}": {
         get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": okJson("the cell's elite with its solution", "Elite"), ...errors(...std) } },
       },
@@ -133,6 +139,17 @@ export function openApiDocument() {
       },
       "/api/solutions/{id}/lineage": {
         get: { operationId: "getLineage", parameters: [idParam("id", "solution"), ...queryParams(S.LineageQuery)], responses: { "200": okJson("the chain of first parents", "Lineage"), ...errors(...std) } },
+      },
+      "/api/tags": {
+        get: { operationId: "listTags", summary: "Every tag on an experiment, most used first", responses: { "200": ok("{ tags: [{ tag, count }] }"), ...errors(401) } },
+      },
+      "/api/templates": {
+        get: { operationId: "listTemplates", summary: "Saved experiment configurations, most recently saved first", responses: { "200": ok("{ templates: [{ id, name, description, config, createdAt, updatedAt }] }"), ...errors(401) } },
+        post: { operationId: "saveTemplate", summary: "Save an experiment configuration as a named template", requestBody: body(S.CreateTemplateBody), responses: { "201": ok("the template"), ...errors(400, 401, 409, 413, 415) } },
+      },
+      "/api/templates/{id}": {
+        get: { operationId: "getTemplate", parameters: [idParam("id", "template")], responses: { "200": ok("the template"), ...errors(...std) } },
+        delete: { operationId: "deleteTemplate", parameters: [idParam("id", "template")], responses: { "204": { description: "deleted" }, ...errors(...std) } },
       },
       "/api/queues": {
         get: { operationId: "getQueues", responses: { "200": ok("{ backend, queues: [{ name, counts, workers, failures }], workers }"), ...errors(401) } },

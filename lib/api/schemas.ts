@@ -42,6 +42,14 @@ export const ListQuery = z
     limit: qInt("limit", 1, 200).default(50),
     /** Opaque: the `nextCursor` of the previous page. */
     cursor: z.string({ error: "cursor must be given once" }).max(200).optional(),
+    /** Words that must all appear in the name, the notes or the domain (case-insensitive). */
+    q: z.string({ error: "q must be given once" }).max(200, "q must be at most 200 characters").optional(),
+    /** Experiments carrying every one of these tags (comma-separated). */
+    tag: z
+      .string({ error: "tag must be given once (comma-separate several)" })
+      .max(500, "tag is too long")
+      .transform((s) => [...new Set(s.split(",").map((x) => x.trim().toLowerCase()).filter(Boolean))])
+      .optional(),
   })
   .strict();
 
@@ -120,13 +128,51 @@ export const CreateExperimentBody = z
     return { start: start ?? false, config: parsed.data };
   });
 
+/** A tag: a short label, lower-cased, no commas (they separate tags in query strings). */
+export const Tag = z
+  .string({ error: "each tag must be a string" })
+  .trim()
+  .toLowerCase()
+  .min(1, "a tag must not be empty")
+  .max(40, "a tag must be at most 40 characters")
+  .regex(/^[^,\s](?:[^,]*[^,\s])?$/, "a tag must not contain commas");
+
+export const Tags = z
+  .array(Tag, { error: "tags must be an array of strings" })
+  .max(20, "at most 20 tags")
+  .transform((t) => [...new Set(t)]);
+
 export const PatchExperimentBody = z
   .object({
     name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters").optional(),
     notes: z.string({ error: "notes must be a string" }).max(10_000, "notes must be at most 10,000 characters").optional(),
+    /** Replaces the experiment's tags. */
+    tags: Tags.optional(),
   })
   .strict()
-  .refine((b) => b.name !== undefined || b.notes !== undefined, { message: "give name and/or notes to change" });
+  .refine((b) => b.name !== undefined || b.notes !== undefined || b.tags !== undefined, { message: "give name, notes and/or tags to change" });
+
+// ---- templates ----
+export const TemplateParams = z.object({ id: Uuid("template id") });
+
+/** `POST /api/templates`: a named experiment configuration to start runs from. */
+export const CreateTemplateBody = z
+  .object({
+    name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
+    description: z.string({ error: "description must be a string" }).max(2000, "description must be at most 2,000 characters").default(""),
+    config: z.record(z.string(), z.unknown(), { error: "config must be an experiment configuration (an object)" }),
+    /** Overwrite a template of the same name instead of failing with 409. */
+    replace: z.boolean({ error: "replace must be true or false" }).default(false),
+  })
+  .strict()
+  .transform((b, ctx) => {
+    const parsed = ExperimentSpec.safeParse(b.config);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ["config", ...issue.path] } as never);
+      return z.NEVER;
+    }
+    return { ...b, config: parsed.data };
+  });
 
 export const ActionBody = z.object({}).strict();
 
@@ -232,3 +278,67 @@ export const SubmitBody = z
   .strict();
 
 export const SessionBody = z.object({ token: z.string({ error: "token must be a string" }).min(1, "token must not be empty").max(1000) }).strict();
+
+// ---- elite table ----
+export const ELITE_SORT_KEYS = ["fitness", "cell", "createdAt", "operator", "model"] as const;
+const ELITE_SORT_RE = /^(fitness|cell|createdAt|operator|model|d[0-7])$/;
+const qNum = (label: string) =>
+  z
+    .string({ error: `${label} must be given once` })
+    .refine((s) => s.trim() !== "" && Number.isFinite(Number(s)), `${label} must be a finite number`)
+    .transform(Number);
+const qList = (label: string) =>
+  z
+    .string({ error: `${label} must be given once (comma-separate several)` })
+    .max(2000, `${label} is too long`)
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+/** A descriptor interval "k:lo:hi" (descriptor index k, inclusive bounds). */
+export interface DescriptorRange {
+  index: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * `GET /api/experiments/:id/elites`: one page of the archive as a table, sorted and filtered in SQL.
+ * `ranges=0:-1:1,2:0:0.5` keeps elites whose descriptor 0 is in [-1, 1] and descriptor 2 in [0, 0.5]
+ * (the parallel-coordinates brush sends exactly this).
+ */
+export const EliteListQuery = z
+  .object({
+    sort: z
+      .string({ error: "sort must be given once" })
+      .regex(ELITE_SORT_RE, `sort must be one of ${ELITE_SORT_KEYS.join(", ")} or d0…d7 (a descriptor)`)
+      .default("fitness"),
+    order: z.enum(["asc", "desc"], { error: 'order must be "asc" or "desc"' }).default("desc"),
+    limit: qInt("limit", 1, 500).default(50),
+    offset: qInt("offset", 0, 10_000_000).default(0),
+    fitnessMin: qNum("fitnessMin").optional(),
+    fitnessMax: qNum("fitnessMax").optional(),
+    operator: qList("operator").optional(),
+    model: qList("model").optional(),
+    ranges: z
+      .string({ error: "ranges must be given once (comma-separate several)" })
+      .max(2000, "ranges is too long")
+      .transform((s, ctx): DescriptorRange[] => {
+        const out: DescriptorRange[] = [];
+        for (const part of s.split(",").filter((p) => p.trim())) {
+          const m = /^\s*(\d)\s*:\s*([^:]+?)\s*:\s*([^:]+?)\s*$/.exec(part);
+          const lo = m ? Number(m[2]) : NaN;
+          const hi = m ? Number(m[3]) : NaN;
+          if (!m || Number(m[1]) > 7 || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+            ctx.addIssue({ code: "custom", message: `ranges: "${part}" is not index:min:max (index 0…7, min ≤ max, finite numbers)` });
+            return z.NEVER;
+          }
+          out.push({ index: Number(m[1]), min: lo, max: hi });
+        }
+        return out;
+      })
+      .optional(),
+  })
+  .strict();
+export type EliteListQuery = z.infer<typeof EliteListQuery>;
+
+/** `GET /api/experiments/:id/budget`: into how many slices the run is cut for the over-time view. */
+export const BudgetQuery = z.object({ buckets: qInt("buckets", 1, 200).default(40) }).strict();

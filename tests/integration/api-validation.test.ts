@@ -134,7 +134,7 @@ const cases: Case[] = [
   { name: "lineage of unknown solution", path: `/api/solutions/${UNKNOWN}/lineage`, status: 404, message: /not found/ },
   { name: "unknown API path", path: "/api/experiments-typo", status: 404, message: /no API endpoint at \/api\/experiments-typo/ },
   // --- patch ---
-  { name: "patch with nothing to change", method: "PATCH", path: "/api/experiments/:draft", body: {}, status: 400, message: /give name and\/or notes/ },
+  { name: "patch with nothing to change", method: "PATCH", path: "/api/experiments/:draft", body: {}, status: 400, message: /give name, notes and\/or tags/ },
   { name: "patch name of wrong type", method: "PATCH", path: "/api/experiments/:draft", body: { name: 123 }, status: 400, message: /name must be a string/, issue: "body.name" },
   { name: "patch a read-only field", method: "PATCH", path: "/api/experiments/:draft", body: { status: "running" }, status: 400, message: /unknown field "status"/ },
   // --- methods ---

@@ -1,21 +1,21 @@
 import { prisma } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import { getQueues } from "@/lib/queue/server";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { json, MAX_BODY, otherMethods, parseBody, parseQuery, route } from "@/lib/api/http";
 import { CreateExperimentBody, ListQuery } from "@/lib/api/schemas";
 import { warmArchiveIndex } from "@/lib/api/archive";
-import { decodeCursor, encodeCursor, experimentDto, experimentResponse } from "@/lib/api/experiments";
+import { decodeCursor, encodeCursor, experimentDto, experimentResponse, experimentWhere } from "@/lib/api/experiments";
 
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/experiments?status=running,paused&limit=50&cursor=…
- * Newest first. Keyset pagination: pass `nextCursor` back as `cursor` (null on the last page).
+ * GET /api/experiments?status=running,paused&tag=baseline&q=sphere&limit=50&cursor=…
+ * Newest first; `tag` keeps experiments carrying every tag given, `q` those whose name, notes,
+ * domain or tags contain every word. Keyset pagination: pass `nextCursor` back as `cursor` (null on the last page).
  */
 export const GET = route(async (req) => {
   const q = parseQuery(req, ListQuery);
-  const where: Prisma.ExperimentWhereInput = q.status ? { status: { in: q.status } } : {};
+  const where = experimentWhere(q);
   const after = q.cursor ? decodeCursor(q.cursor) : null;
   const page = await prisma.experiment.findMany({
     where: after ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] } : where,

@@ -1,0 +1,242 @@
+"use client";
+/**
+ * Parallel coordinates of the archive: one vertical axis per descriptor (any number of them) plus
+ * fitness, one line per elite, coloured by fitness like the grid. Drag along an axis to brush a
+ * range; the brushes filter the grid and the elite table. Keyboard: Tab to an axis, ↑/↓ to create
+ * and move its brush, Shift+↑/↓ to widen or narrow it, Escape to clear it.
+ */
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { scaleLinear } from "d3";
+import { LUT_SIZE, VIRIDIS_LUT, colorIndex } from "@/components/archive/colors";
+import { prepareCanvas } from "@/components/archive/draw";
+import { descriptorValue, inRanges } from "@/components/archive/filter";
+import type { ArchiveStore } from "@/components/archive/store";
+import type { DescriptorRange } from "@/components/lib/use-elite-table";
+import { fmtNum } from "@/components/lib/format";
+import { useDark } from "@/components/lib/use-dark";
+import { useWidth } from "@/components/lib/use-width";
+
+interface Props {
+  store: ArchiveStore;
+  /** Bumped when the archive changes (the store is mutated in place). */
+  version: number;
+  ranges: DescriptorRange[];
+  onRangesChange(ranges: DescriptorRange[]): void;
+  selected: number | null;
+}
+
+const M = { top: 34, right: 56, bottom: 26, left: 56 };
+const HEIGHT = 300;
+/** Colour buckets: one stroke() per bucket keeps 10,000 lines to a few dozen draw calls. */
+const BUCKETS = 32;
+
+export const ParallelCoordinates = memo(function ParallelCoordinates({ store, version, ranges, onRangesChange, selected }: Props) {
+  const [wrapRef, width] = useWidth<HTMLDivElement>(720);
+  const dark = useDark();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const d = store.dim;
+  const axes = d + 1; // descriptors, then fitness
+  const plotW = Math.max(120, width - M.left - M.right);
+  const plotH = HEIGHT - M.top - M.bottom;
+  const xOf = (a: number) => M.left + (axes === 1 ? plotW / 2 : (a * plotW) / (axes - 1));
+  const domains = useMemo(() => {
+    const out = store.geometry.ranges.map(([lo, hi]) => [lo, hi] as [number, number]);
+    out.push(store.max >= store.min ? [store.min, store.max === store.min ? store.min + 1 : store.max] : [0, 1]);
+    return out;
+    // The fitness axis follows the archive.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, version]);
+  const scales = useMemo(() => domains.map(([lo, hi]) => scaleLinear().domain([lo, hi]).range([M.top + plotH, M.top])), [domains, plotH]);
+
+  // The brush being dragged (local until released, so the table refetches once).
+  const [drag, setDrag] = useState<{ axis: number; y0: number; y1: number } | null>(null);
+  const shown = useMemo(() => {
+    if (!drag) return ranges;
+    const s = scales[drag.axis]!;
+    const a = s.invert(Math.max(drag.y0, drag.y1));
+    const b = s.invert(Math.min(drag.y0, drag.y1));
+    return [...ranges.filter((r) => r.index !== drag.axis), { index: drag.axis, min: Math.min(a, b), max: Math.max(a, b) }];
+  }, [drag, ranges, scales]);
+
+  // Draw the lines: dimmed ones first, kept ones over them, the selected elite on top.
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const ctx = prepareCanvas(el, { width, height: HEIGHT });
+    ctx.clearRect(0, 0, width, HEIGHT);
+    const ys = new Float64Array(axes);
+    const dimmed = new Path2D();
+    const kept: Path2D[] = Array.from({ length: BUCKETS }, () => new Path2D());
+    const xs = Array.from({ length: axes }, (_, a) => xOf(a));
+    const line = (p: Path2D) => {
+      p.moveTo(xs[0]!, ys[0]!);
+      for (let a = 1; a < axes; a++) p.lineTo(xs[a]!, ys[a]!);
+    };
+    const filled = store.filled;
+    for (let c = 0; c < store.cells; c++) {
+      const f = store.fitness[c]!;
+      if (f !== f) continue;
+      let ok = true;
+      for (let k = 0; k < d; k++) {
+        const v = descriptorValue(store, c, k);
+        if (v !== v) ok = false;
+        ys[k] = scales[k]!(v);
+      }
+      if (!ok) continue;
+      ys[d] = scales[d]!(f);
+      if (shown.length && !inRanges(store, c, shown)) line(dimmed);
+      else line(kept[Math.min(BUCKETS - 1, Math.floor((colorIndex(f, store.min, store.max) / LUT_SIZE) * BUCKETS))]!);
+    }
+    // Thin, translucent lines: a dense archive reads as bands, a sparse one as lines.
+    const alpha = filled > 3000 ? 0.18 : filled > 500 ? 0.32 : 0.6;
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = dark ? "rgba(148,163,184,0.10)" : "rgba(100,116,139,0.10)";
+    ctx.stroke(dimmed);
+    kept.forEach((p, b) => {
+      const i = Math.min(LUT_SIZE - 1, Math.round(((b + 0.5) / BUCKETS) * LUT_SIZE)) * 4;
+      ctx.strokeStyle = `rgba(${VIRIDIS_LUT[i]},${VIRIDIS_LUT[i + 1]},${VIRIDIS_LUT[i + 2]},${alpha})`;
+      ctx.stroke(p);
+    });
+    if (selected != null && store.fitness[selected] === store.fitness[selected]) {
+      for (let k = 0; k < d; k++) ys[k] = scales[k]!(descriptorValue(store, selected, k));
+      ys[d] = scales[d]!(store.fitness[selected]!);
+      const p = new Path2D();
+      line(p);
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = dark ? "#0f172a" : "#ffffff";
+      ctx.stroke(p);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = dark ? "#fb923c" : "#ea580c";
+      ctx.stroke(p);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, version, width, scales, shown, selected, dark]);
+
+  const axisAt = (clientX: number): number | null => {
+    const r = svg.current!.getBoundingClientRect();
+    const x = clientX - r.left;
+    let best = -1;
+    let dist = Infinity;
+    for (let a = 0; a < d; a++) {
+      const dd = Math.abs(xOf(a) - x);
+      if (dd < dist) (dist = dd), (best = a);
+    }
+    return best >= 0 && dist <= 24 ? best : null;
+  };
+  const yIn = (clientY: number) => {
+    const r = svg.current!.getBoundingClientRect();
+    return Math.min(M.top + plotH, Math.max(M.top, clientY - r.top));
+  };
+  const onDown = (e: PointerEvent<SVGSVGElement>) => {
+    const a = axisAt(e.clientX);
+    if (a == null) return;
+    e.preventDefault();
+    svg.current!.setPointerCapture(e.pointerId);
+    const y = yIn(e.clientY);
+    setDrag({ axis: a, y0: y, y1: y });
+  };
+  const onMove = (e: PointerEvent<SVGSVGElement>) => drag && setDrag({ ...drag, y1: yIn(e.clientY) });
+  const onUp = () => {
+    if (!drag) return;
+    const rest = ranges.filter((r) => r.index !== drag.axis);
+    // A click without a drag clears the axis.
+    if (Math.abs(drag.y1 - drag.y0) < 3) onRangesChange(rest);
+    else onRangesChange(shown);
+    setDrag(null);
+  };
+
+  const onAxisKey = (e: KeyboardEvent<SVGGElement>, a: number) => {
+    const [lo, hi] = domains[a]!;
+    const span = hi - lo;
+    const cur = ranges.find((r) => r.index === a);
+    const rest = ranges.filter((r) => r.index !== a);
+    const clamp = (r: DescriptorRange) => ({ index: a, min: Math.max(lo, Math.min(r.min, hi)), max: Math.min(hi, Math.max(r.max, lo)) });
+    let next: DescriptorRange | null | undefined;
+    const step = span * 0.05;
+    if (e.key === "Escape" || e.key === "Delete" || e.key === "Backspace") next = null;
+    else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+      const dir = e.key === "ArrowUp" ? 1 : -1;
+      if (!cur) next = { index: a, min: lo + span * 0.4, max: lo + span * 0.6 };
+      else if (e.shiftKey) next = cur.max + dir * step > cur.min ? { ...cur, max: cur.max + dir * step } : cur;
+      else {
+        const shift = dir > 0 ? Math.min(step, hi - cur.max) : -Math.min(step, cur.min - lo);
+        next = { ...cur, min: cur.min + shift, max: cur.max + shift };
+      }
+    } else return;
+    e.preventDefault();
+    onRangesChange(next ? [...rest, clamp(next)].sort((x, y) => x.index - y.index) : rest);
+  };
+
+  const names = [...store.names, "fitness"];
+  const axisColor = dark ? "#94a3b8" : "#475569";
+  const text = dark ? "#e2e8f0" : "#0f172a";
+
+  return (
+    <div ref={wrapRef} className="relative select-none" data-testid="parallel-coordinates">
+      <canvas ref={canvas} style={{ width, height: HEIGHT }} className="block" aria-hidden="true" data-testid="parallel-canvas" />
+      <svg
+        ref={svg}
+        width={width}
+        height={HEIGHT}
+        className="absolute inset-0 touch-none"
+        role="group"
+        aria-label={`Parallel coordinates of ${store.filled.toLocaleString("en-US")} elites over ${d} descriptors and fitness`}
+        onPointerDown={onDown}
+        onPointerMove={onMove}
+        onPointerUp={onUp}
+        onPointerCancel={() => setDrag(null)}
+      >
+        {names.map((name, a) => {
+          const x = xOf(a);
+          const s = scales[a]!;
+          const r = shown.find((q) => q.index === a);
+          const brushable = a < d;
+          return (
+            <g
+              key={a}
+              tabIndex={brushable ? 0 : undefined}
+              role={brushable ? "slider" : undefined}
+              aria-label={brushable ? `${name} axis: ↑/↓ brushes a range, Shift+↑/↓ resizes it, Escape clears it` : undefined}
+              aria-valuetext={brushable ? (r ? `${fmtNum(r.min)} to ${fmtNum(r.max)}` : "no filter") : undefined}
+              data-axis={name}
+              onKeyDown={brushable ? (e) => onAxisKey(e, a) : undefined}
+              className={brushable ? "cursor-crosshair outline-none [&:focus-visible>rect.focus]:opacity-100" : ""}
+            >
+              <rect className="focus opacity-0" x={x - 14} y={M.top - 6} width={28} height={plotH + 12} rx={4} fill="none" stroke="#6366f1" strokeWidth={2} />
+              <rect x={x - 12} y={M.top} width={24} height={plotH} fill="transparent" />
+              <line x1={x} x2={x} y1={M.top} y2={M.top + plotH} stroke={axisColor} strokeWidth={1} />
+              {s.ticks(5).map((t) => (
+                <g key={t} transform={`translate(${x},${s(t)})`}>
+                  {/* The last axis has nothing to its right: its labels go there, clear of the lines. */}
+                  <line x1={a === axes - 1 ? 0 : -3} x2={a === axes - 1 ? 3 : 0} stroke={axisColor} />
+                  <text x={a === axes - 1 ? 5 : -5} dy="0.32em" textAnchor={a === axes - 1 ? "start" : "end"} fontSize={10} fill={axisColor} className="tabular-nums">
+                    {fmtNum(t)}
+                  </text>
+                </g>
+              ))}
+              <text x={x} y={M.top - 14} textAnchor="middle" fontSize={11} fontWeight={600} fill={text}>
+                {name.length > 18 ? `${name.slice(0, 17)}…` : name}
+                <title>{name}</title>
+              </text>
+              {r && (
+                <rect
+                  x={x - 7}
+                  y={s(r.max)}
+                  width={14}
+                  height={Math.max(2, s(r.min) - s(r.max))}
+                  fill={dark ? "rgba(129,140,248,0.35)" : "rgba(99,102,241,0.25)"}
+                  stroke="#6366f1"
+                  strokeWidth={1.5}
+                  rx={2}
+                  data-testid={`brush-${a}`}
+                />
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Drag along a descriptor axis to keep a range (click the axis to clear it); the grid and the table show only the elites inside every range.</p>
+    </div>
+  );
+});

@@ -1,0 +1,148 @@
+/**
+ * A stored experiment configuration (a run to clone, a saved template) turned into the new-experiment
+ * form's field values, so the form opens pre-filled. The inverse of the form's config builder: every
+ * field the form shows is set from the configuration; settings the form has no field for are listed
+ * in `unshown` so the page can say that they will take their defaults. Runs on the server (the page
+ * builds the preset): plain data only, the form gives the rows their keys.
+ */
+import type { DescriptorRow } from "./DescriptorRows";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface FormPreset {
+  name?: string;
+  domain?: string;
+  size?: string;
+  boundsLo?: string;
+  boundsHi?: string;
+  rows?: Omit<DescriptorRow, "key">[];
+  command?: string;
+  commandTimeout?: string;
+  commandBatch?: boolean;
+  url?: string;
+  secretEnv?: string;
+  webhookTimeout?: string;
+  code?: string;
+  jsTimeout?: string;
+  jsMemory?: string;
+  genome?: "vector" | "json" | "text";
+  jsonSeeds?: string;
+  mutateCode?: string;
+  mutateTimeout?: string;
+  mutateMemory?: string;
+  userDescription?: string;
+  userTextSeeds?: string[];
+  task?: string;
+  codeSeeds?: string[];
+  taskTimeout?: string;
+  taskMemory?: string;
+  description?: string;
+  qualityRubric?: string;
+  textSeeds?: string[];
+  judgeModel?: string;
+  baseURL?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  mode?: "diff" | "full";
+  temperature?: string;
+  maxTokens?: string;
+  rpm?: string;
+  concurrency?: string;
+  pricePrompt?: string;
+  priceCompletion?: string;
+  costCap?: string;
+  archive?: "grid" | "cvt";
+  cvtCells?: string;
+  emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
+  sigma0?: string;
+  cmaCount?: string;
+  learningRate?: string;
+  sigma?: string;
+  isoSigma?: string;
+  lineSigma?: string;
+  batchSize?: string;
+  budget?: string;
+  seed?: string;
+  /** Settings of the configuration the form has no field for (dotted paths). */
+  unshown: string[];
+}
+
+const s = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
+
+/** Keys of each part of the configuration the form reads (anything else is reported as unshown). */
+const SHOWN: Record<string, string[]> = {
+  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed"],
+  domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
+  archive: ["type", "cells"],
+  budget: ["evaluations", "costUsd"],
+};
+
+function unshownKeys(c: Json): string[] {
+  const out: string[] = [];
+  const check = (obj: unknown, part: string, prefix: string) => {
+    if (!obj || typeof obj !== "object") return;
+    for (const [k, v] of Object.entries(obj)) if (v !== undefined && !SHOWN[part]!.includes(k)) out.push(prefix + k);
+  };
+  check(c, "top", "");
+  check(c.domain, "domain", "domain.");
+  check(c.emitter, "emitter", "emitter.");
+  check(c.archive, "archive", "archive.");
+  check(c.budget, "budget", "budget.");
+  return out;
+}
+
+export function presetFromConfig(config: Json, name?: string): FormPreset {
+  const d = (config.domain ?? {}) as Json;
+  const em = (config.emitter ?? {}) as Json;
+  const p: FormPreset = { unshown: unshownKeys(config) };
+  p.name = name ?? s(config.name);
+  p.domain = s(d.type);
+  p.size = s(d.joints ?? d.dim);
+  if (Array.isArray(d.bounds)) [p.boundsLo, p.boundsHi] = [s(d.bounds[0]), s(d.bounds[1])];
+  if (Array.isArray(config.descriptors)) {
+    p.rows = config.descriptors.map((r: Json) => ({ name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "" }));
+  }
+  const timeout = s(d.timeoutMs);
+  if (d.type === "command") Object.assign(p, { command: s(d.command), commandTimeout: timeout, commandBatch: Boolean(d.batch) });
+  if (d.type === "webhook") Object.assign(p, { url: s(d.url), secretEnv: s(d.secretEnv) ?? "", webhookTimeout: timeout });
+  if (d.type === "javascript") Object.assign(p, { code: s(d.code), jsTimeout: timeout, jsMemory: s(d.memoryMb) });
+  if (USER_DOMAINS.has(d.type)) {
+    p.genome = em.type === "llm" ? "text" : em.type === "javascript-mutation" ? "json" : "vector";
+    if (p.genome === "json" && d.seeds !== undefined) p.jsonSeeds = JSON.stringify(d.seeds);
+    if (p.genome === "text") Object.assign(p, { userTextSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : undefined, userDescription: s(d.description) ?? "" });
+  }
+  if (d.type === "llm-code") Object.assign(p, { task: s(d.task), codeSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : [], taskTimeout: timeout, taskMemory: s(d.memoryMb) });
+  if (d.type === "llm-text") Object.assign(p, { description: s(d.description), qualityRubric: s(d.qualityRubric) ?? "", textSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : undefined, judgeModel: s(d.judgeModel) ?? "" });
+
+  if (em.type === "llm") {
+    const model = s(em.model) ?? s(em.models?.[0]?.model);
+    const price = em.prices && model ? (em.prices[model] as Json | undefined) : undefined;
+    Object.assign(p, {
+      baseURL: s(em.baseURL),
+      model: model ?? "",
+      apiKeyEnv: s(em.apiKeyEnv) ?? "",
+      mode: em.mode === "full" ? "full" : "diff",
+      temperature: s(em.temperature) ?? "",
+      maxTokens: s(em.maxTokens) ?? "",
+      rpm: s(em.requestsPerMinute) ?? "",
+      concurrency: s(em.concurrency) ?? "",
+      pricePrompt: s(price?.prompt) ?? "",
+      priceCompletion: s(price?.completion) ?? "",
+      costCap: s(config.budget?.costUsd) ?? "",
+    });
+  } else if (em.type === "javascript-mutation") {
+    Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
+  } else if (em.type === "iso-line" || em.type === "gaussian" || em.type === "cma-me" || em.type === "cma-mae") {
+    Object.assign(p, { emitter: em.type, sigma: s(em.sigma), isoSigma: s(em.isoSigma), lineSigma: s(em.lineSigma), sigma0: s(em.sigma0), cmaCount: s(em.count), learningRate: s(em.learningRate) });
+  }
+  p.archive = config.archive?.type === "cvt" ? "cvt" : "grid";
+  p.cvtCells = s(config.archive?.cells);
+  p.batchSize = s(config.batchSize);
+  p.budget = s(config.budget?.evaluations);
+  p.seed = s(config.seed);
+  // Drop unset values so the form's defaults apply to them.
+  for (const k of Object.keys(p) as (keyof FormPreset)[]) if (p[k] === undefined) delete p[k];
+  return p;
+}
