@@ -19,7 +19,7 @@ export function startReconciler(ctx: WorkerContext, intervalMs = Number(process.
           const [{ locked }] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`);
           if (locked) await reconcileAll(ctx.prisma, ctx.queues);
         },
-        { timeout: 60_000 },
+        { timeout: 60_000, maxWait: 30_000 },
       );
     } catch (error) {
       failureLogFor(ctx.log).report("reconcile", error);

@@ -155,8 +155,12 @@ SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved
 FROM win`;
 
-/** `timeoutMs`: the transaction's limit (Prisma's default is 5 s; a 10,000-candidate tell on a busy machine needs more). */
-export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 5000): Promise<CommitResult> {
+/**
+ * `timeoutMs`: the transaction's limit. Prisma's defaults (2 s to get a connection, 5 s to finish) are too
+ * short on a loaded machine where many writers queue on one experiment's row: a timed-out commit only
+ * rolls back and is retried as a whole job, which wastes the work and adds load.
+ */
+export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 60_000): Promise<CommitResult> {
   const id = batch.experimentId;
   return prisma.$transaction(async (tx) => {
     // Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
@@ -244,7 +248,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     );
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
-  }, { timeout: timeoutMs });
+  }, { timeout: timeoutMs, maxWait: 30_000 });
 }
 
 async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatch) {
