@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -21,8 +21,10 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "cancelExperiment": ("POST", "/api/experiments/{id}/cancel"),
     "createExperiment": ("POST", "/api/experiments"),
     "deleteExperiment": ("DELETE", "/api/experiments/{id}"),
+    "deleteTemplate": ("DELETE", "/api/templates/{id}"),
     "exportArchive": ("GET", "/api/experiments/{id}/export"),
     "getArchive": ("GET", "/api/experiments/{id}/archive"),
+    "getBudget": ("GET", "/api/experiments/{id}/budget"),
     "getElite": ("GET", "/api/experiments/{id}/elites/{cell}"),
     "getExperiment": ("GET", "/api/experiments/{id}"),
     "getLineage": ("GET", "/api/solutions/{id}/lineage"),
@@ -30,13 +32,18 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "getMetrics": ("GET", "/api/experiments/{id}/metrics"),
     "getQueues": ("GET", "/api/queues"),
     "getSolution": ("GET", "/api/solutions/{id}"),
+    "getTemplate": ("GET", "/api/templates/{id}"),
+    "listElites": ("GET", "/api/experiments/{id}/elites"),
     "listExperiments": ("GET", "/api/experiments"),
     "listSolutions": ("GET", "/api/experiments/{id}/solutions"),
+    "listTags": ("GET", "/api/tags"),
+    "listTemplates": ("GET", "/api/templates"),
     "login": ("POST", "/api/session"),
     "logout": ("DELETE", "/api/session"),
     "openapi": ("GET", "/api/openapi.json"),
     "pauseExperiment": ("POST", "/api/experiments/{id}/pause"),
     "resumeExperiment": ("POST", "/api/experiments/{id}/resume"),
+    "saveTemplate": ("POST", "/api/templates"),
     "startExperiment": ("POST", "/api/experiments/{id}/start"),
     "streamEvents": ("GET", "/api/experiments/{id}/events"),
     "submitSolutions": ("POST", "/api/experiments/{id}/solutions"),
@@ -379,6 +386,7 @@ class UpdateExperimentBody(TypedDict, total=False):
     """Request body of PATCH /api/experiments/{id}."""
     name: str
     notes: str
+    tags: List[str]
 
 
 class _SubmitSolutionsBodySolutionsItemRequired(TypedDict):
@@ -422,6 +430,17 @@ class TellBodyResultsItem(_TellBodyResultsItemRequired, total=False):
 class TellBody(TypedDict):
     """Request body of POST /api/experiments/{id}/tell."""
     results: List["TellBodyResultsItem"]
+
+
+class _SaveTemplateBodyRequired(TypedDict):
+    name: str
+    config: Dict[str, Any]
+
+
+class SaveTemplateBody(_SaveTemplateBodyRequired, total=False):
+    """Request body of POST /api/templates."""
+    description: str
+    replace: bool
 
 
 class LoginBody(TypedDict):
