@@ -250,7 +250,7 @@ export function quickTellBody(raw: unknown): z.infer<typeof TellBody> | null {
     if ("error" in o && (typeof o.error !== "string" || o.error.length > 10_000)) return null;
     if ("fitness" in o && !finiteNumber(o.fitness)) return null;
     if ("descriptors" in o && (!Array.isArray(o.descriptors) || o.descriptors.length > 8 || !o.descriptors.every(finiteNumber))) return null;
-    if ("metrics" in o && (!o.metrics || typeof o.metrics !== "object" || Array.isArray(o.metrics))) return null;
+    if ("metrics" in o && (!o.metrics || typeof o.metrics !== "object" || Array.isArray(o.metrics) || Object.values(o.metrics).some((v) => typeof v === "number" && !Number.isFinite(v)))) return null;
     if ("evalMs" in o && !(finiteNumber(o.evalMs) && o.evalMs >= 0)) return null;
     if (!("error" in o) && (!("fitness" in o) || !("descriptors" in o))) return null;
   }
