@@ -4,11 +4,12 @@
  * optional result archive, e.g. CMA-MAE's elitist copy), then hands each
  * emitter its own rows with status and improvement value.
  */
-import type { AddResult, ArchiveBase } from "./archive/base";
+import { ArchiveBase, type AddResult, type InsertArchive } from "./archive/base";
 import type { Emitter, TellBatch } from "./emitters/types";
 
 export class Scheduler {
-  readonly archive: ArchiveBase;
+  /** Archive the emitters' results go into (grid/CVT, or a novelty, density or discount archive). */
+  readonly archive: InsertArchive;
   readonly emitters: Emitter[];
   readonly batchSize: number;
   readonly solutionDim: number;
@@ -23,7 +24,7 @@ export class Scheduler {
   private readonly offsets: number[];
   private asked = false;
 
-  constructor(archive: ArchiveBase, emitters: Emitter[], opts: { resultArchive?: ArchiveBase | null } = {}) {
+  constructor(archive: InsertArchive, emitters: Emitter[], opts: { resultArchive?: ArchiveBase | null } = {}) {
     if (emitters.length === 0) throw new Error("pass at least one emitter");
     if (new Set(emitters).size !== emitters.length) throw new Error("each emitter must be a distinct instance");
     if (opts.resultArchive === archive) throw new Error("resultArchive must differ from archive");
@@ -49,7 +50,9 @@ export class Scheduler {
 
   /** The archive that holds the best solutions found (result archive if any). */
   get resultArchive(): ArchiveBase {
-    return this._resultArchive ?? this.archive;
+    if (this._resultArchive) return this._resultArchive;
+    if (!(this.archive instanceof ArchiveBase)) throw new Error("this archive keeps no elites: pass a resultArchive");
+    return this.archive;
   }
 
   /** Row-major batch (batchSize × solutionDim). The buffer is reused: copy it to keep it. */
@@ -87,6 +90,9 @@ export class Scheduler {
         value: this.value.subarray(a, b),
         n: e.batchSize,
       };
+      if (res.novelty) batch.novelty = res.novelty.subarray(a, b);
+      if (res.localCompetition) batch.localCompetition = res.localCompetition.subarray(a, b);
+      if (res.density) batch.density = res.density.subarray(a, b);
       e.tell(batch);
     }
     this.evaluations += n;
