@@ -28,6 +28,13 @@ export interface DensityArchiveOptions {
 }
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/**
+ * 2-D sums skip points farther than CUTOFF bandwidths (each term below
+ * exp(−9²/2) ≈ 2.6e−18 of the peak); sums under SPARSE are redone over the
+ * whole buffer, so the relative error stays below bufferSize·2.6e−18/SPARSE.
+ */
+const CUTOFF = 9;
+const SPARSE = 1e-6;
 
 export class DensityArchive implements InsertArchive {
   readonly solutionDim: number;
@@ -45,6 +52,17 @@ export class DensityArchive implements InsertArchive {
   private status = new Uint8Array(0);
   private value = new Float64Array(0);
   private cells = new Int32Array(0);
+  // 2-D bucket grid over the buffer (see ensureGrid).
+  private gridDirty = true;
+  private gx0 = 0;
+  private gy0 = 0;
+  private gSize = 1;
+  private gnx = 0;
+  private gny = 0;
+  private cellStart = new Int32Array(0);
+  private cellFill = new Int32Array(0);
+  private cellOf = new Int32Array(0);
+  private sorted = new Float64Array(0);
 
   constructor(opts: DensityArchiveOptions) {
     if (!Number.isInteger(opts.measureDim) || opts.measureDim < 1) throw new Error("measureDim must be a positive integer");
@@ -86,30 +104,21 @@ export class DensityArchive implements InsertArchive {
       return;
     }
     const md = this.measureDim;
-    const b = this.buf;
     const h = this.bandwidth;
     const c = -0.5 / (h * h);
     const log = this.method === "kde_sklearn";
+    if (md === 2) this.ensureGrid();
     for (let i = 0; i < n; i++) {
       let s = 0;
       if (md === 2) {
-        const x = measures[i * 2];
-        const y = measures[i * 2 + 1];
-        for (let j = 0, o = 0; j < m; j++, o += 2) {
-          const dx = x - b[o];
-          const dy = y - b[o + 1];
-          s += Math.exp(c * (dx * dx + dy * dy));
-        }
+        s = this.kernelSum2d(measures[i * 2], measures[i * 2 + 1], c);
       } else {
         for (let j = 0; j < m; j++) s += Math.exp(c * this.sqDist(measures, i * md, j * md));
       }
-      if (!log) {
-        out[i] = (s * INV_SQRT_2PI) / (m * h);
-        continue;
-      }
-      // Far from every buffered point the sum underflows: redo it relative to the nearest.
+      // Far from the buffer the truncated sum loses relative precision (and
+      // may underflow): redo it over every point, relative to the nearest.
       let logSum: number;
-      if (s > 1e-280) {
+      if (s > SPARSE) {
         logSum = Math.log(s);
       } else {
         let best = Infinity;
@@ -118,8 +127,107 @@ export class DensityArchive implements InsertArchive {
         for (let j = 0; j < m; j++) r += Math.exp(c * (this.sqDist(measures, i * md, j * md) - best));
         logSum = Math.log(r) + c * best;
       }
+      if (!log) {
+        out[i] = (Math.exp(logSum) * INV_SQRT_2PI) / (m * h);
+        continue;
+      }
       out[i] = logSum - Math.log(m) - md * Math.log(h) - 0.5 * md * Math.log(2 * Math.PI);
     }
+  }
+
+  /**
+   * Buckets the 2-D buffer into square cells one bandwidth wide (counting
+   * sort), rebuilt only after the buffer changed.
+   */
+  private ensureGrid(): void {
+    if (!this.gridDirty) return;
+    this.gridDirty = false;
+    const m = this.occupied;
+    const b = this.buf;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let j = 0; j < m; j++) {
+      const x = b[2 * j];
+      const y = b[2 * j + 1];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    const cs = this.bandwidth;
+    // Cap the cell count: a buffer spread over a huge range gets wider cells.
+    const span = Math.max(x1 - x0, y1 - y0);
+    const size = span / cs > 1024 ? span / 1024 : cs;
+    const nx = Math.floor((x1 - x0) / size) + 1;
+    const ny = Math.floor((y1 - y0) / size) + 1;
+    this.gx0 = x0;
+    this.gy0 = y0;
+    this.gSize = size;
+    this.gnx = nx;
+    this.gny = ny;
+    if (this.cellStart.length < nx * ny + 1) this.cellStart = new Int32Array(nx * ny + 1);
+    const start = this.cellStart;
+    start.fill(0, 0, nx * ny + 1);
+    if (this.cellOf.length < m) this.cellOf = new Int32Array(this.bufferSize);
+    for (let j = 0; j < m; j++) {
+      const cx = Math.floor((b[2 * j] - x0) / size);
+      const cy = Math.floor((b[2 * j + 1] - y0) / size);
+      const cell = cy * nx + cx;
+      this.cellOf[j] = cell;
+      start[cell + 1]++;
+    }
+    for (let k = 0; k < nx * ny; k++) start[k + 1] += start[k];
+    if (this.sorted.length < 2 * m) this.sorted = new Float64Array(2 * this.bufferSize);
+    const fill = this.cellFill.length >= nx * ny ? this.cellFill : (this.cellFill = new Int32Array(nx * ny));
+    fill.set(start.subarray(0, nx * ny));
+    for (let j = 0; j < m; j++) {
+      const at = fill[this.cellOf[j]]++;
+      this.sorted[2 * at] = b[2 * j];
+      this.sorted[2 * at + 1] = b[2 * j + 1];
+    }
+  }
+
+  /**
+   * Σ exp(c·‖q − b‖²) over the buffer, skipping cells farther than
+   * CUTOFF bandwidths.
+   */
+  private kernelSum2d(x: number, y: number, c: number): number {
+    const size = this.gSize;
+    const r = CUTOFF * this.bandwidth;
+    const r2 = r * r;
+    const nx = this.gnx;
+    const ny = this.gny;
+    const fx = (x - this.gx0) / size;
+    const fy = (y - this.gy0) / size;
+    const reach = Math.ceil(r / size);
+    const cx0 = Math.max(0, Math.floor(fx) - reach);
+    const cx1 = Math.min(nx - 1, Math.floor(fx) + reach);
+    const cy0 = Math.max(0, Math.floor(fy) - reach);
+    const cy1 = Math.min(ny - 1, Math.floor(fy) + reach);
+    const start = this.cellStart;
+    const pts = this.sorted;
+    let s = 0;
+    for (let cy = cy0; cy <= cy1; cy++) {
+      // Distance from q to the cell row's y-extent.
+      const ylo = this.gy0 + cy * size;
+      const dyc = y < ylo ? ylo - y : y > ylo + size ? y - ylo - size : 0;
+      if (dyc * dyc > r2) continue;
+      for (let cx = cx0; cx <= cx1; cx++) {
+        const xlo = this.gx0 + cx * size;
+        const dxc = x < xlo ? xlo - x : x > xlo + size ? x - xlo - size : 0;
+        if (dxc * dxc + dyc * dyc > r2) continue;
+        const cell = cy * nx + cx;
+        const e = start[cell + 1];
+        for (let k = start[cell]; k < e; k++) {
+          const dx = x - pts[2 * k];
+          const dy = y - pts[2 * k + 1];
+          s += Math.exp(c * (dx * dx + dy * dy));
+        }
+      }
+    }
+    return s;
   }
 
   private sqDist(q: ArrayLike<number>, qo: number, bo: number): number {
@@ -172,6 +280,7 @@ export class DensityArchive implements InsertArchive {
     if (this.occupied < this.bufferSize) {
       for (let k = 0; k < md; k++) this.buf[this.occupied * md + k] = measures[off + k];
       this.occupied++;
+      this.gridDirty = true;
       return;
     }
     if (this.skip > 0) {
@@ -180,6 +289,7 @@ export class DensityArchive implements InsertArchive {
     }
     const slot = this.rng.int(this.bufferSize);
     for (let k = 0; k < md; k++) this.buf[slot * md + k] = measures[off + k];
+    this.gridDirty = true;
     this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
     this.skip = this.nextSkip();
   }
