@@ -27,7 +27,7 @@ function clustered(rng: Rng, n: number): Float64Array {
   return out;
 }
 
-describe("DensityArchive", () => {
+describe("DensityArchive", { timeout: 60_000 }, () => {
   it("reports density 0 on an empty buffer and status 2 for every row", () => {
     const a = new DensityArchive({ solutionDim: 3, measureDim: 2, bandwidth: 1, rng: new Rng(1) });
     const r = a.add(new Float64Array(6), [1, 2], [0, 0, 1, 1], 2);

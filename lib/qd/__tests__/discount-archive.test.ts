@@ -4,7 +4,7 @@ import { GridArchive } from "../archive/grid";
 import { MLP } from "../ml/mlp";
 import { Rng } from "../rng";
 
-describe("MLP", () => {
+describe("MLP", { timeout: 60_000 }, () => {
   it("backpropagates the exact gradient (central finite differences)", () => {
     const rng = new Rng(4);
     const net = new MLP([3, 7, 5, 2], rng);
@@ -65,7 +65,7 @@ describe("MLP", () => {
   });
 });
 
-describe("DiscountArchive", () => {
+describe("DiscountArchive", { timeout: 60_000 }, () => {
   const make = (seed = 1, lr = 1e-3) => {
     const result = new GridArchive({ solutionDim: 2, dims: [10, 10], ranges: [[-1, 1], [-1, 1]] });
     const arch = new DiscountArchive({ solutionDim: 2, measureDim: 2, learningRate: 0.1, thresholdMin: 0, resultArchive: result, initTrainPoints: 100, emptyPoints: 20, hidden: [32, 32], discountRange: [0, 100], rng: new Rng(seed), adam: { lr }, trainEpochs: 20, trainCutoffLoss: 1e-5 });

@@ -12,7 +12,7 @@ function bruteNovelty(stored: number[][], q: number[], k: number): number {
   return d.slice(0, kk).reduce((a, b) => a + b, 0) / kk;
 }
 
-describe("ProximityArchive", () => {
+describe("ProximityArchive", { timeout: 60_000 }, () => {
   it("adds everything to an empty archive (novelty = threshold) and appends only novel rows after", () => {
     const a = new ProximityArchive({ solutionDim: 1, measureDim: 2, kNeighbors: 2, noveltyThreshold: 1 });
     const r1 = a.add(sol(2), [5, 6], [0, 0, 10, 0], 2);
@@ -85,7 +85,7 @@ describe("ProximityArchive", () => {
   });
 });
 
-describe("novelty and NSLC rankers", () => {
+describe("novelty and NSLC rankers", { timeout: 60_000 }, () => {
   const batch = (novelty: number[], lc: number[]) => ({
     solutions: new Float64Array(novelty.length),
     objectives: new Float64Array(novelty.length),

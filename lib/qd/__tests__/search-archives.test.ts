@@ -9,7 +9,7 @@ import { SPHERE_REFERENCE } from "../reproduce";
 const small = { type: "sphere" as const, dim: 10 };
 const cma = (ranker: "nov" | "nslc" | "2imp" | "density" | "imp", sigma0 = 0.5) => ({ type: "cma-me" as const, sigma0, batchSize: 12, count: 3, ranker, selectionRule: "mu" as const, restartRule: "basic" as const });
 
-describe("algorithms on proximity, density and discount archives", () => {
+describe("algorithms on proximity, density and discount archives", { timeout: 60_000 }, () => {
   const configs: [string, AlgorithmConfig, new (...a: never[]) => unknown][] = [
     ["novelty search", { domain: small, archive: { type: "proximity", kNeighbors: 5, noveltyThreshold: 2 }, emitter: cma("nov"), seed: 1 }, ProximityArchive],
     ["NSLC", { domain: small, archive: { type: "proximity", kNeighbors: 5, noveltyThreshold: 1, localCompetition: true }, emitter: cma("nslc"), seed: 1 }, ProximityArchive],

@@ -88,14 +88,43 @@ export class MLP {
       const output = this.acts[l + 1];
       const inD = L.inDim;
       const outD = L.outDim;
-      for (let s = 0; s < n; s++) {
+      const relu = l < last;
+      let s = 0;
+      // Four rows at a time: each weight row is read once per block.
+      for (; s + 4 <= n; s += 4) {
+        const i0 = s * inD;
+        const i1 = i0 + inD;
+        const i2 = i1 + inD;
+        const i3 = i2 + inD;
+        const oo = s * outD;
+        for (let o = 0; o < outD; o++) {
+          const bias = p[L.b + o];
+          let z0 = bias;
+          let z1 = bias;
+          let z2 = bias;
+          let z3 = bias;
+          const wo = L.w + o * inD;
+          for (let i = 0; i < inD; i++) {
+            const w = p[wo + i];
+            z0 += w * input[i0 + i];
+            z1 += w * input[i1 + i];
+            z2 += w * input[i2 + i];
+            z3 += w * input[i3 + i];
+          }
+          output[oo + o] = relu && z0 < 0 ? 0 : z0;
+          output[oo + outD + o] = relu && z1 < 0 ? 0 : z1;
+          output[oo + 2 * outD + o] = relu && z2 < 0 ? 0 : z2;
+          output[oo + 3 * outD + o] = relu && z3 < 0 ? 0 : z3;
+        }
+      }
+      for (; s < n; s++) {
         const io = s * inD;
         const oo = s * outD;
         for (let o = 0; o < outD; o++) {
           let z = p[L.b + o];
           const wo = L.w + o * inD;
           for (let i = 0; i < inD; i++) z += p[wo + i] * input[io + i];
-          output[oo + o] = l < last && z < 0 ? 0 : z;
+          output[oo + o] = relu && z < 0 ? 0 : z;
         }
       }
     }
@@ -138,7 +167,35 @@ export class MLP {
       const dIn = this.deltas[l];
       const needInput = l > 0;
       if (needInput) dIn.fill(0, 0, n * inD);
-      for (let s = 0; s < n; s++) {
+      let s = 0;
+      for (; s + 4 <= n; s += 4) {
+        const i0 = s * inD;
+        const i1 = i0 + inD;
+        const i2 = i1 + inD;
+        const i3 = i2 + inD;
+        for (let o = 0; o < oD; o++) {
+          const d0 = dOut[s * oD + o];
+          const d1 = dOut[(s + 1) * oD + o];
+          const d2 = dOut[(s + 2) * oD + o];
+          const d3 = dOut[(s + 3) * oD + o];
+          if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
+          g[L.b + o] += d0 + d1 + d2 + d3;
+          const wo = L.w + o * inD;
+          if (needInput) {
+            for (let i = 0; i < inD; i++) {
+              g[wo + i] += d0 * input[i0 + i] + d1 * input[i1 + i] + d2 * input[i2 + i] + d3 * input[i3 + i];
+              const w = p[wo + i];
+              dIn[i0 + i] += d0 * w;
+              dIn[i1 + i] += d1 * w;
+              dIn[i2 + i] += d2 * w;
+              dIn[i3 + i] += d3 * w;
+            }
+          } else {
+            for (let i = 0; i < inD; i++) g[wo + i] += d0 * input[i0 + i] + d1 * input[i1 + i] + d2 * input[i2 + i] + d3 * input[i3 + i];
+          }
+        }
+      }
+      for (; s < n; s++) {
         const io = s * inD;
         for (let o = 0; o < oD; o++) {
           const d = dOut[s * oD + o];
