@@ -14,6 +14,7 @@
 import { createAlgorithm, runAlgorithm, type AlgorithmConfig } from "../lib/qd/algorithm";
 import { GridArchive } from "../lib/qd/archive/grid";
 import { runParallel } from "../lib/qd/parallel/runner";
+import { SPHERE_REFERENCE } from "../lib/qd/reproduce";
 import { Rng } from "../lib/qd/rng";
 
 export interface EngineBenchCase {
@@ -37,6 +38,12 @@ export interface EngineBenchResult {
   sphere100CmaMaeEvalsPerSec: number | null;
   arm12IsoLineEvalsPerSec: number | null;
   archiveInsertsPerSec: number | null;
+  /** pyribs sphere.py `nslc` (proximity archive, local competition, NSLC ranker). */
+  sphere100NslcEvalsPerSec: number | null;
+  /** pyribs sphere.py `dds` (density archive, KDE over 10,000 buffered measures). */
+  sphere100DdsEvalsPerSec: number | null;
+  /** pyribs sphere.py `dms` (discount archive, 2×128 MLP trained every iteration). */
+  sphere100DmsEvalsPerSec: number | null;
 }
 
 function algCase(name: string, config: AlgorithmConfig, iterations: number, warmup: number): EngineBenchCase {
@@ -80,6 +87,25 @@ function insertCase(total: number): EngineBenchCase {
   return { name: "archive-insert", evaluations: n, seconds, evalsPerSec: n / seconds };
 }
 
+const SEARCH_CASES = ["sphere100Nslc", "sphere100Dds", "sphere100Dms"] as const;
+
+/**
+ * One pyribs reference row (lib/qd/reproduce.ts) for `iterations`; also
+ * reports CPU seconds, which stay meaningful when the machine is shared.
+ */
+function referenceCase(row: string, iterations: number, warmup: number): EngineBenchCase & { cpuSeconds: number; cpuEvalsPerSec: number } {
+  const ref = SPHERE_REFERENCE.find((r) => r.name === row);
+  if (!ref) throw new Error(`no reference row ${row}`);
+  runAlgorithm(createAlgorithm(ref.config(1)), warmup);
+  const alg = createAlgorithm(ref.config(1));
+  const c0 = process.cpuUsage();
+  const m = runAlgorithm(alg, iterations);
+  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stderr.write(`sphere-100 ${row}: ${m.evaluations} evals in ${m.seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} CPU-s) = ${Math.round(m.evalsPerSec)} evals/s\n`);
+  return { name: `sphere-100 ${row} (${ref.label})`, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage, cpuSeconds, cpuEvalsPerSec: m.evaluations / cpuSeconds };
+}
+
 async function parallelCase(name: string, config: AlgorithmConfig, iterations: number, threads: number): Promise<EngineBenchCase> {
   await runParallel(config, 100, threads);
   const { metrics: m } = await runParallel(config, iterations, threads);
@@ -87,7 +113,7 @@ async function parallelCase(name: string, config: AlgorithmConfig, iterations: n
   return { name, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
-export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert"] as const;
+export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert", ...SEARCH_CASES] as const;
 export type EngineCaseName = (typeof ENGINE_CASES)[number];
 
 export async function runEngineBench(opts: { quick?: boolean; only?: readonly EngineCaseName[] } = {}): Promise<EngineBenchResult> {
@@ -103,6 +129,10 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
   if (want("sphere100CmaMae")) cases.sphere100CmaMae = algCase("sphere-100 CMA-MAE (15×36)", { domain: sphere, archive: grid, emitter: { type: "cma-mae", sigma0: 0.5, batchSize: 36, count: 15, learningRate: 0.01, thresholdMin: 0, ranker: "imp", selectionRule: "mu", restartRule: "basic" }, seed: 1 }, it(400), 20);
   if (want("arm12IsoLine")) cases.arm12IsoLine = algCase("arm-12 iso-line 0.01/0.2 (1×540)", { domain: { type: "arm", joints: 12 }, archive: grid, emitter: { type: "iso-line", isoSigma: 0.01, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
   if (want("archiveInsert")) cases.archiveInsert = insertCase(Math.round(2_000_000 * q));
+  // Novelty, density and discount families: pyribs sphere.py rows, first iterations of a run.
+  if (want("sphere100Nslc")) cases.sphere100Nslc = referenceCase("nslc", it(400), 20);
+  if (want("sphere100Dds")) cases.sphere100Dds = referenceCase("dds", it(150), 20);
+  if (want("sphere100Dms")) cases.sphere100Dms = referenceCase("dms", it(150), 10);
   const eps = (c: EngineCaseName) => cases[c]?.evalsPerSec ?? null;
   return {
     node: process.version,
@@ -113,6 +143,9 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
     sphere100CmaMaeEvalsPerSec: eps("sphere100CmaMae"),
     arm12IsoLineEvalsPerSec: eps("arm12IsoLine"),
     archiveInsertsPerSec: eps("archiveInsert"),
+    sphere100NslcEvalsPerSec: eps("sphere100Nslc"),
+    sphere100DdsEvalsPerSec: eps("sphere100Dds"),
+    sphere100DmsEvalsPerSec: eps("sphere100Dms"),
   };
 }
 
