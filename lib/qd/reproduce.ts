@@ -76,12 +76,17 @@ function tol(qd: number, qdStd: number, cov: number, covStd: number): number {
   return Math.max(0.03, (2 * qdStd) / qd, (2 * covStd) / cov);
 }
 
-/** A pyribs CMA-ME row: 15 EvolutionStrategyEmitters × 36, σ0 = 0.5, on the 100×100 grid. */
-function cmaMe(ranker: RankerName, selectionRule: SelectionRule, restartRule: RestartRule) {
-  return (seed: number): AlgorithmConfig => ({ domain: sphere, archive: grid, emitter: { type: "cma-me", sigma0: 0.5, batchSize: 36, count: 15, ranker, selectionRule, restartRule }, seed });
+/** 15 EvolutionStrategyEmitters × 36 (pyribs' CMA-ME family and the search-archive rows). */
+function cmaEs(sigma0: number, ranker: RankerName, selectionRule: SelectionRule, restartRule: RestartRule) {
+  return { type: "cma-me" as const, sigma0, batchSize: 36, count: 15, ranker, selectionRule, restartRule };
 }
 
-// pyribs table rows beyond the first five, in its order (docs/examples/sphere.md).
+/** A pyribs CMA-ME row: 15 EvolutionStrategyEmitters × 36, σ0 = 0.5, on the 100×100 grid. */
+function cmaMe(ranker: RankerName, selectionRule: SelectionRule, restartRule: RestartRule) {
+  return (seed: number): AlgorithmConfig => ({ domain: sphere, archive: grid, emitter: cmaEs(0.5, ranker, selectionRule, restartRule), seed });
+}
+
+// The remaining pyribs table rows (docs/examples/sphere.md); sorted into its order below.
 SPHERE_REFERENCE.push(
   {
     name: "line_cvt_map_elites",
@@ -215,4 +220,63 @@ SPHERE_REFERENCE.push(
     published: { normQdScore: 75.383472, coverage: 1 },
     tolerance: 0.03,
   },
+  // Novelty search, density descent and discount model search (pyribs sphere.py
+  // CONFIG): the scheduler inserts into the search archive; metrics come from a
+  // 100×100 grid result archive.
+  {
+    name: "ns_cma",
+    label: "Novelty search CMA (k=15, threshold 18.9)",
+    config: (seed) => ({ domain: sphere, archive: { type: "proximity", kNeighbors: 15, noveltyThreshold: 0.037 * 512 }, emitter: cmaEs(0.5, "nov", "mu", "basic"), seed }),
+    published: { normQdScore: 15.493746, coverage: 0.1919 },
+    tolerance: tol(15.493746, 1.034401, 0.1919, 0.0138),
+  },
+  {
+    name: "nslc",
+    label: "NSLC (k=15, threshold 3.7, ranker nslc)",
+    config: (seed) => ({ domain: sphere, archive: { type: "proximity", kNeighbors: 15, noveltyThreshold: 0.037 * 100, localCompetition: true }, emitter: cmaEs(0.5, "nslc", "filter", "no_improvement"), seed }),
+    published: { normQdScore: 50.933109, coverage: 0.6301 },
+    tolerance: tol(50.933109, 0.256567, 0.6301, 0.0035),
+  },
+  {
+    name: "nslc_cma_imp",
+    label: "NSLC archive + CMA-ME imp (2imp)",
+    config: (seed) => ({ domain: sphere, archive: { type: "proximity", kNeighbors: 15, noveltyThreshold: 0.037 * 100, localCompetition: true }, emitter: cmaEs(0.5, "2imp", "filter", "no_improvement"), seed }),
+    published: { normQdScore: 53.78919, coverage: 0.6798 },
+    tolerance: tol(53.789190, 0.324239, 0.6798, 0.0043),
+  },
+  {
+    name: "dds",
+    label: "DDS (KDE h=25.6, buffer 10k, σ0=1.5)",
+    config: (seed) => ({ domain: sphere, archive: { type: "density", method: "kde", bandwidth: 25.6, bufferSize: 10_000 }, emitter: cmaEs(1.5, "density", "mu", "basic"), seed }),
+    published: { normQdScore: 34.444787, coverage: 0.7272 },
+    tolerance: tol(34.444787, 4.015365, 0.7272, 0.0321),
+  },
+  {
+    name: "dds_kde_sklearn",
+    label: "DDS (sklearn-style log KDE, h=25.6)",
+    config: (seed) => ({ domain: sphere, archive: { type: "density", method: "kde_sklearn", bandwidth: 25.6, bufferSize: 10_000 }, emitter: cmaEs(1.5, "density", "mu", "basic"), seed }),
+    published: { normQdScore: 32.540221, coverage: 0.7588 },
+    tolerance: tol(32.540221, 3.620361, 0.7588, 0.0315),
+  },
+  {
+    name: "dms",
+    label: "DMS (MLP 128×128, α=0.1; imp, mu)",
+    config: (seed) => ({
+      domain: sphere,
+      archive: { type: "discount", learningRate: 0.1, thresholdMin: 0, initTrainPoints: 1000, emptyPoints: 100, hidden: [128, 128], modelLearningRate: 0.001, trainEpochs: 5, trainCutoffLoss: 0.05, trainBatchSize: 32 },
+      emitter: cmaEs(0.5, "imp", "mu", "basic"),
+      seed,
+    }),
+    published: { normQdScore: 70.077658, coverage: 0.9599 },
+    tolerance: tol(70.077658, 0.852505, 0.9599, 0.0143),
+  },
 );
+
+/** pyribs' table order (docs/examples/sphere.md). */
+const PYRIBS_ORDER = [
+  "map_elites", "line_map_elites", "cvt_map_elites", "line_cvt_map_elites", "me_map_elites",
+  "cma_me_imp", "cma_me_imp_mu", "cma_me_basic", "cma_me_rd", "cma_me_rd_mu", "cma_me_opt", "cma_me_mixed",
+  "og_map_elites", "omg_mega", "cma_mega", "cma_mega_adam", "cma_mae", "cma_maega",
+  "ns_cma", "nslc", "nslc_cma_imp", "dds", "dds_kde_sklearn", "dms",
+];
+SPHERE_REFERENCE.sort((a, b) => PYRIBS_ORDER.indexOf(a.name) - PYRIBS_ORDER.indexOf(b.name));
