@@ -26,21 +26,21 @@ export const SPHERE_REFERENCE: ReferenceRun[] = [
     label: "MAP-Elites (Gaussian σ=0.5)",
     config: (seed) => ({ domain: sphere, archive: grid, emitter: { type: "gaussian", sigma: 0.5, batchSize: 540 }, seed }),
     published: { normQdScore: 41.611164, coverage: 0.5072 },
-    tolerance: 0.03,
+    tolerance: tol(41.611164, 0.268137, 0.5072, 0.004),
   },
   {
     name: "line_map_elites",
     label: "MAP-Elites (line: iso 0.5, line 0.2)",
     config: (seed) => ({ domain: sphere, archive: grid, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed }),
     published: { normQdScore: 49.101392, coverage: 0.6044 },
-    tolerance: 0.03,
+    tolerance: tol(49.101392, 0.111874, 0.6044, 0.0017),
   },
   {
     name: "cvt_map_elites",
     label: "CVT-MAP-Elites (10k cells, 100k samples)",
     config: (seed) => ({ domain: sphere, archive: { type: "cvt", cells: 10_000, samples: 100_000 }, emitter: { type: "gaussian", sigma: 0.5, batchSize: 540 }, seed }),
     published: { normQdScore: 41.635011, coverage: 0.5067 },
-    tolerance: 0.03,
+    tolerance: tol(41.635011, 0.394242, 0.5067, 0.0049),
   },
   {
     name: "cma_me_imp",
@@ -52,7 +52,7 @@ export const SPHERE_REFERENCE: ReferenceRun[] = [
       seed,
     }),
     published: { normQdScore: 45.667801, coverage: 0.5584 },
-    tolerance: 0.05,
+    tolerance: tol(45.667801, 0.28821, 0.5584, 0.0041),
   },
   {
     name: "cma_mae",
@@ -64,7 +64,7 @@ export const SPHERE_REFERENCE: ReferenceRun[] = [
       seed,
     }),
     published: { normQdScore: 63.336855, coverage: 0.8102 },
-    tolerance: 0.05,
+    tolerance: tol(63.336855, 0.150443, 0.8102, 0.0027),
   },
 ];
 
@@ -182,7 +182,7 @@ SPHERE_REFERENCE.push(
       seed,
     }),
     published: { normQdScore: 75.368067, coverage: 1 },
-    tolerance: 0.03,
+    tolerance: tol(75.368067, 0.000368, 1, 0),
   },
   {
     name: "cma_mega",
@@ -194,7 +194,7 @@ SPHERE_REFERENCE.push(
       seed,
     }),
     published: { normQdScore: 75.383486, coverage: 1 },
-    tolerance: 0.03,
+    tolerance: tol(75.383486, 0.000215, 1, 0),
   },
   {
     name: "cma_mega_adam",
@@ -206,7 +206,7 @@ SPHERE_REFERENCE.push(
       seed,
     }),
     published: { normQdScore: 75.388012, coverage: 1 },
-    tolerance: 0.03,
+    tolerance: tol(75.388012, 0.000192, 1, 0),
   },
   {
     name: "cma_maega",
@@ -218,7 +218,7 @@ SPHERE_REFERENCE.push(
       seed,
     }),
     published: { normQdScore: 75.383472, coverage: 1 },
-    tolerance: 0.03,
+    tolerance: tol(75.383472, 0.000445, 1, 0),
   },
   // Novelty search, density descent and discount model search (pyribs sphere.py
   // CONFIG): the scheduler inserts into the search archive; metrics come from a
