@@ -47,6 +47,12 @@ export interface EngineBenchResult {
   sphere100OmgMegaEvalsPerSec: number | null;
   /** pyribs `me_map_elites`: bandit scheduler, 15 of 60 emitters × 36. */
   sphere100MeMapElitesEvalsPerSec: number | null;
+  /** pyribs sphere.py `nslc` (proximity archive, local competition, NSLC ranker). */
+  sphere100NslcEvalsPerSec: number | null;
+  /** pyribs sphere.py `dds` (density archive, KDE over 10,000 buffered measures). */
+  sphere100DdsEvalsPerSec: number | null;
+  /** pyribs sphere.py `dms` (discount archive, 2×128 MLP trained every iteration). */
+  sphere100DmsEvalsPerSec: number | null;
 }
 
 const pyribsRow = (name: string): AlgorithmConfig => SPHERE_REFERENCE.find((r) => r.name === name)!.config(1);
@@ -92,6 +98,25 @@ function insertCase(total: number): EngineBenchCase {
   return { name: "archive-insert", evaluations: n, seconds, evalsPerSec: n / seconds };
 }
 
+const SEARCH_CASES = ["sphere100Nslc", "sphere100Dds", "sphere100Dms"] as const;
+
+/**
+ * One pyribs reference row (lib/qd/reproduce.ts) for `iterations`; also
+ * reports CPU seconds, which stay meaningful when the machine is shared.
+ */
+function referenceCase(row: string, iterations: number, warmup: number): EngineBenchCase & { cpuSeconds: number; cpuEvalsPerSec: number } {
+  const ref = SPHERE_REFERENCE.find((r) => r.name === row);
+  if (!ref) throw new Error(`no reference row ${row}`);
+  runAlgorithm(createAlgorithm(ref.config(1)), warmup);
+  const alg = createAlgorithm(ref.config(1));
+  const c0 = process.cpuUsage();
+  const m = runAlgorithm(alg, iterations);
+  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  process.stderr.write(`sphere-100 ${row}: ${m.evaluations} evals in ${m.seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} CPU-s) = ${Math.round(m.evalsPerSec)} evals/s\n`);
+  return { name: `sphere-100 ${row} (${ref.label})`, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage, cpuSeconds, cpuEvalsPerSec: m.evaluations / cpuSeconds };
+}
+
 async function parallelCase(name: string, config: AlgorithmConfig, iterations: number, threads: number): Promise<EngineBenchCase> {
   await runParallel(config, 100, threads);
   const { metrics: m } = await runParallel(config, iterations, threads);
@@ -99,7 +124,7 @@ async function parallelCase(name: string, config: AlgorithmConfig, iterations: n
   return { name, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
-export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert", "sphere100CmaMega", "sphere100OmgMega", "sphere100MeMapElites"] as const;
+export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert", "sphere100CmaMega", "sphere100OmgMega", "sphere100MeMapElites", ...SEARCH_CASES] as const;
 export type EngineCaseName = (typeof ENGINE_CASES)[number];
 
 export async function runEngineBench(opts: { quick?: boolean; only?: readonly EngineCaseName[] } = {}): Promise<EngineBenchResult> {
@@ -118,6 +143,10 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
   if (want("sphere100CmaMega")) cases.sphere100CmaMega = algCase("sphere-100 CMA-MEGA (15×(1+35))", pyribsRow("cma_mega"), it(1000), 50);
   if (want("sphere100OmgMega")) cases.sphere100OmgMega = algCase("sphere-100 OMG-MEGA (270+270)", pyribsRow("omg_mega"), it(2000), 100);
   if (want("sphere100MeMapElites")) cases.sphere100MeMapElites = algCase("sphere-100 ME-MAP-Elites (bandit 15 of 60 × 36)", pyribsRow("me_map_elites"), it(1000), 50);
+  // Novelty, density and discount families: pyribs sphere.py rows, first iterations of a run.
+  if (want("sphere100Nslc")) cases.sphere100Nslc = referenceCase("nslc", it(400), 20);
+  if (want("sphere100Dds")) cases.sphere100Dds = referenceCase("dds", it(150), 20);
+  if (want("sphere100Dms")) cases.sphere100Dms = referenceCase("dms", it(150), 10);
   const eps = (c: EngineCaseName) => cases[c]?.evalsPerSec ?? null;
   return {
     node: process.version,
@@ -131,6 +160,9 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
     sphere100CmaMegaEvalsPerSec: eps("sphere100CmaMega"),
     sphere100OmgMegaEvalsPerSec: eps("sphere100OmgMega"),
     sphere100MeMapElitesEvalsPerSec: eps("sphere100MeMapElites"),
+    sphere100NslcEvalsPerSec: eps("sphere100Nslc"),
+    sphere100DdsEvalsPerSec: eps("sphere100Dds"),
+    sphere100DmsEvalsPerSec: eps("sphere100Dms"),
   };
 }
 

@@ -3,8 +3,9 @@
  * from a plain JSON config, and runs it in-process. Used by the CLI, the
  * bench and workers; one seed gives one run.
  */
-import type { ArchiveBase } from "./archive/base";
+import type { ArchiveBase, InsertArchive } from "./archive/base";
 import { CVTArchive } from "./archive/cvt";
+import type { DensityMethod } from "./archive/density";
 import { GridArchive } from "./archive/grid";
 import { getDomain } from "./domains/registry";
 import type { DescriptorSpec, Domain, DomainSpec } from "./domains/types";
@@ -18,10 +19,42 @@ import type { Emitter } from "./emitters/types";
 import { Rng } from "./rng";
 import { BanditScheduler, type Reselect } from "./bandit-scheduler";
 import { Scheduler, type QdScheduler } from "./scheduler";
+import { createSearchAlgorithm, isSearchArchive } from "./search-algorithm";
 
 export type ArchiveSpec =
   | { type: "grid"; bins?: number[] }
-  | { type: "cvt"; cells: number; samples?: number; maxIter?: number };
+  | { type: "cvt"; cells: number; samples?: number; maxIter?: number }
+  | SearchArchiveSpec;
+
+/** Grid or CVT: the archives that keep elites by cell (result archives of the search archives). */
+export type CellArchiveSpec = Extract<ArchiveSpec, { type: "grid" | "cvt" }>;
+
+/**
+ * Archives that steer the search without keeping one elite per cell: their
+ * reported metrics come from `result` (default: the descriptors' grid).
+ * proximity: novelty search (pyribs ProximityArchive; local competition = NSLC);
+ * density: density descent (DensityArchive, KDE over a reservoir of measures);
+ * discount: Discount Model Search (DiscountArchive, MLP discount model).
+ */
+export type SearchArchiveSpec =
+  | { type: "proximity"; kNeighbors: number; noveltyThreshold: number; localCompetition?: boolean; initialCapacity?: number; result?: CellArchiveSpec }
+  | { type: "density"; bandwidth: number; bufferSize?: number; method?: DensityMethod; result?: CellArchiveSpec }
+  | {
+      type: "discount";
+      /** α of the discount targets (pyribs sphere: 0.1). */
+      learningRate?: number;
+      /** Discount of unexplored regions (default: the domain's lowest objective). */
+      thresholdMin?: number;
+      initTrainPoints?: number;
+      emptyPoints?: number;
+      hidden?: number[];
+      /** Adam learning rate (default 0.001). */
+      modelLearningRate?: number;
+      trainEpochs?: number;
+      trainCutoffLoss?: number;
+      trainBatchSize?: number;
+      result?: CellArchiveSpec;
+    };
 
 export type EmitterSpec =
   | { type: "gaussian"; sigma: number; batchSize: number; count?: number }
@@ -93,8 +126,10 @@ export interface AlgorithmConfig {
 export interface Algorithm {
   config: AlgorithmConfig;
   domain: Domain;
-  /** Archive the emitters work on (thresholded for CMA-MAE). */
+  /** Archive the emitters work on (thresholded for CMA-MAE; the result archive for search archives). */
   archive: ArchiveBase;
+  /** The proximity, density or discount archive the scheduler inserts into, when there is one. */
+  searchArchive?: InsertArchive;
   /** Elitist archive whose metrics are reported. */
   resultArchive: ArchiveBase;
   scheduler: QdScheduler;
@@ -142,6 +177,7 @@ export function makeArchive(spec: ArchiveSpec, descriptors: DescriptorSpec[], so
     const dims = spec.bins ?? descriptors.map((d) => d.bins);
     return new GridArchive({ solutionDim, dims, ranges, ...extra });
   }
+  if (isSearchArchive(spec)) throw new Error(`a ${spec.type} archive keeps no elites by cell; use createAlgorithm`);
   return new CVTArchive({ solutionDim, ranges, cells: spec.cells, samples: spec.samples, maxIter: spec.maxIter, ...extra });
 }
 
@@ -151,6 +187,7 @@ export function createAlgorithm(config: AlgorithmConfig): Algorithm {
   if (descriptors.length !== domain.descriptors.length) {
     throw new Error(`domain ${domain.type} produces ${domain.descriptors.length} measures; got ${descriptors.length} descriptors`);
   }
+  if (isSearchArchive(config.archive)) return createSearchAlgorithm(config, config.archive, domain, descriptors);
   const rng = new Rng(config.seed);
   const specs = [config.emitter, ...(config.extraEmitters ?? [])];
   const base = { qdScoreOffset: domain.qdScoreOffset, seed: config.seed };

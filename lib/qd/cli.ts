@@ -10,6 +10,7 @@ import type { RestartRule, SelectionRule } from "./emitters/evolution-strategy";
 import { GRADIENT_OPTS, type GradientOptName } from "./emitters/gradient-optimizers";
 import { RANKERS, type RankerName } from "./emitters/rankers";
 import { SPHERE_REFERENCE } from "./reproduce";
+import { SEARCH_ARCHIVE_TYPES } from "./search-algorithm";
 
 class UsageError extends Error {}
 
@@ -26,8 +27,9 @@ const USAGE = `Usage:
     --emitters N                    number of emitters (default 1; 15 for cma-*)
     --learning-rate A --threshold-min T   CMA-MAE archive (defaults 0.01, domain minimum);
                                     with gradient-arborescence: CMA-MAEGA (default: elitist CMA-MEGA)
-    --ranker imp|2imp|obj|2obj|rd|2rd --selection mu|filter --restart basic|no_improvement|N
-                                    CMA-ME / CMA-MEGA variants (defaults 2imp, filter, no_improvement)
+    --ranker R --selection-rule mu|filter --restart-rule basic|no_improvement|N
+                                    CMA-ME / CMA-MAE / CMA-MEGA variants (cma-me defaults 2imp, filter,
+                                    no_improvement; rankers: imp 2imp obj 2obj rd 2rd nov nslc density)
     --sigma-g S                     gradient-operator: step (OG) or coefficient σ (OMG) (default 0.5)
     --measure-gradients             gradient-operator: OMG-MEGA (also step along measure gradients)
     --normalize-grad true|false     unit-length gradients (defaults: false operator, true arborescence)
@@ -38,6 +40,10 @@ const USAGE = `Usage:
     --scheduler default|bandit --active N   bandit: UCB1 picks N of the --emitters each iteration
     --archive grid|cvt              (default grid) --cells N (cvt, default 10000) --samples N (cvt, default 100000)
     --bins N                        grid bins per descriptor (default 100)
+    --archive proximity|density|discount   search archives (cma-me emitter; metrics from a grid result archive):
+      proximity: --k-neighbors N (15) --novelty-threshold D (required) [--local-competition]
+      density:   --bandwidth H (required) --buffer-size N (10000) --density-method kde|kde_sklearn
+      discount:  --learning-rate A (0.1) --threshold-min T (domain minimum)
     --iterations N                  (default 1000)   --seed N (default 1)   --json
     --threads N                     worker threads for gaussian/iso-line (default 1)
   qd-studio reproduce sphere [--iterations N] [--seed N] [--only name,...] [--json]
@@ -70,7 +76,7 @@ function restartRule(v: string | undefined, def: RestartRule): RestartRule {
   if (v === undefined) return def;
   if (v === "basic" || v === "no_improvement") return v;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--restart must be basic, no_improvement or a positive integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--restart-rule must be basic, no_improvement or a positive integer, got "${v}"`);
   return n;
 }
 
@@ -96,8 +102,8 @@ const RUN_OPTIONS = {
   "progress-every": { type: "string" },
   threads: { type: "string" },
   ranker: { type: "string" },
-  selection: { type: "string" },
-  restart: { type: "string" },
+  "selection-rule": { type: "string" },
+  "restart-rule": { type: "string" },
   "sigma-g": { type: "string" },
   "measure-gradients": { type: "boolean" },
   "normalize-grad": { type: "string" },
@@ -107,6 +113,12 @@ const RUN_OPTIONS = {
   active: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  "k-neighbors": { type: "string" },
+  "novelty-threshold": { type: "string" },
+  "local-competition": { type: "boolean" },
+  bandwidth: { type: "string" },
+  "buffer-size": { type: "string" },
+  "density-method": { type: "string" },
 } as const;
 
 export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; iterations: number; json: boolean; progressEvery: number; threads: number } {
@@ -122,8 +134,8 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   const per = batch / count;
   const esRules = (defaults: { ranker: RankerName; selection: SelectionRule; restart: RestartRule }) => ({
     ranker: oneOf(v.ranker, "ranker", RANKERS, defaults.ranker),
-    selectionRule: oneOf(v.selection, "selection", ["mu", "filter"] as const, defaults.selection),
-    restartRule: restartRule(v.restart, defaults.restart),
+    selectionRule: oneOf(v["selection-rule"], "selection-rule", ["mu", "filter"] as const, defaults.selection),
+    restartRule: restartRule(v["restart-rule"], defaults.restart),
   });
   let emitter: EmitterSpec;
   switch (emitterType) {
@@ -192,11 +204,13 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   } else if (v.active !== undefined) {
     throw new UsageError("--active is for --scheduler bandit");
   }
-  const archiveType = oneOf(v.archive, "archive", ["grid", "cvt"] as const, "grid");
-  const archive: ArchiveSpec =
-    archiveType === "grid"
+  const archiveType = oneOf(v.archive, "archive", ["grid", "cvt", ...SEARCH_ARCHIVE_TYPES] as const, "grid");
+  const search = searchArchiveSpec(archiveType, v, emitter);
+  if (search && scheduler) throw new UsageError(`--archive ${archiveType} runs with the default scheduler`);
+  const archive: ArchiveSpec = search ??
+    (archiveType === "grid"
       ? v.bins === undefined ? { type: "grid" } : { type: "grid", bins: [num(v.bins, "bins", 100, { int: true, min: 1 }), num(v.bins, "bins", 100, { int: true, min: 1 })] }
-      : { type: "cvt", cells: num(v.cells, "cells", 10_000, { int: true, min: 1 }), samples: num(v.samples, "samples", 100_000, { int: true, min: 1 }) };
+      : { type: "cvt", cells: num(v.cells, "cells", 10_000, { int: true, min: 1 }), samples: num(v.samples, "samples", 100_000, { int: true, min: 1 }) });
   if (archive.type === "cvt" && (archive.samples ?? 0) < archive.cells) throw new UsageError("--samples must be >= --cells");
   const iterations = num(v.iterations, "iterations", 1000, { int: true, min: 1 });
   const seed = num(v.seed, "seed", 1, { int: true, min: 0 });
@@ -209,6 +223,34 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
     json: v.json ?? false,
     progressEvery: num(v["progress-every"], "progress-every", Math.max(1, Math.floor(iterations / 10)), { int: true, min: 1 }),
   };
+}
+
+/** Proximity, density and discount archives from their flags (null for grid/CVT). */
+function searchArchiveSpec(type: string, v: Record<string, string | boolean | undefined>, emitter: EmitterSpec): ArchiveSpec | null {
+  const str = (k: string) => v[k] as string | undefined;
+  if (type !== "proximity" && type !== "density" && type !== "discount") return null;
+  if (emitter.type !== "cma-me") throw new UsageError(`--archive ${type} runs with --emitter cma-me`);
+  if (type === "proximity") {
+    if (str("novelty-threshold") === undefined) throw new UsageError("--archive proximity needs --novelty-threshold");
+    return {
+      type,
+      kNeighbors: num(str("k-neighbors"), "k-neighbors", 15, { int: true, min: 1 }),
+      noveltyThreshold: num(str("novelty-threshold"), "novelty-threshold", 0, { min: 0 }),
+      localCompetition: v["local-competition"] === true,
+    };
+  }
+  if (type === "density") {
+    if (str("bandwidth") === undefined) throw new UsageError("--archive density needs --bandwidth");
+    return {
+      type,
+      bandwidth: num(str("bandwidth"), "bandwidth", 1, { min: 1e-12 }),
+      bufferSize: num(str("buffer-size"), "buffer-size", 10_000, { int: true, min: 1 }),
+      method: oneOf(str("density-method"), "density-method", ["kde", "kde_sklearn"] as const, "kde"),
+    };
+  }
+  const lr = num(str("learning-rate"), "learning-rate", 0.1, { min: 1e-12 });
+  if (lr > 1) throw new UsageError("--learning-rate must be <= 1");
+  return { type, learningRate: lr, thresholdMin: str("threshold-min") === undefined ? undefined : num(str("threshold-min"), "threshold-min", 0) };
 }
 
 function fmtProgress(m: RunMetrics, total: number): string {

@@ -17,6 +17,12 @@ export { GridArchive, gridCellOf, type GridArchiveOptions } from "./archive/grid
 export { CVTArchive, type CVTArchiveOptions } from "./archive/cvt";
 export { cvtCentroids, cvtCentroidsAsync, type KMeansOptions } from "./archive/kmeans";
 export { KdTree } from "./archive/kdtree";
+export { ProximityArchive, type ProximityArchiveOptions } from "./archive/proximity";
+export { DensityArchive, type DensityArchiveOptions, type DensityMethod } from "./archive/density";
+export { DiscountArchive, type DiscountArchiveOptions, type TrainInfo } from "./archive/discount";
+export { MLP, type AdamOptions } from "./ml/mlp";
+export { createSearchAlgorithm, isSearchArchive, SEARCH_ARCHIVE_TYPES } from "./search-algorithm";
+export type { InsertArchive, EliteSource } from "./archive/base";
 
 export type { Bounds, Emitter, TellBatch } from "./emitters/types";
 export { makeBounds } from "./emitters/types";
@@ -46,6 +52,8 @@ export {
   type Algorithm,
   type AlgorithmConfig,
   type ArchiveSpec,
+  type CellArchiveSpec,
+  type SearchArchiveSpec,
   type EmitterSpec,
   type SchedulerSpec,
   type RunMetrics,

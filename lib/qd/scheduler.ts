@@ -5,12 +5,13 @@
  * emitter its own rows with status and improvement value. DQD emitters add
  * a gradient phase before each ask (askDqd / tellDqd, same insertion rules).
  */
-import type { AddResult, ArchiveBase } from "./archive/base";
+import { ArchiveBase, type AddResult, type InsertArchive } from "./archive/base";
 import type { Emitter, TellBatch } from "./emitters/types";
 
 /** What runAlgorithm drives: the plain scheduler and the bandit scheduler. */
 export interface QdScheduler {
-  readonly archive: ArchiveBase;
+  /** Archive the emitters' results go into (grid/CVT, or a novelty, density or discount archive). */
+  readonly archive: InsertArchive;
   /** Every emitter (the bandit scheduler's whole pool). */
   readonly emitters: Emitter[];
   /** Largest number of rows ask() returns. */
@@ -29,7 +30,8 @@ export interface QdScheduler {
 }
 
 export class Scheduler implements QdScheduler {
-  readonly archive: ArchiveBase;
+  /** Archive the emitters' results go into (grid/CVT, or a novelty, density or discount archive). */
+  readonly archive: InsertArchive;
   readonly emitters: Emitter[];
   readonly batchSize: number;
   readonly batchSizeDqd: number;
@@ -47,7 +49,7 @@ export class Scheduler implements QdScheduler {
   private readonly dqdOffsets: number[];
   private last: "ask" | "askDqd" | null = null;
 
-  constructor(archive: ArchiveBase, emitters: Emitter[], opts: { resultArchive?: ArchiveBase | null } = {}) {
+  constructor(archive: InsertArchive, emitters: Emitter[], opts: { resultArchive?: ArchiveBase | null } = {}) {
     if (emitters.length === 0) throw new Error("pass at least one emitter");
     if (new Set(emitters).size !== emitters.length) throw new Error("each emitter must be a distinct instance");
     if (opts.resultArchive === archive) throw new Error("resultArchive must differ from archive");
@@ -80,7 +82,9 @@ export class Scheduler implements QdScheduler {
 
   /** The archive that holds the best solutions found (result archive if any). */
   get resultArchive(): ArchiveBase {
-    return this._resultArchive ?? this.archive;
+    if (this._resultArchive) return this._resultArchive;
+    if (!(this.archive instanceof ArchiveBase)) throw new Error("this archive keeps no elites: pass a resultArchive");
+    return this.archive;
   }
 
   /** Row-major batch (batchSize × solutionDim). The buffer is reused: copy it to keep it. */
@@ -156,7 +160,12 @@ export class Scheduler implements QdScheduler {
       if (rows === 0) continue;
       const a = offsets[i];
       const b = a + rows;
-      deliver(e, { solutions: sols.subarray(a * sd, b * sd), objectives: objectives.subarray(a, b), measures: measures.subarray(a * md, b * md), status: this.status.subarray(a, b), value: this.value.subarray(a, b), n: rows }, a);
+      const batch: TellBatch = { solutions: sols.subarray(a * sd, b * sd), objectives: objectives.subarray(a, b), measures: measures.subarray(a * md, b * md), status: this.status.subarray(a, b), value: this.value.subarray(a, b), n: rows };
+      // Novelty, local competition and density come from the search archives (proximity, density).
+      if (res.novelty) batch.novelty = res.novelty.subarray(a, b);
+      if (res.localCompetition) batch.localCompetition = res.localCompetition.subarray(a, b);
+      if (res.density) batch.density = res.density.subarray(a, b);
+      deliver(e, batch, a);
     }
     this.evaluations += n;
     if (countIteration) this.iterations++;

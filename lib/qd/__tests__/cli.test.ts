@@ -25,18 +25,36 @@ describe("CLI argument parsing", () => {
   });
   it("runs the pyribs DQD, CMA-ME variant and bandit rows from flags", () => {
     const emitterOf = (args: string[]) => parseRunConfig(args).config.emitter;
-    expect(emitterOf(["--emitter", "gradient-arborescence", "--lr", "0.002", "--grad-opt", "adam", "--selection", "mu"])).toMatchObject(row("cma_mega_adam").emitter);
-    expect(emitterOf(["--emitter", "gradient-arborescence", "--learning-rate", "0.01", "--threshold-min", "0", "--restart", "basic"])).toMatchObject(row("cma_maega").emitter);
+    expect(emitterOf(["--emitter", "gradient-arborescence", "--lr", "0.002", "--grad-opt", "adam", "--selection-rule", "mu"])).toMatchObject(row("cma_mega_adam").emitter);
+    expect(emitterOf(["--emitter", "gradient-arborescence", "--learning-rate", "0.01", "--threshold-min", "0", "--restart-rule", "basic"])).toMatchObject(row("cma_maega").emitter);
     expect(emitterOf(["--emitter", "gradient-operator", "--sigma", "0", "--sigma-g", "10", "--measure-gradients", "--normalize-grad", "true"])).toMatchObject(row("omg_mega").emitter);
     expect(emitterOf(["--emitter", "gradient-operator"])).toMatchObject(row("og_map_elites").emitter);
-    expect(emitterOf(["--emitter", "cma-me", "--ranker", "2rd", "--selection", "mu"])).toMatchObject(row("cma_me_rd_mu").emitter);
-    expect(emitterOf(["--emitter", "cma-me", "--restart", "25"])).toMatchObject({ restartRule: 25 });
+    expect(emitterOf(["--emitter", "cma-me", "--ranker", "2rd", "--selection-rule", "mu"])).toMatchObject(row("cma_me_rd_mu").emitter);
+    expect(emitterOf(["--emitter", "cma-me", "--restart-rule", "25"])).toMatchObject({ restartRule: 25 });
     const b = parseRunConfig(["--emitter", "cma-me", "--emitters", "60", "--batch", "2160", "--scheduler", "bandit", "--active", "15"]);
     expect(b.config.scheduler).toEqual({ type: "bandit", numActive: 15 });
     expect(() => parseRunConfig(["--scheduler", "bandit"])).toThrow(/--active/);
     expect(() => parseRunConfig(["--emitter", "gradient-operator", "--batch", "541"])).toThrow(/even/);
     expect(() => parseRunConfig(["--emitter", "cma-me", "--ranker", "best"])).toThrow(/--ranker must be one of/);
-    expect(() => parseRunConfig(["--emitter", "cma-me", "--restart", "sometimes"])).toThrow(/--restart/);
+    expect(() => parseRunConfig(["--emitter", "cma-me", "--restart-rule", "sometimes"])).toThrow(/--restart-rule/);
     expect(() => parseRunConfig(["--emitter", "gradient-operator", "--normalize-grad", "yes"])).toThrow(/true or false/);
+  });
+  it("runs the search-archive rows from the same ranker and rule flags", () => {
+    const nslc = parseRunConfig(["--emitter", "cma-me", "--archive", "proximity", "--novelty-threshold", String(0.037 * 100), "--local-competition", "--ranker", "nslc"]).config;
+    expect(nslc.emitter).toMatchObject(row("nslc").emitter);
+    expect(nslc.archive).toMatchObject(row("nslc").archive);
+    const dds = parseRunConfig(["--emitter", "cma-me", "--sigma0", "1.5", "--archive", "density", "--bandwidth", "25.6", "--ranker", "density", "--selection-rule", "mu", "--restart-rule", "basic"]).config;
+    expect(dds.emitter).toMatchObject(row("dds").emitter);
+    expect(dds.archive).toMatchObject(row("dds").archive);
+    expect(() => parseRunConfig(["--emitter", "cma-me", "--selection", "mu"])).toThrow(/Unknown option/);
+    expect(() => parseRunConfig(["--emitter", "cma-me", "--emitters", "4", "--batch", "144", "--scheduler", "bandit", "--active", "2", "--archive", "proximity", "--novelty-threshold", "1"])).toThrow(/default scheduler/);
+  });
+  it("lists pyribs' 24 sphere rows in its table order", () => {
+    expect(SPHERE_REFERENCE.map((r) => r.name)).toEqual([
+      "map_elites", "line_map_elites", "cvt_map_elites", "line_cvt_map_elites", "me_map_elites",
+      "cma_me_imp", "cma_me_imp_mu", "cma_me_basic", "cma_me_rd", "cma_me_rd_mu", "cma_me_opt", "cma_me_mixed",
+      "og_map_elites", "omg_mega", "cma_mega", "cma_mega_adam", "cma_mae", "cma_maega",
+      "ns_cma", "nslc", "nslc_cma_imp", "dds", "dds_kde_sklearn", "dms",
+    ]);
   });
 });

@@ -57,6 +57,32 @@ export interface AddResult {
   status: Uint8Array;
   value: Float64Array;
   cells: Int32Array;
+  /** Proximity archives: mean distance to the k nearest stored measures (before the batch). */
+  novelty?: Float64Array;
+  /** Proximity archives with local competition: how many of those neighbours have a lower objective. */
+  localCompetition?: Float64Array;
+  /** Density archives: density (or log density) at each measure, before the batch. */
+  density?: Float64Array;
+}
+
+/** What a scheduler inserts into: grid/CVT archives and the novelty, density and discount archives. */
+export interface InsertArchive {
+  readonly solutionDim: number;
+  readonly measureDim: number;
+  add(solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n?: number, out?: { status: Uint8Array; value: Float64Array; cells?: Int32Array }): AddResult;
+}
+
+/** What an emitter samples parents and restart points from (row-major solutions by cell). */
+export interface EliteSource {
+  readonly solutionDim: number;
+  readonly measureDim: number;
+  readonly numElites: number;
+  readonly solutions: Float64Array;
+  /** Measure-space box (random-direction rankers). */
+  readonly lowerBounds: Float64Array;
+  readonly upperBounds: Float64Array;
+  /** Uniformly random stored row; -1 when empty. */
+  sampleCell(rng: Rng): number;
 }
 
 export abstract class ArchiveBase {

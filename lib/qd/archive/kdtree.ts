@@ -123,6 +123,66 @@ export class KdTree {
     }
     return this.ids[bestI];
   }
+
+  /**
+   * The k nearest points to q[off..off+dim): writes their original indices
+   * and Euclidean distances, nearest first, and returns how many were found
+   * (min(k, n)). Ties keep the point met first.
+   */
+  kNearest(q: ArrayLike<number>, off: number, k: number, outIdx: Int32Array, outDist: Float64Array): number {
+    const dim = this.dim;
+    const pts = this.pts;
+    const stack = this.stack;
+    const stackDist = this.stackDist;
+    const want = Math.min(k, this.n);
+    // outDist holds squared distances in ascending order while searching.
+    let found = 0;
+    let worst = Infinity;
+    let sp = 0;
+    stack[sp] = 0;
+    stackDist[sp++] = 0;
+    while (sp > 0) {
+      sp--;
+      const node = stack[sp];
+      if (found === want && stackDist[sp] >= worst) continue;
+      const sd = this.splitDim[node];
+      if (sd < 0) {
+        const e = this.end[node];
+        for (let i = this.start[node]; i < e; i++) {
+          let dist = 0;
+          const b = i * dim;
+          for (let d = 0; d < dim; d++) {
+            const t = q[off + d] - pts[b + d];
+            dist += t * t;
+          }
+          if (found === want && dist >= worst) continue;
+          // Insertion into the sorted prefix (k is small).
+          let j = found === want ? want - 1 : found++;
+          while (j > 0 && outDist[j - 1] > dist) {
+            outDist[j] = outDist[j - 1];
+            outIdx[j] = outIdx[j - 1];
+            j--;
+          }
+          outDist[j] = dist;
+          outIdx[j] = i;
+          if (found === want) worst = outDist[want - 1];
+        }
+        continue;
+      }
+      const diff = q[off + sd] - this.splitVal[node];
+      const near = diff < 0 ? this.left[node] : this.right[node];
+      const far = diff < 0 ? this.right[node] : this.left[node];
+      stack[sp] = far;
+      stackDist[sp++] = diff * diff;
+      stack[sp] = near;
+      stackDist[sp++] = 0;
+    }
+    for (let j = 0; j < found; j++) {
+      outIdx[j] = this.ids[outIdx[j]];
+      outDist[j] = Math.sqrt(outDist[j]);
+    }
+    return found;
+  }
 }
 
 function quickselect(p: Float64Array, order: Int32Array, lo: number, hi: number, k: number, d: number, dim: number): void {

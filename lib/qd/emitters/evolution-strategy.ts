@@ -4,7 +4,7 @@
  * selection "mu", restart "basic" on a thresholded archive (α = 0.01).
  * On restart the mean jumps to a uniformly sampled elite.
  */
-import type { ArchiveBase } from "../archive/base";
+import type { EliteSource } from "../archive/base";
 import { Rng, type RngState } from "../rng";
 import { CMAEvolutionStrategy, type CMAESState } from "./cmaes";
 import { Ranker, type RankerName } from "./rankers";
@@ -48,7 +48,7 @@ export class EvolutionStrategyEmitter implements Emitter {
   private readonly rng: Rng;
   private readonly order: Int32Array;
 
-  constructor(private readonly archive: ArchiveBase, opts: ESEmitterOptions) {
+  constructor(private readonly archive: EliteSource, opts: ESEmitterOptions) {
     this.solutionDim = archive.solutionDim;
     if (opts.x0.length !== this.solutionDim) throw new Error(`x0 must have ${this.solutionDim} values`);
     if (!(opts.sigma0 > 0)) throw new Error("sigma0 must be > 0");

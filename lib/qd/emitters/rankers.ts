@@ -3,12 +3,19 @@
  * status (new > improved > not added) then by a value. Ties go to the later
  * index, as np.flip of a stable ascending sort does.
  */
-import type { ArchiveBase } from "../archive/base";
+import type { EliteSource } from "../archive/base";
+import { nslcOrder } from "./nslc";
 import type { Rng } from "../rng";
 import type { TellBatch } from "./types";
 
-export type RankerName = "imp" | "2imp" | "obj" | "2obj" | "rd" | "2rd";
-export const RANKERS: RankerName[] = ["imp", "2imp", "obj", "2obj", "rd", "2rd"];
+export type RankerName = "imp" | "2imp" | "obj" | "2obj" | "rd" | "2rd" | "nov" | "nslc" | "density";
+/**
+ * "nov" ranks by novelty (proximity archives), "nslc" by non-dominated fronts
+ * of (novelty, local competition) with crowding distance inside a front
+ * (proximity archives with local competition), "density" lowest density
+ * first (density archives).
+ */
+export const RANKERS: RankerName[] = ["imp", "2imp", "obj", "2obj", "rd", "2rd", "nov", "nslc", "density"];
 
 export class Ranker {
   readonly name: RankerName;
@@ -25,7 +32,7 @@ export class Ranker {
   }
 
   /** Random-direction rankers draw a new measure-space direction on reset. */
-  reset(archive: ArchiveBase, rng: Rng): void {
+  reset(archive: EliteSource, rng: Rng): void {
     if (this.name !== "rd" && this.name !== "2rd") return;
     const md = archive.measureDim;
     const d = new Float64Array(md);
@@ -49,11 +56,19 @@ export class Ranker {
       this.keys = new Float64Array(n);
       this.stage = new Uint8Array(n);
     }
+    if (this.name === "nslc") return this.rankNslc(b, order);
     const keys = this.keys;
     const stage = this.stage;
+    const extra = this.name === "nov" ? b.novelty : this.name === "density" ? b.density : undefined;
+    if ((this.name === "nov" || this.name === "density") && !extra) {
+      throw new Error(`ranker "${this.name}" needs an archive that reports ${this.name === "nov" ? "novelty (proximity)" : "density (density archive)"}`);
+    }
     for (let i = 0; i < n; i++) {
       let k: number;
       if (this.name === "imp" || this.name === "2imp") k = b.value[i];
+      // Lower density is better: rank by its negation.
+      else if (this.name === "nov") k = extra![i];
+      else if (this.name === "density") k = -extra![i];
       else if (this.name === "obj" || this.name === "2obj") k = b.objectives[i];
       else {
         const d = this.direction!;
@@ -79,5 +94,19 @@ export class Ranker {
     const ds = stage[best] - stage[worst];
     const dk = keys[best] - keys[worst];
     return Math.sqrt(ds * ds + dk * dk);
+  }
+
+  private rankNslc(b: TellBatch, order: Int32Array): number {
+    const nov = b.novelty;
+    const lc = b.localCompetition;
+    if (!nov || !lc) throw new Error('ranker "nslc" needs a proximity archive with local competition');
+    const n = b.n;
+    nslcOrder(nov, lc, n, order);
+    if (n < 2) return Infinity;
+    const best = order[0];
+    const worst = order[n - 1];
+    const a = nov[best] - nov[worst];
+    const c = lc[best] - lc[worst];
+    return Math.sqrt(a * a + c * c);
   }
 }

@@ -13,6 +13,10 @@ export interface TellBatch {
   status: Uint8Array;
   value: Float64Array;
   n: number;
+  /** Extra add() results of novelty and density archives, for their rankers. */
+  novelty?: Float64Array;
+  localCompetition?: Float64Array;
+  density?: Float64Array;
 }
 
 export interface Emitter {

@@ -1,0 +1,296 @@
+/**
+ * Density archive (pyribs DensityArchive; Density Descent Search, Lee 2024):
+ * keeps no elites, only a buffer of measures filled by reservoir sampling
+ * (Li 1994, Algorithm L) so it is a uniform sample of everything the
+ * emitters produced, and reports a Gaussian kernel density estimate at each
+ * new measure (computed before the buffer is updated). Emitters descend
+ * that density (DensityRanker: lowest first) and restart from a separate
+ * result archive.
+ *
+ * Methods: "kde" is pyribs' estimator, Σ φ(‖m − b‖ / h) / (n·h);
+ * "kde_sklearn" is scikit-learn's KernelDensity log density,
+ * log Σ exp(−‖m − b‖² / 2h²) − log n − d·log h − (d/2)·log 2π (exact, as
+ * sklearn with atol = rtol = 0). Both are 0 while the buffer is empty.
+ */
+import type { Rng } from "../rng";
+import { NEW, NOT_ADDED, type AddResult, type InsertArchive } from "./base";
+
+export type DensityMethod = "kde" | "kde_sklearn";
+
+export interface DensityArchiveOptions {
+  /** Dimension of the solutions told to it (it stores none; the scheduler checks emitters against it). */
+  solutionDim: number;
+  measureDim: number;
+  bufferSize?: number;
+  method?: DensityMethod;
+  bandwidth: number;
+  rng: Rng;
+}
+
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/**
+ * 2-D sums skip points farther than CUTOFF bandwidths (each term below
+ * exp(−9²/2) ≈ 2.6e−18 of the peak); sums under SPARSE are redone over the
+ * whole buffer, so the relative error stays below bufferSize·2.6e−18/SPARSE.
+ */
+const CUTOFF = 9;
+const SPARSE = 1e-6;
+
+export class DensityArchive implements InsertArchive {
+  readonly solutionDim: number;
+  readonly measureDim: number;
+  readonly bufferSize: number;
+  readonly method: DensityMethod;
+  readonly bandwidth: number;
+  private readonly buf: Float64Array;
+  private occupied = 0;
+  private readonly rng: Rng;
+  /** Algorithm L state: acceptance weight and items left to skip. */
+  private w: number;
+  private skip: number;
+  private density = new Float64Array(0);
+  private status = new Uint8Array(0);
+  private value = new Float64Array(0);
+  private cells = new Int32Array(0);
+  // 2-D bucket grid over the buffer (see ensureGrid).
+  private gridDirty = true;
+  private gx0 = 0;
+  private gy0 = 0;
+  private gSize = 1;
+  private gnx = 0;
+  private gny = 0;
+  private cellStart = new Int32Array(0);
+  private cellFill = new Int32Array(0);
+  private cellOf = new Int32Array(0);
+  private sorted = new Float64Array(0);
+
+  constructor(opts: DensityArchiveOptions) {
+    if (!Number.isInteger(opts.measureDim) || opts.measureDim < 1) throw new Error("measureDim must be a positive integer");
+    const size = opts.bufferSize ?? 10_000;
+    if (!Number.isInteger(size) || size < 1) throw new Error("bufferSize must be a positive integer");
+    if (!(opts.bandwidth > 0)) throw new Error("bandwidth must be > 0");
+    const method = opts.method ?? "kde";
+    if (method !== "kde" && method !== "kde_sklearn") throw new Error(`unknown density method "${method}" (use kde, kde_sklearn)`);
+    this.solutionDim = opts.solutionDim;
+    this.measureDim = opts.measureDim;
+    this.bufferSize = size;
+    this.method = method;
+    this.bandwidth = opts.bandwidth;
+    this.buf = new Float64Array(size * opts.measureDim);
+    this.rng = opts.rng;
+    this.w = Math.exp(Math.log(this.rng.random()) / size);
+    this.skip = this.nextSkip();
+  }
+
+  /** Measures currently in the buffer (view, row-major). */
+  get buffer(): Float64Array {
+    return this.buf.subarray(0, this.occupied * this.measureDim);
+  }
+
+  get size(): number {
+    return this.occupied;
+  }
+
+  private nextSkip(): number {
+    const s = Math.floor(Math.log(this.rng.random()) / Math.log(1 - this.w));
+    return Number.isFinite(s) ? s : Number.MAX_SAFE_INTEGER;
+  }
+
+  /** Density (or log density for kde_sklearn) at n measure rows, into out. */
+  computeDensity(measures: ArrayLike<number>, n: number, out: Float64Array): void {
+    const m = this.occupied;
+    if (m === 0) {
+      out.fill(0, 0, n);
+      return;
+    }
+    const md = this.measureDim;
+    const h = this.bandwidth;
+    const c = -0.5 / (h * h);
+    const log = this.method === "kde_sklearn";
+    if (md === 2) this.ensureGrid();
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      if (md === 2) {
+        s = this.kernelSum2d(measures[i * 2], measures[i * 2 + 1], c);
+      } else {
+        for (let j = 0; j < m; j++) s += Math.exp(c * this.sqDist(measures, i * md, j * md));
+      }
+      // Far from the buffer the truncated sum loses relative precision (and
+      // may underflow): redo it over every point, relative to the nearest.
+      let logSum: number;
+      if (s > SPARSE) {
+        logSum = Math.log(s);
+      } else {
+        let best = Infinity;
+        for (let j = 0; j < m; j++) best = Math.min(best, this.sqDist(measures, i * md, j * md));
+        let r = 0;
+        for (let j = 0; j < m; j++) r += Math.exp(c * (this.sqDist(measures, i * md, j * md) - best));
+        logSum = Math.log(r) + c * best;
+      }
+      if (!log) {
+        out[i] = (Math.exp(logSum) * INV_SQRT_2PI) / (m * h);
+        continue;
+      }
+      out[i] = logSum - Math.log(m) - md * Math.log(h) - 0.5 * md * Math.log(2 * Math.PI);
+    }
+  }
+
+  /**
+   * Buckets the 2-D buffer into square cells one bandwidth wide (counting
+   * sort), rebuilt only after the buffer changed.
+   */
+  private ensureGrid(): void {
+    if (!this.gridDirty) return;
+    this.gridDirty = false;
+    const m = this.occupied;
+    const b = this.buf;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let j = 0; j < m; j++) {
+      const x = b[2 * j];
+      const y = b[2 * j + 1];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    const cs = this.bandwidth;
+    // Cap the cell count: a buffer spread over a huge range gets wider cells.
+    const span = Math.max(x1 - x0, y1 - y0);
+    const size = span / cs > 1024 ? span / 1024 : cs;
+    const nx = Math.floor((x1 - x0) / size) + 1;
+    const ny = Math.floor((y1 - y0) / size) + 1;
+    this.gx0 = x0;
+    this.gy0 = y0;
+    this.gSize = size;
+    this.gnx = nx;
+    this.gny = ny;
+    if (this.cellStart.length < nx * ny + 1) this.cellStart = new Int32Array(nx * ny + 1);
+    const start = this.cellStart;
+    start.fill(0, 0, nx * ny + 1);
+    if (this.cellOf.length < m) this.cellOf = new Int32Array(this.bufferSize);
+    for (let j = 0; j < m; j++) {
+      const cx = Math.floor((b[2 * j] - x0) / size);
+      const cy = Math.floor((b[2 * j + 1] - y0) / size);
+      const cell = cy * nx + cx;
+      this.cellOf[j] = cell;
+      start[cell + 1]++;
+    }
+    for (let k = 0; k < nx * ny; k++) start[k + 1] += start[k];
+    if (this.sorted.length < 2 * m) this.sorted = new Float64Array(2 * this.bufferSize);
+    const fill = this.cellFill.length >= nx * ny ? this.cellFill : (this.cellFill = new Int32Array(nx * ny));
+    fill.set(start.subarray(0, nx * ny));
+    for (let j = 0; j < m; j++) {
+      const at = fill[this.cellOf[j]]++;
+      this.sorted[2 * at] = b[2 * j];
+      this.sorted[2 * at + 1] = b[2 * j + 1];
+    }
+  }
+
+  /**
+   * Σ exp(c·‖q − b‖²) over the buffer, skipping cells farther than
+   * CUTOFF bandwidths.
+   */
+  private kernelSum2d(x: number, y: number, c: number): number {
+    const size = this.gSize;
+    const r = CUTOFF * this.bandwidth;
+    const r2 = r * r;
+    const nx = this.gnx;
+    const ny = this.gny;
+    const fx = (x - this.gx0) / size;
+    const fy = (y - this.gy0) / size;
+    const reach = Math.ceil(r / size);
+    const cx0 = Math.max(0, Math.floor(fx) - reach);
+    const cx1 = Math.min(nx - 1, Math.floor(fx) + reach);
+    const cy0 = Math.max(0, Math.floor(fy) - reach);
+    const cy1 = Math.min(ny - 1, Math.floor(fy) + reach);
+    const start = this.cellStart;
+    const pts = this.sorted;
+    let s = 0;
+    for (let cy = cy0; cy <= cy1; cy++) {
+      // Distance from q to the cell row's y-extent.
+      const ylo = this.gy0 + cy * size;
+      const dyc = y < ylo ? ylo - y : y > ylo + size ? y - ylo - size : 0;
+      if (dyc * dyc > r2) continue;
+      for (let cx = cx0; cx <= cx1; cx++) {
+        const xlo = this.gx0 + cx * size;
+        const dxc = x < xlo ? xlo - x : x > xlo + size ? x - xlo - size : 0;
+        if (dxc * dxc + dyc * dyc > r2) continue;
+        const cell = cy * nx + cx;
+        const e = start[cell + 1];
+        for (let k = start[cell]; k < e; k++) {
+          const dx = x - pts[2 * k];
+          const dy = y - pts[2 * k + 1];
+          s += Math.exp(c * (dx * dx + dy * dy));
+        }
+      }
+    }
+    return s;
+  }
+
+  private sqDist(q: ArrayLike<number>, qo: number, bo: number): number {
+    let d2 = 0;
+    for (let k = 0; k < this.measureDim; k++) {
+      const t = q[qo + k] - this.buf[bo + k];
+      d2 += t * t;
+    }
+    return d2;
+  }
+
+  /**
+   * Reports each row's density before the batch, then offers the rows to the
+   * buffer. Status is 2 for every valid row (nothing is "kept" as an elite),
+   * 0 with value −Infinity for rows with NaN measures; value is −density so
+   * improvement-style rankers also prefer sparse regions.
+   */
+  add(_solutions: ArrayLike<number>, _objectives: ArrayLike<number>, measures: ArrayLike<number>, n = measures.length / this.measureDim, out?: { status: Uint8Array; value: Float64Array; cells?: Int32Array }): AddResult {
+    if (this.density.length < n) {
+      this.density = new Float64Array(n);
+      this.status = new Uint8Array(n);
+      this.value = new Float64Array(n);
+      this.cells = new Int32Array(n);
+    }
+    const status = out?.status ?? this.status;
+    const value = out?.value ?? this.value;
+    const cells = out?.cells ?? this.cells;
+    const md = this.measureDim;
+    const density = this.density;
+    this.computeDensity(measures, n, density);
+    for (let i = 0; i < n; i++) {
+      cells[i] = -1;
+      let bad = false;
+      for (let k = 0; k < md; k++) bad ||= measures[i * md + k] !== measures[i * md + k];
+      if (bad) {
+        status[i] = NOT_ADDED;
+        value[i] = -Infinity;
+        density[i] = Infinity;
+        continue;
+      }
+      status[i] = NEW;
+      value[i] = -density[i];
+      this.offer(measures, i * md);
+    }
+    return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n), density: density.subarray(0, n) };
+  }
+
+  private offer(measures: ArrayLike<number>, off: number): void {
+    const md = this.measureDim;
+    if (this.occupied < this.bufferSize) {
+      for (let k = 0; k < md; k++) this.buf[this.occupied * md + k] = measures[off + k];
+      this.occupied++;
+      this.gridDirty = true;
+      return;
+    }
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    const slot = this.rng.int(this.bufferSize);
+    for (let k = 0; k < md; k++) this.buf[slot * md + k] = measures[off + k];
+    this.gridDirty = true;
+    this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
+    this.skip = this.nextSkip();
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Proximity archive (pyribs ProximityArchive; Lehman & Stanley 2011): an
+ * unstructured archive that keeps a solution when its novelty, the mean
+ * measure-space distance to its k nearest stored neighbours, reaches a
+ * threshold. With local competition (NSLC) a solution that is not novel
+ * enough replaces its nearest neighbour when its objective is higher, and
+ * add() also reports how many of the k neighbours it beats.
+ *
+ * Novelty, neighbours and replacements of a batch are all computed against
+ * the archive as it was before the batch (pyribs' batch semantics). Storage
+ * grows by doubling; a k-d tree over the stored measures is rebuilt after
+ * every batch that changed them.
+ */
+import type { Rng } from "../rng";
+import { IMPROVE_EXISTING, NEW, NOT_ADDED, type AddResult, type EliteSource, type InsertArchive } from "./base";
+import { KdTree } from "./kdtree";
+
+export interface ProximityArchiveOptions {
+  solutionDim: number;
+  measureDim: number;
+  kNeighbors: number;
+  noveltyThreshold: number;
+  localCompetition?: boolean;
+  initialCapacity?: number;
+  /** Measure-space box, used only by random-direction rankers (default unbounded). */
+  ranges?: [number, number][];
+}
+
+export class ProximityArchive implements InsertArchive, EliteSource {
+  readonly solutionDim: number;
+  readonly measureDim: number;
+  readonly kNeighbors: number;
+  readonly noveltyThreshold: number;
+  readonly localCompetition: boolean;
+  readonly lowerBounds: Float64Array;
+  readonly upperBounds: Float64Array;
+  numElites = 0;
+  private sols: Float64Array;
+  private meas: Float64Array;
+  private objs: Float64Array;
+  private tree: KdTree | null = null;
+  private novelty = new Float64Array(0);
+  private lc = new Float64Array(0);
+  private nearest = new Int32Array(0);
+  private status = new Uint8Array(0);
+  private value = new Float64Array(0);
+  private cells = new Int32Array(0);
+  private readonly knnIdx: Int32Array;
+  private readonly knnDist: Float64Array;
+
+  constructor(opts: ProximityArchiveOptions) {
+    if (!Number.isInteger(opts.solutionDim) || opts.solutionDim < 1) throw new Error("solutionDim must be a positive integer");
+    if (!Number.isInteger(opts.measureDim) || opts.measureDim < 1) throw new Error("measureDim must be a positive integer");
+    if (!Number.isInteger(opts.kNeighbors) || opts.kNeighbors < 1) throw new Error("kNeighbors must be a positive integer");
+    if (!(opts.noveltyThreshold >= 0)) throw new Error("noveltyThreshold must be >= 0");
+    const cap = opts.initialCapacity ?? 128;
+    if (!Number.isInteger(cap) || cap < 1) throw new Error("initialCapacity must be at least 1");
+    this.solutionDim = opts.solutionDim;
+    this.measureDim = opts.measureDim;
+    this.kNeighbors = opts.kNeighbors;
+    this.noveltyThreshold = opts.noveltyThreshold;
+    this.localCompetition = opts.localCompetition ?? false;
+    this.lowerBounds = Float64Array.from({ length: this.measureDim }, (_, i) => opts.ranges?.[i]?.[0] ?? -Infinity);
+    this.upperBounds = Float64Array.from({ length: this.measureDim }, (_, i) => opts.ranges?.[i]?.[1] ?? Infinity);
+    this.sols = new Float64Array(cap * this.solutionDim);
+    this.meas = new Float64Array(cap * this.measureDim);
+    this.objs = new Float64Array(cap);
+    this.knnIdx = new Int32Array(this.kNeighbors);
+    this.knnDist = new Float64Array(this.kNeighbors);
+  }
+
+  get capacity(): number {
+    return this.objs.length;
+  }
+
+  get empty(): boolean {
+    return this.numElites === 0;
+  }
+
+  /** Stored solutions, row-major, first numElites rows valid (view; storage moves when it grows). */
+  get solutions(): Float64Array {
+    return this.sols;
+  }
+
+  /** Stored measures, row-major, first numElites rows valid. */
+  get measures(): Float64Array {
+    return this.meas;
+  }
+
+  get objective(): Float64Array {
+    return this.objs;
+  }
+
+  sampleCell(rng: Rng): number {
+    return this.numElites === 0 ? -1 : rng.int(this.numElites);
+  }
+
+  /**
+   * Novelty (and local competition against `objectives`) of measure rows
+   * against the stored ones. Empty archive: novelty = threshold, competition 0.
+   */
+  computeNovelty(measures: ArrayLike<number>, n: number, novelty: Float64Array, lc?: Float64Array | null, objectives?: ArrayLike<number>, nearest?: Int32Array): void {
+    const md = this.measureDim;
+    const tree = this.tree;
+    for (let i = 0; i < n; i++) {
+      if (tree === null) {
+        novelty[i] = this.noveltyThreshold;
+        if (lc) lc[i] = 0;
+        if (nearest) nearest[i] = -1;
+        continue;
+      }
+      const found = tree.kNearest(measures, i * md, this.kNeighbors, this.knnIdx, this.knnDist);
+      let s = 0;
+      for (let j = 0; j < found; j++) s += this.knnDist[j];
+      novelty[i] = s / found;
+      if (nearest) nearest[i] = this.knnIdx[0];
+      if (lc && objectives) {
+        let beaten = 0;
+        const o = objectives[i];
+        for (let j = 0; j < found; j++) if (this.objs[this.knnIdx[j]] < o) beaten++;
+        lc[i] = beaten;
+      }
+    }
+  }
+
+  /**
+   * Batch insertion. Status: 2 novel enough (appended), 1 replaced its
+   * nearest neighbour (local competition only; the best candidate per
+   * neighbour wins, first on ties), 0 otherwise. Value: with local
+   * competition, the objective for novel rows and objective − neighbour's
+   * objective for the others (pyribs); without it, the objective of added
+   * rows and 0 for the others. Rows with NaN objective or measures are not
+   * added (value −Infinity, novelty 0). Returned arrays are reused views.
+   */
+  add(solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n = objectives.length, out?: { status: Uint8Array; value: Float64Array; cells?: Int32Array }): AddResult {
+    this.ensureScratch(n);
+    const status = out?.status ?? this.status;
+    const value = out?.value ?? this.value;
+    const cells = out?.cells ?? this.cells;
+    const md = this.measureDim;
+    const novelty = this.novelty;
+    const lc = this.lc;
+    const nearest = this.nearest;
+    this.computeNovelty(measures, n, novelty, this.localCompetition ? lc : null, objectives, nearest);
+
+    let newCount = 0;
+    // Best replacement candidate per stored row (local competition).
+    const replace = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const obj = objectives[i];
+      let bad = obj !== obj;
+      for (let j = 0; j < md && !bad; j++) bad = measures[i * md + j] !== measures[i * md + j];
+      if (bad) {
+        status[i] = NOT_ADDED;
+        value[i] = -Infinity;
+        novelty[i] = 0;
+        lc[i] = 0;
+        cells[i] = -1;
+        continue;
+      }
+      if (novelty[i] >= this.noveltyThreshold) {
+        status[i] = NEW;
+        value[i] = obj;
+        newCount++;
+        continue;
+      }
+      const nb = nearest[i];
+      cells[i] = nb;
+      if (!this.localCompetition) {
+        status[i] = NOT_ADDED;
+        value[i] = 0;
+        continue;
+      }
+      const cur = this.objs[nb];
+      value[i] = obj - cur;
+      if (obj > cur) {
+        status[i] = IMPROVE_EXISTING;
+        const prev = replace.get(nb);
+        if (prev === undefined || obj > objectives[prev]) replace.set(nb, i);
+      } else {
+        status[i] = NOT_ADDED;
+      }
+    }
+
+    if (newCount > 0 || replace.size > 0) {
+      for (const [nb, i] of replace) this.write(nb, solutions, i, objectives[i], measures);
+      this.grow(this.numElites + newCount);
+      for (let i = 0; i < n; i++) {
+        if (status[i] !== NEW) continue;
+        cells[i] = this.numElites;
+        this.write(this.numElites++, solutions, i, objectives[i], measures);
+      }
+      this.tree = new KdTree(this.meas.subarray(0, this.numElites * md), md);
+    }
+    const res: AddResult = { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n), novelty: novelty.subarray(0, n) };
+    if (this.localCompetition) res.localCompetition = lc.subarray(0, n);
+    return res;
+  }
+
+  private write(row: number, solutions: ArrayLike<number>, i: number, obj: number, measures: ArrayLike<number>): void {
+    const sd = this.solutionDim;
+    const md = this.measureDim;
+    for (let j = 0; j < sd; j++) this.sols[row * sd + j] = solutions[i * sd + j];
+    for (let j = 0; j < md; j++) this.meas[row * md + j] = measures[i * md + j];
+    this.objs[row] = obj;
+  }
+
+  private grow(size: number): void {
+    if (size <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < size) cap *= 2;
+    const sols = new Float64Array(cap * this.solutionDim);
+    sols.set(this.sols);
+    const meas = new Float64Array(cap * this.measureDim);
+    meas.set(this.meas);
+    const objs = new Float64Array(cap);
+    objs.set(this.objs);
+    this.sols = sols;
+    this.meas = meas;
+    this.objs = objs;
+  }
+
+  private ensureScratch(n: number): void {
+    if (this.novelty.length >= n) return;
+    this.novelty = new Float64Array(n);
+    this.lc = new Float64Array(n);
+    this.nearest = new Int32Array(n);
+    this.status = new Uint8Array(n);
+    this.value = new Float64Array(n);
+    this.cells = new Int32Array(n);
+  }
+
+  clear(): void {
+    this.numElites = 0;
+    this.tree = null;
+  }
+}
