@@ -362,7 +362,7 @@ describe("experiments over REST", () => {
     expect(doc.body.openapi).toBe("3.1.0");
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/api/experiments", "/api/experiments/{id}/ask", "/api/experiments/{id}/tell", "/api/queues"]));
     const create = doc.body.paths["/api/experiments"].post.requestBody.content["application/json"].schema;
-    expect(create.properties.domain.oneOf.map((o: any) => o.properties.type.const).sort()).toEqual(["arm", "command", "external", "javascript", "llm-code", "llm-text", "rastrigin", "sphere", "webhook"]);
+    expect(create.properties.domain.oneOf.map((o: any) => o.properties.type.const).sort()).toEqual(["arm", "command", "external", "javascript", "llm-code", "llm-text", "program", "rastrigin", "sphere", "webhook"]);
     expect(create.properties.emitter.oneOf.map((o: any) => o.properties.type.const)).toEqual(expect.arrayContaining(["gaussian", "iso-line", "llm", "javascript-mutation"]));
     expect(create.properties.start.type).toBe("boolean");
   });
