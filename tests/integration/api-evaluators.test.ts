@@ -150,7 +150,7 @@ describe("user-evaluator runs over REST", () => {
     expect(failed.body.solutions).toHaveLength(3);
     expect(failed.body.solutions[0].error).toMatch(/not found|ENOENT/i);
     const keys = await api("GET", `/api/experiments/${done.id}/metrics/keys`);
-    expect(keys.body).toEqual({ keys: [], solutions: 0 });
+    expect(keys.body).toEqual({ keys: [], solutions: 0, stages: [] });
   });
 
   it("built-in runs answer too (elites only, no metrics)", async () => {

@@ -108,12 +108,17 @@ describe("npm start with nothing configured", () => {
       }
       throw new Error(`never healthy; output:\n${first.output().slice(-3000)}`);
     };
-    const dbUrl = `postgresql://postgres:qd-studio-local@127.0.0.1:${pgPort}/qd_studio`;
+    // The superuser's password is random per data directory, readable by its owner only.
+    const dbUrl = () => {
+      const file = path.join(dataDir, "postgres-password");
+      expect(fs.statSync(file).mode & 0o077).toBe(0);
+      return `postgresql://postgres:${encodeURIComponent(fs.readFileSync(file, "utf8").trim())}@127.0.0.1:${pgPort}/qd_studio`;
+    };
     try {
       first = start(env);
       const h = await health();
       expect(h).toMatchObject({ ok: true, db: "up", queue: "up (postgres)" });
-      const client = new pg.Client(dbUrl);
+      const client = new pg.Client(dbUrl());
       await client.connect();
       await client.query(
         `INSERT INTO "Experiment" (id, name, config, "domainType", "archiveType", "emitterType", seed, "batchSize", "budgetEvaluations", cells, "updatedAt")
@@ -125,7 +130,7 @@ describe("npm start with nothing configured", () => {
 
       const second = (first = start(env));
       await health();
-      const again = new pg.Client(dbUrl);
+      const again = new pg.Client(dbUrl());
       await again.connect();
       const { rows } = await again.query(`SELECT name FROM "Experiment"`);
       await again.end();
