@@ -38,12 +38,12 @@ test("a 3-D archive (filled over ask/tell): choose axes, fold the third or slice
   await page.getByLabel("Y axis").selectOption({ label: "beta" });
 
   // Slice through gamma.
-  await page.getByLabel("slice").check();
+  await page.getByRole("radio", { name: "slice", exact: true }).check();
   await expect(page.getByText("Showing one slice through the other descriptors.")).toBeVisible();
   const slider = page.getByLabel("gamma bin");
   await slider.fill("3");
   await expect(slider).toHaveValue("3");
   await shoot(page, "experiment-3d-slice");
-  await page.getByLabel("best over them").check();
+  await page.getByRole("radio", { name: "best over them", exact: true }).check();
   await shoot(page, "experiment-3d-fold");
 });
