@@ -19,7 +19,7 @@ export interface LlmRuntime {
 }
 
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
-  const { type: _type, ...emitter } = config.emitter as LlmEmitterConfig;
+  const { type: _type, dedupe: _dedupe, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
   const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
