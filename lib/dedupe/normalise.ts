@@ -33,11 +33,24 @@ const SYNTAX: Record<string, CommentSyntax> = {
   haskell: { line: ["--"], block: [["{-", "-}"]], quotes: ['"'] },
 };
 
-/** Language ids with comment rules; anything else (e.g. "text") only has its whitespace normalised. */
-export const DEDUPE_LANGUAGES = Object.keys(SYNTAX);
+/** Language ids with comment rules, plus "auto" (whole-line comments of any common style); anything else (e.g. "text") only has its whitespace normalised. */
+export const DEDUPE_LANGUAGES = ["auto", ...Object.keys(SYNTAX)];
+
+/**
+ * "auto", for genomes of unknown language (text genomes of a user evaluator): block comments, and
+ * lines that start with //, # or --. Comments after code on a line stay (they could be string content).
+ */
+function stripWholeLineComments(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .split("\n")
+    .filter((line) => !/^\s*(\/\/|#|--)/.test(line))
+    .join("\n");
+}
 
 /** The program without its comments. Unknown languages and "text" come back unchanged. */
 export function stripComments(source: string, language: string): string {
+  if (language === "auto") return stripWholeLineComments(source);
   const syntax = SYNTAX[language.toLowerCase()];
   if (!syntax) return source;
   let out = "";
