@@ -40,6 +40,7 @@ export const Experiment = z.object({
   cells: z.number().int(),
   evaluations: z.number().int(),
   failedEvaluations: z.number().int(),
+  duplicates: z.number().int().describe("LLM candidates rejected as duplicates before evaluation (not counted in evaluations)"),
   numElites: z.number().int(),
   metrics: ExperimentMetrics,
   qdOffset: num,
@@ -57,7 +58,7 @@ export const ExperimentList = z.object({ experiments: z.array(Experiment), nextC
 export const Solution = z.object({
   id: uuid,
   experimentId: uuid,
-  status: z.enum(["pending", "evaluated", "failed", "invalid"]),
+  status: z.enum(["pending", "evaluated", "failed", "invalid", "duplicate"]),
   genomeKind: z.enum(["vector", "code", "text", "json"]),
   genome: z.unknown().describe("numbers for vector genomes, a string for programs/texts, any JSON value for JSON genomes"),
   fitness: nullableNum,
@@ -76,12 +77,14 @@ export const Solution = z.object({
   prompt: z.string().nullable(),
   reply: z.string().nullable(),
   eliteRevision: z.number().int().nullable(),
+  duplicateOf: uuid.nullable().describe('status "duplicate": the stored solution this candidate repeats (it was not evaluated)'),
+  similarity: nullableNum.describe('status "duplicate": 1 = identical after normalisation, else the MinHash Jaccard or embedding cosine'),
   createdAt: timestamp,
 });
 
 export const SolutionSummary = z.object({
   id: uuid,
-  status: z.enum(["evaluated", "failed", "invalid"]),
+  status: z.enum(["evaluated", "failed", "invalid", "duplicate"]),
   fitness: nullableNum,
   descriptors: z.array(num),
   cell: z.number().int().nullable(),
@@ -92,6 +95,8 @@ export const SolutionSummary = z.object({
   evalMs: nullableNum,
   metrics: z.unknown().nullable(),
   elite: z.boolean(),
+  duplicateOf: uuid.nullable(),
+  similarity: nullableNum,
   createdAt: timestamp,
 });
 
