@@ -239,6 +239,11 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [pricePrompt, setPricePrompt] = useState(p.pricePrompt ?? "");
   const [priceCompletion, setPriceCompletion] = useState(p.priceCompletion ?? "");
   const [costCap, setCostCap] = useState(p.costCap ?? "1");
+  // Duplicate rejection (llm emitter): exact + MinHash unless chosen otherwise.
+  const [dedupeMode, setDedupeMode] = useState<"off" | "exact" | "minhash" | "embeddings">(p.dedupeMode ?? "minhash");
+  const [dedupeThreshold, setDedupeThreshold] = useState(p.dedupeThreshold ?? "");
+  const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
+  const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
@@ -327,6 +332,16 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               ...optNum("requestsPerMinute", rpm),
               ...optNum("concurrency", concurrency),
               ...(pricePrompt.trim() || priceCompletion.trim() ? { prices: { [modelName || "model"]: { prompt: toNum(pricePrompt), completion: toNum(priceCompletion) } } } : {}),
+              // The default (exact + MinHash at 0.95) is left implicit; anything else is spelled out.
+              ...(dedupeMode !== "minhash" || dedupeThreshold.trim()
+                ? {
+                    dedupe: {
+                      mode: dedupeMode,
+                      ...(dedupeMode === "minhash" || dedupeMode === "embeddings" ? optNum("threshold", dedupeThreshold) : {}),
+                      ...(dedupeMode === "embeddings" ? { embeddings: { baseURL: (dedupeBaseURL.trim() || baseURL.trim()), model: dedupeModel.trim(), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) } } : {}),
+                    },
+                  }
+                : {}),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
@@ -344,7 +359,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, mutateCode, mutateTimeout, mutateMemory,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
   ]);
 
@@ -811,6 +826,44 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               : listPrice
                 ? `List price of ${model.trim()}: $${listPrice.prompt} prompt / $${listPrice.completion} completion per 1M tokens. Leave the prices blank to use it.`
                 : `No list price known for "${model.trim() || "this model"}": its calls count as $0 unless you give prices.`}
+          </p>
+          <div className="grid gap-4 sm:grid-cols-4">
+            <SelectField
+              label="Duplicate rejection"
+              value={dedupeMode}
+              onChange={(v) => setDedupeMode(v as typeof dedupeMode)}
+              options={[
+                { value: "minhash", label: "Exact + MinHash (local)" },
+                { value: "exact", label: "Exact only" },
+                { value: "embeddings", label: "Exact + embeddings" },
+                { value: "off", label: "Off" },
+              ]}
+              hint={err("emitter.dedupe.mode") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.dedupe.mode")}</span> : undefined}
+            />
+            {(dedupeMode === "minhash" || dedupeMode === "embeddings") && (
+              <Field
+                label="Similarity threshold"
+                type="number"
+                step="any"
+                min={0}
+                max={1}
+                value={dedupeThreshold}
+                onChange={(e) => setDedupeThreshold(e.target.value)}
+                error={err("emitter.dedupe.threshold")}
+                placeholder={dedupeMode === "embeddings" ? "0.99" : "0.95"}
+              />
+            )}
+            {dedupeMode === "embeddings" && (
+              <>
+                <Field label="Embeddings base URL" type="url" value={dedupeBaseURL} onChange={(e) => setDedupeBaseURL(e.target.value)} error={err("emitter.dedupe.embeddings.baseURL")} placeholder={baseURL || "the model's base URL"} mono spellCheck={false} />
+                <Field label="Embedding model" value={dedupeModel} onChange={(e) => setDedupeModel(e.target.value)} error={err("emitter.dedupe.embeddings.model") ?? err("emitter.dedupe.embeddings")} placeholder="text-embedding-3-small" mono spellCheck={false} />
+              </>
+            )}
+          </div>
+          <p className="-mt-2 text-xs text-slate-500 dark:text-slate-400" data-testid="dedupe-hint">
+            {dedupeMode === "off"
+              ? "Every proposal is evaluated, repeats included."
+              : `A proposal that repeats a stored program (same after removing comments and whitespace${dedupeMode === "exact" ? "" : dedupeMode === "minhash" ? ", or token-shingle Jaccard ≥ threshold" : ", or embedding cosine ≥ threshold"}) is stored as a duplicate and proposed again; it costs its tokens but no evaluation.`}
           </p>
         </Section>
       ) : emitterKind === "javascript-mutation" ? (

@@ -51,6 +51,10 @@ export interface FormPreset {
   pricePrompt?: string;
   priceCompletion?: string;
   costCap?: string;
+  dedupeMode?: "off" | "exact" | "minhash" | "embeddings";
+  dedupeThreshold?: string;
+  dedupeBaseURL?: string;
+  dedupeModel?: string;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -74,7 +78,7 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 const SHOWN: Record<string, string[]> = {
   top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb", "dedupe"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -131,6 +135,10 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       pricePrompt: s(price?.prompt) ?? "",
       priceCompletion: s(price?.completion) ?? "",
       costCap: s(config.budget?.costUsd) ?? "",
+      dedupeMode: (["off", "exact", "minhash", "embeddings"].includes(em.dedupe?.mode) ? em.dedupe.mode : "minhash") as FormPreset["dedupeMode"],
+      dedupeThreshold: s(em.dedupe?.threshold) ?? "",
+      dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
+      dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
     });
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });

@@ -61,6 +61,7 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
     emitterType: String(x.emitterType ?? config.emitter?.type ?? "?"),
     evaluations: num(x.evaluations),
     failedEvaluations: num(x.failedEvaluations),
+    duplicates: num(x.duplicates),
     budgetEvaluations: num(x.budgetEvaluations ?? x.budget?.evaluations ?? config.budget?.evaluations, 1),
     cells,
     numElites,
@@ -275,7 +276,7 @@ export const endpoints = {
   lineage: (id: string) => `/api/solutions/${id}/lineage`,
   metrics: (id: string, after: number) => `/api/experiments/${id}/metrics?after=${after}`,
   events: (id: string) => `/api/experiments/${id}/events`,
-  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid"; limit?: number; cursor?: string | null } = {}) => {
+  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid" | "duplicate"; limit?: number; cursor?: string | null } = {}) => {
     const p = new URLSearchParams();
     if (q.status) p.set("status", q.status);
     if (q.limit) p.set("limit", String(q.limit));

@@ -30,6 +30,8 @@ export interface ExperimentSummary {
   evaluations: number;
   /** Evaluations the evaluator failed (counted in `evaluations`). */
   failedEvaluations: number;
+  /** LLM proposals rejected as duplicates before evaluation. */
+  duplicates: number;
   budgetEvaluations: number;
   cells: number;
   numElites: number;

@@ -10,6 +10,7 @@ import { proposeVectors } from "../propose";
 import { proposeJson } from "../propose-json";
 import { judgeCandidate, needsJudge, proposeWithLlm } from "../propose-llm";
 import { duplicateReason } from "../dedupe-candidates";
+import { dropDedupeCache } from "@/lib/dedupe/index-store";
 import { ExperimentResources } from "../resources";
 import type { WorkerContext } from "./index";
 
@@ -122,6 +123,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
       if (result.completed) {
         ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
         caches.drop(experimentId);
+        dropDedupeCache(experimentId);
         await resources.drop(experimentId);
         return { evaluations: result.evaluations };
       }
