@@ -29,6 +29,8 @@ export interface PreparedCandidate {
   normalised: string;
   /** First 8 bytes of SHA-256 of the normal form, as a signed int8 (decimal string). */
   hash: string;
+  /** Hash of the sorted numeric literals (same form as `hash`): a near-duplicate must have the same constants. */
+  literals: string;
   signature?: Uint32Array;
   bands?: number[];
   embedding?: Float32Array;
@@ -38,19 +40,30 @@ export interface PreparedCandidate {
 
 export function prepareCandidate(id: string, text: string, settings: DedupeSettings, force = false): PreparedCandidate {
   const normalised = normalise(text, settings.language);
-  const digest = crypto.createHash("sha256").update(normalised).digest();
-  const c: PreparedCandidate = { id, normalised, hash: BigInt.asIntN(64, digest.readBigUInt64BE(0)).toString(), force };
+  const toks = tokens(normalised);
+  const c: PreparedCandidate = { id, normalised, hash: hash64(normalised), literals: hash64(numericLiterals(toks).join(" ")), force };
   if (settings.mode === "minhash") {
-    c.signature = minhash(shingleHashes(tokens(normalised)));
+    c.signature = minhash(shingleHashes(toks));
     c.bands = bandKeys(c.signature);
   }
   return c;
 }
 
+/** First 8 bytes of SHA-256, as a signed int8 in decimal (what the bigint columns hold). */
+function hash64(s: string): string {
+  return BigInt.asIntN(64, crypto.createHash("sha256").update(s).digest().readBigUInt64BE(0)).toString();
+}
+
+/**
+ * The program's numbers, sorted. Changing a constant is the commonest real edit a model makes, and
+ * in a long program it barely moves the similarity: such a child is a new program, not a repeat.
+ */
+const numericLiterals = (toks: string[]) => toks.filter((t) => /^\p{N}/u.test(t)).sort();
+
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** Per process: the experiment's stored embeddings, refreshed incrementally by `seq` under the lock. */
-const embeddingCache = new Map<string, { seq: bigint; ids: string[]; vectors: Float32Array[] }>();
+const embeddingCache = new Map<string, { seq: bigint; ids: string[]; vectors: Float32Array[]; literals: string[] }>();
 
 /**
  * Checks `candidates` against the experiment's index and against each other (in order), registers
@@ -71,12 +84,12 @@ export async function checkAndRegister(prisma: PrismaClient, experimentId: strin
       for (const r of exactRows) if (!ids.has(r.id) && !exact.has(r.hash)) exact.set(r.hash, r.id);
 
       // minhash: stored programs sharing at least one LSH band with a candidate, with their signatures.
-      const byBand = new Map<string, { id: string; sig: Uint32Array }[]>();
+      const byBand = new Map<string, { id: string; sig: Uint32Array; literals: string }[]>();
       if (settings.mode === "minhash") {
         const keys = [...new Set(candidates.flatMap((c) => (c.force ? [] : c.bands!.map(String))))];
         const rows = keys.length
-          ? await tx.$queryRawUnsafe<{ key: string; id: string; signature: Uint8Array }[]>(
-              `SELECT b.key::text AS key, b."solutionId"::text AS id, e.signature
+          ? await tx.$queryRawUnsafe<{ key: string; id: string; signature: Uint8Array; literals: string }[]>(
+              `SELECT b.key::text AS key, b."solutionId"::text AS id, e.signature, e.literals::text AS literals
                  FROM "DedupeBand" b JOIN "DedupeEntry" e ON e."experimentId" = b."experimentId" AND e."solutionId" = b."solutionId"
                 WHERE b."experimentId" = $1::uuid AND b.key = ANY($2::text[]::int8[]) AND e.signature IS NOT NULL`,
               experimentId,
@@ -89,12 +102,12 @@ export async function checkAndRegister(prisma: PrismaClient, experimentId: strin
           const sig = sigs.get(r.id) ?? signatureFrom(r.signature);
           sigs.set(r.id, sig);
           const list = byBand.get(r.key) ?? [];
-          list.push({ id: r.id, sig });
+          list.push({ id: r.id, sig, literals: r.literals });
           byBand.set(r.key, list);
         }
       }
 
-      let stored: { ids: string[]; vectors: Float32Array[] } | null = null;
+      let stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null = null;
       if (settings.mode === "embeddings") stored = await refreshEmbeddings(tx as unknown as PrismaClient, experimentId);
 
       const verdicts: (DuplicateVerdict | null)[] = [];
@@ -116,8 +129,8 @@ function judge(
   c: PreparedCandidate,
   settings: DedupeSettings,
   exact: Map<string, string>,
-  byBand: Map<string, { id: string; sig: Uint32Array }[]>,
-  stored: { ids: string[]; vectors: Float32Array[] } | null,
+  byBand: Map<string, { id: string; sig: Uint32Array; literals: string }[]>,
+  stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null,
   earlier: PreparedCandidate[],
 ): DuplicateVerdict | null {
   const same = exact.get(c.hash) ?? earlier.find((e) => e.hash === c.hash)?.id;
@@ -132,29 +145,31 @@ function judge(
       for (const s of byBand.get(String(key)) ?? []) {
         if (seen.has(s.id)) continue;
         seen.add(s.id);
+        if (s.literals !== c.literals) continue;
         consider(s.id, jaccard(c.signature, s.sig), "minhash");
       }
     }
-    for (const e of earlier) if (e.signature && e.bands!.some((k, i) => k === c.bands![i])) consider(e.id, jaccard(c.signature, e.signature), "minhash");
+    for (const e of earlier) if (e.signature && e.literals === c.literals && e.bands!.some((k, i) => k === c.bands![i])) consider(e.id, jaccard(c.signature, e.signature), "minhash");
   }
   if (c.embedding && stored) {
-    for (let i = 0; i < stored.ids.length; i++) if (stored.ids[i] !== c.id) consider(stored.ids[i]!, cosine(c.embedding, stored.vectors[i]!), "embeddings");
-    for (const e of earlier) if (e.embedding) consider(e.id, cosine(c.embedding, e.embedding), "embeddings");
+    for (let i = 0; i < stored.ids.length; i++) if (stored.ids[i] !== c.id && stored.literals[i] === c.literals) consider(stored.ids[i]!, cosine(c.embedding, stored.vectors[i]!), "embeddings");
+    for (const e of earlier) if (e.embedding && e.literals === c.literals) consider(e.id, cosine(c.embedding, e.embedding), "embeddings");
   }
   return best;
 }
 
 async function register(tx: PrismaClient, experimentId: string, admitted: PreparedCandidate[]) {
   await tx.$executeRawUnsafe(
-    `INSERT INTO "DedupeEntry" ("experimentId", "solutionId", hash, signature, embedding)
-     SELECT $1::uuid, u.id, u.hash::int8, decode(nullif(u.sig, ''), 'hex'), decode(nullif(u.emb, ''), 'hex')
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS u(id, hash, sig, emb)
-     ON CONFLICT ("experimentId", "solutionId") DO UPDATE SET hash = excluded.hash, signature = excluded.signature, embedding = excluded.embedding`,
+    `INSERT INTO "DedupeEntry" ("experimentId", "solutionId", hash, literals, signature, embedding)
+     SELECT $1::uuid, u.id, u.hash::int8, u.lit::int8, decode(nullif(u.sig, ''), 'hex'), decode(nullif(u.emb, ''), 'hex')
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, hash, sig, emb, lit)
+     ON CONFLICT ("experimentId", "solutionId") DO UPDATE SET hash = excluded.hash, literals = excluded.literals, signature = excluded.signature, embedding = excluded.embedding`,
     experimentId,
     admitted.map((c) => c.id),
     admitted.map((c) => c.hash),
     admitted.map((c) => (c.signature ? hex(signatureBytes(c.signature)) : "")),
     admitted.map((c) => (c.embedding ? hex(new Uint8Array(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength)) : "")),
+    admitted.map((c) => c.literals),
   );
   const withBands = admitted.filter((c) => c.bands);
   if (withBands.length) {
@@ -171,15 +186,16 @@ async function register(tx: PrismaClient, experimentId: string, admitted: Prepar
 
 async function refreshEmbeddings(tx: PrismaClient, experimentId: string) {
   let cache = embeddingCache.get(experimentId);
-  if (!cache) embeddingCache.set(experimentId, (cache = { seq: 0n, ids: [], vectors: [] }));
-  const rows = await tx.$queryRawUnsafe<{ seq: bigint; id: string; embedding: Uint8Array }[]>(
-    `SELECT seq, "solutionId"::text AS id, embedding FROM "DedupeEntry" WHERE "experimentId" = $1::uuid AND seq > $2 AND embedding IS NOT NULL ORDER BY seq`,
+  if (!cache) embeddingCache.set(experimentId, (cache = { seq: 0n, ids: [], vectors: [], literals: [] }));
+  const rows = await tx.$queryRawUnsafe<{ seq: bigint; id: string; embedding: Uint8Array; literals: string }[]>(
+    `SELECT seq, "solutionId"::text AS id, embedding, literals::text AS literals FROM "DedupeEntry" WHERE "experimentId" = $1::uuid AND seq > $2 AND embedding IS NOT NULL ORDER BY seq`,
     experimentId,
     cache.seq,
   );
   for (const r of rows) {
     const copy = new Uint8Array(r.embedding);
     cache.ids.push(r.id);
+    cache.literals.push(r.literals);
     cache.vectors.push(new Float32Array(copy.buffer, 0, copy.byteLength / 4));
     cache.seq = BigInt(r.seq);
   }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "@/lib/dedupe/normalise";
+import { checkAndRegister, prepareCandidate } from "@/lib/dedupe/index-store";
+import type { DedupeSettings } from "@/lib/dedupe/settings";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { startOpenAIMock, type OpenAIMock } from "../helpers/openai-mock";
@@ -165,5 +167,48 @@ describe("duplicate rejection over REST", () => {
     const mode = await api("POST", "/api/experiments", run(mock, { mode: "fuzzy" }, { start: false }));
     expect(mode.status).toBe(400);
     expect(mode.body.error.issues[0].path).toBe("body.emitter.dedupe.mode");
+  });
+});
+
+describe("the duplicate index in PostgreSQL", () => {
+  const settings: DedupeSettings = { mode: "minhash", threshold: 0.95, language: "javascript", maxResamples: 3 };
+  const experiment = () =>
+    stack.prisma.experiment.create({ data: { name: "index", config: {}, domainType: "javascript", archiveType: "grid", emitterType: "llm", seed: 0, batchSize: 1, budgetEvaluations: 1, cells: 1 } });
+  const program = (k: number, extra = "") =>
+    `function score(x) {\n${Array.from({ length: 30 }, (_, i) => `  let v${i} = Math.sin(x * ${((k * 31 + i * 7) % 97) / 10}) + v${Math.max(0, i - 1)};`).join("\n")}\n  return v29;${extra}\n}`;
+
+  it("lets exactly one of many concurrent identical proposals through", async () => {
+    const { id } = await experiment();
+    const text = program(1);
+    const verdicts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), i % 2 ? `// copy ${i}\n${text}` : text, settings)])),
+    );
+    const admitted = verdicts.filter(([v]) => v === null);
+    expect(admitted).toHaveLength(1);
+    const entries = await stack.prisma.dedupeEntry.findMany({ where: { experimentId: id } });
+    expect(entries).toHaveLength(1);
+    for (const [v] of verdicts) if (v) expect(v).toEqual({ of: entries[0]!.solutionId, similarity: 1, method: "exact" });
+  });
+
+  it("near-duplicates by MinHash; a changed constant is a new program; a retried candidate does not match itself", async () => {
+    const { id } = await experiment();
+    const first = prepareCandidate(crypto.randomUUID(), program(2), settings);
+    expect(await checkAndRegister(stack.prisma, id, settings, [first])).toEqual([null]);
+    // The same program with a renamed variable in one line: similar, same constants.
+    const renamed = program(2).replace("let v7 =", "let w7 =");
+    const [near] = await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), renamed, settings)]);
+    expect(near).toMatchObject({ of: first.id, method: "minhash" });
+    expect(near!.similarity).toBeGreaterThanOrEqual(0.95);
+    expect(near!.similarity).toBeLessThan(1);
+    // One constant changed: as similar, but a different program.
+    const tweaked = program(2).replace(/Math\.sin\(x \* ([\d.]+)\)/, "Math.sin(x * 9.99)");
+    expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), tweaked, settings)])).toEqual([null]);
+    // Unrelated: admitted. The same id checked again (a retried job): not a duplicate of itself.
+    expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), program(50), settings)])).toEqual([null]);
+    expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(first.id, program(2), settings)])).toEqual([null]);
+    // Within one round, the second of two equal proposals is the duplicate of the first.
+    const a = prepareCandidate(crypto.randomUUID(), program(60), settings);
+    const b = prepareCandidate(crypto.randomUUID(), program(60, " // same"), settings);
+    expect(await checkAndRegister(stack.prisma, id, settings, [a, b])).toEqual([null, { of: a.id, similarity: 1, method: "exact" }]);
   });
 });

@@ -81,6 +81,8 @@ class _ExperimentRequired(TypedDict):
     cells: int
     evaluations: int
     failedEvaluations: int
+    # LLM candidates rejected as duplicates before evaluation (not counted in evaluations)
+    duplicates: int
     numElites: int
     metrics: "ExperimentMetrics"
     qdOffset: float
@@ -129,7 +131,7 @@ class Solution(TypedDict):
     id: str
     # UUID
     experimentId: str
-    status: Literal["pending", "evaluated", "failed", "invalid"]
+    status: Literal["pending", "evaluated", "failed", "invalid", "duplicate"]
     genomeKind: Literal["vector", "code", "text", "json"]
     # numbers for vector genomes, a string for programs/texts, any JSON value for JSON genomes
     genome: Any
@@ -149,6 +151,10 @@ class Solution(TypedDict):
     prompt: Optional[str]
     reply: Optional[str]
     eliteRevision: Optional[int]
+    # status "duplicate": the stored solution this candidate repeats (it was not evaluated)
+    duplicateOf: Optional[str]
+    # status "duplicate": 1 = identical after normalisation, else the MinHash Jaccard or embedding cosine
+    similarity: Optional[float]
     # ISO 8601 date-time
     createdAt: str
 
@@ -156,7 +162,7 @@ class Solution(TypedDict):
 class SolutionSummary(TypedDict):
     # UUID
     id: str
-    status: Literal["evaluated", "failed", "invalid"]
+    status: Literal["evaluated", "failed", "invalid", "duplicate"]
     fitness: Optional[float]
     descriptors: List[float]
     cell: Optional[int]
@@ -167,6 +173,8 @@ class SolutionSummary(TypedDict):
     evalMs: Optional[float]
     metrics: Optional[Any]
     elite: bool
+    duplicateOf: Optional[str]
+    similarity: Optional[float]
     # ISO 8601 date-time
     createdAt: str
 

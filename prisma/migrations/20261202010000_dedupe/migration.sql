@@ -11,6 +11,7 @@ CREATE TABLE "DedupeEntry" (
     "experimentId" UUID NOT NULL,
     "solutionId" UUID NOT NULL,
     "hash" BIGINT NOT NULL,
+    "literals" BIGINT NOT NULL DEFAULT 0,
     "signature" BYTEA,
     "embedding" BYTEA,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
