@@ -27,9 +27,9 @@ import { standinScript, standinTask } from "@/tests/helpers/standin-model";
 
 const log = (s: string) => process.stderr.write(`[bench:dedupe] ${s}\n`);
 const QUICK = process.env.QUICK === "1";
-const PROPOSALS = QUICK ? 150 : 600;
+const PROPOSALS = QUICK ? 150 : 400;
 const STORED = QUICK ? 2_000 : 10_000;
-const PROBES = QUICK ? 60 : 300;
+const PROBES = QUICK ? 60 : 200;
 
 const db = await createTestDatabase({ prefix: "qd_bench_dedupe" });
 const prisma = createPrismaClient(db.url);
@@ -44,7 +44,7 @@ async function newExperiment(): Promise<string> {
 
 const settingsFor = (mode: DedupeSettings["mode"]): DedupeSettings => ({
   mode,
-  threshold: mode === "embeddings" ? 0.99 : 0.95,
+  threshold: mode === "embeddings" ? 0.99 : 0.9,
   language: "auto",
   maxResamples: 3,
   ...(mode === "embeddings" ? { embeddings: { baseURL: mock.baseURL, model: "mock-embedding", timeoutMs: 30_000 } } : {}),
@@ -81,14 +81,24 @@ function standinAnswers(repeatShare: number, n: number, seed: number): { text: s
 function template(k: number, edit = -1): string {
   const lines = [];
   for (let i = 0; i < 40; i++) {
-    const c = ((k * 7919 + i * 104729) % 1000) / 1000;
+    const c = ((k * 7919 + i * 104729) % 100_003) / 100_003;
     lines.push(i === edit ? `  score += weight${i % 7} * Math.sqrt(x${i % 5} + ${((c + 0.37) % 1).toFixed(3)});` : `  score += weight${i % 7} * Math.${i % 3 ? "sin" : "cos"}(x${i % 5} * ${c.toFixed(3)});`);
   }
   return `function evaluateHeuristic(x0, x1, x2, x3, x4) {\n  let score = 0;\n${lines.join("\n")}\n  return score;\n}\n`;
 }
 
-/** A repeat of `text` with the stand-in's kinds of cosmetic change. */
-const cosmetic = (text: string, i: number) => [text.replace(/\n/g, "\n\n"), `// revised ${i}\n${text}`, text.replace(/;\n/g, ";   \n")][i % 3]!;
+/**
+ * A repeat of `text`: the stand-in's cosmetic changes (blank lines, a comment, trailing spaces), or
+ * two lines swapped with brackets added around the result, which only the similarity check catches.
+ */
+function cosmetic(text: string, i: number): string {
+  if (i % 4 === 3) {
+    const lines = text.split("\n");
+    [lines[3], lines[4]] = [lines[4]!, lines[3]!];
+    return lines.join("\n").replace("return score;", "return (score);");
+  }
+  return [text.replace(/\n/g, "\n\n"), `// revised ${i}\n${text}`, text.replace(/;\n/g, ";   \n")][i % 4]!;
+}
 
 async function accuracy(mode: DedupeSettings["mode"], stream: { text: string; repeat: boolean }[]) {
   const s = settingsFor(mode);
@@ -127,7 +137,7 @@ try {
 
   // ---- 1. accuracy ----
   const standin: Record<string, unknown>[] = [];
-  for (const repeatShare of QUICK ? [0.2] : [0.1, 0.2, 0.3, 0.5]) {
+  for (const repeatShare of QUICK ? [0.2] : [0.1, 0.3, 0.5]) {
     const stream = standinAnswers(repeatShare, PROPOSALS, 100 + Math.round(repeatShare * 100));
     const row: Record<string, unknown> = { repeatShare };
     for (const mode of ["exact", "minhash", "embeddings"] as const) row[mode] = await accuracy(mode, stream);
@@ -136,16 +146,27 @@ try {
   }
   result.standin = standin;
 
-  // One-line edits of a longer program (distinct) mixed with cosmetic repeats (30%).
-  const edits: { text: string; repeat: boolean }[] = [];
-  for (let i = 0; i < PROPOSALS; i++) {
-    if (i > 10 && i % 10 < 3) edits.push({ text: cosmetic(edits[(i * 37) % edits.length]!.text, i), repeat: true });
-    else edits.push({ text: template(1, i % 40).replace("let score = 0;", `let score = ${i};`), repeat: false });
+  // One-line edits of a 44-line program, mixed with cosmetic repeats (30%): a harder case, since
+  // distinct programs are ~97% alike. "constant": one line's constant changed; "operator": one
+  // line's function swapped, all constants kept (what the constants guard cannot tell apart).
+  const FNS = ["tan", "exp", "log", "abs", "cbrt", "atan", "tanh", "sign", "round", "floor"];
+  const variants = {
+    constant: (i: number) => template(1).split("\n").map((l, n) => (n === 2 + (i % 40) ? l.replace(/\* [\d.]+\)/, `* ${(0.5 + i / 10_000).toFixed(5)})`) : l)).join("\n"),
+    operator: (i: number) => template(1).split("\n").map((l, n) => (n === 2 + (i % 40) ? l.replace(/Math\.(sin|cos)/, `Math.${FNS[Math.floor(i / 40) % FNS.length]}`) : l)).join("\n"),
+  };
+  const oneLineEdits: Record<string, unknown> = {};
+  for (const [kind, make] of Object.entries(variants)) {
+    const edits: { text: string; repeat: boolean }[] = [];
+    for (let i = 0; i < PROPOSALS; i++) {
+      if (i > 10 && i % 10 < 3) edits.push({ text: cosmetic(edits[(i * 37) % edits.length]!.text, i), repeat: true });
+      else edits.push({ text: make(i), repeat: false });
+    }
+    const row: Record<string, unknown> = {};
+    for (const mode of ["exact", "minhash", "embeddings"] as const) row[mode] = await accuracy(mode, edits);
+    oneLineEdits[kind] = row;
+    log(`one-line ${kind} edits: ${JSON.stringify(row)}`);
   }
-  const editsRow: Record<string, unknown> = {};
-  for (const mode of ["exact", "minhash", "embeddings"] as const) editsRow[mode] = await accuracy(mode, edits);
-  result.oneLineEdits = editsRow;
-  log(`one-line edits: ${JSON.stringify(editsRow)}`);
+  result.oneLineEdits = oneLineEdits;
 
   // ---- 2. overhead at STORED programs ----
   const s = settingsFor("minhash");
@@ -156,6 +177,13 @@ try {
     stored.push(...chunk);
     await check(id, s, chunk.map((text) => ({ id: crypto.randomUUID(), text })));
     if (k % 2500 === 0) log(`stored ${k + chunk.length}`);
+  }
+  // The floor under this machine's load: one database round trip.
+  const rtt: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t = performance.now();
+    await prisma.$queryRawUnsafe("SELECT 1");
+    rtt.push(performance.now() - t);
   }
   const total: number[] = [];
   const cpu: number[] = [];
@@ -170,7 +198,27 @@ try {
     total.push(performance.now() - t1);
     if (v) rejected++;
   }
-  result.overhead = { mode: "minhash", storedPrograms: STORED, programLines: 44, perCandidate: stats(total), cpuOnly: stats(cpu), probes: PROBES, rejected, expectedRejected: Math.floor(PROBES / 2) };
+  // A round of 8 (a job's batch): one transaction for all of them.
+  const batched: number[] = [];
+  for (let i = 0; i < PROBES / 8; i++) {
+    const items = Array.from({ length: 8 }, (_, j) => ({ id: crypto.randomUUID(), text: j % 2 ? cosmetic(stored[(i * 8 + j) * 31 % stored.length]!, j) : template(3 * STORED + i * 8 + j) }));
+    const t = performance.now();
+    await check(id, s, items);
+    batched.push((performance.now() - t) / 8);
+  }
+  result.overhead = {
+    mode: "minhash",
+    storedPrograms: STORED,
+    programLines: 44,
+    perCandidate: stats(total),
+    perCandidateInRoundsOf8: stats(batched),
+    cpuOnly: stats(cpu),
+    databaseRoundTrip: stats(rtt),
+    roundTripsPerCheck: 5,
+    probes: PROBES,
+    rejected,
+    expectedRejected: Math.floor(PROBES / 2),
+  };
   log(`overhead: ${JSON.stringify(result.overhead)}`);
   process.stdout.write(JSON.stringify(result) + "\n");
 } finally {

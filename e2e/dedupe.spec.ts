@@ -45,7 +45,7 @@ test.describe("duplicate rejection", () => {
     await page.getByLabel("Domain", { exact: true }).selectOption({ label: "LLM code (task)" });
     const dedupe = page.getByLabel("Duplicate rejection");
     await expect(dedupe).toHaveValue("minhash");
-    await expect(page.getByLabel("Similarity threshold")).toHaveAttribute("placeholder", "0.95");
+    await expect(page.getByLabel("Similarity threshold")).toHaveAttribute("placeholder", "0.9");
     await expect(page.getByTestId("dedupe-hint")).toContainText("token-shingle Jaccard");
 
     await page.getByLabel("Base URL").fill(mock.baseURL);

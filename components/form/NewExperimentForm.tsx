@@ -850,7 +850,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                 value={dedupeThreshold}
                 onChange={(e) => setDedupeThreshold(e.target.value)}
                 error={err("emitter.dedupe.threshold")}
-                placeholder={dedupeMode === "embeddings" ? "0.99" : "0.95"}
+                placeholder={dedupeMode === "embeddings" ? "0.99" : "0.9"}
               />
             )}
             {dedupeMode === "embeddings" && (

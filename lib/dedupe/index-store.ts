@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { cosine } from "./embeddings";
 import { bandKeys, jaccard, minhash, shingleHashes, signatureBytes, signatureFrom } from "./minhash";
-import { normalise, tokens } from "./normalise";
+import { normalise, stripComments, tokens } from "./normalise";
 import type { DedupeSettings } from "./settings";
 
 /**
@@ -31,6 +31,8 @@ export interface PreparedCandidate {
   hash: string;
   /** Hash of the sorted numeric literals (same form as `hash`): a near-duplicate must have the same constants. */
   literals: string;
+  /** Hash of the sorted lines, each without brackets, commas, semicolons and quotes (minhash guard). */
+  bag: string;
   signature?: Uint32Array;
   bands?: number[];
   embedding?: Float32Array;
@@ -41,7 +43,7 @@ export interface PreparedCandidate {
 export function prepareCandidate(id: string, text: string, settings: DedupeSettings, force = false): PreparedCandidate {
   const normalised = normalise(text, settings.language);
   const toks = tokens(normalised);
-  const c: PreparedCandidate = { id, normalised, hash: hash64(normalised), literals: hash64(numericLiterals(toks).join(" ")), force };
+  const c: PreparedCandidate = { id, normalised, hash: hash64(normalised), literals: hash64(numericLiterals(toks).join(" ")), bag: hash64(lineBag(text, settings.language).join("\n")), force };
   if (settings.mode === "minhash") {
     c.signature = minhash(shingleHashes(toks));
     c.bands = bandKeys(c.signature);
@@ -60,6 +62,20 @@ function hash64(s: string): string {
  */
 const numericLiterals = (toks: string[]) => toks.filter((t) => /^\p{N}/u.test(t)).sort();
 
+/**
+ * MinHash near-duplicates must have the same lines: they may differ in the order of lines and in
+ * brackets, commas, semicolons and quotes (a repeat re-punctuated or with statements moved), never
+ * in what a line computes with. Without this, any one-word edit of a long program (sin → tan)
+ * scores ~0.97 and would be rejected (bench/dedupe.ts measures it).
+ */
+const PUNCTUATION = new Set(["(", ")", "[", "]", "{", "}", ",", ";", '"', "'", "`"]);
+const lineBag = (text: string, language: string) =>
+  stripComments(text, language)
+    .split("\n")
+    .map((line) => tokens(line).filter((t) => !PUNCTUATION.has(t)).join(" "))
+    .filter(Boolean)
+    .sort();
+
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 /** Per process: the experiment's stored embeddings, refreshed incrementally by `seq` under the lock. */
@@ -75,36 +91,34 @@ export async function checkAndRegister(prisma: PrismaClient, experimentId: strin
     async (tx) => {
       await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 16))`, `dedupe:${experimentId}`);
       const ids = new Set(candidates.map((c) => c.id));
-      const exactRows = await tx.$queryRawUnsafe<{ id: string; hash: string }[]>(
-        `SELECT "solutionId"::text AS id, hash::text AS hash FROM "DedupeEntry" WHERE "experimentId" = $1::uuid AND hash = ANY($2::text[]::int8[])`,
+      // One round trip for both lookups: exact hashes, and (minhash) programs sharing an LSH band
+      // with a candidate, with their signatures and constants.
+      const keys = settings.mode === "minhash" ? [...new Set(candidates.flatMap((c) => (c.force ? [] : c.bands!.map(String))))] : [];
+      const rows = await tx.$queryRawUnsafe<{ kind: "x" | "b"; key: string | null; id: string; hash: string | null; signature: Uint8Array | null; bag: string | null }[]>(
+        `SELECT 'x' AS kind, NULL::text AS key, "solutionId"::text AS id, hash::text AS hash, NULL::bytea AS signature, NULL::text AS bag
+           FROM "DedupeEntry" WHERE "experimentId" = $1::uuid AND hash = ANY($2::text[]::int8[])
+         UNION ALL
+         SELECT 'b', b.key::text, b."solutionId"::text, NULL, e.signature, e.bag::text
+           FROM "DedupeBand" b JOIN "DedupeEntry" e ON e."experimentId" = b."experimentId" AND e."solutionId" = b."solutionId"
+          WHERE b."experimentId" = $1::uuid AND b.key = ANY($3::text[]::int8[]) AND e.signature IS NOT NULL`,
         experimentId,
         candidates.map((c) => c.hash),
+        keys,
       );
       const exact = new Map<string, string>();
-      for (const r of exactRows) if (!ids.has(r.id) && !exact.has(r.hash)) exact.set(r.hash, r.id);
-
-      // minhash: stored programs sharing at least one LSH band with a candidate, with their signatures.
-      const byBand = new Map<string, { id: string; sig: Uint32Array; literals: string }[]>();
-      if (settings.mode === "minhash") {
-        const keys = [...new Set(candidates.flatMap((c) => (c.force ? [] : c.bands!.map(String))))];
-        const rows = keys.length
-          ? await tx.$queryRawUnsafe<{ key: string; id: string; signature: Uint8Array; literals: string }[]>(
-              `SELECT b.key::text AS key, b."solutionId"::text AS id, e.signature, e.literals::text AS literals
-                 FROM "DedupeBand" b JOIN "DedupeEntry" e ON e."experimentId" = b."experimentId" AND e."solutionId" = b."solutionId"
-                WHERE b."experimentId" = $1::uuid AND b.key = ANY($2::text[]::int8[]) AND e.signature IS NOT NULL`,
-              experimentId,
-              keys,
-            )
-          : [];
-        const sigs = new Map<string, Uint32Array>();
-        for (const r of rows) {
-          if (ids.has(r.id)) continue;
-          const sig = sigs.get(r.id) ?? signatureFrom(r.signature);
-          sigs.set(r.id, sig);
-          const list = byBand.get(r.key) ?? [];
-          list.push({ id: r.id, sig, literals: r.literals });
-          byBand.set(r.key, list);
+      const byBand = new Map<string, { id: string; sig: Uint32Array; bag: string }[]>();
+      const sigs = new Map<string, Uint32Array>();
+      for (const r of rows) {
+        if (ids.has(r.id)) continue;
+        if (r.kind === "x") {
+          if (!exact.has(r.hash!)) exact.set(r.hash!, r.id);
+          continue;
         }
+        const sig = sigs.get(r.id) ?? signatureFrom(r.signature!);
+        sigs.set(r.id, sig);
+        const list = byBand.get(r.key!) ?? [];
+        list.push({ id: r.id, sig, bag: r.bag! });
+        byBand.set(r.key!, list);
       }
 
       let stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null = null;
@@ -129,7 +143,7 @@ function judge(
   c: PreparedCandidate,
   settings: DedupeSettings,
   exact: Map<string, string>,
-  byBand: Map<string, { id: string; sig: Uint32Array; literals: string }[]>,
+  byBand: Map<string, { id: string; sig: Uint32Array; bag: string }[]>,
   stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null,
   earlier: PreparedCandidate[],
 ): DuplicateVerdict | null {
@@ -145,11 +159,11 @@ function judge(
       for (const s of byBand.get(String(key)) ?? []) {
         if (seen.has(s.id)) continue;
         seen.add(s.id);
-        if (s.literals !== c.literals) continue;
+        if (s.bag !== c.bag) continue;
         consider(s.id, jaccard(c.signature, s.sig), "minhash");
       }
     }
-    for (const e of earlier) if (e.signature && e.literals === c.literals && e.bands!.some((k, i) => k === c.bands![i])) consider(e.id, jaccard(c.signature, e.signature), "minhash");
+    for (const e of earlier) if (e.signature && e.bag === c.bag && e.bands!.some((k, i) => k === c.bands![i])) consider(e.id, jaccard(c.signature, e.signature), "minhash");
   }
   if (c.embedding && stored) {
     for (let i = 0; i < stored.ids.length; i++) if (stored.ids[i] !== c.id && stored.literals[i] === c.literals) consider(stored.ids[i]!, cosine(c.embedding, stored.vectors[i]!), "embeddings");
@@ -158,30 +172,30 @@ function judge(
   return best;
 }
 
+/** The admitted candidates' entries and LSH bands, in one statement. */
 async function register(tx: PrismaClient, experimentId: string, admitted: PreparedCandidate[]) {
+  const withBands = admitted.filter((c) => c.bands);
   await tx.$executeRawUnsafe(
-    `INSERT INTO "DedupeEntry" ("experimentId", "solutionId", hash, literals, signature, embedding)
-     SELECT $1::uuid, u.id, u.hash::int8, u.lit::int8, decode(nullif(u.sig, ''), 'hex'), decode(nullif(u.emb, ''), 'hex')
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(id, hash, sig, emb, lit)
-     ON CONFLICT ("experimentId", "solutionId") DO UPDATE SET hash = excluded.hash, literals = excluded.literals, signature = excluded.signature, embedding = excluded.embedding`,
+    `WITH entries AS (
+       INSERT INTO "DedupeEntry" ("experimentId", "solutionId", hash, literals, bag, signature, embedding)
+       SELECT $1::uuid, u.id, u.hash::int8, u.lit::int8, u.bag::int8, decode(nullif(u.sig, ''), 'hex'), decode(nullif(u.emb, ''), 'hex')
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $9::text[]) AS u(id, hash, sig, emb, lit, bag)
+       ON CONFLICT ("experimentId", "solutionId") DO UPDATE SET hash = excluded.hash, literals = excluded.literals, bag = excluded.bag, signature = excluded.signature, embedding = excluded.embedding
+       RETURNING 1
+     )
+     INSERT INTO "DedupeBand" ("experimentId", key, "solutionId")
+     SELECT $1::uuid, u.key::int8, u.id FROM unnest($7::text[], $8::uuid[]) AS u(key, id)
+     ON CONFLICT DO NOTHING`,
     experimentId,
     admitted.map((c) => c.id),
     admitted.map((c) => c.hash),
     admitted.map((c) => (c.signature ? hex(signatureBytes(c.signature)) : "")),
     admitted.map((c) => (c.embedding ? hex(new Uint8Array(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength)) : "")),
     admitted.map((c) => c.literals),
+    withBands.flatMap((c) => c.bands!.map(String)),
+    withBands.flatMap((c) => c.bands!.map(() => c.id)),
+    admitted.map((c) => c.bag),
   );
-  const withBands = admitted.filter((c) => c.bands);
-  if (withBands.length) {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "DedupeBand" ("experimentId", key, "solutionId")
-       SELECT $1::uuid, u.key::int8, u.id FROM unnest($2::text[], $3::uuid[]) AS u(key, id)
-       ON CONFLICT DO NOTHING`,
-      experimentId,
-      withBands.flatMap((c) => c.bands!.map(String)),
-      withBands.flatMap((c) => c.bands!.map(() => c.id)),
-    );
-  }
 }
 
 async function refreshEmbeddings(tx: PrismaClient, experimentId: string) {

@@ -85,12 +85,13 @@ export const LlmOperatorConfig = providerSchema(operatorShape);
 
 
 /** The similarity each dedupe mode compares against when no threshold is given. */
-export const DEDUPE_DEFAULT_THRESHOLD = { minhash: 0.95, embeddings: 0.99 } as const;
+export const DEDUPE_DEFAULT_THRESHOLD = { minhash: 0.9, embeddings: 0.99 } as const;
 
 /**
  * Duplicate rejection before evaluation (llm emitter). "exact": the same program after
  * normalisation (comments per language, whitespace); "minhash" (default): that, or estimated Jaccard
- * similarity of token 3-shingles ≥ threshold (local, no service); "embeddings": exact, or cosine
+ * similarity of token 3-shingles ≥ threshold among programs with the same lines (reordered or
+ * re-punctuated; local, no service); "embeddings": exact, or cosine
  * similarity ≥ threshold of embeddings from an OpenAI-compatible /v1/embeddings endpoint.
  */
 export const DedupeConfig = z

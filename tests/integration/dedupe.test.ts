@@ -103,7 +103,7 @@ describe("duplicate rejection over REST", () => {
       const a = normalise(full.genome, "auto");
       const b = normalise((await api("GET", `/api/solutions/${original.id}`)).body.genome, "auto");
       if (full.similarity === 1) expect(a).toBe(b);
-      else expect(full.similarity).toBeGreaterThanOrEqual(0.95);
+      else expect(full.similarity).toBeGreaterThanOrEqual(0.9);
     }
     // Nothing equal after normalisation was evaluated twice, unless its slot ran out of re-proposals (logged).
     const texts = new Map<string, string>();
@@ -171,7 +171,7 @@ describe("duplicate rejection over REST", () => {
 });
 
 describe("the duplicate index in PostgreSQL", () => {
-  const settings: DedupeSettings = { mode: "minhash", threshold: 0.95, language: "javascript", maxResamples: 3 };
+  const settings: DedupeSettings = { mode: "minhash", threshold: 0.9, language: "javascript", maxResamples: 3 };
   const experiment = () =>
     stack.prisma.experiment.create({ data: { name: "index", config: {}, domainType: "javascript", archiveType: "grid", emitterType: "llm", seed: 0, batchSize: 1, budgetEvaluations: 1, cells: 1 } });
   const program = (k: number, extra = "") =>
@@ -190,19 +190,23 @@ describe("the duplicate index in PostgreSQL", () => {
     for (const [v] of verdicts) if (v) expect(v).toEqual({ of: entries[0]!.solutionId, similarity: 1, method: "exact" });
   });
 
-  it("near-duplicates by MinHash; a changed constant is a new program; a retried candidate does not match itself", async () => {
+  it("near-duplicates by MinHash (same tokens, moved or re-punctuated); a changed constant or word is a new program; a retried candidate does not match itself", async () => {
     const { id } = await experiment();
     const first = prepareCandidate(crypto.randomUUID(), program(2), settings);
     expect(await checkAndRegister(stack.prisma, id, settings, [first])).toEqual([null]);
-    // The same program with a renamed variable in one line: similar, same constants.
-    const renamed = program(2).replace("let v7 =", "let w7 =");
-    const [near] = await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), renamed, settings)]);
+    // Two lines swapped and a pair of brackets added: similar, same words, numbers and operators.
+    const lines = program(2).split("\n");
+    [lines[6], lines[7]] = [lines[7]!, lines[6]!];
+    const moved = lines.join("\n").replace("return v29;", "return (v29);");
+    const [near] = await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), moved, settings)]);
     expect(near).toMatchObject({ of: first.id, method: "minhash" });
-    expect(near!.similarity).toBeGreaterThanOrEqual(0.95);
+    expect(near!.similarity).toBeGreaterThanOrEqual(0.9);
     expect(near!.similarity).toBeLessThan(1);
-    // One constant changed: as similar, but a different program.
+    // One constant changed, or one function swapped: as similar, but different programs.
     const tweaked = program(2).replace(/Math\.sin\(x \* ([\d.]+)\)/, "Math.sin(x * 9.99)");
+    const swapped = program(2).replace("Math.sin", "Math.tan");
     expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), tweaked, settings)])).toEqual([null]);
+    expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), swapped, settings)])).toEqual([null]);
     // Unrelated: admitted. The same id checked again (a retried job): not a duplicate of itself.
     expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(crypto.randomUUID(), program(50), settings)])).toEqual([null]);
     expect(await checkAndRegister(stack.prisma, id, settings, [prepareCandidate(first.id, program(2), settings)])).toEqual([null]);

@@ -12,6 +12,7 @@ CREATE TABLE "DedupeEntry" (
     "solutionId" UUID NOT NULL,
     "hash" BIGINT NOT NULL,
     "literals" BIGINT NOT NULL DEFAULT 0,
+    "bag" BIGINT NOT NULL DEFAULT 0,
     "signature" BYTEA,
     "embedding" BYTEA,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
