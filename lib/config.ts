@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   QD_WORKERS: z.coerce.number().int().min(0).max(256).default(os.availableParallelism()),
   QD_DATA_DIR: z.string().default(".qd-studio"),
+  /** Candidates one worker process evaluates at once, over all its jobs (command processes, webhook requests). */
+  QD_EVALUATION_SLOTS: z.coerce.number().int().min(1).max(4096).default(64),
   QD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   QD_QUEUE_PREFIX: z
     .string()

@@ -56,6 +56,8 @@ export interface SandboxedProcessOptions {
   maxStdoutBytes?: number;
   /** Only the last this-many characters of stderr are kept. Default 64 KiB. */
   maxStderrBytes?: number;
+  /** Aborted: the process group is killed and the run fails as cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface SandboxedProcessResult {
@@ -220,8 +222,11 @@ function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedPr
   return [mode.bwrap, "--unshare-all", ...common, ...mounts, ...chdir, "--", ...target];
 }
 
+const CANCELLED = "cancelled (process group killed)";
+
 /** Run a command in the sandbox. Never rejects: failures are in `error`. */
 export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
+  if (o.signal?.aborted) return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: CANCELLED, ms: 0 };
   const mode = await processSandboxMode();
   if (mode.kind === "unavailable") return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: mode.reason, ms: 0 };
   let argv: string[];
@@ -279,6 +284,7 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, f
     const finish = () => {
       if (settled) return;
       settled = true;
+      o.signal?.removeEventListener("abort", onAbort);
       clearTimeout(timer);
       clearTimeout(drainTimer);
       killGroup();
@@ -292,6 +298,11 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, f
       failure ??= `timed out after ${o.timeoutMs} ms (process group killed)`;
       finish();
     }, o.timeoutMs);
+    const onAbort = () => {
+      failure ??= CANCELLED;
+      finish();
+    };
+    o.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       child = spawn(argv[0]!, argv.slice(1), { cwd, env: o.env as NodeJS.ProcessEnv, detached: true, stdio: fd3 ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"], shell: false });
     } catch (e) {

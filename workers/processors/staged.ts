@@ -10,6 +10,7 @@ import { proposeVectors } from "../propose";
 import { proposeJson } from "../propose-json";
 import { judgeCandidate, needsJudge, proposeWithLlm } from "../propose-llm";
 import { ExperimentResources } from "../resources";
+import { watchForCancel } from "../cancel-watch";
 import type { WorkerContext } from "./index";
 
 /** Curves get about this many points over a run. */
@@ -112,7 +113,16 @@ export function createStagedProcessors(ctx: WorkerContext) {
         staged = await Promise.all(candidates.map((c, i) => (c.judged || c.invalid || c.judgeError ? c : judgeCandidate(runtime, config, rows, c, i))));
       }
       const toEvaluate = staged.filter((c) => !c.invalid && !c.judgeError);
-      const scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome }))) : toEvaluate.map(judgedResult);
+      // Candidates run concurrently (evaluation.concurrency, within the worker's slots); a cancel
+      // stops the running ones. A cancelled job commits nothing, unless its candidates cost money.
+      const watch = watchForCancel(ctx.prisma, experimentId);
+      let scored: EvalResult[];
+      try {
+        scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome })), { signal: watch.signal }) : toEvaluate.map(judgedResult);
+      } finally {
+        watch.stop();
+      }
+      if (watch.signal.aborted && !spent) return { skipped: "cancelled" };
       const results = new Map(toEvaluate.map((c, i) => [c.id, scored[i]]));
       const cache = caches.get(experimentId, config);
       const batch = toBatch(experimentId, batchId, k >= 0, config, cache.archive.cellOf.bind(cache.archive), staged, results, operator);
