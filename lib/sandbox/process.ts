@@ -345,10 +345,12 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, f
       seccomp.end(fd3);
     }
     // A grandchild may keep the pipes open after the command exited: give the pipes a moment to
-    // drain, then settle anyway (finish() kills the group and closes our ends).
+    // drain, then settle anyway (finish() kills the group and closes our ends). The timer's phase
+    // runs before the poll phase, so on a starved event loop (many evaluations at once on a busy
+    // machine) it could fire before the output already in the pipe was read: settle one poll later.
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      drainTimer = setTimeout(finish, DRAIN_AFTER_EXIT_MS);
+      drainTimer = setTimeout(() => setImmediate(finish), DRAIN_AFTER_EXIT_MS);
     });
     child.on("close", (code, signal) => {
       exit = { code, signal };
