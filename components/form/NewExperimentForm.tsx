@@ -342,7 +342,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
       // Slow evaluators (commands, webhooks, programs, LLM judges) score a batch's candidates in parallel.
-      ...(runsInStages({ type: domain }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
+      ...(runsInStages({ domain: { type: domain } }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
@@ -884,7 +884,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           />
           <Field label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} error={err("seed")} />
         </div>
-        {runsInStages({ type: domain }) && (
+        {runsInStages({ domain: { type: domain } }) && (
           <Field
             label="Evaluations at once"
             type="number"

@@ -80,7 +80,7 @@ describe("evaluateEach", () => {
     const g = gate();
     const slots = createEvaluationSlots(1);
     const ac = new AbortController();
-    const done = evaluateEach([0, 1, 2, 3], { concurrency: 2, slots, signal: ac.signal }, (i) => g.run(i), (_i, error) => error);
+    const done = evaluateEach<number, number | string>([0, 1, 2, 3], { concurrency: 2, slots, signal: ac.signal }, (i) => g.run(i), (_i, error) => error);
     await settle();
     expect(g.started).toEqual([0]); // the second lane waits for the only slot
     ac.abort();

@@ -9,7 +9,7 @@ import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
 import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { deleteRedisPrefix } from "@/lib/queue/cleanup";
-import { evaluationQueue, mutationQueue } from "@/lib/experiments/jobs";
+import { evaluationQueue, mutationQueue, userEvaluationQueue } from "@/lib/experiments/jobs";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
 const root = path.resolve(import.meta.dirname, "../..");
@@ -127,7 +127,7 @@ export function waitForStatus(prisma: PrismaClient, id: string, ms: number, what
  */
 export function waitForDrainedQueues(stack: TestStack, what: string, ms = POLL_CEILING_MS) {
   return waitFor(async () => {
-    for (const queue of [evaluationQueue(stack.queues), mutationQueue(stack.queues)]) {
+    for (const queue of [evaluationQueue(stack.queues), mutationQueue(stack.queues), userEvaluationQueue(stack.queues)]) {
       const counts = await queue.getJobCounts("active", "waiting", "delayed", "prioritized", "waiting-children");
       if (Object.values(counts).some((n) => n > 0)) return null;
     }

@@ -2,7 +2,7 @@ import type { Job } from "bullmq";
 import { commitBatch, type CandidateBatch, type CandidateExtras, type FailedCandidate } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { effectiveDescriptors, genomeKind, jobPlan, type ExperimentSpec } from "@/lib/experiments/config";
-import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate } from "@/lib/experiments/jobs";
+import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate, userEvaluationQueue } from "@/lib/experiments/jobs";
 import { pauseExperiment } from "@/lib/experiments/lifecycle";
 import type { EvalResult } from "@/lib/evaluators";
 import { ArchiveCacheStore } from "../archive-cache";
@@ -50,7 +50,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
     if (await landed(experimentId, batchKey(k))) return { skipped: "already processed" };
     // A mutate job re-added after it completed (the reconciler saw neither stage for a moment) must
     // not propose again: its candidates are already waiting for evaluation, and LLM calls cost money.
-    if (await evaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
+    if (await userEvaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
     const config = exp.config as unknown as ExperimentSpec;
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
