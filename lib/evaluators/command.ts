@@ -27,7 +27,7 @@ import { z } from "zod";
 import { runSandboxedProcess } from "@/lib/sandbox/process";
 import { CommandEvaluatorConfig } from "./schemas";
 import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
-import { evaluateEach, type EvaluationSlots } from "./concurrency";
+import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 
 
 export { CommandEvaluatorConfig };
@@ -131,6 +131,8 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
   const argv = splitCommand(cfg.command);
   if (argv.length === 0) throw new Error("command must not be empty");
   const concurrency = cfg.concurrency ?? Math.min(4, availableParallelism());
+  // Shared by every evaluate() call in flight (jobs of one experiment overlap in a worker).
+  const own = createEvaluationSlots(concurrency);
   let home: string | null = null;
   let homeP: Promise<string> | null = null;
   const getHome = () => (homeP ??= mkdtemp(join(tmpdir(), "qd-eval-")).then((d) => (home = d)));
@@ -196,7 +198,7 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
     async evaluate(candidates: Candidate[], { signal } = {}): Promise<EvalResult[]> {
       if (closed) return fail(candidates.length, "evaluator is closed");
       if (candidates.length === 0) return [];
-      const run = { concurrency, slots: deps.slots, signal };
+      const run = { concurrency, slots: [own, deps.slots], signal };
       if (!cfg.batch) return evaluateEach(candidates, run, (c) => evalSingle(c, signal), (_c, error) => fail(1, error)[0]!);
       const size = cfg.batchSize ?? candidates.length; // default: one invocation per evaluate() call
       const chunks = chunk(candidates, size);

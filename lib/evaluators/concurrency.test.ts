@@ -52,8 +52,8 @@ describe("evaluateEach", () => {
   it("the worker's slots cap two calls together below their own concurrency", async () => {
     const g = gate();
     const slots = createEvaluationSlots(3);
-    const a = evaluateEach([0, 1, 2, 3], { concurrency: 4, slots }, (i) => g.run(i), () => -1);
-    const b = evaluateEach([4, 5, 6, 7], { concurrency: 4, slots }, (i) => g.run(i), () => -1);
+    const a = evaluateEach([0, 1, 2, 3], { concurrency: 4, slots: [slots] }, (i) => g.run(i), () => -1);
+    const b = evaluateEach([4, 5, 6, 7], { concurrency: 4, slots: [slots] }, (i) => g.run(i), () => -1);
     await settle();
     expect(g.active).toBe(3);
     expect(slots.inFlight).toBe(3);
@@ -61,6 +61,21 @@ describe("evaluateEach", () => {
     expect([...(await a), ...(await b)]).toEqual([0, 10, 20, 30, 40, 50, 60, 70]);
     expect(g.peak).toBe(3);
     expect(slots.inFlight).toBe(0);
+  });
+
+  it("an item holds one slot of every pool: the smaller pool decides, and overlapping calls share them", async () => {
+    const g = gate();
+    const experiment = createEvaluationSlots(2);
+    const worker = createEvaluationSlots(8);
+    const a = evaluateEach([0, 1, 2], { concurrency: 3, slots: [experiment, worker] }, (i) => g.run(i), () => -1);
+    const b = evaluateEach([3, 4, 5], { concurrency: 3, slots: [experiment, worker] }, (i) => g.run(i), () => -1);
+    await settle();
+    expect(g.active).toBe(2);
+    expect(worker.inFlight).toBe(2);
+    while (g.waiting.length) await g.releaseAll();
+    expect([...(await a), ...(await b)]).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(g.peak).toBe(2);
+    expect([experiment.inFlight, worker.inFlight]).toEqual([0, 0]);
   });
 
   it("a crash fails that item only", async () => {
@@ -80,7 +95,7 @@ describe("evaluateEach", () => {
     const g = gate();
     const slots = createEvaluationSlots(1);
     const ac = new AbortController();
-    const done = evaluateEach<number, number | string>([0, 1, 2, 3], { concurrency: 2, slots, signal: ac.signal }, (i) => g.run(i), (_i, error) => error);
+    const done = evaluateEach<number, number | string>([0, 1, 2, 3], { concurrency: 2, slots: [slots], signal: ac.signal }, (i) => g.run(i), (_i, error) => error);
     await settle();
     expect(g.started).toEqual([0]); // the second lane waits for the only slot
     ac.abort();
@@ -92,7 +107,7 @@ describe("evaluateEach", () => {
 });
 
 describe("webhook evaluator: concurrency and cancellation", () => {
-  it("holds `concurrency` requests open at once; an abort ends the open ones as cancelled", async () => {
+  it("holds `concurrency` requests open at once, also over overlapping calls; an abort ends the open ones as cancelled", async () => {
     let open = 0;
     let peak = 0;
     const pending: http.ServerResponse[] = [];
@@ -108,7 +123,9 @@ describe("webhook evaluator: concurrency and cancellation", () => {
     const ev = createWebhookEvaluator({ type: "webhook", url, concurrency: 3, retries: 0 });
     const ac = new AbortController();
     const candidates = Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, genome: [i] }));
-    const done = ev.evaluate(candidates, { signal: ac.signal });
+    // Two jobs of the same experiment at once: together they still hold 3 requests open.
+    const done = ev.evaluate(candidates.slice(0, 2), { signal: ac.signal }).then(async (first) => [...first, ...(await rest)]);
+    const rest = ev.evaluate(candidates.slice(2), { signal: ac.signal });
     // Answer the first three in order, once all three are open together.
     while (pending.length < 3) await new Promise((r) => setTimeout(r, 10));
     expect(peak).toBe(3);

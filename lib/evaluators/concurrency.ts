@@ -1,8 +1,11 @@
 /**
- * How the candidates of one evaluate() call run at once: up to the experiment's concurrency
- * (`evaluation.concurrency`), and never more than the worker's evaluation slots allow across all of
- * its jobs (QD_EVALUATION_SLOTS). Results stay in candidate order; a candidate that throws or is
- * cancelled becomes a failure result of its own, so one crash never fails its neighbours.
+ * How candidates run at once. An evaluator (one per experiment per worker) holds its own slots,
+ * `evaluation.concurrency` of them, shared by every job of that experiment the worker runs at once;
+ * the worker holds QD_EVALUATION_SLOTS for all its evaluators. A candidate runs once it has one of
+ * each (taken in that order, so nobody waits in a cycle): one job's commit overlaps the next job's
+ * evaluations, and CPU-bound evaluators keep the limit they asked for. Results stay in candidate
+ * order; a candidate that throws or is cancelled becomes a failure result of its own, so one crash
+ * never fails its neighbours.
  */
 import { createRateLimiter } from "../llm/limiter";
 
@@ -35,12 +38,13 @@ export interface EvaluateOptions {
 export const CANCELLED_ERROR = "cancelled before it finished (the run was cancelled)";
 
 /**
- * `fn` over `items`, at most `concurrency` at once (and each inside a worker slot when `slots` is
- * given); results in item order. A rejection of `fn`, or a cancellation, becomes `onError(item, message)`.
+ * `fn` over `items`, at most `concurrency` at once, each holding one slot of every pool in `slots`
+ * (acquired in order); results in item order. A rejection of `fn`, or a cancellation, becomes
+ * `onError(item, message)`.
  */
 export async function evaluateEach<T, R>(
   items: T[],
-  opts: { concurrency: number; slots?: EvaluationSlots; signal?: AbortSignal },
+  opts: { concurrency: number; slots?: (EvaluationSlots | undefined)[]; signal?: AbortSignal },
   fn: (item: T, index: number) => Promise<R>,
   onError: (item: T, message: string) => R,
 ): Promise<R[]> {
@@ -55,10 +59,12 @@ export async function evaluateEach<T, R>(
         out[i] = onError(item, CANCELLED_ERROR);
         continue;
       }
-      let release: (() => void) | undefined;
+      const held: Array<() => void> = [];
+      const release = () => held.splice(0).reverse().forEach((r) => r());
       try {
-        release = await opts.slots?.acquire(opts.signal);
+        for (const pool of opts.slots ?? []) if (pool) held.push(await pool.acquire(opts.signal));
       } catch {
+        release();
         out[i] = onError(item, CANCELLED_ERROR);
         continue;
       }
@@ -67,7 +73,7 @@ export async function evaluateEach<T, R>(
       } catch (e) {
         out[i] = onError(item, opts.signal?.aborted ? CANCELLED_ERROR : `the evaluator crashed: ${(e as Error)?.message ?? String(e)}`);
       } finally {
-        release?.();
+        release();
       }
     }
   };

@@ -36,7 +36,7 @@ import { createWebhookEvaluator } from "./webhook";
 import { languageInfo } from "./program-languages";
 import { ProgramDomainConfig, type ProgramDomainConfigInput } from "./program-schema";
 import { type Candidate, type EvalResult, type Evaluator } from "./types";
-import { evaluateEach, type EvaluationSlots } from "./concurrency";
+import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 
 export type MetricValue = number | string;
 export type ProgramMetrics = Record<string, MetricValue>;
@@ -152,6 +152,8 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   const lang = languageInfo(cfg.language);
   const programFile = cfg.programFile ?? `program.${lang.extension}`;
   const concurrency = opts.concurrency ?? pe.concurrency ?? Math.min(4, availableParallelism());
+  // Shared by every evaluate() call in flight (jobs of one experiment overlap in a worker).
+  const own = createEvaluationSlots(concurrency);
   const exclude = opts.descriptorMetrics ?? [];
   let rootP: Promise<string> | null = null;
   const root = () => (rootP ??= mkdtemp(join(tmpdir(), "qd-program-")));
@@ -280,7 +282,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
       if (closed) return candidates.map(() => ({ ok: false as const, error: "evaluator is closed", ms: 0 }));
       return evaluateEach(
         candidates,
-        { concurrency, slots: opts.slots, signal },
+        { concurrency, slots: [own, opts.slots], signal },
         (c) => evaluateOne(c, signal).catch((e: Error): EvalResult => ({ ok: false, error: `could not run the evaluator: ${e.message}`, ms: 0 })),
         (_c, error): EvalResult => ({ ok: false, error, ms: 0 }),
       );

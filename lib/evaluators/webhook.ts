@@ -25,7 +25,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { WebhookEvaluatorConfig } from "./schemas";
 import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
-import { CANCELLED_ERROR, evaluateEach, type EvaluationSlots } from "./concurrency";
+import { CANCELLED_ERROR, createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 import { sleep } from "../llm/limiter";
 
 export { WebhookEvaluatorConfig };
@@ -113,6 +113,8 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
   const doFetch = deps.fetch ?? fetch;
   let closed = false;
   const inflight = new Set<AbortController>();
+  // Shared by every evaluate() call in flight (jobs of one experiment overlap in a worker).
+  const own = createEvaluationSlots(cfg.concurrency);
 
   /** One POST with retries. Resolves to the parsed JSON body, or throws HttpFailure. */
   async function post(body: string, signal?: AbortSignal): Promise<unknown> {
@@ -221,7 +223,7 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
     async evaluate(candidates, { signal } = {}) {
       if (closed) return fail(candidates.length, "evaluator is closed", 0);
       if (candidates.length === 0) return [];
-      const run = { concurrency: cfg.concurrency, slots: deps.slots, signal };
+      const run = { concurrency: cfg.concurrency, slots: [own, deps.slots], signal };
       if (!cfg.batch) return evaluateEach(candidates, run, (c) => evalSingle(c, signal), (_c, error) => fail(1, error, 0)[0]!);
       const chunks = chunk(candidates, cfg.batchSize ?? candidates.length);
       return (await evaluateEach(chunks, run, (cs) => evalBatch(cs, signal), (cs, error) => fail(cs.length, error, 0))).flat();
