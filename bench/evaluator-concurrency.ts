@@ -7,7 +7,7 @@
  * many sandboxed processes per second this machine starts at all (no pipeline), the ceiling of any
  * process-per-candidate evaluator here. Prints one JSON line.
  *
- *   npx tsx bench/evaluator-concurrency.ts [--concurrency 1,4,16,64] [--evaluators command,webhook] [--workers 2] [--seconds 6]
+ *   npx tsx bench/evaluator-concurrency.ts [--concurrency 1,4,16,64] [--evaluators command,webhook] [--workers 2] [--seconds 6] [--max-in-flight 8]
  */
 import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     /** Each run's budget is about this many seconds at the ideal rate (bounded, whole batches). */
     seconds: { type: "string", default: "6" },
     "max-evaluations": { type: "string", default: "1600" },
+    /** Jobs in flight per experiment: enough that every worker has a job evaluating while another commits. */
+    "max-in-flight": { type: "string", default: "8" },
   },
 });
 const SLEEP_S = 0.1;
@@ -97,6 +99,7 @@ try {
         emitter: { type: "gaussian", sigma: 0.1 },
         evaluation: { concurrency: c },
         batchSize: batch,
+        maxInFlight: Number(values["max-in-flight"]),
         budget: { evaluations: budget },
         seed: 1,
       });
@@ -115,8 +118,10 @@ try {
         evaluator: kind,
         concurrency: c,
         batchSize: batch,
+        maxInFlight: Number(values["max-in-flight"]),
         workers,
         status: done.status,
+        ...(done.statusReason ? { statusReason: done.statusReason } : {}),
         evaluations: done.evaluations,
         failed: done.failedEvaluations,
         seconds: Number(seconds.toFixed(2)),
