@@ -224,6 +224,19 @@ function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedPr
 
 const CANCELLED = "cancelled (process group killed)";
 
+/**
+ * spawn() forks the worker synchronously, which takes milliseconds for a large process, far more on
+ * a loaded machine. Many evaluations starting together would otherwise fork back to back without
+ * returning to the event loop, starving it long enough for the worker to lose its job locks. Each
+ * spawn waits for its own turn of the event loop, so timers and I/O run between any two forks.
+ */
+let spawnTurn: Promise<void> = Promise.resolve();
+function nextSpawnTurn(): Promise<void> {
+  const turn = spawnTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  spawnTurn = turn;
+  return turn;
+}
+
 /** Run a command in the sandbox. Never rejects: failures are in `error`. */
 export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
   if (o.signal?.aborted) return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: CANCELLED, ms: 0 };
@@ -243,6 +256,8 @@ export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<S
     const readOnly = [...(o.readOnlyPaths ?? []), ...configuredPaths(), ...toolchainRoots(o.env.PATH ?? "", uid), ...(o.workdir ? [o.workdir] : [])];
     argv = buildArgv(mode, o, readOnly);
   }
+  await nextSpawnTurn();
+  if (o.signal?.aborted) return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: CANCELLED, ms: 0 };
   const r = await spawnBounded(argv, o, mode.kind === "unsafe" ? path.resolve(o.workdir ?? o.cwd) : "/", mode.kind === "unsafe" ? null : SECCOMP);
   return mode.kind === "unsafe" ? r : explainExecFailure(r, o);
 }
