@@ -6,10 +6,11 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
+import { userEvaluationQueue } from "@/lib/experiments/jobs";
 import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { deleteRedisPrefix } from "@/lib/queue/cleanup";
-import { evaluationQueue, mutationQueue, userEvaluationQueue } from "@/lib/experiments/jobs";
+import { evaluationQueue, mutationQueue } from "@/lib/experiments/jobs";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
 const root = path.resolve(import.meta.dirname, "../..");
