@@ -7,7 +7,7 @@
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { ExperimentSpec, defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments/config";
+import { ExperimentSpec, MAX_EVALUATION_CONCURRENCY, defaultProgramDescriptors, hasBuiltInMeasures, runsInStages } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { priceOf } from "@/lib/llm/pricing";
@@ -251,6 +251,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [batchSize, setBatchSize] = useState(p.batchSize ?? "100");
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
+  const [evalConcurrency, setEvalConcurrency] = useState(p.evalConcurrency ?? "");
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -340,12 +341,14 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
+      // Slow evaluators (commands, webhooks, programs, LLM judges) score a batch's candidates in parallel.
+      ...(runsInStages({ domain: { type: domain } }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
-    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
+    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
   ]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
@@ -881,6 +884,20 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           />
           <Field label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} error={err("seed")} />
         </div>
+        {runsInStages({ domain: { type: domain } }) && (
+          <Field
+            label="Evaluations at once"
+            type="number"
+            min={1}
+            max={MAX_EVALUATION_CONCURRENCY}
+            value={evalConcurrency}
+            onChange={(e) => setEvalConcurrency(e.target.value)}
+            error={err("evaluation.concurrency") ?? err("evaluation")}
+            placeholder="evaluator's default"
+            className="max-w-xs"
+            hint="Candidates of one batch scored in parallel (processes, requests, isolates). Raise it for slow evaluators that wait rather than compute; each worker also caps its total (QD_EVALUATION_SLOTS)."
+          />
+        )}
         {emitterKind === "llm" && (
           <Field
             label="Cost cap (USD)"

@@ -63,6 +63,8 @@ export interface FormPreset {
   batchSize?: string;
   budget?: string;
   seed?: string;
+  /** evaluation.concurrency: candidates of a batch scored at once. */
+  evalConcurrency?: string;
   /** Settings of the configuration the form has no field for (dotted paths). */
   unshown: string[];
 }
@@ -72,7 +74,7 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 
 /** Keys of each part of the configuration the form reads (anything else is reported as unshown). */
 const SHOWN: Record<string, string[]> = {
-  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed"],
+  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed", "evaluation"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
   emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
@@ -142,6 +144,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   p.batchSize = s(config.batchSize);
   p.budget = s(config.budget?.evaluations);
   p.seed = s(config.seed);
+  p.evalConcurrency = s(config.evaluation?.concurrency);
   // Drop unset values so the form's defaults apply to them.
   for (const k of Object.keys(p) as (keyof FormPreset)[]) if (p[k] === undefined) delete p[k];
   return p;

@@ -14,6 +14,9 @@ import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 const finite = (label: string) =>
   z.number({ error: (iss) => (iss.input === undefined ? `${label} is required` : typeof iss.input === "number" ? `${label} must be finite` : `${label} must be a number`) }).finite(`${label} must be finite`);
+/** Upper bound of `evaluation.concurrency` (the form and the API say the same). */
+export const MAX_EVALUATION_CONCURRENCY = 256;
+
 const positiveInt = (label: string, max: number) =>
   z.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(1, `${label} must be at least 1`).max(max, `${label} must be at most ${max.toLocaleString("en-US")}`);
 
@@ -239,6 +242,17 @@ const configShape = {
   iterationsPerJob: positiveInt("iterationsPerJob", 10_000).optional(),
   /** Store every evaluated candidate, not only those that became elites. */
   keepAllSolutions: z.boolean({ error: "keepAllSolutions must be true or false" }).default(false),
+  /** How a job's candidates are scored by the user's evaluator (see evaluationConcurrency). */
+  evaluation: z
+    .object(
+      {
+        /** Candidates of one job evaluated at once; each worker also caps its total (QD_EVALUATION_SLOTS). */
+        concurrency: positiveInt("evaluation.concurrency", MAX_EVALUATION_CONCURRENCY).optional(),
+      },
+      { error: "evaluation must be an object like { concurrency: 16 }" },
+    )
+    .strict()
+    .optional(),
 };
 
 type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string } };
@@ -293,6 +307,9 @@ function checkCma(c: { domain: { type: string }; emitter: { type: string }; batc
 function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   let descriptors: DescriptorConfig[];
   checkGenome(c, ctx);
+  if ((c as { evaluation?: { concurrency?: number } }).evaluation?.concurrency !== undefined && !runsInStages(c)) {
+    ctx.addIssue({ code: "custom", path: ["evaluation", "concurrency"], message: `evaluation.concurrency is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" is evaluated in bulk by the worker` });
+  }
   checkCma(c as SpecLike & { batchSize: number }, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
@@ -436,6 +453,14 @@ export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpe
   c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
 
 export const isProgramDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ProgramDomainConfig } => c.domain.type === "program";
+
+/**
+ * Candidates of one job scored at once, when the experiment says (`evaluation.concurrency`);
+ * undefined leaves the evaluator's own setting (`concurrency`, `poolSize`) or default.
+ */
+export function evaluationConcurrency(config: { evaluation?: { concurrency?: number } }): number | undefined {
+  return config.evaluation?.concurrency;
+}
 
 /** Experiments whose jobs run in two stages (mutate on the mutation queue, then evaluate): user evaluators and LLM runs. */
 export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated(c) || isLlmDomain(c);

@@ -365,7 +365,7 @@ describe("experiments over REST", () => {
     const q = await api("GET", "/api/queues");
     expect(q.status).toBe(200);
     expect(q.body.backend).toBe("redis");
-    expect(q.body.queues.map((x: any) => x.name)).toEqual(["qd-mutation", "qd-evaluation"]);
+    expect(q.body.queues.map((x: any) => x.name)).toEqual(["qd-mutation", "qd-evaluation", "qd-user-evaluation"]);
     const ev = q.body.queues.find((x: any) => x.name === "qd-evaluation");
     expect(ev.counts).toMatchObject({ waiting: expect.any(Number), active: expect.any(Number), failed: expect.any(Number) });
     expect(ev.workers).toBeGreaterThanOrEqual(1);

@@ -2,7 +2,7 @@ import type { Job } from "bullmq";
 import { commitBatch, type CandidateBatch, type CandidateExtras, type FailedCandidate } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { effectiveDescriptors, genomeKind, jobPlan, type ExperimentSpec } from "@/lib/experiments/config";
-import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate } from "@/lib/experiments/jobs";
+import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate, userEvaluationQueue } from "@/lib/experiments/jobs";
 import { pauseExperiment } from "@/lib/experiments/lifecycle";
 import type { EvalResult } from "@/lib/evaluators";
 import { ArchiveCacheStore } from "../archive-cache";
@@ -10,6 +10,7 @@ import { proposeVectors } from "../propose";
 import { proposeJson } from "../propose-json";
 import { judgeCandidate, needsJudge, proposeWithLlm } from "../propose-llm";
 import { ExperimentResources } from "../resources";
+import { watchForCancel } from "../cancel-watch";
 import type { WorkerContext } from "./index";
 
 /** Curves get about this many points over a run. */
@@ -49,7 +50,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
     if (await landed(experimentId, batchKey(k))) return { skipped: "already processed" };
     // A mutate job re-added after it completed (the reconciler saw neither stage for a moment) must
     // not propose again: its candidates are already waiting for evaluation, and LLM calls cost money.
-    if (await evaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
+    if (await userEvaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
     const config = exp.config as unknown as ExperimentSpec;
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
@@ -112,7 +113,16 @@ export function createStagedProcessors(ctx: WorkerContext) {
         staged = await Promise.all(candidates.map((c, i) => (c.judged || c.invalid || c.judgeError ? c : judgeCandidate(runtime, config, rows, c, i))));
       }
       const toEvaluate = staged.filter((c) => !c.invalid && !c.judgeError);
-      const scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome }))) : toEvaluate.map(judgedResult);
+      // Candidates run concurrently (evaluation.concurrency, within the worker's slots); a cancel
+      // stops the running ones. A cancelled job commits nothing, unless its candidates cost money.
+      const watch = watchForCancel(ctx.prisma, experimentId);
+      let scored: EvalResult[];
+      try {
+        scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome })), { signal: watch.signal }) : toEvaluate.map(judgedResult);
+      } finally {
+        watch.stop();
+      }
+      if (watch.signal.aborted && !spent) return { skipped: "cancelled" };
       const results = new Map(toEvaluate.map((c, i) => [c.id, scored[i]]));
       const cache = caches.get(experimentId, config);
       const batch = toBatch(experimentId, batchId, k >= 0, config, cache.archive.cellOf.bind(cache.archive), staged, results, operator);
