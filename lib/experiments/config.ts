@@ -238,12 +238,13 @@ export const IslandsConfig = z
             maxIslands: positiveInt("islands.spawnOnStagnation.maxIslands", 64).optional(),
             seedWith: z.enum(["initial", "best"], { error: 'islands.spawnOnStagnation.seedWith must be "initial" or "best"' }).default("initial"),
           },
-          { error: "islands.spawnOnStagnation must be { evaluations, maxIslands?, seedWith? }" },
+          { error: (iss) => (iss.code === "invalid_type" ? "islands.spawnOnStagnation must be { evaluations, maxIslands?, seedWith? }" : undefined) },
         )
         .strict()
         .optional(),
     },
-    { error: "islands must be { count, migrationInterval, migrants?, topology?, spawnOnStagnation? }" },
+    // Only for a non-object: unknown keys keep zod's message, which names them.
+    { error: (iss) => (iss.code === "invalid_type" ? "islands must be { count, migrationInterval, migrants?, topology?, spawnOnStagnation? }" : undefined) },
   )
   .strict()
   .refine((i) => i.spawnOnStagnation?.maxIslands === undefined || i.spawnOnStagnation.maxIslands >= i.count, {
