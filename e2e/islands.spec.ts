@@ -48,6 +48,8 @@ test("the archive panel shows the union or one island's archive", async ({ page,
   const cell = one.cell[pick]!;
   await clickGridCell(page, cell, [12, 12]);
   await expect(page.getByTestId("elite-fitness")).toHaveText(fmtNum(one.fitness[pick], 5));
+  // The island's elite is the one shown: no "better elite" notice from the union's fitness.
+  await expect(page.getByText("A better elite has landed")).toHaveCount(0);
   await page.mouse.move(0, 0);
   await shoot(page, "experiment-islands");
 

@@ -294,7 +294,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   }, [selected, loadElite]);
 
   // The selected cell improved live: offer its new elite (swapping it under the reader's eyes would be jarring).
-  const sf = selected != null ? store.fitness[selected] : undefined;
+  const sf = selected != null ? shownStore.fitness[selected] : undefined;
   const newer = !inspected && elite?.fitness != null && sf !== undefined && sf === sf && sf > elite.fitness;
 
   const eliteId = elite?.id ?? null;
