@@ -63,18 +63,18 @@ test("the archive panel shows the union or one island's archive", async ({ page,
 test("the form starts an island run and says what is wrong with its island fields", async ({ page, request }) => {
   await page.goto("/experiments/new");
   await page.getByLabel("Name", { exact: true }).fill("Islands · from the form");
-  await page.getByLabel("Evaluations").fill("2000");
-  await expect(page.getByLabel("Migrate every (evaluations)")).toBeDisabled();
+  await page.getByLabel("Evaluations", { exact: true }).fill("2000");
+  await expect(page.getByLabel("Migration interval")).toBeDisabled();
   await page.getByLabel("Islands", { exact: true }).fill("0");
   await page.getByRole("button", { name: "Create and start" }).click();
   await expect(page.getByText("islands.count must be at least 1")).toBeVisible();
   await expect(page.getByLabel("Islands", { exact: true })).toHaveAttribute("aria-invalid", "true");
 
   await page.getByLabel("Islands", { exact: true }).fill("2");
-  await page.getByLabel("Migrate every (evaluations)").fill("500");
+  await page.getByLabel("Migration interval").fill("500");
   await page.getByLabel("Migrants per island").fill("3");
   await page.getByLabel("Topology").selectOption("all");
-  await page.getByLabel("New island after (evaluations without a better fitness)").fill("100000");
+  await page.getByLabel("Stagnation limit").fill("100000");
   await shoot(page, "new-experiment-islands");
   await page.getByRole("button", { name: "Create and start" }).click();
   await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}/);

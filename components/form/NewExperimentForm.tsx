@@ -891,7 +891,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         <Section title="Islands" description="Optional: separate archives that evolve apart and trade their best elites now and then. The run's archive and metrics are their union.">
           <div className="grid gap-4 sm:grid-cols-4">
             <Field label="Islands" type="number" min={1} value={islands} onChange={(e) => setIslands(e.target.value)} error={err("islands.count") ?? err("islands")} placeholder="none" />
-            <Field label="Migrate every (evaluations)" type="number" min={1} value={migrationInterval} onChange={(e) => setMigrationInterval(e.target.value)} error={err("islands.migrationInterval")} disabled={!islands.trim()} />
+            <Field label="Migration interval" type="number" min={1} value={migrationInterval} onChange={(e) => setMigrationInterval(e.target.value)} error={err("islands.migrationInterval")} disabled={!islands.trim()} hint="evaluations between rounds" />
             <Field label="Migrants per island" type="number" min={1} value={migrants} onChange={(e) => setMigrants(e.target.value)} error={err("islands.migrants")} disabled={!islands.trim()} />
             <SelectField
               label="Topology"
@@ -904,7 +904,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             />
           </div>
           <Field
-            label="New island after (evaluations without a better fitness)"
+            label="Stagnation limit"
             type="number"
             min={1}
             value={stagnation}
@@ -913,7 +913,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             placeholder="never"
             disabled={!islands.trim()}
             className="max-w-sm"
-            hint="A new island starts from the initial population when the best fitness stalls (up to twice the islands)."
+            hint="A new island (from the initial population) when the best fitness has not risen for this many evaluations; at most twice the islands. Blank: never."
           />
         </Section>
       )}
