@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   QD_WORKERS: z.coerce.number().int().min(0).max(256).default(os.availableParallelism()),
+  /** Scheduling priority (nice) of the workers `npm start` runs: the web server answers first when they fill the CPUs. */
+  QD_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   QD_DATA_DIR: z.string().default(".qd-studio"),
   QD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   QD_QUEUE_PREFIX: z
