@@ -252,6 +252,12 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
   const [evalConcurrency, setEvalConcurrency] = useState(p.evalConcurrency ?? "");
+  // Islands: blank count = one archive.
+  const [islands, setIslands] = useState(p.islands ?? "");
+  const [migrationInterval, setMigrationInterval] = useState(p.migrationInterval ?? "50");
+  const [migrants, setMigrants] = useState(p.migrants ?? "1");
+  const [topology, setTopology] = useState<"ring" | "all">(p.topology ?? "ring");
+  const [stagnation, setStagnation] = useState(p.stagnation ?? "");
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -262,6 +268,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
+  /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
+  const islandsAllowed = domain !== "external" && emitterKind !== "cma-me" && emitterKind !== "cma-mae";
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -343,12 +351,24 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
       seed: toNum(seed),
       // Slow evaluators (commands, webhooks, programs, LLM judges) score a batch's candidates in parallel.
       ...(runsInStages({ domain: { type: domain } }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
+      ...(islandsAllowed && islands.trim()
+        ? {
+            islands: {
+              count: toNum(islands),
+              migrationInterval: toNum(migrationInterval),
+              migrants: toNum(migrants),
+              topology,
+              ...(stagnation.trim() ? { spawnOnStagnation: { evaluations: toNum(stagnation) } } : {}),
+            },
+          }
+        : {}),
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
+    islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
@@ -867,6 +887,37 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               </>
             )}
           </div>
+        </Section>
+      )}
+
+      {islandsAllowed && (
+        <Section title="Islands" description="Optional: separate archives that evolve apart and trade their best elites now and then. The run's archive and metrics are their union.">
+          <div className="grid gap-4 sm:grid-cols-4">
+            <Field label="Islands" type="number" min={1} value={islands} onChange={(e) => setIslands(e.target.value)} error={err("islands.count") ?? err("islands")} placeholder="none" />
+            <Field label="Migration interval" type="number" min={1} value={migrationInterval} onChange={(e) => setMigrationInterval(e.target.value)} error={err("islands.migrationInterval")} disabled={!islands.trim()} hint="evaluations between rounds" />
+            <Field label="Migrants per island" type="number" min={1} value={migrants} onChange={(e) => setMigrants(e.target.value)} error={err("islands.migrants")} disabled={!islands.trim()} />
+            <SelectField
+              label="Topology"
+              value={topology}
+              onChange={(v) => setTopology(v as "ring" | "all")}
+              options={[
+                { value: "ring", label: "Ring (to the next island)" },
+                { value: "all", label: "All (to every other island)" },
+              ]}
+            />
+          </div>
+          <Field
+            label="Stagnation limit"
+            type="number"
+            min={1}
+            value={stagnation}
+            onChange={(e) => setStagnation(e.target.value)}
+            error={err("islands.spawnOnStagnation.evaluations") ?? err("islands.spawnOnStagnation.maxIslands")}
+            placeholder="never"
+            disabled={!islands.trim()}
+            className="max-w-sm"
+            hint="A new island (from the initial population) when the best fitness has not risen for this many evaluations; at most twice the islands. Blank: never."
+          />
         </Section>
       )}
 

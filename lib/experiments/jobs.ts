@@ -23,6 +23,8 @@ export interface EvaluateJobData {
   batchId?: string;
   candidates: StagedCandidate[];
   operator: string;
+  /** Experiments with islands: the island the mutation stage drew parents from; the commit goes there. */
+  island?: number;
 }
 
 /** A candidate between the two stages. Genomes: a vector (number[]), program/text (string) or any JSON value. */
