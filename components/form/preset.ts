@@ -6,6 +6,7 @@
  * builds the preset): plain data only, the form gives the rows their keys.
  */
 import type { DescriptorRow } from "./DescriptorRows";
+import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -51,6 +52,7 @@ export interface FormPreset {
   pricePrompt?: string;
   priceCompletion?: string;
   costCap?: string;
+  parentSelection?: ParentSelectionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -74,7 +76,7 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 const SHOWN: Record<string, string[]> = {
   top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -131,6 +133,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       pricePrompt: s(price?.prompt) ?? "",
       priceCompletion: s(price?.completion) ?? "",
       costCap: s(config.budget?.costUsd) ?? "",
+      parentSelection: parentSelectionState(em),
     });
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
