@@ -61,11 +61,13 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
     const root = hierarchy(build(0));
     const nodes = root.descendants();
     const chainDepth = steps.length - 1;
+    const sideTop = showOperators ? (steps.some((s) => s.selection) ? 58 : 46) : ROW;
     const placed = new Map<HierarchyNode<TNode>, Placed>();
     for (const n of nodes) {
       const depth = n.data.side ? n.depth - 1 : n.depth;
       const sideIndex = n.data.side && n.parent ? n.parent.children!.filter((c) => c.data.side).indexOf(n) : -1;
-      placed.set(n, { node: n, x: PAD.x + (chainDepth - depth) * COL - (n.data.side ? COL / 2 : 0), y: PAD.y + (n.data.side ? ROW * (1 + sideIndex) : 0) });
+      // With labels under the chain (operator, selection rule), second parents hang below them.
+      placed.set(n, { node: n, x: PAD.x + (chainDepth - depth) * COL - (n.data.side ? COL / 2 : 0), y: PAD.y + (n.data.side ? sideTop + ROW * sideIndex : 0) });
     }
     const links = root.links().map((l) => ({ source: placed.get(l.source)!, target: placed.get(l.target)! }));
     const maxSide = Math.max(0, ...nodes.filter((n) => n.data.side).map((n) => placed.get(n)!.y - PAD.y));
