@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/runtime/embe
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { checkExposure } from "@/lib/runtime/exposure";
+import { nextRestart } from "@/lib/runtime/restart-policy";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line: string) => console.log(`[qd-studio] ${line}`);
@@ -72,11 +73,6 @@ function startWeb(env: Env, childEnv: NodeJS.ProcessEnv) {
   });
 }
 
-/** Delay before restarting a worker that crashed `crashes` times in a row: 1 s doubling to 60 s. */
-function restartDelayMs(crashes: number): number {
-  return Math.min(60_000, 1000 * 2 ** Math.max(0, crashes - 1));
-}
-
 function startWorker(index: number, childEnv: NodeJS.ProcessEnv, crashes = 0) {
   const startedAt = Date.now();
   const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers", "main.ts")], {
@@ -85,13 +81,9 @@ function startWorker(index: number, childEnv: NodeJS.ProcessEnv, crashes = 0) {
     stdio: ["ignore", "inherit", "inherit"],
   });
   track(worker, (code) => {
-    // A worker that dies is always restarted; one that keeps dying right away waits longer each
-    // time (up to a minute), so a database outage or a bad deploy recovers without a restart.
-    const quick = Date.now() - startedAt < 10_000;
-    const next = quick ? crashes + 1 : 1;
-    const delay = restartDelayMs(next);
-    log(`worker ${index} exited (${code}); restarting in ${Math.round(delay / 1000)} s${next > 1 ? ` (crash ${next} in a row)` : ""}`);
-    setTimeout(() => !stopping && startWorker(index, childEnv, next), delay);
+    const { crashesInARow: next, delayMs } = nextRestart(crashes, Date.now() - startedAt);
+    log(`worker ${index} exited (${code}); restarting in ${Math.round(delayMs / 1000)} s${next > 1 ? ` (crash ${next} in a row)` : ""}`);
+    setTimeout(() => !stopping && startWorker(index, childEnv, next), delayMs);
   });
 }
 

@@ -3,9 +3,11 @@
  * restart fails every job in flight) said once, with a count, instead of once per job.
  */
 
-/** Errors that mean "the database (or its connection) went away", from pg, Prisma and Node. */
+/** Errors that mean "the database (or its connection) went away", from pg and Prisma. */
 const DATABASE_DOWN =
-  /ECONNREFUSED|ECONNRESET|Can't reach database server|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down)|Server has closed the connection|connection is closed|Client has encountered a connection error|\bP1001\b|\bP1017\b|\b57P0[123]\b/i;
+  /Can't reach database server|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down)|Server has closed the connection|Client has encountered a connection error|\bP1001\b|\bP1017\b|\b57P0[123]\b/i;
+/** A socket-level failure (database or Redis alike: the address says which). */
+const CONNECTION_LOST = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|connection is closed|Connection is closed/i;
 
 /** One readable line for any thrown value: the first non-empty line, else the code or type. */
 export function reasonOf(error: unknown): string {
@@ -16,6 +18,10 @@ export function reasonOf(error: unknown): string {
   if (DATABASE_DOWN.test(all) || DATABASE_DOWN.test(String(e.code ?? ""))) {
     const detail = firstLine(all.split("\n").find((l) => DATABASE_DOWN.test(l)) ?? String(e.code));
     return `the database is unreachable (${detail})`;
+  }
+  if (CONNECTION_LOST.test(all) || CONNECTION_LOST.test(String(e.code ?? ""))) {
+    const detail = firstLine(all.split("\n").find((l) => CONNECTION_LOST.test(l)) ?? String(e.code));
+    return `a server connection failed (${detail})`;
   }
   const line = firstLine(message);
   if (line) return line;
