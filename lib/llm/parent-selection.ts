@@ -79,8 +79,8 @@ export interface SelectionPool {
 export const needsChildren = (c: ParentSelectionConfig) => c.policy === "dgm";
 export const needsDescriptors = (c: ParentSelectionConfig) => c.policy === "novelty";
 
-/** Above this many elites, novelty compares each elite with an evenly spread subset of this size. */
-export const NOVELTY_REFERENCE = 2048;
+/** Above this many elites, novelty compares each elite with an evenly spread subset of this size (an approximation: distances to the k nearest of the subset). */
+export const NOVELTY_REFERENCE = 512;
 
 function range(f: ArrayLike<number>): [number, number] {
   let lo = Infinity;
@@ -122,22 +122,28 @@ export function noveltyScores(pool: SelectionPool, k: number): Float64Array {
     const span = (pool.upper?.[j] ?? 1) - lo || 1;
     for (let i = 0; i < n; i++) scaled[i * dim + j] = (d[i * dim + j]! - lo) / span;
   }
-  // Reference set: every elite, or an evenly spread subset when there are many (keeps a job O(n·2048)).
+  // Reference set: every elite, or an evenly spread subset when there are many (keeps a job O(n·512)).
   const step = Math.max(1, n / NOVELTY_REFERENCE);
-  const refs: number[] = [];
-  for (let r = 0; r < n; r += step) refs.push(Math.floor(r));
-  const kk = Math.min(k, refs.length - 1);
+  const refIndex: number[] = [];
+  for (let r = 0; r < n; r += step) refIndex.push(Math.floor(r));
+  const m = refIndex.length;
+  const refs = new Float64Array(m * dim);
+  refIndex.forEach((r, t) => refs.set(scaled.subarray(r * dim, (r + 1) * dim), t * dim));
+  const kk = Math.min(k, m - 1);
   const nearest = new Float64Array(kk);
   for (let i = 0; i < n; i++) {
     nearest.fill(Infinity);
-    for (const r of refs) {
-      if (r === i) continue;
+    let worst = Infinity;
+    const o = i * dim;
+    for (let t = 0; t < m; t++) {
+      if (refIndex[t] === i) continue;
       let s = 0;
+      const q = t * dim;
       for (let j = 0; j < dim; j++) {
-        const t = scaled[i * dim + j]! - scaled[r * dim + j]!;
-        s += t * t;
+        const x = scaled[o + j]! - refs[q + j]!;
+        s += x * x;
       }
-      if (s >= nearest[kk - 1]!) continue;
+      if (s >= worst) continue;
       // Insert into the sorted k smallest.
       let p = kk - 1;
       while (p > 0 && nearest[p - 1]! > s) {
@@ -145,11 +151,12 @@ export function noveltyScores(pool: SelectionPool, k: number): Float64Array {
         p--;
       }
       nearest[p] = s;
+      worst = nearest[kk - 1]!;
     }
     let sum = 0;
-    let m = 0;
-    for (let t = 0; t < kk; t++) if (Number.isFinite(nearest[t]!)) (sum += Math.sqrt(nearest[t]!)), m++;
-    out[i] = m ? sum / m : 0;
+    let found = 0;
+    for (let t = 0; t < kk; t++) if (Number.isFinite(nearest[t]!)) (sum += Math.sqrt(nearest[t]!)), found++;
+    out[i] = found ? sum / found : 0;
   }
   return out;
 }
