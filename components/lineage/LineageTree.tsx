@@ -72,7 +72,8 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
     const links = root.links().map((l) => ({ source: placed.get(l.source)!, target: placed.get(l.target)! }));
     const maxSide = Math.max(0, ...nodes.filter((n) => n.data.side).map((n) => placed.get(n)!.y - PAD.y));
     const selections = steps.some((s) => s.selection);
-    return { placed: [...placed.values()], links, selections, width: 2 * PAD.x + chainDepth * COL, height: PAD.y + maxSide + 26 + (showOperators ? 12 : 0) + (selections ? 11 : 0) };
+    const labels = PAD.y + 26 + (showOperators ? 12 : 0) + (selections ? 11 : 0);
+    return { placed: [...placed.values()], links, selections, width: 2 * PAD.x + chainDepth * COL, height: Math.max(labels, maxSide > 0 ? PAD.y + maxSide + 14 : 0) };
   }, [steps, showOperators]);
 
   useEffect(() => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { reply, startOpenAIMock, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
+import { childCounts } from "@/workers/parent-selection";
 
 /**
  * Parent selection and crossover through the REST API: a run is created with a policy and a
@@ -152,6 +153,13 @@ describe("parent selection and crossover over REST", () => {
     // Every crossover prompt the model saw is one of these children.
     const crossoverCalls = mock.completions.filter((r) => /# Parent text B/.test(user(r)));
     expect(crossoverCalls.length).toBeGreaterThanOrEqual(crossed.length);
+
+    // DGM's children per parent, as the workers count them in SQL, match the stored parentIds.
+    const expected = new Map<string, number>();
+    for (const s of solutions) for (const p of s.parentIds as string[]) expected.set(p, (expected.get(p) ?? 0) + 1);
+    const counted = await childCounts(stack.prisma, id, ids);
+    expect(Object.fromEntries([...counted].sort())).toEqual(Object.fromEntries([...expected].filter(([p]) => ids.includes(p)).sort()));
+    expect([...counted.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(children.length / 2);
 
     // The lineage endpoint carries the selection of each step.
     const lineage = await api("GET", `/api/solutions/${crossed[0]!.id}/lineage`);
