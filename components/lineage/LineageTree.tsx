@@ -69,7 +69,12 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
       // With labels under the chain (operator, selection rule), second parents hang below them.
       placed.set(n, { node: n, x: PAD.x + (chainDepth - depth) * COL - (n.data.side ? COL / 2 : 0), y: PAD.y + (n.data.side ? sideTop + ROW * sideIndex : 0) });
     }
-    const links = root.links().map((l) => ({ source: placed.get(l.source)!, target: placed.get(l.target)! }));
+    const links = root.links().map((l) => {
+      const source = placed.get(l.source)!;
+      const target = placed.get(l.target)!;
+      // A second parent's dashed link starts under the child's labels, not through them.
+      return { source: target.node.data.side && showOperators ? { ...source, y: target.y - 8 } : source, target };
+    });
     const maxSide = Math.max(0, ...nodes.filter((n) => n.data.side).map((n) => placed.get(n)!.y - PAD.y));
     const selections = steps.some((s) => s.selection);
     const labels = PAD.y + 26 + (showOperators ? 12 : 0) + (selections ? 11 : 0);
