@@ -78,6 +78,9 @@ test.describe("parent selection and crossover", () => {
     expect(exp.config.emitter.parentSelection).toEqual({ policy: "power-law", exponent: 2 });
     expect(exp.config.emitter.crossoverRate).toBe(0.5);
 
+    await expect(page.getByRole("list", { name: "Configuration" })).toContainText("parents: power-law");
+    await expect(page.getByRole("list", { name: "Configuration" })).toContainText("crossover 50%");
+
     // An elite written by crossover: both parents, each with the rule that chose it.
     const archive = await (await request.get(`/api/experiments/${id}/archive`)).json();
     let found: { cell: number; solution: any } | null = null;
