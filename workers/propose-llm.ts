@@ -13,6 +13,8 @@ import { keyedUuid } from "@/lib/keyed-uuid";
 import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
 import { dedupeSettings } from "@/lib/dedupe/settings";
 import { dedupeRound, duplicateReason } from "./dedupe-candidates";
+import { createParentChooser, type ChosenParent } from "./parent-selection";
+import type { SelectionRecord } from "@/lib/llm/parent-selection";
 
 /** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
 export interface LlmRuntime {
@@ -21,7 +23,8 @@ export interface LlmRuntime {
 }
 
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
-  const { type: _type, dedupe: _dedupe, ...emitter } = config.emitter as LlmEmitterConfig;
+  // Duplicate rejection, parent selection and crossover are the worker's business, not the operator's.
+  const { type: _type, dedupe: _dedupe, parentSelection: _s, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
   const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
@@ -46,8 +49,11 @@ export interface LlmProposal {
 /**
  * The first stage of a job of an LLM experiment: `size` children, one model call each (plus a judge
  * call when the text's quality or descriptors are judged). Jobs that hold the seeds evaluate them
- * as they are. Parents are elites chosen uniformly; each prompt also shows the best elite and a few
- * random ones as inspirations, and names a target niche (an empty or weak cell near the parent).
+ * as they are. Parents are elites chosen by the experiment's parent-selection policy (uniform by
+ * default); a `crossoverRate` share of children get a second parent from another cell and a prompt
+ * to combine both. Each prompt also shows the best elite and a few random ones as inspirations, and
+ * names a target niche (an empty or weak cell near the parent, or between the two parents).
+ * Children that duplicate stored programs are rejected before evaluation and proposed again.
  */
 export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, cache: ArchiveCache, k: number, size: number, seed: number, signal?: AbortSignal): Promise<LlmProposal> {
   const config = cache.config;
@@ -59,29 +65,44 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const operator = `llm-${emitter.mode}`;
 
   // Choose every parent and inspiration first, then read their genomes in one query.
-  type Plan = { seedIndex: number } | { parent: { cell: number; solutionId: string } | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
+  const selection = emitter.parentSelection ?? { policy: "uniform" };
+  const crossoverRate = emitter.crossoverRate ?? 0;
+  const chooser = k * size + size > seeds.length ? await createParentChooser(prisma, cache, selection) : null;
+  type Plan = { seedIndex: number } | { parent: ChosenParent | null; mate: ChosenParent | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
   const plans = Array.from({ length: size }, (_, i): Plan => {
     const seedIndex = k * size + i;
     if (seedIndex < seeds.length) return { seedIndex };
-    const parent = pickElite(cache, rng);
+    const parent = chooser!.pick(rng);
+    // Crossover: a second parent from another cell, by the same policy.
+    const mate = parent && crossoverRate > 0 && chooser!.size > 1 && rng.random() < crossoverRate ? chooser!.pick(rng, parent) : null;
+    for (const p of [parent, mate]) if (p) chooser!.addChild(p);
     const inspirations: string[] = [];
     const best = bestElite(cache);
-    if (best && best.solutionId !== parent?.solutionId) inspirations.push(best.solutionId);
+    const taken = (id: string) => id === parent?.solutionId || id === mate?.solutionId || inspirations.includes(id);
+    if (best && !taken(best.solutionId)) inspirations.push(best.solutionId);
     for (let j = 0; j < emitter.maxInspirations * 2 && inspirations.length < emitter.maxInspirations; j++) {
       const e = pickElite(cache, rng);
-      if (e && e.solutionId !== parent?.solutionId && !inspirations.includes(e.solutionId)) inspirations.push(e.solutionId);
+      if (e && !taken(e.solutionId)) inspirations.push(e.solutionId);
     }
-    return { parent, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations, callSeed: rng.nextInt32() >>> 0 };
+    return { parent, mate, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations, callSeed: rng.nextInt32() >>> 0 };
   });
-  const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [...(p.parent ? [p.parent.solutionId] : []), ...p.inspirations] : [])));
+  const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [p.parent?.solutionId, p.mate?.solutionId, ...p.inspirations].filter((x): x is string => !!x) : [])));
 
   const providerErrors: LlmError[] = [];
   /** One model call for slot i (a re-proposal after a duplicate passes the next round's seed and id). */
   const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string): Promise<StagedCandidate> => {
     const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
+    const storedMate = stored && plan.mate ? genomes.get(plan.mate.solutionId) : undefined;
     // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
     const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
-    const parentIds = stored ? [plan.parent!.solutionId] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
+    const mate = storedMate ? toPrompt(storedMate, rows) : null;
+    const parentIds = stored ? [plan.parent!.solutionId, ...(mate ? [plan.mate!.solutionId] : [])] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
+    const chosen: SelectionRecord = {
+      policy: selection.policy,
+      parents: stored ? [plan.parent!, ...(mate ? [plan.mate!] : [])].map((c) => ({ policy: c.policy, p: Number(c.p.toPrecision(4)) })) : parentIds.map(() => ({ policy: "seed", p: 1 / Math.max(1, seeds.length) })),
+      ...(mate ? { crossover: true } : {}),
+    };
+    const tag = (x: CandidateExtras): CandidateExtras => ({ ...x, selection: chosen, ...(mate ? { operator: "llm-crossover" } : {}) });
     const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
     const program = config.domain.type === "program" ? config.domain : null;
     // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
@@ -90,18 +111,20 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
     const r = await runtime.operator.mutate({
       task,
       parent,
+      mate,
       inspirations,
-      targetNiche: targetNiche(cache, rows, stored?.descriptors, callSeed),
+      // Crossover: a cell between the two parents.
+      targetNiche: targetNiche(cache, rows, storedMate ? stored!.descriptors.map((v, j) => (v + (storedMate.descriptors[j] ?? v)) / 2) : stored?.descriptors, callSeed),
       seed: callSeed,
       signal,
       ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
     });
     if (!r.ok && r.stage === "provider") {
       providerErrors.push(r.error!);
-      return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: exchange(r) };
+      return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: tag(exchange(r)) };
     }
-    if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: exchange(r) };
-    return { id, genome: r.genome, parentIds, extras: { ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined } };
+    if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: tag(exchange(r)) };
+    return { id, genome: r.genome, parentIds, extras: tag({ ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined }) };
   };
   // Children get ids derived from the job, slot and round, so a retried job re-registers the same
   // ids in the duplicate index instead of finding its own earlier proposals there.

@@ -6,6 +6,7 @@
  * builds the preset): plain data only, the form gives the rows their keys.
  */
 import type { DescriptorRow } from "./DescriptorRows";
+import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,6 +56,7 @@ export interface FormPreset {
   dedupeThreshold?: string;
   dedupeBaseURL?: string;
   dedupeModel?: string;
+  parentSelection?: ParentSelectionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -87,7 +89,7 @@ const SHOWN: Record<string, string[]> = {
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb", "dedupe"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -150,6 +152,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       dedupeThreshold: s(em.dedupe?.threshold) ?? "",
       dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
       dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
+      parentSelection: parentSelectionState(em),
     });
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });

@@ -3,6 +3,7 @@
  * normaliser, so the views depend on the shapes in ./types only.
  */
 import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, IslandsInfo, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
+import { normalizeSelection } from "@/components/lineage/selection";
 
 export class ApiError extends Error {
   constructor(
@@ -205,6 +206,7 @@ export function normalizeSolution(b: Json): SolutionDetail {
     costUsd: numOrNull(s.costUsd),
     prompt: str(s.prompt),
     reply: str(s.reply),
+    selection: normalizeSelection(s.selection),
   };
 }
 
@@ -239,6 +241,7 @@ export function normalizeLineage(b: Json): LineageNode[] {
     cell: numOrNull(s.cell),
     descriptors: (s.descriptors ?? []).map((v: unknown) => num(v, NaN)),
     createdAt: str(s.createdAt),
+    selection: normalizeSelection(s.selection),
   }));
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STATUSES } from "./schemas";
+import { PARENT_POLICIES } from "@/lib/llm/parent-selection";
 
 /**
  * Response bodies of the REST API, as zod schemas: they describe what the
@@ -68,6 +69,12 @@ export const Experiment = z.object({
 
 export const ExperimentList = z.object({ experiments: z.array(Experiment), nextCursor: z.string().nullable(), total: z.number().int() });
 
+export const SelectionRecord = z.object({
+  policy: z.enum(PARENT_POLICIES).describe("the experiment's emitter.parentSelection.policy"),
+  parents: z.array(z.object({ policy: z.string().describe('the rule that chose this parent: the policy, "mix/explore", "mix/exploit" or "seed"'), p: num.describe("its probability then") })),
+  crossover: z.boolean().optional().describe("written from two parents of different cells"),
+});
+
 export const Solution = z.object({
   id: uuid,
   experimentId: uuid,
@@ -89,6 +96,7 @@ export const Solution = z.object({
   costUsd: nullableNum,
   prompt: z.string().nullable(),
   reply: z.string().nullable(),
+  selection: SelectionRecord.nullable().describe("LLM runs: how the parents were chosen, one entry per parent id (null for seeds and other operators)"),
   eliteRevision: z.number().int().nullable(),
   duplicateOf: uuid.nullable().describe('status "duplicate": the stored solution this candidate repeats (it was not evaluated)'),
   similarity: nullableNum.describe('status "duplicate": 1 = identical after normalisation, else the MinHash Jaccard or embedding cosine'),
@@ -171,6 +179,7 @@ export const LineageStep = z.object({
   cell: z.number().int().nullable(),
   descriptors: z.array(num),
   parentIds: z.array(uuid),
+  selection: SelectionRecord.nullable(),
   status: z.string(),
   createdAt: timestamp,
 });
@@ -231,6 +240,7 @@ export const RESPONSE_SCHEMAS = {
   ExperimentList,
   ExperimentMetrics,
   DescriptorInfo,
+  SelectionRecord,
   Solution,
   SolutionSummary,
   SolutionList,

@@ -25,6 +25,8 @@ export function solutionDto(s: Solution) {
     /** LLM operator: the prompt sent and the model's raw reply. */
     prompt: s.prompt,
     reply: s.reply,
+    /** LLM runs: how the parents were chosen (policy per parent, crossover). */
+    selection: s.selection ?? null,
     /** The archive revision at which it became an elite (null if it never did). */
     eliteRevision: s.eliteRevision === null ? null : Number(s.eliteRevision),
     /** status "duplicate": the solution it repeats, and the similarity (1 = identical after normalisation). */

@@ -68,6 +68,8 @@ export interface CandidateExtras {
   costUsd?: number;
   prompt?: string;
   reply?: string;
+  /** LLM runs: how the parents were chosen (policy per parent, crossover). */
+  selection?: unknown;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -138,14 +140,14 @@ win AS (SELECT * FROM cur WHERE old_fitness IS NULL OR fitness > old_fitness),
 -- same job may descend from it, and lineage must never point at a missing solution.
 sol AS (
   INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", fitness, descriptors, cell, "parentIds", operator, "eliteRevision",
-                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply, selection)
   SELECT c.sid, $1, 'evaluated', $14, CASE WHEN $14 = 'vector' THEN c.genome END,
          CASE WHEN $14 IN ('code', 'text') THEN c.gtext END, CASE WHEN $14 = 'json' THEN c.gtext::jsonb END,
          c.fitness, c.descriptors, c.cell, c.parents, coalesce(c.extra ->> 'operator', $10),
          CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END,
          c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8,
          c.extra ->> 'model', (c.extra ->> 'promptTokens')::int, (c.extra ->> 'completionTokens')::int, (c.extra ->> 'costUsd')::float8,
-         c.extra ->> 'prompt', c.extra ->> 'reply'
+         c.extra ->> 'prompt', c.extra ->> 'reply', c.extra -> 'selection'
   FROM c
   -- Candidates handed out by ask/tell (or reserved by a submission) already exist as pending rows:
   -- they become evaluated here, in the same transaction as the archive write. Never touches other rows.
@@ -281,14 +283,14 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
   const extras = f.map(({ id: _id, genome: _g, parentIds: _p, ...rest }) => rest);
   await tx.$executeRawUnsafe(
     `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", descriptors, "parentIds", operator, error, logs, "evalMs",
-                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply, "duplicateOf", similarity)
+                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply, "duplicateOf", similarity, selection)
      SELECT ($2::uuid[])[i], $1::uuid, coalesce(x ->> 'status', 'failed')::"SolutionStatus", $7,
             CASE WHEN $7 = 'vector' THEN substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8) END,
             CASE WHEN $7 IN ('code', 'text') THEN ($8::text[])[i] END, CASE WHEN $7 = 'json' THEN (($8::text[])[i])::jsonb END,
             '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], coalesce(x ->> 'operator', $6),
             x ->> 'error', x ->> 'logs', (x ->> 'evalMs')::float8,
             x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply',
-            (x ->> 'duplicateOf')::uuid, (x ->> 'similarity')::float8
+            (x ->> 'duplicateOf')::uuid, (x ->> 'similarity')::float8, x -> 'selection'
      FROM generate_subscripts($2::uuid[], 1) AS i, LATERAL (SELECT ($9::jsonb) -> (i - 1) AS x) e
      ON CONFLICT (id) DO NOTHING`,
     id,

@@ -4,6 +4,7 @@ import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { DedupeConfig, operatorShape, providerSchema } from "@/lib/llm/schemas";
+import { parentSelectionShape } from "@/lib/llm/parent-selection";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
@@ -207,6 +208,7 @@ export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 /** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
 export const LlmEmitterConfig = providerSchema({
   ...operatorShape,
+  ...parentSelectionShape,
   type: z.literal("llm"),
   /** Duplicate rejection before evaluation; absent = exact + MinHash at the default threshold. */
   dedupe: DedupeConfig.optional(),

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -149,6 +149,24 @@ class DescriptorInfo(_DescriptorInfoRequired, total=False):
     source: Optional[str]
 
 
+class SelectionRecordParentsItem(TypedDict):
+    # the rule that chose this parent: the policy, "mix/explore", "mix/exploit" or "seed"
+    policy: str
+    # its probability then
+    p: float
+
+
+class _SelectionRecordRequired(TypedDict):
+    # the experiment's emitter.parentSelection.policy
+    policy: Literal["uniform", "fitness", "power-law", "dgm", "novelty", "mix"]
+    parents: List["SelectionRecordParentsItem"]
+
+
+class SelectionRecord(_SelectionRecordRequired, total=False):
+    # written from two parents of different cells
+    crossover: bool
+
+
 class Solution(TypedDict):
     # UUID
     id: str
@@ -173,6 +191,8 @@ class Solution(TypedDict):
     costUsd: Optional[float]
     prompt: Optional[str]
     reply: Optional[str]
+    # LLM runs: how the parents were chosen, one entry per parent id (null for seeds and other operators)
+    selection: Optional["SelectionRecord"]
     eliteRevision: Optional[int]
     # status "duplicate": the stored solution this candidate repeats (it was not evaluated)
     duplicateOf: Optional[str]
@@ -300,6 +320,7 @@ class LineageStep(TypedDict):
     cell: Optional[int]
     descriptors: List[float]
     parentIds: List[str]
+    selection: Optional["SelectionRecord"]
     status: str
     # ISO 8601 date-time
     createdAt: str
