@@ -10,6 +10,7 @@ import type { ArchiveCache } from "./archive-cache";
 import { mixSeed } from "./generate-batch";
 import { loadFeedback } from "./program-feedback";
 import { hasEvolveBlocks } from "@/lib/llm/evolve-blocks";
+import { chooseArms, type ArmStats } from "@/lib/llm/bandit";
 import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
 
 /** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
@@ -22,7 +23,7 @@ export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
   const { type: _type, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
-  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
+  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _s, ...provider } = emitter;
   const judgeModel = config.domain.type === "llm-text" ? config.domain.judgeModel : undefined;
   const judgeProvider = judgeModel ? { ...provider, model: judgeModel, models: undefined } : provider;
   return { operator, judge: createLlmJudge({ ...judgeProvider, temperature: 0 }, { client: operator.client }) };
@@ -51,13 +52,16 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const seeds = seedGenomes(config).map(String);
   const rng = new Rng(mixSeed(seed, k));
   const task = promptTask(config, rows);
-  const operator = `llm-${emitter.mode}`;
+  const bestOfN = emitter.strategy === "best-of-n";
+  const operator = bestOfN ? `best-of-n-${emitter.mode}` : `llm-${emitter.mode}`;
 
   // Choose every parent and inspiration first, then read their genomes in one query.
   type Plan = { seedIndex: number } | { parent: { cell: number; solutionId: string } | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
   const plans = Array.from({ length: size }, (_, i): Plan => {
     const seedIndex = k * size + i;
     if (seedIndex < seeds.length) return { seedIndex };
+    // The baseline: every child from a seed, nothing from the archive (no parent elite, no inspirations, no niche).
+    if (bestOfN) return { parent: null, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations: [], callSeed: rng.nextInt32() >>> 0 };
     const parent = pickElite(cache, rng);
     const inspirations: string[] = [];
     const best = bestElite(cache);
@@ -69,11 +73,16 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
     return { parent, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations, callSeed: rng.nextInt32() >>> 0 };
   });
   const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [...(p.parent ? [p.parent.solutionId] : []), ...p.inspirations] : [])));
+  // Ensembles with a bandit: the models of this job's calls, from the stored per-model record.
+  const calls = plans.filter((p) => "parent" in p).length;
+  const chosen = await chooseModels(prisma, cache.experimentId, emitter, calls, mixSeed(seed, k) ^ 0x5bd1e995);
 
   const providerErrors: LlmError[] = [];
+  let call = 0;
   const candidates = await Promise.all(
     plans.map(async (plan): Promise<StagedCandidate> => {
       const id = crypto.randomUUID();
+      const model = "parent" in plan ? chosen?.[call++] : undefined;
       if ("seedIndex" in plan) return judgeCandidate(runtime, config, rows, { id: seedId(cache.experimentId, plan.seedIndex), genome: seeds[plan.seedIndex]!, parentIds: [], extras: { operator: "seed" } }, mixSeed(seed, plan.seedIndex), signal);
       const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
       // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
@@ -82,15 +91,16 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
       const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
       const program = config.domain.type === "program" ? config.domain : null;
       // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
-      const feedback = program ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
+      const feedback = program && !bestOfN ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
       if (program && !program.feedback.metrics) delete parent.metrics;
       const r = await runtime.operator.mutate({
         task,
         parent,
         inspirations,
-        targetNiche: targetNiche(cache, rows, stored?.descriptors, plan.callSeed),
+        targetNiche: bestOfN ? null : targetNiche(cache, rows, stored?.descriptors, plan.callSeed),
         seed: plan.callSeed,
         signal,
+        ...(model ? { model } : {}),
         ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
       });
       if (!r.ok && r.stage === "provider") {
@@ -141,8 +151,23 @@ function targetNiche(cache: ArchiveCache, rows: DescriptorConfig[], parent: numb
   return { descriptors: niche.descriptors, fitness: niche.fitness };
 }
 
+/**
+ * `modelSelection: "ucb" | "thompson"` with several models: one model per call, chosen by the bandit
+ * from the ModelArm rows (committed batches only: calls in flight are not seen, which a batch's own
+ * pending pulls stand in for). `fixed`: undefined, the client draws by weight.
+ */
+async function chooseModels(prisma: PrismaClient, experimentId: string, emitter: LlmEmitterConfig, count: number, seed: number): Promise<string[] | undefined> {
+  if (emitter.modelSelection === "fixed" || !emitter.models || emitter.models.length < 2 || count === 0) return undefined;
+  const rows = await prisma.modelArm.findMany({ where: { experimentId }, select: { model: true, pulls: true, costUsd: true, gain: true, improvements: true } });
+  const byModel = new Map(rows.map((r) => [r.model, r]));
+  const arms: ArmStats[] = emitter.models.map(({ model }) => byModel.get(model) ?? { model, pulls: 0, costUsd: 0, gain: 0, improvements: 0 });
+  return chooseArms(arms, count, new Rng(seed), { policy: emitter.modelSelection });
+}
+
 function exchange(r: MutateResult): CandidateExtras {
   return {
+    arm: r.arm,
+    armCostUsd: r.ok ? r.costUsd : (r.costUsd ?? 0),
     model: r.ok ? r.model : r.model,
     promptTokens: r.ok ? r.usage.promptTokens : (r.usage?.promptTokens ?? 0),
     completionTokens: r.ok ? r.usage.completionTokens : (r.usage?.completionTokens ?? 0),

@@ -29,6 +29,8 @@ import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinate
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
+import { ModelsPanel } from "@/components/models/ModelsPanel";
+import { useModels } from "@/components/lib/use-models";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 
@@ -80,6 +82,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const gridStore = useMemo(() => filteredStore(store, ranges), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const budget = useBudget(id, running, experiment.status);
+  const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -401,6 +404,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           error={eliteTable.error}
         />
       </Card>
+
+      {experiment.emitterType === "llm" && (
+        <Card title="Models" id="models">
+          <ModelsPanel report={models.report} error={models.error} />
+        </Card>
+      )}
 
       <Card title="Where the budget went">
         <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
