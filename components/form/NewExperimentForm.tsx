@@ -14,6 +14,7 @@ import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
+import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { CodeEditor } from "./CodeEditor";
 import { SeedList } from "./SeedList";
 import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from "./ProgramFields";
@@ -239,6 +240,10 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [pricePrompt, setPricePrompt] = useState(p.pricePrompt ?? "");
   const [priceCompletion, setPriceCompletion] = useState(p.priceCompletion ?? "");
   const [costCap, setCostCap] = useState(p.costCap ?? "1");
+  const [extraModels, setExtraModels] = useState<ExtraModelRow[]>(() => (p.extraModels ?? []).map((r) => newModelRow(r)));
+  const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
+  const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
+  const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
@@ -319,14 +324,13 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           ? {
               type: "llm",
               baseURL: baseURL.trim(),
-              ...(modelName ? { model: modelName } : {}),
+              ...ensembleFields({ model: modelName, weight: mainWeight, pricePrompt, priceCompletion }, extraModels, modelSelection, strategy),
               ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}),
               mode,
               ...optNum("temperature", temperature),
               ...optNum("maxTokens", maxTokens),
               ...optNum("requestsPerMinute", rpm),
               ...optNum("concurrency", concurrency),
-              ...(pricePrompt.trim() || priceCompletion.trim() ? { prices: { [modelName || "model"]: { prompt: toNum(pricePrompt), completion: toNum(priceCompletion) } } } : {}),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
@@ -345,6 +349,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
+    extraModels, mainWeight, modelSelection, strategy,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
   ]);
 
@@ -812,6 +817,17 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                 ? `List price of ${model.trim()}: $${listPrice.prompt} prompt / $${listPrice.completion} completion per 1M tokens. Leave the prices blank to use it.`
                 : `No list price known for "${model.trim() || "this model"}": its calls count as $0 unless you give prices.`}
           </p>
+          <ModelEnsemble
+            rows={extraModels}
+            onRows={setExtraModels}
+            weight={mainWeight}
+            onWeight={setMainWeight}
+            selection={modelSelection}
+            onSelection={setModelSelection}
+            strategy={strategy}
+            onStrategy={setStrategy}
+            err={err}
+          />
         </Section>
       ) : emitterKind === "javascript-mutation" ? (
         <Section title="Emitter" description="Your mutation makes each child from an elite of the archive; the evaluator above scores it.">

@@ -50,6 +50,11 @@ export interface FormPreset {
   concurrency?: string;
   pricePrompt?: string;
   priceCompletion?: string;
+  /** An ensemble's models after the first (the main model). */
+  extraModels?: { model: string; baseURL: string; weight: string; pricePrompt: string; priceCompletion: string }[];
+  mainWeight?: string;
+  modelSelection?: "fixed" | "ucb" | "thompson";
+  strategy?: "evolve" | "best-of-n";
   costCap?: string;
   archive?: "grid" | "cvt";
   cvtCells?: string;
@@ -74,7 +79,7 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 const SHOWN: Record<string, string[]> = {
   top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -132,6 +137,15 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       priceCompletion: s(price?.completion) ?? "",
       costCap: s(config.budget?.costUsd) ?? "",
     });
+    if (Array.isArray(em.models)) {
+      const priceOf = (m: string) => (em.prices?.[m] as Json | undefined) ?? {};
+      p.mainWeight = s(em.models[0]?.weight);
+      p.extraModels = em.models.slice(1).map((m: Json) => ({ model: String(m.model ?? ""), baseURL: s(m.baseURL) ?? "", weight: s(m.weight) ?? "1", pricePrompt: s(priceOf(String(m.model)).prompt) ?? "", priceCompletion: s(priceOf(String(m.model)).completion) ?? "" }));
+      // models[].apiKeyEnv has no field: the form uses one key variable.
+      em.models.forEach((m: Json, i: number) => m.apiKeyEnv !== undefined && p.unshown.push(`emitter.models.${i}.apiKeyEnv`));
+    }
+    if (em.modelSelection === "ucb" || em.modelSelection === "thompson" || em.modelSelection === "fixed") p.modelSelection = em.modelSelection;
+    if (em.strategy === "best-of-n" || em.strategy === "evolve") p.strategy = em.strategy;
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
   } else if (em.type === "iso-line" || em.type === "gaussian" || em.type === "cma-me" || em.type === "cma-mae") {

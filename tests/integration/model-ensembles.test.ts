@@ -68,7 +68,7 @@ describe("model ensembles and best-of-N over REST", () => {
     const bad = async (emitter: Record<string, unknown>) => {
       const r = await api("POST", "/api/experiments", standinRun("bad", { baseURL: "http://127.0.0.1:9/v1", ...emitter }));
       expect(r.status).toBe(400);
-      return JSON.stringify(r.body);
+      return String(r.body.error.message);
     };
     expect(await bad({ models: [{ model: "a" }, { model: "a", baseURL: "http://127.0.0.1:8/v1" }] })).toMatch(/models\[1\]\.model "a" repeats models\[0\]/);
     expect(await bad({ model: "a", modelSelection: "greedy" })).toMatch(/modelSelection must be one of "fixed", "ucb", "thompson"/);
@@ -162,14 +162,16 @@ describe("model ensembles and best-of-N over REST", () => {
       expect(c.parentIds).toHaveLength(1);
       expect(seedIds.has(c.parentIds[0]!)).toBe(true);
     }
-    const seedParams = standinTask.seeds.map((s) => /PARAMS = \[[^\]]*\]/.exec(s)![0]);
+    // PARAMS holding numbers (the task's description names them p0…p3).
+    const PARAMS = /PARAMS = \[[-\d., ]*\]/g;
+    const seedParams = standinTask.seeds.map((s) => s.match(PARAMS)![0]);
     expect(m.completions.length).toBe(children.length);
     for (const r of m.completions) {
       const prompt = userPrompt(r);
       expect(prompt).not.toContain("# Inspirations");
       expect(prompt).not.toContain("# Target niche");
       // The only program in the prompt is a seed.
-      const programs = [...prompt.matchAll(/PARAMS = \[[^\]]*\]/g)].map((x) => x[0]);
+      const programs = prompt.match(PARAMS) ?? [];
       expect(programs).toHaveLength(1);
       expect(seedParams).toContain(programs[0]);
     }
