@@ -70,6 +70,8 @@ test.describe("model ensembles and best-of-N", () => {
     await page.getByLabel("Thompson sampling").check();
     await expect(page.getByLabel("Weight of model 2")).toBeDisabled();
     await expect(page.getByRole("radio", { name: /^Evolve/ })).toBeChecked();
+    // The stand-in answers whole programs.
+    await page.getByLabel("Full rewrite").check();
     await page.getByLabel("Batch size").fill("4");
     await page.getByLabel("Evaluations").fill("60");
     await page.getByLabel("Name", { exact: true }).fill(`Ensemble · Thompson (${tag})`);
@@ -104,7 +106,7 @@ test.describe("model ensembles and best-of-N", () => {
     await expect(rowOf("dear")).toContainText(String(dear.completions.length));
     expect(cheap.completions.length).toBeGreaterThan(dear.completions.length);
     await expect(panel.getByRole("img", { name: "Share of calls per model chart" }).locator("path[stroke]")).toHaveCount(2);
-    await panel.getByText("Archive gain", { exact: true }).click();
+    await panel.getByRole("radiogroup", { name: "Per-model curve" }).getByText("Archive gain").click();
     await expect(panel.getByRole("img", { name: "Archive gain per model chart" })).toBeVisible();
     await page.mouse.move(0, 0);
     await shootRegion(page, "models-panel", panel);

@@ -19,6 +19,8 @@ export type Selection = "fixed" | "ucb" | "thompson";
 export type Strategy = "evolve" | "best-of-n";
 
 let nextKey = 1;
+/** Columns of a model row (and of the header above the rows). */
+const GRID = "gap-2 sm:grid-cols-[1.2fr_1.8fr_0.6fr_0.8fr_0.8fr_auto]";
 export const newModelRow = (over: Partial<Omit<ExtraModelRow, "key">> = {}): ExtraModelRow => ({ key: nextKey++, model: "", baseURL: "", weight: "1", pricePrompt: "", priceCompletion: "", ...over });
 
 const SELECTIONS: [Selection, string, string][] = [
@@ -60,18 +62,28 @@ export function ModelEnsemble({
       <div>
         <p className="mb-1.5 text-sm font-medium text-slate-700 dark:text-slate-300">More models</p>
         {rows.length > 0 && (
+          <div className={`${GRID} mb-1 hidden px-2 text-xs text-slate-500 sm:grid dark:text-slate-400`} aria-hidden="true">
+            <span>Model</span>
+            <span>Base URL</span>
+            <span>Weight</span>
+            <span>Prompt $ / 1M</span>
+            <span>Completion $ / 1M</span>
+            <span className="w-8" />
+          </div>
+        )}
+        {rows.length > 0 && (
           <ul className="space-y-2" aria-label="More models">
             {rows.map((r, i) => (
-              <li key={r.key} className="grid items-start gap-2 rounded-md border border-slate-200 p-2 sm:grid-cols-[1.2fr_1.6fr_0.6fr_0.8fr_0.8fr_auto] dark:border-slate-800">
-                <Field label={`Model ${i + 2}`} value={r.model} onChange={(e) => set(r.key, { model: e.target.value })} error={err(`emitter.models.${i + 1}.model`)} mono spellCheck={false} placeholder="model name" />
-                <Field label={`Base URL of model ${i + 2}`} type="url" value={r.baseURL} onChange={(e) => set(r.key, { baseURL: e.target.value })} error={err(`emitter.models.${i + 1}.baseURL`)} mono spellCheck={false} placeholder="same server" />
-                <Field label={`Weight of model ${i + 2}`} type="number" step="any" min={0} value={r.weight} onChange={(e) => set(r.key, { weight: e.target.value })} error={err(`emitter.models.${i + 1}.weight`)} disabled={selection !== "fixed"} />
-                <Field label={`Prompt price of model ${i + 2}`} type="number" step="any" min={0} value={r.pricePrompt} onChange={(e) => set(r.key, { pricePrompt: e.target.value })} placeholder="list" />
-                <Field label={`Completion price of model ${i + 2}`} type="number" step="any" min={0} value={r.priceCompletion} onChange={(e) => set(r.key, { priceCompletion: e.target.value })} placeholder="list" />
+              <li key={r.key} className={`${GRID} grid items-start gap-2 rounded-md border border-slate-200 p-2 dark:border-slate-800`}>
+                <Field srOnlyLabel label={`Model ${i + 2}`} value={r.model} onChange={(e) => set(r.key, { model: e.target.value })} error={err(`emitter.models.${i + 1}.model`)} mono spellCheck={false} placeholder="model name" />
+                <Field srOnlyLabel label={`Base URL of model ${i + 2}`} type="url" value={r.baseURL} onChange={(e) => set(r.key, { baseURL: e.target.value })} error={err(`emitter.models.${i + 1}.baseURL`)} mono spellCheck={false} placeholder="same server" />
+                <Field srOnlyLabel label={`Weight of model ${i + 2}`} type="number" step="any" min={0} value={r.weight} onChange={(e) => set(r.key, { weight: e.target.value })} error={err(`emitter.models.${i + 1}.weight`)} disabled={selection !== "fixed"} />
+                <Field srOnlyLabel label={`Prompt price of model ${i + 2}`} type="number" step="any" min={0} value={r.pricePrompt} onChange={(e) => set(r.key, { pricePrompt: e.target.value })} placeholder="list" />
+                <Field srOnlyLabel label={`Completion price of model ${i + 2}`} type="number" step="any" min={0} value={r.priceCompletion} onChange={(e) => set(r.key, { priceCompletion: e.target.value })} placeholder="list" />
                 <button
                   type="button"
                   onClick={() => onRows(rows.filter((x) => x.key !== r.key))}
-                  className="mt-6 rounded-md px-2 py-1.5 text-sm text-slate-500 hover:bg-slate-100 hover:text-rose-700 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-rose-300"
+                  className="w-8 rounded-md px-2 py-1.5 text-sm text-slate-500 hover:bg-slate-100 hover:text-rose-700 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-rose-300"
                   aria-label={`Remove model ${i + 2}`}
                 >
                   ✕
