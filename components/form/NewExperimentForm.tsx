@@ -758,7 +758,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               options={[...PROVIDERS.map((p) => ({ value: p.id, label: p.label })), { value: "custom", label: "Other (your base URL)" }]}
             />
             <Field label="Base URL" type="url" value={baseURL} onChange={(e) => setBaseURL(e.target.value)} error={err("emitter.baseURL")} mono spellCheck={false} />
-            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter")} mono spellCheck={false} />
+            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter.models.0.model") ?? err("emitter")} mono spellCheck={false} />
             <Field
               label="API key (environment variable)"
               value={apiKeyEnv}
