@@ -7,7 +7,7 @@
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { ExperimentSpec, defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments/config";
+import { ExperimentSpec, MAX_EVALUATION_CONCURRENCY, defaultProgramDescriptors, hasBuiltInMeasures, runsInStages } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { priceOf } from "@/lib/llm/pricing";
@@ -256,6 +256,13 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [batchSize, setBatchSize] = useState(p.batchSize ?? "100");
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
+  const [evalConcurrency, setEvalConcurrency] = useState(p.evalConcurrency ?? "");
+  // Islands: blank count = one archive.
+  const [islands, setIslands] = useState(p.islands ?? "");
+  const [migrationInterval, setMigrationInterval] = useState(p.migrationInterval ?? "50");
+  const [migrants, setMigrants] = useState(p.migrants ?? "1");
+  const [topology, setTopology] = useState<"ring" | "all">(p.topology ?? "ring");
+  const [stagnation, setStagnation] = useState(p.stagnation ?? "");
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -266,6 +273,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
+  /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
+  const islandsAllowed = domain !== "external" && emitterKind !== "cma-me" && emitterKind !== "cma-mae";
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -344,13 +353,27 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
+      // Slow evaluators (commands, webhooks, programs, LLM judges) score a batch's candidates in parallel.
+      ...(runsInStages({ domain: { type: domain } }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
+      ...(islandsAllowed && islands.trim()
+        ? {
+            islands: {
+              count: toNum(islands),
+              migrationInterval: toNum(migrationInterval),
+              migrants: toNum(migrants),
+              topology,
+              ...(stagnation.trim() ? { spawnOnStagnation: { evaluations: toNum(stagnation) } } : {}),
+            },
+          }
+        : {}),
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
-    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
+    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
+    islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
@@ -883,6 +906,37 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         </Section>
       )}
 
+      {islandsAllowed && (
+        <Section title="Islands" description="Optional: separate archives that evolve apart and trade their best elites now and then. The run's archive and metrics are their union.">
+          <div className="grid gap-4 sm:grid-cols-4">
+            <Field label="Islands" type="number" min={1} value={islands} onChange={(e) => setIslands(e.target.value)} error={err("islands.count") ?? err("islands")} placeholder="none" />
+            <Field label="Migration interval" type="number" min={1} value={migrationInterval} onChange={(e) => setMigrationInterval(e.target.value)} error={err("islands.migrationInterval")} disabled={!islands.trim()} hint="evaluations between rounds" />
+            <Field label="Migrants per island" type="number" min={1} value={migrants} onChange={(e) => setMigrants(e.target.value)} error={err("islands.migrants")} disabled={!islands.trim()} />
+            <SelectField
+              label="Topology"
+              value={topology}
+              onChange={(v) => setTopology(v as "ring" | "all")}
+              options={[
+                { value: "ring", label: "Ring (to the next island)" },
+                { value: "all", label: "All (to every other island)" },
+              ]}
+            />
+          </div>
+          <Field
+            label="Stagnation limit"
+            type="number"
+            min={1}
+            value={stagnation}
+            onChange={(e) => setStagnation(e.target.value)}
+            error={err("islands.spawnOnStagnation.evaluations") ?? err("islands.spawnOnStagnation.maxIslands")}
+            placeholder="never"
+            disabled={!islands.trim()}
+            className="max-w-sm"
+            hint="A new island (from the initial population) when the best fitness has not risen for this many evaluations; at most twice the islands. Blank: never."
+          />
+        </Section>
+      )}
+
       <Section title="Budget" description="When the run stops, and how it is batched. Same seed and one worker: the same run.">
         <div className="grid gap-4 sm:grid-cols-3">
           <Field label="Evaluations" type="number" min={1} value={budget} onChange={(e) => setBudget(e.target.value)} error={err("budget.evaluations") ?? err("budget")} />
@@ -897,6 +951,20 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           />
           <Field label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} error={err("seed")} />
         </div>
+        {runsInStages({ domain: { type: domain } }) && (
+          <Field
+            label="Evaluations at once"
+            type="number"
+            min={1}
+            max={MAX_EVALUATION_CONCURRENCY}
+            value={evalConcurrency}
+            onChange={(e) => setEvalConcurrency(e.target.value)}
+            error={err("evaluation.concurrency") ?? err("evaluation")}
+            placeholder="evaluator's default"
+            className="max-w-xs"
+            hint="Candidates of one batch scored in parallel (processes, requests, isolates). Raise it for slow evaluators that wait rather than compute; each worker also caps its total (QD_EVALUATION_SLOTS)."
+          />
+        )}
         {emitterKind === "llm" && (
           <Field
             label="Cost cap (USD)"

@@ -45,6 +45,19 @@ export const Experiment = z.object({
   qdOffset: num,
   usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), costUsd: num }),
   archiveRevision: z.number().int(),
+  islands: z
+    .object({
+      count: z.number().int().describe("islands that exist now (config.islands.count, plus any spawned on stagnation)"),
+      migrations: z.number().int().describe("migration rounds done (one per islands.migrationInterval evaluations)"),
+      migrantsAccepted: z.number().int().describe("migrants an island's archive kept (they beat or filled the cell)"),
+      perIsland: z
+        .array(z.object({ island: z.number().int(), elites: z.number().int(), maxFitness: nullableNum, qdScore: num }))
+        .optional()
+        .describe("present on single-experiment responses"),
+    })
+    .nullable()
+    .optional()
+    .describe("null when the experiment has no islands"),
   descriptors: z.array(DescriptorInfo).optional().describe("present on single-experiment responses, absent from list items"),
   createdAt: timestamp,
   updatedAt: timestamp,

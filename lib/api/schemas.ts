@@ -82,6 +82,8 @@ export const ArchiveQuery = z
   .object({
     /** Only elites written after this archive revision (incremental refresh). */
     after: qInt("after", -1, Number.MAX_SAFE_INTEGER).optional(),
+    /** Experiments with islands: that island's archive (0-based) instead of the union. */
+    island: qInt("island", 0, 63).optional(),
   })
   .strict();
 

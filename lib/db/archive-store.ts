@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
+import { applyIslandRules, upsertIslandElites } from "./island-store";
+import type { IslandsConfig } from "@/lib/experiments/config";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -47,6 +49,8 @@ export interface CandidateBatch {
   cma?: CmaCommit;
   /** LLM tokens and cost of every candidate of the batch (failures included), added to the experiment's totals. */
   usage?: { promptTokens: number; completionTokens: number; costUsd: number };
+  /** Experiments with islands: the island the job worked on (default 0); its archive gets the candidates too. */
+  island?: number;
 }
 
 /** What a candidate carries besides fitness: evaluator output and, for LLM operators, the exchange and its cost. */
@@ -105,6 +109,10 @@ interface ExperimentRow {
   costUsd: number;
   qdOffset: number;
   archiveRevision: bigint;
+  islandCount: number;
+  migrations: number;
+  lastImprovementAt: number;
+  config: { islands?: IslandsConfig };
 }
 
 const UPSERT_ELITES = `
@@ -208,6 +216,8 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.genomeKind ?? "vector",
       batch.genomeTexts ?? [],
     );
+    // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
+    if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
     const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
@@ -244,6 +254,9 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.usage?.completionTokens ?? 0,
       batch.usage?.costUsd ?? 0,
     );
+    if (locked.islandCount > 0 && locked.config.islands) {
+      await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
+    }
     const completed = after!.status === "completed" && locked.status !== "completed";
     if (completed) await exactTotals(tx as unknown as PrismaClient, id);
     const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);

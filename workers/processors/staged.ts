@@ -1,8 +1,8 @@
 import type { Job } from "bullmq";
 import { commitBatch, type CandidateBatch, type CandidateExtras, type FailedCandidate } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
-import { effectiveDescriptors, genomeKind, jobPlan, type ExperimentSpec } from "@/lib/experiments/config";
-import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate } from "@/lib/experiments/jobs";
+import { effectiveDescriptors, genomeKind, islandOfJob, jobPlan, type ExperimentSpec } from "@/lib/experiments/config";
+import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate, userEvaluationQueue } from "@/lib/experiments/jobs";
 import { pauseExperiment } from "@/lib/experiments/lifecycle";
 import type { EvalResult } from "@/lib/evaluators";
 import { ArchiveCacheStore } from "../archive-cache";
@@ -10,6 +10,7 @@ import { proposeVectors } from "../propose";
 import { proposeJson } from "../propose-json";
 import { judgeCandidate, needsJudge, proposeWithLlm } from "../propose-llm";
 import { ExperimentResources } from "../resources";
+import { watchForCancel } from "../cancel-watch";
 import type { WorkerContext } from "./index";
 
 /** Curves get about this many points over a run. */
@@ -28,7 +29,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
   const resources = new ExperimentResources();
 
   async function load(experimentId: string) {
-    return ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
+    return ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true, islandCount: true } });
   }
 
   /** Pauses the run with a reason the dashboard shows (a no-op when another job paused it first). */
@@ -49,21 +50,24 @@ export function createStagedProcessors(ctx: WorkerContext) {
     if (await landed(experimentId, batchKey(k))) return { skipped: "already processed" };
     // A mutate job re-added after it completed (the reconciler saw neither stage for a moment) must
     // not propose again: its candidates are already waiting for evaluation, and LLM calls cost money.
-    if (await evaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
+    if (await userEvaluationQueue(ctx.queues).getJob(evaluateJobId(experimentId, k))) return { skipped: "already proposed" };
     const config = exp.config as unknown as ExperimentSpec;
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
-    const cache = caches.get(experimentId, config);
+    // Islands: job k mutates island k mod the islands that exist now; its evaluation stage commits there.
+    const island = islandOfJob(k, exp.islandCount);
+    const onIsland = island === null ? {} : { island };
+    const cache = caches.get(experimentId, config, island);
     await cache.refresh(ctx.prisma);
     const size = plan.sizeOf(k);
     const kind = genomeKind(config);
     if (kind === "vector") {
-      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposeVectors(cache, k, size, exp.seed), operator: config.emitter.type });
+      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposeVectors(cache, k, size, exp.seed), operator: config.emitter.type, ...onIsland });
       return { proposed: size };
     }
     if (kind === "json") {
       const candidates = await proposeJson(ctx.prisma, resources.mutation(experimentId, config), cache, k, size, exp.seed);
-      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates, operator: "javascript-mutation" });
+      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates, operator: "javascript-mutation", ...onIsland });
       return { proposed: size };
     }
     const proposal = await proposeWithLlm(ctx.prisma, resources.llm(experimentId, config), cache, k, size, exp.seed);
@@ -83,7 +87,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
       if (wait > 0) await namedQueue(ctx.queues, job.queueName).rateLimit(wait).catch(() => {});
       throw new Error(reason);
     }
-    await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposal.candidates, operator: proposal.operator });
+    await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposal.candidates, operator: proposal.operator, ...onIsland });
     if (fatal) {
       const reason = `LLM provider failed: ${fatal.kind}: ${fatal.message}`;
       await pause(experimentId, reason);
@@ -112,10 +116,20 @@ export function createStagedProcessors(ctx: WorkerContext) {
         staged = await Promise.all(candidates.map((c, i) => (c.judged || c.invalid || c.judgeError ? c : judgeCandidate(runtime, config, rows, c, i))));
       }
       const toEvaluate = staged.filter((c) => !c.invalid && !c.judgeError);
-      const scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome }))) : toEvaluate.map(judgedResult);
+      // Candidates run concurrently (evaluation.concurrency, within the worker's slots); a cancel
+      // stops the running ones. A cancelled job commits nothing, unless its candidates cost money.
+      const watch = watchForCancel(ctx.prisma, experimentId);
+      let scored: EvalResult[];
+      try {
+        scored = evaluator ? await evaluator.evaluate(toEvaluate.map((c) => ({ id: c.id, genome: c.genome })), { signal: watch.signal }) : toEvaluate.map(judgedResult);
+      } finally {
+        watch.stop();
+      }
+      if (watch.signal.aborted && !spent) return { skipped: "cancelled" };
       const results = new Map(toEvaluate.map((c, i) => [c.id, scored[i]]));
       const cache = caches.get(experimentId, config);
       const batch = toBatch(experimentId, batchId, k >= 0, config, cache.archive.cellOf.bind(cache.archive), staged, results, operator);
+      if (job.data.island !== undefined) batch.island = job.data.island;
       const snapshotEvery = Math.max(1, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
       const result = await commitBatch(ctx.prisma, batch, snapshotEvery);
       if (result.completed) {

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -64,6 +64,27 @@ class ExperimentUsage(TypedDict):
     costUsd: float
 
 
+class ExperimentIslandsPerIslandItem(TypedDict):
+    island: int
+    elites: int
+    maxFitness: Optional[float]
+    qdScore: float
+
+
+class _ExperimentIslandsRequired(TypedDict):
+    # islands that exist now (config.islands.count, plus any spawned on stagnation)
+    count: int
+    # migration rounds done (one per islands.migrationInterval evaluations)
+    migrations: int
+    # migrants an island's archive kept (they beat or filled the cell)
+    migrantsAccepted: int
+
+
+class ExperimentIslands(_ExperimentIslandsRequired, total=False):
+    # present on single-experiment responses
+    perIsland: List["ExperimentIslandsPerIslandItem"]
+
+
 class _ExperimentRequired(TypedDict):
     # UUID
     id: str
@@ -96,6 +117,8 @@ class _ExperimentRequired(TypedDict):
 
 
 class Experiment(_ExperimentRequired, total=False):
+    # null when the experiment has no islands
+    islands: Optional["ExperimentIslands"]
     # present on single-experiment responses, absent from list items
     descriptors: List["DescriptorInfo"]
 
