@@ -10,6 +10,7 @@ import { mixSeed } from "./generate-batch";
 import { loadFeedback } from "./program-feedback";
 import { hasEvolveBlocks } from "@/lib/llm/evolve-blocks";
 import { keyedUuid } from "@/lib/keyed-uuid";
+import { chooseArms, type ArmStats } from "@/lib/llm/bandit";
 import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
 import { dedupeSettings } from "@/lib/dedupe/settings";
 import { dedupeRound, duplicateReason } from "./dedupe-candidates";
@@ -24,10 +25,10 @@ export interface LlmRuntime {
 
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
   // Duplicate rejection, parent selection and crossover are the worker's business, not the operator's.
-  const { type: _type, dedupe: _dedupe, parentSelection: _s, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
+  const { type: _type, dedupe: _dedupe, parentSelection: _ps, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
-  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
+  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _s, ...provider } = emitter;
   const judgeModel = config.domain.type === "llm-text" ? config.domain.judgeModel : undefined;
   const judgeProvider = judgeModel ? { ...provider, model: judgeModel, models: undefined } : provider;
   return { operator, judge: createLlmJudge({ ...judgeProvider, temperature: 0 }, { client: operator.client }) };
@@ -62,7 +63,8 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const seeds = seedGenomes(config).map(String);
   const rng = new Rng(mixSeed(seed, k));
   const task = promptTask(config, rows);
-  const operator = `llm-${emitter.mode}`;
+  const bestOfN = emitter.strategy === "best-of-n";
+  const operator = bestOfN ? `best-of-n-${emitter.mode}` : `llm-${emitter.mode}`;
 
   // Choose every parent and inspiration first, then read their genomes in one query.
   const selection = emitter.parentSelection ?? { policy: "uniform" };
@@ -72,6 +74,8 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const plans = Array.from({ length: size }, (_, i): Plan => {
     const seedIndex = k * size + i;
     if (seedIndex < seeds.length) return { seedIndex };
+    // The baseline: every child from a seed, nothing from the archive (no parent elite, no inspirations, no niche).
+    if (bestOfN) return { parent: null, mate: null, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations: [], callSeed: rng.nextInt32() >>> 0 };
     const parent = chooser!.pick(rng);
     // Crossover: a second parent from another cell, by the same policy.
     const mate = parent && crossoverRate > 0 && chooser!.size > 1 && rng.random() < crossoverRate ? chooser!.pick(rng, parent) : null;
@@ -88,9 +92,15 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   });
   const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [p.parent?.solutionId, p.mate?.solutionId, ...p.inspirations].filter((x): x is string => !!x) : [])));
 
+  // Ensembles with a bandit: the model of each call, from the stored per-model record (a re-proposal keeps its slot's model).
+  const calls = plans.filter((p) => "parent" in p).length;
+  const chosenModels = await chooseModels(prisma, cache.experimentId, emitter, calls, mixSeed(seed, k) ^ 0x5bd1e995);
+  let call = 0;
+  const slotModels = plans.map((p) => ("parent" in p ? chosenModels?.[call++] : undefined));
+
   const providerErrors: LlmError[] = [];
   /** One model call for slot i (a re-proposal after a duplicate passes the next round's seed and id). */
-  const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string): Promise<StagedCandidate> => {
+  const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string, model: string | undefined): Promise<StagedCandidate> => {
     const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
     const storedMate = stored && plan.mate ? genomes.get(plan.mate.solutionId) : undefined;
     // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
@@ -106,7 +116,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
     const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
     const program = config.domain.type === "program" ? config.domain : null;
     // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
-    const feedback = program ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
+    const feedback = program && !bestOfN ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
     if (program && !program.feedback.metrics) delete parent.metrics;
     const r = await runtime.operator.mutate({
       task,
@@ -114,9 +124,10 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
       mate,
       inspirations,
       // Crossover: a cell between the two parents.
-      targetNiche: targetNiche(cache, rows, storedMate ? stored!.descriptors.map((v, j) => (v + (storedMate.descriptors[j] ?? v)) / 2) : stored?.descriptors, callSeed),
+      targetNiche: bestOfN ? null : targetNiche(cache, rows, storedMate ? stored!.descriptors.map((v, j) => (v + (storedMate.descriptors[j] ?? v)) / 2) : stored?.descriptors, callSeed),
       seed: callSeed,
       signal,
+      ...(model ? { model } : {}),
       ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
     });
     if (!r.ok && r.stage === "provider") {
@@ -130,7 +141,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   // ids in the duplicate index instead of finding its own earlier proposals there.
   const childId = (i: number, round: number) => keyedUuid(`${cache.experimentId}:${k}:${i}:${round}`);
   const seedCandidate = (p: { seedIndex: number }): StagedCandidate => ({ id: seedId(cache.experimentId, p.seedIndex), genome: seeds[p.seedIndex]!, parentIds: [], extras: { operator: "seed" } });
-  let slots = await Promise.all(plans.map((plan, i) => ("seedIndex" in plan ? seedCandidate(plan) : child(plan, plan.callSeed, childId(i, 0)))));
+  let slots = await Promise.all(plans.map((plan, i) => ("seedIndex" in plan ? seedCandidate(plan) : child(plan, plan.callSeed, childId(i, 0), slotModels[i]))));
   const rejected: StagedCandidate[] = [];
   const dedupe = dedupeSettings(config);
   if (dedupe) {
@@ -154,7 +165,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
         }
       });
       if (again.length === 0) break;
-      const next = await Promise.all(again.map((i) => child(plans[i] as Exclude<Plan, { seedIndex: number }>, mixSeed((plans[i] as { callSeed: number }).callSeed, round + 1), childId(i, round + 1))));
+      const next = await Promise.all(again.map((i) => child(plans[i] as Exclude<Plan, { seedIndex: number }>, mixSeed((plans[i] as { callSeed: number }).callSeed, round + 1), childId(i, round + 1), slotModels[i])));
       again.forEach((i, n) => (slots[i] = next[n]!));
       open = again;
     }
@@ -202,8 +213,23 @@ function targetNiche(cache: ArchiveCache, rows: DescriptorConfig[], parent: numb
   return { descriptors: niche.descriptors, fitness: niche.fitness };
 }
 
+/**
+ * `modelSelection: "ucb" | "thompson"` with several models: one model per call, chosen by the bandit
+ * from the ModelArm rows (committed batches only: calls in flight are not seen, which a batch's own
+ * pending pulls stand in for). `fixed`: undefined, the client draws by weight.
+ */
+async function chooseModels(prisma: PrismaClient, experimentId: string, emitter: LlmEmitterConfig, count: number, seed: number): Promise<string[] | undefined> {
+  if (emitter.modelSelection === "fixed" || !emitter.models || emitter.models.length < 2 || count === 0) return undefined;
+  const rows = await prisma.modelArm.findMany({ where: { experimentId }, select: { model: true, pulls: true, costUsd: true, gain: true, improvements: true } });
+  const byModel = new Map(rows.map((r) => [r.model, r]));
+  const arms: ArmStats[] = emitter.models.map(({ model }) => byModel.get(model) ?? { model, pulls: 0, costUsd: 0, gain: 0, improvements: 0 });
+  return chooseArms(arms, count, new Rng(seed), { policy: emitter.modelSelection });
+}
+
 function exchange(r: MutateResult): CandidateExtras {
   return {
+    arm: r.arm,
+    armCostUsd: r.ok ? r.costUsd : (r.costUsd ?? 0),
     model: r.ok ? r.model : r.model,
     promptTokens: r.ok ? r.usage.promptTokens : (r.usage?.promptTokens ?? 0),
     completionTokens: r.ok ? r.usage.completionTokens : (r.usage?.completionTokens ?? 0),

@@ -135,10 +135,11 @@ function domainSize(config: Record<string, unknown>): string {
 
 /** LLM emitters: mode and model ("llm · diff · gpt-4.1-mini"). */
 function emitterDetail(config: Record<string, unknown>): string {
-  const em = config.emitter as { type?: string; mode?: string; model?: string; models?: { model: string }[] } | undefined;
+  const em = config.emitter as { type?: string; mode?: string; model?: string; models?: { model: string }[]; modelSelection?: string; strategy?: string } | undefined;
   if (em?.type !== "llm") return "";
   const model = em.model ?? em.models?.map((m) => m.model).join(", ");
-  return `${em.mode ? ` · ${em.mode}` : ""}${model ? ` · ${model}` : ""}`;
+  const chosen = em.models && em.models.length > 1 && em.modelSelection && em.modelSelection !== "fixed" ? ` (${em.modelSelection})` : "";
+  return `${em.strategy === "best-of-n" ? " · best-of-N" : ""}${em.mode ? ` · ${em.mode}` : ""}${model ? ` · ${model}${chosen}` : ""}`;
 }
 
 /** LLM emitters: a parent-selection policy other than uniform, and crossover ("parents: dgm", "crossover 30%"). */

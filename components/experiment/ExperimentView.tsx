@@ -31,6 +31,8 @@ import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinate
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
+import { ModelsPanel } from "@/components/models/ModelsPanel";
+import { useModels } from "@/components/lib/use-models";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 
@@ -122,6 +124,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
+  const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -459,6 +462,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           error={eliteTable.error}
         />
       </Card>
+
+      {experiment.emitterType === "llm" && (
+        <Card title="Models" id="models">
+          <ModelsPanel report={models.report} error={models.error} />
+        </Card>
+      )}
 
       <Card title="Where the budget went">
         <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />

@@ -14,6 +14,7 @@ import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
+import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { CodeEditor } from "./CodeEditor";
 import { SeedList } from "./SeedList";
 import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from "./ProgramFields";
@@ -246,6 +247,10 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
   const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
   const [parents, setParents] = useState<ParentSelectionState>(p.parentSelection ?? DEFAULT_PARENT_SELECTION);
+  const [extraModels, setExtraModels] = useState<ExtraModelRow[]>(() => (p.extraModels ?? []).map((r) => newModelRow(r)));
+  const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
+  const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
+  const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
@@ -335,14 +340,13 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           ? {
               type: "llm",
               baseURL: baseURL.trim(),
-              ...(modelName ? { model: modelName } : {}),
+              ...ensembleFields({ model: modelName, weight: mainWeight, pricePrompt, priceCompletion }, extraModels, modelSelection, strategy),
               ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}),
               mode,
               ...optNum("temperature", temperature),
               ...optNum("maxTokens", maxTokens),
               ...optNum("requestsPerMinute", rpm),
               ...optNum("concurrency", concurrency),
-              ...(pricePrompt.trim() || priceCompletion.trim() ? { prices: { [modelName || "model"]: { prompt: toNum(pricePrompt), completion: toNum(priceCompletion) } } } : {}),
               // The default (exact + MinHash at 0.95) is left implicit; anything else is spelled out.
               ...(dedupeMode !== "minhash" || dedupeThreshold.trim()
                 ? {
@@ -385,6 +389,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, mutateCode, mutateTimeout, mutateMemory,
+    extraModels, mainWeight, modelSelection, strategy,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
@@ -794,7 +799,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               options={[...PROVIDERS.map((p) => ({ value: p.id, label: p.label })), { value: "custom", label: "Other (your base URL)" }]}
             />
             <Field label="Base URL" type="url" value={baseURL} onChange={(e) => setBaseURL(e.target.value)} error={err("emitter.baseURL")} mono spellCheck={false} />
-            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter")} mono spellCheck={false} />
+            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter.models.0.model") ?? err("emitter")} mono spellCheck={false} />
             <Field
               label="API key (environment variable)"
               value={apiKeyEnv}
@@ -892,6 +897,17 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               ? "Every proposal is evaluated, repeats included."
               : `A proposal that repeats a stored program (same after removing comments and whitespace${dedupeMode === "exact" ? "" : dedupeMode === "minhash" ? ", or token-shingle Jaccard ≥ threshold" : ", or embedding cosine ≥ threshold"}) is stored as a duplicate and proposed again; it costs its tokens but no evaluation.`}
           </p>
+          <ModelEnsemble
+            rows={extraModels}
+            onRows={setExtraModels}
+            weight={mainWeight}
+            onWeight={setMainWeight}
+            selection={modelSelection}
+            onSelection={setModelSelection}
+            strategy={strategy}
+            onStrategy={setStrategy}
+            err={err}
+          />
         </Section>
       ) : emitterKind === "javascript-mutation" ? (
         <Section title="Emitter" description="Your mutation makes each child from an elite of the archive; the evaluator above scores it.">

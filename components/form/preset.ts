@@ -51,6 +51,11 @@ export interface FormPreset {
   concurrency?: string;
   pricePrompt?: string;
   priceCompletion?: string;
+  /** An ensemble's models after the first (the main model). */
+  extraModels?: { model: string; baseURL: string; weight: string; pricePrompt: string; priceCompletion: string }[];
+  mainWeight?: string;
+  modelSelection?: "fixed" | "ucb" | "thompson";
+  strategy?: "evolve" | "best-of-n";
   costCap?: string;
   dedupeMode?: "off" | "exact" | "minhash" | "embeddings";
   dedupeThreshold?: string;
@@ -89,7 +94,7 @@ const SHOWN: Record<string, string[]> = {
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -154,6 +159,15 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
       parentSelection: parentSelectionState(em),
     });
+    if (Array.isArray(em.models)) {
+      const priceOf = (m: string) => (em.prices?.[m] as Json | undefined) ?? {};
+      p.mainWeight = s(em.models[0]?.weight);
+      p.extraModels = em.models.slice(1).map((m: Json) => ({ model: String(m.model ?? ""), baseURL: s(m.baseURL) ?? "", weight: s(m.weight) ?? "1", pricePrompt: s(priceOf(String(m.model)).prompt) ?? "", priceCompletion: s(priceOf(String(m.model)).completion) ?? "" }));
+      // models[].apiKeyEnv has no field: the form uses one key variable.
+      em.models.forEach((m: Json, i: number) => m.apiKeyEnv !== undefined && p.unshown.push(`emitter.models.${i}.apiKeyEnv`));
+    }
+    if (em.modelSelection === "ucb" || em.modelSelection === "thompson" || em.modelSelection === "fixed") p.modelSelection = em.modelSelection;
+    if (em.strategy === "best-of-n" || em.strategy === "evolve") p.strategy = em.strategy;
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
   } else if (em.type === "iso-line" || em.type === "gaussian" || em.type === "cma-me" || em.type === "cma-mae") {

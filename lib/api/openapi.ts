@@ -109,6 +109,9 @@ export function openApiDocument() {
       "/api/experiments/{id}/budget": {
         get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator and outcome, over the run; evaluation times", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": ok("{ evaluations, costUsd, promptTokens, completionTokens, outcomes, improvements, costPerImprovement, duplicates, duplicateRate, byModel, byOperator, overEvaluations, evalTime } (outcome \"duplicate\": rejected before evaluation, not counted in evaluations)"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/models": {
+        get: { operationId: "getModels", summary: "LLM runs: per model, its calls, cost, archive gain and improvements (the model bandit's record), and the same over the run", parameters: [idParam()], responses: { "200": ok("{ modelSelection, strategy, models: [{ model, provider, weight, pulls, share, costUsd, gain, improvements, gainPerPull, gainPerDollar, value }], series: [{ evaluations, models: { <model>: { pulls, costUsd, gain, improvements } } }] }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/elites/{cell}": {
         get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": okJson("the cell's elite with its solution", "Elite"), ...errors(...std) } },
       },

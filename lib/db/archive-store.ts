@@ -70,6 +70,9 @@ export interface CandidateExtras {
   reply?: string;
   /** LLM runs: how the parents were chosen (policy per parent, crossover). */
   selection?: unknown;
+  /** LLM ensembles: the configured model that wrote the candidate (its ModelArm row) and that call's own cost. */
+  arm?: string;
+  armCostUsd?: number;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -111,6 +114,7 @@ interface ExperimentRow {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  qdOffset: number;
   archiveRevision: bigint;
   islandCount: number;
   migrations: number;
@@ -167,7 +171,8 @@ up AS (
 SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
        max(fitness)::float8 AS "maxFitness",
-       coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved
+       coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved,
+       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins"
 FROM win`;
 
 /**
@@ -200,7 +205,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
     }
     const revision = locked.archiveRevision;
-    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][] }[]>(
+    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][] }[]>(
       UPSERT_ELITES,
       id,
       batch.cells,
@@ -221,6 +226,8 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
     if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
+    const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
+    if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
@@ -305,6 +312,56 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
   );
 }
 
+interface ArmDelta {
+  model: string;
+  pulls: number;
+  costUsd: number;
+  gain: number;
+  improvements: number;
+}
+
+/**
+ * Per configured model, what this batch adds to its record: every candidate it wrote is a pull
+ * (failures and unusable replies too: they cost), and each of its candidates that won a cell adds
+ * the QD-score gain of that insertion (over the previous elite, or over the QD offset in a new cell).
+ */
+export function armDeltas(batch: CandidateBatch, wins: [string, number, number | null][], qdOffset: number): ArmDelta[] {
+  const by = new Map<string, ArmDelta>();
+  const of = (model: string) => {
+    let d = by.get(model);
+    if (!d) by.set(model, (d = { model, pulls: 0, costUsd: 0, gain: 0, improvements: 0 }));
+    return d;
+  };
+  for (const x of [...(batch.extras ?? []), ...(batch.failures ?? [])]) {
+    if (!x.arm) continue;
+    const d = of(x.arm);
+    d.pulls++;
+    d.costUsd += x.armCostUsd ?? x.costUsd ?? 0;
+  }
+  for (const [model, fitness, old] of wins) {
+    const d = of(model);
+    d.improvements++;
+    d.gain += Math.max(0, fitness - (old ?? qdOffset));
+  }
+  return [...by.values()];
+}
+
+async function moveModelArms(tx: PrismaClient, id: string, arms: ArmDelta[]) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ModelArm" ("experimentId", model, pulls, "costUsd", gain, improvements, "updatedAt")
+     SELECT $1::uuid, m, p, c, g, i, now() FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[]) AS t(m, p, c, g, i)
+     ON CONFLICT ("experimentId", model) DO UPDATE SET
+       pulls = "ModelArm".pulls + excluded.pulls, "costUsd" = "ModelArm"."costUsd" + excluded."costUsd",
+       gain = "ModelArm".gain + excluded.gain, improvements = "ModelArm".improvements + excluded.improvements, "updatedAt" = now()`,
+    id,
+    arms.map((a) => a.model),
+    arms.map((a) => a.pulls),
+    arms.map((a) => a.costUsd),
+    arms.map((a) => a.gain),
+    arms.map((a) => a.improvements),
+  );
+}
+
 /** Counters are incremental; at the end, recompute them from the archive so float drift never shows. */
 async function exactTotals(tx: PrismaClient, id: string) {
   await tx.$executeRawUnsafe(
@@ -331,6 +388,14 @@ export async function snapshot(tx: PrismaClient, id: string) {
      )
      INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
      SELECT "experimentId", 'snapshot', to_jsonb(s) - 'experimentId' - 'createdAt' FROM s`,
+    id,
+  );
+  // LLM ensembles: each model's record at the same point (nothing for runs without ModelArm rows).
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ModelArmSnapshot" ("experimentId", evaluations, model, pulls, "costUsd", gain, improvements)
+     SELECT a."experimentId", x.evaluations, a.model, a.pulls, a."costUsd", a.gain, a.improvements
+     FROM "ModelArm" a JOIN "Experiment" x ON x.id = a."experimentId" WHERE a."experimentId" = $1::uuid
+     ON CONFLICT DO NOTHING`,
     id,
   );
 }

@@ -30,6 +30,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "getLineage": ("GET", "/api/solutions/{id}/lineage"),
     "getMetricKeys": ("GET", "/api/experiments/{id}/metrics/keys"),
     "getMetrics": ("GET", "/api/experiments/{id}/metrics"),
+    "getModels": ("GET", "/api/experiments/{id}/models"),
     "getQueues": ("GET", "/api/queues"),
     "getSolution": ("GET", "/api/solutions/{id}"),
     "getTemplate": ("GET", "/api/templates/{id}"),
