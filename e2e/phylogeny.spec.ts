@@ -13,6 +13,20 @@ async function shootPanel(page: Page, panel: Locator, name: string) {
   await page.emulateMedia({ colorScheme: "light" });
 }
 
+/** From the top of one element to the bottom of another, full width, light and dark. */
+async function shootRange(page: Page, from: Locator, to: Locator, name: string) {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    await from.scrollIntoViewIfNeeded();
+    const a = (await from.boundingBox())!;
+    const b = (await to.boundingBox())!;
+    const scroll = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+    await page.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png`, fullPage: true, clip: { x: 0, y: a.y + scroll.y - 8, width: page.viewportSize()!.width, height: b.y + b.height - a.y + 16 } });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
 const count = async (page: Page) => Number(((await page.getByTestId("phylogeny-count").textContent()) ?? "").split(" solutions")[0]!.replace(/[^0-9]/g, ""));
 
 test("phylogeny: the whole tree, keyboard and mouse selection → the elite panel, colour, one elite's ancestry", async ({ page, request }) => {
@@ -68,6 +82,8 @@ test("phylogeny: the whole tree, keyboard and mouse selection → the elite pane
   const only = panel.getByLabel("Only the selected elite's ancestry");
   await expect(only).toBeEnabled();
   await panel.scrollIntoViewIfNeeded();
+  await canvas.focus();
+  await page.keyboard.press("0"); // fit the whole tree
   await shootPanel(page, panel, "phylogeny");
   await only.check();
   await expect.poll(() => count(page)).toBeLessThan(api.total);
@@ -111,7 +127,7 @@ test("archive over time: scrub, play, the curves' cursor and the phylogeny follo
   const cellsByThen = new Set(history.cell.slice(0, half)).size;
   await expect(page.getByTestId("filled-cells")).toContainText(`replay${cellsByThen.toLocaleString("en-US")} / `);
   await replayCard.scrollIntoViewIfNeeded();
-  await shootPanel(page, page.locator("main"), "archive-replay");
+  await shootRange(page, page.getByRole("region", { name: "Elite archive" }), page.getByRole("region", { name: "Phylogeny" }), "archive-replay");
 
   // Play moves forward and stops at the end.
   await replayCard.getByRole("button", { name: "Play" }).click();

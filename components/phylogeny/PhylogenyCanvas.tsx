@@ -6,8 +6,8 @@
  * fitness; click it (or Enter) to open it.
  *
  * Fast at 100,000 nodes: geometry goes into Path2D objects in world coordinates once per layout (edges)
- * or per zoom level (nodes, bucketed by colour: 32 fills), so a pan frame is a transform and a few
- * fill/stroke calls with no per-node JavaScript.
+ * or per zoom level (nodes, bucketed by colour: 32 fills), so a full render is a transform and a few
+ * fill/stroke calls with no per-node JavaScript; and a pan frame within MARGIN px only copies a bitmap.
  */
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { interpolateSinebow, quadtree, select, zoom, zoomIdentity, type Quadtree, type ZoomBehavior, type ZoomTransform } from "d3";
@@ -36,12 +36,14 @@ interface Props {
 }
 
 const SLOT = 10;
+/** CSS px rendered beyond each side of the view, so short pans only move a bitmap. */
+const MARGIN = 384;
 const BUCKETS = 32;
 
 declare global {
   interface Window {
     /** Bench hooks: draw times (ms) and a programmatic pan through the same zoom behaviour as a drag. */
-    __qdPhylo?: { draws: number[]; n: number; panBy(dx: number, dy: number): void };
+    __qdPhylo?: { draws: number[]; rendered: number; n: number; panBy(dx: number, dy: number): void };
   }
 }
 
@@ -153,58 +155,89 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     return { from: timeCount };
   }, [timeCount, data.n]);
 
+  /** The whole scene under transform t, into ctx (CSS px w × h, offset by (ox, oy) CSS px). */
+  const render = useCallback(
+    (ctx: CanvasRenderingContext2D, t: ZoomTransform, w: number, h: number, ox: number, oy: number) => {
+      const dpr = window.devicePixelRatio || 1;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
+      ctx.fillRect(0, 0, w, h);
+      ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * (t.x + ox), dpr * (t.y + oy));
+      ctx.lineWidth = 1 / t.k;
+      ctx.strokeStyle = dark ? "rgba(148,163,184,0.35)" : "rgba(100,116,139,0.35)";
+      ctx.stroke(edges.first);
+      ctx.strokeStyle = dark ? "rgba(251,146,60,0.45)" : "rgba(234,88,12,0.4)";
+      ctx.stroke(edges.second);
+      const nodes = nodesFor(t.k);
+      for (let b = 0; b < BUCKETS; b++) {
+        ctx.fillStyle = buckets.colors[b]!;
+        ctx.fill(nodes.fills[b]!);
+      }
+      ctx.fillStyle = "#94a3b8";
+      ctx.fill(nodes.none);
+      const { X, Y } = world;
+      const r = nodes.r;
+      if (future) {
+        ctx.fillStyle = dark ? "rgba(15,23,42,0.85)" : "rgba(255,255,255,0.85)";
+        ctx.beginPath();
+        for (let i = future.from; i < data.n; i++) if (X[i] === X[i]) ctx.rect(X[i]! - r * 1.2, Y[i]! - r * 1.2, 2.4 * r, 2.4 * r);
+        ctx.fill();
+      }
+      if (highlight) {
+        ctx.strokeStyle = dark ? "#fb923c" : "#ea580c";
+        ctx.lineWidth = 1.5 / t.k;
+        ctx.beginPath();
+        for (let i = 0; i < data.n; i++) if (highlight[i] && X[i] === X[i]) ctx.rect(X[i]! - r * 1.6, Y[i]! - r * 1.6, 3.2 * r, 3.2 * r);
+        ctx.stroke();
+      }
+      if (selected != null && X[selected] === X[selected]) {
+        ctx.strokeStyle = dark ? "#f8fafc" : "#0f172a";
+        ctx.lineWidth = 2 / t.k;
+        ctx.beginPath();
+        ctx.arc(X[selected]!, Y[selected]!, Math.max(r * 2.2, 7 / t.k), 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    },
+    [dark, edges, nodesFor, buckets, world, data.n, future, highlight, selected],
+  );
+
+  /**
+   * Panning is a blit: the scene is rendered once into a bitmap MARGIN px larger than the view on each
+   * side, and a pan frame copies the shifted bitmap. It is rendered again when the zoom or anything drawn
+   * changes, or when a pan leaves the margin.
+   */
+  const cache = useRef<{ canvas: HTMLCanvasElement; render: unknown; k: number; x: number; y: number; w: number; h: number } | null>(null);
   const draw = useCallback(() => {
     frame.current = 0;
     const canvas = canvasRef.current;
     if (!canvas) return;
     const t0 = performance.now();
-    const ctx = canvas.getContext("2d")!;
     const dpr = window.devicePixelRatio || 1;
+    const w = canvas.width / dpr;
+    const h = canvas.height / dpr;
     const t = transform.current;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    let c = cache.current;
+    const stale = !c || c.render !== render || c.k !== t.k || c.w !== w || c.h !== h || Math.abs(t.x - c.x) > MARGIN || Math.abs(t.y - c.y) > MARGIN;
+    if (stale) {
+      const bitmap = c?.canvas ?? document.createElement("canvas");
+      const bw = Math.round((w + 2 * MARGIN) * dpr);
+      const bh = Math.round((h + 2 * MARGIN) * dpr);
+      if (bitmap.width !== bw || bitmap.height !== bh) (bitmap.width = bw), (bitmap.height = bh);
+      render(bitmap.getContext("2d")!, t, w + 2 * MARGIN, h + 2 * MARGIN, MARGIN, MARGIN);
+      c = cache.current = { canvas: bitmap, render, k: t.k, x: t.x, y: t.y, w, h };
+    }
+    const ctx = canvas.getContext("2d")!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
-    ctx.fillRect(0, 0, canvas.width / dpr, canvas.height / dpr);
-    ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-    ctx.lineWidth = 1 / t.k;
-    ctx.strokeStyle = dark ? "rgba(148,163,184,0.35)" : "rgba(100,116,139,0.35)";
-    ctx.stroke(edges.first);
-    ctx.strokeStyle = dark ? "rgba(251,146,60,0.45)" : "rgba(234,88,12,0.4)";
-    ctx.stroke(edges.second);
-    const nodes = nodesFor(t.k);
-    for (let b = 0; b < BUCKETS; b++) {
-      ctx.fillStyle = buckets.colors[b]!;
-      ctx.fill(nodes.fills[b]!);
-    }
-    ctx.fillStyle = "#94a3b8";
-    ctx.fill(nodes.none);
-    const { X, Y } = world;
-    const r = nodes.r;
-    if (future) {
-      ctx.fillStyle = dark ? "rgba(15,23,42,0.85)" : "rgba(255,255,255,0.85)";
-      ctx.beginPath();
-      for (let i = future.from; i < data.n; i++) if (X[i] === X[i]) ctx.rect(X[i]! - r * 1.2, Y[i]! - r * 1.2, 2.4 * r, 2.4 * r);
-      ctx.fill();
-    }
-    if (highlight) {
-      ctx.strokeStyle = dark ? "#fb923c" : "#ea580c";
-      ctx.lineWidth = 1.5 / t.k;
-      ctx.beginPath();
-      for (let i = 0; i < data.n; i++) if (highlight[i] && X[i] === X[i]) ctx.rect(X[i]! - r * 1.6, Y[i]! - r * 1.6, 3.2 * r, 3.2 * r);
-      ctx.stroke();
-    }
-    if (selected != null && X[selected] === X[selected]) {
-      ctx.strokeStyle = dark ? "#f8fafc" : "#0f172a";
-      ctx.lineWidth = 2 / t.k;
-      ctx.beginPath();
-      ctx.arc(X[selected]!, Y[selected]!, Math.max(r * 2.2, 7 / t.k), 0, 2 * Math.PI);
-      ctx.stroke();
-    }
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(c!.canvas, Math.round((t.x - c!.x - MARGIN) * dpr), Math.round((t.y - c!.y - MARGIN) * dpr));
     const ms = performance.now() - t0;
-    const w = (window.__qdPhylo ??= { draws: [], n: 0, panBy: () => {} });
-    w.n = layout.count;
-    w.draws.push(ms);
-    if (w.draws.length > 4000) w.draws.splice(0, 2000);
-  }, [dark, edges, nodesFor, buckets, world, data.n, future, highlight, selected, layout.count]);
+    const wnd = (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} });
+    wnd.n = layout.count;
+    wnd.draws.push(ms);
+    if (stale) wnd.rendered++;
+    if (wnd.draws.length > 4000) wnd.draws.splice(0, 2000);
+  }, [render, dark, layout.count]);
 
   const schedule = useCallback(() => {
     if (!frame.current) frame.current = requestAnimationFrame(draw);
@@ -233,7 +266,7 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
       });
     zoomRef.current = z;
     select(canvas).call(z).on("dblclick.zoom", null);
-    const w = (window.__qdPhylo ??= { draws: [], n: 0, panBy: () => {} });
+    const w = (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} });
     w.panBy = (dx, dy) => z.translateBy(select(canvas), dx / transform.current.k, dy / transform.current.k);
     return () => {
       select(canvas).on(".zoom", null);

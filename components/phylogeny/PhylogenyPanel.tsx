@@ -97,7 +97,7 @@ export const PhylogenyPanel = memo(function PhylogenyPanel({ data, total, focusS
       <PhylogenyCanvas data={data} layout={layout} colorBy={colorBy} selected={sel} highlight={highlight} timeCount={timeCount} onSelect={setSelected} onOpen={(i) => onOpen(data.ids[i]!)} height={height} />
       <div className="flex flex-wrap items-start justify-between gap-3 text-xs text-slate-500 dark:text-slate-400">
         <p>
-          Seeds at the top, one row per generation. <span className="text-slate-400">━</span> first parent, <span className="text-orange-600 dark:text-orange-400">━</span> second parent (crossover). Drag or use the arrow keys to pan, wheel or +/− to zoom, 0 to fit; click a node to open it.
+          Seeds at the top, one row per generation. <span className="text-slate-400">━</span> first parent, <span className="text-orange-600 dark:text-orange-400">━</span> second parent (crossover; iso-line&apos;s line direction). Orange squares: the selected node&apos;s ancestry. Drag or use the arrow keys to pan, wheel or +/− to zoom, 0 to fit; click a node to open it.
         </p>
         {sel != null && (
           <div className="rounded-md border border-slate-200 px-2.5 py-1.5 dark:border-slate-700" data-testid="phylogeny-selected">

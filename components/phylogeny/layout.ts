@@ -63,6 +63,9 @@ export function layoutPhylogeny(d: PhyloData, keep?: Uint8Array): PhyloLayout {
   const fill = levelStart.slice();
   for (let i = 0; i < n; i++) if (depth[i]! >= 0) byLevel[fill[depth[i]!]!++] = i;
 
+  let widest = 0;
+  for (let l = 0; l <= maxDepth; l++) widest = Math.max(widest, levelStart[l + 1]! - levelStart[l]!);
+  const scratch = { packed: new Float64Array(widest), out: new Int32Array(widest) };
   const x = new Float32Array(n).fill(NaN);
   const key = new Float64Array(n);
   let minX = Infinity;
@@ -71,7 +74,8 @@ export function layoutPhylogeny(d: PhyloData, keep?: Uint8Array): PhyloLayout {
     const a = levelStart[l]!;
     const b = levelStart[l + 1]!;
     const nodes = byLevel.subarray(a, b);
-    for (const i of nodes) {
+    for (let j = 0; j < nodes.length; j++) {
+      const i = nodes[j]!;
       let sum = 0;
       let k = 0;
       for (let q = d.parentStart[i]!; q < d.parentStart[i + 1]!; q++) {
@@ -80,28 +84,49 @@ export function layoutPhylogeny(d: PhyloData, keep?: Uint8Array): PhyloLayout {
       }
       key[i] = k ? sum / k : l === 0 ? d.cell[i]! : 0;
     }
-    const sorted = Array.from(nodes).sort((u, v) => key[u]! - key[v]! || u - v);
+    const sorted = sortByKey(nodes, key, scratch);
     if (l === 0) {
       // Seeds: one slot each, centred on 0.
-      sorted.forEach((i, r) => (x[i] = r - (sorted.length - 1) / 2));
+      for (let r = 0; r < sorted.length; r++) x[sorted[r]!] = r - (sorted.length - 1) / 2;
     } else {
       // Place at the barycentre, then push right so no two share a slot; re-centre on the barycentres.
       let prev = -Infinity;
       let shift = 0;
-      for (const i of sorted) {
+      for (let j = 0; j < sorted.length; j++) {
+        const i = sorted[j]!;
         const v = Math.max(key[i]!, prev + 1);
         x[i] = v;
         shift += v - key[i]!;
         prev = v;
       }
       const off = sorted.length ? shift / sorted.length : 0;
-      for (const i of sorted) x[i] = x[i]! - off;
+      for (let j = 0; j < sorted.length; j++) x[sorted[j]!] = x[sorted[j]!]! - off;
     }
-    for (const i of sorted) {
+    for (let j = 0; j < sorted.length; j++) {
+      const i = sorted[j]!;
       if (x[i]! < minX) minX = x[i]!;
       if (x[i]! > maxX) maxX = x[i]!;
     }
   }
   if (!(maxX >= minX)) (minX = 0), (maxX = 0);
   return { x, depth, maxDepth, minX, maxX, count };
+}
+
+const SLOTS = 1048576; // 2^20: room for a generation's local index under the quantised key
+
+/**
+ * `nodes` ordered by `key` (ties by position), with the engine's native numeric sort: each entry packs the
+ * key (quantised to 1/1024 slot, shifted to be non-negative) and its local index into one float64, exact
+ * below 2^53. A comparator sort was a third of the layout's time at 100,000 nodes.
+ */
+function sortByKey(nodes: Int32Array, key: Float64Array, scratch: { packed: Float64Array; out: Int32Array }): Int32Array {
+  const m = nodes.length;
+  let lo = Infinity;
+  for (let j = 0; j < m; j++) lo = Math.min(lo, key[nodes[j]!]!);
+  const packed = scratch.packed.subarray(0, m);
+  for (let j = 0; j < m; j++) packed[j] = Math.round((key[nodes[j]!]! - lo) * 1024) * SLOTS + j;
+  packed.sort();
+  const out = scratch.out.subarray(0, m);
+  for (let j = 0; j < m; j++) out[j] = nodes[packed[j]! % SLOTS]!;
+  return out;
 }

@@ -69,11 +69,12 @@ edges AS (
     FROM page pg CROSS JOIN LATERAL unnest(pg."parentIds") WITH ORDINALITY AS u(pid, o)
     LEFT JOIN numbered n ON n.id = u.pid
 ),
-grouped AS (SELECT child, array_agg(parent ORDER BY o) AS parents FROM edges GROUP BY child)
+grouped AS (SELECT child, array_agg(parent ORDER BY o) AS parents FROM edges GROUP BY child),
+-- Joined, not probed per row: "Elite" has no index on solutionId.
+elites AS (SELECT "solutionId" AS id FROM "Elite" WHERE "experimentId" = $1::uuid)
 SELECT pg.idx, pg.id::text AS id, pg.fitness, pg.cell, pg.operator, pg.model, pg."createdAt", pg.total,
-       EXISTS (SELECT 1 FROM "Elite" e WHERE e."experimentId" = $1::uuid AND e."solutionId" = pg.id) AS elite,
-       g.parents
-  FROM page pg LEFT JOIN grouped g ON g.child = pg.idx
+       (el.id IS NOT NULL) AS elite, g.parents
+  FROM page pg LEFT JOIN grouped g ON g.child = pg.idx LEFT JOIN elites el ON el.id = pg.id
  ORDER BY pg.idx`;
 
 export async function phylogeny(id: string, opts: { offset: number; limit: number }): Promise<PhylogenyPage> {
