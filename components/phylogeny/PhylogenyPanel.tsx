@@ -5,7 +5,7 @@
  * islands), and the selected node in words. Takes its data as props; opening a node is the caller's job
  * (the experiment page shows it in the elite panel with its diff to the parent).
  */
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { ancestryMask, countAt, islandMask, type PhyloData } from "./data";
 import { layoutPhylogeny } from "./layout";
 import { NodeSummary, PhylogenyCanvas, type ColorBy } from "./PhylogenyCanvas";
@@ -55,7 +55,18 @@ export const PhylogenyPanel = memo(function PhylogenyPanel({ data, total, focusS
 
   // Outline the selected node's ancestry (cheap: a walk over its ancestors only).
   const highlight = useMemo(() => (selected != null && !filtering ? ancestryMask(data, selected) : null), [data, selected, filtering]);
-  const timeCount = useMemo(() => (timeCursor != null ? countAt(data, timeCursor) : null), [data, timeCursor]);
+  // The replay's moment reaches the tree at most every 250 ms: fading 100,000 nodes is a full render, and
+  // the grid (which must keep up with the slider) should not wait for it.
+  const [lagged, setLagged] = useState(timeCursor);
+  const lastLag = useRef(0);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      lastLag.current = Date.now();
+      setLagged(timeCursor);
+    }, Math.max(0, 250 - (Date.now() - lastLag.current)));
+    return () => clearTimeout(t);
+  }, [timeCursor]);
+  const timeCount = useMemo(() => (lagged != null ? countAt(data, lagged) : null), [data, lagged]);
   const sel = selected != null && selected < data.n && layout.x[selected] === layout.x[selected] ? selected : null;
 
   return (
