@@ -35,6 +35,19 @@ import { ModelsPanel } from "@/components/models/ModelsPanel";
 import { useModels } from "@/components/lib/use-models";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
+import { PhylogenyPanel } from "@/components/phylogeny/PhylogenyPanel";
+import { usePhylogeny } from "@/components/phylogeny/use-phylogeny";
+import { ReplayControls } from "@/components/history/ReplayControls";
+import { useArchiveHistory } from "@/components/history/use-history";
+import { evaluationsAt } from "@/components/history/replay";
+import { buttonClass } from "@/components/ui/Card";
+
+declare global {
+  interface Window {
+    /** Bench hook: ms per replay seek (the archive state only; the grid's draw is in __qdGrid.draws). */
+    __qdReplay?: { seeks: number[]; length: number; seek(k: number): void };
+  }
+}
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);
@@ -120,7 +133,46 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   // The parallel-coordinates brush: one filter for the grid and the table.
   const ranges = eliteQuery.ranges;
   const setRanges = useCallback((r: DescriptorRange[]) => setEliteQuery((q) => ({ ...q, ranges: r, offset: 0 })), []);
-  const gridStore = useMemo(() => filteredStore(shownStore, ranges), [shownStore, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  // ---- the archive over time: a replay of its accepted writes drives the grid, the curves' cursor and the phylogeny ----
+  const [replayOn, setReplayOn] = useState(false);
+  const [phyloOpen, setPhyloOpen] = useState(false);
+  const history = useArchiveHistory(id, replayOn, experiment.status);
+  const phylo = usePhylogeny(id, phyloOpen, experiment.status);
+  const replay = replayOn ? (history.history?.replay ?? null) : null;
+  const [replayPos, setReplayPos] = useState<number | null>(null);
+  const seekReplay = useCallback(
+    (k: number) => {
+      if (!replay) return;
+      const t0 = performance.now();
+      replay.seek(k);
+      const w = (window.__qdReplay ??= { seeks: [], length: 0, seek: () => {} });
+      w.seeks.push(performance.now() - t0);
+      if (w.seeks.length > 4000) w.seeks.splice(0, 2000);
+      setReplayPos(replay.position);
+    },
+    [replay],
+  );
+  useEffect(() => {
+    if (!replay) return setReplayPos(null);
+    replay.seek(replay.length);
+    setReplayPos(replay.position);
+    const w = (window.__qdReplay ??= { seeks: [], length: 0, seek: () => {} });
+    w.length = replay.length;
+    w.seek = seekReplay;
+  }, [replay, seekReplay]);
+  const replayView = useMemo(
+    () => (replay && replayPos != null ? (Object.create(store, { fitness: { value: replay.fitness }, filled: { value: replay.filled }, sum: { value: replay.sum } }) as ArchiveStore) : null),
+    [replay, replayPos, store],
+  );
+  const replayTime = replay && replayPos != null && replay.length ? replay.timeAt(replayPos) : null;
+  const replayEvaluations = replayTime != null && history.history ? evaluationsAt(history.history.snapshots, replayTime) : null;
+  const exitReplay = useCallback(() => setReplayOn(false), []);
+  const frameCanvas = useCallback(() => document.querySelector<HTMLCanvasElement>('[data-testid="elite-grid-canvas"]'), []);
+  const replayEvaluationsAt = useCallback((k: number) => (replay && history.history ? evaluationsAt(history.history.snapshots, replay.timeAt(k)) : null), [replay, history.history]);
+  const replayTimeAt = useCallback((k: number) => (replay ? replay.timeAt(k) : NaN), [replay]);
+
+  // The replay is of the whole archive; without it the grid shows the chosen island's (or the whole) archive.
+  const gridStore = useMemo(() => filteredStore(replayView ?? shownStore, ranges), [shownStore, version, ranges, replayView]); // eslint-disable-line react-hooks/exhaustive-deps
   const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
@@ -342,6 +394,14 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     [select],
   );
   const back = useCallback(() => setInspected(null), []);
+  /** A phylogeny node opened: the elite panel shows it (with its diff to the parent for program/text/JSON genomes). */
+  const openSolution = useCallback(
+    (solutionId: string) => {
+      void inspect(solutionId);
+      document.getElementById("elite")?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    },
+    [inspect],
+  );
   const toggleLineage = useCallback(() => setLineageOpen((o) => !o), []);
   const saveNotes = useCallback(
     async (patch: { notes?: string; tags?: string[] }) => {
@@ -365,7 +425,10 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           title="Elite archive"
           actions={
             <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="filled-cells">
-              {shownStore.filled.toLocaleString("en-US")} / {shownStore.cells.toLocaleString("en-US")} cells filled{island != null ? ` on island ${island}` : ""}
+              {replayView ? (
+                <span className="mr-2 rounded bg-orange-100 px-1.5 py-0.5 font-medium text-orange-800 dark:bg-orange-950 dark:text-orange-200">replay</span>
+              ) : null}
+              {(replayView ?? shownStore).filled.toLocaleString("en-US")} / {shownStore.cells.toLocaleString("en-US")} cells filled{!replayView && island != null ? ` on island ${island}` : ""}
             </span>
           }
         >
@@ -378,7 +441,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             <ColorLegend min={shownStore.min} max={shownStore.max} />
             {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
           </div>
-          <EliteGrid store={gridStore} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
+          <EliteGrid store={gridStore} version={version + (replayPos ?? 0)} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
           {store.dim >= 3 && (
             <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
               {g.type === "cvt"
@@ -420,6 +483,33 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         </Card>
       )}
 
+      <Card title="Archive over time" id="replay">
+        {!replayOn ? (
+          <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600 dark:text-slate-300">
+            <button type="button" className={buttonClass} onClick={() => setReplayOn(true)}>
+              Replay the archive
+            </button>
+            <span className="text-xs text-slate-500 dark:text-slate-400">Scrub or play the archive&apos;s history: the grid, the curves&apos; cursor and the phylogeny follow.</span>
+          </div>
+        ) : history.error ? (
+          <p className="text-sm text-red-600 dark:text-red-400">Could not load the history: {history.error}</p>
+        ) : replay && replayPos != null ? (
+          <ReplayControls
+            length={replay.length}
+            position={replayPos}
+            onPosition={seekReplay}
+            timeAt={replayTimeAt}
+            evaluationsAt={replayEvaluationsAt}
+            filled={replay.filled}
+            cells={store.cells}
+            frameCanvas={frameCanvas}
+            onExit={exitReplay}
+          />
+        ) : (
+          <p className="text-sm text-slate-500">Loading the archive&apos;s history…</p>
+        )}
+      </Card>
+
       {lineageOpen && elite && (
         <Card title="Lineage" actions={<button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setLineageOpen(false)}>Close</button>}>
           {lineage ? (
@@ -433,6 +523,31 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           )}
         </Card>
       )}
+
+      <Card
+        title="Phylogeny"
+        id="phylogeny"
+        actions={phyloOpen ? <button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>Close</button> : undefined}
+      >
+        {!phyloOpen ? (
+          <div className="flex flex-wrap items-center gap-3">
+            <button type="button" className={buttonClass} onClick={() => setPhyloOpen(true)}>
+              Show the phylogeny
+            </button>
+            <span className="text-xs text-slate-500 dark:text-slate-400">Every stored solution that leads to a current elite, from the seeds down.</span>
+          </div>
+        ) : phylo.error ? (
+          <p className="text-sm text-red-600 dark:text-red-400">Could not load the phylogeny: {phylo.error}</p>
+        ) : phylo.data ? (
+          phylo.data.n ? (
+            <PhylogenyPanel data={phylo.data} total={phylo.total} focusSolutionId={elite?.id ?? null} timeCursor={replayTime} onOpen={openSolution} />
+          ) : (
+            <p className="text-sm text-slate-500">No elites yet.</p>
+          )
+        ) : (
+          <p className="text-sm text-slate-500">Walking back from the elites…</p>
+        )}
+      </Card>
 
       {store.dim >= 2 && (
         <Card
@@ -513,7 +628,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
         <Card title="Progress">
-          <MetricCurves snapshots={snapshots} cost={llm} />
+          <MetricCurves snapshots={snapshots} cost={llm} cursor={replayEvaluations} />
         </Card>
         <div className="space-y-6">
           <Card title="Notes">

@@ -301,6 +301,8 @@ export const endpoints = {
   metricKeys: (id: string) => `/api/experiments/${id}/metrics/keys`,
   export: (id: string, format: "csv" | "json") => `/api/experiments/${id}/export?format=${format}`,
   queues: () => `/api/queues`,
+  phylogeny: (id: string, offset = 0, limit = 100_000) => `/api/experiments/${id}/phylogeny?offset=${offset}&limit=${limit}`,
+  history: (id: string, after = -1) => `/api/experiments/${id}/history?after=${after}`,
 };
 
 export async function fetchSnapshots(id: string, after: number): Promise<Snapshot[]> {

@@ -112,6 +112,12 @@ export function openApiDocument() {
       "/api/experiments/{id}/models": {
         get: { operationId: "getModels", summary: "LLM runs: per model, its calls, cost, archive gain and improvements (the model bandit's record), and the same over the run", parameters: [idParam()], responses: { "200": ok("{ modelSelection, strategy, models: [{ model, provider, weight, pulls, share, costUsd, gain, improvements, gainPerPull, gainPerDollar, value }], series: [{ evaluations, models: { <model>: { pulls, costUsd, gain, improvements } } }] }"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/phylogeny": {
+        get: { operationId: "getPhylogeny", summary: "The ancestry DAG of the current elites (every stored solution leading to one), columnar, in creation order; parents as global node indexes", parameters: [idParam(), ...queryParams(S.PhylogenyQuery)], responses: { "200": ok("{ total, offset, nextOffset, elites, ids, parentStart, parents, fitness, cell, operators, operator, models, model, createdAt, elite }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/history": {
+        get: { operationId: "getArchiveHistory", summary: "The archive's accepted writes in revision order (cell, fitness, revision, createdAt) and the snapshots' times, to replay the archive", parameters: [idParam(), ...queryParams(S.HistoryQuery)], responses: { "200": ok("{ after, nextAfter, cells, cell, fitness, revision, createdAt, snapshots }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/elites/{cell}": {
         get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": okJson("the cell's elite with its solution", "Elite"), ...errors(...std) } },
       },

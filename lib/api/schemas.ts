@@ -344,3 +344,19 @@ export type EliteListQuery = z.infer<typeof EliteListQuery>;
 
 /** `GET /api/experiments/:id/budget`: into how many slices the run is cut for the over-time view. */
 export const BudgetQuery = z.object({ buckets: qInt("buckets", 1, 200).default(40) }).strict();
+
+/** `GET /api/experiments/:id/phylogeny`: one page of the ancestry DAG of the current elites (nodes in creation order). */
+export const PhylogenyQuery = z
+  .object({
+    offset: qInt("offset", 0, 100_000_000).default(0),
+    limit: qInt("limit", 1, 200_000).default(100_000),
+  })
+  .strict();
+
+/** `GET /api/experiments/:id/history`: one page of the archive's accepted writes, in revision order. */
+export const HistoryQuery = z
+  .object({
+    after: qInt("after", -1, Number.MAX_SAFE_INTEGER).default(-1),
+    limit: qInt("limit", 1, 1_000_000).default(500_000),
+  })
+  .strict();
