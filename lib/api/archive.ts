@@ -1,7 +1,5 @@
 import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
 import pg from "pg";
-import { promisify } from "node:util";
-import zlib from "node:zlib";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
@@ -157,44 +155,16 @@ export function pool(): pg.Pool {
 interface Rendered {
   key: string;
   json: Promise<Buffer>;
-  /** The body compressed per content coding, made once (off the event loop) and shared. */
-  encoded: Map<"br" | "gzip", Promise<Buffer>>;
 }
 /** Rendered archives by (experiment, revision, after): concurrent and repeated reads of one revision share one render. */
 const rendered = new Map<string, Rendered>();
 const MAX_RENDERED = 16;
-/** Smaller bodies are not worth a compression round trip. */
-const COMPRESS_FROM_BYTES = 1024;
-
-const brotli = promisify(zlib.brotliCompress);
-const gzip = promisify(zlib.gzip);
-
-/** The coding to answer with: brotli when accepted (smaller, fast at quality 5), else gzip, else none. */
-function preferredCoding(req: Request): "br" | "gzip" | null {
-  const accepted = new Set<string>();
-  for (const part of (req.headers.get("accept-encoding") ?? "").toLowerCase().split(",")) {
-    const [name, ...params] = part.split(";").map((p) => p.trim());
-    const q = params.find((p) => p.startsWith("q="));
-    if (name && !(q && Number(q.slice(2)) === 0)) accepted.add(name);
-  }
-  return accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : null;
-}
-
-function encode(hit: Rendered, coding: "br" | "gzip"): Promise<Buffer> {
-  let body = hit.encoded.get(coding);
-  if (!body) {
-    body = hit.json.then((json) =>
-      coding === "br" ? brotli(json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: json.length } }) : gzip(json, { level: 6 }),
-    );
-    hit.encoded.set(coding, body);
-  }
-  return body;
-}
-
 /**
  * The archive response: one cheap query for the configuration and revision, then the
- * rendered body from memory when the revision has not moved (else rendered and kept),
- * compressed here once per revision (Next's per-response compression would redo it for every reader).
+ * rendered body from memory when the revision has not moved (else rendered and kept).
+ * Compression is left to the server (`next start` gzips): a Response that sets its own
+ * Content-Encoding does not reach the client intact through it (the header is dropped or the body
+ * compressed twice), so a precompressed body would need a server of our own in front.
  */
 export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number): Promise<Response> {
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
@@ -209,7 +179,7 @@ export async function archiveResponse(req: Request, experimentId: string, after:
     ]);
   }
   const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}"`;
-  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag, vary: "accept-encoding" };
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag };
   if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   const key = `${experimentId}:${revision}:${after ?? -1}:${island ?? ""}`;
   const slot = experimentId + (after ?? "") + (island === undefined ? "" : `#${island}`);
@@ -219,15 +189,11 @@ export async function archiveResponse(req: Request, experimentId: string, after:
     const json = Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
       ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
     );
-    hit = { key, json, encoded: new Map() };
+    hit = { key, json };
     json.catch(() => rendered.get(slot) === hit && rendered.delete(slot));
     rendered.delete(slot);
     rendered.set(slot, hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
   }
-  const json = await hit.json;
-  const coding = json.length >= COMPRESS_FROM_BYTES ? preferredCoding(req) : null;
-  if (!coding) return new Response(new Uint8Array(json), { headers });
-  const body = await encode(hit, coding);
-  return new Response(new Uint8Array(body), { headers: { ...headers, "content-encoding": coding } });
+  return new Response(new Uint8Array(await hit.json), { headers });
 }
