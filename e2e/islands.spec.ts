@@ -6,7 +6,8 @@ import { fmtNum } from "../components/lib/format";
 const CODE = "function evaluate(x) { return { fitness: -(x[0] * x[0] + x[1] * x[1]), descriptors: [x[0], x[1]] }; }";
 
 async function islandArchive(request: import("@playwright/test").APIRequestContext, id: string, island?: number) {
-  const a = await (await request.get(`/api/experiments/${id}/archive${island === undefined ? "" : `?island=${island}`}`)).json();
+  // Uncompressed: Playwright's request context does not decode the brotli body the archive route prefers.
+  const a = await (await request.get(`/api/experiments/${id}/archive${island === undefined ? "" : `?island=${island}`}`, { headers: { "accept-encoding": "identity" } })).json();
   return a.elites as { cell: number[]; fitness: number[]; solutionId: string[] };
 }
 
