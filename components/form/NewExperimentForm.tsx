@@ -898,8 +898,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               value={topology}
               onChange={(v) => setTopology(v as "ring" | "all")}
               options={[
-                { value: "ring", label: "Ring (to the next island)" },
-                { value: "all", label: "All (to every other island)" },
+                { value: "ring", label: "Ring" },
+                { value: "all", label: "All-to-all" },
               ]}
             />
           </div>
