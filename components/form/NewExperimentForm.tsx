@@ -901,6 +901,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                 { value: "ring", label: "Ring" },
                 { value: "all", label: "All-to-all" },
               ]}
+              hint="where each island's best go"
             />
           </div>
           <Field
