@@ -974,9 +974,10 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               value={topology}
               onChange={(v) => setTopology(v as "ring" | "all")}
               options={[
-                { value: "ring", label: "Ring (to the next island)" },
-                { value: "all", label: "All (to every other island)" },
+                { value: "ring", label: "Ring" },
+                { value: "all", label: "All-to-all" },
               ]}
+              hint="where each island's best go"
             />
           </div>
           <Field
