@@ -2,11 +2,6 @@ import { expect, test } from "@playwright/test";
 import { clickGridCell, createRun, filledCells, shoot, waitForStatus } from "./helpers";
 import { fmtNum } from "../components/lib/format";
 
-// Archives uncompressed: under `next start`, the archive route's own compression (main d1b8597) reaches
-// clients broken (brotli without its Content-Encoding header, gzip compressed twice), so neither the
-// page's fetch nor this test could read an archive over 1 KB. Remove once that is fixed.
-test.use({ extraHTTPHeaders: { "accept-encoding": "identity" } });
-
 /** An island run on a cheap sandboxed-JavaScript evaluator: the archive panel switches between the union and each island. */
 const CODE = "function evaluate(x) { return { fitness: -(x[0] * x[0] + x[1] * x[1]), descriptors: [x[0], x[1]] }; }";
 

@@ -11,9 +11,6 @@ let stack: TestStack;
 let server: ApiServer;
 const mocks: OpenAIMock[] = [];
 
-// Archives uncompressed: under `next start` the archive route's own compression (main d1b8597) reaches
-// clients broken (brotli without its Content-Encoding header, gzip compressed twice). Remove once fixed.
-const IDENTITY = { "accept-encoding": "identity" };
 
 async function api<T = any>(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
   const res = await server.fetch(pathname, {
@@ -34,7 +31,7 @@ type Cells = Map<number, { fitness: number; solutionId: string }>;
 const cellsOf = (a: Columns): Cells => new Map(a.cell.map((c, i) => [c, { fitness: a.fitness[i]!, solutionId: a.solutionId[i]! }]));
 
 async function archive(id: string, island?: number): Promise<Cells> {
-  const r = await api<{ elites: Columns }>("GET", `/api/experiments/${id}/archive${island === undefined ? "" : `?island=${island}`}`, undefined, IDENTITY);
+  const r = await api<{ elites: Columns }>("GET", `/api/experiments/${id}/archive${island === undefined ? "" : `?island=${island}`}`);
   expect(r.status).toBe(200);
   return cellsOf(r.body.elites);
 }
@@ -135,10 +132,10 @@ describe("islands", () => {
     expect(flags.every((f) => f.eliteRevision !== null)).toBe(true);
 
     // An island that does not exist, or a malformed one, is a 400 naming the parameter.
-    const missing = await api<{ error: { message: string } }>("GET", `/api/experiments/${id}/archive?island=3`, undefined, IDENTITY);
+    const missing = await api<{ error: { message: string } }>("GET", `/api/experiments/${id}/archive?island=3`);
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toMatch(/island must be between 0 and 2/);
-    const bad = await api("GET", `/api/experiments/${id}/archive?island=first`, undefined, IDENTITY);
+    const bad = await api("GET", `/api/experiments/${id}/archive?island=first`);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/island must be a whole number/);
   }, TEST_CEILING_MS);
@@ -176,7 +173,7 @@ describe("islands", () => {
     const union = await archive(id);
     const islands = [await archive(id, 0), await archive(id, 1), await archive(id, 2)];
     expect(new Set(union.keys())).toEqual(new Set(islands.flatMap((i) => [...i.keys()])));
-    expect((await api("GET", `/api/experiments/${id}/archive?island=3`, undefined, IDENTITY)).status).toBe(400);
+    expect((await api("GET", `/api/experiments/${id}/archive?island=3`)).status).toBe(400);
   }, TEST_CEILING_MS);
 
   it("rejects islands where they cannot work, naming the field", async () => {
