@@ -115,10 +115,19 @@ test.describe("user evaluators", () => {
     await page.getByLabel("Batch mode").check();
     await page.getByLabel("Name", { exact: true }).fill("Command that does not exist");
     await page.getByLabel("Evaluations").fill("1000");
+    // Candidates evaluated at once: validated like the API does, stored as evaluation.concurrency.
+    const atOnce = page.getByLabel("Evaluations at once");
+    await expect(atOnce).toHaveValue("");
+    await atOnce.fill("0");
+    await page.getByRole("button", { name: "Create and start" }).click();
+    await expect(page.getByText("evaluation.concurrency must be at least 1")).toBeVisible();
+    await expect(atOnce).toHaveAttribute("aria-invalid", "true");
+    await atOnce.fill("12");
     await shoot(page, "new-experiment-command");
     await page.getByRole("button", { name: "Create and start" }).click();
     await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}/);
     const id = page.url().split("/experiments/")[1]!.split(/[?#]/)[0]!;
+    expect((await (await request.get(`/api/experiments/${id}`)).json()).config.evaluation).toEqual({ concurrency: 12 });
     await waitForStatus(request, id, "paused");
 
     const banner = page.getByTestId("status-reason");

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Rng } from "@/lib/qd";
 import { chooseTargetNiche, createLlmJudge, createLlmOperator, type LlmError, type LlmJudge, type LlmOperator, type MutateResult, type PromptSolution, type PromptTask, type TargetNiche } from "@/lib/llm";
@@ -10,7 +9,10 @@ import type { ArchiveCache } from "./archive-cache";
 import { mixSeed } from "./generate-batch";
 import { loadFeedback } from "./program-feedback";
 import { hasEvolveBlocks } from "@/lib/llm/evolve-blocks";
+import { keyedUuid } from "@/lib/keyed-uuid";
 import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
+import { dedupeSettings } from "@/lib/dedupe/settings";
+import { dedupeRound, duplicateReason } from "./dedupe-candidates";
 import { createParentChooser, type ChosenParent } from "./parent-selection";
 import type { SelectionRecord } from "@/lib/llm/parent-selection";
 
@@ -21,8 +23,8 @@ export interface LlmRuntime {
 }
 
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
-  // Parent selection and crossover are the worker's business, not the operator's.
-  const { type: _type, parentSelection: _s, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
+  // Duplicate rejection, parent selection and crossover are the worker's business, not the operator's.
+  const { type: _type, dedupe: _dedupe, parentSelection: _s, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
   const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
@@ -34,7 +36,10 @@ export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
 /** llm-text quality, and any descriptor row with a rubric, are scored by the LLM judge. */
 export const needsJudge = (config: ExperimentSpec) => config.emitter.type === "llm" && (config.domain.type === "llm-text" || effectiveDescriptors(config).some((d) => d.rubric));
 
-/** What a job of an LLM experiment produced, and the provider failures that left some candidates without a child. */
+/**
+ * What a job of an LLM experiment produced, and the provider failures that left some candidates without a child.
+ * `candidates`: the job's `size` children to evaluate, then the duplicates rejected on the way (not evaluated).
+ */
 export interface LlmProposal {
   candidates: StagedCandidate[];
   operator: string;
@@ -83,46 +88,79 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [p.parent?.solutionId, p.mate?.solutionId, ...p.inspirations].filter((x): x is string => !!x) : [])));
 
   const providerErrors: LlmError[] = [];
-  const candidates = await Promise.all(
-    plans.map(async (plan): Promise<StagedCandidate> => {
-      const id = crypto.randomUUID();
-      if ("seedIndex" in plan) return judgeCandidate(runtime, config, rows, { id: seedId(cache.experimentId, plan.seedIndex), genome: seeds[plan.seedIndex]!, parentIds: [], extras: { operator: "seed" } }, mixSeed(seed, plan.seedIndex), signal);
-      const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
-      const storedMate = stored && plan.mate ? genomes.get(plan.mate.solutionId) : undefined;
-      // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
-      const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
-      const mate = storedMate ? toPrompt(storedMate, rows) : null;
-      const parentIds = stored ? [plan.parent!.solutionId, ...(mate ? [plan.mate!.solutionId] : [])] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
-      const chosen: SelectionRecord = {
-        policy: selection.policy,
-        parents: stored ? [plan.parent!, ...(mate ? [plan.mate!] : [])].map((c) => ({ policy: c.policy, p: Number(c.p.toPrecision(4)) })) : parentIds.map(() => ({ policy: "seed", p: 1 / Math.max(1, seeds.length) })),
-        ...(mate ? { crossover: true } : {}),
-      };
-      const tag = (x: CandidateExtras): CandidateExtras => ({ ...x, selection: chosen, ...(mate ? { operator: "llm-crossover" } : {}) });
-      const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
-      const program = config.domain.type === "program" ? config.domain : null;
-      // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
-      const feedback = program ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
-      if (program && !program.feedback.metrics) delete parent.metrics;
-      const r = await runtime.operator.mutate({
-        task,
-        parent,
-        mate,
-        inspirations,
-        // Crossover: a cell between the two parents.
-        targetNiche: targetNiche(cache, rows, storedMate ? stored!.descriptors.map((v, j) => (v + (storedMate.descriptors[j] ?? v)) / 2) : stored?.descriptors, plan.callSeed),
-        seed: plan.callSeed,
-        signal,
-        ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
+  /** One model call for slot i (a re-proposal after a duplicate passes the next round's seed and id). */
+  const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string): Promise<StagedCandidate> => {
+    const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
+    const storedMate = stored && plan.mate ? genomes.get(plan.mate.solutionId) : undefined;
+    // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
+    const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
+    const mate = storedMate ? toPrompt(storedMate, rows) : null;
+    const parentIds = stored ? [plan.parent!.solutionId, ...(mate ? [plan.mate!.solutionId] : [])] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
+    const chosen: SelectionRecord = {
+      policy: selection.policy,
+      parents: stored ? [plan.parent!, ...(mate ? [plan.mate!] : [])].map((c) => ({ policy: c.policy, p: Number(c.p.toPrecision(4)) })) : parentIds.map(() => ({ policy: "seed", p: 1 / Math.max(1, seeds.length) })),
+      ...(mate ? { crossover: true } : {}),
+    };
+    const tag = (x: CandidateExtras): CandidateExtras => ({ ...x, selection: chosen, ...(mate ? { operator: "llm-crossover" } : {}) });
+    const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
+    const program = config.domain.type === "program" ? config.domain : null;
+    // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
+    const feedback = program ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
+    if (program && !program.feedback.metrics) delete parent.metrics;
+    const r = await runtime.operator.mutate({
+      task,
+      parent,
+      mate,
+      inspirations,
+      // Crossover: a cell between the two parents.
+      targetNiche: targetNiche(cache, rows, storedMate ? stored!.descriptors.map((v, j) => (v + (storedMate.descriptors[j] ?? v)) / 2) : stored?.descriptors, callSeed),
+      seed: callSeed,
+      signal,
+      ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
+    });
+    if (!r.ok && r.stage === "provider") {
+      providerErrors.push(r.error!);
+      return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: tag(exchange(r)) };
+    }
+    if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: tag(exchange(r)) };
+    return { id, genome: r.genome, parentIds, extras: tag({ ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined }) };
+  };
+  // Children get ids derived from the job, slot and round, so a retried job re-registers the same
+  // ids in the duplicate index instead of finding its own earlier proposals there.
+  const childId = (i: number, round: number) => keyedUuid(`${cache.experimentId}:${k}:${i}:${round}`);
+  const seedCandidate = (p: { seedIndex: number }): StagedCandidate => ({ id: seedId(cache.experimentId, p.seedIndex), genome: seeds[p.seedIndex]!, parentIds: [], extras: { operator: "seed" } });
+  let slots = await Promise.all(plans.map((plan, i) => ("seedIndex" in plan ? seedCandidate(plan) : child(plan, plan.callSeed, childId(i, 0)))));
+  const rejected: StagedCandidate[] = [];
+  const dedupe = dedupeSettings(config);
+  if (dedupe) {
+    let open = slots.map((_, i) => i);
+    for (let round = 0; open.length > 0; round++) {
+      const batch = open.map((i) => slots[i]!);
+      const { verdicts, embeddingsError } = await dedupeRound(prisma, cache.experimentId, dedupe, batch, open.map((i) => "seedIndex" in plans[i]!), signal);
+      const again: number[] = [];
+      verdicts.forEach((v, n) => {
+        const i = open[n]!;
+        const c = slots[i]!;
+        if (embeddingsError) c.extras = { ...c.extras, logs: [c.extras?.logs, `dedupe: embeddings failed, exact check only: ${embeddingsError}`].filter(Boolean).join("\n") };
+        if (!v) return;
+        if (round < dedupe.maxResamples) {
+          // Rejected before evaluation: stored with its cost, and the slot is proposed again.
+          rejected.push({ ...c, duplicate: v });
+          again.push(i);
+        } else {
+          // Out of re-proposals: evaluate it anyway, so the job still carries its share of the budget.
+          c.extras = { ...c.extras, logs: [c.extras?.logs, `dedupe: ${duplicateReason(v)}, evaluated anyway after ${dedupe.maxResamples} re-proposals`].filter(Boolean).join("\n") };
+        }
       });
-      if (!r.ok && r.stage === "provider") {
-        providerErrors.push(r.error!);
-        return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: tag(exchange(r)) };
-      }
-      if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: tag(exchange(r)) };
-      return judgeCandidate(runtime, config, rows, { id, genome: r.genome, parentIds, extras: tag({ ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined }) }, plan.callSeed, signal);
-    }),
-  );
+      if (again.length === 0) break;
+      const next = await Promise.all(again.map((i) => child(plans[i] as Exclude<Plan, { seedIndex: number }>, mixSeed((plans[i] as { callSeed: number }).callSeed, round + 1), childId(i, round + 1))));
+      again.forEach((i, n) => (slots[i] = next[n]!));
+      open = again;
+    }
+  }
+  // The judge (llm-text quality, rubric descriptors) only sees admitted children.
+  slots = await Promise.all(slots.map((c, i) => (c.invalid ? c : judgeCandidate(runtime, config, rows, c, "seedIndex" in plans[i]! ? mixSeed(seed, (plans[i] as { seedIndex: number }).seedIndex) : (plans[i] as { callSeed: number }).callSeed, signal))));
+  const candidates = [...slots, ...rejected];
   return { candidates, operator, providerErrors };
 }
 

@@ -11,6 +11,7 @@ import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/s
 import { EliteGrid } from "@/components/archive/EliteGrid";
 import { ColorLegend } from "@/components/archive/ColorLegend";
 import { ViewControls } from "@/components/archive/ViewControls";
+import { IslandPicker } from "@/components/archive/IslandPicker";
 import { ElitePanel } from "@/components/elite/ElitePanel";
 import { GenomeView, KIND_LABEL } from "@/components/elite/GenomeView";
 import { LineageTree } from "@/components/lineage/LineageTree";
@@ -23,6 +24,7 @@ import { RunNotes } from "./RunNotes";
 import { useLiveEvents, type LiveFrame } from "./use-live";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
+import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
 import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
@@ -71,15 +73,55 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
   const running = experiment.status === "running" || experiment.status === "queued";
 
+  // ---- islands: the grid shows the union (the experiment's archive) or one island's archive ----
+  const [island, setIsland] = useState<number | null>(null);
+  const [islandStore, setIslandStore] = useState<ArchiveStore | null>(null);
+  const hasIslands = experiment.islands != null;
+  useEffect(() => {
+    if (!hasIslands) return;
+    let stop = false;
+    const load = async () => {
+      try {
+        const fresh = normalizeExperiment(await api(endpoints.experiment(id)));
+        if (!stop) setExperiment((e) => ({ ...e, islands: fresh.islands }));
+        if (island == null) return;
+        const b = await api(`${endpoints.archive(id)}?island=${island}`);
+        const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
+        if (!stop) setIslandStore(new ArchiveStore(p));
+      } catch {
+        /* next tick */
+      }
+    };
+    void load();
+    if (!running) return () => void (stop = true);
+    const t = setInterval(() => void load(), 3000);
+    return () => {
+      stop = true;
+      clearInterval(t);
+    };
+  }, [hasIslands, island, running, id, store]);
+  const chooseIsland = useCallback((k: number | null) => {
+    setIslandStore(null);
+    setIsland(k);
+  }, []);
+  const islandStoreRef = useRef(islandStore);
+  useEffect(() => {
+    islandStoreRef.current = islandStore;
+  }, [islandStore]);
+  const islandReady = islandStore != null;
+  /** The archive on screen: the union, or the chosen island's once loaded. */
+  const shownStore = island != null && islandStore ? islandStore : store;
+
   // ---- the elite table (refetched, throttled, when the archive moves) ----
   const [eliteQuery, setEliteQuery] = useState<EliteQuery>(defaultEliteQuery);
   const eliteTable = useEliteTable(id, eliteQuery, version);
   // The parallel-coordinates brush: one filter for the grid and the table.
   const ranges = eliteQuery.ranges;
   const setRanges = useCallback((r: DescriptorRange[]) => setEliteQuery((q) => ({ ...q, ranges: r, offset: 0 })), []);
-  const gridStore = useMemo(() => filteredStore(store, ranges), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  const gridStore = useMemo(() => filteredStore(shownStore, ranges), [shownStore, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const budget = useBudget(id, running, experiment.status);
+  const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -219,17 +261,28 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     async (cell: number, quiet = false) => {
       if (!quiet) setEliteLoading(true);
       try {
-        const s = normalizeSolution(await api(endpoints.elite(id, cell)));
+        // An island's view: that island's elite of the cell (it may differ from the union's).
+        const isl = island != null ? islandStoreRef.current : null;
+        const onIsland = isl ? isl.solutionIds.get(cell) : undefined;
+        if (isl && !onIsland) throw new ApiError("empty on this island", 404);
+        const s = normalizeSolution(await api(onIsland ? endpoints.solution(onIsland) : endpoints.elite(id, cell)));
         setElite(s);
         setEliteError(null);
       } catch (e) {
         setElite(null);
-        setEliteError(e instanceof ApiError && e.status === 404 ? "This cell is empty: no solution has landed here yet." : (e as Error).message);
+        setEliteError(
+          e instanceof ApiError && e.status === 404
+            ? island != null
+              ? `This cell is empty on island ${island}.`
+              : "This cell is empty: no solution has landed here yet."
+            : (e as Error).message,
+        );
       } finally {
         setEliteLoading(false);
       }
     },
-    [id],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [id, island, islandReady],
   );
 
   useEffect(() => {
@@ -243,7 +296,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   }, [selected, loadElite]);
 
   // The selected cell improved live: offer its new elite (swapping it under the reader's eyes would be jarring).
-  const sf = selected != null ? store.fitness[selected] : undefined;
+  const sf = selected != null ? shownStore.fitness[selected] : undefined;
   const newer = !inspected && elite?.fitness != null && sf !== undefined && sf === sf && sf > elite.fitness;
 
   const eliteId = elite?.id ?? null;
@@ -309,12 +362,17 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           title="Elite archive"
           actions={
             <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="filled-cells">
-              {store.filled.toLocaleString("en-US")} / {store.cells.toLocaleString("en-US")} cells filled
+              {shownStore.filled.toLocaleString("en-US")} / {shownStore.cells.toLocaleString("en-US")} cells filled{island != null ? ` on island ${island}` : ""}
             </span>
           }
         >
+          {experiment.islands && (
+            <div className="mb-3">
+              <IslandPicker islands={experiment.islands} value={island} onChange={chooseIsland} />
+            </div>
+          )}
           <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-            <ColorLegend min={store.min} max={store.max} />
+            <ColorLegend min={shownStore.min} max={shownStore.max} />
             {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
           </div>
           <EliteGrid store={gridStore} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
@@ -405,6 +463,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <Card title="Where the budget went">
         <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
       </Card>
+
+      {duplicateCount > 0 && (
+        <Card id="duplicates" title="Duplicates rejected before evaluation">
+          <DuplicatesPanel experimentId={id} duplicates={duplicateCount} evaluations={budget.report?.evaluations ?? experiment.evaluations} refreshKey={duplicateCount} by={experiment.domainType === "llm-text" ? "words" : "lines"} />
+        </Card>
+      )}
 
       {(withFailures || userEvaluated) && (
         <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>

@@ -7,7 +7,7 @@
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
-import { ExperimentSpec, defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments/config";
+import { ExperimentSpec, MAX_EVALUATION_CONCURRENCY, defaultProgramDescriptors, hasBuiltInMeasures, runsInStages } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { priceOf } from "@/lib/llm/pricing";
@@ -241,6 +241,11 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [priceCompletion, setPriceCompletion] = useState(p.priceCompletion ?? "");
   const [costCap, setCostCap] = useState(p.costCap ?? "1");
   const [parents, setParents] = useState<ParentSelectionState>(p.parentSelection ?? DEFAULT_PARENT_SELECTION);
+  // Duplicate rejection (llm emitter): exact + MinHash unless chosen otherwise.
+  const [dedupeMode, setDedupeMode] = useState<"off" | "exact" | "minhash" | "embeddings">(p.dedupeMode ?? "minhash");
+  const [dedupeThreshold, setDedupeThreshold] = useState(p.dedupeThreshold ?? "");
+  const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
+  const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
@@ -253,6 +258,13 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [batchSize, setBatchSize] = useState(p.batchSize ?? "100");
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
+  const [evalConcurrency, setEvalConcurrency] = useState(p.evalConcurrency ?? "");
+  // Islands: blank count = one archive.
+  const [islands, setIslands] = useState(p.islands ?? "");
+  const [migrationInterval, setMigrationInterval] = useState(p.migrationInterval ?? "50");
+  const [migrants, setMigrants] = useState(p.migrants ?? "1");
+  const [topology, setTopology] = useState<"ring" | "all">(p.topology ?? "ring");
+  const [stagnation, setStagnation] = useState(p.stagnation ?? "");
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -263,6 +275,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
+  /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
+  const islandsAllowed = domain !== "external" && emitterKind !== "cma-me" && emitterKind !== "cma-mae";
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -330,6 +344,16 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               ...optNum("concurrency", concurrency),
               ...(pricePrompt.trim() || priceCompletion.trim() ? { prices: { [modelName || "model"]: { prompt: toNum(pricePrompt), completion: toNum(priceCompletion) } } } : {}),
               ...parentSelectionConfig(parents),
+              // The default (exact + MinHash at 0.95) is left implicit; anything else is spelled out.
+              ...(dedupeMode !== "minhash" || dedupeThreshold.trim()
+                ? {
+                    dedupe: {
+                      mode: dedupeMode,
+                      ...(dedupeMode === "minhash" || dedupeMode === "embeddings" ? optNum("threshold", dedupeThreshold) : {}),
+                      ...(dedupeMode === "embeddings" ? { embeddings: { baseURL: (dedupeBaseURL.trim() || baseURL.trim()), model: dedupeModel.trim(), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) } } : {}),
+                    },
+                  }
+                : {}),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
@@ -343,12 +367,26 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
+      // Slow evaluators (commands, webhooks, programs, LLM judges) score a batch's candidates in parallel.
+      ...(runsInStages({ domain: { type: domain } }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
+      ...(islandsAllowed && islands.trim()
+        ? {
+            islands: {
+              count: toNum(islands),
+              migrationInterval: toNum(migrationInterval),
+              migrants: toNum(migrants),
+              topology,
+              ...(stagnation.trim() ? { spawnOnStagnation: { evaluations: toNum(stagnation) } } : {}),
+            },
+          }
+        : {}),
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, parents, mutateCode, mutateTimeout, mutateMemory,
-    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, parents, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, mutateCode, mutateTimeout, mutateMemory,
+    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
+    islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
@@ -816,6 +854,44 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                 ? `List price of ${model.trim()}: $${listPrice.prompt} prompt / $${listPrice.completion} completion per 1M tokens. Leave the prices blank to use it.`
                 : `No list price known for "${model.trim() || "this model"}": its calls count as $0 unless you give prices.`}
           </p>
+          <div className="grid gap-4 sm:grid-cols-4">
+            <SelectField
+              label="Duplicate rejection"
+              value={dedupeMode}
+              onChange={(v) => setDedupeMode(v as typeof dedupeMode)}
+              options={[
+                { value: "minhash", label: "Exact + MinHash (local)" },
+                { value: "exact", label: "Exact only" },
+                { value: "embeddings", label: "Exact + embeddings" },
+                { value: "off", label: "Off" },
+              ]}
+              hint={err("emitter.dedupe.mode") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.dedupe.mode")}</span> : undefined}
+            />
+            {(dedupeMode === "minhash" || dedupeMode === "embeddings") && (
+              <Field
+                label="Similarity threshold"
+                type="number"
+                step="any"
+                min={0}
+                max={1}
+                value={dedupeThreshold}
+                onChange={(e) => setDedupeThreshold(e.target.value)}
+                error={err("emitter.dedupe.threshold")}
+                placeholder={dedupeMode === "embeddings" ? "0.99" : "0.9"}
+              />
+            )}
+            {dedupeMode === "embeddings" && (
+              <>
+                <Field label="Embeddings base URL" type="url" value={dedupeBaseURL} onChange={(e) => setDedupeBaseURL(e.target.value)} error={err("emitter.dedupe.embeddings.baseURL")} placeholder={baseURL || "the model's base URL"} mono spellCheck={false} />
+                <Field label="Embedding model" value={dedupeModel} onChange={(e) => setDedupeModel(e.target.value)} error={err("emitter.dedupe.embeddings.model") ?? err("emitter.dedupe.embeddings")} placeholder="text-embedding-3-small" mono spellCheck={false} />
+              </>
+            )}
+          </div>
+          <p className="-mt-2 text-xs text-slate-500 dark:text-slate-400" data-testid="dedupe-hint">
+            {dedupeMode === "off"
+              ? "Every proposal is evaluated, repeats included."
+              : `A proposal that repeats a stored program (same after removing comments and whitespace${dedupeMode === "exact" ? "" : dedupeMode === "minhash" ? ", or token-shingle Jaccard ≥ threshold" : ", or embedding cosine ≥ threshold"}) is stored as a duplicate and proposed again; it costs its tokens but no evaluation.`}
+          </p>
         </Section>
       ) : emitterKind === "javascript-mutation" ? (
         <Section title="Emitter" description="Your mutation makes each child from an elite of the archive; the evaluator above scores it.">
@@ -871,6 +947,37 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         </Section>
       )}
 
+      {islandsAllowed && (
+        <Section title="Islands" description="Optional: separate archives that evolve apart and trade their best elites now and then. The run's archive and metrics are their union.">
+          <div className="grid gap-4 sm:grid-cols-4">
+            <Field label="Islands" type="number" min={1} value={islands} onChange={(e) => setIslands(e.target.value)} error={err("islands.count") ?? err("islands")} placeholder="none" />
+            <Field label="Migration interval" type="number" min={1} value={migrationInterval} onChange={(e) => setMigrationInterval(e.target.value)} error={err("islands.migrationInterval")} disabled={!islands.trim()} hint="evaluations between rounds" />
+            <Field label="Migrants per island" type="number" min={1} value={migrants} onChange={(e) => setMigrants(e.target.value)} error={err("islands.migrants")} disabled={!islands.trim()} />
+            <SelectField
+              label="Topology"
+              value={topology}
+              onChange={(v) => setTopology(v as "ring" | "all")}
+              options={[
+                { value: "ring", label: "Ring (to the next island)" },
+                { value: "all", label: "All (to every other island)" },
+              ]}
+            />
+          </div>
+          <Field
+            label="Stagnation limit"
+            type="number"
+            min={1}
+            value={stagnation}
+            onChange={(e) => setStagnation(e.target.value)}
+            error={err("islands.spawnOnStagnation.evaluations") ?? err("islands.spawnOnStagnation.maxIslands")}
+            placeholder="never"
+            disabled={!islands.trim()}
+            className="max-w-sm"
+            hint="A new island (from the initial population) when the best fitness has not risen for this many evaluations; at most twice the islands. Blank: never."
+          />
+        </Section>
+      )}
+
       <Section title="Budget" description="When the run stops, and how it is batched. Same seed and one worker: the same run.">
         <div className="grid gap-4 sm:grid-cols-3">
           <Field label="Evaluations" type="number" min={1} value={budget} onChange={(e) => setBudget(e.target.value)} error={err("budget.evaluations") ?? err("budget")} />
@@ -885,6 +992,20 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           />
           <Field label="Seed" type="number" min={0} value={seed} onChange={(e) => setSeed(e.target.value)} error={err("seed")} />
         </div>
+        {runsInStages({ domain: { type: domain } }) && (
+          <Field
+            label="Evaluations at once"
+            type="number"
+            min={1}
+            max={MAX_EVALUATION_CONCURRENCY}
+            value={evalConcurrency}
+            onChange={(e) => setEvalConcurrency(e.target.value)}
+            error={err("evaluation.concurrency") ?? err("evaluation")}
+            placeholder="evaluator's default"
+            className="max-w-xs"
+            hint="Candidates of one batch scored in parallel (processes, requests, isolates). Raise it for slow evaluators that wait rather than compute; each worker also caps its total (QD_EVALUATION_SLOTS)."
+          />
+        )}
         {emitterKind === "llm" && (
           <Field
             label="Cost cap (USD)"

@@ -53,6 +53,10 @@ export interface FormPreset {
   priceCompletion?: string;
   costCap?: string;
   parentSelection?: ParentSelectionState;
+  dedupeMode?: "off" | "exact" | "minhash" | "embeddings";
+  dedupeThreshold?: string;
+  dedupeBaseURL?: string;
+  dedupeModel?: string;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -65,6 +69,13 @@ export interface FormPreset {
   batchSize?: string;
   budget?: string;
   seed?: string;
+  /** evaluation.concurrency: candidates of a batch scored at once. */
+  evalConcurrency?: string;
+  islands?: string;
+  migrationInterval?: string;
+  migrants?: string;
+  topology?: "ring" | "all";
+  stagnation?: string;
   /** Settings of the configuration the form has no field for (dotted paths). */
   unshown: string[];
 }
@@ -74,9 +85,11 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 
 /** Keys of each part of the configuration the form reads (anything else is reported as unshown). */
 const SHOWN: Record<string, string[]> = {
-  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed"],
+  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed", "evaluation", "islands"],
+  islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
+  stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb", "dedupe", "parentSelection", "crossoverRate"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -92,6 +105,8 @@ function unshownKeys(c: Json): string[] {
   check(c.emitter, "emitter", "emitter.");
   check(c.archive, "archive", "archive.");
   check(c.budget, "budget", "budget.");
+  check(c.islands, "islands", "islands.");
+  check(c.islands?.spawnOnStagnation, "stagnation", "islands.spawnOnStagnation.");
   return out;
 }
 
@@ -134,6 +149,10 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       priceCompletion: s(price?.completion) ?? "",
       costCap: s(config.budget?.costUsd) ?? "",
       parentSelection: parentSelectionState(em),
+      dedupeMode: (["off", "exact", "minhash", "embeddings"].includes(em.dedupe?.mode) ? em.dedupe.mode : "minhash") as FormPreset["dedupeMode"],
+      dedupeThreshold: s(em.dedupe?.threshold) ?? "",
+      dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
+      dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
     });
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
@@ -145,6 +164,11 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   p.batchSize = s(config.batchSize);
   p.budget = s(config.budget?.evaluations);
   p.seed = s(config.seed);
+  p.evalConcurrency = s(config.evaluation?.concurrency);
+  const isl = config.islands as Json | undefined;
+  if (isl) {
+    Object.assign(p, { islands: s(isl.count), migrationInterval: s(isl.migrationInterval), migrants: s(isl.migrants), topology: isl.topology === "all" ? "all" : "ring", stagnation: s(isl.spawnOnStagnation?.evaluations) });
+  }
   // Drop unset values so the form's defaults apply to them.
   for (const k of Object.keys(p) as (keyof FormPreset)[]) if (p[k] === undefined) delete p[k];
   return p;

@@ -31,6 +31,8 @@ export interface ExperimentSummary {
   evaluations: number;
   /** Evaluations the evaluator failed (counted in `evaluations`). */
   failedEvaluations: number;
+  /** LLM proposals rejected as duplicates before evaluation. */
+  duplicates: number;
   budgetEvaluations: number;
   cells: number;
   numElites: number;
@@ -48,6 +50,16 @@ export interface ExperimentSummary {
   /** The user's notes and tags on the run (PATCH /api/experiments/:id). */
   notes: string;
   tags: string[];
+  /** Experiments with islands (null otherwise): islands now, migration rounds, migrants kept, per-island counts. */
+  islands: IslandsInfo | null;
+}
+
+export interface IslandsInfo {
+  count: number;
+  migrations: number;
+  migrantsAccepted: number;
+  /** From GET /api/experiments/:id only. */
+  perIsland?: { island: number; elites: number; maxFitness: number | null; qdScore: number }[];
 }
 
 export interface Usage {

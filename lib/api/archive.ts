@@ -1,5 +1,7 @@
 import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
 import pg from "pg";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
@@ -117,7 +119,12 @@ async function build(config: ExperimentSpec): Promise<ArchiveIndex> {
  * the nested JSON), read over a plain node-postgres pool: a 1 MB string needs no
  * ORM row mapping. ~10,000 elites in ~20 ms.
  */
-export async function elitesJson(experimentId: string, after?: number): Promise<string> {
+export async function elitesJson(experimentId: string, after?: number, island?: number): Promise<string> {
+  // One island's archive: the same columns from its rows (islands share the cells and the revision counter).
+  const from =
+    island === undefined
+      ? `SELECT cell, fitness, descriptors, "solutionId" FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2::bigint ORDER BY cell`
+      : `SELECT cell, fitness, descriptors, "solutionId" FROM "IslandElite" WHERE "experimentId" = $1::uuid AND island = $3 AND revision > $2::bigint ORDER BY cell`;
   const { rows } = await pool().query<{ json: string }>(
     `SELECT '{"revision":' || (SELECT "archiveRevision" FROM "Experiment" WHERE id = $1::uuid)
          || ',"count":' || count(*)
@@ -126,9 +133,8 @@ export async function elitesJson(experimentId: string, after?: number): Promise<
          || ',"descriptors":' || coalesce(json_agg(descriptors)::text, '[]')
          || ',"solutionId":' || coalesce(array_to_json(array_agg("solutionId"))::text, '[]')
          || '}' AS json
-     FROM (SELECT cell, fitness, descriptors, "solutionId" FROM "Elite"
-           WHERE "experimentId" = $1::uuid AND revision > $2::bigint ORDER BY cell) e`,
-    [experimentId, after ?? -1],
+     FROM (${from}) e`,
+    island === undefined ? [experimentId, after ?? -1] : [experimentId, after ?? -1, island],
   );
   return rows[0]!.json;
 }
@@ -150,33 +156,78 @@ export function pool(): pg.Pool {
 
 interface Rendered {
   key: string;
-  json: Buffer;
+  json: Promise<Buffer>;
+  /** The body compressed per content coding, made once (off the event loop) and shared. */
+  encoded: Map<"br" | "gzip", Promise<Buffer>>;
 }
-/** Rendered archives by (experiment, revision, after): a finished or idle archive is served from memory. */
+/** Rendered archives by (experiment, revision, after): concurrent and repeated reads of one revision share one render. */
 const rendered = new Map<string, Rendered>();
 const MAX_RENDERED = 16;
+/** Smaller bodies are not worth a compression round trip. */
+const COMPRESS_FROM_BYTES = 1024;
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/** The coding to answer with: brotli when accepted (smaller, fast at quality 5), else gzip, else none. */
+function preferredCoding(req: Request): "br" | "gzip" | null {
+  const accepted = new Set<string>();
+  for (const part of (req.headers.get("accept-encoding") ?? "").toLowerCase().split(",")) {
+    const [name, ...params] = part.split(";").map((p) => p.trim());
+    const q = params.find((p) => p.startsWith("q="));
+    if (name && !(q && Number(q.slice(2)) === 0)) accepted.add(name);
+  }
+  return accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : null;
+}
+
+function encode(hit: Rendered, coding: "br" | "gzip"): Promise<Buffer> {
+  let body = hit.encoded.get(coding);
+  if (!body) {
+    body = hit.json.then((json) =>
+      coding === "br" ? brotli(json, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: json.length } }) : gzip(json, { level: 6 }),
+    );
+    hit.encoded.set(coding, body);
+  }
+  return body;
+}
 
 /**
  * The archive response: one cheap query for the configuration and revision, then the
- * rendered body from memory when the revision has not moved (else rendered and kept).
- * (Compression, when the client asks for it, is left to the server: `next start` gzips responses.)
+ * rendered body from memory when the revision has not moved (else rendered and kept),
+ * compressed here once per revision (Next's per-response compression would redo it for every reader).
  */
-export async function archiveResponse(req: Request, experimentId: string, after: number | undefined): Promise<Response> {
-  const { rows } = await pool().query<{ config: ExperimentSpec; revision: string }>(`SELECT config, "archiveRevision"::text AS revision FROM "Experiment" WHERE id = $1::uuid`, [experimentId]);
+export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number): Promise<Response> {
+  const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
+    `SELECT config, "archiveRevision"::text AS revision, "islandCount" FROM "Experiment" WHERE id = $1::uuid`,
+    [experimentId],
+  );
   if (!rows[0]) throw new ApiError(404, `experiment ${experimentId} not found`);
-  const { config, revision } = rows[0];
-  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}"`;
-  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag };
+  const { config, revision, islandCount } = rows[0];
+  if (island !== undefined && island >= islandCount) {
+    throw new ApiError(400, islandCount ? `island must be between 0 and ${islandCount - 1}: this experiment has ${islandCount} islands` : "island: this experiment has no islands", [
+      { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
+    ]);
+  }
+  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}"`;
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag, vary: "accept-encoding" };
   if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  const key = `${experimentId}:${revision}:${after ?? -1}`;
-  let hit = rendered.get(experimentId + (after ?? ""));
+  const key = `${experimentId}:${revision}:${after ?? -1}:${island ?? ""}`;
+  const slot = experimentId + (after ?? "") + (island === undefined ? "" : `#${island}`);
+  let hit = rendered.get(slot);
   if (!hit || hit.key !== key) {
-    const elites = await elitesJson(experimentId, after);
     // The revision inside the body is read in the same query as the elites; the cache key uses the one read first.
-    hit = { key, json: Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${await geometryJson(experimentId, config)},"elites":${elites}}`) };
-    rendered.delete(experimentId + (after ?? ""));
-    rendered.set(experimentId + (after ?? ""), hit);
+    const json = Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
+      ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
+    );
+    hit = { key, json, encoded: new Map() };
+    json.catch(() => rendered.get(slot) === hit && rendered.delete(slot));
+    rendered.delete(slot);
+    rendered.set(slot, hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
   }
-  return new Response(new Uint8Array(hit.json), { headers });
+  const json = await hit.json;
+  const coding = json.length >= COMPRESS_FROM_BYTES ? preferredCoding(req) : null;
+  if (!coding) return new Response(new Uint8Array(json), { headers });
+  const body = await encode(hit, coding);
+  return new Response(new Uint8Array(body), { headers: { ...headers, "content-encoding": coding } });
 }

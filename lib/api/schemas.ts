@@ -54,7 +54,7 @@ export const ListQuery = z
   .strict();
 
 /** "invalid": the operator produced nothing evaluable (an unusable LLM reply, a mutation that threw). */
-export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid"] as const;
+export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid", "duplicate"] as const;
 
 /** `GET /api/experiments/:id/solutions`: evaluated, failed and/or invalid candidates, newest first. */
 export const SolutionsQuery = z
@@ -82,6 +82,8 @@ export const ArchiveQuery = z
   .object({
     /** Only elites written after this archive revision (incremental refresh). */
     after: qInt("after", -1, Number.MAX_SAFE_INTEGER).optional(),
+    /** Experiments with islands: that island's archive (0-based) instead of the union. */
+    island: qInt("island", 0, 63).optional(),
   })
   .strict();
 

@@ -29,6 +29,9 @@ export function solutionDto(s: Solution) {
     selection: s.selection ?? null,
     /** The archive revision at which it became an elite (null if it never did). */
     eliteRevision: s.eliteRevision === null ? null : Number(s.eliteRevision),
+    /** status "duplicate": the solution it repeats, and the similarity (1 = identical after normalisation). */
+    duplicateOf: s.duplicateOf,
+    similarity: s.similarity,
     createdAt: s.createdAt,
   };
 }

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
+import { applyIslandRules, upsertIslandElites } from "./island-store";
+import type { IslandsConfig } from "@/lib/experiments/config";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -18,6 +20,8 @@ export interface CandidateBatch {
   /** Candidates evaluated in this batch (counted against the budget), failures included. */
   evaluations: number;
   failed: number;
+  /** Candidates rejected as duplicates before evaluation (stored in `failures`, not in `evaluations`). */
+  duplicates?: number;
   /** Whether this batch is one of the orchestrator's numbered jobs. */
   generated: boolean;
   operator: string;
@@ -47,6 +51,8 @@ export interface CandidateBatch {
   cma?: CmaCommit;
   /** LLM tokens and cost of every candidate of the batch (failures included), added to the experiment's totals. */
   usage?: { promptTokens: number; completionTokens: number; costUsd: number };
+  /** Experiments with islands: the island the job worked on (default 0); its archive gets the candidates too. */
+  island?: number;
 }
 
 /** What a candidate carries besides fitness: evaluator output and, for LLM operators, the exchange and its cost. */
@@ -72,8 +78,11 @@ export interface FailedCandidate extends CandidateExtras {
   genome: unknown;
   parentIds: string[];
   error: string;
-  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); default "failed". */
-  status?: "failed" | "invalid";
+  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); "duplicate": a repeat, never evaluated; default "failed". */
+  status?: "failed" | "invalid" | "duplicate";
+  /** status "duplicate": the solution it repeats and how similar it is. */
+  duplicateOf?: string;
+  similarity?: number;
 }
 
 export type GenomeKind = "vector" | "code" | "text" | "json";
@@ -103,6 +112,10 @@ interface ExperimentRow {
   completionTokens: number;
   costUsd: number;
   archiveRevision: bigint;
+  islandCount: number;
+  migrations: number;
+  lastImprovementAt: number;
+  config: { islands?: IslandsConfig };
 }
 
 const UPSERT_ELITES = `
@@ -205,6 +218,8 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.genomeKind ?? "vector",
       batch.genomeTexts ?? [],
     );
+    // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
+    if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
@@ -221,6 +236,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
          "promptTokens" = "promptTokens" + $9::int,
          "completionTokens" = "completionTokens" + $10::int,
          "costUsd" = "costUsd" + $11::float8,
+         duplicates = duplicates + $12::int,
          status = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
          "statusReason" = CASE WHEN status IN ('running', 'paused') AND NOT $8 AND "costUsd" + $11 >= "budgetCostUsd"
                                THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
@@ -238,7 +254,11 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.usage?.promptTokens ?? 0,
       batch.usage?.completionTokens ?? 0,
       batch.usage?.costUsd ?? 0,
+      batch.duplicates ?? 0,
     );
+    if (locked.islandCount > 0 && locked.config.islands) {
+      await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
+    }
     const completed = after!.status === "completed" && locked.status !== "completed";
     if (completed) await exactTotals(tx as unknown as PrismaClient, id);
     const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
@@ -263,13 +283,14 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
   const extras = f.map(({ id: _id, genome: _g, parentIds: _p, ...rest }) => rest);
   await tx.$executeRawUnsafe(
     `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", descriptors, "parentIds", operator, error, logs, "evalMs",
-                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply, selection)
+                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply, "duplicateOf", similarity, selection)
      SELECT ($2::uuid[])[i], $1::uuid, coalesce(x ->> 'status', 'failed')::"SolutionStatus", $7,
             CASE WHEN $7 = 'vector' THEN substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8) END,
             CASE WHEN $7 IN ('code', 'text') THEN ($8::text[])[i] END, CASE WHEN $7 = 'json' THEN (($8::text[])[i])::jsonb END,
             '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], coalesce(x ->> 'operator', $6),
             x ->> 'error', x ->> 'logs', (x ->> 'evalMs')::float8,
-            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply', x -> 'selection'
+            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply',
+            (x ->> 'duplicateOf')::uuid, (x ->> 'similarity')::float8, x -> 'selection'
      FROM generate_subscripts($2::uuid[], 1) AS i, LATERAL (SELECT ($9::jsonb) -> (i - 1) AS x) e
      ON CONFLICT (id) DO NOTHING`,
     id,

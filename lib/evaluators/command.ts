@@ -26,7 +26,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { runSandboxedProcess } from "@/lib/sandbox/process";
 import { CommandEvaluatorConfig } from "./schemas";
-import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, mapLimit, parseLenientJson, toResult } from "./types";
+import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
+import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 
 
 export { CommandEvaluatorConfig };
@@ -80,7 +81,7 @@ function tail(s: string, n: number): string {
 }
 
 /** Run once in the process sandbox (lib/sandbox/process.ts), feed `input` on stdin, bounded output. The one place evaluator processes are spawned (program evaluators use it too). */
-export async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number }): Promise<RunOutcome> {
+export async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number; signal?: AbortSignal }): Promise<RunOutcome> {
   const r = await runSandboxedProcess({
     command: argv[0]!,
     args: argv.slice(1),
@@ -91,6 +92,7 @@ export async function runOnce(argv: string[], input: string, opts: { cwd: string
     timeoutMs: opts.timeoutMs,
     maxStdoutBytes: opts.maxOutputBytes,
     maxStderrBytes: opts.maxLogBytes,
+    signal: opts.signal,
   });
   const base = { stdout: "", logs: r.stderr, ms: r.ms };
   if (r.error) return { ...base, ok: false, error: r.error };
@@ -123,11 +125,14 @@ export function parseStdout(stdout: string): { ok: true; value: unknown } | { ok
   return { ok: false, error: `bad JSON on stdout (last line: ${JSON.stringify(tail(last, 200))})` };
 }
 
-export function createCommandEvaluator(input: CommandEvaluatorConfig): Evaluator {
+/** `slots`: the worker's evaluation slots (every invocation holds one while it runs). */
+export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { slots?: EvaluationSlots } = {}): Evaluator {
   const cfg = CommandEvaluatorConfig.parse(input);
   const argv = splitCommand(cfg.command);
   if (argv.length === 0) throw new Error("command must not be empty");
   const concurrency = cfg.concurrency ?? Math.min(4, availableParallelism());
+  // Shared by every evaluate() call in flight (jobs of one experiment overlap in a worker).
+  const own = createEvaluationSlots(concurrency);
   let home: string | null = null;
   let homeP: Promise<string> | null = null;
   const getHome = () => (homeP ??= mkdtemp(join(tmpdir(), "qd-eval-")).then((d) => (home = d)));
@@ -153,14 +158,14 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig): Evaluator
     maxLogBytes: cfg.maxLogBytes,
   });
 
-  async function evalSingle(c: Candidate): Promise<EvalResult> {
+  async function evalSingle(c: Candidate, signal?: AbortSignal): Promise<EvalResult> {
     let input: string;
     try {
       input = JSON.stringify({ id: c.id, genome: c.genome });
     } catch (e) {
       return { ok: false, error: `genome is not JSON-serializable: ${(e as Error).message}`, ms: 0 };
     }
-    const r = await runOnce(argv, input + "\n", await opts());
+    const r = await runOnce(argv, input + "\n", { ...(await opts()), signal });
     const logs = r.logs || undefined;
     if (!r.ok) return fail(1, r.error!, r.ms, logs)[0]!;
     const parsed = parseStdout(r.stdout);
@@ -168,14 +173,14 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig): Evaluator
     return toResult(parsed.value, { descriptorCount: cfg.descriptorCount, ms: r.ms, logs });
   }
 
-  async function evalBatch(cs: Candidate[]): Promise<EvalResult[]> {
+  async function evalBatch(cs: Candidate[], signal?: AbortSignal): Promise<EvalResult[]> {
     let input: string;
     try {
       input = JSON.stringify({ candidates: cs.map((c) => ({ id: c.id, genome: c.genome })) });
     } catch (e) {
       return fail(cs.length, `genome is not JSON-serializable: ${(e as Error).message}`);
     }
-    const r = await runOnce(argv, input + "\n", await opts());
+    const r = await runOnce(argv, input + "\n", { ...(await opts()), signal });
     const ms = r.ms / cs.length;
     const logs = r.logs || undefined;
     if (!r.ok) return fail(cs.length, r.error!, ms, logs);
@@ -190,13 +195,14 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig): Evaluator
   }
 
   return {
-    async evaluate(candidates: Candidate[]): Promise<EvalResult[]> {
+    async evaluate(candidates: Candidate[], { signal } = {}): Promise<EvalResult[]> {
       if (closed) return fail(candidates.length, "evaluator is closed");
       if (candidates.length === 0) return [];
-      if (!cfg.batch) return mapLimit(candidates, concurrency, (c) => evalSingle(c));
+      const run = { concurrency, slots: [own, deps.slots], signal };
+      if (!cfg.batch) return evaluateEach(candidates, run, (c) => evalSingle(c, signal), (_c, error) => fail(1, error)[0]!);
       const size = cfg.batchSize ?? candidates.length; // default: one invocation per evaluate() call
       const chunks = chunk(candidates, size);
-      return (await mapLimit(chunks, concurrency, (cs) => evalBatch(cs))).flat();
+      return (await evaluateEach(chunks, run, (cs) => evalBatch(cs, signal), (cs, error) => fail(cs.length, error))).flat();
     },
     async close() {
       closed = true;

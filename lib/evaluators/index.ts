@@ -9,6 +9,7 @@ import type { SandboxHost } from "../sandbox/index";
 import { CommandEvaluatorConfig, createCommandEvaluator } from "./command";
 import { JavaScriptEvaluatorConfig, createJavaScriptEvaluator } from "./javascript";
 import type { Evaluator } from "./types";
+import type { EvaluationSlots } from "./concurrency";
 import { WebhookEvaluatorConfig, createWebhookEvaluator } from "./webhook";
 
 export { CommandEvaluatorConfig, createCommandEvaluator, parseStdout, splitCommand } from "./command";
@@ -18,6 +19,7 @@ export { SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookEvaluatorConfig, createWebho
 export { createProgramEvaluator, codeMetrics, parseProgramOutput, scoreOf, type ProgramMetrics } from "./program";
 export { ProgramDomainConfig, FeedbackConfig, type ProgramDomainConfigInput } from "./program-schema";
 export { splitLogs, withArtifacts } from "./artifacts";
+export { CANCELLED_ERROR, createEvaluationSlots, evaluateEach, type EvaluateOptions, type EvaluationSlots } from "./concurrency";
 export { EvaluatorOutput, formatIssues, parseLenientJson, toResult, type Candidate, type EvalResult, type Evaluator } from "./types";
 
 export const EvaluatorConfig = z.discriminatedUnion("type", [CommandEvaluatorConfig, WebhookEvaluatorConfig, JavaScriptEvaluatorConfig]);
@@ -28,11 +30,11 @@ export type EvaluatorConfig = z.input<typeof EvaluatorConfig>;
  * `deps.host`: sandbox host for javascript evaluators (default: the shared one);
  * `deps.fetch`/`deps.env`: for webhook evaluators (default: global fetch / process.env).
  */
-export function createEvaluator(config: EvaluatorConfig, deps: { host?: SandboxHost; fetch?: typeof fetch; env?: Record<string, string | undefined> } = {}): Evaluator {
+export function createEvaluator(config: EvaluatorConfig, deps: { host?: SandboxHost; fetch?: typeof fetch; env?: Record<string, string | undefined>; slots?: EvaluationSlots } = {}): Evaluator {
   const cfg = EvaluatorConfig.parse(config);
   switch (cfg.type) {
     case "command":
-      return createCommandEvaluator(cfg);
+      return createCommandEvaluator(cfg, deps);
     case "webhook":
       return createWebhookEvaluator(cfg, deps);
     case "javascript":

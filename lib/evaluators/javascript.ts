@@ -8,6 +8,7 @@ import { z } from "zod";
 import { JavaScriptEvaluatorConfig } from "./schemas";
 import { createSandbox, type Sandbox, type SandboxHost } from "../sandbox/index";
 import { type Candidate, type EvalResult, type Evaluator, descriptorCountField, toResult } from "./types";
+import { CANCELLED_ERROR } from "./concurrency";
 
 export { JavaScriptEvaluatorConfig };
 
@@ -23,8 +24,10 @@ export function createJavaScriptEvaluator(input: JavaScriptEvaluatorConfig, deps
     ...(deps.host ? { host: deps.host } : {}),
   });
   return {
-    async evaluate(candidates: Candidate[]): Promise<EvalResult[]> {
+    async evaluate(candidates: Candidate[], { signal } = {}): Promise<EvalResult[]> {
       if (candidates.length === 0) return [];
+      // Isolates run a whole call at once (`poolSize` of them in parallel): a cancelled run starts none.
+      if (signal?.aborted) return candidates.map(() => ({ ok: false, error: CANCELLED_ERROR, ms: 0 }));
       const rs = await sandbox.callMany(
         cfg.entry,
         candidates.map((c) => [c.genome, { id: c.id }]),

@@ -35,7 +35,8 @@ import { createJavaScriptEvaluator } from "./javascript";
 import { createWebhookEvaluator } from "./webhook";
 import { languageInfo } from "./program-languages";
 import { ProgramDomainConfig, type ProgramDomainConfigInput } from "./program-schema";
-import { type Candidate, type EvalResult, type Evaluator, mapLimit } from "./types";
+import { type Candidate, type EvalResult, type Evaluator } from "./types";
+import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 
 export type MetricValue = number | string;
 export type ProgramMetrics = Record<string, MetricValue>;
@@ -121,6 +122,10 @@ function harnessPath(): string {
 export interface ProgramEvaluatorOptions {
   /** Metrics used as descriptors: left out of the mean when there is no fitness / combined_score. */
   descriptorMetrics?: string[];
+  /** Candidates evaluated at once (default: the evaluator's `concurrency`, else min(4, cores)). */
+  concurrency?: number;
+  /** The worker's evaluation slots: every candidate holds one while it runs. */
+  slots?: EvaluationSlots;
 }
 
 export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: ProgramEvaluatorOptions = {}): Evaluator {
@@ -129,10 +134,13 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   const codeOf = (c: Candidate) => (typeof c.genome === "string" ? c.genome : "");
   if (ev.type === "webhook" || ev.type === "javascript") {
     // The program's source is the genome; the evaluator's own contract applies.
-    const inner = ev.type === "webhook" ? createWebhookEvaluator(ev) : createJavaScriptEvaluator(ev);
+    const inner =
+      ev.type === "webhook"
+        ? createWebhookEvaluator(opts.concurrency ? { ...ev, concurrency: opts.concurrency } : ev, { slots: opts.slots })
+        : createJavaScriptEvaluator(opts.concurrency ? { ...ev, poolSize: Math.min(64, opts.concurrency) } : ev);
     return {
-      async evaluate(candidates) {
-        const rs = await inner.evaluate(candidates);
+      async evaluate(candidates, runOpts) {
+        const rs = await inner.evaluate(candidates, runOpts);
         return rs.map((r, i) => (r.ok ? { ...r, metrics: { ...r.metrics, ...codeMetrics(codeOf(candidates[i]!)) } } : r));
       },
       close: () => inner.close(),
@@ -143,7 +151,9 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   const pe = ev as Extract<typeof ev, { type: "command" | "openevolve" }>;
   const lang = languageInfo(cfg.language);
   const programFile = cfg.programFile ?? `program.${lang.extension}`;
-  const concurrency = pe.concurrency ?? Math.min(4, availableParallelism());
+  const concurrency = opts.concurrency ?? pe.concurrency ?? Math.min(4, availableParallelism());
+  // Shared by every evaluate() call in flight (jobs of one experiment overlap in a worker).
+  const own = createEvaluationSlots(concurrency);
   const exclude = opts.descriptorMetrics ?? [];
   let rootP: Promise<string> | null = null;
   const root = () => (rootP ??= mkdtemp(join(tmpdir(), "qd-program-")));
@@ -206,7 +216,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
     };
   }
 
-  async function runStage(c: Candidate, n: number, dir: string, program: string): Promise<{ out: StageOutput; logs: string; ms: number }> {
+  async function runStage(c: Candidate, n: number, dir: string, program: string, signal?: AbortSignal): Promise<{ out: StageOutput; logs: string; ms: number }> {
     const stage = stageOf(n);
     const r = await runOnce(stage.argv(dir, program), JSON.stringify({ id: c.id, programPath: program, stage: n, language: cfg.language }) + "\n", {
       cwd: pe.cwd ?? dir,
@@ -215,6 +225,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
       timeoutMs: stage.timeoutMs,
       maxOutputBytes: pe.maxOutputBytes,
       maxLogBytes: pe.maxLogBytes,
+      signal,
     });
     if (!r.ok) return { out: { ok: false, error: r.error!, artifacts: {} }, logs: r.logs, ms: r.ms };
     const parsed = parseStdout(r.stdout);
@@ -223,7 +234,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
     return { out: parseProgramOutput(parsed.value, pe.type === "openevolve" ? { errorPrefix: "" } : {}), logs: r.logs, ms: r.ms };
   }
 
-  async function evaluateOne(c: Candidate): Promise<EvalResult> {
+  async function evaluateOne(c: Candidate, signal?: AbortSignal): Promise<EvalResult> {
     const source = codeOf(c);
     if (!source.trim()) return { ok: false, error: "empty program", ms: 0 };
     const { dir, program } = await prepare(c);
@@ -235,7 +246,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
       // Command stages are the config's; the harness names the evaluate_stageN it ran in its messages.
       let cascaded = pe.type === "command" && stageCount > 1;
       for (let n = 1; n <= stageCount; n++) {
-        const s = await runStage(c, n, dir, program);
+        const s = await runStage(c, n, dir, program, signal);
         ms += s.ms;
         if (s.out.ok && s.out.final === false) cascaded = true;
         if (s.logs.trim()) logs.push(cascaded ? `[stage ${n}]\n${s.logs.replace(/\s+$/, "")}` : s.logs.replace(/\s+$/, ""));
@@ -267,9 +278,14 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   }
 
   return {
-    async evaluate(candidates) {
+    async evaluate(candidates, { signal } = {}) {
       if (closed) return candidates.map(() => ({ ok: false as const, error: "evaluator is closed", ms: 0 }));
-      return mapLimit(candidates, concurrency, (c) => evaluateOne(c).catch((e: Error): EvalResult => ({ ok: false, error: `could not run the evaluator: ${e.message}`, ms: 0 })));
+      return evaluateEach(
+        candidates,
+        { concurrency, slots: [own, opts.slots], signal },
+        (c) => evaluateOne(c, signal).catch((e: Error): EvalResult => ({ ok: false, error: `could not run the evaluator: ${e.message}`, ms: 0 })),
+        (_c, error): EvalResult => ({ ok: false, error, ms: 0 }),
+      );
     },
     async close() {
       closed = true;

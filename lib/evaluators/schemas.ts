@@ -48,7 +48,8 @@ export const WebhookEvaluatorConfig = z
       .default({}),
     batch: z.boolean().default(false),
     batchSize: z.number().int().min(1).max(100_000).optional(),
-    concurrency: z.number().int().min(1).max(256).default(4),
+    // Requests wait on the remote side, not on this machine's CPU: several at once by default.
+    concurrency: z.number().int().min(1).max(256).default(16),
     maxResponseBytes: z.number().int().min(64).max(256 * 1024 * 1024).default(1024 * 1024),
     descriptorCount: descriptorCountField,
   })

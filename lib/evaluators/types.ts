@@ -17,8 +17,11 @@ export type EvalResult =
   | { ok: false; error: string; logs?: string; ms: number };
 
 export interface Evaluator {
-  /** Evaluate candidates; results are in the same order. Never rejects for per-candidate failures. */
-  evaluate(candidates: Candidate[]): Promise<EvalResult[]>;
+  /**
+   * Evaluate candidates; results are in the same order. Never rejects for per-candidate failures.
+   * `opts.signal`: stop early (candidates not yet started fail as cancelled).
+   */
+  evaluate(candidates: Candidate[], opts?: { signal?: AbortSignal }): Promise<EvalResult[]>;
   /** Release processes / isolates / temp dirs. */
   close(): Promise<void>;
 }

@@ -24,7 +24,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { WebhookEvaluatorConfig } from "./schemas";
-import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, mapLimit, parseLenientJson, toResult } from "./types";
+import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
+import { CANCELLED_ERROR, createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
+import { sleep } from "../llm/limiter";
 
 export { WebhookEvaluatorConfig };
 
@@ -105,16 +107,17 @@ async function readBounded(res: Response, max: number): Promise<string> {
   return Buffer.concat(parts).toString("utf8");
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fetch?: typeof fetch; env?: Record<string, string | undefined> } = {}): Evaluator {
+export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fetch?: typeof fetch; env?: Record<string, string | undefined>; slots?: EvaluationSlots } = {}): Evaluator {
   const cfg = WebhookEvaluatorConfig.parse(input);
   const doFetch = deps.fetch ?? fetch;
   let closed = false;
   const inflight = new Set<AbortController>();
+  // Shared by every evaluate() call in flight (jobs of one experiment overlap in a worker).
+  const own = createEvaluationSlots(cfg.concurrency);
 
   /** One POST with retries. Resolves to the parsed JSON body, or throws HttpFailure. */
-  async function post(body: string): Promise<unknown> {
+  async function post(body: string, signal?: AbortSignal): Promise<unknown> {
     let secret: string | undefined;
     if (cfg.secretEnv) {
       secret = (deps.env ?? process.env)[cfg.secretEnv];
@@ -123,9 +126,10 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
     let lastError = "no attempt";
     for (let attempt = 0; attempt <= cfg.retries; attempt++) {
       if (closed) throw new HttpFailure("evaluator is closed", false);
+      if (signal?.aborted) throw new HttpFailure(CANCELLED_ERROR, false);
       let retryAfterMs: number | undefined;
       try {
-        return await attemptOnce(body, secret);
+        return await attemptOnce(body, secret, signal);
       } catch (e) {
         const f = e instanceof HttpFailure ? e : new HttpFailure(String(e), false);
         lastError = f.message;
@@ -133,12 +137,12 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
         retryAfterMs = f.retryAfterMs;
       }
       const backoff = cfg.backoffMs * 2 ** attempt * (0.8 + 0.4 * Math.random());
-      await sleep(Math.min(cfg.maxBackoffMs, retryAfterMs ?? backoff));
+      await sleep(Math.min(cfg.maxBackoffMs, retryAfterMs ?? backoff), signal).catch(() => undefined);
     }
     throw new HttpFailure(lastError, false);
   }
 
-  async function attemptOnce(body: string, secret: string | undefined): Promise<unknown> {
+  async function attemptOnce(body: string, secret: string | undefined, signal?: AbortSignal): Promise<unknown> {
     const headers: Record<string, string> = { ...cfg.headers, "content-type": "application/json", "user-agent": "qd-studio-webhook/1" };
     if (secret) {
       const ts = String(Math.floor(Date.now() / 1000));
@@ -147,6 +151,9 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
     }
     const ac = new AbortController();
     inflight.add(ac);
+    // The caller's cancellation aborts this request too.
+    const cancel = () => ac.abort();
+    signal?.addEventListener("abort", cancel, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -159,6 +166,7 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
       } catch (e) {
         if (timedOut) throw new HttpFailure(`timed out after ${cfg.timeoutMs} ms`, cfg.retryOnTimeout);
         if (closed) throw new HttpFailure("evaluator is closed", false);
+        if (signal?.aborted) throw new HttpFailure(CANCELLED_ERROR, false);
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
         throw new HttpFailure(`network error: ${cause?.code ?? cause?.message ?? (e as Error).message}`, true);
       }
@@ -181,26 +189,27 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
       }
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
       inflight.delete(ac);
     }
   }
 
   const fail = (n: number, error: string, ms: number): EvalResult[] => Array.from({ length: n }, () => ({ ok: false as const, error, ms }));
 
-  async function evalSingle(c: Candidate): Promise<EvalResult> {
+  async function evalSingle(c: Candidate, signal?: AbortSignal): Promise<EvalResult> {
     const t0 = performance.now();
     try {
-      const v = await post(JSON.stringify({ id: c.id, genome: c.genome }));
+      const v = await post(JSON.stringify({ id: c.id, genome: c.genome }), signal);
       return toResult(v, { descriptorCount: cfg.descriptorCount, ms: performance.now() - t0 });
     } catch (e) {
       return { ok: false, error: (e as Error).message, ms: performance.now() - t0 };
     }
   }
 
-  async function evalBatch(cs: Candidate[]): Promise<EvalResult[]> {
+  async function evalBatch(cs: Candidate[], signal?: AbortSignal): Promise<EvalResult[]> {
     const t0 = performance.now();
     try {
-      const v = (await post(JSON.stringify({ candidates: cs.map((c) => ({ id: c.id, genome: c.genome })) }))) as { results?: unknown };
+      const v = (await post(JSON.stringify({ candidates: cs.map((c) => ({ id: c.id, genome: c.genome })) }), signal)) as { results?: unknown };
       const ms = (performance.now() - t0) / cs.length;
       if (!v || typeof v !== "object" || !Array.isArray(v.results)) return fail(cs.length, 'bad response: batch mode expects {"results": [...]}', ms);
       if (v.results.length !== cs.length) return fail(cs.length, `bad response: expected ${cs.length} results, got ${v.results.length}`, ms);
@@ -211,12 +220,13 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
   }
 
   return {
-    async evaluate(candidates) {
+    async evaluate(candidates, { signal } = {}) {
       if (closed) return fail(candidates.length, "evaluator is closed", 0);
       if (candidates.length === 0) return [];
-      if (!cfg.batch) return mapLimit(candidates, cfg.concurrency, evalSingle);
+      const run = { concurrency: cfg.concurrency, slots: [own, deps.slots], signal };
+      if (!cfg.batch) return evaluateEach(candidates, run, (c) => evalSingle(c, signal), (_c, error) => fail(1, error, 0)[0]!);
       const chunks = chunk(candidates, cfg.batchSize ?? candidates.length);
-      return (await mapLimit(chunks, cfg.concurrency, evalBatch)).flat();
+      return (await evaluateEach(chunks, run, (cs) => evalBatch(cs, signal), (cs, error) => fail(cs.length, error, 0))).flat();
     },
     async close() {
       closed = true;

@@ -3,7 +3,7 @@ import type { QueueFactory } from "@/lib/queue/connection";
 import { recordStatusEvent } from "@/lib/db/archive-store";
 import { chainHeads } from "@/lib/db/emitter-store";
 import { cellCount, effectiveDescriptors, emitterChains, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
-import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue } from "./jobs";
+import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue, userEvaluationQueue } from "./jobs";
 
 /**
  * Run lifecycle: create, start, pause, resume, cancel, and the reconciler
@@ -34,6 +34,7 @@ export async function createExperiment(prisma: PrismaClient, config: ExperimentC
       budgetCostUsd: config.budget.costUsd ?? null,
       cells: cellCount(config),
       qdOffset,
+      islandCount: config.islands?.count ?? 0,
       descriptors: { create: descriptors.map((d, index) => ({ index, name: d.name, min: d.min, max: d.max, bins: d.bins })) },
     },
     include: { descriptors: { orderBy: { index: "asc" } } },
@@ -119,7 +120,7 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
   for (const { k } of missing) {
     // A job in flight may be in either stage; only a job in neither is lost.
     const stages = stageQueue
-      ? [await namedQueue(queues, stageQueue).getJob(batchJobId(id, k)), await evaluationQueue(queues).getJob(evaluateJobId(id, k))]
+      ? [await namedQueue(queues, stageQueue).getJob(batchJobId(id, k)), await userEvaluationQueue(queues).getJob(evaluateJobId(id, k))]
       : [await evaluationQueue(queues).getJob(batchJobId(id, k))];
     const jobs = stages.filter((j) => j !== undefined && j !== null);
     if (!jobs.length) {

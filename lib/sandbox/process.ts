@@ -56,6 +56,8 @@ export interface SandboxedProcessOptions {
   maxStdoutBytes?: number;
   /** Only the last this-many characters of stderr are kept. Default 64 KiB. */
   maxStderrBytes?: number;
+  /** Aborted: the process group is killed and the run fails as cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface SandboxedProcessResult {
@@ -220,8 +222,24 @@ function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedPr
   return [mode.bwrap, "--unshare-all", ...common, ...mounts, ...chdir, "--", ...target];
 }
 
+const CANCELLED = "cancelled (process group killed)";
+
+/**
+ * spawn() forks the worker synchronously, which takes milliseconds for a large process, far more on
+ * a loaded machine. Many evaluations starting together would otherwise fork back to back without
+ * returning to the event loop, starving it long enough for the worker to lose its job locks. Each
+ * spawn waits for its own turn of the event loop, so timers and I/O run between any two forks.
+ */
+let spawnTurn: Promise<void> = Promise.resolve();
+function nextSpawnTurn(): Promise<void> {
+  const turn = spawnTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  spawnTurn = turn;
+  return turn;
+}
+
 /** Run a command in the sandbox. Never rejects: failures are in `error`. */
 export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<SandboxedProcessResult> {
+  if (o.signal?.aborted) return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: CANCELLED, ms: 0 };
   const mode = await processSandboxMode();
   if (mode.kind === "unavailable") return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: mode.reason, ms: 0 };
   let argv: string[];
@@ -238,6 +256,8 @@ export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<S
     const readOnly = [...(o.readOnlyPaths ?? []), ...configuredPaths(), ...toolchainRoots(o.env.PATH ?? "", uid), ...(o.workdir ? [o.workdir] : [])];
     argv = buildArgv(mode, o, readOnly);
   }
+  await nextSpawnTurn();
+  if (o.signal?.aborted) return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: CANCELLED, ms: 0 };
   const r = await spawnBounded(argv, o, mode.kind === "unsafe" ? path.resolve(o.workdir ?? o.cwd) : "/", mode.kind === "unsafe" ? null : SECCOMP);
   return mode.kind === "unsafe" ? r : explainExecFailure(r, o);
 }
@@ -279,6 +299,7 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, f
     const finish = () => {
       if (settled) return;
       settled = true;
+      o.signal?.removeEventListener("abort", onAbort);
       clearTimeout(timer);
       clearTimeout(drainTimer);
       killGroup();
@@ -292,6 +313,11 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, f
       failure ??= `timed out after ${o.timeoutMs} ms (process group killed)`;
       finish();
     }, o.timeoutMs);
+    const onAbort = () => {
+      failure ??= CANCELLED;
+      finish();
+    };
+    o.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       child = spawn(argv[0]!, argv.slice(1), { cwd, env: o.env as NodeJS.ProcessEnv, detached: true, stdio: fd3 ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"], shell: false });
     } catch (e) {
@@ -334,10 +360,12 @@ function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, f
       seccomp.end(fd3);
     }
     // A grandchild may keep the pipes open after the command exited: give the pipes a moment to
-    // drain, then settle anyway (finish() kills the group and closes our ends).
+    // drain, then settle anyway (finish() kills the group and closes our ends). The timer's phase
+    // runs before the poll phase, so on a starved event loop (many evaluations at once on a busy
+    // machine) it could fire before the output already in the pipe was read: settle one poll later.
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      drainTimer = setTimeout(finish, DRAIN_AFTER_EXIT_MS);
+      drainTimer = setTimeout(() => setImmediate(finish), DRAIN_AFTER_EXIT_MS);
     });
     child.on("close", (code, signal) => {
       exit = { code, signal };

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
+import { userEvaluationQueue } from "@/lib/experiments/jobs";
 import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { deleteRedisPrefix } from "@/lib/queue/cleanup";
@@ -130,7 +131,7 @@ export function waitForStatus(prisma: PrismaClient, id: string, ms: number, what
  */
 export function waitForDrainedQueues(stack: TestStack, what: string, ms = POLL_CEILING_MS) {
   return waitFor(async () => {
-    for (const queue of [evaluationQueue(stack.queues), mutationQueue(stack.queues)]) {
+    for (const queue of [evaluationQueue(stack.queues), mutationQueue(stack.queues), userEvaluationQueue(stack.queues)]) {
       const counts = await queue.getJobCounts("active", "waiting", "delayed", "prioritized", "waiting-children");
       if (Object.values(counts).some((n) => n > 0)) return null;
     }

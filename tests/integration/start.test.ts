@@ -134,6 +134,8 @@ describe("npm start with nothing configured", () => {
         let pid: number | undefined;
         for (let i = 0; i < 1200 && (!(pid = workerPid()) || pid === after); i++) await new Promise((r) => setTimeout(r, 100));
         expect(pid).toBeGreaterThan(0);
+        // Workers run below the web server's priority (QD_WORKER_NICE, default 10): field 19 of /proc/<pid>/stat.
+        expect(Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[16])).toBe(10);
         process.kill(pid!, "SIGKILL");
         return pid;
       };

@@ -21,7 +21,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /**
  * GET /api/queues → { backend, queues: [{ name, provider?, limits?, counts: { waiting, active, … }, workers, failures: [{ id, name, reason, attempts, failedAt, data }] }],
- *                      (qd-mutation, qd-evaluation, and one qd-llm-… queue per LLM provider in use, with its global rate limit and concurrency)
+ *                      (qd-mutation, qd-evaluation, qd-user-evaluation, and one qd-llm-… queue per LLM provider in use, with its global rate limit and concurrency)
  *                      workers: [{ id, hostname, pid, queues, startedAt, lastSeenAt }] }
  */
 export const GET = route(async (req) => {
