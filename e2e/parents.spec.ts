@@ -64,7 +64,7 @@ test.describe("parent selection and crossover", () => {
 
     await page.getByLabel("Exponent", { exact: true }).fill("2");
     await page.getByLabel("Crossover rate").fill("0.5");
-    await page.getByLabel("Evaluations").fill("24");
+    await page.getByLabel("Evaluations", { exact: true }).fill("24");
     await page.getByLabel("Name", { exact: true }).fill("Circle packing · power law + crossover");
     await expect(page.getByText("highlighted field")).toHaveCount(0);
     await page.mouse.move(0, 0);
@@ -82,7 +82,8 @@ test.describe("parent selection and crossover", () => {
     await expect(page.getByRole("list", { name: "Configuration" })).toContainText("crossover 50%");
 
     // An elite written by crossover: both parents, each with the rule that chose it.
-    const archive = await (await request.get(`/api/experiments/${id}/archive`)).json();
+    // identity: main's compressed archive responses reach Playwright undecoded (see the report).
+    const archive = await (await request.get(`/api/experiments/${id}/archive`, { headers: { "accept-encoding": "identity" } })).json();
     let found: { cell: number; solution: any } | null = null;
     for (let i = 0; i < archive.elites.cell.length && !found; i++) {
       const s = await (await request.get(`/api/solutions/${archive.elites.solutionId[i]}`)).json();
