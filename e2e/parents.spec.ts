@@ -64,7 +64,7 @@ test.describe("parent selection and crossover", () => {
 
     await page.getByLabel("Exponent", { exact: true }).fill("2");
     await page.getByLabel("Crossover rate").fill("0.5");
-    await page.getByLabel("Evaluations").fill("24");
+    await page.getByLabel("Evaluations", { exact: true }).fill("24");
     await page.getByLabel("Name", { exact: true }).fill("Circle packing · power law + crossover");
     await expect(page.getByText("highlighted field")).toHaveCount(0);
     await page.mouse.move(0, 0);
