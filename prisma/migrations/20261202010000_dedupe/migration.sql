@@ -20,11 +20,20 @@ CREATE TABLE "DedupeEntry" (
     CONSTRAINT "DedupeEntry_pkey" PRIMARY KEY ("seq")
 );
 
+-- CreateTable
+CREATE TABLE "DedupeBand" (
+    "experimentId" UUID NOT NULL,
+    "key" BIGINT NOT NULL,
+    "solutionId" UUID NOT NULL,
+
+    CONSTRAINT "DedupeBand_pkey" PRIMARY KEY ("experimentId","key","solutionId")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "DedupeEntry_experimentId_solutionId_key" ON "DedupeEntry"("experimentId", "solutionId");
 CREATE INDEX "DedupeEntry_experimentId_hash_idx" ON "DedupeEntry"("experimentId", "hash");
-CREATE INDEX "DedupeEntry_experimentId_bag_idx" ON "DedupeEntry"("experimentId", "bag");
 CREATE INDEX "DedupeEntry_experimentId_seq_idx" ON "DedupeEntry"("experimentId", "seq");
 
 -- AddForeignKey
 ALTER TABLE "DedupeEntry" ADD CONSTRAINT "DedupeEntry_experimentId_fkey" FOREIGN KEY ("experimentId") REFERENCES "Experiment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "DedupeBand" ADD CONSTRAINT "DedupeBand_experimentId_fkey" FOREIGN KEY ("experimentId") REFERENCES "Experiment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
