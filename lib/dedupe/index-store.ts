@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { cosine } from "./embeddings";
-import { bandKeys, jaccard, minhash, shingleHashes, signatureBytes, signatureFrom } from "./minhash";
+import { jaccard, minhash, shingleHashes, signatureBytes, signatureFrom } from "./minhash";
 import { normalise, stripComments, tokens } from "./normalise";
 import type { DedupeSettings } from "./settings";
 
 /**
- * The per-experiment duplicate index in PostgreSQL (DedupeEntry + DedupeBand). A round of
+ * The per-experiment duplicate index in PostgreSQL (DedupeEntry). A round of
  * candidates is checked and the new ones registered in one transaction that holds an advisory lock
  * on the experiment, so two workers proposing the same program at the same moment cannot both let
  * it through: the second one sees the first one's entry. Candidates are registered before they are
@@ -34,7 +34,6 @@ export interface PreparedCandidate {
   /** Hash of the sorted lines, each without brackets, commas, semicolons and quotes (minhash guard). */
   bag: string;
   signature?: Uint32Array;
-  bands?: number[];
   embedding?: Float32Array;
   /** Registered without being checked (seeds: evaluated as given). */
   force?: boolean;
@@ -46,7 +45,6 @@ export function prepareCandidate(id: string, text: string, settings: DedupeSetti
   const c: PreparedCandidate = { id, normalised, hash: hash64(normalised), literals: hash64(numericLiterals(toks).join(" ")), bag: hash64(lineBag(text, settings.language).join("\n")), force };
   if (settings.mode === "minhash") {
     c.signature = minhash(shingleHashes(toks));
-    c.bands = bandKeys(c.signature);
   }
   return c;
 }
@@ -91,34 +89,28 @@ export async function checkAndRegister(prisma: PrismaClient, experimentId: strin
     async (tx) => {
       await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 16))`, `dedupe:${experimentId}`);
       const ids = new Set(candidates.map((c) => c.id));
-      // One round trip for both lookups: exact hashes, and (minhash) programs sharing an LSH band
-      // with a candidate, with their signatures and constants.
-      const keys = settings.mode === "minhash" ? [...new Set(candidates.flatMap((c) => (c.force ? [] : c.bands!.map(String))))] : [];
-      const rows = await tx.$queryRawUnsafe<{ kind: "x" | "b"; key: string | null; id: string; hash: string | null; signature: Uint8Array | null; bag: string | null }[]>(
-        `SELECT 'x' AS kind, NULL::text AS key, "solutionId"::text AS id, hash::text AS hash, NULL::bytea AS signature, NULL::text AS bag
-           FROM "DedupeEntry" WHERE "experimentId" = $1::uuid AND hash = ANY($2::text[]::int8[])
-         UNION ALL
-         SELECT 'b', b.key::text, b."solutionId"::text, NULL, e.signature, e.bag::text
-           FROM "DedupeBand" b JOIN "DedupeEntry" e ON e."experimentId" = b."experimentId" AND e."solutionId" = b."solutionId"
-          WHERE b."experimentId" = $1::uuid AND b.key = ANY($3::text[]::int8[]) AND e.signature IS NOT NULL`,
+      // One round trip for both lookups, each an index probe: exact hashes, and (minhash) programs
+      // with the same lines as a candidate (the only ones that can be its near-duplicates), with
+      // their signatures. The cost does not grow with the number of stored programs.
+      const bags = settings.mode === "minhash" ? [...new Set(candidates.flatMap((c) => (c.force ? [] : [c.bag])))] : [];
+      const rows = await tx.$queryRawUnsafe<{ id: string; hash: string; bag: string; signature: Uint8Array | null }[]>(
+        `SELECT "solutionId"::text AS id, hash::text AS hash, bag::text AS bag, signature
+           FROM "DedupeEntry"
+          WHERE "experimentId" = $1::uuid AND (hash = ANY($2::text[]::int8[]) OR (bag = ANY($3::text[]::int8[]) AND signature IS NOT NULL))`,
         experimentId,
         candidates.map((c) => c.hash),
-        keys,
+        bags,
       );
       const exact = new Map<string, string>();
-      const byBand = new Map<string, { id: string; sig: Uint32Array; bag: string }[]>();
-      const sigs = new Map<string, Uint32Array>();
+      const byBag = new Map<string, { id: string; sig: Uint32Array }[]>();
       for (const r of rows) {
         if (ids.has(r.id)) continue;
-        if (r.kind === "x") {
-          if (!exact.has(r.hash!)) exact.set(r.hash!, r.id);
-          continue;
+        if (!exact.has(r.hash)) exact.set(r.hash, r.id);
+        if (r.signature) {
+          const list = byBag.get(r.bag) ?? [];
+          list.push({ id: r.id, sig: signatureFrom(r.signature) });
+          byBag.set(r.bag, list);
         }
-        const sig = sigs.get(r.id) ?? signatureFrom(r.signature!);
-        sigs.set(r.id, sig);
-        const list = byBand.get(r.key!) ?? [];
-        list.push({ id: r.id, sig, bag: r.bag! });
-        byBand.set(r.key!, list);
       }
 
       let stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null = null;
@@ -127,7 +119,7 @@ export async function checkAndRegister(prisma: PrismaClient, experimentId: strin
       const verdicts: (DuplicateVerdict | null)[] = [];
       const admitted: PreparedCandidate[] = [];
       for (const c of candidates) {
-        const v = c.force ? null : judge(c, settings, exact, byBand, stored, admitted);
+        const v = c.force ? null : judge(c, settings, exact, byBag, stored, admitted);
         verdicts.push(v);
         if (!v) admitted.push(c);
       }
@@ -143,7 +135,7 @@ function judge(
   c: PreparedCandidate,
   settings: DedupeSettings,
   exact: Map<string, string>,
-  byBand: Map<string, { id: string; sig: Uint32Array; bag: string }[]>,
+  byBag: Map<string, { id: string; sig: Uint32Array }[]>,
   stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null,
   earlier: PreparedCandidate[],
 ): DuplicateVerdict | null {
@@ -154,16 +146,8 @@ function judge(
     if (similarity >= settings.threshold && (!best || similarity > best.similarity)) best = { of, similarity, method };
   };
   if (c.signature) {
-    const seen = new Set<string>();
-    for (const key of c.bands!) {
-      for (const s of byBand.get(String(key)) ?? []) {
-        if (seen.has(s.id)) continue;
-        seen.add(s.id);
-        if (s.bag !== c.bag) continue;
-        consider(s.id, jaccard(c.signature, s.sig), "minhash");
-      }
-    }
-    for (const e of earlier) if (e.signature && e.bag === c.bag && e.bands!.some((k, i) => k === c.bands![i])) consider(e.id, jaccard(c.signature, e.signature), "minhash");
+    for (const s of byBag.get(c.bag) ?? []) consider(s.id, jaccard(c.signature, s.sig), "minhash");
+    for (const e of earlier) if (e.signature && e.bag === c.bag) consider(e.id, jaccard(c.signature, e.signature), "minhash");
   }
   if (c.embedding && stored) {
     for (let i = 0; i < stored.ids.length; i++) if (stored.ids[i] !== c.id && stored.literals[i] === c.literals) consider(stored.ids[i]!, cosine(c.embedding, stored.vectors[i]!), "embeddings");
@@ -172,28 +156,19 @@ function judge(
   return best;
 }
 
-/** The admitted candidates' entries and LSH bands, in one statement. */
+/** The admitted candidates' entries, in one statement. */
 async function register(tx: PrismaClient, experimentId: string, admitted: PreparedCandidate[]) {
-  const withBands = admitted.filter((c) => c.bands);
   await tx.$executeRawUnsafe(
-    `WITH entries AS (
-       INSERT INTO "DedupeEntry" ("experimentId", "solutionId", hash, literals, bag, signature, embedding)
-       SELECT $1::uuid, u.id, u.hash::int8, u.lit::int8, u.bag::int8, decode(nullif(u.sig, ''), 'hex'), decode(nullif(u.emb, ''), 'hex')
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $9::text[]) AS u(id, hash, sig, emb, lit, bag)
-       ON CONFLICT ("experimentId", "solutionId") DO UPDATE SET hash = excluded.hash, literals = excluded.literals, bag = excluded.bag, signature = excluded.signature, embedding = excluded.embedding
-       RETURNING 1
-     )
-     INSERT INTO "DedupeBand" ("experimentId", key, "solutionId")
-     SELECT $1::uuid, u.key::int8, u.id FROM unnest($7::text[], $8::uuid[]) AS u(key, id)
-     ON CONFLICT DO NOTHING`,
+    `INSERT INTO "DedupeEntry" ("experimentId", "solutionId", hash, literals, bag, signature, embedding)
+     SELECT $1::uuid, u.id, u.hash::int8, u.lit::int8, u.bag::int8, decode(nullif(u.sig, ''), 'hex'), decode(nullif(u.emb, ''), 'hex')
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, hash, sig, emb, lit, bag)
+     ON CONFLICT ("experimentId", "solutionId") DO UPDATE SET hash = excluded.hash, literals = excluded.literals, bag = excluded.bag, signature = excluded.signature, embedding = excluded.embedding`,
     experimentId,
     admitted.map((c) => c.id),
     admitted.map((c) => c.hash),
     admitted.map((c) => (c.signature ? hex(signatureBytes(c.signature)) : "")),
     admitted.map((c) => (c.embedding ? hex(new Uint8Array(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength)) : "")),
     admitted.map((c) => c.literals),
-    withBands.flatMap((c) => c.bands!.map(String)),
-    withBands.flatMap((c) => c.bands!.map(() => c.id)),
     admitted.map((c) => c.bag),
   );
 }

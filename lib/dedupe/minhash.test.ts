@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BANDS, NUM_PERM, bandKeys, jaccard, minhash, shingleHashes, signatureBytes, signatureFrom } from "./minhash";
+import { NUM_PERM, jaccard, minhash, shingleHashes, signatureBytes, signatureFrom } from "./minhash";
 import { normalise, tokens } from "./normalise";
 
 const sig = (text: string) => minhash(shingleHashes(tokens(normalise(text, "javascript"))));
@@ -21,11 +21,11 @@ const program = (n: number, seed: number, edit?: { at: number; to: string }) =>
   Array.from({ length: n }, (_, i) => (edit?.at === i ? edit.to : `let s${seed}v${i} = f${(seed * 13 + i) % 7}(s${seed}v${Math.max(0, i - 1)}, ${(seed * 31 + i * 7) % 97});`)).join("\n");
 
 describe("MinHash", () => {
-  it("gives identical signatures (and bands) to programs equal after normalisation", () => {
+  it("gives identical signatures to programs equal after normalisation", () => {
     const a = sig("function f(x) { return x * 2; } // double");
     const b = sig("function f(x){\n  return x*2;\n}");
     expect(jaccard(a, b)).toBe(1);
-    expect(bandKeys(a)).toEqual(bandKeys(b));
+    expect(Array.from(a)).toEqual(Array.from(b));
   });
 
   it("estimates Jaccard similarity within a few hundredths", () => {
@@ -39,21 +39,6 @@ describe("MinHash", () => {
     const [a, b] = [program(60, 1), program(60, 2)];
     expect(Math.abs(jaccard(sig(a), sig(b)) - trueJaccard(a, b))).toBeLessThan(0.1);
     expect(jaccard(sig(a), sig(b))).toBeLessThan(0.3);
-  });
-
-  it("puts near-duplicates in a common LSH band and unrelated programs almost never", () => {
-    const base = bandKeys(sig(program(60, 5)));
-    const near = bandKeys(sig(program(60, 5, { at: 10, to: "let v10 = 0;" })));
-    expect(base.some((k, i) => k === near[i])).toBe(true);
-    let shared = 0;
-    for (let s = 10; s < 60; s++) {
-      const other = bandKeys(sig(program(60, s)));
-      if (base.some((k, i) => k === other[i])) shared++;
-    }
-    expect(shared).toBeLessThanOrEqual(2);
-    // Band b's key lives in [b·2^32, (b+1)·2^32): keys of different bands never collide.
-    base.forEach((k, b) => expect(Math.floor(k / 2 ** 32)).toBe(b));
-    expect(base).toHaveLength(BANDS);
   });
 
   it("round-trips a signature through bytes", () => {

@@ -105,14 +105,17 @@ describe("duplicate rejection over REST", () => {
       if (full.similarity === 1) expect(a).toBe(b);
       else expect(full.similarity).toBeGreaterThanOrEqual(0.9);
     }
-    // Nothing equal after normalisation was evaluated twice, unless its slot ran out of re-proposals (logged).
-    const texts = new Map<string, string>();
+    // Nothing equal after normalisation was evaluated twice, unless its slot ran out of re-proposals
+    // (then every copy but the first says so in its logs).
+    const groups = new Map<string, { logs: string }[]>();
     for (const s of evaluated) {
       const full = (await api("GET", `/api/solutions/${s.id}`)).body;
-      const key = normalise(full.genome ?? "", "auto");
-      if (texts.has(key)) expect(full.logs ?? "").toMatch(/evaluated anyway/);
-      texts.set(key, s.id);
+      // Programs only: an invalid candidate (a provider timeout under load, an unusable reply) has none to compare.
+      if (full.status === "invalid" || typeof full.genome !== "string") continue;
+      const key = normalise(full.genome, "auto");
+      groups.set(key, [...(groups.get(key) ?? []), { logs: full.logs ?? "" }]);
     }
+    for (const copies of groups.values()) expect(copies.filter((c) => /evaluated anyway/.test(c.logs)).length).toBeGreaterThanOrEqual(copies.length - 1);
 
     // Their tokens and cost are in the run's totals; the budget report shows the rate per model.
     const stored = await Promise.all(all.map(async (s) => (await api("GET", `/api/solutions/${s.id}`)).body.costUsd ?? 0));
