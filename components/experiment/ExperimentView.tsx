@@ -24,6 +24,7 @@ import { RunNotes } from "./RunNotes";
 import { useLiveEvents, type LiveFrame } from "./use-live";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
+import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
 import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
@@ -123,6 +124,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const budget = useBudget(id, running, experiment.status);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
+  const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -470,6 +472,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <Card title="Where the budget went">
         <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
       </Card>
+
+      {duplicateCount > 0 && (
+        <Card id="duplicates" title="Duplicates rejected before evaluation">
+          <DuplicatesPanel experimentId={id} duplicates={duplicateCount} evaluations={budget.report?.evaluations ?? experiment.evaluations} refreshKey={duplicateCount} by={experiment.domainType === "llm-text" ? "words" : "lines"} />
+        </Card>
+      )}
 
       {(withFailures || userEvaluated) && (
         <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>

@@ -20,6 +20,7 @@ import { SeedList } from "./SeedList";
 import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from "./ProgramFields";
 import type { FormPreset } from "./preset";
 import { TemplateBar, type TemplateOption } from "./TemplateBar";
+import { DEFAULT_PARENT_SELECTION, ParentSelectionFields, parentSelectionConfig, type ParentSelectionState } from "./ParentSelectionFields";
 
 type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
@@ -244,6 +245,12 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
   const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
   const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
+  // Duplicate rejection (llm emitter): exact + MinHash unless chosen otherwise.
+  const [dedupeMode, setDedupeMode] = useState<"off" | "exact" | "minhash" | "embeddings">(p.dedupeMode ?? "minhash");
+  const [dedupeThreshold, setDedupeThreshold] = useState(p.dedupeThreshold ?? "");
+  const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
+  const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
+  const [parents, setParents] = useState<ParentSelectionState>(p.parentSelection ?? DEFAULT_PARENT_SELECTION);
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
@@ -340,6 +347,17 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               ...optNum("maxTokens", maxTokens),
               ...optNum("requestsPerMinute", rpm),
               ...optNum("concurrency", concurrency),
+              // The default (exact + MinHash at 0.95) is left implicit; anything else is spelled out.
+              ...(dedupeMode !== "minhash" || dedupeThreshold.trim()
+                ? {
+                    dedupe: {
+                      mode: dedupeMode,
+                      ...(dedupeMode === "minhash" || dedupeMode === "embeddings" ? optNum("threshold", dedupeThreshold) : {}),
+                      ...(dedupeMode === "embeddings" ? { embeddings: { baseURL: (dedupeBaseURL.trim() || baseURL.trim()), model: dedupeModel.trim(), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) } } : {}),
+                    },
+                  }
+                : {}),
+              ...parentSelectionConfig(parents),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
@@ -370,7 +388,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
@@ -822,6 +840,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               ))}
             </div>
           </fieldset>
+          <ParentSelectionFields value={parents} onChange={setParents} err={err} />
           <div className="grid gap-4 sm:grid-cols-4">
             <Field label="Temperature" type="number" step="any" min={0} max={2} value={temperature} onChange={(e) => setTemperature(e.target.value)} error={err("emitter.temperature")} placeholder="server default" />
             <Field label="Max tokens" type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} error={err("emitter.maxTokens")} placeholder="server default" />
@@ -851,6 +870,44 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             onStrategy={setStrategy}
             err={err}
           />
+          <div className="grid gap-4 sm:grid-cols-4">
+            <SelectField
+              label="Duplicate rejection"
+              value={dedupeMode}
+              onChange={(v) => setDedupeMode(v as typeof dedupeMode)}
+              options={[
+                { value: "minhash", label: "Exact + MinHash (local)" },
+                { value: "exact", label: "Exact only" },
+                { value: "embeddings", label: "Exact + embeddings" },
+                { value: "off", label: "Off" },
+              ]}
+              hint={err("emitter.dedupe.mode") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.dedupe.mode")}</span> : undefined}
+            />
+            {(dedupeMode === "minhash" || dedupeMode === "embeddings") && (
+              <Field
+                label="Similarity threshold"
+                type="number"
+                step="any"
+                min={0}
+                max={1}
+                value={dedupeThreshold}
+                onChange={(e) => setDedupeThreshold(e.target.value)}
+                error={err("emitter.dedupe.threshold")}
+                placeholder={dedupeMode === "embeddings" ? "0.99" : "0.9"}
+              />
+            )}
+            {dedupeMode === "embeddings" && (
+              <>
+                <Field label="Embeddings base URL" type="url" value={dedupeBaseURL} onChange={(e) => setDedupeBaseURL(e.target.value)} error={err("emitter.dedupe.embeddings.baseURL")} placeholder={baseURL || "the model's base URL"} mono spellCheck={false} />
+                <Field label="Embedding model" value={dedupeModel} onChange={(e) => setDedupeModel(e.target.value)} error={err("emitter.dedupe.embeddings.model") ?? err("emitter.dedupe.embeddings")} placeholder="text-embedding-3-small" mono spellCheck={false} />
+              </>
+            )}
+          </div>
+          <p className="-mt-2 text-xs text-slate-500 dark:text-slate-400" data-testid="dedupe-hint">
+            {dedupeMode === "off"
+              ? "Every proposal is evaluated, repeats included."
+              : `A proposal that repeats a stored program (same after removing comments and whitespace${dedupeMode === "exact" ? "" : dedupeMode === "minhash" ? ", or token-shingle Jaccard ≥ threshold" : ", or embedding cosine ≥ threshold"}) is stored as a duplicate and proposed again; it costs its tokens but no evaluation.`}
+          </p>
         </Section>
       ) : emitterKind === "javascript-mutation" ? (
         <Section title="Emitter" description="Your mutation makes each child from an elite of the archive; the evaluator above scores it.">

@@ -6,6 +6,7 @@
  * builds the preset): plain data only, the form gives the rows their keys.
  */
 import type { DescriptorRow } from "./DescriptorRows";
+import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -56,6 +57,11 @@ export interface FormPreset {
   modelSelection?: "fixed" | "ucb" | "thompson";
   strategy?: "evolve" | "best-of-n";
   costCap?: string;
+  dedupeMode?: "off" | "exact" | "minhash" | "embeddings";
+  dedupeThreshold?: string;
+  dedupeBaseURL?: string;
+  dedupeModel?: string;
+  parentSelection?: ParentSelectionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -88,7 +94,7 @@ const SHOWN: Record<string, string[]> = {
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -147,6 +153,11 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       pricePrompt: s(price?.prompt) ?? "",
       priceCompletion: s(price?.completion) ?? "",
       costCap: s(config.budget?.costUsd) ?? "",
+      dedupeMode: (["off", "exact", "minhash", "embeddings"].includes(em.dedupe?.mode) ? em.dedupe.mode : "minhash") as FormPreset["dedupeMode"],
+      dedupeThreshold: s(em.dedupe?.threshold) ?? "",
+      dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
+      dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
+      parentSelection: parentSelectionState(em),
     });
     if (Array.isArray(em.models)) {
       const priceOf = (m: string) => (em.prices?.[m] as Json | undefined) ?? {};

@@ -3,6 +3,7 @@
  * normaliser, so the views depend on the shapes in ./types only.
  */
 import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, IslandsInfo, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
+import { normalizeSelection } from "@/components/lineage/selection";
 
 export class ApiError extends Error {
   constructor(
@@ -71,6 +72,7 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
     emitterType: String(x.emitterType ?? config.emitter?.type ?? "?"),
     evaluations: num(x.evaluations),
     failedEvaluations: num(x.failedEvaluations),
+    duplicates: num(x.duplicates),
     budgetEvaluations: num(x.budgetEvaluations ?? x.budget?.evaluations ?? config.budget?.evaluations, 1),
     cells,
     numElites,
@@ -204,6 +206,7 @@ export function normalizeSolution(b: Json): SolutionDetail {
     costUsd: numOrNull(s.costUsd),
     prompt: str(s.prompt),
     reply: str(s.reply),
+    selection: normalizeSelection(s.selection),
   };
 }
 
@@ -238,6 +241,7 @@ export function normalizeLineage(b: Json): LineageNode[] {
     cell: numOrNull(s.cell),
     descriptors: (s.descriptors ?? []).map((v: unknown) => num(v, NaN)),
     createdAt: str(s.createdAt),
+    selection: normalizeSelection(s.selection),
   }));
 }
 
@@ -286,7 +290,7 @@ export const endpoints = {
   lineage: (id: string) => `/api/solutions/${id}/lineage`,
   metrics: (id: string, after: number) => `/api/experiments/${id}/metrics?after=${after}`,
   events: (id: string) => `/api/experiments/${id}/events`,
-  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid"; limit?: number; cursor?: string | null } = {}) => {
+  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid" | "duplicate"; limit?: number; cursor?: string | null } = {}) => {
     const p = new URLSearchParams();
     if (q.status) p.set("status", q.status);
     if (q.limit) p.set("limit", String(q.limit));

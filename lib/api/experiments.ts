@@ -24,6 +24,7 @@ export function experimentDto(e: Experiment, descriptors?: Descriptor[], perIsla
     cells: e.cells,
     evaluations: e.evaluations,
     failedEvaluations: e.failedEvaluations,
+    duplicates: e.duplicates,
     numElites: e.numElites,
     metrics: {
       coverage: e.cells > 0 ? e.numElites / e.cells : 0,

@@ -54,7 +54,7 @@ export const ListQuery = z
   .strict();
 
 /** "invalid": the operator produced nothing evaluable (an unusable LLM reply, a mutation that threw). */
-export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid"] as const;
+export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid", "duplicate"] as const;
 
 /** `GET /api/experiments/:id/solutions`: evaluated, failed and/or invalid candidates, newest first. */
 export const SolutionsQuery = z

@@ -20,6 +20,8 @@ export interface CandidateBatch {
   /** Candidates evaluated in this batch (counted against the budget), failures included. */
   evaluations: number;
   failed: number;
+  /** Candidates rejected as duplicates before evaluation (stored in `failures`, not in `evaluations`). */
+  duplicates?: number;
   /** Whether this batch is one of the orchestrator's numbered jobs. */
   generated: boolean;
   operator: string;
@@ -69,6 +71,8 @@ export interface CandidateExtras {
   /** LLM ensembles: the configured model that wrote the candidate (its ModelArm row) and that call's own cost. */
   arm?: string;
   armCostUsd?: number;
+  /** LLM runs: how the parents were chosen (policy per parent, crossover). */
+  selection?: unknown;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -77,8 +81,11 @@ export interface FailedCandidate extends CandidateExtras {
   genome: unknown;
   parentIds: string[];
   error: string;
-  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); default "failed". */
-  status?: "failed" | "invalid";
+  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); "duplicate": a repeat, never evaluated; default "failed". */
+  status?: "failed" | "invalid" | "duplicate";
+  /** status "duplicate": the solution it repeats and how similar it is. */
+  duplicateOf?: string;
+  similarity?: number;
 }
 
 export type GenomeKind = "vector" | "code" | "text" | "json";
@@ -137,14 +144,14 @@ win AS (SELECT * FROM cur WHERE old_fitness IS NULL OR fitness > old_fitness),
 -- same job may descend from it, and lineage must never point at a missing solution.
 sol AS (
   INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", fitness, descriptors, cell, "parentIds", operator, "eliteRevision",
-                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply, selection)
   SELECT c.sid, $1, 'evaluated', $14, CASE WHEN $14 = 'vector' THEN c.genome END,
          CASE WHEN $14 IN ('code', 'text') THEN c.gtext END, CASE WHEN $14 = 'json' THEN c.gtext::jsonb END,
          c.fitness, c.descriptors, c.cell, c.parents, coalesce(c.extra ->> 'operator', $10),
          CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END,
          c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8,
          c.extra ->> 'model', (c.extra ->> 'promptTokens')::int, (c.extra ->> 'completionTokens')::int, (c.extra ->> 'costUsd')::float8,
-         c.extra ->> 'prompt', c.extra ->> 'reply'
+         c.extra ->> 'prompt', c.extra ->> 'reply', c.extra -> 'selection'
   FROM c
   -- Candidates handed out by ask/tell (or reserved by a submission) already exist as pending rows:
   -- they become evaluated here, in the same transaction as the archive write. Never touches other rows.
@@ -236,6 +243,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
          "promptTokens" = "promptTokens" + $9::int,
          "completionTokens" = "completionTokens" + $10::int,
          "costUsd" = "costUsd" + $11::float8,
+         duplicates = duplicates + $12::int,
          status = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
          "statusReason" = CASE WHEN status IN ('running', 'paused') AND NOT $8 AND "costUsd" + $11 >= "budgetCostUsd"
                                THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
@@ -253,6 +261,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.usage?.promptTokens ?? 0,
       batch.usage?.completionTokens ?? 0,
       batch.usage?.costUsd ?? 0,
+      batch.duplicates ?? 0,
     );
     if (locked.islandCount > 0 && locked.config.islands) {
       await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
@@ -281,13 +290,14 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
   const extras = f.map(({ id: _id, genome: _g, parentIds: _p, ...rest }) => rest);
   await tx.$executeRawUnsafe(
     `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", descriptors, "parentIds", operator, error, logs, "evalMs",
-                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply, "duplicateOf", similarity, selection)
      SELECT ($2::uuid[])[i], $1::uuid, coalesce(x ->> 'status', 'failed')::"SolutionStatus", $7,
             CASE WHEN $7 = 'vector' THEN substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8) END,
             CASE WHEN $7 IN ('code', 'text') THEN ($8::text[])[i] END, CASE WHEN $7 = 'json' THEN (($8::text[])[i])::jsonb END,
             '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], coalesce(x ->> 'operator', $6),
             x ->> 'error', x ->> 'logs', (x ->> 'evalMs')::float8,
-            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply'
+            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply',
+            (x ->> 'duplicateOf')::uuid, (x ->> 'similarity')::float8, x -> 'selection'
      FROM generate_subscripts($2::uuid[], 1) AS i, LATERAL (SELECT ($9::jsonb) -> (i - 1) AS x) e
      ON CONFLICT (id) DO NOTHING`,
     id,

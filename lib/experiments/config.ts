@@ -3,7 +3,8 @@ import { getDomain, type RankerName } from "@/lib/qd";
 import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
-import { operatorShape, providerSchema } from "@/lib/llm/schemas";
+import { DedupeConfig, operatorShape, providerSchema } from "@/lib/llm/schemas";
+import { parentSelectionShape } from "@/lib/llm/parent-selection";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
@@ -205,7 +206,13 @@ export const AnyDomainConfig = z.discriminatedUnion(
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 
 /** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
-export const LlmEmitterConfig = providerSchema({ ...operatorShape, type: z.literal("llm") });
+export const LlmEmitterConfig = providerSchema({
+  ...operatorShape,
+  ...parentSelectionShape,
+  type: z.literal("llm"),
+  /** Duplicate rejection before evaluation; absent = exact + MinHash at the default threshold. */
+  dedupe: DedupeConfig.optional(),
+});
 export type LlmEmitterConfig = z.infer<typeof LlmEmitterConfig>;
 /** The user's mutation for JSON genomes, `function mutate(parent, rng)`, run in the sandbox. */
 export const JavaScriptMutationEmitterConfig = JavaScriptMutationConfig.extend({ type: z.literal("javascript-mutation") });

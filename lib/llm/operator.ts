@@ -44,6 +44,8 @@ export interface Usage {
 export interface MutateRequest {
   task: PromptTask;
   parent: PromptSolution;
+  /** Crossover: a second parent from another cell; diffs still apply to `parent`. */
+  mate?: PromptSolution | null;
   inspirations?: PromptSolution[];
   targetNiche?: TargetNiche | null;
   /** Default: the config's mode. */
@@ -113,6 +115,7 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
     const built = buildMutationPrompt({
       task: req.task,
       parent: req.parent,
+      mate: req.mate,
       inspirations: req.inspirations,
       targetNiche: req.targetNiche,
       mode,
@@ -173,7 +176,8 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
       if (!whole.ok) return fail("parse", whole.reason);
       genome = whole.genome;
     }
-    if (genome.trim() === parent.trim()) return fail("parse", "the child is identical to the parent");
+    if (genome.trim() === parent.trim()) return fail("parse", `the child is identical to the parent${req.mate ? " A" : ""}`);
+    if (req.mate && genome.trim() === req.mate.genome.trim()) return fail("parse", "the child is identical to the parent B");
     if (isCode && req.task.evolveBlocks) {
       const kept = checkEvolveBlocks(parent, genome);
       if (!kept.ok) return fail("apply", kept.reason);

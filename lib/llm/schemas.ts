@@ -115,3 +115,38 @@ export const operatorShape = {
 /** `{ type?: "llm", baseURL, model | models, apiKeyEnv?, mode?, temperature?, ... }` — the issue's emitter config. */
 export const LlmOperatorConfig = providerSchema(operatorShape);
 
+
+/** The similarity each dedupe mode compares against when no threshold is given. */
+export const DEDUPE_DEFAULT_THRESHOLD = { minhash: 0.9, embeddings: 0.99 } as const;
+
+/**
+ * Duplicate rejection before evaluation (llm emitter). "exact": the same program after
+ * normalisation (comments per language, whitespace); "minhash" (default): that, or estimated Jaccard
+ * similarity of token 3-shingles ≥ threshold among programs with the same lines (reordered or
+ * re-punctuated; local, no service); "embeddings": exact, or cosine
+ * similarity ≥ threshold of embeddings from an OpenAI-compatible /v1/embeddings endpoint.
+ */
+export const DedupeConfig = z
+  .object({
+    mode: z.enum(["off", "exact", "minhash", "embeddings"], { error: 'dedupe.mode must be "off", "exact", "minhash" or "embeddings"' }).default("minhash"),
+    /** Similarity at or above which a candidate is a duplicate (Jaccard for minhash, cosine for embeddings). */
+    threshold: z.number({ error: "dedupe.threshold must be a number" }).gt(0, "dedupe.threshold must be in (0, 1]").max(1, "dedupe.threshold must be in (0, 1]").optional(),
+    /** Comment rules for normalisation: a language id (python, javascript, ...) or "text"; default: the program's language, "text" for texts. */
+    language: z.string().min(1).max(40).optional(),
+    /** How often a duplicate's slot is re-proposed before the last proposal is evaluated anyway (keeps the budget exact). */
+    maxResamples: z.number().int().min(0).max(10).default(3),
+    embeddings: z
+      .strictObject({
+        baseURL: providerShape.baseURL,
+        model: z.string().min(1).max(200),
+        apiKeyEnv: providerShape.apiKeyEnv,
+        timeoutMs: z.number().int().min(50).max(10 * 60_000).default(30_000),
+      })
+      .optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.mode === "embeddings" && !d.embeddings) ctx.addIssue({ code: "custom", path: ["embeddings"], message: 'dedupe.mode "embeddings" needs dedupe.embeddings: { baseURL, model, apiKeyEnv? }' });
+  });
+export type DedupeConfig = z.output<typeof DedupeConfig>;
+export type DedupeConfigInput = z.input<typeof DedupeConfig>;

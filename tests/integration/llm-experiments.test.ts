@@ -67,7 +67,9 @@ const spec = (mock: OpenAIMock, over: Partial<Omit<ExperimentSpecInput, "emitter
     seed: 3,
     maxInFlight: 2,
     ...over,
-    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", apiKeyEnv: "MOCK_LLM_KEY", mode: "diff", prices: PRICES, maxRetries: 2, retryBaseMs: 50, timeoutMs: 5000, ...over.emitter },
+    // Duplicate rejection (on by default) has its own tests (dedupe.test.ts); these scripts repeat
+    // programs on purpose and count one model call per evaluation.
+    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", apiKeyEnv: "MOCK_LLM_KEY", mode: "diff", prices: PRICES, maxRetries: 2, retryBaseMs: 50, timeoutMs: 5000, dedupe: { mode: "off" }, ...over.emitter },
   });
 
 async function runUntil(stack: TestStack, config: ExperimentSpec, statuses: string[], ms = POLL_CEILING_MS) {

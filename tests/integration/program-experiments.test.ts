@@ -83,7 +83,8 @@ const spec = (mock: OpenAIMock, over: { domain?: Record<string, unknown>; emitte
       description: "Find the global minimum of a shifted 2-D Rastrigin function; run(iterations) returns (x, y, value).",
       ...over.domain,
     },
-    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", mode: "diff", maxRetries: 1, retryBaseMs: 50, timeoutMs: 5000, ...over.emitter },
+    // Duplicate rejection (on by default) is tested in dedupe.test.ts; these scripts count one call per evaluation.
+    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", mode: "diff", maxRetries: 1, retryBaseMs: 50, timeoutMs: 5000, dedupe: { mode: "off" }, ...over.emitter },
   });
 
 const SECRET = "py-s3cr3t-7c1e9a";

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -103,6 +103,8 @@ class _ExperimentRequired(TypedDict):
     cells: int
     evaluations: int
     failedEvaluations: int
+    # LLM candidates rejected as duplicates before evaluation (not counted in evaluations)
+    duplicates: int
     numElites: int
     metrics: "ExperimentMetrics"
     qdOffset: float
@@ -148,12 +150,30 @@ class DescriptorInfo(_DescriptorInfoRequired, total=False):
     source: Optional[str]
 
 
+class SelectionRecordParentsItem(TypedDict):
+    # the rule that chose this parent: the policy, "mix/explore", "mix/exploit" or "seed"
+    policy: str
+    # its probability then
+    p: float
+
+
+class _SelectionRecordRequired(TypedDict):
+    # the experiment's emitter.parentSelection.policy
+    policy: Literal["uniform", "fitness", "power-law", "dgm", "novelty", "mix"]
+    parents: List["SelectionRecordParentsItem"]
+
+
+class SelectionRecord(_SelectionRecordRequired, total=False):
+    # written from two parents of different cells
+    crossover: bool
+
+
 class Solution(TypedDict):
     # UUID
     id: str
     # UUID
     experimentId: str
-    status: Literal["pending", "evaluated", "failed", "invalid"]
+    status: Literal["pending", "evaluated", "failed", "invalid", "duplicate"]
     genomeKind: Literal["vector", "code", "text", "json"]
     # numbers for vector genomes, a string for programs/texts, any JSON value for JSON genomes
     genome: Any
@@ -172,7 +192,13 @@ class Solution(TypedDict):
     costUsd: Optional[float]
     prompt: Optional[str]
     reply: Optional[str]
+    # LLM runs: how the parents were chosen, one entry per parent id (null for seeds and other operators)
+    selection: Optional["SelectionRecord"]
     eliteRevision: Optional[int]
+    # status "duplicate": the stored solution this candidate repeats (it was not evaluated)
+    duplicateOf: Optional[str]
+    # status "duplicate": 1 = identical after normalisation, else the MinHash Jaccard or embedding cosine
+    similarity: Optional[float]
     # ISO 8601 date-time
     createdAt: str
 
@@ -180,7 +206,7 @@ class Solution(TypedDict):
 class SolutionSummary(TypedDict):
     # UUID
     id: str
-    status: Literal["evaluated", "failed", "invalid"]
+    status: Literal["evaluated", "failed", "invalid", "duplicate"]
     fitness: Optional[float]
     descriptors: List[float]
     cell: Optional[int]
@@ -191,6 +217,8 @@ class SolutionSummary(TypedDict):
     evalMs: Optional[float]
     metrics: Optional[Any]
     elite: bool
+    duplicateOf: Optional[str]
+    similarity: Optional[float]
     # ISO 8601 date-time
     createdAt: str
 
@@ -293,6 +321,7 @@ class LineageStep(TypedDict):
     cell: Optional[int]
     descriptors: List[float]
     parentIds: List[str]
+    selection: Optional["SelectionRecord"]
     status: str
     # ISO 8601 date-time
     createdAt: str
