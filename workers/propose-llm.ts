@@ -28,7 +28,7 @@ export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
   const { type: _type, dedupe: _dedupe, parentSelection: _ps, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
-  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _s, ...provider } = emitter;
+  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _st, ...provider } = emitter;
   const judgeModel = config.domain.type === "llm-text" ? config.domain.judgeModel : undefined;
   const judgeProvider = judgeModel ? { ...provider, model: judgeModel, models: undefined } : provider;
   return { operator, judge: createLlmJudge({ ...judgeProvider, temperature: 0 }, { client: operator.client }) };
@@ -69,7 +69,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   // Choose every parent and inspiration first, then read their genomes in one query.
   const selection = emitter.parentSelection ?? { policy: "uniform" };
   const crossoverRate = emitter.crossoverRate ?? 0;
-  const chooser = k * size + size > seeds.length ? await createParentChooser(prisma, cache, selection) : null;
+  const chooser = !bestOfN && k * size + size > seeds.length ? await createParentChooser(prisma, cache, selection) : null;
   type Plan = { seedIndex: number } | { parent: ChosenParent | null; mate: ChosenParent | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
   const plans = Array.from({ length: size }, (_, i): Plan => {
     const seedIndex = k * size + i;
