@@ -3,7 +3,10 @@
  * PostgreSQL) on sphere-100 iso-line, with 1 and 2 worker processes, next to
  * the in-process engine on the same budget. Prints one JSON object.
  *
- *   npx tsx bench/pipeline.ts [--evaluations 5400000] [--workers 1,2]
+ *   npx tsx bench/pipeline.ts [--evaluations 5400000] [--workers 1,2] [--islands 4]
+ *
+ * `--islands N`: the same run on N islands (ring migration of 10 elites every tenth of the budget),
+ * to measure what the per-island archives add to each commit.
  */
 import { parseArgs } from "node:util";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     evaluations: { type: "string", default: "5400000" },
     workers: { type: "string", default: "1,2" },
     "iterations-per-job": { type: "string" },
+    islands: { type: "string" },
   },
 });
 const budget = Number(values.evaluations);
@@ -29,6 +33,7 @@ const config = ExperimentConfig.parse({
   budget: { evaluations: budget },
   seed: 1,
   ...(values["iterations-per-job"] ? { iterationsPerJob: Number(values["iterations-per-job"]) } : {}),
+  ...(values.islands ? { islands: { count: Number(values.islands), migrationInterval: Math.ceil(budget / 10), migrants: 10 } } : {}),
 });
 
 function inProcess() {
@@ -61,6 +66,7 @@ async function distributed(workers: number) {
       solutionsStored: solutions,
       normQdScore: done.qdScore / done.cells,
       coverage: done.numElites / done.cells,
+      ...(done.islandCount ? { islands: done.islandCount, migrations: done.migrations, migrantsAccepted: done.migrantsAccepted } : {}),
     };
   } finally {
     await stack.stop();
@@ -75,4 +81,4 @@ for (const w of values.workers!.split(",").map(Number)) {
   log(`${w} worker(s): ${r.evalsPerSec} evals/s`);
   runs.push({ ...r, perJobOverheadMs: Number((((r.seconds - local.seconds / w) * 1000) / r.jobs).toFixed(2)) });
 }
-console.log(JSON.stringify({ bench: "pipeline", domain: "sphere-100", emitter: "iso-line", budget, inProcess: local, distributed: runs }, null, 2));
+console.log(JSON.stringify({ bench: "pipeline", domain: "sphere-100", emitter: "iso-line", budget, islands: config.islands?.count ?? 0, inProcess: local, distributed: runs }, null, 2));

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   QD_WORKERS: z.coerce.number().int().min(0).max(256).default(os.availableParallelism()),
+  /** Scheduling priority (nice) of the workers `npm start` runs: the web server answers first when they fill the CPUs. */
+  QD_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   QD_DATA_DIR: z.string().default(".qd-studio"),
   /** Candidates one worker process evaluates at once, over all its jobs (command processes, webhook requests). */
   QD_EVALUATION_SLOTS: z.coerce.number().int().min(1).max(4096).default(64),

@@ -5,6 +5,7 @@
  * sources changed, then runs the web server and QD_WORKERS worker processes.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readEnv, redactUrl, ConfigError, type Env } from "@/lib/config";
@@ -13,6 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/runtime/embe
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { checkExposure } from "@/lib/runtime/exposure";
+import { nextRestart } from "@/lib/runtime/restart-policy";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line: string) => console.log(`[qd-studio] ${line}`);
@@ -49,7 +51,7 @@ async function main() {
 
   const childEnv = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" };
   startWeb(env, childEnv);
-  for (let i = 0; i < env.QD_WORKERS; i++) startWorker(i, childEnv);
+  for (let i = 0; i < env.QD_WORKERS; i++) startWorker(i, childEnv, env.QD_WORKER_NICE);
 
   await waitUntilHealthy(env.PORT);
   const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
@@ -72,26 +74,23 @@ function startWeb(env: Env, childEnv: NodeJS.ProcessEnv) {
   });
 }
 
-/** Delay before restarting a worker that crashed `crashes` times in a row: 1 s doubling to 60 s. */
-function restartDelayMs(crashes: number): number {
-  return Math.min(60_000, 1000 * 2 ** Math.max(0, crashes - 1));
-}
-
-function startWorker(index: number, childEnv: NodeJS.ProcessEnv, crashes = 0) {
+function startWorker(index: number, childEnv: NodeJS.ProcessEnv, nice: number, crashes = 0) {
   const startedAt = Date.now();
   const worker = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers", "main.ts")], {
     cwd: root,
     env: { ...childEnv, QD_WORKER_NAME: `local-${index}` },
     stdio: ["ignore", "inherit", "inherit"],
   });
+  // Lower priority than the web server: a run that fills every CPU must not slow the dashboard down.
+  try {
+    if (worker.pid) os.setPriority(worker.pid, nice);
+  } catch {
+    /* not permitted here: run at normal priority */
+  }
   track(worker, (code) => {
-    // A worker that dies is always restarted; one that keeps dying right away waits longer each
-    // time (up to a minute), so a database outage or a bad deploy recovers without a restart.
-    const quick = Date.now() - startedAt < 10_000;
-    const next = quick ? crashes + 1 : 1;
-    const delay = restartDelayMs(next);
-    log(`worker ${index} exited (${code}); restarting in ${Math.round(delay / 1000)} s${next > 1 ? ` (crash ${next} in a row)` : ""}`);
-    setTimeout(() => !stopping && startWorker(index, childEnv, next), delay);
+    const { crashesInARow: next, delayMs } = nextRestart(crashes, Date.now() - startedAt);
+    log(`worker ${index} exited (${code}); restarting in ${Math.round(delayMs / 1000)} s${next > 1 ? ` (crash ${next} in a row)` : ""}`);
+    setTimeout(() => !stopping && startWorker(index, childEnv, nice, next), delayMs);
   });
 }
 

@@ -1,6 +1,7 @@
 import { makeArchive, getDomain, type ArchiveBase, type Bounds, type Domain } from "@/lib/qd";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { elitesSince } from "@/lib/db/archive-store";
+import { islandElitesSince } from "@/lib/db/island-store";
 import { thresholdsSince } from "@/lib/db/emitter-store";
 import type { ThresholdStore } from "@/lib/experiments/cma";
 import { decodeVector } from "@/lib/db/vector-codec";
@@ -25,7 +26,7 @@ export class ArchiveCache {
   private thresholdRevision = -1n;
   lastUsed = Date.now();
 
-  constructor(readonly experimentId: string, readonly config: ExperimentSpec) {
+  constructor(readonly experimentId: string, readonly config: ExperimentSpec, readonly island: number | null = null) {
     this.domain = hasBuiltInMeasures(config.domain) ? getDomain(config.domain as DomainConfig) : null;
     this.space = vectorSpace(config);
     const archiveSpec = config.archive.type === "cvt" ? { type: "cvt" as const, cells: config.archive.cells, samples: config.archive.samples } : { type: "grid" as const };
@@ -49,7 +50,10 @@ export class ArchiveCache {
    */
   async refresh(prisma: PrismaClient, ownRevision = -1n): Promise<void> {
     this.lastUsed = Date.now();
-    const rows = await elitesSince(prisma, this.experimentId, this.revision, ownRevision);
+    const rows =
+      this.island === null
+        ? await elitesSince(prisma, this.experimentId, this.revision, ownRevision)
+        : await islandElitesSince(prisma, this.experimentId, this.island, this.revision, ownRevision);
     // Revisions commit in order, so everything up to our own write is now visible too.
     if (ownRevision > this.revision) this.revision = ownRevision;
     const a = this.archive;
@@ -79,15 +83,18 @@ export class ArchiveCacheStore {
 
   constructor(private readonly idleMs = 10 * 60_000) {}
 
-  get(experimentId: string, config: ExperimentSpec): ArchiveCache {
+  /** `island`: the island's archive (experiments with islands), else the experiment's. */
+  get(experimentId: string, config: ExperimentSpec, island: number | null = null): ArchiveCache {
     this.evictIdle();
-    let cache = this.caches.get(experimentId);
-    if (!cache) this.caches.set(experimentId, (cache = new ArchiveCache(experimentId, config)));
+    const key = island === null ? experimentId : `${experimentId}#${island}`;
+    let cache = this.caches.get(key);
+    if (!cache) this.caches.set(key, (cache = new ArchiveCache(experimentId, config, island)));
     return cache;
   }
 
+  /** Drops the experiment's caches (every island's). */
   drop(experimentId: string) {
-    this.caches.delete(experimentId);
+    for (const [key, c] of this.caches) if (c.experimentId === experimentId) this.caches.delete(key);
   }
 
   private evictIdle() {

@@ -6,8 +6,11 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 export const HEARTBEAT_MS = 5_000;
 export const WORKER_STALE_MS = 3 * HEARTBEAT_MS;
 
-/** Announces this worker process in the database so /api/health can count live workers. */
-export function startHeartbeat(prisma: PrismaClient, queues: string[]) {
+/**
+ * Announces this worker process in the database so /api/health can count live workers. A failed
+ * beat (the database restarting) goes to `report`, which names the reason and folds repeats.
+ */
+export function startHeartbeat(prisma: PrismaClient, queues: string[], report: (what: string, error: unknown) => void) {
   const id = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const beat = () =>
     prisma.workerHeartbeat.upsert({
@@ -17,7 +20,7 @@ export function startHeartbeat(prisma: PrismaClient, queues: string[]) {
     });
   let timer: NodeJS.Timeout | undefined;
   const loop = async () => {
-    await beat().catch((error: Error) => console.error(`[worker] heartbeat failed: ${error.message.split("\n")[0]}`));
+    await beat().catch((error: unknown) => report("heartbeat", error));
     timer = setTimeout(loop, HEARTBEAT_MS);
     timer.unref();
   };

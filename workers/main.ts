@@ -43,7 +43,7 @@ async function main() {
     worker.on("error", (error) => failures.report(`queue ${queue}`, error));
     return worker;
   });
-  const heartbeat = startHeartbeat(prisma, processors.map((p) => p.queue));
+  const heartbeat = startHeartbeat(prisma, processors.map((p) => p.queue), failures.report);
   await heartbeat.started;
   const reconciler = startReconciler({ prisma, queues, log });
   const llmQueues = startLlmQueues({ prisma, queues, log }, processors.llm, {

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Rng } from "@/lib/qd";
 import { chooseTargetNiche, createLlmJudge, createLlmOperator, type LlmError, type LlmJudge, type LlmOperator, type MutateResult, type PromptSolution, type PromptTask, type TargetNiche } from "@/lib/llm";
@@ -10,7 +9,13 @@ import type { ArchiveCache } from "./archive-cache";
 import { mixSeed } from "./generate-batch";
 import { loadFeedback } from "./program-feedback";
 import { hasEvolveBlocks } from "@/lib/llm/evolve-blocks";
+import { keyedUuid } from "@/lib/keyed-uuid";
+import { chooseArms, type ArmStats } from "@/lib/llm/bandit";
 import { bestElite, loadGenomes, pickElite, seedGenomes, seedId, type StoredGenome } from "./genomes";
+import { dedupeSettings } from "@/lib/dedupe/settings";
+import { dedupeRound, duplicateReason } from "./dedupe-candidates";
+import { createParentChooser, type ChosenParent } from "./parent-selection";
+import type { SelectionRecord } from "@/lib/llm/parent-selection";
 
 /** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
 export interface LlmRuntime {
@@ -19,10 +24,11 @@ export interface LlmRuntime {
 }
 
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
-  const { type: _type, ...emitter } = config.emitter as LlmEmitterConfig;
+  // Duplicate rejection, parent selection and crossover are the worker's business, not the operator's.
+  const { type: _type, dedupe: _dedupe, parentSelection: _ps, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
-  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = emitter;
+  const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _s, ...provider } = emitter;
   const judgeModel = config.domain.type === "llm-text" ? config.domain.judgeModel : undefined;
   const judgeProvider = judgeModel ? { ...provider, model: judgeModel, models: undefined } : provider;
   return { operator, judge: createLlmJudge({ ...judgeProvider, temperature: 0 }, { client: operator.client }) };
@@ -31,7 +37,10 @@ export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
 /** llm-text quality, and any descriptor row with a rubric, are scored by the LLM judge. */
 export const needsJudge = (config: ExperimentSpec) => config.emitter.type === "llm" && (config.domain.type === "llm-text" || effectiveDescriptors(config).some((d) => d.rubric));
 
-/** What a job of an LLM experiment produced, and the provider failures that left some candidates without a child. */
+/**
+ * What a job of an LLM experiment produced, and the provider failures that left some candidates without a child.
+ * `candidates`: the job's `size` children to evaluate, then the duplicates rejected on the way (not evaluated).
+ */
 export interface LlmProposal {
   candidates: StagedCandidate[];
   operator: string;
@@ -41,8 +50,11 @@ export interface LlmProposal {
 /**
  * The first stage of a job of an LLM experiment: `size` children, one model call each (plus a judge
  * call when the text's quality or descriptors are judged). Jobs that hold the seeds evaluate them
- * as they are. Parents are elites chosen uniformly; each prompt also shows the best elite and a few
- * random ones as inspirations, and names a target niche (an empty or weak cell near the parent).
+ * as they are. Parents are elites chosen by the experiment's parent-selection policy (uniform by
+ * default); a `crossoverRate` share of children get a second parent from another cell and a prompt
+ * to combine both. Each prompt also shows the best elite and a few random ones as inspirations, and
+ * names a target niche (an empty or weak cell near the parent, or between the two parents).
+ * Children that duplicate stored programs are rejected before evaluation and proposed again.
  */
 export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, cache: ArchiveCache, k: number, size: number, seed: number, signal?: AbortSignal): Promise<LlmProposal> {
   const config = cache.config;
@@ -51,56 +63,116 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const seeds = seedGenomes(config).map(String);
   const rng = new Rng(mixSeed(seed, k));
   const task = promptTask(config, rows);
-  const operator = `llm-${emitter.mode}`;
+  const bestOfN = emitter.strategy === "best-of-n";
+  const operator = bestOfN ? `best-of-n-${emitter.mode}` : `llm-${emitter.mode}`;
 
   // Choose every parent and inspiration first, then read their genomes in one query.
-  type Plan = { seedIndex: number } | { parent: { cell: number; solutionId: string } | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
+  const selection = emitter.parentSelection ?? { policy: "uniform" };
+  const crossoverRate = emitter.crossoverRate ?? 0;
+  const chooser = k * size + size > seeds.length ? await createParentChooser(prisma, cache, selection) : null;
+  type Plan = { seedIndex: number } | { parent: ChosenParent | null; mate: ChosenParent | null; fallbackSeed: number; inspirations: string[]; callSeed: number };
   const plans = Array.from({ length: size }, (_, i): Plan => {
     const seedIndex = k * size + i;
     if (seedIndex < seeds.length) return { seedIndex };
-    const parent = pickElite(cache, rng);
+    // The baseline: every child from a seed, nothing from the archive (no parent elite, no inspirations, no niche).
+    if (bestOfN) return { parent: null, mate: null, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations: [], callSeed: rng.nextInt32() >>> 0 };
+    const parent = chooser!.pick(rng);
+    // Crossover: a second parent from another cell, by the same policy.
+    const mate = parent && crossoverRate > 0 && chooser!.size > 1 && rng.random() < crossoverRate ? chooser!.pick(rng, parent) : null;
+    for (const p of [parent, mate]) if (p) chooser!.addChild(p);
     const inspirations: string[] = [];
     const best = bestElite(cache);
-    if (best && best.solutionId !== parent?.solutionId) inspirations.push(best.solutionId);
+    const taken = (id: string) => id === parent?.solutionId || id === mate?.solutionId || inspirations.includes(id);
+    if (best && !taken(best.solutionId)) inspirations.push(best.solutionId);
     for (let j = 0; j < emitter.maxInspirations * 2 && inspirations.length < emitter.maxInspirations; j++) {
       const e = pickElite(cache, rng);
-      if (e && e.solutionId !== parent?.solutionId && !inspirations.includes(e.solutionId)) inspirations.push(e.solutionId);
+      if (e && !taken(e.solutionId)) inspirations.push(e.solutionId);
     }
-    return { parent, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations, callSeed: rng.nextInt32() >>> 0 };
+    return { parent, mate, fallbackSeed: rng.int(Math.max(1, seeds.length)), inspirations, callSeed: rng.nextInt32() >>> 0 };
   });
-  const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [...(p.parent ? [p.parent.solutionId] : []), ...p.inspirations] : [])));
+  const genomes = await loadGenomes(prisma, plans.flatMap((p) => ("parent" in p ? [p.parent?.solutionId, p.mate?.solutionId, ...p.inspirations].filter((x): x is string => !!x) : [])));
+
+  // Ensembles with a bandit: the model of each call, from the stored per-model record (a re-proposal keeps its slot's model).
+  const calls = plans.filter((p) => "parent" in p).length;
+  const chosenModels = await chooseModels(prisma, cache.experimentId, emitter, calls, mixSeed(seed, k) ^ 0x5bd1e995);
+  let call = 0;
+  const slotModels = plans.map((p) => ("parent" in p ? chosenModels?.[call++] : undefined));
 
   const providerErrors: LlmError[] = [];
-  const candidates = await Promise.all(
-    plans.map(async (plan): Promise<StagedCandidate> => {
-      const id = crypto.randomUUID();
-      if ("seedIndex" in plan) return judgeCandidate(runtime, config, rows, { id: seedId(cache.experimentId, plan.seedIndex), genome: seeds[plan.seedIndex]!, parentIds: [], extras: { operator: "seed" } }, mixSeed(seed, plan.seedIndex), signal);
-      const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
-      // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
-      const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
-      const parentIds = stored ? [plan.parent!.solutionId] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
-      const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
-      const program = config.domain.type === "program" ? config.domain : null;
-      // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
-      const feedback = program ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
-      if (program && !program.feedback.metrics) delete parent.metrics;
-      const r = await runtime.operator.mutate({
-        task,
-        parent,
-        inspirations,
-        targetNiche: targetNiche(cache, rows, stored?.descriptors, plan.callSeed),
-        seed: plan.callSeed,
-        signal,
-        ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
+  /** One model call for slot i (a re-proposal after a duplicate passes the next round's seed and id). */
+  const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string, model: string | undefined): Promise<StagedCandidate> => {
+    const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
+    const storedMate = stored && plan.mate ? genomes.get(plan.mate.solutionId) : undefined;
+    // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
+    const parent: PromptSolution = stored ? toPrompt(stored, rows) : { genome: seeds[plan.fallbackSeed] ?? "" };
+    const mate = storedMate ? toPrompt(storedMate, rows) : null;
+    const parentIds = stored ? [plan.parent!.solutionId, ...(mate ? [plan.mate!.solutionId] : [])] : plan.parent ? [] : [seedId(cache.experimentId, plan.fallbackSeed)];
+    const chosen: SelectionRecord = {
+      policy: selection.policy,
+      parents: stored ? [plan.parent!, ...(mate ? [plan.mate!] : [])].map((c) => ({ policy: c.policy, p: Number(c.p.toPrecision(4)) })) : parentIds.map(() => ({ policy: "seed", p: 1 / Math.max(1, seeds.length) })),
+      ...(mate ? { crossover: true } : {}),
+    };
+    const tag = (x: CandidateExtras): CandidateExtras => ({ ...x, selection: chosen, ...(mate ? { operator: "llm-crossover" } : {}) });
+    const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
+    const program = config.domain.type === "program" ? config.domain : null;
+    // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
+    const feedback = program && !bestOfN ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
+    if (program && !program.feedback.metrics) delete parent.metrics;
+    const r = await runtime.operator.mutate({
+      task,
+      parent,
+      mate,
+      inspirations,
+      // Crossover: a cell between the two parents.
+      targetNiche: bestOfN ? null : targetNiche(cache, rows, storedMate ? stored!.descriptors.map((v, j) => (v + (storedMate.descriptors[j] ?? v)) / 2) : stored?.descriptors, callSeed),
+      seed: callSeed,
+      signal,
+      ...(model ? { model } : {}),
+      ...(program ? { feedback, inspirationCode: program.feedback.inspirationCode } : {}),
+    });
+    if (!r.ok && r.stage === "provider") {
+      providerErrors.push(r.error!);
+      return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: tag(exchange(r)) };
+    }
+    if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: tag(exchange(r)) };
+    return { id, genome: r.genome, parentIds, extras: tag({ ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined }) };
+  };
+  // Children get ids derived from the job, slot and round, so a retried job re-registers the same
+  // ids in the duplicate index instead of finding its own earlier proposals there.
+  const childId = (i: number, round: number) => keyedUuid(`${cache.experimentId}:${k}:${i}:${round}`);
+  const seedCandidate = (p: { seedIndex: number }): StagedCandidate => ({ id: seedId(cache.experimentId, p.seedIndex), genome: seeds[p.seedIndex]!, parentIds: [], extras: { operator: "seed" } });
+  let slots = await Promise.all(plans.map((plan, i) => ("seedIndex" in plan ? seedCandidate(plan) : child(plan, plan.callSeed, childId(i, 0), slotModels[i]))));
+  const rejected: StagedCandidate[] = [];
+  const dedupe = dedupeSettings(config);
+  if (dedupe) {
+    let open = slots.map((_, i) => i);
+    for (let round = 0; open.length > 0; round++) {
+      const batch = open.map((i) => slots[i]!);
+      const { verdicts, embeddingsError } = await dedupeRound(prisma, cache.experimentId, dedupe, batch, open.map((i) => "seedIndex" in plans[i]!), signal);
+      const again: number[] = [];
+      verdicts.forEach((v, n) => {
+        const i = open[n]!;
+        const c = slots[i]!;
+        if (embeddingsError) c.extras = { ...c.extras, logs: [c.extras?.logs, `dedupe: embeddings failed, exact check only: ${embeddingsError}`].filter(Boolean).join("\n") };
+        if (!v) return;
+        if (round < dedupe.maxResamples) {
+          // Rejected before evaluation: stored with its cost, and the slot is proposed again.
+          rejected.push({ ...c, duplicate: v });
+          again.push(i);
+        } else {
+          // Out of re-proposals: evaluate it anyway, so the job still carries its share of the budget.
+          c.extras = { ...c.extras, logs: [c.extras?.logs, `dedupe: ${duplicateReason(v)}, evaluated anyway after ${dedupe.maxResamples} re-proposals`].filter(Boolean).join("\n") };
+        }
       });
-      if (!r.ok && r.stage === "provider") {
-        providerErrors.push(r.error!);
-        return { id, genome: null, parentIds, invalid: `LLM provider: ${r.reason}`, extras: exchange(r) };
-      }
-      if (!r.ok) return { id, genome: r.reply ?? null, parentIds, invalid: `${r.stage === "apply" ? "the edit did not apply" : "unusable reply"}: ${r.reason}`, extras: exchange(r) };
-      return judgeCandidate(runtime, config, rows, { id, genome: r.genome, parentIds, extras: { ...exchange(r), logs: r.warnings.length ? r.warnings.join("\n") : undefined } }, plan.callSeed, signal);
-    }),
-  );
+      if (again.length === 0) break;
+      const next = await Promise.all(again.map((i) => child(plans[i] as Exclude<Plan, { seedIndex: number }>, mixSeed((plans[i] as { callSeed: number }).callSeed, round + 1), childId(i, round + 1), slotModels[i])));
+      again.forEach((i, n) => (slots[i] = next[n]!));
+      open = again;
+    }
+  }
+  // The judge (llm-text quality, rubric descriptors) only sees admitted children.
+  slots = await Promise.all(slots.map((c, i) => (c.invalid ? c : judgeCandidate(runtime, config, rows, c, "seedIndex" in plans[i]! ? mixSeed(seed, (plans[i] as { seedIndex: number }).seedIndex) : (plans[i] as { callSeed: number }).callSeed, signal))));
+  const candidates = [...slots, ...rejected];
   return { candidates, operator, providerErrors };
 }
 
@@ -141,8 +213,23 @@ function targetNiche(cache: ArchiveCache, rows: DescriptorConfig[], parent: numb
   return { descriptors: niche.descriptors, fitness: niche.fitness };
 }
 
+/**
+ * `modelSelection: "ucb" | "thompson"` with several models: one model per call, chosen by the bandit
+ * from the ModelArm rows (committed batches only: calls in flight are not seen, which a batch's own
+ * pending pulls stand in for). `fixed`: undefined, the client draws by weight.
+ */
+async function chooseModels(prisma: PrismaClient, experimentId: string, emitter: LlmEmitterConfig, count: number, seed: number): Promise<string[] | undefined> {
+  if (emitter.modelSelection === "fixed" || !emitter.models || emitter.models.length < 2 || count === 0) return undefined;
+  const rows = await prisma.modelArm.findMany({ where: { experimentId }, select: { model: true, pulls: true, costUsd: true, gain: true, improvements: true } });
+  const byModel = new Map(rows.map((r) => [r.model, r]));
+  const arms: ArmStats[] = emitter.models.map(({ model }) => byModel.get(model) ?? { model, pulls: 0, costUsd: 0, gain: 0, improvements: 0 });
+  return chooseArms(arms, count, new Rng(seed), { policy: emitter.modelSelection });
+}
+
 function exchange(r: MutateResult): CandidateExtras {
   return {
+    arm: r.arm,
+    armCostUsd: r.ok ? r.costUsd : (r.costUsd ?? 0),
     model: r.ok ? r.model : r.model,
     promptTokens: r.ok ? r.usage.promptTokens : (r.usage?.promptTokens ?? 0),
     completionTokens: r.ok ? r.usage.completionTokens : (r.usage?.completionTokens ?? 0),

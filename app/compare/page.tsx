@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ ids?: string }> }) {
   const { ids: raw } = await searchParams;
   const ids = [...new Set((raw ?? "").split(",").map((s) => s.trim()).filter((s) => UUID.test(s)))].slice(0, MAX_COMPARED);
-  const [runs, snaps] = await Promise.all([
+  const [runs, snaps, strategies] = await Promise.all([
     prisma.experiment.findMany({
       orderBy: { createdAt: "desc" },
       take: 200,
@@ -25,7 +25,10 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     ids.length
       ? prisma.metricSnapshot.findMany({ where: { experimentId: { in: ids } }, orderBy: { evaluations: "asc" }, take: 200_000 })
       : Promise.resolve([]),
+    // LLM runs' emitter.strategy ("best-of-n" is the baseline), without reading whole configs.
+    prisma.$queryRaw<{ id: string; strategy: string | null }[]>`SELECT id::text AS id, config -> 'emitter' ->> 'strategy' AS strategy FROM "Experiment" WHERE "emitterType" = 'llm' ORDER BY "createdAt" DESC LIMIT 200`,
   ]);
+  const strategyOf = new Map(strategies.map((r) => [r.id, r.strategy ?? "evolve"]));
   const known = new Set(runs.map((r) => r.id));
   const selected = ids.filter((id) => known.has(id));
   const snapshots: Record<string, Snapshot[]> = {};
@@ -39,9 +42,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <AutoRefresh enabled={active} every={3000} />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Compare runs</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness of up to {MAX_COMPARED} runs against evaluations, and where each ended.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness (and cost, for LLM runs) of up to {MAX_COMPARED} runs against evaluations, and where each ended. Pick a best-of-N run and an evolutionary one to see whether evolution pays on the task.</p>
       </div>
-      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus }))} selected={selected} snapshots={snapshots} max={MAX_COMPARED} />
+      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus, strategy: strategyOf.get(r.id) ?? null }))} selected={selected} snapshots={snapshots} max={MAX_COMPARED} />
     </div>
   );
 }

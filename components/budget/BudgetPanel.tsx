@@ -7,9 +7,9 @@ import { memo } from "react";
 import { fmtDuration, fmtInt, fmtNum, fmtPct, fmtUsd } from "@/components/lib/format";
 import { OUTCOME_KEYS, type BudgetGroup, type BudgetReport, type OutcomeKey } from "@/components/lib/use-budget";
 
-export const OUTCOME_LABEL: Record<OutcomeKey, string> = { new_cell: "new cell", improved: "improved a cell", no_gain: "no gain", invalid: "invalid", failed: "failed" };
+export const OUTCOME_LABEL: Record<OutcomeKey, string> = { new_cell: "new cell", improved: "improved a cell", no_gain: "no gain", invalid: "invalid", failed: "failed", duplicate: "duplicate (not evaluated)" };
 /** Okabe–Ito hues (colour-blind safe); "no gain" neutral. */
-export const OUTCOME_COLOR: Record<OutcomeKey, string> = { new_cell: "#009E73", improved: "#0072B2", no_gain: "#94a3b8", invalid: "#E69F00", failed: "#D55E00" };
+export const OUTCOME_COLOR: Record<OutcomeKey, string> = { new_cell: "#009E73", improved: "#0072B2", no_gain: "#94a3b8", invalid: "#E69F00", failed: "#D55E00", duplicate: "#CC79A7" };
 
 function OutcomeBar({ outcomes, height = 10, label }: { outcomes: Record<OutcomeKey, number>; height?: number; label: string }) {
   const total = OUTCOME_KEYS.reduce((s, k) => s + outcomes[k], 0);
@@ -38,6 +38,7 @@ function Legend() {
 
 function GroupTable({ title, groups, cost }: { title: string; groups: BudgetGroup[]; cost: boolean }) {
   if (!groups.length) return null;
+  const dupes = groups.some((g) => g.duplicates > 0);
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" aria-label={title}>
@@ -55,6 +56,11 @@ function GroupTable({ title, groups, cost }: { title: string; groups: BudgetGrou
             <th scope="col" className="px-3 py-1.5 text-right font-medium">
               Gains
             </th>
+            {dupes && (
+              <th scope="col" className="px-3 py-1.5 text-right font-medium" title="Proposals rejected before evaluation as repeats of stored programs, and their share of all proposals">
+                Duplicates
+              </th>
+            )}
             {cost && (
               <>
                 <th scope="col" className="px-3 py-1.5 text-right font-medium">
@@ -85,6 +91,11 @@ function GroupTable({ title, groups, cost }: { title: string; groups: BudgetGrou
                 <td className="px-3 py-1.5 text-right" title={`${fmtInt(g.outcomes.new_cell)} new cells, ${fmtInt(g.outcomes.improved)} improvements`}>
                   {fmtInt(gains)} <span className="text-xs text-slate-500 dark:text-slate-400">({fmtPct(g.evaluations ? gains / g.evaluations : null)})</span>
                 </td>
+                {dupes && (
+                  <td className="px-3 py-1.5 text-right" data-testid="duplicate-rate">
+                    {fmtInt(g.duplicates)} <span className="text-xs text-slate-500 dark:text-slate-400">({fmtPct(g.duplicateRate)})</span>
+                  </td>
+                )}
                 {cost && (
                   <>
                     <td className="px-3 py-1.5 text-right text-xs">
@@ -127,7 +138,7 @@ function OverEvaluations({ report, cost }: { report: BudgetReport; cost: boolean
         ))}
         {slices.map((s, i) => {
           let y = H - m.b;
-          const total = s.evaluations || 1;
+          const total = OUTCOME_KEYS.reduce((a, k) => a + s.outcomes[k], 0) || 1;
           done += s.evaluations;
           return (
             <g key={s.bucket}>
@@ -214,6 +225,7 @@ export const BudgetPanel = memo(function BudgetPanel({ report, loading, error }:
   const kpis: [string, string][] = [
     ["Evaluations", fmtInt(report.evaluations)],
     ["Gains", `${fmtInt(report.improvements)} (${fmtPct(report.evaluations ? report.improvements / report.evaluations : null)})`],
+    ...(report.duplicates > 0 ? ([["Duplicates rejected", `${fmtInt(report.duplicates)} (${fmtPct(report.duplicateRate)})`]] as [string, string][]) : []),
     ...(cost
       ? ([
           ["Cost", fmtUsd(report.costUsd)],

@@ -20,12 +20,14 @@ interface Props {
   height?: number;
   /** Keep zero on the y axis (counts, scores); off for fitness, which may sit far from zero. */
   zero?: boolean;
+  /** A marked x (the archive replay's moment), drawn as a vertical line. */
+  cursorX?: number | null;
 }
 
 const M = { top: 10, right: 14, bottom: 40, left: 56 };
 const bisect = bisector<{ x: number; y: number }, number>((p) => p.x).center;
 
-export const LineChart = memo(function LineChart({ title, series, xLabel = "evaluations", yFormat = (v) => fmtNum(v), height = 180, zero = true }: Props) {
+export const LineChart = memo(function LineChart({ title, series, xLabel = "evaluations", yFormat = (v) => fmtNum(v), height = 180, zero = true, cursorX = null }: Props) {
   const [ref, width] = useWidth<HTMLDivElement>(360);
   const [hoverX, setHoverX] = useState<number | null>(null);
   const w = Math.max(80, width - M.left - M.right);
@@ -73,6 +75,9 @@ export const LineChart = memo(function LineChart({ title, series, xLabel = "eval
             {series.map((s) => (
               <path key={s.name} d={path(s.points) ?? ""} fill="none" stroke={s.color} strokeWidth={1.75} />
             ))}
+            {cursorX != null && Number.isFinite(cursorX) && (
+              <line x1={x(cursorX)} x2={x(cursorX)} y1={0} y2={h} className="stroke-orange-500 dark:stroke-orange-400" strokeWidth={1.5} data-testid="chart-cursor" />
+            )}
             {hoverX != null && readout.length > 0 && (
               <g>
                 <line x1={rx} x2={rx} y1={0} y2={h} className="stroke-slate-400 dark:stroke-slate-500" strokeDasharray="3 3" />

@@ -24,16 +24,17 @@ export function pointsOf(snapshots: Snapshot[], key: keyof Snapshot) {
 }
 
 /** LLM runs (`cost`): a fifth, full-width curve of the money spent. */
-export const MetricCurves = memo(function MetricCurves({ snapshots, cost = false }: { snapshots: Snapshot[]; cost?: boolean }) {
+/** `cursor`: evaluations at the archive replay's moment (a line on every curve), null when live. */
+export const MetricCurves = memo(function MetricCurves({ snapshots, cost = false, cursor = null }: { snapshots: Snapshot[]; cost?: boolean; cursor?: number | null }) {
   const costPoints = cost ? pointsOf(snapshots, "costUsd") : [];
   return (
     <div className="grid gap-x-6 gap-y-4 sm:grid-cols-2">
       {METRICS.map((m) => (
-        <LineChart key={m.key} title={m.title} yFormat={m.format} zero={m.zero} series={[{ name: m.title, color: "#6366f1", points: pointsOf(snapshots, m.key) }]} />
+        <LineChart key={m.key} title={m.title} yFormat={m.format} zero={m.zero} series={[{ name: m.title, color: "#6366f1", points: pointsOf(snapshots, m.key) }]} cursorX={cursor} />
       ))}
       {cost && (
         <div className="sm:col-span-2" data-testid="cost-curve">
-          <LineChart title="Cost (USD)" yFormat={(v) => fmtUsd(v)} zero series={[{ name: "Cost", color: "#d97706", points: costPoints }]} />
+          <LineChart title="Cost (USD)" yFormat={(v) => fmtUsd(v)} zero series={[{ name: "Cost", color: "#d97706", points: costPoints }]} cursorX={cursor} />
         </div>
       )}
     </div>

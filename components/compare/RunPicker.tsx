@@ -17,6 +17,8 @@ export interface PickerRun {
   qdScore?: number;
   maxFitness?: number | null;
   costUsd?: number;
+  /** LLM runs: "evolve" or "best-of-n" (the baseline); null for other runs. */
+  strategy?: string | null;
 }
 
 export function RunPicker({ runs, selected, colors, onChange, max = 6 }: { runs: PickerRun[]; selected: string[]; colors: Record<string, string>; onChange(ids: string[]): void; max?: number }) {
@@ -48,6 +50,7 @@ export function RunPicker({ runs, selected, colors, onChange, max = 6 }: { runs:
                 <input type="checkbox" checked={on} disabled={!on && full} onChange={() => onChange(on ? selected.filter((s) => s !== r.id) : [...selected, r.id])} aria-label={`Compare ${r.name}`} />
                 <span className="inline-block h-2.5 w-2.5 shrink-0 rounded-full" style={{ background: on ? colors[r.id] : "transparent" }} aria-hidden="true" />
                 <span className="min-w-0 flex-1 truncate">{r.name}</span>
+                {r.strategy === "best-of-n" && <BestOfNBadge />}
                 <StatusBadge status={r.status} />
               </label>
             </li>
@@ -56,5 +59,14 @@ export function RunPicker({ runs, selected, colors, onChange, max = 6 }: { runs:
         {shown.length === 0 && <li className="px-2 py-1.5 text-sm text-slate-500">No runs match.</li>}
       </ul>
     </div>
+  );
+}
+
+/** Marks the baseline runs (every child sampled from the seeds, no archive feedback). */
+export function BestOfNBadge() {
+  return (
+    <span className="shrink-0 rounded border border-amber-300 bg-amber-50 px-1 text-[10px] font-medium text-amber-800 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-200" title="best-of-N baseline: every child sampled from the seeds, no archive feedback">
+      best-of-N
+    </span>
   );
 }

@@ -6,6 +6,7 @@ import type { SolutionDetail } from "@/components/lib/types";
 import { buttonClass } from "@/components/ui/Card";
 import { GenomeBars } from "./GenomeBars";
 import { KIND_LABEL } from "./GenomeView";
+import { parentChoiceLabel } from "@/components/lineage/selection";
 
 interface Props {
   cell: number | null;
@@ -74,6 +75,9 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
           <Row label="tokens" value={`${fmtInt(s.promptTokens)} prompt · ${fmtInt(s.completionTokens)} completion`} testId="elite-tokens" />
         )}
         {s.costUsd != null && <Row label="cost" value={fmtUsd(s.costUsd)} testId="elite-cost" />}
+        {s.selection && (
+          <Row label="selection" value={`${s.selection.policy}${s.selection.crossover ? " · crossover of two cells" : ""}`} testId="elite-selection" />
+        )}
         <dt className="text-slate-500 dark:text-slate-400">parents</dt>
         <dd className="min-w-0">
           {s.parentIds.length === 0 ? (
@@ -85,7 +89,13 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
                   <button type="button" onClick={() => onInspect(p)} className="font-mono text-xs text-indigo-600 hover:underline dark:text-indigo-400" aria-label={`Inspect parent ${i + 1} ${p}`}>
                     {p.slice(0, 8)}…
                   </button>
-                  {i === 0 && s.parentIds.length > 1 && <span className="ml-1 text-xs text-slate-400">(mutated)</span>}
+                  {i === 0 && s.parentIds.length > 1 && <span className="ml-1 text-xs text-slate-400">{s.selection?.crossover ? "(parent A)" : "(mutated)"}</span>}
+                  {i === 1 && s.selection?.crossover && <span className="ml-1 text-xs text-slate-400">(parent B)</span>}
+                  {parentChoiceLabel(s.selection, i) && (
+                    <span className="ml-1 text-xs text-slate-500 dark:text-slate-400" data-testid="parent-choice">
+                      chosen by {parentChoiceLabel(s.selection, i)}
+                    </span>
+                  )}
                 </li>
               ))}
             </ul>

@@ -21,7 +21,7 @@ export function ExperimentHeader({ experiment: e, live, onChange }: Props) {
   const now = useNow(1000, !e.finishedAt && e.status === "running");
   const end = e.finishedAt ? new Date(e.finishedAt).getTime() : now;
   const elapsed = e.startedAt && end != null ? end - new Date(e.startedAt).getTime() : null;
-  const chips = [e.domainType + domainSize(e.config), e.archiveType === "cvt" ? `CVT ${fmtInt(e.cells)} cells` : `grid ${fmtInt(e.cells)} cells`, e.emitterType + emitterDetail(e.config), `batch ${e.batchSize}`, `seed ${e.seed}`];
+  const chips = [e.domainType + domainSize(e.config), e.archiveType === "cvt" ? `CVT ${fmtInt(e.cells)} cells` : `grid ${fmtInt(e.cells)} cells`, e.emitterType + emitterDetail(e.config), ...parentChips(e.config), `batch ${e.batchSize}`, `seed ${e.seed}`];
   return (
     <header className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-xs text-slate-500 dark:text-slate-400">
@@ -135,8 +135,17 @@ function domainSize(config: Record<string, unknown>): string {
 
 /** LLM emitters: mode and model ("llm · diff · gpt-4.1-mini"). */
 function emitterDetail(config: Record<string, unknown>): string {
-  const em = config.emitter as { type?: string; mode?: string; model?: string; models?: { model: string }[] } | undefined;
+  const em = config.emitter as { type?: string; mode?: string; model?: string; models?: { model: string }[]; modelSelection?: string; strategy?: string } | undefined;
   if (em?.type !== "llm") return "";
   const model = em.model ?? em.models?.map((m) => m.model).join(", ");
-  return `${em.mode ? ` · ${em.mode}` : ""}${model ? ` · ${model}` : ""}`;
+  const chosen = em.models && em.models.length > 1 && em.modelSelection && em.modelSelection !== "fixed" ? ` (${em.modelSelection})` : "";
+  return `${em.strategy === "best-of-n" ? " · best-of-N" : ""}${em.mode ? ` · ${em.mode}` : ""}${model ? ` · ${model}${chosen}` : ""}`;
+}
+
+/** LLM emitters: a parent-selection policy other than uniform, and crossover ("parents: dgm", "crossover 30%"). */
+function parentChips(config: Record<string, unknown>): string[] {
+  const em = config.emitter as { type?: string; parentSelection?: { policy?: string }; crossoverRate?: number } | undefined;
+  if (em?.type !== "llm") return [];
+  const policy = em.parentSelection?.policy;
+  return [...(policy && policy !== "uniform" ? [`parents: ${policy}`] : []), ...(em.crossoverRate ? [`crossover ${Math.round(em.crossoverRate * 100)}%`] : [])];
 }

@@ -11,6 +11,7 @@ import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/s
 import { EliteGrid } from "@/components/archive/EliteGrid";
 import { ColorLegend } from "@/components/archive/ColorLegend";
 import { ViewControls } from "@/components/archive/ViewControls";
+import { IslandPicker } from "@/components/archive/IslandPicker";
 import { ElitePanel } from "@/components/elite/ElitePanel";
 import { GenomeView, KIND_LABEL } from "@/components/elite/GenomeView";
 import { LineageTree } from "@/components/lineage/LineageTree";
@@ -23,14 +24,30 @@ import { RunNotes } from "./RunNotes";
 import { useLiveEvents, type LiveFrame } from "./use-live";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
+import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
 import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
+import { ModelsPanel } from "@/components/models/ModelsPanel";
+import { useModels } from "@/components/lib/use-models";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
+import { PhylogenyPanel } from "@/components/phylogeny/PhylogenyPanel";
+import { usePhylogeny } from "@/components/phylogeny/use-phylogeny";
+import { ReplayControls } from "@/components/history/ReplayControls";
+import { useArchiveHistory } from "@/components/history/use-history";
+import { evaluationsAt } from "@/components/history/replay";
+import { buttonClass } from "@/components/ui/Card";
+
+declare global {
+  interface Window {
+    /** Bench hook: ms per replay seek (the archive state only; the grid's draw is in __qdGrid.draws). */
+    __qdReplay?: { seeks: number[]; length: number; seek(k: number): void };
+  }
+}
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);
@@ -71,15 +88,95 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
   const running = experiment.status === "running" || experiment.status === "queued";
 
+  // ---- islands: the grid shows the union (the experiment's archive) or one island's archive ----
+  const [island, setIsland] = useState<number | null>(null);
+  const [islandStore, setIslandStore] = useState<ArchiveStore | null>(null);
+  const hasIslands = experiment.islands != null;
+  useEffect(() => {
+    if (!hasIslands) return;
+    let stop = false;
+    const load = async () => {
+      try {
+        const fresh = normalizeExperiment(await api(endpoints.experiment(id)));
+        if (!stop) setExperiment((e) => ({ ...e, islands: fresh.islands }));
+        if (island == null) return;
+        const b = await api(`${endpoints.archive(id)}?island=${island}`);
+        const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
+        if (!stop) setIslandStore(new ArchiveStore(p));
+      } catch {
+        /* next tick */
+      }
+    };
+    void load();
+    if (!running) return () => void (stop = true);
+    const t = setInterval(() => void load(), 3000);
+    return () => {
+      stop = true;
+      clearInterval(t);
+    };
+  }, [hasIslands, island, running, id, store]);
+  const chooseIsland = useCallback((k: number | null) => {
+    setIslandStore(null);
+    setIsland(k);
+  }, []);
+  const islandStoreRef = useRef(islandStore);
+  useEffect(() => {
+    islandStoreRef.current = islandStore;
+  }, [islandStore]);
+  const islandReady = islandStore != null;
+  /** The archive on screen: the union, or the chosen island's once loaded. */
+  const shownStore = island != null && islandStore ? islandStore : store;
+
   // ---- the elite table (refetched, throttled, when the archive moves) ----
   const [eliteQuery, setEliteQuery] = useState<EliteQuery>(defaultEliteQuery);
   const eliteTable = useEliteTable(id, eliteQuery, version);
   // The parallel-coordinates brush: one filter for the grid and the table.
   const ranges = eliteQuery.ranges;
   const setRanges = useCallback((r: DescriptorRange[]) => setEliteQuery((q) => ({ ...q, ranges: r, offset: 0 })), []);
-  const gridStore = useMemo(() => filteredStore(store, ranges), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
+  // ---- the archive over time: a replay of its accepted writes drives the grid, the curves' cursor and the phylogeny ----
+  const [replayOn, setReplayOn] = useState(false);
+  const [phyloOpen, setPhyloOpen] = useState(false);
+  const history = useArchiveHistory(id, replayOn, experiment.status);
+  const phylo = usePhylogeny(id, phyloOpen, experiment.status);
+  const replay = replayOn ? (history.history?.replay ?? null) : null;
+  const [replayPos, setReplayPos] = useState<number | null>(null);
+  const seekReplay = useCallback(
+    (k: number) => {
+      if (!replay) return;
+      const t0 = performance.now();
+      replay.seek(k);
+      const w = (window.__qdReplay ??= { seeks: [], length: 0, seek: () => {} });
+      w.seeks.push(performance.now() - t0);
+      if (w.seeks.length > 4000) w.seeks.splice(0, 2000);
+      setReplayPos(replay.position);
+    },
+    [replay],
+  );
+  useEffect(() => {
+    if (!replay) return setReplayPos(null);
+    replay.seek(replay.length);
+    setReplayPos(replay.position);
+    const w = (window.__qdReplay ??= { seeks: [], length: 0, seek: () => {} });
+    w.length = replay.length;
+    w.seek = seekReplay;
+  }, [replay, seekReplay]);
+  const replayView = useMemo(
+    () => (replay && replayPos != null ? (Object.create(store, { fitness: { value: replay.fitness }, filled: { value: replay.filled }, sum: { value: replay.sum } }) as ArchiveStore) : null),
+    [replay, replayPos, store],
+  );
+  const replayTime = replay && replayPos != null && replay.length ? replay.timeAt(replayPos) : null;
+  const replayEvaluations = replayTime != null && history.history ? evaluationsAt(history.history.snapshots, replayTime) : null;
+  const exitReplay = useCallback(() => setReplayOn(false), []);
+  const frameCanvas = useCallback(() => document.querySelector<HTMLCanvasElement>('[data-testid="elite-grid-canvas"]'), []);
+  const replayEvaluationsAt = useCallback((k: number) => (replay && history.history ? evaluationsAt(history.history.snapshots, replay.timeAt(k)) : null), [replay, history.history]);
+  const replayTimeAt = useCallback((k: number) => (replay ? replay.timeAt(k) : NaN), [replay]);
+
+  // The replay is of the whole archive; without it the grid shows the chosen island's (or the whole) archive.
+  const gridStore = useMemo(() => filteredStore(replayView ?? shownStore, ranges), [shownStore, version, ranges, replayView]); // eslint-disable-line react-hooks/exhaustive-deps
   const brushed = useMemo(() => (ranges.length ? countInRanges(store, ranges) : store.filled), [store, version, ranges]); // eslint-disable-line react-hooks/exhaustive-deps
   const budget = useBudget(id, running, experiment.status);
+  const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
+  const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -219,17 +316,28 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     async (cell: number, quiet = false) => {
       if (!quiet) setEliteLoading(true);
       try {
-        const s = normalizeSolution(await api(endpoints.elite(id, cell)));
+        // An island's view: that island's elite of the cell (it may differ from the union's).
+        const isl = island != null ? islandStoreRef.current : null;
+        const onIsland = isl ? isl.solutionIds.get(cell) : undefined;
+        if (isl && !onIsland) throw new ApiError("empty on this island", 404);
+        const s = normalizeSolution(await api(onIsland ? endpoints.solution(onIsland) : endpoints.elite(id, cell)));
         setElite(s);
         setEliteError(null);
       } catch (e) {
         setElite(null);
-        setEliteError(e instanceof ApiError && e.status === 404 ? "This cell is empty: no solution has landed here yet." : (e as Error).message);
+        setEliteError(
+          e instanceof ApiError && e.status === 404
+            ? island != null
+              ? `This cell is empty on island ${island}.`
+              : "This cell is empty: no solution has landed here yet."
+            : (e as Error).message,
+        );
       } finally {
         setEliteLoading(false);
       }
     },
-    [id],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [id, island, islandReady],
   );
 
   useEffect(() => {
@@ -243,7 +351,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   }, [selected, loadElite]);
 
   // The selected cell improved live: offer its new elite (swapping it under the reader's eyes would be jarring).
-  const sf = selected != null ? store.fitness[selected] : undefined;
+  const sf = selected != null ? shownStore.fitness[selected] : undefined;
   const newer = !inspected && elite?.fitness != null && sf !== undefined && sf === sf && sf > elite.fitness;
 
   const eliteId = elite?.id ?? null;
@@ -286,6 +394,14 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     [select],
   );
   const back = useCallback(() => setInspected(null), []);
+  /** A phylogeny node opened: the elite panel shows it (with its diff to the parent for program/text/JSON genomes). */
+  const openSolution = useCallback(
+    (solutionId: string) => {
+      void inspect(solutionId);
+      document.getElementById("elite")?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    },
+    [inspect],
+  );
   const toggleLineage = useCallback(() => setLineageOpen((o) => !o), []);
   const saveNotes = useCallback(
     async (patch: { notes?: string; tags?: string[] }) => {
@@ -309,15 +425,23 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           title="Elite archive"
           actions={
             <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="filled-cells">
-              {store.filled.toLocaleString("en-US")} / {store.cells.toLocaleString("en-US")} cells filled
+              {replayView ? (
+                <span className="mr-2 rounded bg-orange-100 px-1.5 py-0.5 font-medium text-orange-800 dark:bg-orange-950 dark:text-orange-200">replay</span>
+              ) : null}
+              {(replayView ?? shownStore).filled.toLocaleString("en-US")} / {shownStore.cells.toLocaleString("en-US")} cells filled{!replayView && island != null ? ` on island ${island}` : ""}
             </span>
           }
         >
+          {experiment.islands && (
+            <div className="mb-3">
+              <IslandPicker islands={experiment.islands} value={island} onChange={chooseIsland} />
+            </div>
+          )}
           <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-            <ColorLegend min={store.min} max={store.max} />
+            <ColorLegend min={shownStore.min} max={shownStore.max} />
             {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
           </div>
-          <EliteGrid store={gridStore} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
+          <EliteGrid store={gridStore} version={version + (replayPos ?? 0)} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
           {store.dim >= 3 && (
             <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
               {g.type === "cvt"
@@ -359,6 +483,33 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         </Card>
       )}
 
+      <Card title="Archive over time" id="replay">
+        {!replayOn ? (
+          <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600 dark:text-slate-300">
+            <button type="button" className={buttonClass} onClick={() => setReplayOn(true)}>
+              Replay the archive
+            </button>
+            <span className="text-xs text-slate-500 dark:text-slate-400">Scrub or play the archive&apos;s history: the grid, the curves&apos; cursor and the phylogeny follow.</span>
+          </div>
+        ) : history.error ? (
+          <p className="text-sm text-red-600 dark:text-red-400">Could not load the history: {history.error}</p>
+        ) : replay && replayPos != null ? (
+          <ReplayControls
+            length={replay.length}
+            position={replayPos}
+            onPosition={seekReplay}
+            timeAt={replayTimeAt}
+            evaluationsAt={replayEvaluationsAt}
+            filled={replay.filled}
+            cells={store.cells}
+            frameCanvas={frameCanvas}
+            onExit={exitReplay}
+          />
+        ) : (
+          <p className="text-sm text-slate-500">Loading the archive&apos;s history…</p>
+        )}
+      </Card>
+
       {lineageOpen && elite && (
         <Card title="Lineage" actions={<button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setLineageOpen(false)}>Close</button>}>
           {lineage ? (
@@ -372,6 +523,31 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           )}
         </Card>
       )}
+
+      <Card
+        title="Phylogeny"
+        id="phylogeny"
+        actions={phyloOpen ? <button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>Close</button> : undefined}
+      >
+        {!phyloOpen ? (
+          <div className="flex flex-wrap items-center gap-3">
+            <button type="button" className={buttonClass} onClick={() => setPhyloOpen(true)}>
+              Show the phylogeny
+            </button>
+            <span className="text-xs text-slate-500 dark:text-slate-400">Every stored solution that leads to a current elite, from the seeds down.</span>
+          </div>
+        ) : phylo.error ? (
+          <p className="text-sm text-red-600 dark:text-red-400">Could not load the phylogeny: {phylo.error}</p>
+        ) : phylo.data ? (
+          phylo.data.n ? (
+            <PhylogenyPanel data={phylo.data} total={phylo.total} focusSolutionId={elite?.id ?? null} timeCursor={replayTime} onOpen={openSolution} />
+          ) : (
+            <p className="text-sm text-slate-500">No elites yet.</p>
+          )
+        ) : (
+          <p className="text-sm text-slate-500">Walking back from the elites…</p>
+        )}
+      </Card>
 
       {store.dim >= 2 && (
         <Card
@@ -402,9 +578,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         />
       </Card>
 
+      {experiment.emitterType === "llm" && (
+        <Card title="Models" id="models">
+          <ModelsPanel report={models.report} error={models.error} />
+        </Card>
+      )}
+
       <Card title="Where the budget went">
         <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
       </Card>
+
+      {duplicateCount > 0 && (
+        <Card id="duplicates" title="Duplicates rejected before evaluation">
+          <DuplicatesPanel experimentId={id} duplicates={duplicateCount} evaluations={budget.report?.evaluations ?? experiment.evaluations} refreshKey={duplicateCount} by={experiment.domainType === "llm-text" ? "words" : "lines"} />
+        </Card>
+      )}
 
       {(withFailures || userEvaluated) && (
         <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>
@@ -440,7 +628,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
         <Card title="Progress">
-          <MetricCurves snapshots={snapshots} cost={llm} />
+          <MetricCurves snapshots={snapshots} cost={llm} cursor={replayEvaluations} />
         </Card>
         <div className="space-y-6">
           <Card title="Notes">

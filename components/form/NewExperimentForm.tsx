@@ -14,11 +14,13 @@ import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
+import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { CodeEditor } from "./CodeEditor";
 import { SeedList } from "./SeedList";
 import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from "./ProgramFields";
 import type { FormPreset } from "./preset";
 import { TemplateBar, type TemplateOption } from "./TemplateBar";
+import { DEFAULT_PARENT_SELECTION, ParentSelectionFields, parentSelectionConfig, type ParentSelectionState } from "./ParentSelectionFields";
 
 type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
@@ -239,6 +241,16 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [pricePrompt, setPricePrompt] = useState(p.pricePrompt ?? "");
   const [priceCompletion, setPriceCompletion] = useState(p.priceCompletion ?? "");
   const [costCap, setCostCap] = useState(p.costCap ?? "1");
+  // Duplicate rejection (llm emitter): exact + MinHash unless chosen otherwise.
+  const [dedupeMode, setDedupeMode] = useState<"off" | "exact" | "minhash" | "embeddings">(p.dedupeMode ?? "minhash");
+  const [dedupeThreshold, setDedupeThreshold] = useState(p.dedupeThreshold ?? "");
+  const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
+  const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
+  const [parents, setParents] = useState<ParentSelectionState>(p.parentSelection ?? DEFAULT_PARENT_SELECTION);
+  const [extraModels, setExtraModels] = useState<ExtraModelRow[]>(() => (p.extraModels ?? []).map((r) => newModelRow(r)));
+  const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
+  const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
+  const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
   const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
@@ -252,6 +264,12 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
   const [evalConcurrency, setEvalConcurrency] = useState(p.evalConcurrency ?? "");
+  // Islands: blank count = one archive.
+  const [islands, setIslands] = useState(p.islands ?? "");
+  const [migrationInterval, setMigrationInterval] = useState(p.migrationInterval ?? "50");
+  const [migrants, setMigrants] = useState(p.migrants ?? "1");
+  const [topology, setTopology] = useState<"ring" | "all">(p.topology ?? "ring");
+  const [stagnation, setStagnation] = useState(p.stagnation ?? "");
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -262,6 +280,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
+  /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
+  const islandsAllowed = domain !== "external" && emitterKind !== "cma-me" && emitterKind !== "cma-mae";
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -320,14 +340,24 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           ? {
               type: "llm",
               baseURL: baseURL.trim(),
-              ...(modelName ? { model: modelName } : {}),
+              ...ensembleFields({ model: modelName, weight: mainWeight, pricePrompt, priceCompletion }, extraModels, modelSelection, strategy),
               ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}),
               mode,
               ...optNum("temperature", temperature),
               ...optNum("maxTokens", maxTokens),
               ...optNum("requestsPerMinute", rpm),
               ...optNum("concurrency", concurrency),
-              ...(pricePrompt.trim() || priceCompletion.trim() ? { prices: { [modelName || "model"]: { prompt: toNum(pricePrompt), completion: toNum(priceCompletion) } } } : {}),
+              // The default (exact + MinHash at 0.95) is left implicit; anything else is spelled out.
+              ...(dedupeMode !== "minhash" || dedupeThreshold.trim()
+                ? {
+                    dedupe: {
+                      mode: dedupeMode,
+                      ...(dedupeMode === "minhash" || dedupeMode === "embeddings" ? optNum("threshold", dedupeThreshold) : {}),
+                      ...(dedupeMode === "embeddings" ? { embeddings: { baseURL: (dedupeBaseURL.trim() || baseURL.trim()), model: dedupeModel.trim(), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) } } : {}),
+                    },
+                  }
+                : {}),
+              ...parentSelectionConfig(parents),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
@@ -343,12 +373,25 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
       seed: toNum(seed),
       // Slow evaluators (commands, webhooks, programs, LLM judges) score a batch's candidates in parallel.
       ...(runsInStages({ domain: { type: domain } }) && evalConcurrency.trim() ? { evaluation: { concurrency: toNum(evalConcurrency) } } : {}),
+      ...(islandsAllowed && islands.trim()
+        ? {
+            islands: {
+              count: toNum(islands),
+              migrationInterval: toNum(migrationInterval),
+              migrants: toNum(migrants),
+              topology,
+              ...(stagnation.trim() ? { spawnOnStagnation: { evaluations: toNum(stagnation) } } : {}),
+            },
+          }
+        : {}),
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, mutateCode, mutateTimeout, mutateMemory,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, mutateCode, mutateTimeout, mutateMemory,
+    extraModels, mainWeight, modelSelection, strategy,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
+    islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
   const parsed = useMemo(() => ExperimentSpec.safeParse(config), [config]);
@@ -756,7 +799,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               options={[...PROVIDERS.map((p) => ({ value: p.id, label: p.label })), { value: "custom", label: "Other (your base URL)" }]}
             />
             <Field label="Base URL" type="url" value={baseURL} onChange={(e) => setBaseURL(e.target.value)} error={err("emitter.baseURL")} mono spellCheck={false} />
-            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter")} mono spellCheck={false} />
+            <Field label="Model" value={model} onChange={(e) => setModel(e.target.value)} error={err("emitter.model") ?? err("emitter.models.0.model") ?? err("emitter")} mono spellCheck={false} />
             <Field
               label="API key (environment variable)"
               value={apiKeyEnv}
@@ -797,6 +840,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               ))}
             </div>
           </fieldset>
+          <ParentSelectionFields value={parents} onChange={setParents} err={err} />
           <div className="grid gap-4 sm:grid-cols-4">
             <Field label="Temperature" type="number" step="any" min={0} max={2} value={temperature} onChange={(e) => setTemperature(e.target.value)} error={err("emitter.temperature")} placeholder="server default" />
             <Field label="Max tokens" type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} error={err("emitter.maxTokens")} placeholder="server default" />
@@ -815,6 +859,55 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                 ? `List price of ${model.trim()}: $${listPrice.prompt} prompt / $${listPrice.completion} completion per 1M tokens. Leave the prices blank to use it.`
                 : `No list price known for "${model.trim() || "this model"}": its calls count as $0 unless you give prices.`}
           </p>
+          <div className="grid gap-4 sm:grid-cols-4">
+            <SelectField
+              label="Duplicate rejection"
+              value={dedupeMode}
+              onChange={(v) => setDedupeMode(v as typeof dedupeMode)}
+              options={[
+                { value: "minhash", label: "Exact + MinHash (local)" },
+                { value: "exact", label: "Exact only" },
+                { value: "embeddings", label: "Exact + embeddings" },
+                { value: "off", label: "Off" },
+              ]}
+              hint={err("emitter.dedupe.mode") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.dedupe.mode")}</span> : undefined}
+            />
+            {(dedupeMode === "minhash" || dedupeMode === "embeddings") && (
+              <Field
+                label="Similarity threshold"
+                type="number"
+                step="any"
+                min={0}
+                max={1}
+                value={dedupeThreshold}
+                onChange={(e) => setDedupeThreshold(e.target.value)}
+                error={err("emitter.dedupe.threshold")}
+                placeholder={dedupeMode === "embeddings" ? "0.99" : "0.9"}
+              />
+            )}
+            {dedupeMode === "embeddings" && (
+              <>
+                <Field label="Embeddings base URL" type="url" value={dedupeBaseURL} onChange={(e) => setDedupeBaseURL(e.target.value)} error={err("emitter.dedupe.embeddings.baseURL")} placeholder={baseURL || "the model's base URL"} mono spellCheck={false} />
+                <Field label="Embedding model" value={dedupeModel} onChange={(e) => setDedupeModel(e.target.value)} error={err("emitter.dedupe.embeddings.model") ?? err("emitter.dedupe.embeddings")} placeholder="text-embedding-3-small" mono spellCheck={false} />
+              </>
+            )}
+          </div>
+          <p className="-mt-2 text-xs text-slate-500 dark:text-slate-400" data-testid="dedupe-hint">
+            {dedupeMode === "off"
+              ? "Every proposal is evaluated, repeats included."
+              : `A proposal that repeats a stored program (same after removing comments and whitespace${dedupeMode === "exact" ? "" : dedupeMode === "minhash" ? ", or token-shingle Jaccard ≥ threshold" : ", or embedding cosine ≥ threshold"}) is stored as a duplicate and proposed again; it costs its tokens but no evaluation.`}
+          </p>
+          <ModelEnsemble
+            rows={extraModels}
+            onRows={setExtraModels}
+            weight={mainWeight}
+            onWeight={setMainWeight}
+            selection={modelSelection}
+            onSelection={setModelSelection}
+            strategy={strategy}
+            onStrategy={setStrategy}
+            err={err}
+          />
         </Section>
       ) : emitterKind === "javascript-mutation" ? (
         <Section title="Emitter" description="Your mutation makes each child from an elite of the archive; the evaluator above scores it.">
@@ -867,6 +960,38 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               </>
             )}
           </div>
+        </Section>
+      )}
+
+      {islandsAllowed && (
+        <Section title="Islands" description="Optional: separate archives that evolve apart and trade their best elites now and then. The run's archive and metrics are their union.">
+          <div className="grid gap-4 sm:grid-cols-4">
+            <Field label="Islands" type="number" min={1} value={islands} onChange={(e) => setIslands(e.target.value)} error={err("islands.count") ?? err("islands")} placeholder="none" />
+            <Field label="Migration interval" type="number" min={1} value={migrationInterval} onChange={(e) => setMigrationInterval(e.target.value)} error={err("islands.migrationInterval")} disabled={!islands.trim()} hint="evaluations between rounds" />
+            <Field label="Migrants per island" type="number" min={1} value={migrants} onChange={(e) => setMigrants(e.target.value)} error={err("islands.migrants")} disabled={!islands.trim()} />
+            <SelectField
+              label="Topology"
+              value={topology}
+              onChange={(v) => setTopology(v as "ring" | "all")}
+              options={[
+                { value: "ring", label: "Ring" },
+                { value: "all", label: "All-to-all" },
+              ]}
+              hint="where each island's best go"
+            />
+          </div>
+          <Field
+            label="Stagnation limit"
+            type="number"
+            min={1}
+            value={stagnation}
+            onChange={(e) => setStagnation(e.target.value)}
+            error={err("islands.spawnOnStagnation.evaluations") ?? err("islands.spawnOnStagnation.maxIslands")}
+            placeholder="never"
+            disabled={!islands.trim()}
+            className="max-w-sm"
+            hint="A new island (from the initial population) when the best fitness has not risen for this many evaluations; at most twice the islands. Blank: never."
+          />
         </Section>
       )}
 

@@ -6,6 +6,7 @@
  * builds the preset): plain data only, the form gives the rows their keys.
  */
 import type { DescriptorRow } from "./DescriptorRows";
+import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -50,7 +51,17 @@ export interface FormPreset {
   concurrency?: string;
   pricePrompt?: string;
   priceCompletion?: string;
+  /** An ensemble's models after the first (the main model). */
+  extraModels?: { model: string; baseURL: string; weight: string; pricePrompt: string; priceCompletion: string }[];
+  mainWeight?: string;
+  modelSelection?: "fixed" | "ucb" | "thompson";
+  strategy?: "evolve" | "best-of-n";
   costCap?: string;
+  dedupeMode?: "off" | "exact" | "minhash" | "embeddings";
+  dedupeThreshold?: string;
+  dedupeBaseURL?: string;
+  dedupeModel?: string;
+  parentSelection?: ParentSelectionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -65,6 +76,11 @@ export interface FormPreset {
   seed?: string;
   /** evaluation.concurrency: candidates of a batch scored at once. */
   evalConcurrency?: string;
+  islands?: string;
+  migrationInterval?: string;
+  migrants?: string;
+  topology?: "ring" | "all";
+  stagnation?: string;
   /** Settings of the configuration the form has no field for (dotted paths). */
   unshown: string[];
 }
@@ -74,9 +90,11 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 
 /** Keys of each part of the configuration the form reads (anything else is reported as unshown). */
 const SHOWN: Record<string, string[]> = {
-  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed", "evaluation"],
+  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed", "evaluation", "islands"],
+  islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
+  stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -92,6 +110,8 @@ function unshownKeys(c: Json): string[] {
   check(c.emitter, "emitter", "emitter.");
   check(c.archive, "archive", "archive.");
   check(c.budget, "budget", "budget.");
+  check(c.islands, "islands", "islands.");
+  check(c.islands?.spawnOnStagnation, "stagnation", "islands.spawnOnStagnation.");
   return out;
 }
 
@@ -133,7 +153,21 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       pricePrompt: s(price?.prompt) ?? "",
       priceCompletion: s(price?.completion) ?? "",
       costCap: s(config.budget?.costUsd) ?? "",
+      dedupeMode: (["off", "exact", "minhash", "embeddings"].includes(em.dedupe?.mode) ? em.dedupe.mode : "minhash") as FormPreset["dedupeMode"],
+      dedupeThreshold: s(em.dedupe?.threshold) ?? "",
+      dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
+      dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
+      parentSelection: parentSelectionState(em),
     });
+    if (Array.isArray(em.models)) {
+      const priceOf = (m: string) => (em.prices?.[m] as Json | undefined) ?? {};
+      p.mainWeight = s(em.models[0]?.weight);
+      p.extraModels = em.models.slice(1).map((m: Json) => ({ model: String(m.model ?? ""), baseURL: s(m.baseURL) ?? "", weight: s(m.weight) ?? "1", pricePrompt: s(priceOf(String(m.model)).prompt) ?? "", priceCompletion: s(priceOf(String(m.model)).completion) ?? "" }));
+      // models[].apiKeyEnv has no field: the form uses one key variable.
+      em.models.forEach((m: Json, i: number) => m.apiKeyEnv !== undefined && p.unshown.push(`emitter.models.${i}.apiKeyEnv`));
+    }
+    if (em.modelSelection === "ucb" || em.modelSelection === "thompson" || em.modelSelection === "fixed") p.modelSelection = em.modelSelection;
+    if (em.strategy === "best-of-n" || em.strategy === "evolve") p.strategy = em.strategy;
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
   } else if (em.type === "iso-line" || em.type === "gaussian" || em.type === "cma-me" || em.type === "cma-mae") {
@@ -145,6 +179,10 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   p.budget = s(config.budget?.evaluations);
   p.seed = s(config.seed);
   p.evalConcurrency = s(config.evaluation?.concurrency);
+  const isl = config.islands as Json | undefined;
+  if (isl) {
+    Object.assign(p, { islands: s(isl.count), migrationInterval: s(isl.migrationInterval), migrants: s(isl.migrants), topology: isl.topology === "all" ? "all" : "ring", stagnation: s(isl.spawnOnStagnation?.evaluations) });
+  }
   // Drop unset values so the form's defaults apply to them.
   for (const k of Object.keys(p) as (keyof FormPreset)[]) if (p[k] === undefined) delete p[k];
   return p;

@@ -2,7 +2,8 @@
  * Browser client of the REST API (issue 5). Every response goes through a
  * normaliser, so the views depend on the shapes in ./types only.
  */
-import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
+import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, IslandsInfo, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
+import { normalizeSelection } from "@/components/lineage/selection";
 
 export class ApiError extends Error {
   constructor(
@@ -45,6 +46,16 @@ const num = (v: unknown, fallback = 0): number => (typeof v === "number" && Numb
 const numOrNull = (v: unknown): number | null => (v == null ? null : num(v, NaN) === num(v, NaN) ? num(v) : null);
 const str = (v: unknown): string | null => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
 
+/** The API's `islands` object, or the row's columns (first paint reads the database row). */
+function normalizeIslands(x: Json): IslandsInfo | null {
+  const i = x.islands ?? (num(x.islandCount) > 0 ? { count: x.islandCount, migrations: x.migrations, migrantsAccepted: x.migrantsAccepted } : null);
+  if (!i || !(num(i.count) > 0)) return null;
+  const perIsland = Array.isArray(i.perIsland)
+    ? (i.perIsland as Json[]).map((p) => ({ island: num(p.island), elites: num(p.elites), maxFitness: numOrNull(p.maxFitness), qdScore: num(p.qdScore) }))
+    : undefined;
+  return { count: num(i.count), migrations: num(i.migrations), migrantsAccepted: num(i.migrantsAccepted), ...(perIsland ? { perIsland } : {}) };
+}
+
 export function normalizeExperiment(e: Json): ExperimentSummary {
   const x = e.experiment ?? e;
   const config = (x.config ?? {}) as Json;
@@ -61,6 +72,7 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
     emitterType: String(x.emitterType ?? config.emitter?.type ?? "?"),
     evaluations: num(x.evaluations),
     failedEvaluations: num(x.failedEvaluations),
+    duplicates: num(x.duplicates),
     budgetEvaluations: num(x.budgetEvaluations ?? x.budget?.evaluations ?? config.budget?.evaluations, 1),
     cells,
     numElites,
@@ -85,6 +97,7 @@ export function normalizeExperiment(e: Json): ExperimentSummary {
     config,
     notes: typeof x.notes === "string" ? x.notes : "",
     tags: Array.isArray(x.tags) ? x.tags.map(String) : [],
+    islands: normalizeIslands(x),
   };
 }
 
@@ -193,6 +206,7 @@ export function normalizeSolution(b: Json): SolutionDetail {
     costUsd: numOrNull(s.costUsd),
     prompt: str(s.prompt),
     reply: str(s.reply),
+    selection: normalizeSelection(s.selection),
   };
 }
 
@@ -227,6 +241,7 @@ export function normalizeLineage(b: Json): LineageNode[] {
     cell: numOrNull(s.cell),
     descriptors: (s.descriptors ?? []).map((v: unknown) => num(v, NaN)),
     createdAt: str(s.createdAt),
+    selection: normalizeSelection(s.selection),
   }));
 }
 
@@ -275,7 +290,7 @@ export const endpoints = {
   lineage: (id: string) => `/api/solutions/${id}/lineage`,
   metrics: (id: string, after: number) => `/api/experiments/${id}/metrics?after=${after}`,
   events: (id: string) => `/api/experiments/${id}/events`,
-  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid"; limit?: number; cursor?: string | null } = {}) => {
+  solutions: (id: string, q: { status?: "failed" | "evaluated" | "failed,invalid" | "duplicate"; limit?: number; cursor?: string | null } = {}) => {
     const p = new URLSearchParams();
     if (q.status) p.set("status", q.status);
     if (q.limit) p.set("limit", String(q.limit));
@@ -286,6 +301,8 @@ export const endpoints = {
   metricKeys: (id: string) => `/api/experiments/${id}/metrics/keys`,
   export: (id: string, format: "csv" | "json") => `/api/experiments/${id}/export?format=${format}`,
   queues: () => `/api/queues`,
+  phylogeny: (id: string, offset = 0, limit = 100_000) => `/api/experiments/${id}/phylogeny?offset=${offset}&limit=${limit}`,
+  history: (id: string, after = -1) => `/api/experiments/${id}/history?after=${after}`,
 };
 
 export async function fetchSnapshots(id: string, after: number): Promise<Snapshot[]> {

@@ -1,4 +1,5 @@
 /** Shapes the dashboard works with, normalised from the REST API (or Prisma on first paint). */
+import type { SelectionInfo } from "@/components/lineage/selection";
 
 export type ExperimentStatus = "draft" | "queued" | "running" | "paused" | "completed" | "cancelled" | "failed";
 
@@ -30,6 +31,8 @@ export interface ExperimentSummary {
   evaluations: number;
   /** Evaluations the evaluator failed (counted in `evaluations`). */
   failedEvaluations: number;
+  /** LLM proposals rejected as duplicates before evaluation. */
+  duplicates: number;
   budgetEvaluations: number;
   cells: number;
   numElites: number;
@@ -47,6 +50,16 @@ export interface ExperimentSummary {
   /** The user's notes and tags on the run (PATCH /api/experiments/:id). */
   notes: string;
   tags: string[];
+  /** Experiments with islands (null otherwise): islands now, migration rounds, migrants kept, per-island counts. */
+  islands: IslandsInfo | null;
+}
+
+export interface IslandsInfo {
+  count: number;
+  migrations: number;
+  migrantsAccepted: number;
+  /** From GET /api/experiments/:id only. */
+  perIsland?: { island: number; elites: number; maxFitness: number | null; qdScore: number }[];
 }
 
 export interface Usage {
@@ -105,6 +118,8 @@ export interface SolutionDetail {
   costUsd: number | null;
   prompt: string | null;
   reply: string | null;
+  /** LLM runs: how the parents were chosen (policy per parent, crossover). */
+  selection: SelectionInfo | null;
 }
 
 /** A candidate from GET /api/experiments/:id/solutions (logs cut at 4,000 characters). */
@@ -144,6 +159,7 @@ export interface LineageNode {
   cell: number | null;
   descriptors: number[];
   createdAt: string | null;
+  selection: SelectionInfo | null;
 }
 
 export interface QueueInfo {

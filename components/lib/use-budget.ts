@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { api, ApiError } from "./api";
 
-export const OUTCOME_KEYS = ["new_cell", "improved", "no_gain", "invalid", "failed"] as const;
+export const OUTCOME_KEYS = ["new_cell", "improved", "no_gain", "invalid", "failed", "duplicate"] as const;
 export type OutcomeKey = (typeof OUTCOME_KEYS)[number];
 
 export interface BudgetGroup {
@@ -14,6 +14,9 @@ export interface BudgetGroup {
   costUsd: number;
   outcomes: Record<OutcomeKey, number>;
   costPerImprovement: number | null;
+  /** Rejected before evaluation (not in `evaluations`), and their share of all proposals. */
+  duplicates: number;
+  duplicateRate: number;
 }
 
 export interface BudgetReport {
@@ -26,6 +29,8 @@ export interface BudgetReport {
   outcomes: Record<OutcomeKey, number>;
   improvements: number;
   costPerImprovement: number | null;
+  duplicates: number;
+  duplicateRate: number;
   byModel: BudgetGroup[];
   byOperator: BudgetGroup[];
   overEvaluations: { bucket: number; evaluations: number; costUsd: number; outcomes: Record<OutcomeKey, number> }[];

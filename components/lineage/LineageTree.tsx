@@ -2,13 +2,15 @@
 /**
  * Ancestry of an elite as a D3 tree: the chain of first parents back to the
  * first ancestor (left) up to the elite (right); second parents (iso-line's
- * line direction) hang off as side branches. Click a node to inspect it.
+ * line direction, or an LLM crossover's parent B) hang off as side branches.
+ * LLM runs: under each node, the rule that chose its parent(s). Click a node to inspect it.
  */
 import { useEffect, useMemo, useRef, memo } from "react";
 import { hierarchy, linkHorizontal, type HierarchyNode } from "d3";
 import { cssColor } from "@/components/archive/colors";
 import { fmtNum } from "@/components/lib/format";
 import type { LineageNode } from "@/components/lib/types";
+import { parentChoiceLabel, selectionShort } from "./selection";
 
 interface Props {
   steps: LineageNode[];
@@ -28,6 +30,8 @@ interface TNode {
   id: string;
   step: LineageNode | null;
   side: boolean;
+  /** Side branch: the child it is a second parent of. */
+  of?: LineageNode;
   children: TNode[];
 }
 
@@ -49,7 +53,7 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
       const s = steps[i]!;
       const children: TNode[] = [];
       if (i + 1 < steps.length) children.push(build(i + 1));
-      for (const p of s.parentIds.slice(1)) children.push({ id: p, step: null, side: true, children: [] });
+      for (const p of s.parentIds.slice(1)) children.push({ id: p, step: null, side: true, of: s, children: [] });
       return { id: s.id, step: s, side: false, children };
     };
     // The chain of first parents runs along one line, oldest ancestor on the left;
@@ -57,15 +61,24 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
     const root = hierarchy(build(0));
     const nodes = root.descendants();
     const chainDepth = steps.length - 1;
+    const sideTop = showOperators ? (steps.some((s) => s.selection) ? 58 : 46) : ROW;
     const placed = new Map<HierarchyNode<TNode>, Placed>();
     for (const n of nodes) {
       const depth = n.data.side ? n.depth - 1 : n.depth;
       const sideIndex = n.data.side && n.parent ? n.parent.children!.filter((c) => c.data.side).indexOf(n) : -1;
-      placed.set(n, { node: n, x: PAD.x + (chainDepth - depth) * COL - (n.data.side ? COL / 2 : 0), y: PAD.y + (n.data.side ? ROW * (1 + sideIndex) : 0) });
+      // With labels under the chain (operator, selection rule), second parents hang below them.
+      placed.set(n, { node: n, x: PAD.x + (chainDepth - depth) * COL - (n.data.side ? COL / 2 : 0), y: PAD.y + (n.data.side ? sideTop + ROW * sideIndex : 0) });
     }
-    const links = root.links().map((l) => ({ source: placed.get(l.source)!, target: placed.get(l.target)! }));
+    const links = root.links().map((l) => {
+      const source = placed.get(l.source)!;
+      const target = placed.get(l.target)!;
+      // A second parent's dashed link starts under the child's labels, not through them.
+      return { source: target.node.data.side && showOperators ? { ...source, y: target.y - 8 } : source, target };
+    });
     const maxSide = Math.max(0, ...nodes.filter((n) => n.data.side).map((n) => placed.get(n)!.y - PAD.y));
-    return { placed: [...placed.values()], links, width: 2 * PAD.x + chainDepth * COL, height: PAD.y + maxSide + 26 + (showOperators ? 12 : 0) };
+    const selections = steps.some((s) => s.selection);
+    const labels = PAD.y + 26 + (showOperators ? 12 : 0) + (selections ? 11 : 0);
+    return { placed: [...placed.values()], links, selections, width: 2 * PAD.x + chainDepth * COL, height: Math.max(labels, maxSide > 0 ? PAD.y + maxSide + 14 : 0) };
   }, [steps, showOperators]);
 
   useEffect(() => {
@@ -81,7 +94,9 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
   return (
     <div>
       <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
-        {steps.length - 1} generation{steps.length === 2 ? "" : "s"} back to {complete ? "the first ancestor" : "the oldest stored ancestor"}. {showOperators ? "Under each: its fitness and the operator that made it (seed, diff, full rewrite, mutate)" : "Filled dots: the chain of mutated parents; hollow: second parents (line direction)"}. Click one to inspect it.
+        {steps.length - 1} generation{steps.length === 2 ? "" : "s"} back to {complete ? "the first ancestor" : "the oldest stored ancestor"}. {showOperators
+          ? `Under each: its fitness and the operator that made it (seed, diff, full rewrite, crossover, mutate)${layout.selections ? ", then the parent-selection rule that chose its parent(s)" : ""}; hollow dots: crossover's second parents`
+          : "Filled dots: the chain of mutated parents; hollow: second parents (line direction)"}. Click one to inspect it.
       </p>
       <div ref={scroller} className="overflow-x-auto pb-2">
         <svg width={Math.max(layout.width, 200)} height={layout.height} role="group" aria-label="Lineage tree">
@@ -93,7 +108,11 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
           {layout.placed.map(({ node: n, x, y }, i) => {
             const s = n.data.step;
             const isInspected = inspected === n.data.id;
-            const label = s ? `${n.depth === 0 ? "Selected elite" : `Ancestor ${n.depth}`}: fitness ${fmtNum(s.fitness, 4)}, ${s.operator}${s.cell != null ? `, cell ${s.cell}` : ""}` : `Second parent ${n.data.id.slice(0, 8)}`;
+            const chosen = s ? selectionShort(s.selection) : null;
+            const sideChoice = !s && n.data.of ? parentChoiceLabel(n.data.of.selection, n.data.of.parentIds.indexOf(n.data.id)) : null;
+            const label = s
+              ? `${n.depth === 0 ? "Selected elite" : `Ancestor ${n.depth}`}: fitness ${fmtNum(s.fitness, 4)}, ${s.operator}${s.cell != null ? `, cell ${s.cell}` : ""}${s.selection ? `, parent${s.parentIds.length > 1 ? "s" : ""} chosen by ${s.selection.parents.map((_, j) => parentChoiceLabel(s.selection, j)).join(" and ")}` : ""}`
+              : `${n.data.of?.selection?.crossover ? "Crossover parent B" : "Second parent"} ${n.data.id.slice(0, 8)}${sideChoice ? `, chosen by ${sideChoice}` : ""}`;
             return (
               <g
                 key={`${n.data.id}-${i}`}
@@ -131,6 +150,11 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
                 {showOperators && s && (
                   <text y={n.depth === 0 ? 33 : 31} textAnchor="middle" className="fill-slate-500 font-mono text-[9px] dark:fill-slate-400" data-testid="lineage-operator">
                     {shortOp(s.operator)}
+                  </text>
+                )}
+                {showOperators && chosen && (
+                  <text y={n.depth === 0 ? 44 : 42} textAnchor="middle" className="fill-indigo-600 font-mono text-[8px] dark:fill-indigo-300" data-testid="lineage-selection">
+                    {chosen}
                   </text>
                 )}
               </g>

@@ -117,7 +117,12 @@ async function build(config: ExperimentSpec): Promise<ArchiveIndex> {
  * the nested JSON), read over a plain node-postgres pool: a 1 MB string needs no
  * ORM row mapping. ~10,000 elites in ~20 ms.
  */
-export async function elitesJson(experimentId: string, after?: number): Promise<string> {
+export async function elitesJson(experimentId: string, after?: number, island?: number): Promise<string> {
+  // One island's archive: the same columns from its rows (islands share the cells and the revision counter).
+  const from =
+    island === undefined
+      ? `SELECT cell, fitness, descriptors, "solutionId" FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2::bigint ORDER BY cell`
+      : `SELECT cell, fitness, descriptors, "solutionId" FROM "IslandElite" WHERE "experimentId" = $1::uuid AND island = $3 AND revision > $2::bigint ORDER BY cell`;
   const { rows } = await pool().query<{ json: string }>(
     `SELECT '{"revision":' || (SELECT "archiveRevision" FROM "Experiment" WHERE id = $1::uuid)
          || ',"count":' || count(*)
@@ -126,9 +131,8 @@ export async function elitesJson(experimentId: string, after?: number): Promise<
          || ',"descriptors":' || coalesce(json_agg(descriptors)::text, '[]')
          || ',"solutionId":' || coalesce(array_to_json(array_agg("solutionId"))::text, '[]')
          || '}' AS json
-     FROM (SELECT cell, fitness, descriptors, "solutionId" FROM "Elite"
-           WHERE "experimentId" = $1::uuid AND revision > $2::bigint ORDER BY cell) e`,
-    [experimentId, after ?? -1],
+     FROM (${from}) e`,
+    island === undefined ? [experimentId, after ?? -1] : [experimentId, after ?? -1, island],
   );
   return rows[0]!.json;
 }
@@ -150,33 +154,46 @@ export function pool(): pg.Pool {
 
 interface Rendered {
   key: string;
-  json: Buffer;
+  json: Promise<Buffer>;
 }
-/** Rendered archives by (experiment, revision, after): a finished or idle archive is served from memory. */
+/** Rendered archives by (experiment, revision, after): concurrent and repeated reads of one revision share one render. */
 const rendered = new Map<string, Rendered>();
 const MAX_RENDERED = 16;
-
 /**
  * The archive response: one cheap query for the configuration and revision, then the
  * rendered body from memory when the revision has not moved (else rendered and kept).
- * (Compression, when the client asks for it, is left to the server: `next start` gzips responses.)
+ * Compression is left to the server (`next start` gzips): a Response that sets its own
+ * Content-Encoding does not reach the client intact through it (the header is dropped or the body
+ * compressed twice), so a precompressed body would need a server of our own in front.
  */
-export async function archiveResponse(req: Request, experimentId: string, after: number | undefined): Promise<Response> {
-  const { rows } = await pool().query<{ config: ExperimentSpec; revision: string }>(`SELECT config, "archiveRevision"::text AS revision FROM "Experiment" WHERE id = $1::uuid`, [experimentId]);
+export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number): Promise<Response> {
+  const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
+    `SELECT config, "archiveRevision"::text AS revision, "islandCount" FROM "Experiment" WHERE id = $1::uuid`,
+    [experimentId],
+  );
   if (!rows[0]) throw new ApiError(404, `experiment ${experimentId} not found`);
-  const { config, revision } = rows[0];
-  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}"`;
+  const { config, revision, islandCount } = rows[0];
+  if (island !== undefined && island >= islandCount) {
+    throw new ApiError(400, islandCount ? `island must be between 0 and ${islandCount - 1}: this experiment has ${islandCount} islands` : "island: this experiment has no islands", [
+      { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
+    ]);
+  }
+  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}"`;
   const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag };
   if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  const key = `${experimentId}:${revision}:${after ?? -1}`;
-  let hit = rendered.get(experimentId + (after ?? ""));
+  const key = `${experimentId}:${revision}:${after ?? -1}:${island ?? ""}`;
+  const slot = experimentId + (after ?? "") + (island === undefined ? "" : `#${island}`);
+  let hit = rendered.get(slot);
   if (!hit || hit.key !== key) {
-    const elites = await elitesJson(experimentId, after);
     // The revision inside the body is read in the same query as the elites; the cache key uses the one read first.
-    hit = { key, json: Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${await geometryJson(experimentId, config)},"elites":${elites}}`) };
-    rendered.delete(experimentId + (after ?? ""));
-    rendered.set(experimentId + (after ?? ""), hit);
+    const json = Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
+      ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
+    );
+    hit = { key, json };
+    json.catch(() => rendered.get(slot) === hit && rendered.delete(slot));
+    rendered.delete(slot);
+    rendered.set(slot, hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
   }
-  return new Response(new Uint8Array(hit.json), { headers });
+  return new Response(new Uint8Array(await hit.json), { headers });
 }

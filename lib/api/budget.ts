@@ -12,7 +12,7 @@ import { ApiError } from "./errors";
  * candidates: those are counted from the experiment's counter as `unstored` no-gain evaluations.
  */
 
-export const OUTCOMES = ["new_cell", "improved", "no_gain", "invalid", "failed"] as const;
+export const OUTCOMES = ["new_cell", "improved", "no_gain", "invalid", "failed", "duplicate"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** Stored candidates with their outcome; $1 is the experiment. */
@@ -21,6 +21,7 @@ const CLASSIFIED = `
          "evalMs", "createdAt", id,
          CASE WHEN status = 'failed' THEN 'failed'
               WHEN status = 'invalid' THEN 'invalid'
+              WHEN status = 'duplicate' THEN 'duplicate'
               WHEN "eliteRevision" IS NULL THEN 'no_gain'
               WHEN row_number() OVER (PARTITION BY cell, ("eliteRevision" IS NOT NULL) ORDER BY "eliteRevision", "createdAt", id) = 1 THEN 'new_cell'
               ELSE 'improved' END AS outcome
@@ -46,9 +47,12 @@ export interface BudgetGroup {
   outcomes: Record<Outcome, number>;
   /** Cost divided by (new cells + improvements); null without any. */
   costPerImprovement: number | null;
+  /** Candidates rejected as duplicates before evaluation (not in `evaluations`), and their share of all proposals. */
+  duplicates: number;
+  duplicateRate: number;
 }
 
-const emptyOutcomes = (): Record<Outcome, number> => ({ new_cell: 0, improved: 0, no_gain: 0, invalid: 0, failed: 0 });
+const emptyOutcomes = (): Record<Outcome, number> => ({ new_cell: 0, improved: 0, no_gain: 0, invalid: 0, failed: 0, duplicate: 0 });
 
 function groups(rows: GroupRow[], kind: GroupRow["kind"]): BudgetGroup[] {
   const map = new Map<string, BudgetGroup>();
@@ -56,9 +60,11 @@ function groups(rows: GroupRow[], kind: GroupRow["kind"]): BudgetGroup[] {
     if (r.kind !== kind) continue;
     const key = r.key ?? "—";
     let g = map.get(key);
-    if (!g) map.set(key, (g = { key, evaluations: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, outcomes: emptyOutcomes(), costPerImprovement: null }));
+    if (!g) map.set(key, (g = { key, evaluations: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, outcomes: emptyOutcomes(), costPerImprovement: null, duplicates: 0, duplicateRate: 0 }));
     const n = Number(r.n);
-    g.evaluations += n;
+    // Duplicates were never evaluated: they count as proposals (and cost), not evaluations.
+    if (r.outcome === "duplicate") g.duplicates += n;
+    else g.evaluations += n;
     g.promptTokens += Number(r.pt);
     g.completionTokens += Number(r.ct);
     g.costUsd += r.cost;
@@ -67,6 +73,7 @@ function groups(rows: GroupRow[], kind: GroupRow["kind"]): BudgetGroup[] {
   for (const g of map.values()) {
     const wins = g.outcomes.new_cell + g.outcomes.improved;
     g.costPerImprovement = wins > 0 && g.costUsd > 0 ? g.costUsd / wins : null;
+    g.duplicateRate = g.duplicates + g.evaluations > 0 ? g.duplicates / (g.duplicates + g.evaluations) : 0;
   }
   return [...map.values()].sort((a, b) => b.costUsd - a.costUsd || b.evaluations - a.evaluations);
 }
@@ -107,7 +114,7 @@ export async function budgetReport(id: string, opts: { buckets: number }) {
     ),
   ]);
 
-  const total = groups(grouped, "total")[0] ?? { key: "all", evaluations: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, outcomes: emptyOutcomes(), costPerImprovement: null };
+  const total = groups(grouped, "total")[0] ?? { key: "all", evaluations: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, outcomes: emptyOutcomes(), costPerImprovement: null, duplicates: 0, duplicateRate: 0 };
   const unstored = Math.max(0, exp.evaluations - total.evaluations);
   const outcomes = { ...total.outcomes, no_gain: total.outcomes.no_gain + unstored };
   const wins = outcomes.new_cell + outcomes.improved;
@@ -116,7 +123,7 @@ export async function budgetReport(id: string, opts: { buckets: number }) {
   for (const r of timeline) {
     let s = slices.get(r.bucket);
     if (!s) slices.set(r.bucket, (s = { bucket: r.bucket, upto: r.upto, evaluations: 0, costUsd: 0, outcomes: emptyOutcomes() }));
-    s.evaluations += Number(r.n);
+    if (r.outcome !== "duplicate") s.evaluations += Number(r.n);
     s.costUsd += r.cost;
     s.outcomes[r.outcome] += Number(r.n);
     if (r.upto > s.upto) s.upto = r.upto;
@@ -133,6 +140,9 @@ export async function budgetReport(id: string, opts: { buckets: number }) {
     promptTokens: Math.max(exp.promptTokens, total.promptTokens),
     completionTokens: Math.max(exp.completionTokens, total.completionTokens),
     outcomes,
+    /** Candidates rejected as duplicates before evaluation, and their share of all proposals. */
+    duplicates: total.duplicates,
+    duplicateRate: total.duplicates + exp.evaluations > 0 ? total.duplicates / (total.duplicates + exp.evaluations) : 0,
     improvements: wins,
     costPerImprovement: wins > 0 && exp.costUsd > 0 ? Math.max(exp.costUsd, total.costUsd) / wins : null,
     byModel: groups(grouped, "model"),

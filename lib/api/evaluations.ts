@@ -12,7 +12,7 @@ export const LIST_LOG_CHARS = 4000;
 
 export interface EvaluationRow {
   id: string;
-  status: "evaluated" | "failed" | "invalid";
+  status: "evaluated" | "failed" | "invalid" | "duplicate";
   fitness: number | null;
   descriptors: number[];
   cell: number | null;
@@ -23,6 +23,8 @@ export interface EvaluationRow {
   evalMs: number | null;
   metrics: Record<string, unknown> | null;
   elite: boolean;
+  duplicateOf: string | null;
+  similarity: number | null;
   createdAt: Date;
 }
 
@@ -32,14 +34,14 @@ async function assertExperiment(id: string) {
 }
 
 /** Keyset page over (createdAt desc, id desc), one or both statuses. */
-export async function listEvaluations(id: string, q: { status?: ("evaluated" | "failed" | "invalid")[]; limit: number; cursor?: string }) {
+export async function listEvaluations(id: string, q: { status?: ("evaluated" | "failed" | "invalid" | "duplicate")[]; limit: number; cursor?: string }) {
   const after = q.cursor ? decodeCursor(q.cursor) : null;
   await assertExperiment(id);
-  const statuses = q.status?.length ? q.status : ["evaluated", "failed", "invalid"];
+  const statuses = q.status?.length ? q.status : ["evaluated", "failed", "invalid", "duplicate"];
   const rows = await prisma.$queryRawUnsafe<(Omit<EvaluationRow, "logsTruncated" | "elite"> & { logsLength: number | null; eliteRevision: bigint | null })[]>(
     `SELECT id, status::text AS status, fitness, descriptors, cell, operator, error,
             left(logs, ${LIST_LOG_CHARS}) AS logs, length(logs) AS "logsLength", "evalMs", metrics, "eliteRevision", "createdAt",
-            model, "promptTokens", "completionTokens", "costUsd"
+            "duplicateOf"::text AS "duplicateOf", similarity, model, "promptTokens", "completionTokens", "costUsd"
        FROM "Solution"
       WHERE "experimentId" = $1::uuid
         AND status::text = ANY($2::text[])

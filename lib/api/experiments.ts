@@ -3,9 +3,10 @@ import type { Experiment, Descriptor, Prisma } from "@/lib/generated/prisma/clie
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { ApiError } from "./errors";
 import { redactSecrets } from "./redact";
+import { islandSummaries, type IslandSummary } from "@/lib/db/island-store";
 
 /** The public JSON form of an experiment (GET /api/experiments/:id, list items, create/patch/actions). */
-export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
+export function experimentDto(e: Experiment, descriptors?: Descriptor[], perIsland?: IslandSummary[]) {
   return {
     id: e.id,
     name: e.name,
@@ -23,6 +24,7 @@ export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
     cells: e.cells,
     evaluations: e.evaluations,
     failedEvaluations: e.failedEvaluations,
+    duplicates: e.duplicates,
     numElites: e.numElites,
     metrics: {
       coverage: e.cells > 0 ? e.numElites / e.cells : 0,
@@ -34,6 +36,8 @@ export function experimentDto(e: Experiment, descriptors?: Descriptor[]) {
     qdOffset: e.qdOffset,
     usage: { promptTokens: e.promptTokens, completionTokens: e.completionTokens, costUsd: e.costUsd },
     archiveRevision: Number(e.archiveRevision),
+    // Experiments with islands: how many now, migration rounds done and migrants their neighbours kept.
+    islands: e.islandCount > 0 ? { count: e.islandCount, migrations: e.migrations, migrantsAccepted: e.migrantsAccepted, ...(perIsland ? { perIsland } : {}) } : null,
     ...(descriptors ? { descriptors: descriptors.map((d) => ({ name: d.name, min: d.min, max: d.max, bins: d.bins, source: d.source })) } : {}),
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
@@ -50,7 +54,8 @@ export async function loadExperiment(id: string) {
 
 export async function experimentResponse(id: string) {
   const e = await loadExperiment(id);
-  return experimentDto(e, e.descriptors);
+  const perIsland = e.islandCount > 0 ? await islandSummaries(prisma, id, e.islandCount, e.qdOffset) : undefined;
+  return experimentDto(e, e.descriptors, perIsland);
 }
 
 /** Opaque keyset cursor over (createdAt desc, id desc). */

@@ -107,7 +107,16 @@ export function openApiDocument() {
         get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": ok("{ total, offset, limit, facets: { operator, model }, descriptorNames, elites: [{ cell, fitness, descriptors, solutionId, operator, model, costUsd, evalMs, createdAt, updatedAt }] }"), ...errors(...std) } },
       },
       "/api/experiments/{id}/budget": {
-        get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator and outcome, over the run; evaluation times", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": ok("{ evaluations, costUsd, promptTokens, completionTokens, outcomes, improvements, costPerImprovement, byModel, byOperator, overEvaluations, evalTime }"), ...errors(...std) } },
+        get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator and outcome, over the run; evaluation times", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": ok("{ evaluations, costUsd, promptTokens, completionTokens, outcomes, improvements, costPerImprovement, duplicates, duplicateRate, byModel, byOperator, overEvaluations, evalTime } (outcome \"duplicate\": rejected before evaluation, not counted in evaluations)"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/models": {
+        get: { operationId: "getModels", summary: "LLM runs: per model, its calls, cost, archive gain and improvements (the model bandit's record), and the same over the run", parameters: [idParam()], responses: { "200": ok("{ modelSelection, strategy, models: [{ model, provider, weight, pulls, share, costUsd, gain, improvements, gainPerPull, gainPerDollar, value }], series: [{ evaluations, models: { <model>: { pulls, costUsd, gain, improvements } } }] }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/phylogeny": {
+        get: { operationId: "getPhylogeny", summary: "The ancestry DAG of the current elites (every stored solution leading to one), columnar, in creation order; parents as global node indexes", parameters: [idParam(), ...queryParams(S.PhylogenyQuery)], responses: { "200": ok("{ total, offset, nextOffset, elites, ids, parentStart, parents, fitness, cell, operators, operator, models, model, createdAt, elite }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/history": {
+        get: { operationId: "getArchiveHistory", summary: "The archive's accepted writes in revision order (cell, fitness, revision, createdAt) and the snapshots' times, to replay the archive", parameters: [idParam(), ...queryParams(S.HistoryQuery)], responses: { "200": ok("{ after, nextAfter, cells, cell, fitness, revision, createdAt, snapshots }"), ...errors(...std) } },
       },
       "/api/experiments/{id}/elites/{cell}": {
         get: { operationId: "getElite", parameters: [idParam(), { name: "cell", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": okJson("the cell's elite with its solution", "Elite"), ...errors(...std) } },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STATUSES } from "./schemas";
+import { PARENT_POLICIES } from "@/lib/llm/parent-selection";
 
 /**
  * Response bodies of the REST API, as zod schemas: they describe what the
@@ -40,11 +41,25 @@ export const Experiment = z.object({
   cells: z.number().int(),
   evaluations: z.number().int(),
   failedEvaluations: z.number().int(),
+  duplicates: z.number().int().describe("LLM candidates rejected as duplicates before evaluation (not counted in evaluations)"),
   numElites: z.number().int(),
   metrics: ExperimentMetrics,
   qdOffset: num,
   usage: z.object({ promptTokens: z.number().int(), completionTokens: z.number().int(), costUsd: num }),
   archiveRevision: z.number().int(),
+  islands: z
+    .object({
+      count: z.number().int().describe("islands that exist now (config.islands.count, plus any spawned on stagnation)"),
+      migrations: z.number().int().describe("migration rounds done (one per islands.migrationInterval evaluations)"),
+      migrantsAccepted: z.number().int().describe("migrants an island's archive kept (they beat or filled the cell)"),
+      perIsland: z
+        .array(z.object({ island: z.number().int(), elites: z.number().int(), maxFitness: nullableNum, qdScore: num }))
+        .optional()
+        .describe("present on single-experiment responses"),
+    })
+    .nullable()
+    .optional()
+    .describe("null when the experiment has no islands"),
   descriptors: z.array(DescriptorInfo).optional().describe("present on single-experiment responses, absent from list items"),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -54,10 +69,16 @@ export const Experiment = z.object({
 
 export const ExperimentList = z.object({ experiments: z.array(Experiment), nextCursor: z.string().nullable(), total: z.number().int() });
 
+export const SelectionRecord = z.object({
+  policy: z.enum(PARENT_POLICIES).describe("the experiment's emitter.parentSelection.policy"),
+  parents: z.array(z.object({ policy: z.string().describe('the rule that chose this parent: the policy, "mix/explore", "mix/exploit" or "seed"'), p: num.describe("its probability then") })),
+  crossover: z.boolean().optional().describe("written from two parents of different cells"),
+});
+
 export const Solution = z.object({
   id: uuid,
   experimentId: uuid,
-  status: z.enum(["pending", "evaluated", "failed", "invalid"]),
+  status: z.enum(["pending", "evaluated", "failed", "invalid", "duplicate"]),
   genomeKind: z.enum(["vector", "code", "text", "json"]),
   genome: z.unknown().describe("numbers for vector genomes, a string for programs/texts, any JSON value for JSON genomes"),
   fitness: nullableNum,
@@ -75,13 +96,16 @@ export const Solution = z.object({
   costUsd: nullableNum,
   prompt: z.string().nullable(),
   reply: z.string().nullable(),
+  selection: SelectionRecord.nullable().describe("LLM runs: how the parents were chosen, one entry per parent id (null for seeds and other operators)"),
   eliteRevision: z.number().int().nullable(),
+  duplicateOf: uuid.nullable().describe('status "duplicate": the stored solution this candidate repeats (it was not evaluated)'),
+  similarity: nullableNum.describe('status "duplicate": 1 = identical after normalisation, else the MinHash Jaccard or embedding cosine'),
   createdAt: timestamp,
 });
 
 export const SolutionSummary = z.object({
   id: uuid,
-  status: z.enum(["evaluated", "failed", "invalid"]),
+  status: z.enum(["evaluated", "failed", "invalid", "duplicate"]),
   fitness: nullableNum,
   descriptors: z.array(num),
   cell: z.number().int().nullable(),
@@ -92,6 +116,8 @@ export const SolutionSummary = z.object({
   evalMs: nullableNum,
   metrics: z.unknown().nullable(),
   elite: z.boolean(),
+  duplicateOf: uuid.nullable(),
+  similarity: nullableNum,
   createdAt: timestamp,
 });
 
@@ -153,6 +179,7 @@ export const LineageStep = z.object({
   cell: z.number().int().nullable(),
   descriptors: z.array(num),
   parentIds: z.array(uuid),
+  selection: SelectionRecord.nullable(),
   status: z.string(),
   createdAt: timestamp,
 });
@@ -213,6 +240,7 @@ export const RESPONSE_SCHEMAS = {
   ExperimentList,
   ExperimentMetrics,
   DescriptorInfo,
+  SelectionRecord,
   Solution,
   SolutionSummary,
   SolutionList,

@@ -54,7 +54,7 @@ export const ListQuery = z
   .strict();
 
 /** "invalid": the operator produced nothing evaluable (an unusable LLM reply, a mutation that threw). */
-export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid"] as const;
+export const SOLUTION_LIST_STATUSES = ["evaluated", "failed", "invalid", "duplicate"] as const;
 
 /** `GET /api/experiments/:id/solutions`: evaluated, failed and/or invalid candidates, newest first. */
 export const SolutionsQuery = z
@@ -82,6 +82,8 @@ export const ArchiveQuery = z
   .object({
     /** Only elites written after this archive revision (incremental refresh). */
     after: qInt("after", -1, Number.MAX_SAFE_INTEGER).optional(),
+    /** Experiments with islands: that island's archive (0-based) instead of the union. */
+    island: qInt("island", 0, 63).optional(),
   })
   .strict();
 
@@ -342,3 +344,19 @@ export type EliteListQuery = z.infer<typeof EliteListQuery>;
 
 /** `GET /api/experiments/:id/budget`: into how many slices the run is cut for the over-time view. */
 export const BudgetQuery = z.object({ buckets: qInt("buckets", 1, 200).default(40) }).strict();
+
+/** `GET /api/experiments/:id/phylogeny`: one page of the ancestry DAG of the current elites (nodes in creation order). */
+export const PhylogenyQuery = z
+  .object({
+    offset: qInt("offset", 0, 100_000_000).default(0),
+    limit: qInt("limit", 1, 200_000).default(100_000),
+  })
+  .strict();
+
+/** `GET /api/experiments/:id/history`: one page of the archive's accepted writes, in revision order. */
+export const HistoryQuery = z
+  .object({
+    after: qInt("after", -1, Number.MAX_SAFE_INTEGER).default(-1),
+    limit: qInt("limit", 1, 1_000_000).default(500_000),
+  })
+  .strict();

@@ -25,8 +25,13 @@ export function solutionDto(s: Solution) {
     /** LLM operator: the prompt sent and the model's raw reply. */
     prompt: s.prompt,
     reply: s.reply,
+    /** LLM runs: how the parents were chosen (policy per parent, crossover). */
+    selection: s.selection ?? null,
     /** The archive revision at which it became an elite (null if it never did). */
     eliteRevision: s.eliteRevision === null ? null : Number(s.eliteRevision),
+    /** status "duplicate": the solution it repeats, and the similarity (1 = identical after normalisation). */
+    duplicateOf: s.duplicateOf,
+    similarity: s.similarity,
     createdAt: s.createdAt,
   };
 }

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
+import { applyIslandRules, upsertIslandElites } from "./island-store";
+import type { IslandsConfig } from "@/lib/experiments/config";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -18,6 +20,8 @@ export interface CandidateBatch {
   /** Candidates evaluated in this batch (counted against the budget), failures included. */
   evaluations: number;
   failed: number;
+  /** Candidates rejected as duplicates before evaluation (stored in `failures`, not in `evaluations`). */
+  duplicates?: number;
   /** Whether this batch is one of the orchestrator's numbered jobs. */
   generated: boolean;
   operator: string;
@@ -47,6 +51,8 @@ export interface CandidateBatch {
   cma?: CmaCommit;
   /** LLM tokens and cost of every candidate of the batch (failures included), added to the experiment's totals. */
   usage?: { promptTokens: number; completionTokens: number; costUsd: number };
+  /** Experiments with islands: the island the job worked on (default 0); its archive gets the candidates too. */
+  island?: number;
 }
 
 /** What a candidate carries besides fitness: evaluator output and, for LLM operators, the exchange and its cost. */
@@ -62,6 +68,11 @@ export interface CandidateExtras {
   costUsd?: number;
   prompt?: string;
   reply?: string;
+  /** LLM runs: how the parents were chosen (policy per parent, crossover). */
+  selection?: unknown;
+  /** LLM ensembles: the configured model that wrote the candidate (its ModelArm row) and that call's own cost. */
+  arm?: string;
+  armCostUsd?: number;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -70,8 +81,11 @@ export interface FailedCandidate extends CandidateExtras {
   genome: unknown;
   parentIds: string[];
   error: string;
-  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); default "failed". */
-  status?: "failed" | "invalid";
+  /** "invalid": the operator produced nothing evaluable (e.g. an unusable LLM reply); "duplicate": a repeat, never evaluated; default "failed". */
+  status?: "failed" | "invalid" | "duplicate";
+  /** status "duplicate": the solution it repeats and how similar it is. */
+  duplicateOf?: string;
+  similarity?: number;
 }
 
 export type GenomeKind = "vector" | "code" | "text" | "json";
@@ -100,7 +114,12 @@ interface ExperimentRow {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  qdOffset: number;
   archiveRevision: bigint;
+  islandCount: number;
+  migrations: number;
+  lastImprovementAt: number;
+  config: { islands?: IslandsConfig };
 }
 
 const UPSERT_ELITES = `
@@ -125,14 +144,14 @@ win AS (SELECT * FROM cur WHERE old_fitness IS NULL OR fitness > old_fitness),
 -- same job may descend from it, and lineage must never point at a missing solution.
 sol AS (
   INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", fitness, descriptors, cell, "parentIds", operator, "eliteRevision",
-                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+                          metrics, logs, "evalMs", model, "promptTokens", "completionTokens", "costUsd", prompt, reply, selection)
   SELECT c.sid, $1, 'evaluated', $14, CASE WHEN $14 = 'vector' THEN c.genome END,
          CASE WHEN $14 IN ('code', 'text') THEN c.gtext END, CASE WHEN $14 = 'json' THEN c.gtext::jsonb END,
          c.fitness, c.descriptors, c.cell, c.parents, coalesce(c.extra ->> 'operator', $10),
          CASE WHEN c.sid IN (SELECT sid FROM win) THEN $11::bigint END,
          c.extra -> 'metrics', c.extra ->> 'logs', (c.extra ->> 'evalMs')::float8,
          c.extra ->> 'model', (c.extra ->> 'promptTokens')::int, (c.extra ->> 'completionTokens')::int, (c.extra ->> 'costUsd')::float8,
-         c.extra ->> 'prompt', c.extra ->> 'reply'
+         c.extra ->> 'prompt', c.extra ->> 'reply', c.extra -> 'selection'
   FROM c
   -- Candidates handed out by ask/tell (or reserved by a submission) already exist as pending rows:
   -- they become evaluated here, in the same transaction as the archive write. Never touches other rows.
@@ -152,7 +171,8 @@ up AS (
 SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
        max(fitness)::float8 AS "maxFitness",
-       coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved
+       coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved,
+       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins"
 FROM win`;
 
 /**
@@ -185,7 +205,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
     }
     const revision = locked.archiveRevision;
-    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][] }[]>(
+    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][] }[]>(
       UPSERT_ELITES,
       id,
       batch.cells,
@@ -203,7 +223,11 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.genomeKind ?? "vector",
       batch.genomeTexts ?? [],
     );
+    // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
+    if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
+    const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
+    if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
@@ -219,6 +243,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
          "promptTokens" = "promptTokens" + $9::int,
          "completionTokens" = "completionTokens" + $10::int,
          "costUsd" = "costUsd" + $11::float8,
+         duplicates = duplicates + $12::int,
          status = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
          "statusReason" = CASE WHEN status IN ('running', 'paused') AND NOT $8 AND "costUsd" + $11 >= "budgetCostUsd"
                                THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
@@ -236,7 +261,11 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.usage?.promptTokens ?? 0,
       batch.usage?.completionTokens ?? 0,
       batch.usage?.costUsd ?? 0,
+      batch.duplicates ?? 0,
     );
+    if (locked.islandCount > 0 && locked.config.islands) {
+      await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
+    }
     const completed = after!.status === "completed" && locked.status !== "completed";
     if (completed) await exactTotals(tx as unknown as PrismaClient, id);
     const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
@@ -261,13 +290,14 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
   const extras = f.map(({ id: _id, genome: _g, parentIds: _p, ...rest }) => rest);
   await tx.$executeRawUnsafe(
     `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", "genomeText", "genomeJson", descriptors, "parentIds", operator, error, logs, "evalMs",
-                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply)
+                             model, "promptTokens", "completionTokens", "costUsd", prompt, reply, "duplicateOf", similarity, selection)
      SELECT ($2::uuid[])[i], $1::uuid, coalesce(x ->> 'status', 'failed')::"SolutionStatus", $7,
             CASE WHEN $7 = 'vector' THEN substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8) END,
             CASE WHEN $7 IN ('code', 'text') THEN ($8::text[])[i] END, CASE WHEN $7 = 'json' THEN (($8::text[])[i])::jsonb END,
             '{}', ARRAY(SELECT jsonb_array_elements_text(($5::jsonb) -> (i - 1)))::uuid[], coalesce(x ->> 'operator', $6),
             x ->> 'error', x ->> 'logs', (x ->> 'evalMs')::float8,
-            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply'
+            x ->> 'model', (x ->> 'promptTokens')::int, (x ->> 'completionTokens')::int, (x ->> 'costUsd')::float8, x ->> 'prompt', x ->> 'reply',
+            (x ->> 'duplicateOf')::uuid, (x ->> 'similarity')::float8, x -> 'selection'
      FROM generate_subscripts($2::uuid[], 1) AS i, LATERAL (SELECT ($9::jsonb) -> (i - 1) AS x) e
      ON CONFLICT (id) DO NOTHING`,
     id,
@@ -279,6 +309,56 @@ async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatc
     kind,
     texts,
     JSON.stringify(extras),
+  );
+}
+
+interface ArmDelta {
+  model: string;
+  pulls: number;
+  costUsd: number;
+  gain: number;
+  improvements: number;
+}
+
+/**
+ * Per configured model, what this batch adds to its record: every candidate it wrote is a pull
+ * (failures and unusable replies too: they cost), and each of its candidates that won a cell adds
+ * the QD-score gain of that insertion (over the previous elite, or over the QD offset in a new cell).
+ */
+export function armDeltas(batch: CandidateBatch, wins: [string, number, number | null][], qdOffset: number): ArmDelta[] {
+  const by = new Map<string, ArmDelta>();
+  const of = (model: string) => {
+    let d = by.get(model);
+    if (!d) by.set(model, (d = { model, pulls: 0, costUsd: 0, gain: 0, improvements: 0 }));
+    return d;
+  };
+  for (const x of [...(batch.extras ?? []), ...(batch.failures ?? [])]) {
+    if (!x.arm) continue;
+    const d = of(x.arm);
+    d.pulls++;
+    d.costUsd += x.armCostUsd ?? x.costUsd ?? 0;
+  }
+  for (const [model, fitness, old] of wins) {
+    const d = of(model);
+    d.improvements++;
+    d.gain += Math.max(0, fitness - (old ?? qdOffset));
+  }
+  return [...by.values()];
+}
+
+async function moveModelArms(tx: PrismaClient, id: string, arms: ArmDelta[]) {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ModelArm" ("experimentId", model, pulls, "costUsd", gain, improvements, "updatedAt")
+     SELECT $1::uuid, m, p, c, g, i, now() FROM unnest($2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[]) AS t(m, p, c, g, i)
+     ON CONFLICT ("experimentId", model) DO UPDATE SET
+       pulls = "ModelArm".pulls + excluded.pulls, "costUsd" = "ModelArm"."costUsd" + excluded."costUsd",
+       gain = "ModelArm".gain + excluded.gain, improvements = "ModelArm".improvements + excluded.improvements, "updatedAt" = now()`,
+    id,
+    arms.map((a) => a.model),
+    arms.map((a) => a.pulls),
+    arms.map((a) => a.costUsd),
+    arms.map((a) => a.gain),
+    arms.map((a) => a.improvements),
   );
 }
 
@@ -308,6 +388,14 @@ export async function snapshot(tx: PrismaClient, id: string) {
      )
      INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
      SELECT "experimentId", 'snapshot', to_jsonb(s) - 'experimentId' - 'createdAt' FROM s`,
+    id,
+  );
+  // LLM ensembles: each model's record at the same point (nothing for runs without ModelArm rows).
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ModelArmSnapshot" ("experimentId", evaluations, model, pulls, "costUsd", gain, improvements)
+     SELECT a."experimentId", x.evaluations, a.model, a.pulls, a."costUsd", a.gain, a.improvements
+     FROM "ModelArm" a JOIN "Experiment" x ON x.id = a."experimentId" WHERE a."experimentId" = $1::uuid
+     ON CONFLICT DO NOTHING`,
     id,
   );
 }

@@ -3,7 +3,8 @@ import { getDomain, type RankerName } from "@/lib/qd";
 import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
-import { operatorShape, providerSchema } from "@/lib/llm/schemas";
+import { DedupeConfig, operatorShape, providerSchema } from "@/lib/llm/schemas";
+import { parentSelectionShape } from "@/lib/llm/parent-selection";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
@@ -205,7 +206,13 @@ export const AnyDomainConfig = z.discriminatedUnion(
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 
 /** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
-export const LlmEmitterConfig = providerSchema({ ...operatorShape, type: z.literal("llm") });
+export const LlmEmitterConfig = providerSchema({
+  ...operatorShape,
+  ...parentSelectionShape,
+  type: z.literal("llm"),
+  /** Duplicate rejection before evaluation; absent = exact + MinHash at the default threshold. */
+  dedupe: DedupeConfig.optional(),
+});
 export type LlmEmitterConfig = z.infer<typeof LlmEmitterConfig>;
 /** The user's mutation for JSON genomes, `function mutate(parent, rng)`, run in the sandbox. */
 export const JavaScriptMutationEmitterConfig = JavaScriptMutationConfig.extend({ type: z.literal("javascript-mutation") });
@@ -217,6 +224,44 @@ export const AnyEmitterConfig = z.discriminatedUnion("type", [...emitterOptions]
   error: `emitter.type must be one of ${emitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
 });
 export type AnyEmitterConfig = z.infer<typeof AnyEmitterConfig>;
+
+/**
+ * Islands (OpenEvolve / ShinkaEvolve's island model): `count` separate archives in one experiment. Job k
+ * works on island k mod (islands now); every `migrationInterval` evaluations the best `migrants` elites of
+ * each island are offered to its neighbours (`ring`: the next island; `all`: every other one) and kept by
+ * the normal elite rule. `spawnOnStagnation`: a new island when the best fitness has not risen for that many
+ * evaluations (seeded with the initial programs, or with the best elite). The experiment's archive and
+ * metrics are the union (best per cell over all islands).
+ */
+export const IslandsConfig = z
+  .object(
+    {
+      count: positiveInt("islands.count", 64),
+      migrationInterval: positiveInt("islands.migrationInterval", 2_000_000_000),
+      migrants: positiveInt("islands.migrants", 10_000).default(1),
+      topology: z.enum(["ring", "all"], { error: 'islands.topology must be "ring" or "all"' }).default("ring"),
+      spawnOnStagnation: z
+        .object(
+          {
+            evaluations: positiveInt("islands.spawnOnStagnation.evaluations", 2_000_000_000),
+            /** Default: twice `count` (at most 64). */
+            maxIslands: positiveInt("islands.spawnOnStagnation.maxIslands", 64).optional(),
+            seedWith: z.enum(["initial", "best"], { error: 'islands.spawnOnStagnation.seedWith must be "initial" or "best"' }).default("initial"),
+          },
+          { error: (iss) => (iss.code === "invalid_type" ? "islands.spawnOnStagnation must be { evaluations, maxIslands?, seedWith? }" : undefined) },
+        )
+        .strict()
+        .optional(),
+    },
+    // Only for a non-object: unknown keys keep zod's message, which names them.
+    { error: (iss) => (iss.code === "invalid_type" ? "islands must be { count, migrationInterval, migrants?, topology?, spawnOnStagnation? }" : undefined) },
+  )
+  .strict()
+  .refine((i) => i.spawnOnStagnation?.maxIslands === undefined || i.spawnOnStagnation.maxIslands >= i.count, {
+    message: "islands.spawnOnStagnation.maxIslands must be at least islands.count",
+    path: ["spawnOnStagnation", "maxIslands"],
+  });
+export type IslandsConfig = z.infer<typeof IslandsConfig>;
 
 const configShape = {
   name: z.string({ error: "name is required" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
@@ -253,9 +298,10 @@ const configShape = {
     )
     .strict()
     .optional(),
+  islands: IslandsConfig.optional(),
 };
 
-type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string } };
+type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string }; islands?: IslandsConfig };
 
 /** Domain, emitter and descriptor rows must agree on what a genome is and who judges it. */
 function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
@@ -304,6 +350,13 @@ function checkCma(c: { domain: { type: string }; emitter: { type: string }; batc
   if (c.batchSize < 2) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2` });
 }
 
+/** Islands split the archive between the workers' numbered jobs: CMA chains and ask/tell runs have no such jobs. */
+function checkIslands(c: SpecLike & { islands?: IslandsConfig }, ctx: z.RefinementCtx) {
+  if (!c.islands) return;
+  if (isCmaEmitter(c.emitter)) ctx.addIssue({ code: "custom", path: ["islands"], message: `islands are not supported with emitter "${c.emitter.type}" (its emitters already run separate chains)` });
+  if (c.domain.type === "external") ctx.addIssue({ code: "custom", path: ["islands"], message: 'islands need jobs run by the workers; an ask/tell ("external") run has one archive' });
+}
+
 function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   let descriptors: DescriptorConfig[];
   checkGenome(c, ctx);
@@ -311,6 +364,7 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
     ctx.addIssue({ code: "custom", path: ["evaluation", "concurrency"], message: `evaluation.concurrency is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" is evaluated in bulk by the worker` });
   }
   checkCma(c as SpecLike & { batchSize: number }, ctx);
+  checkIslands(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
       descriptors = TASK_CATALOG[c.domain.task]!.defaultDescriptors;
@@ -471,4 +525,12 @@ export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfi
   if (e.type === "llm" || e.type === "javascript-mutation") throw new Error(`emitter "${e.type}" does not produce vector genomes`);
   if (e.type === "cma-me" || e.type === "cma-mae") throw new Error(`emitter "${e.type}" runs as emitter chains (workers/cma-batch.ts), not by mutating elites`);
   return e;
+}
+
+/** How many islands stagnation may grow the experiment to. */
+export const maxIslands = (i: IslandsConfig) => i.spawnOnStagnation?.maxIslands ?? Math.min(64, Math.max(i.count, 2 * i.count));
+
+/** The island job k works on, given how many islands exist now (null: the experiment has no islands). */
+export function islandOfJob(k: number, islandCount: number): number | null {
+  return islandCount > 0 ? k % islandCount : null;
 }

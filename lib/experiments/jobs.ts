@@ -1,3 +1,4 @@
+import type { DuplicateVerdict } from "@/lib/dedupe/index-store";
 import { createHash } from "node:crypto";
 import type { JobsOptions, Queue } from "bullmq";
 import type { CandidateExtras } from "@/lib/db/archive-store";
@@ -23,6 +24,8 @@ export interface EvaluateJobData {
   batchId?: string;
   candidates: StagedCandidate[];
   operator: string;
+  /** Experiments with islands: the island the mutation stage drew parents from; the commit goes there. */
+  island?: number;
 }
 
 /** A candidate between the two stages. Genomes: a vector (number[]), program/text (string) or any JSON value. */
@@ -38,6 +41,8 @@ export interface StagedCandidate {
   judgeError?: string;
   /** LLM exchange and cost, user-mutation logs. */
   extras?: CandidateExtras;
+  /** Rejected before evaluation as a repeat of a stored program: recorded as `duplicate`, not evaluated, not counted. */
+  duplicate?: DuplicateVerdict;
 }
 
 /** Deterministic ids make enqueueing idempotent: adding an existing job is a no-op. */

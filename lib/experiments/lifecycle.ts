@@ -34,6 +34,7 @@ export async function createExperiment(prisma: PrismaClient, config: ExperimentC
       budgetCostUsd: config.budget.costUsd ?? null,
       cells: cellCount(config),
       qdOffset,
+      islandCount: config.islands?.count ?? 0,
       descriptors: { create: descriptors.map((d, index) => ({ index, name: d.name, min: d.min, max: d.max, bins: d.bins })) },
     },
     include: { descriptors: { orderBy: { index: "asc" } } },

@@ -95,4 +95,11 @@ describe("qd-studio import openevolve", () => {
     expect(unmapped.every((u) => u.why.length > 10)).toBe(true);
     expect(ExperimentSpec.safeParse(experiment).success).toBe(true);
   });
+
+  it("maps a model's own api_base to models[].baseURL (an ensemble across servers)", () => {
+    const yaml = "llm:\n  api_base: http://127.0.0.1:8000/v1\n  models:\n    - name: local\n      weight: 0.5\n    - name: gpt-4.1-mini\n      weight: 0.5\n      api_base: https://api.openai.com/v1\n";
+    const { experiment } = importOpenEvolveConfig(yaml, { program: "print(1)\n", evaluatorFile: "def evaluate(p):\n    return {'combined_score': 1}\n" });
+    expect(experiment.emitter).toMatchObject({ baseURL: "http://127.0.0.1:8000/v1", models: [{ model: "local", weight: 0.5 }, { model: "gpt-4.1-mini", weight: 0.5, baseURL: "https://api.openai.com/v1" }] });
+    expect(ExperimentSpec.safeParse(experiment).success).toBe(true);
+  });
 });

@@ -93,17 +93,18 @@ export function importOpenEvolveConfig(yaml: string, opts: { program?: string; e
   const unmapped: { field: string; why: string }[] = [];
 
   // Models: `models: [{ name, weight }]`, or primary/secondary.
-  let models: { model: string; weight: number }[] = [];
-  if (Array.isArray(llm.models)) models = llm.models.filter(isObj).flatMap((m) => (str(m.name) ? [{ model: m.name as string, weight: num(m.weight) ?? 1 }] : []));
+  let models: { model: string; weight: number; baseURL?: string }[] = [];
+  if (Array.isArray(llm.models)) models = llm.models.filter(isObj).flatMap((m) => (str(m.name) ? [{ model: m.name as string, weight: num(m.weight) ?? 1, ...(str(m.api_base) ? { baseURL: m.api_base as string } : {}) }] : []));
   else {
     if (str(llm.primary_model)) models.push({ model: llm.primary_model as string, weight: num(llm.primary_model_weight) ?? 1 });
     if (str(llm.secondary_model) && (num(llm.secondary_model_weight) ?? 1) > 0) models.push({ model: llm.secondary_model as string, weight: num(llm.secondary_model_weight) ?? 1 });
   }
-  if (Array.isArray(llm.models) && llm.models.some((m) => isObj(m) && (m.api_base || m.api_key))) unmapped.push({ field: "llm.models[].api_base", why: "one experiment talks to one provider: every model uses llm.api_base" });
+  if (Array.isArray(llm.models) && llm.models.some((m) => isObj(m) && m.api_key))
+    unmapped.push({ field: "llm.models[].api_key", why: "keys never go into experiments: export each on the workers and name it in emitter.models[].apiKeyEnv" });
   const emitter: Obj = {
     type: "llm",
     baseURL: str(llm.api_base) ?? "https://api.openai.com/v1",
-    ...(models.length === 1 ? { model: models[0]!.model } : models.length > 1 ? { models } : { model: "gpt-4.1-mini" }),
+    ...(models.length === 1 && !models[0]!.baseURL ? { model: models[0]!.model } : models.length >= 1 ? { models } : { model: "gpt-4.1-mini" }),
     apiKeyEnv: "OPENAI_API_KEY",
     mode: c.diff_based_evolution === false ? "full" : "diff",
     ...(num(llm.temperature) !== undefined ? { temperature: llm.temperature } : {}),

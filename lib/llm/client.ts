@@ -72,6 +72,8 @@ export interface CompleteRequest {
 interface CallStats {
   /** The model asked for (or, on success, the model the server reports). */
   model: string;
+  /** The configured model the call was routed to (the bandit's arm), whatever name the server reports. */
+  arm: string;
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
@@ -171,31 +173,50 @@ export function createLlmClient(input: LlmProviderConfigInput | LlmProviderConfi
   const config = LlmProviderConfig.parse(input);
   const env = deps.env ?? process.env;
   const limiter = deps.limiter ?? createRateLimiter({ requestsPerMinute: config.requestsPerMinute, concurrency: config.concurrency });
-  const keyName = config.apiKeyEnv;
-  // A worker reading its own environment re-checks the allow-list: a config stored before
-  // the rule, or written to the database directly, still cannot reach the server's secrets.
-  const refusedKey = keyName !== undefined && !deps.env ? apiKeyEnvRefusal(keyName, process.env) : null;
-  const key = keyName && !refusedKey ? env[keyName] : undefined;
-  const missingKey = keyName !== undefined && (key === undefined || key.trim() === "");
-  const secret = key && key.length >= 4 ? key : undefined;
-  const scrub = (s: string) => (secret ? s.split(secret).join("[redacted]") : s);
   const models = config.models ?? [{ model: config.model!, weight: 1 }];
   const prices: PriceTableT = config.prices ?? {};
 
-  let openai: OpenAI | null = null;
-  const sdk = () =>
-    (openai ??= new OpenAI({
-      baseURL: config.baseURL,
-      apiKey: key ?? KEY_PLACEHOLDER,
-      organization: null,
-      project: null,
-      adminAPIKey: null,
-      webhookSecret: null,
-      timeout: config.timeoutMs,
-      maxRetries: 0,
-      logLevel: "off",
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    }));
+  // Each model may have its own endpoint and key (an ensemble across providers); the provider's are the default.
+  interface Route {
+    baseURL: string;
+    keyName?: string;
+    key?: string;
+    refused: string | null;
+  }
+  const routeOf = (m: { baseURL?: string; apiKeyEnv?: string }): Route => {
+    const keyName = m.apiKeyEnv ?? config.apiKeyEnv;
+    // A worker reading its own environment re-checks the allow-list: a config stored before
+    // the rule, or written to the database directly, still cannot reach the server's secrets.
+    const refused = keyName !== undefined && !deps.env ? apiKeyEnvRefusal(keyName, process.env) : null;
+    return { baseURL: m.baseURL ?? config.baseURL, keyName, key: keyName && !refused ? env[keyName] : undefined, refused };
+  };
+  const routes = new Map(models.map((m) => [m.model, routeOf(m)]));
+  const defaultRoute = routeOf({});
+  const secrets = [...new Set([defaultRoute, ...routes.values()].map((r) => r.key).filter((k): k is string => !!k && k.length >= 4))];
+  const scrub = (s: string) => secrets.reduce((out, secret) => out.split(secret).join("[redacted]"), s);
+
+  const sdks = new Map<string, OpenAI>();
+  const sdk = (r: Route) => {
+    const id = `${r.baseURL}\n${r.keyName ?? ""}`;
+    let c = sdks.get(id);
+    if (!c)
+      sdks.set(
+        id,
+        (c = new OpenAI({
+          baseURL: r.baseURL,
+          apiKey: r.key ?? KEY_PLACEHOLDER,
+          organization: null,
+          project: null,
+          adminAPIKey: null,
+          webhookSecret: null,
+          timeout: config.timeoutMs,
+          maxRetries: 0,
+          logLevel: "off",
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })),
+      );
+    return c;
+  };
 
   const pickModel = (seed?: number) => chooseModel(models, new Rng(seed ?? 0));
 
@@ -203,9 +224,12 @@ export function createLlmClient(input: LlmProviderConfigInput | LlmProviderConfi
     const t0 = performance.now();
     const rng = new Rng(req.seed ?? 0);
     const model = req.model ?? chooseModel(models, rng);
-    const stats = (attempts: number): CallStats => ({ model, promptTokens: 0, completionTokens: 0, costUsd: 0, ms: performance.now() - t0, attempts });
-    if (refusedKey) return { ok: false, error: errorOf("auth", refusedKey), ...stats(0) };
-    if (missingKey) return { ok: false, error: errorOf("auth", `environment variable ${keyName} (apiKeyEnv) is not set`), ...stats(0) };
+    // A model outside the list (the judge's own model) goes to the provider's endpoint.
+    const route = routes.get(model) ?? defaultRoute;
+    const stats = (attempts: number): CallStats => ({ model, arm: model, promptTokens: 0, completionTokens: 0, costUsd: 0, ms: performance.now() - t0, attempts });
+    if (route.refused) return { ok: false, error: errorOf("auth", route.refused), ...stats(0) };
+    if (route.keyName !== undefined && (route.key === undefined || route.key.trim() === ""))
+      return { ok: false, error: errorOf("auth", `environment variable ${route.keyName} (apiKeyEnv) is not set`), ...stats(0) };
 
     const temperature = req.temperature ?? config.temperature;
     const maxTokens = req.maxTokens ?? config.maxTokens;
@@ -224,7 +248,7 @@ export function createLlmClient(input: LlmProviderConfigInput | LlmProviderConfi
       try {
         release = await limiter.acquire(req.signal);
         attempts++;
-        const resp = (await sdk().chat.completions.create(body as never, { signal: req.signal })) as unknown as OpenAI.Chat.Completions.ChatCompletion;
+        const resp = (await sdk(route).chat.completions.create(body as never, { signal: req.signal })) as unknown as OpenAI.Chat.Completions.ChatCompletion;
         release();
         release = null;
         if (!resp || typeof resp !== "object" || !Array.isArray(resp.choices)) throw new Error("response is not a chat completion");
@@ -245,6 +269,7 @@ export function createLlmClient(input: LlmProviderConfigInput | LlmProviderConfi
           finishReason: choice.finish_reason ?? null,
           usageReported,
           model: reportedModel,
+          arm: model,
           promptTokens,
           completionTokens,
           costUsd,

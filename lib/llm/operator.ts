@@ -44,6 +44,8 @@ export interface Usage {
 export interface MutateRequest {
   task: PromptTask;
   parent: PromptSolution;
+  /** Crossover: a second parent from another cell; diffs still apply to `parent`. */
+  mate?: PromptSolution | null;
   inspirations?: PromptSolution[];
   targetNiche?: TargetNiche | null;
   /** Default: the config's mode. */
@@ -54,11 +56,15 @@ export interface MutateRequest {
   inspirationCode?: boolean;
   /** Drives the model choice and is sent as the API seed: same seed + same replies = same child. */
   seed: number;
+  /** Use this model of the config's list (a bandit's choice) instead of the weighted draw. */
+  model?: string;
   signal?: AbortSignal;
 }
 
 interface Common {
   mode: MutationMode;
+  /** The configured model the call went to (the bandit's arm). */
+  arm: string;
   prompt: { system: string; user: string };
   ms: number;
   /** HTTP attempts (retries included). */
@@ -101,7 +107,7 @@ export interface LlmOperator {
 
 export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorConfig, deps: LlmClientDeps & { client?: LlmClient } = {}): LlmOperator {
   const config = LlmOperatorConfig.parse(input);
-  const { type: _t, mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, ...provider } = config;
+  const { type: _t, mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _s, ...provider } = config;
   const client = deps.client ?? createLlmClient(provider, deps);
 
   async function mutate(req: MutateRequest): Promise<MutateResult> {
@@ -109,6 +115,7 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
     const built = buildMutationPrompt({
       task: req.task,
       parent: req.parent,
+      mate: req.mate,
       inspirations: req.inspirations,
       targetNiche: req.targetNiche,
       mode,
@@ -118,8 +125,8 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
       inspirationCode: req.inspirationCode,
     });
     const prompt = { system: built.system, user: built.user };
-    const r = await client.complete({ messages: built.messages, seed: req.seed, signal: req.signal });
-    const common = { mode, prompt, ms: r.ms, attempts: r.attempts };
+    const r = await client.complete({ messages: built.messages, seed: req.seed, signal: req.signal, ...(req.model ? { model: req.model } : {}) });
+    const common = { mode, prompt, arm: r.arm, ms: r.ms, attempts: r.attempts };
     if (!r.ok) return { ok: false, stage: "provider", reason: `${r.error.kind}: ${r.error.message}`, error: r.error, model: r.model, usage: { promptTokens: 0, completionTokens: 0 }, costUsd: 0, ...common };
 
     const usage = { promptTokens: r.promptTokens, completionTokens: r.completionTokens };
@@ -169,7 +176,8 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
       if (!whole.ok) return fail("parse", whole.reason);
       genome = whole.genome;
     }
-    if (genome.trim() === parent.trim()) return fail("parse", "the child is identical to the parent");
+    if (genome.trim() === parent.trim()) return fail("parse", `the child is identical to the parent${req.mate ? " A" : ""}`);
+    if (req.mate && genome.trim() === req.mate.genome.trim()) return fail("parse", "the child is identical to the parent B");
     if (isCode && req.task.evolveBlocks) {
       const kept = checkEvolveBlocks(parent, genome);
       if (!kept.ok) return fail("apply", kept.reason);

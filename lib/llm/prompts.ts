@@ -10,6 +10,9 @@
  *   5. the instructions for the mode: `full` (answer with the whole new program/text in one fenced
  *      block) or `diff` (answer with SEARCH/REPLACE blocks against the parent).
  *
+ * Crossover (`mate`): the parent section shows two parents from different cells, A and B, and asks
+ * for one child that combines their strengths and lands in the target niche; diffs apply to A.
+ *
  * Pure functions: the same input gives the same prompt, so prompts can be stored per candidate.
  */
 import { languageInfo } from "../evaluators/program-languages";
@@ -71,6 +74,8 @@ export interface TargetNiche {
 export interface MutationPromptInput {
   task: PromptTask;
   parent: PromptSolution;
+  /** Crossover: the second parent (another cell's elite); the child combines both. */
+  mate?: PromptSolution | null;
   inspirations?: PromptSolution[];
   targetNiche?: TargetNiche | null;
   mode: MutationMode;
@@ -165,7 +170,12 @@ export function buildMutationPrompt(input: MutationPromptInput): BuiltPrompt {
     ? "# Descriptors\nSolutions are kept in an archive with one cell per combination of these descriptor values:\n" +
       task.descriptors.map((d) => `- ${d.name}${d.min !== undefined && d.max !== undefined ? ` in [${fmt(d.min)}, ${fmt(d.max)}]` : ""}${d.rubric ? `: ${d.rubric}` : ""}`).join("\n")
     : "";
-  sections.parent = `# Parent ${what}\n${describeSolution(task, parent)}\n${fence(task, parent.genome)}`;
+  const mate = input.mate;
+  sections.parent = mate
+    ? `# Parent ${what} A\n${describeSolution(task, parent)}\n${fence(task, parent.genome)}\n\n` +
+      `# Parent ${what} B\n${describeSolution(task, mate)}\n${fence(task, mate.genome)}\n\n` +
+      `# Crossover\nParents A and B come from different cells of the archive. Write one child ${what} that combines their strengths: keep what makes each of them score well and merge their ideas.`
+    : `# Parent ${what}\n${describeSolution(task, parent)}\n${fence(task, parent.genome)}`;
   sections.feedback = renderFeedback(input.feedback, what);
 
   const insp = (input.inspirations ?? []).slice(0, Math.max(0, maxInsp));
@@ -182,7 +192,7 @@ export function buildMutationPrompt(input: MutationPromptInput): BuiltPrompt {
     const byName = new Map((task.descriptors ?? []).map((x) => [x.name, x]));
     const state = niche.fitness === null || niche.fitness === undefined ? "is empty" : `holds a ${what} with fitness ${fmt(niche.fitness)}`;
     sections.niche =
-      `# Target niche\nWrite a child ${what} whose descriptors move toward this cell, which ${state}:\n` +
+      (mate ? `# Target niche\nThe child ${what} should land in this cell, which ${state}:\n` : `# Target niche\nWrite a child ${what} whose descriptors move toward this cell, which ${state}:\n`) +
       d.map(([k, v]) => `- ${k} ≈ ${fmt(v)}${byName.get(k)?.rubric ? ` (${byName.get(k)!.rubric})` : ""}`).join("\n") +
       `\nKeep the fitness as high as possible while doing so.`;
   }
@@ -190,13 +200,13 @@ export function buildMutationPrompt(input: MutationPromptInput): BuiltPrompt {
   const blocks = isCode && task.evolveBlocks ? `\n${evolveBlocksInstruction(lang.comment)}` : "";
   if (mode === "diff") {
     sections.format =
-      `# Output format\nPropose changes to the parent ${what} as one or more SEARCH/REPLACE blocks:\n\n` +
+      `# Output format\nPropose changes to the parent ${what}${mate ? ` A (bringing in what is good in B)` : ""} as one or more SEARCH/REPLACE blocks:\n\n` +
       "<<<<<<< SEARCH\n" +
-      `exact lines copied from the parent ${what}\n` +
+      `exact lines copied from the parent ${what}${mate ? " A" : ""}\n` +
       "=======\n" +
       "the new lines\n" +
       ">>>>>>> REPLACE\n\n" +
-      `Each SEARCH part must match the parent exactly, character for character, including indentation. Blocks are applied in order. Do not output the whole ${what}.` +
+      `Each SEARCH part must match the parent${mate ? " A" : ""} exactly, character for character, including indentation. Blocks are applied in order. Do not output the whole ${what}.` +
       blocks;
   } else {
     sections.format =

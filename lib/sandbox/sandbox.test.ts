@@ -8,7 +8,8 @@ import { createSandbox, runInSandbox, SandboxHost, type SandboxResult } from "./
 
 const host = new SandboxHost();
 const run = (code: string, args: unknown[] = [], extra: { timeoutMs?: number; memoryMb?: number; maxOutputBytes?: number; maxLogBytes?: number } = {}) =>
-  runInSandbox({ code, entry: "f", args, timeoutMs: 300, host, ...extra });
+  // A generous default: a loaded machine must not turn a quick result into a timeout (timeout tests set their own).
+  runInSandbox({ code, entry: "f", args, timeoutMs: 10_000, host, ...extra });
 
 function expectErr(r: SandboxResult, kind: string, msg?: RegExp) {
   expect(r.ok, JSON.stringify(r)).toBe(false);
@@ -64,7 +65,7 @@ describe("sandbox: normal programs", () => {
     expectErr(await run("import fs from 'fs'; function f(){ return 1 }"), "syntax");
     expectErr(await run("function g(){ return 1 }"), "runtime", /entry function 'f' is not defined/);
     expectErr(await run("throw new Error('at load'); function f(){}"), "runtime", /at load/);
-    expectErr(await run("while(true){} function f(){}"), "timeout");
+    expectErr(await run("while(true){} function f(){}", [], { timeoutMs: 300 }), "timeout");
   });
 });
 

@@ -39,8 +39,8 @@ async function admin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>
   }
 }
 
-export async function createTestDatabase(options: { prefix?: string; migrate?: boolean } = {}): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL || DEFAULT_SERVER_URL;
+export async function createTestDatabase(options: { prefix?: string; migrate?: boolean; serverUrl?: string } = {}): Promise<TestDatabase> {
+  const serverUrl = options.serverUrl ?? (process.env.TEST_DATABASE_URL || DEFAULT_SERVER_URL);
   const prefix = (options.prefix ?? "qd_test").toLowerCase().replace(/[^a-z0-9_]/g, "_");
   const name = `${prefix}_${Date.now().toString(36)}_${process.pid}_${randomBytes(4).toString("hex")}`;
   const url = withDatabase(serverUrl, name);

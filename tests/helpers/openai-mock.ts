@@ -11,6 +11,8 @@
  * *script*: either a queue of replies (consumed in order; an exhausted queue answers 500 with
  * "mock script exhausted") or a function `(request, index) => MockReply`. `GET /v1/models` lists
  * the models. Every request is recorded (method, url, headers, parsed body, raw body).
+ * `POST /v1/embeddings` answers deterministic unit vectors (see mockEmbedding): texts that share most
+ * of their tokens get nearby vectors, the same text always the same one.
  *
  * Usage numbers are deterministic: by default prompt_tokens = ceil(chars of all messages / 4)
  * and completion_tokens = ceil(chars of the reply / 4); a reply may set them explicitly.
@@ -43,6 +45,8 @@ export interface OpenAIMock {
   requests: RecordedRequest[];
   /** Chat-completion requests only. */
   readonly completions: RecordedRequest[];
+  /** Embeddings requests only. */
+  readonly embeddings: RecordedRequest[];
   /** Replace the script (resets the queue position, keeps recorded requests). */
   setScript(script: MockScript): void;
   /** Append replies to a queue script. */
@@ -94,6 +98,30 @@ export const reply = {
 
 const approxTokens = (s: string) => Math.ceil(s.length / 4);
 
+/** Dimensions of the mock's embeddings. */
+export const MOCK_EMBEDDING_DIM = 64;
+
+/**
+ * The mock's embedding of a text: token unigrams and bigrams hashed (FNV-1a) into signed buckets,
+ * scaled to unit length. Deterministic, and similar texts get a high cosine, like a real model.
+ */
+export function mockEmbedding(text: string, dim = MOCK_EMBEDDING_DIM): number[] {
+  const v = new Array<number>(dim).fill(0);
+  const toks = text.match(/\w+|[^\s\w]/g) ?? [];
+  const add = (feature: string) => {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < feature.length; i++) h = Math.imul(h ^ feature.charCodeAt(i), 0x01000193);
+    h >>>= 0;
+    v[h % dim] = v[h % dim]! + (h & 0x80000000 ? -1 : 1);
+  };
+  toks.forEach((t, i) => {
+    add(t);
+    if (i > 0) add(`${toks[i - 1]} ${t}`);
+  });
+  const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
+  return v.map((x) => x / n);
+}
+
 export async function startOpenAIMock(script: MockScript = [], opts: { models?: string[] } = {}): Promise<OpenAIMock> {
   let current: MockScript = script;
   let queue: MockReply[] = Array.isArray(script) ? [...script] : [];
@@ -125,6 +153,18 @@ export async function startOpenAIMock(script: MockScript = [], opts: { models?: 
       const path = (req.url ?? "").split("?")[0];
       if (req.method === "GET" && path === "/v1/models") {
         return send(res, 200, { object: "list", data: (opts.models ?? ["mock-model"]).map((id) => ({ id, object: "model", owned_by: "mock" })) });
+      }
+      if (req.method === "POST" && path === "/v1/embeddings") {
+        const input = typeof body?.input === "string" ? [body.input] : body?.input;
+        if (!Array.isArray(input) || input.length === 0 || !input.every((x: unknown) => typeof x === "string")) {
+          return send(res, 400, { error: { message: "input must be a string or a non-empty array of strings", type: "invalid_request_error" } });
+        }
+        return send(res, 200, {
+          object: "list",
+          model: body.model ?? "mock-embedding",
+          data: input.map((text: string, index: number) => ({ object: "embedding", index, embedding: mockEmbedding(text) })),
+          usage: { prompt_tokens: input.reduce((a: number, t: string) => a + approxTokens(t), 0), total_tokens: input.reduce((a: number, t: string) => a + approxTokens(t), 0) },
+        });
       }
       if (req.method !== "POST" || path !== "/v1/chat/completions") {
         return send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
@@ -181,6 +221,9 @@ export async function startOpenAIMock(script: MockScript = [], opts: { models?: 
     requests,
     get completions() {
       return requests.filter((r) => r.method === "POST" && r.url.startsWith("/v1/chat/completions"));
+    },
+    get embeddings() {
+      return requests.filter((r) => r.method === "POST" && r.url.startsWith("/v1/embeddings"));
     },
     get wire() {
       return wire;

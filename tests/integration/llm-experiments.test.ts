@@ -5,6 +5,7 @@ import { CIRCLE_PACKING_SEED } from "@/lib/tasks";
 import { createTestStack, waitFor, waitForStatus, type TestStack, type WorkerProcess, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { reply, startOpenAIMock, type MockReply, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
 import { packing } from "../helpers/circle-programs";
+import { standinFitness, standinScript, standinTask } from "../helpers/standin-model";
 
 /**
  * Whole LLM experiments: real workers, PostgreSQL and Redis, against a local OpenAI-compatible
@@ -66,7 +67,9 @@ const spec = (mock: OpenAIMock, over: Partial<Omit<ExperimentSpecInput, "emitter
     seed: 3,
     maxInFlight: 2,
     ...over,
-    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", apiKeyEnv: "MOCK_LLM_KEY", mode: "diff", prices: PRICES, maxRetries: 2, retryBaseMs: 50, timeoutMs: 5000, ...over.emitter },
+    // Duplicate rejection (on by default) has its own tests (dedupe.test.ts); these scripts repeat
+    // programs on purpose and count one model call per evaluation.
+    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", apiKeyEnv: "MOCK_LLM_KEY", mode: "diff", prices: PRICES, maxRetries: 2, retryBaseMs: 50, timeoutMs: 5000, dedupe: { mode: "off" }, ...over.emitter },
   });
 
 async function runUntil(stack: TestStack, config: ExperimentSpec, statuses: string[], ms = POLL_CEILING_MS) {
@@ -354,4 +357,31 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     }
     expect(done.maxFitness).toBe(Math.max(...solutions.filter((s) => s.status === "evaluated").map((s) => s.fitness!)));
   }, TEST_CEILING_MS);
+
+  it("the stand-in model drives a real run: its improving edits raise fitness, its repeats are proposed as it says", async () => {
+    const script = standinScript({ "mock-model": { improveRate: 0.7, repeatShare: 0.2 } }, { seed: 4 });
+    const m = await mock(script);
+    const done = await runUntil(
+      stack,
+      spec(m, {
+        domain: { type: "javascript", code: standinTask.evaluatorCode, seeds: standinTask.seeds, description: standinTask.description },
+        descriptors: standinTask.descriptors,
+        budget: { evaluations: 40 },
+        batchSize: 4,
+        emitter: { mode: "full" },
+      }),
+      ["completed", "failed", "paused"],
+    );
+    expect(done.status, done.statusReason ?? "").toBe("completed");
+    expect(done.evaluations).toBe(40);
+    const solutions = await stack.prisma.solution.findMany({ where: { experimentId: done.id } });
+    // The sandboxed evaluator and the helper's own formula agree on every evaluated program.
+    for (const s of solutions.filter((x) => x.status === "evaluated")) expect(s.fitness).toBeCloseTo(standinFitness(s.genomeText!)!.fitness, 9);
+    const best = Math.max(...solutions.map((s) => s.fitness ?? -Infinity));
+    expect(best).toBeGreaterThan(Math.max(...standinTask.seeds.map((t) => standinFitness(t)!.fitness)));
+    const stats = script.stats["mock-model"]!;
+    expect(stats.calls).toBe(m.completions.length);
+    expect(stats.repeats).toBe(script.answers.filter((a) => a.repeat).length);
+    expect(stats.repeats).toBeGreaterThan(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
@@ -83,8 +83,27 @@ const spec = (mock: OpenAIMock, over: { domain?: Record<string, unknown>; emitte
       description: "Find the global minimum of a shifted 2-D Rastrigin function; run(iterations) returns (x, y, value).",
       ...over.domain,
     },
-    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", mode: "diff", maxRetries: 1, retryBaseMs: 50, timeoutMs: 5000, ...over.emitter },
+    // Duplicate rejection (on by default) is tested in dedupe.test.ts; these scripts count one call per evaluation.
+    emitter: { type: "llm", baseURL: mock.baseURL, model: "mock-model", mode: "diff", maxRetries: 1, retryBaseMs: 50, timeoutMs: 5000, dedupe: { mode: "off" }, ...over.emitter },
   });
+
+const SECRET = "py-s3cr3t-7c1e9a";
+
+/** LLM-written Python that attacks the machine from inside search(): each must fail and change nothing outside. */
+function hostilePrograms(mockPort: number, outside: string): Record<string, string> {
+  const program = (kind: string, lines: string) => `def search(iterations=2000, bounds=(-5.12, 5.12)):\n    # hostile: ${kind}\n${lines.replace(/^/gm, "    ")}\n    return (0.0, 0.0, objective(0.0, 0.0))`;
+  return {
+    loop: program("loop", "while True:\n    pass"),
+    memory: program("memory", "chunks = []\nwhile True:\n    chunks.append(bytearray(50_000_000))"),
+    // Bounded, so that a broken limit cannot take the machine down: 3000 sleeping children at most.
+    fork: program("fork", "import os, time\nfor _ in range(3000):\n    if os.fork() == 0:\n        time.sleep(20)\n        os._exit(0)"),
+    environment: program("environment", 
+      "import os\nseen = dict(os.environ)\nfor pid in os.listdir('/proc'):\n    try:\n        seen[pid] = open('/proc/' + pid + '/environ').read()\n    except Exception:\n        pass\nraise ValueError(repr(seen))",
+    ),
+    filesystem: program("filesystem", `open(${JSON.stringify(outside)}, "w").write("pwned")`),
+    network: program("network", `import urllib.request\nurllib.request.urlopen("http://127.0.0.1:${mockPort}/v1/models", timeout=3).read()`),
+  };
+}
 
 async function run(stack: TestStack, config: ExperimentSpec) {
   const exp = await createExperiment(stack.prisma, config);
@@ -103,7 +122,7 @@ describe("program domain: your own Python program and OpenEvolve evaluator", () 
 
   beforeAll(async () => {
     stack = await createTestStack();
-    stack.startWorker({ QD_LLM_WATCH_MS: "300" });
+    stack.startWorker({ QD_LLM_WATCH_MS: "300", QD_PROGRAM_TEST_SECRET: SECRET });
   });
 
   afterAll(async () => {
@@ -188,4 +207,35 @@ describe("program domain: your own Python program and OpenEvolve evaluator", () 
     }
     console.log(`prompt sizes (characters, system + user), feedback on: ${sizes.on!.join(", ")}; off: ${sizes.off!.join(", ")}`);
   }, 180_000);
+
+  it("hostile Python programs (loop, memory, fork bomb, environment, files, network) fail, contained, and change nothing", async () => {
+    const outside = path.join(EXAMPLE, `pwned-${process.pid}.txt`);
+    let hostile: Record<string, string> = {};
+    const kinds = ["loop", "memory", "fork", "environment", "filesystem", "network"];
+    const m = await mock((req, i) => reply.code(withBlock(parentOf(req), hostile[kinds[i % kinds.length]!]!), { lang: "python" }));
+    hostile = hostilePrograms(m.port, outside);
+    const done = await run(
+      stack,
+      spec(m, {
+        batchSize: 1,
+        maxInFlight: 1,
+        budget: { evaluations: 7 },
+        domain: { evaluator: { type: "openevolve", evaluatorFile: EVALUATOR, cascadeThresholds: [0.3], timeoutMs: 5000 } },
+        emitter: { mode: "full" },
+      }),
+    );
+    expect(done.status, done.statusReason ?? "").toBe("completed");
+    const solutions = await stack.prisma.solution.findMany({ where: { experimentId: done.id } });
+    const byKind = (kind: string) => solutions.find((s) => s.genomeText?.includes(`# hostile: ${kind}\n`))!;
+    for (const kind of kinds) expect(byKind(kind)?.status, `${kind}: ${byKind(kind)?.error}`).toBe("failed");
+    expect(byKind("loop").error).toMatch(/time/i);
+    expect(byKind("memory").error).toMatch(/MemoryError|killed|memory/i);
+    expect(byKind("fork").error).toMatch(/BlockingIOError|Resource temporarily unavailable|fork/i);
+    expect(byKind("filesystem").error).toMatch(/Read-only file system|Permission denied|No such file/);
+    expect(byKind("network").error).toMatch(/URLError|Network is unreachable|Connection refused|Errno/);
+    // Nothing escaped: no secret in anything stored, no file outside the sandbox, no request to the server.
+    expect(JSON.stringify(solutions)).not.toContain(SECRET);
+    expect(existsSync(outside)).toBe(false);
+    expect(m.requests.filter((r) => r.url.includes("/v1/models"))).toHaveLength(0);
+  }, 300_000);
 });

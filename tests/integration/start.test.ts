@@ -10,6 +10,7 @@ import { TEST_REDIS_URL, TEST_CEILING_MS } from "../helpers/stack";
 const root = path.resolve(import.meta.dirname, "../..");
 
 interface Started {
+  pid: number;
   output: () => string;
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -24,6 +25,7 @@ function start(env: Record<string, string>): Started {
   child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return {
+    pid: child.pid!,
     output: () => out,
     exited,
     async stop(signal = "SIGINT") {
@@ -118,6 +120,31 @@ describe("npm start with nothing configured", () => {
       first = start(env);
       const h = await health();
       expect(h).toMatchObject({ ok: true, db: "up", queue: "up (postgres)" });
+
+      // A worker killed twice in a row is restarted both times, the second time after a longer wait.
+      const workerPid = () => {
+        const children = fs.readFileSync(`/proc/${first.pid}/task/${first.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+        return children.find((pid) => fs.existsSync(`/proc/${pid}/cmdline`) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workers/main.ts"));
+      };
+      const waitForOutput = async (pattern: RegExp) => {
+        for (let i = 0; i < 1200 && !pattern.test(first.output()); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(first.output()).toMatch(pattern);
+      };
+      const killWorker = async (after: number | undefined) => {
+        let pid: number | undefined;
+        for (let i = 0; i < 1200 && (!(pid = workerPid()) || pid === after); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(pid).toBeGreaterThan(0);
+        // Workers run below the web server's priority (QD_WORKER_NICE, default 10): field 19 of /proc/<pid>/stat.
+        expect(Number(fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[16])).toBe(10);
+        process.kill(pid!, "SIGKILL");
+        return pid;
+      };
+      const killed = await killWorker(undefined);
+      await waitForOutput(/worker 0 exited \(SIGKILL\); restarting in 1 s\n/);
+      await killWorker(killed); // killed again right after its restart: a crash in a row
+      await waitForOutput(/worker 0 exited \(SIGKILL\); restarting in 2 s \(crash 2 in a row\)/);
+      for (let i = 0; i < 1200 && (await health()).workers < 1; i++) await new Promise((r) => setTimeout(r, 250));
+      expect((await health()).workers).toBe(1);
       const client = new pg.Client(dbUrl());
       await client.connect();
       await client.query(

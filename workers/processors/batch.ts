@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
 import { loadEmitterState } from "@/lib/db/emitter-store";
-import { emitterChains, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
+import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
@@ -15,7 +15,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
   const caches = new ArchiveCacheStore();
   return async function processBatch(job: Job<BatchJobData>) {
     const { experimentId, k } = job.data;
-    const exp = await ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
+    const exp = await ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true, islandCount: true } });
     if (!exp) return { skipped: "deleted" };
     // Paused or cancelled: drop the job; resume re-enqueues whatever is missing.
     if (exp.status !== "running") return { skipped: exp.status };
@@ -36,11 +36,14 @@ export function createBatchProcessor(ctx: WorkerContext) {
       return { skipped: (saved?.generation ?? 0) > Math.floor(k / chains) ? "already processed" : "waiting for the emitter's previous job" };
     }
 
-    const cache = caches.get(experimentId, config);
+    // Islands: job k mutates (and commits to) island k mod the islands that exist now.
+    const island = islandOfJob(k, exp.islandCount);
+    const cache = caches.get(experimentId, config, island);
     await cache.refresh(ctx.prisma);
     const batch = chains
       ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state)
       : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+    if (island !== null) batch.island = island;
     const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
     let result;
     try {

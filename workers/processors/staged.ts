@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { commitBatch, type CandidateBatch, type CandidateExtras, type FailedCandidate } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
-import { effectiveDescriptors, genomeKind, jobPlan, type ExperimentSpec } from "@/lib/experiments/config";
+import { effectiveDescriptors, genomeKind, islandOfJob, jobPlan, type ExperimentSpec } from "@/lib/experiments/config";
 import { BATCH_JOB_OPTIONS, batchKey, enqueueBatches, enqueueEvaluation, evaluateJobId, firstStageQueue, namedQueue, type BatchJobData, type EvaluateJobData, type StagedCandidate, userEvaluationQueue } from "@/lib/experiments/jobs";
 import { pauseExperiment } from "@/lib/experiments/lifecycle";
 import type { EvalResult } from "@/lib/evaluators";
@@ -9,6 +9,8 @@ import { ArchiveCacheStore } from "../archive-cache";
 import { proposeVectors } from "../propose";
 import { proposeJson } from "../propose-json";
 import { judgeCandidate, needsJudge, proposeWithLlm } from "../propose-llm";
+import { duplicateReason } from "../dedupe-candidates";
+import { dropDedupeCache } from "@/lib/dedupe/index-store";
 import { ExperimentResources } from "../resources";
 import { watchForCancel } from "../cancel-watch";
 import type { WorkerContext } from "./index";
@@ -29,7 +31,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
   const resources = new ExperimentResources();
 
   async function load(experimentId: string) {
-    return ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true } });
+    return ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true, islandCount: true } });
   }
 
   /** Pauses the run with a reason the dashboard shows (a no-op when another job paused it first). */
@@ -54,22 +56,25 @@ export function createStagedProcessors(ctx: WorkerContext) {
     const config = exp.config as unknown as ExperimentSpec;
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
-    const cache = caches.get(experimentId, config);
+    // Islands: job k mutates island k mod the islands that exist now; its evaluation stage commits there.
+    const island = islandOfJob(k, exp.islandCount);
+    const onIsland = island === null ? {} : { island };
+    const cache = caches.get(experimentId, config, island);
     await cache.refresh(ctx.prisma);
     const size = plan.sizeOf(k);
     const kind = genomeKind(config);
     if (kind === "vector") {
-      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposeVectors(cache, k, size, exp.seed), operator: config.emitter.type });
+      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposeVectors(cache, k, size, exp.seed), operator: config.emitter.type, ...onIsland });
       return { proposed: size };
     }
     if (kind === "json") {
       const candidates = await proposeJson(ctx.prisma, resources.mutation(experimentId, config), cache, k, size, exp.seed);
-      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates, operator: "javascript-mutation" });
+      await enqueueEvaluation(ctx.queues, { experimentId, k, candidates, operator: "javascript-mutation", ...onIsland });
       return { proposed: size };
     }
     const proposal = await proposeWithLlm(ctx.prisma, resources.llm(experimentId, config), cache, k, size, exp.seed);
     const fatal = proposal.providerErrors.find((e) => e.fatal);
-    if (proposal.providerErrors.length === size) {
+    if (proposal.providerErrors.length === size && proposal.candidates.length === size) {
       // The provider produced nothing: spend no budget on it. Fatal errors (key, model, quota) pause
       // the run at once; transient ones (429, 5xx, timeouts — already retried by the client) hold the
       // whole provider queue for Retry-After, then retry the job, and pause the run when retries run out.
@@ -84,7 +89,7 @@ export function createStagedProcessors(ctx: WorkerContext) {
       if (wait > 0) await namedQueue(ctx.queues, job.queueName).rateLimit(wait).catch(() => {});
       throw new Error(reason);
     }
-    await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposal.candidates, operator: proposal.operator });
+    await enqueueEvaluation(ctx.queues, { experimentId, k, candidates: proposal.candidates, operator: proposal.operator, ...onIsland });
     if (fatal) {
       const reason = `LLM provider failed: ${fatal.kind}: ${fatal.message}`;
       await pause(experimentId, reason);
@@ -106,13 +111,13 @@ export function createStagedProcessors(ctx: WorkerContext) {
     if (!(await landed(experimentId, batchId))) {
       const evaluator = resources.evaluator(experimentId, config);
       let staged = candidates;
-      if (needsJudge(config) && candidates.some((c) => !c.judged && !c.invalid && !c.judgeError)) {
+      if (needsJudge(config) && candidates.some((c) => !c.judged && !c.invalid && !c.judgeError && !c.duplicate)) {
         // Genomes submitted over the API skipped the first stage: judge them here.
         const runtime = resources.llm(experimentId, config);
         const rows = effectiveDescriptors(config);
-        staged = await Promise.all(candidates.map((c, i) => (c.judged || c.invalid || c.judgeError ? c : judgeCandidate(runtime, config, rows, c, i))));
+        staged = await Promise.all(candidates.map((c, i) => (c.judged || c.invalid || c.judgeError || c.duplicate ? c : judgeCandidate(runtime, config, rows, c, i))));
       }
-      const toEvaluate = staged.filter((c) => !c.invalid && !c.judgeError);
+      const toEvaluate = staged.filter((c) => !c.invalid && !c.judgeError && !c.duplicate);
       // Candidates run concurrently (evaluation.concurrency, within the worker's slots); a cancel
       // stops the running ones. A cancelled job commits nothing, unless its candidates cost money.
       const watch = watchForCancel(ctx.prisma, experimentId);
@@ -126,18 +131,20 @@ export function createStagedProcessors(ctx: WorkerContext) {
       const results = new Map(toEvaluate.map((c, i) => [c.id, scored[i]]));
       const cache = caches.get(experimentId, config);
       const batch = toBatch(experimentId, batchId, k >= 0, config, cache.archive.cellOf.bind(cache.archive), staged, results, operator);
+      if (job.data.island !== undefined) batch.island = job.data.island;
       const snapshotEvery = Math.max(1, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
       const result = await commitBatch(ctx.prisma, batch, snapshotEvery);
       if (result.completed) {
         ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
         caches.drop(experimentId);
+        dropDedupeCache(experimentId);
         await resources.drop(experimentId);
         return { evaluations: result.evaluations };
       }
       // An evaluator that fails on everything (a typo in the command, a dead webhook) pauses the
       // run with its reason instead of burning the budget.
-      if (!result.duplicate && result.numElites === 0 && batch.failures!.length === candidates.length && result.evaluations >= 2 * config.batchSize) {
-        const reason = `every candidate failed so far; last error: ${batch.failures![0]!.error}`;
+      if (!result.duplicate && result.numElites === 0 && batch.failed === batch.evaluations && batch.evaluations > 0 && result.evaluations >= 2 * config.batchSize) {
+        const reason = `every candidate failed so far; last error: ${batch.failures!.find((f) => f.status !== "duplicate")!.error}`;
         await pause(experimentId, reason);
         return { paused: reason };
       }
@@ -183,6 +190,10 @@ function toBatch(
     usage.promptTokens += x.promptTokens ?? 0;
     usage.completionTokens += x.completionTokens ?? 0;
     usage.costUsd += x.costUsd ?? 0;
+    if (c.duplicate) {
+      failures.push({ ...x, id: c.id, genome: c.genome ?? undefined, parentIds: c.parentIds, error: duplicateReason(c.duplicate), status: "duplicate", duplicateOf: c.duplicate.of, similarity: c.duplicate.similarity });
+      continue;
+    }
     if (c.invalid) {
       failures.push({ ...x, id: c.id, genome: c.genome ?? undefined, parentIds: c.parentIds, error: c.invalid, status: "invalid" });
       continue;
@@ -222,11 +233,14 @@ function toBatch(
     ok.ids.push(c.id);
     ok.extras.push(merged);
   }
+  // Duplicates were never evaluated: they are stored (with their cost) but not counted against the budget.
+  const duplicates = failures.filter((f) => f.status === "duplicate").length;
   return {
     experimentId,
     batchId,
-    evaluations: candidates.length,
-    failed: failures.length,
+    evaluations: candidates.length - duplicates,
+    failed: failures.length - duplicates,
+    duplicates,
     generated: numbered,
     operator,
     cells: ok.cells,

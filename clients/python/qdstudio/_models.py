@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -24,12 +24,15 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "deleteTemplate": ("DELETE", "/api/templates/{id}"),
     "exportArchive": ("GET", "/api/experiments/{id}/export"),
     "getArchive": ("GET", "/api/experiments/{id}/archive"),
+    "getArchiveHistory": ("GET", "/api/experiments/{id}/history"),
     "getBudget": ("GET", "/api/experiments/{id}/budget"),
     "getElite": ("GET", "/api/experiments/{id}/elites/{cell}"),
     "getExperiment": ("GET", "/api/experiments/{id}"),
     "getLineage": ("GET", "/api/solutions/{id}/lineage"),
     "getMetricKeys": ("GET", "/api/experiments/{id}/metrics/keys"),
     "getMetrics": ("GET", "/api/experiments/{id}/metrics"),
+    "getModels": ("GET", "/api/experiments/{id}/models"),
+    "getPhylogeny": ("GET", "/api/experiments/{id}/phylogeny"),
     "getQueues": ("GET", "/api/queues"),
     "getSolution": ("GET", "/api/solutions/{id}"),
     "getTemplate": ("GET", "/api/templates/{id}"),
@@ -63,6 +66,27 @@ class ExperimentUsage(TypedDict):
     costUsd: float
 
 
+class ExperimentIslandsPerIslandItem(TypedDict):
+    island: int
+    elites: int
+    maxFitness: Optional[float]
+    qdScore: float
+
+
+class _ExperimentIslandsRequired(TypedDict):
+    # islands that exist now (config.islands.count, plus any spawned on stagnation)
+    count: int
+    # migration rounds done (one per islands.migrationInterval evaluations)
+    migrations: int
+    # migrants an island's archive kept (they beat or filled the cell)
+    migrantsAccepted: int
+
+
+class ExperimentIslands(_ExperimentIslandsRequired, total=False):
+    # present on single-experiment responses
+    perIsland: List["ExperimentIslandsPerIslandItem"]
+
+
 class _ExperimentRequired(TypedDict):
     # UUID
     id: str
@@ -81,6 +105,8 @@ class _ExperimentRequired(TypedDict):
     cells: int
     evaluations: int
     failedEvaluations: int
+    # LLM candidates rejected as duplicates before evaluation (not counted in evaluations)
+    duplicates: int
     numElites: int
     metrics: "ExperimentMetrics"
     qdOffset: float
@@ -95,6 +121,8 @@ class _ExperimentRequired(TypedDict):
 
 
 class Experiment(_ExperimentRequired, total=False):
+    # null when the experiment has no islands
+    islands: Optional["ExperimentIslands"]
     # present on single-experiment responses, absent from list items
     descriptors: List["DescriptorInfo"]
 
@@ -124,12 +152,30 @@ class DescriptorInfo(_DescriptorInfoRequired, total=False):
     source: Optional[str]
 
 
+class SelectionRecordParentsItem(TypedDict):
+    # the rule that chose this parent: the policy, "mix/explore", "mix/exploit" or "seed"
+    policy: str
+    # its probability then
+    p: float
+
+
+class _SelectionRecordRequired(TypedDict):
+    # the experiment's emitter.parentSelection.policy
+    policy: Literal["uniform", "fitness", "power-law", "dgm", "novelty", "mix"]
+    parents: List["SelectionRecordParentsItem"]
+
+
+class SelectionRecord(_SelectionRecordRequired, total=False):
+    # written from two parents of different cells
+    crossover: bool
+
+
 class Solution(TypedDict):
     # UUID
     id: str
     # UUID
     experimentId: str
-    status: Literal["pending", "evaluated", "failed", "invalid"]
+    status: Literal["pending", "evaluated", "failed", "invalid", "duplicate"]
     genomeKind: Literal["vector", "code", "text", "json"]
     # numbers for vector genomes, a string for programs/texts, any JSON value for JSON genomes
     genome: Any
@@ -148,7 +194,13 @@ class Solution(TypedDict):
     costUsd: Optional[float]
     prompt: Optional[str]
     reply: Optional[str]
+    # LLM runs: how the parents were chosen, one entry per parent id (null for seeds and other operators)
+    selection: Optional["SelectionRecord"]
     eliteRevision: Optional[int]
+    # status "duplicate": the stored solution this candidate repeats (it was not evaluated)
+    duplicateOf: Optional[str]
+    # status "duplicate": 1 = identical after normalisation, else the MinHash Jaccard or embedding cosine
+    similarity: Optional[float]
     # ISO 8601 date-time
     createdAt: str
 
@@ -156,7 +208,7 @@ class Solution(TypedDict):
 class SolutionSummary(TypedDict):
     # UUID
     id: str
-    status: Literal["evaluated", "failed", "invalid"]
+    status: Literal["evaluated", "failed", "invalid", "duplicate"]
     fitness: Optional[float]
     descriptors: List[float]
     cell: Optional[int]
@@ -167,6 +219,8 @@ class SolutionSummary(TypedDict):
     evalMs: Optional[float]
     metrics: Optional[Any]
     elite: bool
+    duplicateOf: Optional[str]
+    similarity: Optional[float]
     # ISO 8601 date-time
     createdAt: str
 
@@ -269,6 +323,7 @@ class LineageStep(TypedDict):
     cell: Optional[int]
     descriptors: List[float]
     parentIds: List[str]
+    selection: Optional["SelectionRecord"]
     status: str
     # ISO 8601 date-time
     createdAt: str

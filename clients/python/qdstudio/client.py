@@ -121,9 +121,10 @@ class Client:
         self._call("deleteExperiment", {"id": _id(experiment)})
 
     # ---- results ----
-    def archive(self, experiment: ExperimentRef, after: Optional[int] = None) -> ArchiveData:
-        """All elites as columns (or only those written after archive revision ``after``)."""
-        return ArchiveData(self._call("getArchive", {"id": _id(experiment)}, query={"after": after}))
+    def archive(self, experiment: ExperimentRef, after: Optional[int] = None, island: Optional[int] = None) -> ArchiveData:
+        """All elites as columns (or only those written after archive revision ``after``).
+        ``island``: experiments with islands, that island's own archive instead of the union."""
+        return ArchiveData(self._call("getArchive", {"id": _id(experiment)}, query={"after": after, "island": island}))
 
     def elites(self, experiment: ExperimentRef) -> List[Dict[str, Any]]:
         """The elites as a list of dicts {index, objective, measures, solution_id}, by cell."""

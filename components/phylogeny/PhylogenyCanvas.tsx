@@ -1,0 +1,429 @@
+"use client";
+/**
+ * The phylogeny drawn on a canvas: seeds at the top, one row per generation, an edge from each parent
+ * to its child (second parents of a crossover in a second colour). Zoom and pan with d3-zoom (wheel,
+ * drag, or the keyboard: arrows pan, + and - zoom, 0 fits). Hover a node for its operator, model and
+ * fitness; click it (or Enter) to open it.
+ *
+ * Fast at 100,000 nodes: geometry goes into Path2D objects in world coordinates once per layout (edges)
+ * or per zoom level (nodes, bucketed by colour: 32 fills), so a full render is a transform and a few
+ * fill/stroke calls with no per-node JavaScript; and a pan frame within MARGIN px only copies a bitmap.
+ */
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { interpolateSinebow, quadtree, select, zoom, zoomIdentity, type Quadtree, type ZoomBehavior, type ZoomTransform } from "d3";
+import { VIRIDIS_LUT, colorIndex, LUT_SIZE } from "@/components/archive/colors";
+import { useDark } from "@/components/lib/use-dark";
+import { useWidth } from "@/components/lib/use-width";
+import { fmtDate, fmtNum } from "@/components/lib/format";
+import type { PhyloData } from "./data";
+import type { PhyloLayout } from "./layout";
+
+export type ColorBy = "fitness" | "cell";
+
+interface Props {
+  data: PhyloData;
+  layout: PhyloLayout;
+  colorBy: ColorBy;
+  /** Node index. */
+  selected: number | null;
+  /** Nodes to outline (the selected node's ancestry). */
+  highlight?: Uint8Array | null;
+  /** Archive replay: nodes from this index on did not exist yet and are drawn faded. */
+  timeCount?: number | null;
+  onSelect(node: number | null): void;
+  onOpen(node: number): void;
+  height?: number;
+}
+
+const SLOT = 10;
+/** CSS px rendered beyond each side of the view, so short pans only move a bitmap. */
+const MARGIN = 384;
+const BUCKETS = 32;
+
+declare global {
+  interface Window {
+    /** Bench hooks: draw times (ms) and a programmatic pan through the same zoom behaviour as a drag. */
+    __qdPhylo?: { draws: number[]; rendered: number; n: number; panBy(dx: number, dy: number): void };
+  }
+}
+
+function bucketColors(colorBy: ColorBy): string[] {
+  const out: string[] = [];
+  for (let b = 0; b < BUCKETS; b++) {
+    if (colorBy === "cell") out.push(interpolateSinebow(b / BUCKETS));
+    else {
+      const i = Math.round((b / (BUCKETS - 1)) * (LUT_SIZE - 1)) * 4;
+      out.push(`rgb(${VIRIDIS_LUT[i]},${VIRIDIS_LUT[i + 1]},${VIRIDIS_LUT[i + 2]})`);
+    }
+  }
+  return out;
+}
+
+/** Cells scatter over the hue circle (neighbouring cells get different colours). */
+const cellBucket = (c: number) => (c < 0 ? -1 : (Math.imul(c, 2654435761) >>> 0) % BUCKETS);
+
+export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, colorBy, selected, highlight = null, timeCount = null, onSelect, onOpen, height = 520 }: Props) {
+  const [wrapRef, width] = useWidth<HTMLDivElement>(900);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const dark = useDark();
+  const transform = useRef<ZoomTransform>(zoomIdentity);
+  const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
+  const frame = useRef(0);
+  const [hover, setHover] = useState<{ node: number; x: number; y: number } | null>(null);
+
+  // World coordinates: x slots × SLOT; generations spaced so the whole tree roughly fits the view's aspect.
+  const world = useMemo(() => {
+    const span = (layout.maxX - layout.minX + 1) * SLOT;
+    const rowGap = Math.min(80, Math.max(12, (span * (height / Math.max(1, width))) / Math.max(1, layout.maxDepth)));
+    const X = new Float32Array(data.n);
+    const Y = new Float32Array(data.n);
+    for (let i = 0; i < data.n; i++) {
+      X[i] = (layout.x[i]! - layout.minX) * SLOT;
+      Y[i] = layout.depth[i]! * rowGap;
+    }
+    return { X, Y, w: span, h: layout.maxDepth * rowGap + SLOT };
+  }, [data, layout, width, height]);
+
+  const edges = useMemo(() => {
+    const first = new Path2D();
+    const second = new Path2D();
+    const { X, Y } = world;
+    for (let c = 0; c < data.n; c++) {
+      if (X[c] !== X[c]) continue;
+      for (let q = data.parentStart[c]!; q < data.parentStart[c + 1]!; q++) {
+        const p = data.parents[q]!;
+        if (p < 0 || X[p] !== X[p]) continue;
+        const path = q === data.parentStart[c] ? first : second;
+        path.moveTo(X[p]!, Y[p]!);
+        path.lineTo(X[c]!, Y[c]!);
+      }
+    }
+    return { first, second };
+  }, [data, world]);
+
+  const tree = useMemo<Quadtree<number>>(() => {
+    const idx: number[] = [];
+    for (let i = 0; i < data.n; i++) if (world.X[i] === world.X[i]) idx.push(i);
+    return quadtree<number>()
+      .x((i) => world.X[i]!)
+      .y((i) => world.Y[i]!)
+      .addAll(idx);
+  }, [data, world]);
+
+  const buckets = useMemo(() => {
+    const b = new Int8Array(data.n);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < data.n; i++) {
+      const f = data.fitness[i]!;
+      if (f === f) (lo = Math.min(lo, f)), (hi = Math.max(hi, f));
+    }
+    for (let i = 0; i < data.n; i++) {
+      const f = data.fitness[i]!;
+      b[i] = colorBy === "cell" ? cellBucket(data.cell[i]!) : f === f ? Math.round((colorIndex(f, lo, hi) / (LUT_SIZE - 1)) * (BUCKETS - 1)) : -1;
+    }
+    return { of: b, colors: bucketColors(colorBy), lo, hi };
+  }, [data, colorBy]);
+
+  // Node squares, rebuilt only when the zoom changes their size noticeably (never while panning).
+  const nodePaths = useRef<{ r: number; fills: Path2D[]; none: Path2D; key: unknown } | null>(null);
+  const nodesFor = useCallback(
+    (k: number) => {
+      const rScreen = Math.min(6, Math.max(1.2, k * SLOT * 0.38));
+      const r = rScreen / k;
+      const cur = nodePaths.current;
+      if (cur && cur.key === buckets && cur.r / r < 1.3 && r / cur.r < 1.3) return cur;
+      const fills = Array.from({ length: BUCKETS }, () => new Path2D());
+      const none = new Path2D();
+      const { X, Y } = world;
+      for (let i = 0; i < data.n; i++) {
+        if (X[i] !== X[i]) continue;
+        const b = buckets.of[i]!;
+        (b < 0 ? none : fills[b]!).rect(X[i]! - r, Y[i]! - r, 2 * r, 2 * r);
+      }
+      return (nodePaths.current = { r, fills, none, key: buckets });
+    },
+    [data, world, buckets],
+  );
+  useEffect(() => {
+    nodePaths.current = null;
+  }, [world, buckets]);
+
+  // Faded overlay for nodes that did not exist yet at the replay's moment (a suffix in creation order).
+  const future = useMemo(() => {
+    if (timeCount == null || timeCount >= data.n) return null;
+    return { from: timeCount };
+  }, [timeCount, data.n]);
+
+  /** The whole scene under transform t, into ctx (CSS px w × h, offset by (ox, oy) CSS px). */
+  const render = useCallback(
+    (ctx: CanvasRenderingContext2D, t: ZoomTransform, w: number, h: number, ox: number, oy: number) => {
+      const dpr = window.devicePixelRatio || 1;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
+      ctx.fillRect(0, 0, w, h);
+      ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * (t.x + ox), dpr * (t.y + oy));
+      ctx.lineWidth = 1 / t.k;
+      ctx.strokeStyle = dark ? "rgba(148,163,184,0.35)" : "rgba(100,116,139,0.35)";
+      ctx.stroke(edges.first);
+      ctx.strokeStyle = dark ? "rgba(251,146,60,0.45)" : "rgba(234,88,12,0.4)";
+      ctx.stroke(edges.second);
+      const nodes = nodesFor(t.k);
+      for (let b = 0; b < BUCKETS; b++) {
+        ctx.fillStyle = buckets.colors[b]!;
+        ctx.fill(nodes.fills[b]!);
+      }
+      ctx.fillStyle = "#94a3b8";
+      ctx.fill(nodes.none);
+      const { X, Y } = world;
+      const r = nodes.r;
+      if (future) {
+        ctx.fillStyle = dark ? "rgba(15,23,42,0.85)" : "rgba(255,255,255,0.85)";
+        ctx.beginPath();
+        for (let i = future.from; i < data.n; i++) if (X[i] === X[i]) ctx.rect(X[i]! - r * 1.2, Y[i]! - r * 1.2, 2.4 * r, 2.4 * r);
+        ctx.fill();
+      }
+      if (highlight) {
+        ctx.strokeStyle = dark ? "#fb923c" : "#ea580c";
+        ctx.lineWidth = 1.5 / t.k;
+        ctx.beginPath();
+        for (let i = 0; i < data.n; i++) if (highlight[i] && X[i] === X[i]) ctx.rect(X[i]! - r * 1.6, Y[i]! - r * 1.6, 3.2 * r, 3.2 * r);
+        ctx.stroke();
+      }
+      if (selected != null && X[selected] === X[selected]) {
+        ctx.strokeStyle = dark ? "#f8fafc" : "#0f172a";
+        ctx.lineWidth = 2 / t.k;
+        ctx.beginPath();
+        ctx.arc(X[selected]!, Y[selected]!, Math.max(r * 2.2, 7 / t.k), 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    },
+    [dark, edges, nodesFor, buckets, world, data.n, future, highlight, selected],
+  );
+
+  /**
+   * Panning is a blit: the scene is rendered once into a bitmap MARGIN px larger than the view on each
+   * side, and a pan frame copies the shifted bitmap. It is rendered again when the zoom or anything drawn
+   * changes, or when a pan leaves the margin.
+   */
+  const cache = useRef<{ canvas: HTMLCanvasElement; render: unknown; k: number; x: number; y: number; w: number; h: number } | null>(null);
+  const draw = useCallback(() => {
+    frame.current = 0;
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const t0 = performance.now();
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.width / dpr;
+    const h = canvas.height / dpr;
+    const t = transform.current;
+    let c = cache.current;
+    const stale = !c || c.render !== render || c.k !== t.k || c.w !== w || c.h !== h || Math.abs(t.x - c.x) > MARGIN || Math.abs(t.y - c.y) > MARGIN;
+    if (stale) {
+      const bitmap = c?.canvas ?? document.createElement("canvas");
+      const bw = Math.round((w + 2 * MARGIN) * dpr);
+      const bh = Math.round((h + 2 * MARGIN) * dpr);
+      if (bitmap.width !== bw || bitmap.height !== bh) (bitmap.width = bw), (bitmap.height = bh);
+      render(bitmap.getContext("2d")!, t, w + 2 * MARGIN, h + 2 * MARGIN, MARGIN, MARGIN);
+      c = cache.current = { canvas: bitmap, render, k: t.k, x: t.x, y: t.y, w, h };
+    }
+    const ctx = canvas.getContext("2d")!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(c!.canvas, Math.round((t.x - c!.x - MARGIN) * dpr), Math.round((t.y - c!.y - MARGIN) * dpr));
+    const ms = performance.now() - t0;
+    const wnd = (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} });
+    wnd.n = layout.count;
+    wnd.draws.push(ms);
+    if (stale) wnd.rendered++;
+    if (wnd.draws.length > 4000) wnd.draws.splice(0, 2000);
+  }, [render, dark, layout.count]);
+
+  const schedule = useCallback(() => {
+    if (!frame.current) frame.current = requestAnimationFrame(draw);
+  }, [draw]);
+
+  const fit = useCallback(() => {
+    const canvas = canvasRef.current;
+    const z = zoomRef.current;
+    if (!canvas || !z) return;
+    const pad = 24;
+    const k = Math.min((width - 2 * pad) / Math.max(1, world.w), (height - 2 * pad) / Math.max(1, world.h), 4);
+    const t = zoomIdentity.translate((width - world.w * k) / 2, pad).scale(k);
+    select(canvas).call(z.transform, t);
+  }, [width, height, world]);
+
+  // d3-zoom owns the transform; every zoom event schedules one frame.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const z = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([1e-3, 64])
+      .on("zoom", (e: { transform: ZoomTransform }) => {
+        transform.current = e.transform;
+        setHover(null);
+        schedule();
+      });
+    zoomRef.current = z;
+    select(canvas).call(z).on("dblclick.zoom", null);
+    const w = (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} });
+    w.panBy = (dx, dy) => z.translateBy(select(canvas), dx / transform.current.k, dy / transform.current.k);
+    return () => {
+      select(canvas).on(".zoom", null);
+    };
+  }, [schedule]);
+
+  useEffect(() => fit(), [fit]);
+
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    schedule();
+  }, [width, height, schedule]);
+
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const nodeAt = (clientX: number, clientY: number): number | null => {
+    const canvas = canvasRef.current!;
+    const rect = canvas.getBoundingClientRect();
+    const [wx, wy] = transform.current.invert([clientX - rect.left, clientY - rect.top]);
+    const found = tree.find(wx, wy, Math.max(8, 3 * (nodePaths.current?.r ?? 1) * transform.current.k) / transform.current.k);
+    return found ?? null;
+  };
+
+  const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (e.buttons) return;
+    const i = nodeAt(e.clientX, e.clientY);
+    const rect = e.currentTarget.getBoundingClientRect();
+    setHover(i == null ? null : { node: i, x: e.clientX - rect.left, y: e.clientY - rect.top });
+  };
+
+  const down = useRef<{ x: number; y: number } | null>(null);
+  const onClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const d = down.current;
+    if (d && Math.hypot(e.clientX - d.x, e.clientY - d.y) > 4) return; // a drag, not a click
+    const i = nodeAt(e.clientX, e.clientY);
+    onSelect(i);
+    if (i != null) onOpen(i);
+  };
+
+  const firstChild = useMemo(() => {
+    // Only computed for keyboard navigation: the first child of each node.
+    const fc = new Int32Array(data.n).fill(-1);
+    for (let c = data.n - 1; c >= 0; c--) {
+      const p = data.parents[data.parentStart[c]!]!;
+      if (data.parentStart[c + 1]! > data.parentStart[c]! && p >= 0 && world.X[c] === world.X[c]) fc[p] = c;
+    }
+    return fc;
+  }, [data, world]);
+
+  const centreOn = (i: number) => {
+    const canvas = canvasRef.current;
+    const z = zoomRef.current;
+    if (!canvas || !z || world.X[i] !== world.X[i]) return;
+    z.translateTo(select(canvas), world.X[i]!, world.Y[i]!);
+  };
+
+  const onKey = (e: React.KeyboardEvent<HTMLCanvasElement>) => {
+    const canvas = canvasRef.current;
+    const z = zoomRef.current;
+    if (!canvas || !z) return;
+    const s = select(canvas);
+    const step = 60 / transform.current.k;
+    const go = (i: number) => {
+      onSelect(i);
+      centreOn(i);
+    };
+    const bestElite = () => {
+      let best = -1;
+      for (let i = 0; i < data.n; i++) if (data.elite[i] && world.X[i] === world.X[i] && (best < 0 || data.fitness[i]! > data.fitness[best]!)) best = i;
+      return best;
+    };
+    const handled = () => e.preventDefault();
+    switch (e.key) {
+      case "ArrowLeft": z.translateBy(s, step, 0); return handled();
+      case "ArrowRight": z.translateBy(s, -step, 0); return handled();
+      case "ArrowUp": z.translateBy(s, 0, step); return handled();
+      case "ArrowDown": z.translateBy(s, 0, -step); return handled();
+      case "+": case "=": z.scaleBy(s, 1.4); return handled();
+      case "-": z.scaleBy(s, 1 / 1.4); return handled();
+      case "0": fit(); return handled();
+      case "Escape": onSelect(null); return handled();
+      case "e": { const b = bestElite(); if (b >= 0) go(b); return handled(); }
+      case "p": {
+        if (selected == null) return;
+        const p = data.parentStart[selected + 1]! > data.parentStart[selected]! ? data.parents[data.parentStart[selected]!]! : -1;
+        if (p >= 0) go(p);
+        return handled();
+      }
+      case "c": {
+        if (selected == null) return;
+        const c = firstChild[selected]!;
+        if (c >= 0) go(c);
+        return handled();
+      }
+      case "Enter": if (selected != null) onOpen(selected); return handled();
+    }
+  };
+
+  useEffect(() => schedule(), [schedule]);
+
+  const h = hover ? hover.node : null;
+  return (
+    <div ref={wrapRef} className="relative">
+      <canvas
+        ref={canvasRef}
+        style={{ width: "100%", height, display: "block" }}
+        className="cursor-grab rounded-md border border-slate-200 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 active:cursor-grabbing dark:border-slate-700"
+        tabIndex={0}
+        role="img"
+        aria-label={`Phylogeny of ${layout.count.toLocaleString("en-US")} solutions over ${layout.maxDepth} generations. Arrow keys pan, plus and minus zoom, 0 fits, e selects the best elite, p and c move to the parent and child, Enter opens the selected solution.`}
+        data-testid="phylogeny-canvas"
+        onMouseMove={onMove}
+        onMouseLeave={() => setHover(null)}
+        onMouseDown={(e) => (down.current = { x: e.clientX, y: e.clientY })}
+        onClick={onClick}
+        onKeyDown={onKey}
+      />
+      {h != null && hover && (
+        <div
+          role="tooltip"
+          data-testid="phylogeny-tooltip"
+          className="pointer-events-none absolute z-10 max-w-72 rounded-md border border-slate-200 bg-white/95 px-2.5 py-1.5 text-xs shadow-lg dark:border-slate-700 dark:bg-slate-900/95"
+          style={{ left: Math.min(hover.x + 12, width - 250), top: Math.min(hover.y + 12, height - 90) }}
+        >
+          <NodeSummary data={data} node={h} depth={layout.depth[h]!} />
+        </div>
+      )}
+    </div>
+  );
+});
+
+/** One node in words: what made it (operator, model, from how many parents) and what it scored. */
+export function NodeSummary({ data, node: i, depth }: { data: PhyloData; node: number; depth: number }) {
+  const nParents = data.parentStart[i + 1]! - data.parentStart[i]!;
+  const model = data.model[i]! >= 0 ? data.models[data.model[i]!] : null;
+  return (
+    <div className="space-y-0.5">
+      <div className="font-medium tabular-nums">
+        fitness {fmtNum(data.fitness[i]! === data.fitness[i]! ? data.fitness[i]! : null, 4)}
+        {data.elite[i] ? <span className="ml-1.5 rounded bg-indigo-100 px-1 text-[10px] text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">elite</span> : null}
+      </div>
+      <div className="text-slate-600 dark:text-slate-300">
+        {nParents === 0 ? "seed" : `${nParents === 1 ? "from 1 parent" : `from ${nParents} parents`}`} by <span className="font-mono">{data.operators[data.operator[i]!]}</span>
+        {model ? (
+          <>
+            {" "}
+            with <span className="font-mono">{model}</span>
+          </>
+        ) : null}
+      </div>
+      <div className="text-slate-500 dark:text-slate-400">
+        generation {depth} · cell {data.cell[i]! >= 0 ? data.cell[i]!.toLocaleString("en-US") : "—"} · {fmtDate(new Date(data.createdAt[i]!).toISOString())}
+      </div>
+    </div>
+  );
+}
