@@ -116,7 +116,7 @@ test.describe("user evaluators", () => {
     await page.getByLabel("Name", { exact: true }).fill("Command that does not exist");
     await page.getByLabel("Evaluations").fill("1000");
     // Candidates evaluated at once: validated like the API does, stored as evaluation.concurrency.
-    const atOnce = page.getByLabel("Evaluations at once");
+    const atOnce = page.getByLabel("Candidates at once");
     await expect(atOnce).toHaveValue("");
     await atOnce.fill("0");
     await page.getByRole("button", { name: "Create and start" }).click();

@@ -1011,7 +1011,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         </div>
         {runsInStages({ domain: { type: domain } }) && (
           <Field
-            label="Evaluations at once"
+            label="Candidates at once"
             type="number"
             min={1}
             max={MAX_EVALUATION_CONCURRENCY}
