@@ -27,11 +27,12 @@ export function cvtCentroids(opts: KMeansOptions): KMeansResult {
 }
 
 /**
- * The same computation, pausing every `sliceMs` (default 20) so the event loop keeps
+ * The same computation, pausing every `sliceMs` (default 4) so the event loop keeps
  * serving other requests: for servers that need a CVT archive's centroids (the web
- * server's archive view), where a synchronous k-means would block for seconds.
+ * server's archive view), where a synchronous k-means would block for seconds. The slice is
+ * short because one request takes several event-loop turns, and each turn may wait for a slice.
  */
-export async function cvtCentroidsAsync(opts: KMeansOptions, sliceMs = 20): Promise<KMeansResult> {
+export async function cvtCentroidsAsync(opts: KMeansOptions, sliceMs = 4): Promise<KMeansResult> {
   const steps = cvtSteps(opts);
   let deadline = performance.now() + sliceMs;
   for (;;) {
