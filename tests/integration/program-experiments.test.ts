@@ -230,11 +230,12 @@ describe("program domain: your own Python program and OpenEvolve evaluator", () 
     for (const kind of kinds) expect(byKind(kind)?.status, `${kind}: ${byKind(kind)?.error}`).toBe("failed");
     expect(byKind("loop").error).toMatch(/time/i);
     expect(byKind("memory").error).toMatch(/MemoryError|killed|memory/i);
-    expect(byKind("fork").error).toMatch(/BlockingIOError|Resource temporarily unavailable|fork/i);
+    // The process limit stops the bomb (BlockingIOError), or the timeout kills its whole process group.
+    expect(byKind("fork").error).toMatch(/BlockingIOError|Resource temporarily unavailable|timed out .*process group killed/i);
     expect(byKind("filesystem").error).toMatch(/Read-only file system|Permission denied|No such file/);
     expect(byKind("network").error).toMatch(/URLError|Network is unreachable|Connection refused|Errno/);
     // Nothing escaped: no secret in anything stored, no file outside the sandbox, no request to the server.
-    expect(JSON.stringify(solutions)).not.toContain(SECRET);
+    expect(JSON.stringify(solutions, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(SECRET);
     expect(existsSync(outside)).toBe(false);
     expect(m.requests.filter((r) => r.url.includes("/v1/models"))).toHaveLength(0);
   }, 300_000);
