@@ -1020,7 +1020,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             error={err("evaluation.concurrency") ?? err("evaluation")}
             placeholder="evaluator's default"
             className="max-w-xs"
-            hint="Candidates of one batch scored in parallel (processes, requests, isolates). Raise it for slow evaluators that wait rather than compute; each worker also caps its total (QD_EVALUATION_SLOTS)."
+            hint="How many of this run's candidates each worker scores at once (processes, requests, isolates). Raise it for slow evaluators that wait rather than compute; each worker also caps its total (QD_EVALUATION_SLOTS)."
           />
         )}
         {emitterKind === "llm" && (
