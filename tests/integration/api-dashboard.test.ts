@@ -275,7 +275,8 @@ describe("where the budget went: GET /api/experiments/:id/budget", () => {
     const b = r.body;
     // 12 stored + 8 evaluations the run did not store (no gain).
     expect(b).toMatchObject({ evaluations: 20, storedEvaluations: 12, unstoredNoGain: 8, improvements: 4, promptTokens: 1200, completionTokens: 120 });
-    expect(b.outcomes).toEqual({ new_cell: 2, improved: 2, no_gain: 12, invalid: 2, failed: 2 });
+    expect(b.outcomes).toEqual({ new_cell: 2, improved: 2, no_gain: 12, invalid: 2, failed: 2, duplicate: 0 });
+    expect(b).toMatchObject({ duplicates: 0, duplicateRate: 0 });
     expect(b.costUsd).toBeCloseTo(0.16);
     expect(b.costPerImprovement).toBeCloseTo(0.04);
 
