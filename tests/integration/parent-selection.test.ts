@@ -113,9 +113,11 @@ describe("parent selection and crossover over REST", () => {
 
     const list = await api("GET", `/api/experiments/${id}/solutions?limit=100`);
     expect(list.status).toBe(200);
-    const ids: string[] = list.body.solutions.map((s: { id: string }) => s.id);
+    // Duplicate rejection is on: a child equal to a stored program is kept as `duplicate`, beside the 30 evaluated.
+    const all = await Promise.all(list.body.solutions.map(async (s: { id: string }) => (await api("GET", `/api/solutions/${s.id}`)).body));
+    const solutions = all.filter((s) => s.status !== "duplicate");
+    const ids: string[] = solutions.map((s) => s.id);
     expect(ids).toHaveLength(30);
-    const solutions = await Promise.all(ids.map(async (sid) => (await api("GET", `/api/solutions/${sid}`)).body));
     const byId = new Map(solutions.map((s) => [s.id, s]));
 
     const seeds = solutions.filter((s) => s.operator === "seed");
@@ -156,7 +158,8 @@ describe("parent selection and crossover over REST", () => {
 
     // DGM's children per parent, as the workers count them in SQL, match the stored parentIds.
     const expected = new Map<string, number>();
-    for (const s of solutions) for (const p of s.parentIds as string[]) expected.set(p, (expected.get(p) ?? 0) + 1);
+    // (Rejected duplicates were children too: DGM counts every attempt on a parent.)
+    for (const s of all) for (const p of s.parentIds as string[]) expected.set(p, (expected.get(p) ?? 0) + 1);
     const counted = await childCounts(stack.prisma, id, ids);
     expect(Object.fromEntries([...counted].sort())).toEqual(Object.fromEntries([...expected].filter(([p]) => ids.includes(p)).sort()));
     expect([...counted.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(children.length / 2);
