@@ -209,7 +209,9 @@ function toPrompt(g: StoredGenome, rows: DescriptorConfig[]): PromptSolution {
 function targetNiche(cache: ArchiveCache, rows: DescriptorConfig[], parent: number[] | undefined, seed: number): TargetNiche | null {
   if (cache.config.archive.type !== "grid") return null;
   const a = cache.archive;
-  const niche = chooseTargetNiche({ descriptors: rows, eliteFitness: (cell) => (a.occupied[cell] ? a.objective[cell] : undefined), parent, seed });
+  // The cache's grid bounds: they are the current ones for "range": "auto" rows.
+  const current = rows.map((r, k) => ({ ...r, min: a.lowerBounds[k]!, max: a.upperBounds[k]! }));
+  const niche = chooseTargetNiche({ descriptors: current, eliteFitness: (cell) => (a.occupied[cell] ? a.objective[cell] : undefined), parent, seed });
   return { descriptors: niche.descriptors, fitness: niche.fitness };
 }
 

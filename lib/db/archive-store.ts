@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
 import { applyIslandRules, upsertIslandElites } from "./island-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
+import { applyAutoRange, autoDimensions, type AutoRangeConfig } from "./auto-range-store";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -119,7 +120,7 @@ interface ExperimentRow {
   islandCount: number;
   migrations: number;
   lastImprovementAt: number;
-  config: { islands?: IslandsConfig };
+  config: { islands?: IslandsConfig } & AutoRangeConfig;
 }
 
 const UPSERT_ELITES = `
@@ -205,6 +206,9 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
     }
     const revision = locked.archiveRevision;
+    // "range": "auto" descriptors: bounds may grow (re-binning the archive) and cells are recomputed under the lock.
+    const auto = autoDimensions(locked.config);
+    if (auto) await applyAutoRange(tx as unknown as PrismaClient, id, auto, batch, revision, locked.numElites === 0);
     const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][] }[]>(
       UPSERT_ELITES,
       id,

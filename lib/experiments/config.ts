@@ -39,11 +39,22 @@ export const DescriptorConfig = z
     metric: z.string().trim().min(1, "metric must not be empty").max(100).optional(),
     /** LLM-judged (llm-text, llm-code): what the ends of the range mean, e.g. "0 = melancholic … 1 = joyful". */
     rubric: z.string().trim().min(1, "rubric must not be empty").max(2000, "rubric must be at most 2,000 characters").optional(),
-    min: finite("min"),
-    max: finite("max"),
+    /**
+     * "auto": the bounds follow the values seen so far (the first values set them; a value outside grows
+     * them and re-bins the archive, elites never lost). min/max are then only shown until the first value.
+     */
+    range: z.literal("auto", { error: 'range must be "auto" (or leave it out and give min and max)' }).optional(),
+    min: finite("min").optional(),
+    max: finite("max").optional(),
     bins: positiveInt("bins", 100_000),
   })
   .strict()
+  .superRefine((d, ctx) => {
+    if (d.range === "auto") return;
+    if (d.min === undefined) ctx.addIssue({ code: "custom", path: ["min"], message: 'min is required (or set "range": "auto")' });
+    if (d.max === undefined) ctx.addIssue({ code: "custom", path: ["max"], message: 'max is required (or set "range": "auto")' });
+  })
+  .transform(({ min, max, ...d }) => ({ ...d, min: min ?? 0, max: max ?? (min ?? 0) + 1 }))
   .refine((d) => d.max > d.min, { message: "max must be greater than min", path: ["max"] })
   .refine((d) => !(d.metric && d.rubric), { message: "give either metric or rubric, not both", path: ["rubric"] });
 export type DescriptorConfig = z.infer<typeof DescriptorConfig>;
@@ -329,6 +340,11 @@ function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
     }
   }
   c.descriptors?.forEach((d, i) => {
+    if (d.range === "auto") {
+      if (c.archive.type !== "grid") issue(["descriptors", i, "range"], 'range "auto" needs a grid archive (CVT centroids are fixed at the start)');
+      else if (c.islands) issue(["descriptors", i, "range"], 'range "auto" is not supported with islands yet');
+      else if (!runsInStages(c)) issue(["descriptors", i, "range"], `range "auto" is for experiments scored by an evaluator or an LLM (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" has known ranges`);
+    }
     if (d.rubric && emitter !== "llm") issue(["descriptors", i, "rubric"], "LLM-judged descriptors (rubric) need the llm emitter");
     if (c.domain.type === "llm-text" && !d.rubric) issue(["descriptors", i, "rubric"], `descriptor "${d.name}" of an llm-text experiment needs a rubric for the judge, e.g. "0 = melancholic … 1 = joyful"`);
     if (c.domain.type === "llm-code" && d.metric) {
