@@ -21,6 +21,7 @@ import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from
 import type { FormPreset } from "./preset";
 import { TemplateBar, type TemplateOption } from "./TemplateBar";
 import { DEFAULT_PARENT_SELECTION, ParentSelectionFields, parentSelectionConfig, type ParentSelectionState } from "./ParentSelectionFields";
+import { CODE_MEASURES } from "@/lib/evaluators/code-measures";
 
 type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
@@ -159,8 +160,7 @@ function defaultRows(type: DomainType, size: number, task = TASK_NAMES[0]): Desc
 
 /** Measures of every program, whatever its evaluator reports. */
 const PROGRAM_METRICS = [
-  { name: "codeLength", description: "program length in characters" },
-  { name: "codeLines", description: "number of lines" },
+  ...CODE_MEASURES,
   { name: "stage", description: "last cascade stage run" },
 ];
 
@@ -736,7 +736,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             : domain === "llm-code"
               ? "Row i reads a metric of the task's evaluator (suggested as you type), or is judged by the LLM from a rubric. The defaults are the task's. Values outside the range land in the edge cell."
               : domain === "program"
-                ? "Row i reads a metric of your evaluator (codeLength and codeLines are measured for every program), or descriptors[i] of a command's output, or is judged by the LLM from a rubric. Values outside the range land in the edge cell."
+                ? "Row i reads a metric of your evaluator (codeLength, codeLines, codeComplexity and editDistance to the initial program are measured for every program), or descriptors[i] of a command's output, or is judged by the LLM from a rubric. Values outside the range land in the edge cell."
               : domain === "llm-text"
                 ? "The judge places every text on each row from its rubric (what 0 and 1 mean); the value is scaled onto [min, max]."
                 : userDomain

@@ -21,7 +21,7 @@
  *
  * Fitness: `fitness`, else `combined_score` (top level or in metrics), else the mean of the numeric
  * metrics other than `error` and the descriptor metrics (OpenEvolve's rule). Every result also
- * carries `codeLength` and `codeLines` (usable as descriptors). Artifacts are kept in the logs
+ * carries the built-in code measures `codeLength`, `codeLines`, `codeComplexity`, `editDistance` (usable as descriptors, see code-measures.ts). Artifacts are kept in the logs
  * (see artifacts.ts). Processes are spawned by command.ts's `runOnce` (one place for the sandbox).
  */
 import { existsSync } from "node:fs";
@@ -34,6 +34,7 @@ import { parseStdout, runOnce, splitCommand } from "./command";
 import { createJavaScriptEvaluator } from "./javascript";
 import { createWebhookEvaluator } from "./webhook";
 import { languageInfo } from "./program-languages";
+import { codeMeasures } from "./code-measures";
 import { ProgramDomainConfig, type ProgramDomainConfigInput } from "./program-schema";
 import { type Candidate, type EvalResult, type Evaluator } from "./types";
 import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
@@ -132,6 +133,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   const cfg = ProgramDomainConfig.parse(input);
   const ev = cfg.evaluator;
   const codeOf = (c: Candidate) => (typeof c.genome === "string" ? c.genome : "");
+  const measure = (source: string) => codeMeasures(source, cfg.language, cfg.initialProgram);
   if (ev.type === "webhook" || ev.type === "javascript") {
     // The program's source is the genome; the evaluator's own contract applies.
     const inner =
@@ -141,7 +143,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
     return {
       async evaluate(candidates, runOpts) {
         const rs = await inner.evaluate(candidates, runOpts);
-        return rs.map((r, i) => (r.ok ? { ...r, metrics: { ...r.metrics, ...codeMetrics(codeOf(candidates[i]!)) } } : r));
+        return rs.map((r, i) => (r.ok ? { ...r, metrics: { ...r.metrics, ...measure(codeOf(candidates[i]!)) } } : r));
       },
       close: () => inner.close(),
     };
@@ -269,7 +271,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
       const fitness = scoreOf(out, exclude);
       const allLogs = withArtifacts(logs.join("\n"), out.artifacts);
       if (fitness === null) return { ok: false, error: "invalid output: no fitness: return fitness or combined_score, or numeric metrics", ms, ...(allLogs ? { logs: allLogs } : {}) };
-      const metrics: ProgramMetrics = { ...out.metrics, ...codeMetrics(source), ...(cascaded ? { stage: reached } : {}) };
+      const metrics: ProgramMetrics = { ...out.metrics, ...measure(source), ...(cascaded ? { stage: reached } : {}) };
       // Metrics may hold text (OpenEvolve's "error": "Missing run_search function"); descriptors read numbers only.
       return { ok: true, fitness, ...(out.descriptors ? { descriptors: out.descriptors } : {}), metrics: metrics as Record<string, number>, ms, ...(allLogs ? { logs: allLogs } : {}) };
     } finally {
