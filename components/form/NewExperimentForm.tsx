@@ -227,7 +227,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [qualityRubric, setQualityRubric] = useState(p.qualityRubric ?? "");
   const [textSeeds, setTextSeeds] = useState<string[]>(p.textSeeds ?? TEXT_EXAMPLE.seeds);
   const [judgeModel, setJudgeModel] = useState(p.judgeModel ?? "");
-  const [program, setProgram] = useState<ProgramState>(PROGRAM_EXAMPLE);
+  const [program, setProgram] = useState<ProgramState>(p.program ? { ...PROGRAM_EXAMPLE, ...p.program } : PROGRAM_EXAMPLE);
   // The LLM emitter.
   const [baseURL, setBaseURL] = useState<string>(p.baseURL ?? PROVIDERS[0].baseURL);
   const [model, setModel] = useState<string>(p.model ?? PROVIDERS[0].model);
@@ -276,6 +276,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
 
   const userDomain = isUserDomain(domain);
+  /** Grid archives of runs scored by an evaluator or an LLM may let a descriptor range follow the values ("range": "auto"). */
+  const autoRange = archive === "grid" && (userDomain || domain === "llm-code" || domain === "llm-text" || domain === "program");
   const llmDomain = isLlmDomain(domain);
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
@@ -330,8 +332,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         name: r.name,
         ...(withMetric && r.metric.trim() ? { metric: r.metric.trim() } : {}),
         ...(withRubric && r.rubric?.trim() ? { rubric: r.rubric.trim() } : {}),
-        min: toNum(r.min),
-        max: toNum(r.max),
+        ...(autoRange && r.auto ? { range: "auto" } : { min: toNum(r.min), max: toNum(r.max) }),
         bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
       })),
       archive: archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(cvtCells) },
@@ -756,6 +757,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           showMetric={userDomain || domain === "llm-code" || domain === "program"}
           metricSuggestions={domain === "llm-code" ? taskInfo.metrics : domain === "program" ? PROGRAM_METRICS : undefined}
           showRubric={domain === "llm-text" ? "required" : emitterKind === "llm"}
+          showAuto={autoRange}
         />
         <div className="flex flex-wrap items-center gap-3">
           {(builtIn || llmDomain) && rowsEdited && (

@@ -7,6 +7,8 @@
  */
 import type { DescriptorRow } from "./DescriptorRows";
 import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
+import { programPreset } from "./program-preset";
+import type { ProgramState } from "./ProgramFields";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -81,6 +83,8 @@ export interface FormPreset {
   migrants?: string;
   topology?: "ring" | "all";
   stagnation?: string;
+  /** Program runs: the program fields (language, initial program, evaluator, feedback). */
+  program?: Partial<ProgramState>;
   /** Settings of the configuration the form has no field for (dotted paths). */
   unshown: string[];
 }
@@ -106,7 +110,8 @@ function unshownKeys(c: Json): string[] {
     for (const [k, v] of Object.entries(obj)) if (v !== undefined && !SHOWN[part]!.includes(k)) out.push(prefix + k);
   };
   check(c, "top", "");
-  check(c.domain, "domain", "domain.");
+  // Program domains: their own fields say what they show (programPreset).
+  if (c.domain?.type !== "program") check(c.domain, "domain", "domain.");
   check(c.emitter, "emitter", "emitter.");
   check(c.archive, "archive", "archive.");
   check(c.budget, "budget", "budget.");
@@ -124,7 +129,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   p.size = s(d.joints ?? d.dim);
   if (Array.isArray(d.bounds)) [p.boundsLo, p.boundsHi] = [s(d.bounds[0]), s(d.bounds[1])];
   if (Array.isArray(config.descriptors)) {
-    p.rows = config.descriptors.map((r: Json) => ({ name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "" }));
+    p.rows = config.descriptors.map((r: Json) => ({ name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "", ...(r.range === "auto" ? { auto: true } : {}) }));
   }
   const timeout = s(d.timeoutMs);
   if (d.type === "command") Object.assign(p, { command: s(d.command), commandTimeout: timeout, commandBatch: Boolean(d.batch) });
@@ -136,6 +141,11 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
     if (p.genome === "text") Object.assign(p, { userTextSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : undefined, userDescription: s(d.description) ?? "" });
   }
   if (d.type === "llm-code") Object.assign(p, { task: s(d.task), codeSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : [], taskTimeout: timeout, taskMemory: s(d.memoryMb) });
+  if (d.type === "program") {
+    const { program, unshown } = programPreset(d);
+    p.program = program;
+    p.unshown.push(...unshown);
+  }
   if (d.type === "llm-text") Object.assign(p, { description: s(d.description), qualityRubric: s(d.qualityRubric) ?? "", textSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : undefined, judgeModel: s(d.judgeModel) ?? "" });
 
   if (em.type === "llm") {
