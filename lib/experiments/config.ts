@@ -304,8 +304,15 @@ const configShape = {
       {
         /** Candidates of one job evaluated at once; each worker also caps its total (QD_EVALUATION_SLOTS). */
         concurrency: positiveInt("evaluation.concurrency", MAX_EVALUATION_CONCURRENCY).optional(),
+        /**
+         * Noisy evaluators: a candidate that would become an elite is evaluated this many more times;
+         * its fitness is the mean, and the spread (max − min) is stored (see lib/experiments/reevaluation.ts).
+         */
+        reevaluate: z.number({ error: "evaluation.reevaluate must be a number" }).int("evaluation.reevaluate must be a whole number").min(1, "evaluation.reevaluate must be at least 1").max(20, "evaluation.reevaluate must be at most 20").optional(),
+        /** An elite is "verified" when the spread of its evaluations is at most this (default: 1% of |mean fitness|). */
+        tolerance: z.number({ error: "evaluation.tolerance must be a number" }).finite("evaluation.tolerance must be finite").nonnegative("evaluation.tolerance must be >= 0").optional(),
       },
-      { error: "evaluation must be an object like { concurrency: 16 }" },
+      { error: "evaluation must be an object like { concurrency: 16, reevaluate: 3 }" },
     )
     .strict()
     .optional(),
@@ -378,6 +385,13 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   checkGenome(c, ctx);
   if ((c as { evaluation?: { concurrency?: number } }).evaluation?.concurrency !== undefined && !runsInStages(c)) {
     ctx.addIssue({ code: "custom", path: ["evaluation", "concurrency"], message: `evaluation.concurrency is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" is evaluated in bulk by the worker` });
+  }
+  const evaluation = (c as { evaluation?: { reevaluate?: number; tolerance?: number } }).evaluation;
+  if (evaluation?.reevaluate !== undefined && (!runsInStages(c) || c.domain.type === "llm-text")) {
+    ctx.addIssue({ code: "custom", path: ["evaluation", "reevaluate"], message: `evaluation.reevaluate is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code); domain "${c.domain.type}" has none to run again` });
+  }
+  if (evaluation?.tolerance !== undefined && evaluation.reevaluate === undefined) {
+    ctx.addIssue({ code: "custom", path: ["evaluation", "tolerance"], message: "evaluation.tolerance says when re-evaluations agree: set evaluation.reevaluate too" });
   }
   checkCma(c as SpecLike & { batchSize: number }, ctx);
   checkIslands(c, ctx);
