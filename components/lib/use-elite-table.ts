@@ -38,6 +38,9 @@ export interface EliteTableRow {
   model: string | null;
   costUsd: number | null;
   createdAt: string;
+  /** evaluation.reevaluate runs: the re-evaluations agreed (null: not re-evaluated). */
+  verified: boolean | null;
+  fitnessSpread: number | null;
 }
 
 export interface Facet {
@@ -76,6 +79,8 @@ export function normalizeElitePage(b: Json): ElitePage {
       model: r.model == null ? null : String(r.model),
       costUsd: r.costUsd == null ? null : Number(r.costUsd),
       createdAt: String(r.createdAt),
+      verified: typeof r.verified === "boolean" ? r.verified : null,
+      fitnessSpread: r.fitnessSpread == null ? null : Number(r.fitnessSpread),
     })),
     facets: { operator: facet(b.facets?.operator), model: facet(b.facets?.model) },
   };

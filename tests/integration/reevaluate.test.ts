@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExperimentSpec } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitForStatus, type TestStack } from "../helpers/stack";
+import { listElites } from "@/lib/api/elite-table";
+import { EliteListQuery } from "@/lib/api/schemas";
 
 /**
  * `evaluation.reevaluate` with a noisy command evaluator (tests/fixtures/noisy_eval.py): genomes with
@@ -63,6 +65,15 @@ describe("re-evaluation of new elites (noisy evaluators)", () => {
         expect(m.fitnessSpread).toBe(0);
         expect(m.verified).toBe(1);
       }
+    }
+
+    // The elite table (GET /api/experiments/:id/elites) says which elites are verified, with their spread.
+    process.env.DATABASE_URL = stack.db.url; // the API's process-wide client, created on first use
+    const page = await listElites(exp.id, EliteListQuery.parse({ limit: "500" }));
+    expect(page.elites).toHaveLength(elites.length);
+    for (const row of page.elites) {
+      expect(row.verified, `cell ${row.cell}`).toBe(row.descriptors[0]! <= 0);
+      expect(row.fitnessSpread).toBeCloseTo(row.descriptors[0]! > 0 ? 3 : 0, 9);
     }
   });
 });
