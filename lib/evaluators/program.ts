@@ -36,7 +36,7 @@ import { createWebhookEvaluator } from "./webhook";
 import { languageInfo } from "./program-languages";
 import { codeMeasures } from "./code-measures";
 import { ProgramDomainConfig, type ProgramDomainConfigInput } from "./program-schema";
-import { type Candidate, type EvalResult, type Evaluator } from "./types";
+import { type Candidate, type EvalResult, type Evaluator, type ResultReader } from "./types";
 import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 
 export type MetricValue = number | string;
@@ -105,6 +105,22 @@ export function scoreOf(out: { fitness?: number; metrics: ProgramMetrics }, excl
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
+/**
+ * One webhook response or JavaScript return value read with the program contract (the same as a
+ * command's last stdout line): `{ metrics?: { name: number | string }, fitness | combined_score,
+ * descriptors?, artifacts?: { name: text } }` or `{ error }`. Artifacts go to the logs.
+ */
+export function readProgramResult(raw: unknown, opts: { ms: number; logs?: string }, exclude: readonly string[] = []): EvalResult {
+  const out = parseProgramOutput(raw);
+  const logs = withArtifacts(opts.logs, out.artifacts);
+  const base = { ms: opts.ms, ...(logs ? { logs } : {}) };
+  if (!out.ok) return { ok: false, error: out.error, ...base };
+  const fitness = scoreOf(out, exclude);
+  if (fitness === null) return { ok: false, error: "invalid output: no fitness: return fitness or combined_score, or numeric metrics", ...base };
+  // Metrics may hold text; descriptors read numbers only.
+  return { ok: true, fitness, ...(out.descriptors ? { descriptors: out.descriptors } : {}), metrics: out.metrics as Record<string, number>, ...base };
+}
+
 /** Built-in code measures, for any language. */
 export function codeMetrics(program: string): { codeLength: number; codeLines: number } {
   return { codeLength: program.length, codeLines: program.length ? program.replace(/\n$/, "").split("\n").length : 0 };
@@ -136,10 +152,12 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   const measure = (source: string) => codeMeasures(source, cfg.language, cfg.initialProgram);
   if (ev.type === "webhook" || ev.type === "javascript") {
     // The program's source is the genome; the evaluator's own contract applies.
+    // The program contract: metrics may be text, fitness | combined_score, artifacts (see readProgramResult).
+    const read: ResultReader = (raw, o) => readProgramResult(raw, o, opts.descriptorMetrics ?? []);
     const inner =
       ev.type === "webhook"
-        ? createWebhookEvaluator(opts.concurrency ? { ...ev, concurrency: opts.concurrency } : ev, { slots: opts.slots })
-        : createJavaScriptEvaluator(opts.concurrency ? { ...ev, poolSize: Math.min(64, opts.concurrency) } : ev);
+        ? createWebhookEvaluator(opts.concurrency ? { ...ev, concurrency: opts.concurrency } : ev, { slots: opts.slots, read })
+        : createJavaScriptEvaluator(opts.concurrency ? { ...ev, poolSize: Math.min(64, opts.concurrency) } : ev, { read });
     return {
       async evaluate(candidates, runOpts) {
         const rs = await inner.evaluate(candidates, runOpts);
