@@ -151,7 +151,7 @@ describe("program output", () => {
 
 describe("webhook and JavaScript program evaluators: the program contract", () => {
   const PROGRAM = "def f(x):\n    if x:\n        return 1\n    return 0\n";
-  const domain = (evaluator: Record<string, unknown>) => ({ type: "program", language: "python", initialProgram: PROGRAM, evaluator });
+  const domain = (evaluator: Record<string, unknown>) => ({ type: "program", language: "python", initialProgram: PROGRAM, evaluator }) as unknown as Parameters<typeof createProgramEvaluator>[0];
 
   it("JavaScript: text metrics, combined_score, descriptors and artifacts; the built-in code measures are added", async () => {
     const code = `function evaluate(program) {
