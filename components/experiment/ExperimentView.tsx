@@ -4,6 +4,7 @@
  * lineage, curves and the queue. Holds the run's live state; children draw it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useRouter } from "next/navigation";
 import { api, endpoints, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
 import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
 import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
@@ -218,8 +219,11 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     [store],
   );
 
+  const router = useRouter();
   const onFrame = useCallback(
     (f: LiveFrame) => {
+      // Auto-range bounds grew: reload the page's archive (new geometry, new cells) from the server.
+      if (f.rebin) router.refresh();
       if (f.improved.length && store.apply(f.improved)) setVersion(store.version);
       if (f.snapshots.length) {
         setSnapshots((old) => mergeSnapshots(old, f.snapshots));

@@ -21,6 +21,8 @@ export interface LiveFrame {
   status: { status: ExperimentStatus; reason: string | null } | null;
   snapshots: Snapshot[];
   hello: Record<string, unknown> | null;
+  /** "range": "auto" bounds grew: the archive was re-binned, so cells and axes changed. */
+  rebin: boolean;
 }
 
 export function useLiveEvents(id: string, after: string | null, onFrame: (frame: LiveFrame) => void, onConnection?: (open: boolean) => void) {
@@ -71,6 +73,10 @@ export function useLiveEvents(id: string, after: string | null, onFrame: (frame:
       frame.snapshots.push(normalizeSnapshot(d));
       schedule();
     });
+    es.addEventListener("rebin", () => {
+      frame.rebin = true;
+      schedule();
+    });
     es.addEventListener("hello", (e) => {
       const d = parse(e as MessageEvent);
       if (!d) return;
@@ -87,5 +93,5 @@ export function useLiveEvents(id: string, after: string | null, onFrame: (frame:
 }
 
 function empty(): LiveFrame {
-  return { improved: [], counters: null, status: null, snapshots: [], hello: null };
+  return { improved: [], counters: null, status: null, snapshots: [], hello: null, rebin: false };
 }
