@@ -178,7 +178,8 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
 
 /** What the prompt builder needs to know about the experiment. */
 function promptTask(config: ExperimentSpec, rows: DescriptorConfig[]): PromptTask {
-  const descriptors = rows.map((d) => ({ name: d.name, min: d.min, max: d.max, ...(d.rubric ? { rubric: d.rubric } : {}) }));
+  // "range": "auto" rows have no fixed range to tell the model (their bounds follow the values).
+  const descriptors = rows.map((d) => ({ name: d.name, ...(d.range === "auto" ? {} : { min: d.min, max: d.max }), ...(d.rubric ? { rubric: d.rubric } : {}) }));
   const d = config.domain;
   if (d.type === "llm-code") return getCodeTask(d.task)!.promptTask(descriptors);
   if (d.type === "program") {
