@@ -3,6 +3,7 @@ import pg from "pg";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
+import { autoDimensions } from "@/lib/db/auto-range-store";
 
 /**
  * The archive's geometry and cell index function, rebuilt from the stored
@@ -59,6 +60,8 @@ export function warmArchiveIndex(experimentId: string, config: ExperimentSpec): 
 }
 
 function cached(experimentId: string, config: ExperimentSpec) {
+  // "range": "auto" rows: the bounds live in the Descriptor rows and grow during the run; read them every time.
+  if (autoDimensions(config)) return withCurrentBounds(experimentId, config).then(build).then((index) => ({ index, json: stringify(index.geometry) }));
   let hit = cache.get(experimentId);
   if (hit) {
     cache.delete(experimentId);
@@ -70,6 +73,11 @@ function cached(experimentId: string, config: ExperimentSpec) {
   cache.set(experimentId, hit);
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   return hit;
+}
+
+async function withCurrentBounds(experimentId: string, config: ExperimentSpec): Promise<ExperimentSpec> {
+  const { rows } = await pool().query<{ min: number; max: number }>(`SELECT min, max FROM "Descriptor" WHERE "experimentId" = $1::uuid ORDER BY index`, [experimentId]);
+  return { ...config, descriptors: effectiveDescriptors(config).map((d, k) => (rows[k] ? { ...d, min: rows[k]!.min, max: rows[k]!.max } : d)) };
 }
 
 async function build(config: ExperimentSpec): Promise<ArchiveIndex> {

@@ -6,6 +6,7 @@ import { ExperimentSpec } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { Rng } from "@/lib/qd";
 import { createTestStack, waitForStatus, type TestStack } from "../helpers/stack";
+import { geometryJson } from "@/lib/api/archive";
 
 /**
  * `"range": "auto"` against the real PostgreSQL: the bounds grow as values arrive, the archive is
@@ -135,5 +136,9 @@ describe("descriptor range auto", () => {
     expect(new Map(elites.map((e) => [e.cell, e.fitness]))).toEqual(best);
     const x = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: exp.id } });
     expect(x.numElites).toBe(elites.length);
+    // GET /api/experiments/:id/archive gives the current range too (not the [0, 1] placeholder of the config).
+    process.env.DATABASE_URL = stack.db.url; // the API's pool, created on first use
+    const geometry = JSON.parse(await geometryJson(exp.id, x.config as unknown as ExperimentSpec)) as { ranges: [number, number][] };
+    expect(geometry.ranges).toEqual(bounds.map((d) => [d.min, d.max]));
   });
 });
