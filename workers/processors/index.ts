@@ -29,10 +29,11 @@ export interface ProcessorSpec {
  *   queue by an older version are still run).
  */
 export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(): Promise<void>; llm: Processor } {
-  const evaluationConcurrency = Number(process.env.QD_EVALUATION_CONCURRENCY ?? 1);
-  const mutationConcurrency = Number(process.env.QD_MUTATION_CONCURRENCY ?? 4);
+  const env = readEnv();
+  const evaluationConcurrency = env.QD_EVALUATION_CONCURRENCY;
+  const mutationConcurrency = env.QD_MUTATION_CONCURRENCY;
   // Evaluate jobs of staged runs wait on their evaluator: many at once, within QD_EVALUATION_SLOTS.
-  const userEvaluationConcurrency = readEnv().QD_USER_EVALUATION_CONCURRENCY;
+  const userEvaluationConcurrency = env.QD_USER_EVALUATION_CONCURRENCY;
   const batch = createBatchProcessor(ctx);
   const user = createStagedProcessors(ctx);
   const evaluation: Processor = (job: Job) =>
