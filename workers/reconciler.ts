@@ -1,6 +1,6 @@
 import { readEnv } from "@/lib/config";
 import { reconcileAll } from "@/lib/experiments/lifecycle";
-import type { WorkerContext } from "./processors";
+import type { WorkerContext } from "./context";
 import { failureLogFor } from "./failure-log";
 
 /**

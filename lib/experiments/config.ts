@@ -527,9 +527,6 @@ export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfi
   return e;
 }
 
-/** How many islands stagnation may grow the experiment to. */
-export const maxIslands = (i: IslandsConfig) => i.spawnOnStagnation?.maxIslands ?? Math.min(64, Math.max(i.count, 2 * i.count));
-
 /** The island job k works on, given how many islands exist now (null: the experiment has no islands). */
 export function islandOfJob(k: number, islandCount: number): number | null {
   return islandCount > 0 ? k % islandCount : null;

@@ -1,17 +1,11 @@
 import type { Job, Processor } from "bullmq";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
-import type { QueueFactory } from "@/lib/queue/connection";
+import type { WorkerContext } from "../context";
 import { QUEUES, type QueueName } from "@/lib/queue/names";
 import type { BatchJobData, EvaluateJobData } from "@/lib/experiments/jobs";
 import { readEnv } from "@/lib/config";
 import { createBatchProcessor } from "./batch";
 import { createStagedProcessors } from "./staged";
 
-export interface WorkerContext {
-  prisma: PrismaClient;
-  queues: QueueFactory;
-  log: (line: string) => void;
-}
 
 export interface ProcessorSpec {
   queue: QueueName;
