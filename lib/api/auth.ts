@@ -54,14 +54,6 @@ export function tokenMatches(candidate: string): boolean {
   return !!token && safeEqual(candidate, token);
 }
 
-export function isAuthorized(req: Request): boolean {
-  const token = apiToken();
-  if (!token) return true;
-  const bearer = bearerOf(req);
-  if (bearer !== null && safeEqual(bearer, token)) return true;
-  return sessionValid(sessionCookie(req), token);
-}
-
 function bearerOf(req: Request): string | null {
   const m = /^Bearer\s+(.+)$/i.exec((req.headers.get("authorization") ?? "").trim());
   return m ? m[1]! : null;

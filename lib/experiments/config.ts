@@ -506,8 +506,6 @@ export function genomeKind(config: { domain: { type: string }; emitter: { type: 
 export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig | ProgramDomainConfig } =>
   c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
 
-export const isProgramDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ProgramDomainConfig } => c.domain.type === "program";
-
 /**
  * Candidates of one job scored at once, when the experiment says (`evaluation.concurrency`);
  * undefined leaves the evaluator's own setting (`concurrency`, `poolSize`) or default.
