@@ -128,7 +128,7 @@ export function openApiDocument() {
         get: { operationId: "getMetricKeys", summary: "Keys of the evaluator's metrics produced so far, with counts and ranges", parameters: [idParam()], responses: { "200": okJson("metric keys", "MetricKeys"), ...errors(...std) } },
       },
       "/api/experiments/{id}/events": {
-        get: { operationId: "streamEvents", summary: "Server-Sent Events: hello, status, batch, snapshot", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
+        get: { operationId: "streamEvents", summary: "Server-Sent Events: hello (the experiment), status (StatusEvent), batch (BatchEvent), snapshot (SnapshotEvent); each message's data is one JSON object", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
       },
       "/api/experiments/{id}/solutions": {
         get: { operationId: "listSolutions", summary: "Evaluated and failed candidates, newest first (failures carry the evaluator's reason)", parameters: [idParam(), ...queryParams(S.SolutionsQuery)], responses: { "200": okJson("a page of solutions, newest first", "SolutionList"), ...errors(...std) } },

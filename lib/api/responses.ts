@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STATUSES } from "./schemas";
+import { BatchEvent, SnapshotEvent, StatusEvent } from "./event-payloads";
 import { PARENT_POLICIES } from "@/lib/llm/parent-selection";
 
 /**
@@ -257,4 +258,7 @@ export const RESPONSE_SCHEMAS = {
   TellResponse,
   SubmitResponse,
   ExportJson,
+  BatchEvent,
+  StatusEvent,
+  SnapshotEvent,
 } as const;
