@@ -104,7 +104,7 @@ export function openApiDocument() {
         get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": okJson("the geometry and the elites, column by column", "Archive"), ...errors(...std) } },
       },
       "/api/experiments/{id}/elites": {
-        get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": ok("{ total, offset, limit, facets: { operator, model }, descriptorNames, elites: [{ cell, fitness, descriptors, solutionId, operator, model, costUsd, evalMs, createdAt, updatedAt }] }"), ...errors(...std) } },
+        get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": okJson("a page of elites with the filters' choices", "ElitePage"), ...errors(...std) } },
       },
       "/api/experiments/{id}/budget": {
         get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator and outcome, over the run; evaluation times", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": ok("{ evaluations, costUsd, promptTokens, completionTokens, outcomes, improvements, costPerImprovement, duplicates, duplicateRate, byModel, byOperator, overEvaluations, evalTime } (outcome \"duplicate\": rejected before evaluation, not counted in evaluations)"), ...errors(...std) } },

@@ -156,6 +156,38 @@ export const Archive = z.object({
   }),
 });
 
+const Facet = z.object({ value: z.string(), count: z.number().int() });
+
+/** One page of GET /api/experiments/:id/elites: the archive as a sortable, filterable table. */
+export const ElitePage = z.object({
+  experimentId: uuid,
+  descriptorNames: z.array(z.string()),
+  /** Elites matching the filters (the archive holds `archiveSize`). */
+  total: z.number().int(),
+  archiveSize: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  sort: z.string(),
+  order: z.enum(["asc", "desc"]),
+  /** Every operator and model present in the archive, most elites first (the filters' choices). */
+  facets: z.object({ operator: z.array(Facet), model: z.array(Facet) }),
+  elites: z.array(
+    z.object({
+      cell: z.number().int(),
+      fitness: num,
+      descriptors: z.array(num),
+      solutionId: uuid,
+      operator: z.string(),
+      model: z.string().nullable(),
+      costUsd: nullableNum,
+      evalMs: nullableNum,
+      createdAt: timestamp,
+      /** When the cell last changed hands. */
+      updatedAt: timestamp,
+    }),
+  ),
+});
+
 export const MetricSnapshot = z.object({
   evaluations: z.number().int(),
   coverage: num,
@@ -247,6 +279,7 @@ export const RESPONSE_SCHEMAS = {
   SolutionList,
   Elite,
   Archive,
+  ElitePage,
   MetricSnapshot,
   Metrics,
   MetricKeys,

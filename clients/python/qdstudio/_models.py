@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -279,6 +279,51 @@ class Archive(TypedDict):
     experimentId: str
     geometry: "ArchiveGeometry"
     elites: "ArchiveElites"
+
+
+class ElitePageFacetsOperatorItem(TypedDict):
+    value: str
+    count: int
+
+
+class ElitePageFacetsModelItem(TypedDict):
+    value: str
+    count: int
+
+
+class ElitePageFacets(TypedDict):
+    operator: List["ElitePageFacetsOperatorItem"]
+    model: List["ElitePageFacetsModelItem"]
+
+
+class ElitePageElitesItem(TypedDict):
+    cell: int
+    fitness: float
+    descriptors: List[float]
+    # UUID
+    solutionId: str
+    operator: str
+    model: Optional[str]
+    costUsd: Optional[float]
+    evalMs: Optional[float]
+    # ISO 8601 date-time
+    createdAt: str
+    # ISO 8601 date-time
+    updatedAt: str
+
+
+class ElitePage(TypedDict):
+    # UUID
+    experimentId: str
+    descriptorNames: List[str]
+    total: int
+    archiveSize: int
+    offset: int
+    limit: int
+    sort: str
+    order: Literal["asc", "desc"]
+    facets: "ElitePageFacets"
+    elites: List["ElitePageElitesItem"]
 
 
 class MetricSnapshot(TypedDict):
