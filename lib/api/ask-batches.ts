@@ -54,7 +54,7 @@ export async function insertAskBatch(tx: Tx, b: NewAskBatch): Promise<{ batchId:
   const cells = new Int32Array(b.count).fill(-1);
   const [row] = await tx.$queryRawUnsafe<{ expiresAt: Date }[]>(
     `INSERT INTO "AskBatch" (id, "experimentId", count, dim, genomes, "parentIds", "parentsPer", operator, seed, outcomes, cells, fitness, "expiresAt")
-     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13))
+     VALUES ($1::uuid, $2::uuid, $3::int, $4::int, $5, $6::text[], $7::int, $8, $9::bigint, $10, $11, $12, now() + make_interval(secs => $13::float8))
      RETURNING "expiresAt"`,
     batchId,
     b.experimentId,
@@ -92,7 +92,7 @@ export async function reservedCount(tx: Tx, experimentId: string): Promise<numbe
 
 /** Drops batches long expired (under the experiment lock, like every AskBatch write). */
 export async function pruneExpired(tx: Tx, experimentId: string): Promise<void> {
-  await tx.$executeRawUnsafe(`DELETE FROM "AskBatch" WHERE "experimentId" = $1::uuid AND "expiresAt" < now() - make_interval(secs => $2)`, experimentId, KEEP_EXPIRED_SECONDS);
+  await tx.$executeRawUnsafe(`DELETE FROM "AskBatch" WHERE "experimentId" = $1::uuid AND "expiresAt" < now() - make_interval(secs => $2::float8)`, experimentId, KEEP_EXPIRED_SECONDS);
 }
 
 export interface StoredAskBatch {

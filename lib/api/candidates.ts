@@ -19,9 +19,10 @@ import { candidateId, DEFAULT_ASK_TTL_SECONDS, genomeSlices, insertAskBatch, loa
  * candidate ids or the client's idempotency key), serialised per experiment,
  * counted against the budget, completing the run at the budget.
  *
- * Ask reserves budget: candidates handed out are stored as `pending` solutions
- * and count against the remaining budget until told, so tells can never take a
- * run past its budget.
+ * Ask reserves budget: candidates handed out are stored as one AskBatch row per ask
+ * (lib/api/ask-batches.ts) and count against the remaining budget until told or
+ * expired, so tells can never take a run past its budget. Tell writes only the
+ * candidates that become elites, and failures with their reasons.
  */
 
 export type InsertStatus = "new" | "improved" | "not_added" | "failed";
@@ -443,7 +444,6 @@ export async function tell(expId: string, body: TellBody) {
       const dim = genomeDim(exp.config);
       const genomes = new Uint8Array(winners.length * dim * 8);
       winners.forEach((_, k) => genomes.set(slices[k]!, k * dim * 8));
-      const hasExtras = winners.some((i) => cols.extras.has(i));
       const batch: CandidateBatch = {
         experimentId: expId,
         batchId: ledgerId,
@@ -460,7 +460,8 @@ export async function tell(expId: string, body: TellBody) {
         parentIds: parents.flatMap((p) => Array.from({ length: parentsPer }, (_, j) => p[j] ?? null)),
         parentsPer,
         solutionIds: winners.map((i) => cols.ids[i]!),
-        extras: hasExtras ? winners.map((i) => ({ operator: batchOf(i).operator, ...cols.extras.get(i) }) as CandidateExtras) : undefined,
+        // The operator of each candidate's batch ("submitted" for external submissions) and what the client told besides fitness.
+        extras: winners.map((i) => ({ operator: batchOf(i).operator, ...cols.extras.get(i) }) as CandidateExtras),
         failures: failures.map((i, k) => ({
           id: cols.ids[i]!,
           genome: new Float64Array(Uint8Array.from(slices[winners.length + k]!).buffer),
