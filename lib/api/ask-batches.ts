@@ -49,19 +49,29 @@ export interface NewAskBatch {
 export async function insertAskBatch(tx: Tx, b: NewAskBatch): Promise<{ batchId: string; expiresAt: Date }> {
   const batchId = newBatchId();
   const parentsPer = Math.max(0, ...b.parents.map((p) => p.length));
-  const flat: string[] = [];
-  for (let i = 0; i < b.count; i++) for (let j = 0; j < parentsPer; j++) flat.push(b.parents[i]?.[j] ?? "");
+  // Parents as 16-byte UUIDs: one binary block to write and to slice (a text[] of 20,000 ids costs more to parse than the rest of a tell).
+  const parents = Buffer.alloc(b.count * parentsPer * 16);
+  const raw = new Map<string, Buffer>();
+  for (let i = 0; i < b.count; i++) {
+    for (let j = 0; j < parentsPer; j++) {
+      const id = b.parents[i]?.[j];
+      if (!id) continue;
+      let u = raw.get(id);
+      if (!u) raw.set(id, (u = Buffer.from(id.replace(/-/g, ""), "hex")));
+      u.copy(parents, (i * parentsPer + j) * 16);
+    }
+  }
   const cells = new Int32Array(b.count).fill(-1);
   const [row] = await tx.$queryRawUnsafe<{ expiresAt: Date }[]>(
-    `INSERT INTO "AskBatch" (id, "experimentId", count, dim, genomes, "parentIds", "parentsPer", operator, seed, outcomes, cells, fitness, "expiresAt")
-     VALUES ($1::uuid, $2::uuid, $3::int, $4::int, $5, $6::text[], $7::int, $8, $9::bigint, $10, $11, $12, now() + make_interval(secs => $13::float8))
+    `INSERT INTO "AskBatch" (id, "experimentId", count, dim, genomes, parents, "parentsPer", operator, seed, outcomes, cells, fitness, "expiresAt")
+     VALUES ($1::uuid, $2::uuid, $3::int, $4::int, $5, $6, $7::int, $8, $9::bigint, $10, $11, $12, now() + make_interval(secs => $13::float8))
      RETURNING "expiresAt"`,
     batchId,
     b.experimentId,
     b.count,
     b.dim,
     bytes(b.genomes, b.count * b.dim),
-    flat,
+    new Uint8Array(parents.buffer, parents.byteOffset, parents.length),
     parentsPer,
     b.operator,
     b.seed,
@@ -100,7 +110,6 @@ export interface StoredAskBatch {
   experimentId: string;
   count: number;
   dim: number;
-  parentIds: string[];
   parentsPer: number;
   operator: string;
   outcomes: Uint8Array;
@@ -114,7 +123,7 @@ export interface StoredAskBatch {
 /** The batches of the given ids, locked for this transaction (`lock`), without their genomes. */
 export async function loadAskBatches(tx: Tx, batchIds: string[], lock: boolean): Promise<Map<string, StoredAskBatch>> {
   const rows = await tx.$queryRawUnsafe<(Omit<StoredAskBatch, "cells" | "fitness"> & { cells: Uint8Array; fitness: Uint8Array })[]>(
-    `SELECT id::text, "experimentId"::text AS "experimentId", count, dim, "parentIds", "parentsPer", operator, outcomes, cells, fitness, told, "expiresAt",
+    `SELECT id::text, "experimentId"::text AS "experimentId", count, dim, "parentsPer", operator, outcomes, cells, fitness, told, "expiresAt",
             "expiresAt" <= now() AS expired
      FROM "AskBatch" WHERE id = ANY($1::uuid[]) ${lock ? "FOR UPDATE" : ""}`,
     batchIds,
@@ -133,17 +142,28 @@ export async function loadAskBatches(tx: Tx, batchIds: string[], lock: boolean):
   );
 }
 
-/** Genomes of some candidates (float64 LE bytes each), read as slices of their batches' blocks. */
-export async function genomeSlices(tx: Tx, picks: { batchId: string; index: number }[]): Promise<Uint8Array[]> {
+/** Genomes (float64 LE bytes each) and parent ids of some candidates, read as slices of their batches' blocks. */
+export async function candidateSlices(tx: Tx, picks: { batchId: string; index: number }[]): Promise<{ genome: Uint8Array; parents: string[] }[]> {
   if (!picks.length) return [];
-  const rows = await tx.$queryRawUnsafe<{ k: bigint | number; g: Uint8Array }[]>(
-    `SELECT x.k, substring(b.genomes FROM x.i * b.dim * 8 + 1 FOR b.dim * 8) AS g
+  const rows = await tx.$queryRawUnsafe<{ k: bigint | number | string; g: Uint8Array; p: Uint8Array }[]>(
+    `SELECT x.k, substring(b.genomes FROM x.i * b.dim * 8 + 1 FOR b.dim * 8) AS g,
+            substring(b.parents FROM x.i * b."parentsPer" * 16 + 1 FOR b."parentsPer" * 16) AS p
      FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS x(bid, i, k) JOIN "AskBatch" b ON b.id = x.bid`,
     picks.map((p) => p.batchId),
     picks.map((p) => p.index),
   );
-  const out: Uint8Array[] = new Array(picks.length);
-  for (const r of rows) out[Number(r.k) - 1] = Uint8Array.from(r.g);
+  const out: { genome: Uint8Array; parents: string[] }[] = new Array(picks.length);
+  for (const r of rows) out[Number(r.k) - 1] = { genome: Uint8Array.from(r.g), parents: uuidsOf(r.p) };
+  return out;
+}
+
+function uuidsOf(block: Uint8Array): string[] {
+  const out: string[] = [];
+  const hex = Buffer.from(block.buffer, block.byteOffset, block.byteLength).toString("hex");
+  for (let o = 0; o < hex.length; o += 32) {
+    const x = hex.slice(o, o + 32);
+    if (!/^0+$/.test(x)) out.push(`${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`);
+  }
   return out;
 }
 
@@ -159,14 +179,4 @@ export async function saveOutcomes(tx: Tx, batches: StoredAskBatch[]): Promise<v
       b.told,
     );
   }
-}
-
-/** Parent ids of candidate `index` of a stored batch. */
-export function parentsOf(b: StoredAskBatch, index: number): string[] {
-  const out: string[] = [];
-  for (let j = 0; j < b.parentsPer; j++) {
-    const p = b.parentIds[index * b.parentsPer + j];
-    if (p) out.push(p);
-  }
-  return out;
 }

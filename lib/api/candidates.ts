@@ -11,7 +11,7 @@ import { ApiError, type ApiIssue } from "./errors";
 import { askIssue } from "@/lib/experiments/limits";
 import { archiveIndex, pool } from "./archive";
 import type { TellBody, TellResult } from "./schemas";
-import { candidateId, DEFAULT_ASK_TTL_SECONDS, genomeSlices, insertAskBatch, loadAskBatches, Outcome, OUTCOME_NAMES, parentsOf, pruneExpired, reservedCount, saveOutcomes, splitCandidateId, type StoredAskBatch } from "./ask-batches";
+import { candidateId, DEFAULT_ASK_TTL_SECONDS, candidateSlices, insertAskBatch, loadAskBatches, Outcome, OUTCOME_NAMES, pruneExpired, reservedCount, saveOutcomes, splitCandidateId, type StoredAskBatch } from "./ask-batches";
 
 /**
  * Job submission and external evaluation (ask/tell) on top of the one archive
@@ -395,11 +395,12 @@ export async function tell(expId: string, body: TellBody) {
   const ledgerId = batchIdOf("t", cols.ids);
   const parsed = cols.ids.map(splitCandidateId);
   const batchIds = [...new Set(parsed.map((p) => p.batchId))];
-  const told = await prisma.$transaction(
-    async (t) => {
-      const tx = t as unknown as typeof prisma;
+  // On the node-postgres pool, like ask: binary columns arrive as Buffers (Prisma would pass them through JSON).
+  const told = await pgTransaction(
+    async (tx) => {
       const locked = await lockExperiment(tx, expId);
-      if (await tx.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId: expId, batchId: ledgerId } }, select: { batchId: true } })) {
+      const ledger = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid AND "batchId" = $2`, expId, ledgerId);
+      if (ledger.length) {
         return { duplicate: true, results: storedOutcomes(cols.ids, parsed, await loadAskBatches(tx, batchIds, false)) };
       }
       const batches = await loadAskBatches(tx, batchIds, true);
@@ -437,13 +438,13 @@ export async function tell(expId: string, body: TellBody) {
       const occupied = new Map(current.map((r) => [r.cell, r.fitness]));
       const winners = [...bestInCell.entries()].filter(([cell, i]) => !occupied.has(cell) || cols.fitness[i]! > occupied.get(cell)!).map(([, i]) => i);
       const failures = [...cols.errors.keys()];
-      const slices = await genomeSlices(tx, [...winners, ...failures].map((i) => parsed[i]!));
+      const slices = await candidateSlices(tx, [...winners, ...failures].map((i) => parsed[i]!));
       const batchOf = (i: number) => batches.get(parsed[i]!.batchId)!;
-      const parents = winners.map((i) => parentsOf(batchOf(i), parsed[i]!.index));
+      const parents = winners.map((_, k) => slices[k]!.parents);
       const parentsPer = Math.max(1, ...parents.map((p) => p.length));
       const dim = genomeDim(exp.config);
       const genomes = new Uint8Array(winners.length * dim * 8);
-      winners.forEach((_, k) => genomes.set(slices[k]!, k * dim * 8));
+      winners.forEach((_, k) => genomes.set(slices[k]!.genome, k * dim * 8));
       const batch: CandidateBatch = {
         experimentId: expId,
         batchId: ledgerId,
@@ -464,8 +465,8 @@ export async function tell(expId: string, body: TellBody) {
         extras: winners.map((i) => ({ operator: batchOf(i).operator, ...cols.extras.get(i) }) as CandidateExtras),
         failures: failures.map((i, k) => ({
           id: cols.ids[i]!,
-          genome: new Float64Array(Uint8Array.from(slices[winners.length + k]!).buffer),
-          parentIds: parentsOf(batchOf(i), parsed[i]!.index),
+          genome: new Float64Array(Uint8Array.from(slices[winners.length + k]!.genome).buffer),
+          parentIds: slices[winners.length + k]!.parents,
           error: cols.errors.get(i)!,
           operator: batchOf(i).operator,
           ...(cols.extras.get(i) as CandidateExtras | undefined),
@@ -488,7 +489,6 @@ export async function tell(expId: string, body: TellBody) {
       await saveOutcomes(tx, [...batches.values()]);
       return { duplicate: false, results };
     },
-    { timeout: 60_000, maxWait: 30_000 },
   );
   return { ...told, ...(await summary(expId)) };
 }

@@ -5,7 +5,7 @@ CREATE TABLE "AskBatch" (
     "count" INTEGER NOT NULL,
     "dim" INTEGER NOT NULL,
     "genomes" BYTEA NOT NULL,
-    "parentIds" TEXT[],
+    "parents" BYTEA NOT NULL,
     "parentsPer" INTEGER NOT NULL,
     "operator" TEXT NOT NULL,
     "seed" BIGINT,
@@ -22,5 +22,6 @@ ALTER TABLE "AskBatch" ADD CONSTRAINT "AskBatch_experimentId_fkey" FOREIGN KEY (
 -- Random float64 genomes do not compress: store them uncompressed, so tell's substring() reads
 -- only the TOAST chunks of the candidates it keeps, and ask spends no CPU on pglz.
 ALTER TABLE "AskBatch" ALTER COLUMN "genomes" SET STORAGE EXTERNAL;
+ALTER TABLE "AskBatch" ALTER COLUMN "parents" SET STORAGE EXTERNAL;
 ALTER TABLE "AskBatch" ALTER COLUMN "fitness" SET STORAGE EXTERNAL;
 ALTER TABLE "AskBatch" ALTER COLUMN "cells" SET STORAGE EXTERNAL;
