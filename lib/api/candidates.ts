@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { commitBatch, type CandidateBatch, type CandidateExtras } from "@/lib/db/archive-store";
-import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
+import { encodeVector } from "@/lib/db/vector-codec";
 import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
 import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { enqueueEvaluation } from "@/lib/experiments/jobs";
@@ -10,6 +10,7 @@ import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
 import { askIssue } from "@/lib/experiments/limits";
 import { archiveIndex, pool } from "./archive";
+import { currentElites } from "./elite-cache";
 import type { TellBody, TellResult } from "./schemas";
 import { candidateId, DEFAULT_ASK_TTL_SECONDS, candidateSlices, insertAskBatch, loadAskBatches, Outcome, OUTCOME_NAMES, pruneExpired, reservedCount, saveOutcomes, splitCandidateId, type StoredAskBatch } from "./ask-batches";
 
@@ -143,19 +144,15 @@ async function produceCandidates(tx: typeof prisma, exp: ExpRow, n: number, rese
   const rng = new Rng(seed);
   const out = new Float64Array(n * dim);
   const parents: string[][] = [];
-  const occupied = await tx.$queryRawUnsafe<{ cell: number }[]>(`SELECT cell FROM "Elite" WHERE "experimentId" = $1::uuid ORDER BY cell`, exp.id);
+  const elites = await currentElites(tx, exp.id, exp.numElites);
+  const occupied = elites.cells;
   if (occupied.length === 0) {
     // Empty archive: uniform samples over the genome box (the client's first batch explores).
     for (let i = 0; i < n * dim; i++) out[i] = rng.uniform(bounds.lower[i % dim]!, bounds.upper[i % dim]!);
     for (let i = 0; i < n; i++) parents.push([]);
   } else {
-    const picks = Array.from({ length: n * parentsPer }, () => occupied[rng.int(occupied.length)]!.cell);
-    const rows = await tx.$queryRawUnsafe<{ cell: number; solutionId: string; genomeVector: Uint8Array }[]>(
-      `SELECT cell, "solutionId"::text AS "solutionId", "genomeVector" FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`,
-      exp.id,
-      [...new Set(picks)],
-    );
-    const byCell = new Map(rows.map((r) => [r.cell, { id: r.solutionId, x: decodeVector(r.genomeVector) }]));
+    const picks = Array.from({ length: n * parentsPer }, () => occupied[rng.int(occupied.length)]!);
+    const byCell = { get: elites.get };
     for (let i = 0; i < n; i++) {
       const a = byCell.get(picks[i * parentsPer]!)!;
       if (emitter.type === "gaussian") {
