@@ -65,6 +65,22 @@ describe("ask/tell storage", () => {
     expect(repeat.body.evaluations).toBe(6);
   });
 
+  it("draws the parents of every ask from the archive as it is at that ask", async () => {
+    const { body: exp } = await api("POST", "/api/experiments", external({ budget: { evaluations: 400 }, emitter: { type: "iso-line", isoSigma: 0.2, lineSigma: 0.3 } }));
+    for (let round = 0; round < 6; round++) {
+      const asked = (await api("POST", `/api/experiments/${exp.id}/ask`, { count: 50 })).body;
+      if (round > 0) {
+        // Each parent is an elite of the archive right now (not of an earlier ask's view).
+        const archive = (await api("GET", `/api/experiments/${exp.id}/archive`)).body;
+        const elites = new Set(archive.elites.solutionId);
+        const parents = asked.candidates.flatMap((c: any) => c.parentIds);
+        expect(parents).toHaveLength(100);
+        for (const p of parents) expect(elites.has(p), p).toBe(true);
+      }
+      await api("POST", `/api/experiments/${exp.id}/tell`, tellAll(asked.candidates));
+    }
+  });
+
   it("refuses unknown ids with 422: never asked, past the end of a batch, or another experiment's", async () => {
     const { body: exp } = await api("POST", "/api/experiments", external());
     const { body: other } = await api("POST", "/api/experiments", external());
