@@ -29,6 +29,7 @@ const ERR: Record<number, string> = {
   404: "unknown (or malformed) id",
   405: "method not allowed",
   409: "wrong state for this action",
+  410: "expired (asked candidates not told before their batch's expiresAt)",
   413: "body too large",
   415: "the body is not declared as JSON (Content-Type missing or not application/json)",
   422: "well-formed but inconsistent with the experiment (unknown candidate, wrong genome or descriptor length)",
@@ -138,7 +139,7 @@ export function openApiDocument() {
         post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": okJson("candidates to evaluate", "AskResponse"), ...errors(...std, 409) } },
       },
       "/api/experiments/{id}/tell": {
-        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": okJson("what the archive did with each result", "TellResponse"), ...errors(...std, 409, 413, 422) } },
+        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": okJson("what the archive did with each result", "TellResponse"), ...errors(...std, 409, 410, 413, 422) } },
       },
       "/api/experiments/{id}/export": {
         get: { operationId: "exportArchive", parameters: [idParam(), ...queryParams(S.ExportQuery)], responses: { "200": { description: "CSV or JSON, streamed", content: { "text/csv": {}, "application/json": { schema: ref("ExportJson") } } }, ...errors(...std) } },

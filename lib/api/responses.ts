@@ -225,6 +225,8 @@ export const AskResponse = z.object({
   candidates: z.array(Candidate).describe('encoding "json": one object per candidate (empty with encoding "base64")'),
   budgetRemaining: z.number().int(),
   pending: z.number().int(),
+  batchId: uuid.optional().describe("the stored batch (absent when no candidate was handed out); the binary tell names it"),
+  expiresAt: z.string().optional().describe("ISO time after which untold candidates of this batch are released from the budget and refused (410)"),
   ids: z.array(uuid).optional().describe('encoding "base64": the candidate ids, in genome order'),
   dim: z.number().int().optional().describe('encoding "base64": values per genome'),
   genomes: z.string().optional().describe('encoding "base64": all genomes as little-endian float64, row-major (ids.length × dim), base64'),

@@ -398,6 +398,10 @@ class _AskResponseRequired(TypedDict):
 
 
 class AskResponse(_AskResponseRequired, total=False):
+    # the stored batch (absent when no candidate was handed out); the binary tell names it
+    batchId: str
+    # ISO time after which untold candidates of this batch are released from the budget and refused (410)
+    expiresAt: str
     # encoding "base64": the candidate ids, in genome order
     ids: List[str]
     # encoding "base64": values per genome
@@ -540,6 +544,7 @@ class _AskBodyRequired(TypedDict):
 class AskBody(_AskBodyRequired, total=False):
     """Request body of POST /api/experiments/{id}/ask."""
     encoding: Literal["json", "base64"]
+    ttlSeconds: int
 
 
 class _TellBodyResultsItemRequired(TypedDict):
@@ -554,9 +559,13 @@ class TellBodyResultsItem(_TellBodyResultsItemRequired, total=False):
     error: str
 
 
-class TellBody(TypedDict):
+class TellBody(TypedDict, total=False):
     """Request body of POST /api/experiments/{id}/tell."""
     results: List["TellBodyResultsItem"]
+    batchId: str
+    start: int
+    fitness: str
+    descriptors: str
 
 
 class _SaveTemplateBodyRequired(TypedDict):
