@@ -3,6 +3,7 @@ import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-st
 import { applyIslandRules, upsertIslandElites } from "./island-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
 import { applyAutoRange, autoDimensions, type AutoRangeConfig } from "./auto-range-store";
+import type { BatchEvent, StatusEvent } from "@/lib/api/event-payloads";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -277,7 +278,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     await tx.$executeRawUnsafe(
       `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
       id,
-      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved }),
+      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
     );
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
@@ -408,7 +409,7 @@ export async function recordStatusEvent(tx: PrismaClient, id: string, status: st
   await tx.$executeRawUnsafe(
     `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'status', $2::jsonb)`,
     id,
-    JSON.stringify({ status, reason: reason ?? null }),
+    JSON.stringify({ status, reason: reason ?? null } satisfies StatusEvent),
   );
 }
 

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { cellFunction, grownBounds, outsideBounds, rebin, type GridBounds, type StoredPoint } from "@/lib/experiments/auto-range";
 import type { CandidateBatch } from "./archive-store";
+import type { RebinEvent } from "@/lib/api/event-payloads";
 
 /**
  * `"range": "auto"` descriptor rows, in PostgreSQL. Called once per commit from commitBatch, inside
@@ -45,7 +46,7 @@ export async function applyAutoRange(tx: PrismaClient, experimentId: string, aut
     await tx.$executeRawUnsafe(
       `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'rebin', $2::jsonb)`,
       experimentId,
-      JSON.stringify({ ranges: bounds.lower.map((lo, k) => [lo, bounds.upper[k]]), rebinned }),
+      JSON.stringify({ ranges: bounds.lower.map((lo, k) => [lo, bounds.upper[k]!]), rebinned } satisfies RebinEvent),
     );
   }
   const cellOf = cellFunction(bounds);

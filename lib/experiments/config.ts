@@ -536,8 +536,6 @@ export function genomeKind(config: { domain: { type: string }; emitter: { type: 
 export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig | ProgramDomainConfig } =>
   c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
 
-export const isProgramDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ProgramDomainConfig } => c.domain.type === "program";
-
 /**
  * Candidates of one job scored at once, when the experiment says (`evaluation.concurrency`);
  * undefined leaves the evaluator's own setting (`concurrency`, `poolSize`) or default.
@@ -556,9 +554,6 @@ export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfi
   if (e.type === "cma-me" || e.type === "cma-mae") throw new Error(`emitter "${e.type}" runs as emitter chains (workers/cma-batch.ts), not by mutating elites`);
   return e;
 }
-
-/** How many islands stagnation may grow the experiment to. */
-export const maxIslands = (i: IslandsConfig) => i.spawnOnStagnation?.maxIslands ?? Math.min(64, Math.max(i.count, 2 * i.count));
 
 /** The island job k works on, given how many islands exist now (null: the experiment has no islands). */
 export function islandOfJob(k: number, islandCount: number): number | null {

@@ -14,7 +14,7 @@ import { dropDedupeCache } from "@/lib/dedupe/index-store";
 import { ExperimentResources } from "../resources";
 import { watchForCancel } from "../cancel-watch";
 import { reevaluateNewElites } from "../reevaluate";
-import type { WorkerContext } from "./index";
+import type { WorkerContext } from "../context";
 
 /** Curves get about this many points over a run. */
 const SNAPSHOTS_PER_RUN = 400;
