@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
 import { applyIslandRules, upsertIslandElites } from "./island-store";
+import { movePromptVariants } from "./prompt-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
 
 /**
@@ -73,6 +74,8 @@ export interface CandidateExtras {
   /** LLM ensembles: the configured model that wrote the candidate (its ModelArm row) and that call's own cost. */
   arm?: string;
   armCostUsd?: number;
+  /** Evolving prompts: the PromptVariant whose system message wrote the candidate. */
+  promptVariant?: number;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -172,7 +175,8 @@ SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
        max(fitness)::float8 AS "maxFitness",
        coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved,
-       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins"
+       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins",
+       coalesce(json_agg(json_build_array((extra ->> 'promptVariant')::int, fitness, old_fitness)) FILTER (WHERE extra ->> 'promptVariant' IS NOT NULL), '[]'::json) AS "promptWins"
 FROM win`;
 
 /**
@@ -205,7 +209,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
     }
     const revision = locked.archiveRevision;
-    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][] }[]>(
+    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
       UPSERT_ELITES,
       id,
       batch.cells,
@@ -228,6 +232,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
     const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
+    await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
