@@ -109,6 +109,7 @@ export const operatorShape = {
   maxInspirationChars: z.number().int().min(100).max(1_000_000).default(8000),
   /** Longest accepted child genome (characters). */
   maxGenomeChars: z.number().int().min(100).max(4 * 1024 * 1024).default(256 * 1024),
+  /** diff mode: a reply with no SEARCH/REPLACE blocks that is a whole program (or text) is used as a full rewrite. */
   diffFallbackToFull: z.boolean().default(true),
   strategy: z.enum(EMITTER_STRATEGIES, { error: `strategy must be one of ${EMITTER_STRATEGIES.map((m) => `"${m}"`).join(", ")}` }).default("evolve"),
 };
