@@ -5,7 +5,7 @@ import type { DedupeSettings } from "@/lib/dedupe/settings";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { startOpenAIMock, type OpenAIMock } from "../helpers/openai-mock";
-import { standinScript, standinTask } from "../helpers/standin-model";
+import { standinFitness, standinScript, standinTask } from "../helpers/standin-model";
 
 /**
  * Duplicate rejection end to end: REST API, two worker processes, PostgreSQL, Redis, and the
@@ -156,6 +156,43 @@ describe("duplicate rejection over REST", () => {
     expect(offDone).toMatchObject({ status: "completed", evaluations: 20, duplicates: 0 });
     expect(offMock.completions.length).toBe(18);
     expect(offMock.embeddings.length).toBe(0);
+  }, TEST_CEILING_MS);
+
+  it("programs submitted over REST go through the same check: a repeat of a stored or same-request program is stored as a duplicate, never evaluated", async () => {
+    const mock = await startOpenAIMock(standinScript({ "mock-model": { improveRate: 0.5 } }, { seed: 3 }));
+    mocks.push(mock);
+    // A long run, so it is still running when the programs are submitted (cancelled at the end).
+    const created = await api("POST", "/api/experiments", run(mock, undefined, { budget: { evaluations: 5000 }, maxInFlight: 1 }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const seeds = await waitFor(async () => {
+      const rows = await stack.prisma.solution.findMany({ where: { experimentId: id, operator: "seed" } });
+      return rows.length === standinTask.seeds.length ? rows : null;
+    }, POLL_CEILING_MS, "the seeds to be evaluated");
+    const seed0 = seeds.find((s) => s.genomeText === standinTask.seeds[0])!;
+    const fresh = "// submitted by hand\nconst PARAMS = [0.91, -0.93, 0.95, -0.97];\n";
+    const sent = await api("POST", `/api/experiments/${id}/solutions`, {
+      solutions: [{ genome: `${standinTask.seeds[0]!.replace("\n", "   \n")}\n\n` }, { genome: fresh }, { genome: fresh.replace("by hand", "again") }],
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    const [a, b, c] = sent.body.candidates;
+    expect(a).toMatchObject({ status: "duplicate", duplicateOf: seed0.id, similarity: 1 });
+    expect(b.status).toBeUndefined();
+    expect(c).toMatchObject({ status: "duplicate", duplicateOf: b.id, similarity: 1 });
+    // Stored as duplicates (not evaluated, not counted), the fresh one evaluated.
+    const rows = await waitFor(async () => {
+      const r = await stack.prisma.solution.findMany({ where: { id: { in: [a.id, b.id, c.id] } } });
+      return r.length === 3 ? r : null;
+    }, POLL_CEILING_MS, "the submitted programs to be committed");
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(a.id)).toMatchObject({ status: "duplicate", duplicateOf: seed0.id, similarity: 1, fitness: null, operator: "submitted" });
+    expect(byId.get(c.id)).toMatchObject({ status: "duplicate", duplicateOf: b.id, fitness: null });
+    expect(byId.get(b.id)!.status).toBe("evaluated");
+    expect(byId.get(b.id)!.fitness).toBeCloseTo(standinFitness(fresh)!.fitness, 9);
+    // The same request again (same idempotency key semantics are the API's): a fresh key still finds the repeats.
+    const again = await api("POST", `/api/experiments/${id}/solutions`, { solutions: [{ genome: fresh }] });
+    expect(again.body.candidates[0]).toMatchObject({ status: "duplicate", duplicateOf: b.id });
+    expect((await api("POST", `/api/experiments/${id}/cancel`)).status).toBe(200);
   }, TEST_CEILING_MS);
 
   it("refuses a bad dedupe setting with a 400 naming the field", async () => {
