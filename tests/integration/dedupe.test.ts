@@ -189,7 +189,7 @@ describe("duplicate rejection over REST", () => {
     expect(byId.get(c.id)).toMatchObject({ status: "duplicate", duplicateOf: b.id, fitness: null });
     expect(byId.get(b.id)!.status).toBe("evaluated");
     expect(byId.get(b.id)!.fitness).toBeCloseTo(standinFitness(fresh)!.fitness, 9);
-    // The same request again (same idempotency key semantics are the API's): a fresh key still finds the repeats.
+    // Submitted again in a later request: still a repeat of the stored one.
     const again = await api("POST", `/api/experiments/${id}/solutions`, { solutions: [{ genome: fresh }] });
     expect(again.body.candidates[0]).toMatchObject({ status: "duplicate", duplicateOf: b.id });
     expect((await api("POST", `/api/experiments/${id}/cancel`)).status).toBe(200);
