@@ -164,7 +164,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
     let open = slots.map((_, i) => i);
     for (let round = 0; open.length > 0; round++) {
       const batch = open.map((i) => slots[i]!);
-      const { verdicts, embeddingsError } = await dedupeRound(prisma, cache.experimentId, dedupe, batch, open.map((i) => "seedIndex" in plans[i]!), signal);
+      const { verdicts, embeddingsError } = await dedupeRound(prisma, cache.experimentId, dedupe, batch, open.map((i) => "seedIndex" in plans[i]!), signal, runtime.operator.client);
       const again: number[] = [];
       verdicts.forEach((v, n) => {
         const i = open[n]!;

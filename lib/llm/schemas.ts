@@ -144,10 +144,24 @@ export const DedupeConfig = z
         timeoutMs: z.number().int().min(50).max(10 * 60_000).default(30_000),
       })
       .optional(),
+    /**
+     * The LLM novelty judge (off by default): a candidate whose similarity falls in the borderline band
+     * [lower, threshold) is shown to the emitter's model with the program it resembles ("meaningfully
+     * different?"); "no" rejects it as a duplicate. Its tokens and cost are the candidate's.
+     */
+    judge: z
+      .strictObject({
+        lower: z.number({ error: "dedupe.judge.lower must be a number" }).gt(0, "dedupe.judge.lower must be in (0, 1)").lt(1, "dedupe.judge.lower must be in (0, 1)").optional(),
+        model: z.string().min(1).max(200).optional(),
+      })
+      .optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
     if (d.mode === "embeddings" && !d.embeddings) ctx.addIssue({ code: "custom", path: ["embeddings"], message: 'dedupe.mode "embeddings" needs dedupe.embeddings: { baseURL, model, apiKeyEnv? }' });
+    if (d.judge && d.mode !== "minhash" && d.mode !== "embeddings") ctx.addIssue({ code: "custom", path: ["judge"], message: 'dedupe.judge needs a similarity: mode "minhash" or "embeddings"' });
+    const threshold = d.threshold ?? DEDUPE_DEFAULT_THRESHOLD[d.mode === "embeddings" ? "embeddings" : "minhash"];
+    if (d.judge?.lower !== undefined && d.judge.lower >= threshold) ctx.addIssue({ code: "custom", path: ["judge", "lower"], message: `dedupe.judge.lower must be below the threshold (${threshold})` });
   });
 export type DedupeConfig = z.output<typeof DedupeConfig>;
 export type DedupeConfigInput = z.input<typeof DedupeConfig>;
