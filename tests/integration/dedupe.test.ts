@@ -4,7 +4,9 @@ import { checkAndRegister, prepareCandidate } from "@/lib/dedupe/index-store";
 import type { DedupeSettings } from "@/lib/dedupe/settings";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
-import { startOpenAIMock, type OpenAIMock } from "../helpers/openai-mock";
+import { reply, startOpenAIMock, type OpenAIMock } from "../helpers/openai-mock";
+import { dedupeRound, duplicateReason } from "@/lib/dedupe/round";
+import { createLlmClient } from "@/lib/llm/client";
 import { standinFitness, standinScript, standinTask } from "../helpers/standin-model";
 
 /**
@@ -254,5 +256,43 @@ describe("the duplicate index in PostgreSQL", () => {
     const a = prepareCandidate(crypto.randomUUID(), program(60), settings);
     const b = prepareCandidate(crypto.randomUUID(), program(60, " // same"), settings);
     expect(await checkAndRegister(stack.prisma, id, settings, [a, b])).toEqual([null, { of: a.id, similarity: 1, method: "exact" }]);
+  });
+
+  it("the novelty judge decides the borderline band: 'not meaningfully different' is a duplicate (with the verdict and its cost), 'different' is admitted", async () => {
+    const { id } = await experiment();
+    const mock = await startOpenAIMock([
+      reply.text('{"different": false, "reason": "the same loop with two lines swapped"}', { promptTokens: 900, completionTokens: 15 }),
+      reply.text('{"different": true, "reason": "a new idea"}', { promptTokens: 900, completionTokens: 12 }),
+    ]);
+    mocks.push(mock);
+    const client = createLlmClient({ baseURL: mock.baseURL, model: "mock-model", prices: PRICES, retryBaseMs: 5, timeoutMs: 5000 });
+    // Threshold 0.99: a moved line (similarity ≈ 0.9) is no duplicate by MinHash alone, but it is in the band [0.5, 0.99).
+    const judged: DedupeSettings = { ...settings, threshold: 0.99, judge: { lower: 0.5 } };
+    const original = { id: crypto.randomUUID(), genome: program(3), parentIds: [] };
+    expect((await dedupeRound(stack.prisma, id, judged, [original], [], undefined, client)).verdicts).toEqual([null]);
+    expect(mock.completions).toHaveLength(0); // nothing similar stored: no judge call
+    const moved = (a: number, b: number) => {
+      const lines = program(3).split("\n");
+      [lines[a], lines[b]] = [lines[b]!, lines[a]!];
+      return { id: crypto.randomUUID(), genome: lines.join("\n"), parentIds: [], extras: { promptTokens: 100, costUsd: 0.001 } };
+    };
+    const same = moved(6, 7);
+    const [dup] = (await dedupeRound(stack.prisma, id, judged, [same], [], undefined, client)).verdicts;
+    expect(dup).toMatchObject({ of: original.id, method: "minhash", judge: "not meaningfully different: the same loop with two lines swapped" });
+    expect(dup!.similarity).toBeGreaterThanOrEqual(0.5);
+    expect(dup!.similarity).toBeLessThan(0.99);
+    expect(duplicateReason(dup!)).toMatch(/novelty judge: not meaningfully different/);
+    expect(same.extras).toMatchObject({ promptTokens: 1000, completionTokens: 15 });
+    expect(same.extras.costUsd).toBeCloseTo(0.001 + (900 * 2 + 15 * 8) / 1e6, 12);
+    expect(JSON.stringify(mock.completions[0]!.body.messages)).toContain("meaningfully different");
+    // The rejected one left the index; the judged-different one stays in it.
+    const other = moved(10, 11);
+    expect((await dedupeRound(stack.prisma, id, judged, [other], [], undefined, client)).verdicts).toEqual([null]);
+    expect((other.extras as { logs?: string }).logs).toMatch(/novelty judge \(mock-model\) on minhash similarity 0\.\d+ to .*: different — a new idea/);
+    const entries = (await stack.prisma.dedupeEntry.findMany({ where: { experimentId: id } })).map((e) => e.solutionId).sort();
+    expect(entries).toEqual([original.id, other.id].sort());
+    // Without a judge setting, the band is not asked about.
+    expect((await dedupeRound(stack.prisma, id, { ...settings, threshold: 0.99 }, [moved(12, 13)], [], undefined, client)).verdicts).toEqual([null]);
+    expect(mock.completions).toHaveLength(2);
   });
 });
