@@ -266,15 +266,18 @@ describe("the duplicate index in PostgreSQL", () => {
     ]);
     mocks.push(mock);
     const client = createLlmClient({ baseURL: mock.baseURL, model: "mock-model", prices: PRICES, retryBaseMs: 5, timeoutMs: 5000 });
-    // Threshold 0.99: a moved line (similarity ≈ 0.9) is no duplicate by MinHash alone, but it is in the band [0.5, 0.99).
+    // Threshold 0.99: moved lines and added brackets (similarity ≈ 0.9) are no duplicate by MinHash alone, but in the band [0.5, 0.99).
     const judged: DedupeSettings = { ...settings, threshold: 0.99, judge: { lower: 0.5 } };
     const original = { id: crypto.randomUUID(), genome: program(3), parentIds: [] };
     expect((await dedupeRound(stack.prisma, id, judged, [original], [], undefined, client)).verdicts).toEqual([null]);
+    // The judge is shown the stored program (its Solution row).
+    await stack.prisma.solution.create({ data: { id: original.id, experimentId: id, genomeKind: "code", genomeText: original.genome, operator: "seed" } });
     expect(mock.completions).toHaveLength(0); // nothing similar stored: no judge call
     const moved = (a: number, b: number) => {
       const lines = program(3).split("\n");
       [lines[a], lines[b]] = [lines[b]!, lines[a]!];
-      return { id: crypto.randomUUID(), genome: lines.join("\n"), parentIds: [], extras: { promptTokens: 100, costUsd: 0.001 } };
+      [lines[a + 12], lines[b + 12]] = [lines[b + 12]!, lines[a + 12]!];
+      return { id: crypto.randomUUID(), genome: lines.join("\n").replace("return v29;", "return (v29);"), parentIds: [], extras: { promptTokens: 100, costUsd: 0.001 } };
     };
     const same = moved(6, 7);
     const [dup] = (await dedupeRound(stack.prisma, id, judged, [same], [], undefined, client)).verdicts;
@@ -286,13 +289,16 @@ describe("the duplicate index in PostgreSQL", () => {
     expect(same.extras.costUsd).toBeCloseTo(0.001 + (900 * 2 + 15 * 8) / 1e6, 12);
     expect(JSON.stringify(mock.completions[0]!.body.messages)).toContain("meaningfully different");
     // The rejected one left the index; the judged-different one stays in it.
-    const other = moved(10, 11);
+    const other = moved(2, 3);
     expect((await dedupeRound(stack.prisma, id, judged, [other], [], undefined, client)).verdicts).toEqual([null]);
     expect((other.extras as { logs?: string }).logs).toMatch(/novelty judge \(mock-model\) on minhash similarity 0\.\d+ to .*: different — a new idea/);
     const entries = (await stack.prisma.dedupeEntry.findMany({ where: { experimentId: id } })).map((e) => e.solutionId).sort();
     expect(entries).toEqual([original.id, other.id].sort());
     // Without a judge setting, the band is not asked about.
-    expect((await dedupeRound(stack.prisma, id, { ...settings, threshold: 0.99 }, [moved(12, 13)], [], undefined, client)).verdicts).toEqual([null]);
+    const { id: id2 } = await experiment();
+    const plain = { ...settings, threshold: 0.99 };
+    await dedupeRound(stack.prisma, id2, plain, [{ ...original, id: crypto.randomUUID() }], [], undefined, client);
+    expect((await dedupeRound(stack.prisma, id2, plain, [moved(6, 7)], [], undefined, client)).verdicts).toEqual([null]);
     expect(mock.completions).toHaveLength(2);
   });
 });
