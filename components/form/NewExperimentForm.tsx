@@ -391,7 +391,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, mutateCode, mutateTimeout, mutateMemory,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, promptEvolution, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
