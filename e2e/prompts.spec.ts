@@ -55,11 +55,12 @@ test.describe("evolving prompts", () => {
     const panel = page.getByTestId("prompts-panel");
     const table = panel.getByRole("table", { name: "Prompt variants" });
     await expect(table.getByRole("row")).toHaveCount(1 + report.variants.length);
-    await expect(table.getByRole("row", { name: /#0/ })).toContainText("evolutionary search");
+    const row = (v: number) => table.getByRole("row").filter({ has: page.getByRole("button", { name: `#${v}`, exact: true }) });
+    await expect(row(0)).toContainText("evolutionary search");
     const v1 = report.variants[1];
-    await expect(table.getByRole("row", { name: /#1/ })).toContainText(`from #${v1.parentVariant}`);
-    await expect(table.getByRole("row", { name: /#1/ })).toContainText(String(v1.pulls));
-    await table.getByRole("button", { name: "#1" }).click();
+    await expect(row(1)).toContainText(`from #${v1.parentVariant}`);
+    await expect(row(1)).toContainText(String(v1.pulls));
+    await table.getByRole("button", { name: "#1", exact: true }).click();
     const detail = page.getByTestId("prompt-variant");
     await expect(detail).toContainText("You are a careful geometer.");
     await expect(detail).toContainText(`rewritten from #${v1.parentVariant}`);
