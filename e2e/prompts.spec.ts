@@ -66,5 +66,11 @@ test.describe("evolving prompts", () => {
     await expect(detail).toContainText(`rewritten from #${v1.parentVariant}`);
     await detail.getByText("The meta-prompt and reply that wrote it").click();
     await expect(detail).toContainText(`# Current system message (variant ${v1.parentVariant})`);
+    await panel.scrollIntoViewIfNeeded();
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      await panel.screenshot({ path: `e2e/screenshots/prompts-panel-${scheme}.png` });
+    }
   });
 });
