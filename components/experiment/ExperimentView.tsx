@@ -34,6 +34,8 @@ import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
 import { ModelsPanel } from "@/components/models/ModelsPanel";
 import { useModels } from "@/components/lib/use-models";
+import { PromptsPanel } from "@/components/prompts/PromptsPanel";
+import { usePrompts } from "@/components/lib/use-prompts";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 import { PhylogenyPanel } from "@/components/phylogeny/PhylogenyPanel";
@@ -178,6 +180,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
+  const evolvesPrompts = experiment.emitterType === "llm" && (experiment.config as { emitter?: { prompts?: { evolve?: boolean } } } | undefined)?.emitter?.prompts?.evolve === true;
+  const prompts = usePrompts(id, evolvesPrompts, running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -585,6 +589,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       {experiment.emitterType === "llm" && (
         <Card title="Models" id="models">
           <ModelsPanel report={models.report} error={models.error} />
+        </Card>
+      )}
+
+      {evolvesPrompts && (
+        <Card title="Prompt variants" id="prompts">
+          <PromptsPanel experimentId={id} report={prompts.report} error={prompts.error} />
         </Card>
       )}
 

@@ -22,6 +22,7 @@ import type { FormPreset } from "./preset";
 import { TemplateBar, type TemplateOption } from "./TemplateBar";
 import { DEFAULT_PARENT_SELECTION, ParentSelectionFields, parentSelectionConfig, type ParentSelectionState } from "./ParentSelectionFields";
 import { CODE_MEASURES } from "@/lib/evaluators/code-measures";
+import { DEFAULT_PROMPT_EVOLUTION, PromptEvolutionFields, promptEvolutionConfig, type PromptEvolutionState } from "./PromptEvolutionFields";
 
 type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
@@ -247,6 +248,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
   const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
   const [parents, setParents] = useState<ParentSelectionState>(p.parentSelection ?? DEFAULT_PARENT_SELECTION);
+  const [promptEvolution, setPromptEvolution] = useState<PromptEvolutionState>(p.promptEvolution ?? DEFAULT_PROMPT_EVOLUTION);
   const [extraModels, setExtraModels] = useState<ExtraModelRow[]>(() => (p.extraModels ?? []).map((r) => newModelRow(r)));
   const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
   const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
@@ -359,6 +361,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                   }
                 : {}),
               ...parentSelectionConfig(parents),
+              ...promptEvolutionConfig(promptEvolution),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
@@ -389,7 +392,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, mutateCode, mutateTimeout, mutateMemory,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, promptEvolution, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
     emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
@@ -843,6 +846,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             </div>
           </fieldset>
           <ParentSelectionFields value={parents} onChange={setParents} err={err} />
+          <PromptEvolutionFields value={promptEvolution} onChange={setPromptEvolution} err={err} />
           <div className="grid gap-4 sm:grid-cols-4">
             <Field label="Temperature" type="number" step="any" min={0} max={2} value={temperature} onChange={(e) => setTemperature(e.target.value)} error={err("emitter.temperature")} placeholder="server default" />
             <Field label="Max tokens" type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} error={err("emitter.maxTokens")} placeholder="server default" />

@@ -9,6 +9,7 @@ import type { DescriptorRow } from "./DescriptorRows";
 import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
 import { programPreset } from "./program-preset";
 import type { ProgramState } from "./ProgramFields";
+import { promptEvolutionState, type PromptEvolutionState } from "./prompt-evolution-state";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -64,6 +65,7 @@ export interface FormPreset {
   dedupeBaseURL?: string;
   dedupeModel?: string;
   parentSelection?: ParentSelectionState;
+  promptEvolution?: PromptEvolutionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
   emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
@@ -98,7 +100,7 @@ const SHOWN: Record<string, string[]> = {
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "prompts", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -168,6 +170,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
       dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
       parentSelection: parentSelectionState(em),
+      promptEvolution: promptEvolutionState(em),
     });
     if (Array.isArray(em.models)) {
       const priceOf = (m: string) => (em.prices?.[m] as Json | undefined) ?? {};

@@ -5,6 +5,7 @@ import { encodeVector } from "@/lib/db/vector-codec";
 import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
 import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { enqueueEvaluation } from "@/lib/experiments/jobs";
+import { markSubmittedDuplicates } from "@/lib/dedupe/submitted";
 import { getQueues } from "@/lib/queue/server";
 import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
@@ -596,10 +597,17 @@ async function submitToWorkers(probe: Awaited<ReturnType<typeof readExperiment>>
   if (solutions.length > remaining) throw new ApiError(409, `the budget has ${Math.max(0, remaining)} evaluation(s) left; ${solutions.length} submitted`);
   const key = idempotencyKey ?? crypto.randomUUID();
   const batchId = `s:${crypto.createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
-  const candidates = solutions.map((s, i) => ({ id: keyedUuid(`${probe.id}:${key}:${i}`), genome: s.genome, parentIds: s.parentIds ?? [], extras: { operator: "submitted" } }));
   const duplicate = await isProcessed(probe.id, batchId);
+  // LLM runs: repeats of stored programs are rejected before evaluation, as the model's children are.
+  const candidates = await markSubmittedDuplicates(prisma, config, probe.id, solutions.map((s, i) => ({ id: keyedUuid(`${probe.id}:${key}:${i}`), genome: s.genome, parentIds: s.parentIds ?? [], extras: { operator: "submitted" } })));
   if (!duplicate) await enqueueEvaluation(getQueues(), { experimentId: probe.id, k: -1, batchId, candidates, operator: "submitted" });
-  return { mode: "queued" as const, duplicate, candidates: candidates.map((c) => ({ id: c.id, parentIds: c.parentIds })), budgetRemaining: remaining - solutions.length };
+  const rejected = candidates.filter((c) => c.duplicate).length;
+  return {
+    mode: "queued" as const,
+    duplicate,
+    candidates: candidates.map((c) => ({ id: c.id, parentIds: c.parentIds, ...(c.duplicate ? { status: "duplicate" as const, duplicateOf: c.duplicate.of, similarity: c.duplicate.similarity } : {}) })),
+    budgetRemaining: remaining - solutions.length + rejected,
+  };
 }
 
 /** A vector genome: a non-empty array of at most 10,000 finite numbers. */

@@ -113,6 +113,12 @@ export function openApiDocument() {
       "/api/experiments/{id}/models": {
         get: { operationId: "getModels", summary: "LLM runs: per model, its calls, cost, archive gain and improvements (the model bandit's record), and the same over the run", parameters: [idParam()], responses: { "200": ok("{ modelSelection, strategy, models: [{ model, provider, weight, pulls, share, costUsd, gain, improvements, gainPerPull, gainPerDollar, value }], series: [{ evaluations, models: { <model>: { pulls, costUsd, gain, improvements } } }] }"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/prompts": {
+        get: { operationId: "getPrompts", summary: "Evolving prompts (emitter.prompts.evolve): the system-message variants with the prompt bandit's record (children, improvements, archive gain)", parameters: [idParam()], responses: { "200": ok("{ evolve, config, variants: [{ variant, parentVariant, text, summary, pulls, gain, improvements, gainPerPull, value, model, promptTokens, completionTokens, costUsd, createdAt }] }"), ...errors(...std) } },
+      },
+      "/api/experiments/{id}/prompts/{variant}": {
+        get: { operationId: "getPromptVariant", summary: "One prompt variant: its text, record, the meta-prompt and reply that wrote it, its children by status and the most recent ones", parameters: [idParam(), { name: "variant", in: "path", required: true, schema: { type: "integer", minimum: 0 } }], responses: { "200": ok("{ variant, parentVariant, text, pulls, gain, improvements, metaPrompt, reply, children: { <status>: count }, recentChildren: [{ id, status, fitness, cell, elite, model, createdAt }] }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/phylogeny": {
         get: { operationId: "getPhylogeny", summary: "The ancestry DAG of the current elites (every stored solution leading to one), columnar, in creation order; parents as global node indexes", parameters: [idParam(), ...queryParams(S.PhylogenyQuery)], responses: { "200": ok("{ total, offset, nextOffset, elites, ids, parentStart, parents, fitness, cell, operators, operator, models, model, createdAt, elite }"), ...errors(...std) } },
       },

@@ -20,6 +20,10 @@ export const CellParams = z.object({
   id: Uuid("experiment id"),
   cell: z.string().regex(/^\d{1,9}$/, "cell must be a non-negative whole number").transform(Number),
 });
+export const PromptVariantParams = z.object({
+  id: Uuid("experiment id"),
+  variant: z.string().regex(/^\d{1,6}$/, "variant must be a non-negative whole number").transform(Number),
+});
 
 // ---- query ----
 /** Query values arrive as strings; a repeated key is an array (rejected here: each takes one value). */

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
 import { applyIslandRules, upsertIslandElites } from "./island-store";
+import { movePromptVariants } from "./prompt-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
 import { applyAutoRange, autoDimensions, type AutoRangeConfig } from "./auto-range-store";
 import type { BatchEvent, StatusEvent } from "@/lib/api/event-payloads";
@@ -75,6 +76,8 @@ export interface CandidateExtras {
   /** LLM ensembles: the configured model that wrote the candidate (its ModelArm row) and that call's own cost. */
   arm?: string;
   armCostUsd?: number;
+  /** Evolving prompts: the PromptVariant whose system message wrote the candidate. */
+  promptVariant?: number;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -174,7 +177,8 @@ SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
        max(fitness)::float8 AS "maxFitness",
        coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved,
-       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins"
+       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins",
+       coalesce(json_agg(json_build_array((extra ->> 'promptVariant')::int, fitness, old_fitness)) FILTER (WHERE extra ->> 'promptVariant' IS NOT NULL), '[]'::json) AS "promptWins"
 FROM win`;
 
 /**
@@ -210,7 +214,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     // "range": "auto" descriptors: bounds may grow (re-binning the archive) and cells are recomputed under the lock.
     const auto = autoDimensions(locked.config);
     if (auto) await applyAutoRange(tx as unknown as PrismaClient, id, auto, batch, revision, locked.numElites === 0);
-    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][] }[]>(
+    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
       UPSERT_ELITES,
       id,
       batch.cells,
@@ -233,6 +237,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
     const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
+    await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;

@@ -5,6 +5,7 @@ import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationCo
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { DedupeConfig, operatorShape, providerSchema } from "@/lib/llm/schemas";
 import { parentSelectionShape } from "@/lib/llm/parent-selection";
+import { promptEvolutionShape } from "@/lib/llm/prompt-evolution";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
@@ -220,6 +221,7 @@ export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 export const LlmEmitterConfig = providerSchema({
   ...operatorShape,
   ...parentSelectionShape,
+  ...promptEvolutionShape,
   type: z.literal("llm"),
   /** Duplicate rejection before evaluation; absent = exact + MinHash at the default threshold. */
   dedupe: DedupeConfig.optional(),

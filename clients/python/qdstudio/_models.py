@@ -33,6 +33,8 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "getMetrics": ("GET", "/api/experiments/{id}/metrics"),
     "getModels": ("GET", "/api/experiments/{id}/models"),
     "getPhylogeny": ("GET", "/api/experiments/{id}/phylogeny"),
+    "getPromptVariant": ("GET", "/api/experiments/{id}/prompts/{variant}"),
+    "getPrompts": ("GET", "/api/experiments/{id}/prompts"),
     "getQueues": ("GET", "/api/queues"),
     "getSolution": ("GET", "/api/solutions/{id}"),
     "getTemplate": ("GET", "/api/templates/{id}"),
