@@ -13,7 +13,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { codeMeasures } from "@/lib/evaluators/code-measures";
 import { codeMetrics } from "@/lib/evaluators/program";
-import { grownBounds, rebin, type StoredPoint } from "@/lib/experiments/auto-range";
+import { grownBounds, rebin, type StoredPoint } from "@/lib/qd/archive/auto-range";
 import { Rng } from "@/lib/qd";
 
 const { values } = parseArgs({ options: { solutions: { type: "string", default: "100000" } } });

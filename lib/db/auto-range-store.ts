@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { cellFunction, grownBounds, outsideBounds, rebin, type GridBounds, type StoredPoint } from "@/lib/experiments/auto-range";
+import { cellFunction, grownBounds, outsideBounds, rebin, type GridBounds, type StoredPoint } from "@/lib/qd/archive/auto-range";
 import type { CandidateBatch } from "./archive-store";
 import type { RebinEvent } from "@/lib/api/event-payloads";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "@/lib/qd";
-import { boundsAround, cellOfValues, grownBounds, outsideBounds, rebin, type StoredPoint } from "./auto-range";
+import { boundsAround, cellOfValues, grownBounds, outsideBounds, rebin, type StoredPoint } from "@/lib/qd/archive/auto-range";
 import { ExperimentSpec } from "./config";
 
 describe("range auto: bounds", () => {

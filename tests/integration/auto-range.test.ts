@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
-import { cellOfValues } from "@/lib/experiments/auto-range";
+import { cellOfValues } from "@/lib/qd/archive/auto-range";
 import { ExperimentSpec } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { Rng } from "@/lib/qd";

@@ -4,7 +4,7 @@
  * stored solutions fall into the cells of the new grid (best per cell becomes the elite).
  * The database side (lib/db/auto-range-store.ts) calls these under the experiment's row lock.
  */
-import { gridCellOf } from "@/lib/qd";
+import { gridCellOf } from "./grid";
 
 export interface GridBounds {
   lower: number[];
