@@ -28,6 +28,7 @@ import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
 import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
+import { Scatter3D } from "@/components/descriptors/Scatter3D";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
@@ -559,6 +560,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           }
         >
           <ParallelCoordinates store={store} version={version} ranges={ranges} onRangesChange={setRanges} selected={selected} />
+        </Card>
+      )}
+
+      {store.dim === 3 && (
+        <Card title="3-D scatter" id="scatter-3d" actions={<span className="text-xs text-slate-500 dark:text-slate-400">{g.type === "cvt" ? "Every elite at its descriptors, no projection" : "Every elite at its descriptors, nothing folded"}</span>}>
+          <Scatter3D store={gridStore} version={version + (replayPos ?? 0)} selected={selected} onSelect={select} />
         </Card>
       )}
 
