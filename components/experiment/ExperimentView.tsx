@@ -138,7 +138,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const [replayOn, setReplayOn] = useState(false);
   const [phyloOpen, setPhyloOpen] = useState(false);
   const history = useArchiveHistory(id, replayOn, experiment.status);
-  const phylo = usePhylogeny(id, phyloOpen, experiment.status);
+  // While the run goes on, the open tree follows the archive (reloaded, throttled, when elites changed).
+  const phylo = usePhylogeny(id, phyloOpen, experiment.status, running && !replayOn, version);
   const replay = replayOn ? (history.history?.replay ?? null) : null;
   const [replayPos, setReplayPos] = useState<number | null>(null);
   const seekReplay = useCallback(
@@ -528,7 +529,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <Card
         title="Phylogeny"
         id="phylogeny"
-        actions={phyloOpen ? <button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>Close</button> : undefined}
+        actions={
+          phyloOpen ? (
+            <span className="flex items-center gap-3 text-xs">
+              {running && !replayOn && phylo.data && (
+                <span className="flex items-center gap-1.5 tabular-nums text-slate-500 dark:text-slate-400" data-testid="phylogeny-live" title="The tree reloads as elites land">
+                  <span className={`inline-block h-1.5 w-1.5 rounded-full bg-emerald-500 ${phylo.loading ? "animate-pulse" : ""}`} aria-hidden="true" />
+                  live · {phylo.data.n.toLocaleString("en-US")} nodes
+                </span>
+              )}
+              <button type="button" className="text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>
+                Close
+              </button>
+            </span>
+          ) : undefined
+        }
       >
         {!phyloOpen ? (
           <div className="flex flex-wrap items-center gap-3">
@@ -537,7 +552,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             </button>
             <span className="text-xs text-slate-500 dark:text-slate-400">Every stored solution that leads to a current elite, from the seeds down.</span>
           </div>
-        ) : phylo.error ? (
+        ) : phylo.error && !phylo.data ? (
           <p className="text-sm text-red-600 dark:text-red-400">Could not load the phylogeny: {phylo.error}</p>
         ) : phylo.data ? (
           phylo.data.n ? (
