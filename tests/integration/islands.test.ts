@@ -150,6 +150,16 @@ describe("islands", () => {
     const byOutcome = budget.body.byOutcome as { key: string; evaluations: number; duplicates: number }[];
     for (const g of byOutcome) expect(g.evaluations + g.duplicates, g.key).toBe(g.key === "no_gain" ? budget.body.outcomes.no_gain - budget.body.unstoredNoGain : budget.body.outcomes[g.key]);
 
+    // The phylogeny says which island made each node (seeds: none), for its island filter.
+    const tree = await api<{ ids: string[]; island?: (number | null)[]; operators: string[]; operator: number[] }>("GET", `/api/experiments/${id}/phylogeny`);
+    expect(tree.status).toBe(200);
+    expect(tree.body.island).toHaveLength(tree.body.ids.length);
+    tree.body.ids.forEach((_, i) => {
+      const isl = tree.body.island![i];
+      if (tree.body.operators[tree.body.operator[i]!] === "seed") expect(isl).toBeNull();
+      else expect([0, 1, 2]).toContain(isl);
+    });
+
     // An island that does not exist, or a malformed one, is a 400 naming the parameter.
     const missing = await api<{ error: { message: string } }>("GET", `/api/experiments/${id}/archive?island=3`);
     expect(missing.status).toBe(400);
