@@ -7,6 +7,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { colorIndex, LUT_SIZE, theme, VIRIDIS_LUT } from "@/components/archive/colors";
+import { ColorLegend } from "@/components/archive/ColorLegend";
 import type { ArchiveStore } from "@/components/archive/store";
 import { useDark } from "@/components/lib/use-dark";
 import { useWidth } from "@/components/lib/use-width";
@@ -234,6 +235,7 @@ export const Scatter3D = memo(function Scatter3D({ store, version, selected, onS
         )}
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
+        <ColorLegend min={store.min} max={store.max} lineage={false} />
         <span>Drag to turn · click an elite to inspect it · arrow keys and Home from the keyboard</span>
         <button type="button" onClick={() => setCam(DEFAULT_CAMERA)} className="rounded px-2 py-0.5 font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800">
           Reset view
