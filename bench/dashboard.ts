@@ -17,7 +17,7 @@ import { chromium, type Page } from "@playwright/test";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "15" }, reloads: { type: "string", default: "5" }, solutions: { type: "string", default: "100000" } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "15" }, reloads: { type: "string", default: "5" }, solutions: { type: "string", default: "100000" }, profile: { type: "boolean", default: false } } });
 const seconds = Number(values.seconds);
 const reloads = Number(values.reloads);
 const solutions = Number(values.solutions);
@@ -159,7 +159,24 @@ try {
   const watchFrom = await page.evaluate(() => performance.now());
   const evalsBefore = (await stack.prisma.experiment.findUnique({ where: { id }, select: { evaluations: true } }))!.evaluations;
   log(`watching the archive fill for ${seconds} s`);
+  // --profile: a CPU profile of the page's main thread while it watches; the top functions by self time go to stderr.
+  const cdp = values.profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.start");
+  }
   await page.waitForTimeout(seconds * 1000);
+  if (cdp) {
+    const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+    const self = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id)!.callFrame;
+      const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    });
+    for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`profile ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+  }
   const live = await page.evaluate(
     ([n, from]) => ({
       draws: window.__qdGrid!.draws.slice(n),
