@@ -29,6 +29,7 @@ import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
 import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
+import { Scatter3D } from "@/components/descriptors/Scatter3D";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
@@ -140,7 +141,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const [replayOn, setReplayOn] = useState(false);
   const [phyloOpen, setPhyloOpen] = useState(false);
   const history = useArchiveHistory(id, replayOn, experiment.status);
-  const phylo = usePhylogeny(id, phyloOpen, experiment.status);
+  // While the run goes on, the open tree follows the archive (reloaded, throttled, when elites changed).
+  const phylo = usePhylogeny(id, phyloOpen, experiment.status, running && !replayOn, version);
   const replay = replayOn ? (history.history?.replay ?? null) : null;
   const [replayPos, setReplayPos] = useState<number | null>(null);
   const seekReplay = useCallback(
@@ -535,7 +537,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <Card
         title="Phylogeny"
         id="phylogeny"
-        actions={phyloOpen ? <button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>Close</button> : undefined}
+        actions={
+          phyloOpen ? (
+            <span className="flex items-center gap-3 text-xs">
+              {running && !replayOn && phylo.data && (
+                <span className="flex items-center gap-1.5 tabular-nums text-slate-500 dark:text-slate-400" data-testid="phylogeny-live" title="The tree reloads as elites land">
+                  <span className={`inline-block h-1.5 w-1.5 rounded-full bg-emerald-500 ${phylo.loading ? "animate-pulse" : ""}`} aria-hidden="true" />
+                  live · {phylo.data.n.toLocaleString("en-US")} nodes
+                </span>
+              )}
+              <button type="button" className="text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>
+                Close
+              </button>
+            </span>
+          ) : undefined
+        }
       >
         {!phyloOpen ? (
           <div className="flex flex-wrap items-center gap-3">
@@ -544,7 +560,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             </button>
             <span className="text-xs text-slate-500 dark:text-slate-400">Every stored solution that leads to a current elite, from the seeds down.</span>
           </div>
-        ) : phylo.error ? (
+        ) : phylo.error && !phylo.data ? (
           <p className="text-sm text-red-600 dark:text-red-400">Could not load the phylogeny: {phylo.error}</p>
         ) : phylo.data ? (
           phylo.data.n ? (
@@ -567,6 +583,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           }
         >
           <ParallelCoordinates store={store} version={version} ranges={ranges} onRangesChange={setRanges} selected={selected} />
+        </Card>
+      )}
+
+      {store.dim === 3 && (
+        <Card title="3-D scatter" id="scatter-3d" actions={<span className="text-xs text-slate-500 dark:text-slate-400">{g.type === "cvt" ? "Every elite at its descriptors, no projection" : "Every elite at its descriptors, nothing folded"}</span>}>
+          <Scatter3D store={gridStore} version={version + (replayPos ?? 0)} selected={selected} onSelect={select} />
         </Card>
       )}
 

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
-import { applyIslandRules, upsertIslandElites } from "./island-store";
+import { applyIslandRules, tagIsland, upsertIslandElites } from "./island-store";
 import { movePromptVariants } from "./prompt-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
 import { applyAutoRange, autoDimensions, type AutoRangeConfig } from "./auto-range-store";
@@ -235,6 +235,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
     if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
+    if (locked.islandCount > 0) await tagIsland(tx as unknown as PrismaClient, batch, locked.islandCount);
     const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
     await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
