@@ -43,5 +43,9 @@ export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(
     { queue: QUEUES.userEvaluation, processor: user.evaluate as Processor, concurrency: userEvaluationConcurrency },
   ];
   // LLM experiments' first stage, on the per-provider queues (see workers/llm-queues.ts).
-  return Object.assign(specs, { close: user.close, llm: user.mutate as Processor });
+  const close = async () => {
+    for (const line of batch.flushCosts()) ctx.log(line);
+    await user.close();
+  };
+  return Object.assign(specs, { close, llm: user.mutate as Processor });
 }
