@@ -6,6 +6,7 @@ import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/j
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
+import { keepSurvivors } from "@/lib/db/survivors";
 import { JobCostLog } from "../job-costs";
 import type { WorkerContext } from "./index";
 
@@ -43,9 +44,10 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
     await time("refresh", () => cache.refresh(ctx.prisma));
-    const batch = await time("generate", () =>
-      chains ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state) : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k)),
-    );
+    const batch = await time("generate", () => {
+      const generated = chains ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state) : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+      return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
+    });
     if (island !== null) batch.island = island;
     const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
     let result;
