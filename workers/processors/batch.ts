@@ -19,7 +19,17 @@ export function createBatchProcessor(ctx: WorkerContext) {
   const processBatch = async function processBatch(job: Job<BatchJobData>) {
     const { experimentId, k } = job.data;
     const time = <T>(phase: Parameters<typeof costs.time>[1], fn: () => Promise<T> | T) => costs.time(experimentId, phase, fn);
-    const exp = await time("load", () => ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true, islandCount: true } }));
+    // One round trip: the run's state and whether this batch already landed (a retried job, or one
+    // re-enqueued by the reconciler in a race).
+    const [exp] = await time("load", () =>
+      ctx.prisma.$queryRawUnsafe<{ status: string; config: unknown; seed: number; islandCount: number; landed: boolean }[]>(
+        `SELECT status, config, seed, "islandCount",
+                EXISTS (SELECT 1 FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid AND "batchId" = $2) AS landed
+         FROM "Experiment" WHERE id = $1::uuid`,
+        experimentId,
+        batchKey(k),
+      ),
+    );
     if (!exp) return { skipped: "deleted" };
     // Paused or cancelled: drop the job; resume re-enqueues whatever is missing.
     if (exp.status !== "running") return { skipped: exp.status };
@@ -27,9 +37,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
 
-    // A retried job (or one re-enqueued by the reconciler in a race) whose batch already landed.
-    const landed = await time("load", () => ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId: batchKey(k) } }, select: { batchId: true } }));
-    if (landed) return { skipped: "already processed" };
+    if (exp.landed) return { skipped: "already processed" };
 
     // CMA runs: job k continues emitter k mod chains from the state its previous job committed.
     const chains = emitterChains(config);
@@ -57,10 +65,10 @@ export function createBatchProcessor(ctx: WorkerContext) {
       caches.drop(experimentId); // it holds local inserts that never landed
       throw error;
     }
-    // Keep the cache in step with what was committed (ours and others'). A duplicate
+    // The next refresh pulls what others committed and skips our own rows (the cache holds them). A duplicate
     // leaves local inserts that were never stored: rebuild the cache from the database.
     if (result.duplicate) caches.drop(experimentId);
-    else await time("refresh", () => cache.refresh(ctx.prisma, result.revision));
+    else cache.committed(result.revision);
     const c = costs.of(experimentId);
     c.jobs++;
     c.evaluations += batch.evaluations;
