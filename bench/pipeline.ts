@@ -65,7 +65,7 @@ function pyribs() {
 
 /** Sums the `job costs {json}` lines the workers print (QD_JOB_COSTS=1) for one experiment. */
 function jobCosts(outputs: string[], experimentId: string) {
-  const sum = { jobs: 0, evaluations: 0, rowsStored: 0, ms: {} as Record<string, number> };
+  const sum = { jobs: 0, evaluations: 0, rowsStored: 0, workerCpuMs: 0, ms: {} as Record<string, number> };
   for (const out of outputs) {
     for (const m of out.matchAll(/job costs (\{.*\})/g)) {
       const c = JSON.parse(m[1]!);
@@ -73,6 +73,7 @@ function jobCosts(outputs: string[], experimentId: string) {
       sum.jobs += c.jobs;
       sum.evaluations += c.evaluations;
       sum.rowsStored += c.rowsStored;
+      sum.workerCpuMs += c.cpuMs ?? 0;
       for (const [k, v] of Object.entries(c.ms as Record<string, number>)) sum.ms[k] = (sum.ms[k] ?? 0) + v;
     }
   }

@@ -10,6 +10,8 @@ export interface JobCosts {
   evaluations: number;
   rowsStored: number;
   ms: Record<Phase, number>;
+  /** The process's CPU use when this experiment's first job started (user + system). */
+  cpuStart: NodeJS.CpuUsage;
 }
 
 export class JobCostLog {
@@ -18,7 +20,7 @@ export class JobCostLog {
 
   of(experimentId: string): JobCosts {
     let c = this.byExperiment.get(experimentId);
-    if (!c) this.byExperiment.set(experimentId, (c = { jobs: 0, evaluations: 0, rowsStored: 0, ms: { load: 0, refresh: 0, generate: 0, commit: 0, queue: 0 } }));
+    if (!c) this.byExperiment.set(experimentId, (c = { jobs: 0, evaluations: 0, rowsStored: 0, ms: { load: 0, refresh: 0, generate: 0, commit: 0, queue: 0 }, cpuStart: process.cpuUsage() }));
     return c;
   }
 
@@ -38,7 +40,10 @@ export class JobCostLog {
     this.byExperiment.delete(experimentId);
     if (!this.enabled || !c) return null;
     const ms = Object.fromEntries(Object.entries(c.ms).map(([k, v]) => [k, Math.round(v)]));
-    return `job costs ${JSON.stringify({ experimentId, jobs: c.jobs, evaluations: c.evaluations, rowsStored: c.rowsStored, ms })}`;
+    // CPU this process used since the experiment's first job: wall time above includes waiting for a core.
+    const cpu = process.cpuUsage(c.cpuStart);
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    return `job costs ${JSON.stringify({ experimentId, jobs: c.jobs, evaluations: c.evaluations, rowsStored: c.rowsStored, ms, cpuMs })}`;
   }
 
   flushAll(): string[] {
