@@ -44,8 +44,11 @@ const config = ExperimentConfig.parse({
 
 function inProcess() {
   const alg = createAlgorithm({ domain: config.domain, archive: { type: "grid" }, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540 }, seed: 1 });
+  const cpu0 = process.cpuUsage();
   const m = runAlgorithm(alg, Math.ceil(budget / 540));
-  return { evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: Math.round(m.evalsPerSec), normQdScore: m.normQdScore, coverage: m.coverage };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(3));
+  return { evaluations: m.evaluations, seconds: m.seconds, cpuSeconds, evalsPerSec: Math.round(m.evalsPerSec), normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
 /**
