@@ -11,7 +11,7 @@
  *    cost of writing one batch frame to N connected clients of a plain HTTP server (what a Feed
  *    does per frame).
  *
- *   npx tsx bench/pipeline-costs.ts [--commits 40]
+ *   npx tsx bench/pipeline-costs.ts [--commits 40] [--rows 630]
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -22,8 +22,10 @@ import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack } from "@/tests/helpers/stack";
 
-const { values } = parseArgs({ options: { commits: { type: "string", default: "40" } } });
+// --rows: stored rows per commit of the reference run (bench/pipeline: ~630 per 10,260-evaluation job).
+const { values } = parseArgs({ options: { commits: { type: "string", default: "40" }, rows: { type: "string", default: "630" } } });
 const COMMITS = Number(values.commits);
+const RUN_ROWS = Number(values.rows);
 const log = (s: string) => process.stderr.write(`[bench:pipeline-costs] ${s}\n`);
 const DIM = 100;
 const CELLS = 10_000;
@@ -180,14 +182,14 @@ async function fanOut(clients: number, bytes: number) {
 
 try {
   const single = [];
-  for (const rows of [0, 300, 1_200, 4_000]) {
+  for (const rows of [0, 300, RUN_ROWS, 1_200, 4_000]) {
     single.push(await commitCost(rows, 1));
     log(`commit ${rows} rows: ${single.at(-1)!.msPerCommit} ms`);
   }
   const contended = [];
   for (const writers of [2, 4]) {
-    contended.push(await commitCost(1_200, writers));
-    log(`commit 1200 rows × ${writers} writers: ${contended.at(-1)!.commitsPerSec} commits/s`);
+    contended.push(await commitCost(RUN_ROWS, writers));
+    log(`commit ${RUN_ROWS} rows × ${writers} writers: ${contended.at(-1)!.commitsPerSec} commits/s`);
   }
   const queue = await queueCost();
   log(`queue: ${queue.roundTripMs} ms round trip`);
@@ -196,13 +198,15 @@ try {
   const fan = [];
   // A batch event with ~1,200 improved cells is ~30 KB of JSON; a quiet one ~200 bytes.
   for (const clients of [50, 200]) fan.push(await fanOut(clients, 30_000));
+  // Commits of a 100 ms evaluator's jobs: 20 candidates, every one stored.
+  const slow = await commitCost(20, 1);
   console.log(
     JSON.stringify(
       {
         bench: "pipeline-costs",
         loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
         cpus: os.cpus().length,
-        commit: { single, fit: fit(single), contended },
+        commit: { single, fit: fit(single), contended, twentyRows: slow },
         queue,
         sse: { pollQueryMs: poll, fanOut: fan },
       },
