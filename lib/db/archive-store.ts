@@ -189,25 +189,9 @@ FROM win`;
 export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 60_000): Promise<CommitResult> {
   const id = batch.experimentId;
   return prisma.$transaction(async (tx) => {
-    // Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
-    // and a batch lost in a database crash is not in the ledger, so it is simply run again.
-    await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit TO OFF`);
-    const fresh = await tx.$executeRawUnsafe(
-      `INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING`,
-      id,
-      batch.batchId,
-      batch.evaluations,
-    );
-    // CMA jobs: the emitter's state moves (compare-and-set on its own row) before the experiment lock.
-    if (fresh && batch.cma) await moveEmitterChain(tx as unknown as PrismaClient, id, batch.cma);
-    // The row lock taken here serialises all archive writes of this experiment until commit.
-    const [locked] = await tx.$queryRawUnsafe<ExperimentRow[]>(
-      `UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + $2 WHERE id = $1::uuid RETURNING *`,
-      id,
-      fresh ? 1 : 0,
-    );
+    const locked = batch.cma ? await lockForCma(tx as unknown as PrismaClient, batch) : await lockAndRecord(tx as unknown as PrismaClient, batch);
     if (!locked) throw new Error(`experiment ${id} does not exist`);
-    if (!fresh) {
+    if (!locked.fresh) {
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
     }
     const revision = locked.archiveRevision;
@@ -242,8 +226,12 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
+    const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
+    // The common commit (no snapshot due, no islands, not the last one) records its batch event in the
+    // same statement as the counters: one round trip less while the experiment row is held.
+    const eventNow = !crossed && !reachedBudget && locked.evaluations > 0 && locked.islandCount === 0;
     const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(
-      `UPDATE "Experiment" SET
+      `WITH after AS (UPDATE "Experiment" SET
          evaluations = evaluations + $2,
          "failedEvaluations" = "failedEvaluations" + $3,
          "batchesDone" = "batchesDone" + $4,
@@ -260,7 +248,13 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
                                THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
          "finishedAt" = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
          "updatedAt" = now()
-       WHERE id = $1::uuid RETURNING *`,
+       WHERE id = $1::uuid RETURNING *),
+       ev AS (
+         INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
+         SELECT id, 'batch', jsonb_build_object('evaluations', evaluations, 'numElites', "numElites", 'qdScore', "qdScore", 'maxFitness', "maxFitness", 'improved', $14::jsonb)
+         FROM after WHERE $13
+       )
+       SELECT * FROM after`,
       id,
       batch.evaluations,
       batch.failed,
@@ -273,22 +267,67 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.usage?.completionTokens ?? 0,
       batch.usage?.costUsd ?? 0,
       batch.duplicates ?? 0,
+      eventNow,
+      JSON.stringify(delta!.improved),
     );
     if (locked.islandCount > 0 && locked.config.islands) {
       await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
     }
     const completed = after!.status === "completed" && locked.status !== "completed";
     if (completed) await exactTotals(tx as unknown as PrismaClient, id);
-    const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
     if (crossed || completed || locked.evaluations === 0) await snapshot(tx as unknown as PrismaClient, id);
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
-      id,
-      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
-    );
+    if (!eventNow) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
+        id,
+        JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
+      );
+    }
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
   }, { timeout: timeoutMs, maxWait: 30_000 });
+}
+
+/**
+ * Records the batch in the ledger and takes the experiment row (which serialises this experiment's
+ * archive writes until commit) in one round trip; asynchronous commit is switched on in the same
+ * statement. Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
+ * and a batch lost in a database crash is not in the ledger, so it is simply run again.
+ * `fresh`: the batch was not in the ledger (0: a retry of a batch that landed).
+ */
+async function lockAndRecord(tx: PrismaClient, batch: CandidateBatch): Promise<(ExperimentRow & { fresh: number }) | undefined> {
+  const [row] = await tx.$queryRawUnsafe<(ExperimentRow & { fresh: number })[]>(
+    `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
+     fresh AS (
+       INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) SELECT $1::uuid, $2, $3 FROM cfg
+       ON CONFLICT DO NOTHING RETURNING 1
+     )
+     UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + (SELECT count(*) FROM fresh) WHERE id = $1::uuid
+     RETURNING *, (SELECT count(*) FROM fresh)::int AS fresh`,
+    batch.experimentId,
+    batch.batchId,
+    batch.evaluations,
+  );
+  return row;
+}
+
+/** CMA jobs: the same, with the emitter's state moved (compare-and-set on its own row) before the experiment lock. */
+async function lockForCma(tx: PrismaClient, batch: CandidateBatch): Promise<(ExperimentRow & { fresh: number }) | undefined> {
+  const id = batch.experimentId;
+  await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit TO OFF`);
+  const fresh = await tx.$executeRawUnsafe(
+    `INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING`,
+    id,
+    batch.batchId,
+    batch.evaluations,
+  );
+  if (fresh && batch.cma) await moveEmitterChain(tx, id, batch.cma);
+  const [locked] = await tx.$queryRawUnsafe<ExperimentRow[]>(
+    `UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + $2 WHERE id = $1::uuid RETURNING *`,
+    id,
+    fresh ? 1 : 0,
+  );
+  return locked && { ...locked, fresh };
 }
 
 async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatch) {
