@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   QD_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(8),
   QD_LLM_WATCH_MS: ms(100, 2000),
   QD_LLM_KEY_ENVS: commaList(),
+  /** Benchmarks: workers print where each numbered job's time went (bench/pipeline.ts reads it). */
+  QD_JOB_COSTS: flag(),
 
   // Command sandbox.
   QD_UNSAFE_NO_SANDBOX: flag(),

@@ -1,3 +1,5 @@
+import { readEnv } from "@/lib/config";
+
 /**
  * Where a worker's numbered jobs spend their time (ms per phase, summed per experiment), so the
  * pipeline bench and docs/scaling.md can attribute a job's cost: load, refresh, generate, commit, queue.
@@ -16,7 +18,7 @@ export interface JobCosts {
 
 export class JobCostLog {
   private readonly byExperiment = new Map<string, JobCosts>();
-  readonly enabled = process.env.QD_JOB_COSTS === "1";
+  readonly enabled = readEnv().QD_JOB_COSTS;
 
   of(experimentId: string): JobCosts {
     let c = this.byExperiment.get(experimentId);
