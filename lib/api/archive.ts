@@ -1,5 +1,8 @@
 import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
+import { gzip } from "node:zlib";
+import { promisify } from "node:util";
 import pg from "pg";
+import { encodeArchiveColumns, type ArchiveBody } from "./archive-columns";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
@@ -155,6 +158,22 @@ export function pool(): pg.Pool {
 interface Rendered {
   key: string;
   json: Promise<Buffer>;
+  /** The compact form (format=columns), gzipped; made from `json` on first request. */
+  columns?: Promise<Buffer>;
+}
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * The compact body: typed-array columns (archive-columns.ts), gzipped here once per revision (zlib
+ * runs on the thread pool, not the event loop), served as application/octet-stream. The gzip is
+ * part of the format rather than a Content-Encoding: `next start` compresses compressible types
+ * itself and octet-stream is not one of them, so the bytes reach the client exactly as made,
+ * whatever server or proxy is in between, and the dashboard inflates them with DecompressionStream.
+ */
+async function columnsBody(json: Promise<Buffer>): Promise<Buffer> {
+  const body = JSON.parse((await json).toString("utf8")) as ArchiveBody;
+  return gzipAsync(encodeArchiveColumns(body), { level: 6 });
 }
 /** Rendered archives by (experiment, revision, after): concurrent and repeated reads of one revision share one render. */
 const rendered = new Map<string, Rendered>();
@@ -166,7 +185,7 @@ const MAX_RENDERED = 16;
  * Content-Encoding does not reach the client intact through it (the header is dropped or the body
  * compressed twice), so a precompressed body would need a server of our own in front.
  */
-export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number): Promise<Response> {
+export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number, format: "json" | "columns" = "json"): Promise<Response> {
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
     `SELECT config, "archiveRevision"::text AS revision, "islandCount" FROM "Experiment" WHERE id = $1::uuid`,
     [experimentId],
@@ -178,8 +197,8 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
     ]);
   }
-  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}"`;
-  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag };
+  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}"`;
+  const headers: Record<string, string> = { "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8", "cache-control": "no-cache", etag };
   if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   const key = `${experimentId}:${revision}:${after ?? -1}:${island ?? ""}`;
   const slot = experimentId + (after ?? "") + (island === undefined ? "" : `#${island}`);
@@ -194,6 +213,12 @@ export async function archiveResponse(req: Request, experimentId: string, after:
     rendered.delete(slot);
     rendered.set(slot, hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
+  }
+  if (format === "columns") {
+    const h = hit;
+    h.columns ??= columnsBody(h.json);
+    h.columns.catch(() => (h.columns = undefined));
+    return new Response(new Uint8Array(await h.columns), { headers });
   }
   return new Response(new Uint8Array(await hit.json), { headers });
 }
