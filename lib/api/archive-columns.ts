@@ -9,7 +9,8 @@
  *   | solutionId: 16 bytes × count (UUID bytes)
  * Each numeric column is byte-shuffled (all first bytes, then all second bytes, …): neighbouring
  * values share their high bytes, so the gzip around it (applied by the server, see archive.ts)
- * shrinks the body several times more than on the raw doubles. Values are exact (float64).
+ * compresses them better than the raw doubles (a 10,000-elite grid: ~230 KB vs ~445 KB for the
+ * gzipped JSON). Values are exact (float64).
  */
 
 export interface ArchiveBody {
