@@ -73,7 +73,7 @@ describe("GET /api/experiments/:id/archive?format=columns", () => {
       expect(r.headers["content-type"]).toBe("application/octet-stream");
       expect(r.headers["content-encoding"]).toBeUndefined();
       expect(r.body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b])); // our gzip, not re-encoded
-      expect(await readArchiveColumns(new Response(r.body))).toEqual(json);
+      expect(await readArchiveColumns(new Response(new Uint8Array(r.body)))).toEqual(json);
     }
     // The bytes on the wire: a fraction of the JSON's, even against the server's gzip of the JSON.
     const columns = (await raw(`/api/experiments/${id}/archive?format=columns`)).body.length;
