@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeArchiveColumns, encodeArchiveColumns, readArchiveColumns, type ArchiveBody } from "./archive-columns";
+import { decodeArchiveColumns, encodeArchiveColumns, encodeArchiveColumnsFromWire, readArchiveColumns, type ArchiveBody } from "./archive-columns";
 
 /** A full 100×100 grid archive shaped like the API's JSON body (values as PostgreSQL prints float8). */
 function gridArchive(n = 10_000): ArchiveBody {
@@ -52,6 +52,23 @@ describe("archive columns (format=columns)", () => {
     const badId = gridArchive(2);
     badId.elites.solutionId[0] = "not-a-uuid";
     expect(() => encodeArchiveColumns(badId)).toThrow(/not a UUID/);
+  });
+
+  it("the bytes made from PostgreSQL's big-endian wire columns are the same as from the JSON body", () => {
+    const body = gridArchive(37);
+    const e = body.elites;
+    const dim = 2;
+    const cellsBE = Buffer.alloc(4 * e.count);
+    const fitnessBE = Buffer.alloc(8 * e.count);
+    const descriptorsBE = Buffer.alloc(8 * e.count * dim);
+    e.cell.forEach((c, i) => cellsBE.writeInt32BE(c, 4 * i));
+    e.fitness.forEach((f, i) => fitnessBE.writeDoubleBE(f, 8 * i));
+    e.descriptors.forEach((d, i) => d.forEach((v, k) => descriptorsBE.writeDoubleBE(v, 8 * (i * dim + k))));
+    const ids = Buffer.from(e.solutionId.map((s) => s.replace(/-/g, "")).join(""), "hex");
+    const headerJson = JSON.stringify({ experimentId: body.experimentId, geometry: body.geometry, revision: e.revision, count: e.count, dim });
+    const wire = encodeArchiveColumnsFromWire({ headerJson, count: e.count, dim, cellsBE, fitnessBE, descriptorsBE, ids });
+    expect(Buffer.from(wire)).toEqual(Buffer.from(encodeArchiveColumns(body)));
+    expect(() => encodeArchiveColumnsFromWire({ headerJson, count: e.count + 1, dim, cellsBE, fitnessBE, descriptorsBE, ids })).toThrow(/inconsistent/);
   });
 
   it("readArchiveColumns inflates the gzipped body as a browser would", async () => {

@@ -70,6 +70,34 @@ export function encodeArchiveColumns(body: ArchiveBody): Uint8Array {
   return out;
 }
 
+/**
+ * The same bytes as encodeArchiveColumns, made from columns as PostgreSQL sends them (int4send /
+ * float8send: big-endian; uuid_send: 16 bytes) without parsing any number: the byte shuffle also
+ * swaps to little-endian. `headerJson` is the header object as JSON text.
+ */
+export function encodeArchiveColumnsFromWire(o: { headerJson: string; count: number; dim: number; cellsBE: Uint8Array; fitnessBE: Uint8Array; descriptorsBE: Uint8Array; ids: Uint8Array }): Uint8Array {
+  const n = o.count;
+  if (o.cellsBE.length !== 4 * n || o.fitnessBE.length !== 8 * n || o.descriptorsBE.length !== 8 * n * o.dim || o.ids.length !== 16 * n) throw new Error("archive columns of inconsistent lengths");
+  const header = new TextEncoder().encode(o.headerJson);
+  const cellAt = pad8(8 + header.length);
+  const fitnessAt = cellAt + pad8(4 * n);
+  const descAt = fitnessAt + 8 * n;
+  const idsAt = descAt + 8 * n * o.dim;
+  const out = new Uint8Array(idsAt + 16 * n);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(4, header.length, true);
+  out.set(header, 8);
+  const shuffleBE = (src: Uint8Array, width: number, at: number) => {
+    const m = src.length / width;
+    for (let i = 0; i < m; i++) for (let b = 0; b < width; b++) out[at + b * m + i] = src[i * width + (width - 1 - b)]!;
+  };
+  shuffleBE(o.cellsBE, 4, cellAt);
+  shuffleBE(o.fitnessBE, 8, fitnessAt);
+  shuffleBE(o.descriptorsBE, 8, descAt);
+  out.set(o.ids, idsAt);
+  return out;
+}
+
 export function decodeArchiveColumns(bytes: Uint8Array): ArchiveBody {
   if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error("not a QD archive (format=columns) body");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
