@@ -269,6 +269,7 @@ export function createSandboxPool(opts: SandboxPoolOptions): SandboxPool {
       };
       const onAbort = () => stop(CANCELLED);
       o.signal?.addEventListener("abort", onAbort, { once: true });
+      if (o.signal?.aborted) stop(CANCELLED); // aborted while the sandbox was starting
       timer = setTimeout(() => stop(`timed out after ${o.timeoutMs} ms (process group killed)`), o.timeoutMs);
       const reply = await box.request(items);
       clearTimeout(timer);
