@@ -19,7 +19,7 @@
  *   worker is root, no network, its own pid namespace, a read-only file system except the private
  *   HOME, CPU/memory/process limits. On timeout or oversized output everything it started is killed.
  *   Invocations reuse warm sandboxes (lib/sandbox/persistent.ts: one per invocation in flight, a
- *   fresh HOME/TMPDIR per invocation, everything it started killed afterwards), which is what lets
+ *   fresh TMPDIR per invocation, everything it started killed afterwards), which is what lets
  *   a 100 ms evaluator scale with `evaluation.concurrency`; QD_SANDBOX_PERSISTENT=0 starts a new
  *   sandbox per invocation instead.
  *   `timeoutMs` applies per invocation (i.e. per batch in batch mode).
@@ -147,7 +147,13 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
   const getHome = () => (homeP ??= mkdtemp(join(tmpdir(), "qd-eval-")).then((d) => (home = d)));
   let closed = false;
   // Warm sandboxes, one per candidate in flight (QD_SANDBOX_PERSISTENT=0: a new sandbox per invocation).
-  const pool = process.env.QD_SANDBOX_PERSISTENT === "0" ? undefined : createSandboxPool({ workdir: cfg.cwd ?? process.cwd(), envPath: cfg.env?.PATH ?? process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin" });
+  // HOME stays the evaluator's private directory shared by its candidates, as it always was; TMPDIR is per candidate.
+  let pool: SandboxPool | undefined;
+  const getPool = async () => {
+    if (process.env.QD_SANDBOX_PERSISTENT === "0") return undefined;
+    const sharedHome = await getHome(); // before the check below, so concurrent callers share one pool
+    return (pool ??= createSandboxPool({ workdir: cfg.cwd ?? process.cwd(), envPath: cfg.env?.PATH ?? process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", sharedHome }));
+  };
 
   const baseEnv = (h: string): Record<string, string> => ({
     PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
@@ -167,7 +173,7 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
     timeoutMs: cfg.timeoutMs,
     maxOutputBytes: cfg.maxOutputBytes,
     maxLogBytes: cfg.maxLogBytes,
-    pool,
+    pool: await getPool(),
   });
 
   async function evalSingle(c: Candidate, signal?: AbortSignal): Promise<EvalResult> {

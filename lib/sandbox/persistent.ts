@@ -9,7 +9,8 @@
  * Isolation per candidate is that of runSandboxedProcess (same bwrap namespaces, read-only root,
  * no network, seccomp, `nobody` without capabilities when the worker is root, prlimit CPU/memory/
  * process limits, explicit environment) plus:
- * - a fresh private directory per candidate (HOME and TMPDIR point there), removed afterwards;
+ * - a fresh private directory per candidate (TMPDIR, and HOME unless the pool has a `sharedHome`,
+ *   as a command evaluator's has), removed afterwards;
  * - after each candidate every process of the sandbox uid in the sandbox is SIGKILLed, so nothing
  *   it started (even via setsid) runs on into the next candidate; in root mode the supervisor is uid
  *   0 and out of the candidate's reach;
@@ -54,6 +55,12 @@ export interface SandboxPoolOptions {
   readOnlyPaths?: string[];
   /** PATH the commands use (toolchains under closed directories are exposed read-only, as in runSandboxedProcess). */
   envPath: string;
+  /**
+   * A private directory shared by every run of the pool, bound read-write and used as HOME (a command
+   * evaluator's HOME has always been shared by its candidates). Default: HOME is the run's own fresh
+   * directory. TMPDIR is always the run's own.
+   */
+  sharedHome?: string;
   /** Candidates one sandbox serves before it is replaced. Default 256. */
   recycleAfter?: number;
   /** An unused sandbox is closed after this long. Default 30 s. */
@@ -202,7 +209,8 @@ export function createSandboxPool(opts: SandboxPoolOptions): SandboxPool {
     const dir = await mkdtemp(path.join(await base(), "s-"));
     await chmod(dir, 0o711);
     const readOnly = sandboxReadOnlyPaths(mode, { readOnlyPaths: opts.readOnlyPaths, env: { PATH: opts.envPath }, workdir: opts.workdir });
-    const argv = [...bwrapArgv(mode, dir, opts.workdir ?? dir, readOnly), perl, "-e", SUPERVISOR_SCRIPT, mode.kind, String(sandboxUid(mode)), String(mode.kind === "root" ? SANDBOX_GID : (process.getgid?.() ?? SANDBOX_GID))];
+    if (opts.sharedHome && mode.kind === "root") await chown(opts.sharedHome, sandboxUid(mode), SANDBOX_GID);
+    const argv = [...bwrapArgv(mode, opts.sharedHome ? [dir, opts.sharedHome] : dir, opts.workdir ?? dir, readOnly), perl, "-e", SUPERVISOR_SCRIPT, mode.kind, String(sandboxUid(mode)), String(mode.kind === "root" ? SANDBOX_GID : (process.getgid?.() ?? SANDBOX_GID))];
     await nextSpawnTurn();
     const stdio: ("pipe")[] = SECCOMP_FILTER ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"];
     const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { cwd: "/", env: {} as NodeJS.ProcessEnv, detached: true, stdio });
@@ -230,7 +238,7 @@ export function createSandboxPool(opts: SandboxPoolOptions): SandboxPool {
   async function fallback(o: PooledRunOptions): Promise<SandboxedProcessResult> {
     const cwd = await mkdtemp(path.join(await base(), "f-"));
     try {
-      const env = { ...o.env, HOME: cwd, TMPDIR: cwd };
+      const env = { ...o.env, HOME: opts.sharedHome ?? cwd, TMPDIR: cwd };
       return await runSandboxedProcess({ ...o, env, cwd, workdir: opts.workdir, readOnlyPaths: opts.readOnlyPaths });
     } finally {
       await rm(cwd, { recursive: true, force: true }).catch(() => undefined);
@@ -258,7 +266,7 @@ export function createSandboxPool(opts: SandboxPoolOptions): SandboxPool {
     try {
       await mkdir(cdir, { mode: 0o700 });
       if (mode.kind === "root") await chown(cdir, sandboxUid(mode), SANDBOX_GID);
-      const env = Object.entries({ ...o.env, HOME: cdir, TMPDIR: cdir }).map(([k, v]) => `${k}=${v}`);
+      const env = Object.entries({ ...o.env, HOME: opts.sharedHome ?? cdir, TMPDIR: cdir }).map(([k, v]) => `${k}=${v}`);
       const argv = [...dropArgv(mode), ...limitsArgv(mode, o), o.command, ...o.args];
       const items = [opts.workdir ?? cdir, o.stdin ?? "", String(o.maxStdoutBytes ?? 16 * 1024 * 1024), String(o.maxStderrBytes ?? 64 * 1024), String(DRAIN_AFTER_EXIT_MS), String(env.length), ...env, ...argv];
       let timer: NodeJS.Timeout | undefined;

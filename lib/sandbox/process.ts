@@ -181,9 +181,9 @@ function configuredPaths(): string[] {
 }
 
 /** bwrap mount options: closed parents of exposed paths become empty tmpfs, then the binds. */
-function mountArgs(readOnly: string[], writable: string, uid: number): string[] {
+function mountArgs(readOnly: string[], writables: string[], uid: number): string[] {
   const exposed = [...new Set(readOnly.map((p) => path.resolve(p)))].filter((p) => existsSync(p)).sort((a, b) => a.length - b.length);
-  const needs = [...exposed, writable].filter((p) => closedAncestor(p, uid));
+  const needs = [...exposed, ...writables].filter((p) => closedAncestor(p, uid));
   const tmpfs = [...new Set(needs.map((p) => closedAncestor(p, uid)!))].sort((a, b) => a.length - b.length);
   const within = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith("/") ? dir : dir + "/");
   const args: string[] = [];
@@ -200,7 +200,7 @@ function mountArgs(readOnly: string[], writable: string, uid: number): string[] 
     bound.push(p);
     args.push("--ro-bind", p, p);
   }
-  args.push("--bind", writable, writable);
+  for (const w of writables) args.push("--bind", w, w);
   return args;
 }
 
@@ -226,9 +226,9 @@ export function sandboxUid(mode: Extract<SandboxMode, { bwrap: string }>): numbe
  * read-write, starting in `chdir`. In root mode the command keeps CAP_SETUID/CAP_SETGID (and uid 0)
  * only so that it can drop to nobody (setpriv, or the persistent sandbox's supervisor).
  */
-export function bwrapArgv(mode: Extract<SandboxMode, { bwrap: string }>, writable: string, chdir: string, readOnly: string[]): string[] {
+export function bwrapArgv(mode: Extract<SandboxMode, { bwrap: string }>, writable: string | string[], chdir: string, readOnly: string[]): string[] {
   const common = ["--die-with-parent", "--new-session", ...(SECCOMP ? ["--seccomp", "3"] : []), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
-  const mounts = mountArgs(readOnly, path.resolve(writable), sandboxUid(mode));
+  const mounts = mountArgs(readOnly, (Array.isArray(writable) ? writable : [writable]).map((w) => path.resolve(w)), sandboxUid(mode));
   const cd = ["--chdir", path.resolve(chdir)];
   if (mode.kind === "root") {
     // Privileged bwrap: namespaces without a user namespace, then setpriv drops to nobody for real.
