@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import { api, endpoints, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
+import { api, endpoints, fetchArchive, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
 import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
 import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
 import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/store";
@@ -104,7 +104,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         const fresh = normalizeExperiment(await api(endpoints.experiment(id)));
         if (!stop) setExperiment((e) => ({ ...e, islands: fresh.islands }));
         if (island == null) return;
-        const b = await api(`${endpoints.archive(id)}?island=${island}`);
+        const b = await fetchArchive(id, { island });
         const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
         if (!stop) setIslandStore(new ArchiveStore(p));
       } catch {
@@ -263,7 +263,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
   /** Exact descriptors and solution ids for cells changed since the last read. */
   const refreshArchive = useCallback(async () => {
-    const b = await api(`${endpoints.archive(id)}?after=${revision.current}`);
+    const b = await fetchArchive(id, { after: revision.current });
     const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
     const rev = Number((b as { elites?: { revision?: number } }).elites?.revision);
     if (Number.isFinite(rev)) revision.current = rev;

@@ -88,6 +88,8 @@ export const ArchiveQuery = z
     after: qInt("after", -1, Number.MAX_SAFE_INTEGER).optional(),
     /** Experiments with islands: that island's archive (0-based) instead of the union. */
     island: qInt("island", 0, 63).optional(),
+    /** `columns`: the compact binary form (lib/api/archive-columns.ts), gzipped application/octet-stream. Default: JSON. */
+    format: z.enum(["json", "columns"], { message: "format must be json or columns" }).optional(),
   })
   .strict();
 
