@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   // Command sandbox.
   QD_UNSAFE_NO_SANDBOX: flag(),
   QD_SANDBOX_BWRAP: z.string().default("bwrap"),
+  /** Warm sandboxes, one per evaluation slot (default on; "0" starts a fresh sandbox per candidate). */
+  QD_SANDBOX_PERSISTENT: z
+    .string()
+    .transform((v) => !/^(0|false|no)$/i.test(v.trim()))
+    .default(true),
   QD_SANDBOX_READONLY_PATHS: z
     .string()
     .transform((v) => v.split(":").filter(Boolean))

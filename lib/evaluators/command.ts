@@ -24,6 +24,7 @@
  *   sandbox per invocation instead.
  *   `timeoutMs` applies per invocation (i.e. per batch in batch mode).
  */
+import { readEnv } from "@/lib/config";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -150,7 +151,7 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
   // HOME stays the evaluator's private directory shared by its candidates, as it always was; TMPDIR is per candidate.
   let pool: SandboxPool | undefined;
   const getPool = async () => {
-    if (process.env.QD_SANDBOX_PERSISTENT === "0") return undefined;
+    if (!readEnv().QD_SANDBOX_PERSISTENT) return undefined;
     const sharedHome = await getHome(); // before the check below, so concurrent callers share one pool
     return (pool ??= createSandboxPool({ workdir: cfg.cwd ?? process.cwd(), envPath: cfg.env?.PATH ?? process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", sharedHome }));
   };
