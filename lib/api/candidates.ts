@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
-import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
+import { FROM_X0, getDomain, mixSeed, MutationEmitter, parentIdsOf, Rng, type ArchiveBase } from "@/lib/qd";
+import { createEmitter } from "@/lib/registry/emitters";
 import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { enqueueEvaluation } from "@/lib/experiments/jobs";
 import { getQueues } from "@/lib/queue/server";
@@ -46,10 +47,6 @@ const isExternal = (c: ExperimentSpec) => c.domain.type === "external";
 
 /** Snapshot cadence of API-driven runs: about 400 points over the budget. */
 const snapshotEvery = (budget: number) => Math.max(1, Math.ceil(budget / 400));
-
-function boundsOf(config: ExperimentSpec, _dim: number): Bounds | null {
-  return vectorSpace(config).bounds;
-}
 
 export function genomeDim(config: ExperimentSpec): number {
   return vectorSpace(config).dim;
@@ -155,46 +152,15 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
       const config = exp.config;
       const dim = genomeDim(config);
       if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: vectorEmitter(config).type } : { candidates: [], budgetRemaining: 0, pending };
-      const bounds = boundsOf(config, dim)!;
-      const emitter = vectorEmitter(config);
-      const parentsPer = emitter.type === "iso-line" ? 2 : 1;
-      // A reproducible stream per ask: seed mixed with how far the run is.
-      const rng = new Rng(mix(exp.seed, exp.evaluations + pending));
-      const out = new Float64Array(n * dim);
-      const parents: (string | null)[][] = [];
-      const occupied = await tx.$queryRawUnsafe<{ cell: number }[]>(`SELECT cell FROM "Elite" WHERE "experimentId" = $1::uuid ORDER BY cell`, expId);
-      if (occupied.length === 0) {
-        // Empty archive: uniform samples over the genome box (the client's first batch explores).
-        for (let i = 0; i < n * dim; i++) out[i] = rng.uniform(bounds.lower[i % dim]!, bounds.upper[i % dim]!);
-        for (let i = 0; i < n; i++) parents.push([]);
-      } else {
-        const picks = Array.from({ length: n * parentsPer }, () => occupied[rng.int(occupied.length)]!.cell);
-        const rows = await tx.$queryRawUnsafe<{ cell: number; solutionId: string; genomeVector: Uint8Array }[]>(
-          `SELECT cell, "solutionId"::text AS "solutionId", "genomeVector" FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`,
-          expId,
-          [...new Set(picks)],
-        );
-        const byCell = new Map(rows.map((r) => [r.cell, { id: r.solutionId, x: decodeVector(r.genomeVector) }]));
-        for (let i = 0; i < n; i++) {
-          const a = byCell.get(picks[i * parentsPer]!)!;
-          if (emitter.type === "gaussian") {
-            gaussianKernel(out, i * dim, a.x, 0, dim, emitter.sigma, rng, bounds);
-            parents.push([a.id]);
-          } else {
-            const b = byCell.get(picks[i * parentsPer + 1]!)!;
-            isoLineKernel(out, i * dim, a.x, 0, b.x, 0, dim, emitter.isoSigma, emitter.lineSigma, rng, bounds);
-            parents.push([a.id, b.id]);
-          }
-        }
-      }
-      const ids = await insertPending(tx, expId, out, n, dim, parents, emitter.type);
+      const { out, parents, operator } = await produce(tx, expId, config, dim, n, mixSeed(exp.seed, exp.evaluations + pending));
+      const ids = await insertPending(tx, expId, out, n, dim, parents, operator);
       if (encoding === "base64") {
         const parentIds = parents.map((p) => p.filter((x): x is string => !!x));
         const genomes = Buffer.from(out.buffer, out.byteOffset, n * dim * 8).toString("base64");
-        return { candidates: [], budgetRemaining: remaining - n, pending: pending + n, ids, dim, genomes, parentIds, operator: emitter.type };
+        return { candidates: [], budgetRemaining: remaining - n, pending: pending + n, ids, dim, genomes, parentIds, operator };
       }
       return {
-        candidates: ids.map((id, i) => ({ id, genome: Array.from(out.subarray(i * dim, (i + 1) * dim)), parentIds: parents[i]!.filter((p): p is string => !!p), operator: emitter.type })),
+        candidates: ids.map((id, i) => ({ id, genome: Array.from(out.subarray(i * dim, (i + 1) * dim)), parentIds: parents[i]!.filter((p): p is string => !!p), operator })),
         budgetRemaining: remaining - n,
         pending: pending + n,
       };
@@ -202,11 +168,38 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
   );
 }
 
-function mix(seed: number, k: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (k + 0x632be5ab), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
+/**
+ * `n` candidates from the experiment's engine emitter (the one producer of Gaussian / Iso+LineDD
+ * children): it picks the parents among the stored elites, only their genomes are read, and it
+ * varies them. Cold start as everywhere: x0 plus noise while no elite exists.
+ */
+async function produce(tx: typeof prisma, expId: string, config: ExperimentSpec, dim: number, n: number, seed: number) {
+  const space = vectorSpace(config);
+  // The emitter reads parents from the rows handed to vary(), never from this placeholder archive.
+  const placeholder = { solutionDim: dim, numElites: 0, occupiedList: new Int32Array(0), solutions: new Float64Array(0) } as unknown as ArchiveBase;
+  const emitter = createEmitter(config.emitter, { archive: placeholder, x0: space.x0, bounds: space.bounds, batchSize: n, rng: new Rng(seed) });
+  if (!(emitter instanceof MutationEmitter)) throw new ApiError(409, `emitter "${config.emitter.type}" cannot answer ask: use "gaussian" or "iso-line"`);
+  const occupied = await tx.$queryRawUnsafe<{ cell: number }[]>(`SELECT cell FROM "Elite" WHERE "experimentId" = $1::uuid ORDER BY cell`, expId);
+  const picks = new Int32Array(n * emitter.parentsPer);
+  emitter.selectParents(occupied.map((r) => r.cell), occupied.length, n, picks);
+  // The picked elites, packed: rows[j] indexes `genomes` (FROM_X0 stays as is).
+  const picked = [...new Set(Array.from(picks).filter((c) => c !== FROM_X0))];
+  const stored = picked.length
+    ? await tx.$queryRawUnsafe<{ cell: number; solutionId: string; genomeVector: Uint8Array }[]>(
+        `SELECT cell, "solutionId"::text AS "solutionId", "genomeVector" FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`,
+        expId,
+        picked,
+      )
+    : [];
+  const rowOf = new Map(stored.map((r, i) => [r.cell, i]));
+  const genomes = new Float64Array(stored.length * dim);
+  stored.forEach((r, i) => genomes.set(decodeVector(r.genomeVector), i * dim));
+  const rows = Int32Array.from(picks, (c) => (c === FROM_X0 ? FROM_X0 : rowOf.get(c)!));
+  const out = new Float64Array(n * dim);
+  emitter.vary(out, genomes, rows, n);
+  const ids = stored.map((r) => r.solutionId);
+  const parents = Array.from({ length: n }, (_, i) => parentIdsOf(rows, i, emitter.parentsPer, ids));
+  return { out, parents, operator: config.emitter.type };
 }
 
 interface Evaluated {

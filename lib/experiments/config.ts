@@ -1,10 +1,16 @@
 import { z } from "zod";
-import { getDomain, type RankerName } from "@/lib/qd";
+import { getDomain } from "@/lib/qd";
 import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
-import { DedupeConfig, operatorShape, providerSchema } from "@/lib/llm/schemas";
-import { parentSelectionShape } from "@/lib/llm/parent-selection";
+import { kindUnion } from "@/lib/registry/kind";
+import { AnyEmitterConfig, VectorEmitterConfig } from "@/lib/registry/emitters";
+import { gaussian } from "@/lib/registry/emitters/gaussian";
+import { isoLine } from "@/lib/registry/emitters/iso-line";
+import { cmaMe } from "@/lib/registry/emitters/cma-me";
+import { cmaMae } from "@/lib/registry/emitters/cma-mae";
+import { llm } from "@/lib/registry/emitters/llm";
+import { javascriptMutation } from "@/lib/registry/emitters/javascript-mutation";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
@@ -58,66 +64,27 @@ export const ArchiveConfig = z.discriminatedUnion(
 );
 export type ArchiveConfig = z.infer<typeof ArchiveConfig>;
 
-const sigma = (label: string) => z.number({ error: `${label} must be a number` }).finite().nonnegative(`${label} must be >= 0`);
-
-export const EmitterConfig = z.discriminatedUnion(
-  "type",
-  [
-    z.object({ type: z.literal("gaussian"), sigma: sigma("emitter.sigma").default(0.5) }).strict(),
-    z
-      .object({
-        type: z.literal("iso-line"),
-        isoSigma: sigma("emitter.isoSigma").default(0.01),
-        lineSigma: sigma("emitter.lineSigma").default(0.2),
-      })
-      .strict(),
-  ],
-  { error: 'emitter.type must be "gaussian" or "iso-line"' },
-);
+/**
+ * Emitters come from the registry (lib/registry/emitters): each kind's module owns its zod config,
+ * defaults and messages; the unions below and their "must be one of" messages derive from it.
+ */
+/** Mutation emitters (Gaussian, Iso+LineDD): stateless numbered jobs. */
+export const EmitterConfig = kindUnion("emitter", [gaussian, isoLine]);
 export type EmitterConfig = z.infer<typeof EmitterConfig>;
 
+export const CmaMeEmitterConfig = cmaMe.schema;
+export const CmaMaeEmitterConfig = cmaMae.schema;
 /**
  * CMA-ME and CMA-MAE (pyribs EvolutionStrategyEmitter with CMA-ES): `count` emitters, each with its own
  * CMA-ES; the experiment's `batchSize` is the solutions per emitter per iteration (pyribs: 36). In a run,
  * emitter e owns jobs e, e + count, e + 2·count, …, one in flight at a time, and its state lives in
- * PostgreSQL between jobs. Built-in domains only. Defaults are the engine's (`qd-studio run --emitter cma-*`).
+ * PostgreSQL between jobs. Built-in domains only.
  */
-const RANKER_NAMES = ["imp", "2imp", "obj", "2obj", "rd", "2rd"] as const satisfies readonly RankerName[];
-const cmaShape = {
-  sigma0: z.number({ error: "emitter.sigma0 must be a number" }).finite("emitter.sigma0 must be finite").positive("emitter.sigma0 must be > 0").default(0.5),
-  count: positiveInt("emitter.count", 1000).default(15),
-};
-const cmaRanker = z.enum(RANKER_NAMES, { error: `emitter.ranker must be one of ${RANKER_NAMES.map((r) => `"${r}"`).join(", ")}` });
-const cmaSelection = z.enum(["mu", "filter"], { error: 'emitter.selectionRule must be "mu" or "filter"' });
-const restartMessage = 'emitter.restartRule must be "basic", "no_improvement" or a whole number of iterations (at least 1)';
-const cmaRestart = z.union(
-  [z.enum(["basic", "no_improvement"], { error: restartMessage }), z.number({ error: restartMessage }).int(restartMessage).min(1, restartMessage).max(1_000_000_000, restartMessage)],
-  { error: restartMessage },
-);
-export const CmaMeEmitterConfig = z
-  .object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") })
-  .strict();
-export const CmaMaeEmitterConfig = z
-  .object({
-    type: z.literal("cma-mae"),
-    ...cmaShape,
-    ranker: cmaRanker.default("imp"),
-    selectionRule: cmaSelection.default("mu"),
-    restartRule: cmaRestart.default("basic"),
-    /** Archive learning rate α of the thresholds (1: CMA-ME-like elitist acceptance). */
-    learningRate: z.number({ error: "emitter.learningRate must be a number" }).finite("emitter.learningRate must be finite").gt(0, "emitter.learningRate must be > 0").max(1, "emitter.learningRate must be <= 1").default(0.01),
-    /** Initial threshold of every cell; default: the domain's lowest objective (pyribs threshold_min: 0 for sphere and rastrigin, -π for arm). */
-    thresholdMin: finite("emitter.thresholdMin").optional(),
-  })
-  .strict();
 export type CmaEmitterConfig = z.infer<typeof CmaMeEmitterConfig> | z.infer<typeof CmaMaeEmitterConfig>;
 export const isCmaEmitter = (e: { type: string }): e is CmaEmitterConfig => e.type === "cma-me" || e.type === "cma-mae";
 
 /** Emitters of built-in (worker-evaluated) domains. */
-const builtInEmitterOptions = [...EmitterConfig.options, CmaMeEmitterConfig, CmaMaeEmitterConfig] as const;
-export const BuiltInEmitterConfig = z.discriminatedUnion("type", [...builtInEmitterOptions], {
-  error: `emitter.type must be one of ${builtInEmitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
-});
+export const BuiltInEmitterConfig = VectorEmitterConfig;
 
 /**
  * Vector genomes evaluated by the client over ask/tell (`POST /api/experiments/:id/ask | tell`).
@@ -206,24 +173,14 @@ export const AnyDomainConfig = z.discriminatedUnion(
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 
 /** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
-export const LlmEmitterConfig = providerSchema({
-  ...operatorShape,
-  ...parentSelectionShape,
-  type: z.literal("llm"),
-  /** Duplicate rejection before evaluation; absent = exact + MinHash at the default threshold. */
-  dedupe: DedupeConfig.optional(),
-});
+export const LlmEmitterConfig = llm.schema;
 export type LlmEmitterConfig = z.infer<typeof LlmEmitterConfig>;
 /** The user's mutation for JSON genomes, `function mutate(parent, rng)`, run in the sandbox. */
-export const JavaScriptMutationEmitterConfig = JavaScriptMutationConfig.extend({ type: z.literal("javascript-mutation") });
+export const JavaScriptMutationEmitterConfig = javascriptMutation.schema;
 export type JavaScriptMutationEmitterConfig = z.infer<typeof JavaScriptMutationEmitterConfig>;
 
-const emitterOptions = [...builtInEmitterOptions, LlmEmitterConfig, JavaScriptMutationEmitterConfig] as const;
 /** Every emitter an experiment may have. */
-export const AnyEmitterConfig = z.discriminatedUnion("type", [...emitterOptions], {
-  error: `emitter.type must be one of ${emitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
-});
-export type AnyEmitterConfig = z.infer<typeof AnyEmitterConfig>;
+export { AnyEmitterConfig };
 
 /**
  * Islands (OpenEvolve / ShinkaEvolve's island model): `count` separate archives in one experiment. Job k
