@@ -23,4 +23,21 @@ export const cmaRestart = z.union(
 export const cmaFields: FormField[] = [
   { key: "sigma0", label: "Initial step size (σ₀)", control: "number", help: "CMA-ES step size at each (re)start." },
   { key: "count", label: "Emitters", control: "integer", help: "Batch size is per emitter and iteration" },
+  {
+    key: "ranker",
+    label: "Ranker",
+    control: "select",
+    help: "How each emitter ranks its batch: improvement (imp), objective (obj) or random direction (rd); 2…: new cells first.",
+    options: CMA_RANKERS.map((r) => ({ value: r, label: r })),
+  },
+  {
+    key: "selectionRule",
+    label: "Selection rule",
+    control: "select",
+    help: "mu: the best half updates CMA-ES; filter: only candidates that entered the archive.",
+    options: [
+      { value: "mu", label: "mu" },
+      { value: "filter", label: "filter" },
+    ],
+  },
 ];

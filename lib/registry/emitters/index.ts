@@ -14,6 +14,8 @@ import type { EmitterContext, EmitterKind } from "./types";
 
 /** Kinds that produce vector genomes from the archive (the engine's emitters). */
 export const VECTOR_EMITTERS = [gaussian, isoLine, cmaMe, cmaMae] as const;
+/** Kinds the form's Emitter section offers (the staged kinds have their own sections). */
+export const FORM_EMITTERS: readonly EmitterKind[] = [isoLine, gaussian, cmaMe, cmaMae];
 /** Every kind an experiment may use. */
 export const EMITTERS = [...VECTOR_EMITTERS, llm, javascriptMutation] as const;
 

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { ExperimentSpec } from "@/lib/experiments/config";
+import { GridArchive } from "@/lib/qd/archive/grid";
+import { Rng } from "@/lib/qd/rng";
+import { kindConfig, kindValues } from "@/components/form/KindFields";
+import { AnyEmitterConfig, EMITTERS, FORM_EMITTERS, VECTOR_EMITTERS, createEmitter } from "../emitters";
+import { defaultsOf, kindUnion } from "../kind";
+
+const sphere = (emitter: unknown) => ({ name: "r", domain: { type: "sphere", dim: 10 }, emitter, batchSize: 36, budget: { evaluations: 10_000 } });
+
+describe("emitter registry", () => {
+  it("rejects an unknown or missing type with a message listing every registered kind", () => {
+    for (const bad of [{ type: "cma-es" }, {}, { type: 3 }]) {
+      const r = AnyEmitterConfig.safeParse(bad);
+      expect(r.success).toBe(false);
+      const message = r.error!.issues[0]!.message;
+      for (const k of EMITTERS) expect(message).toContain(`"${k.type}"`);
+      expect(message).toMatch(/^emitter\.type must be one of/);
+    }
+    // Through the experiment config, at the emitter's path.
+    const r = ExperimentSpec.safeParse(sphere({ type: "me-map-elites" }));
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]).toMatchObject({ path: ["emitter", "type"], message: expect.stringContaining('"gaussian"') });
+  });
+
+  it("phrases the message for one or two kinds", () => {
+    expect(kindUnion("x", [VECTOR_EMITTERS[0]]).safeParse({ type: "no" }).error!.issues[0]!.message).toBe('x.type must be "gaussian"');
+    expect(kindUnion("x", [VECTOR_EMITTERS[0], VECTOR_EMITTERS[1]]).safeParse({}).error!.issues[0]!.message).toBe('x.type must be "gaussian" or "iso-line"');
+  });
+
+  it("every vector kind round-trips its defaults through its schema, JSON and a whole experiment config", () => {
+    for (const k of VECTOR_EMITTERS) {
+      const d = defaultsOf(k);
+      expect(d, k.type).toBeDefined();
+      expect(k.schema.parse(JSON.parse(JSON.stringify(d)))).toEqual(d);
+      const spec = ExperimentSpec.safeParse(sphere({ type: k.type }));
+      expect(spec.success, `${k.type}: ${JSON.stringify(spec.error?.issues)}`).toBe(true);
+      expect(spec.data!.emitter).toEqual(d);
+    }
+  });
+
+  it("staged kinds name what they still need", () => {
+    for (const k of EMITTERS.filter((k) => k.distributed === "staged")) {
+      expect(defaultsOf(k), k.type).toBeUndefined();
+      const r = k.schema.safeParse({ type: k.type });
+      expect(r.error!.issues.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("form metadata covers real config keys, and the form's values give back the defaults", () => {
+    for (const k of FORM_EMITTERS) {
+      const keys = Object.keys(k.schema.shape);
+      for (const f of k.fields) expect(keys, `${k.type}.${f.key}`).toContain(f.key);
+      expect(k.label.length).toBeGreaterThan(0);
+      expect(k.help.length).toBeGreaterThan(0);
+      expect(k.schema.parse(kindConfig(k, kindValues(k)))).toEqual(defaultsOf(k));
+    }
+  });
+
+  it("a wrong parameter is reported at its path with the kind's message", () => {
+    const r = ExperimentSpec.safeParse(sphere({ type: "iso-line", lineSigma: -1 }));
+    expect(r.error!.issues[0]).toMatchObject({ path: ["emitter", "lineSigma"], message: "emitter.lineSigma must be >= 0" });
+  });
+
+  it("builds each vector kind's engine emitter, which asks a full batch inside the bounds", () => {
+    const archive = new GridArchive({ solutionDim: 4, dims: [5, 5], ranges: [[-1, 1], [-1, 1]] });
+    const bounds = { lower: new Float64Array(4).fill(-1), upper: new Float64Array(4).fill(1) };
+    for (const k of VECTOR_EMITTERS) {
+      const e = createEmitter(defaultsOf(k)!, { archive, x0: new Float64Array(4), bounds, batchSize: 6, rng: new Rng(1) });
+      expect(e.batchSize).toBe(6);
+      const out = new Float64Array(24).fill(NaN);
+      e.ask(out);
+      for (const v of out) expect(v >= -1 && v <= 1, `${k.type}: ${v}`).toBe(true);
+    }
+    expect(() => createEmitter({ type: "llm" }, { archive, x0: new Float64Array(4), bounds, batchSize: 6, rng: new Rng(1) })).toThrow(/no engine emitter/);
+  });
+});
