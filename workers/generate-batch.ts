@@ -9,8 +9,9 @@ export { mixSeed };
 
 /**
  * One numbered job of a numeric experiment whose emitter keeps no state between
- * jobs (Gaussian, Iso+LineDD), run in this worker: a fresh engine emitter seeded
- * for job k asks/tells against the cached archive (inserting locally), and the
+ * jobs (Gaussian, Iso+LineDD, gradient operator), run in this worker: a fresh
+ * engine emitter seeded for job k asks/tells against the cached archive
+ * (inserting locally; DQD emitters run their gradient phase first), and the
  * job collects every candidate that became an elite in the local view. Only
  * those go to PostgreSQL; the rest cannot improve it.
  */
@@ -24,26 +25,22 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
   const emitter = createEmitter(config.emitter, { archive, x0: domain.x0, bounds: domain.bounds, batchSize, rng: new Rng(mixSeed(seed, k)) });
   const parentsPer = emitter instanceof MutationEmitter ? emitter.parentsPer : 0;
 
-  const children = new Float64Array(batchSize * dim);
-  const objectives = new Float64Array(batchSize);
-  const measures = new Float64Array(batchSize * md);
-  const status = new Uint8Array(batchSize);
-  const value = new Float64Array(batchSize);
-  const cells = new Int32Array(batchSize);
+  // DQD emitters (gradient operator): a gradient phase of batchSizeDqd rows before each ask.
+  const dqd = emitter.askDqd ? { rows: emitter.batchSizeDqd!, jacobians: new Float64Array(emitter.batchSizeDqd! * (1 + md) * dim) } : null;
+  if (dqd && !domain.evaluateWithGradients) throw new Error(`emitter "${config.emitter.type}" needs gradients; domain "${config.domain.type}" has none`);
+  const rows = Math.max(batchSize, dqd?.rows ?? 0);
+  const children = new Float64Array(rows * dim);
+  const objectives = new Float64Array(rows);
+  const measures = new Float64Array(rows * md);
+  const status = new Uint8Array(rows);
+  const value = new Float64Array(rows);
+  const cells = new Int32Array(rows);
   const parents: (string | null)[] = new Array(batchSize * parentsPer);
   const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: config.emitter.type, measureDim: md, genomeDim: dim, parentsPer });
 
   const genomes: number[] = [];
-  for (let done = 0; done < size; ) {
-    // The last step of a job may be short: evaluate what the job carries, and stop there.
-    const n = Math.min(batchSize, size - done);
-    emitter.ask(children);
-    // Parent ids now, before this step's inserts give cells new ids.
-    if (emitter instanceof MutationEmitter) {
-      const cellsOfParents = emitter.parents;
-      for (let j = 0; j < n * parentsPer; j++) parents[j] = cellsOfParents[j] === FROM_X0 ? null : (solutionIds[cellsOfParents[j]!] ?? null);
-    }
-    domain.evaluateBatch(children, n, objectives, measures);
+  /** Inserts the step's first n children locally and collects those that became elites. */
+  const insert = (n: number) => {
     archive.add(children, objectives, measures, n, { status, value, cells });
     for (let i = 0; i < n; i++) {
       if (objectives[i] !== objectives[i]) out.failed++;
@@ -59,7 +56,31 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
       for (let j = 0; j < dim; j++) genomes.push(children[i * dim + j]!);
       for (let j = 0; j < parentsPer; j++) out.parentIds.push(parents[i * parentsPer + j] ?? null);
     }
-    if (n === batchSize) emitter.tell({ solutions: children, objectives, measures, status, value, n });
+  };
+  const tellBatch = (n: number) => ({ solutions: children, objectives, measures, status, value, n });
+  // The last step of a job may be short: evaluate what the job carries, and stop there.
+  for (let done = 0; done < size; ) {
+    if (dqd) {
+      // Gradient phase (pyribs ask_dqd / tell_dqd): evaluated with Jacobians, inserted like any candidate.
+      const n = Math.min(dqd.rows, size - done);
+      emitter.askDqd!(children);
+      domain.evaluateWithGradients!(children, n, objectives, measures, dqd.jacobians);
+      insert(n);
+      done += n;
+      if (n < dqd.rows) break;
+      emitter.tellDqd!(tellBatch(n), dqd.jacobians);
+      if (done >= size) break;
+    }
+    const n = Math.min(batchSize, size - done);
+    emitter.ask(children);
+    // Parent ids now, before this step's inserts give cells new ids.
+    if (emitter instanceof MutationEmitter) {
+      const cellsOfParents = emitter.parents;
+      for (let j = 0; j < n * parentsPer; j++) parents[j] = cellsOfParents[j] === FROM_X0 ? null : (solutionIds[cellsOfParents[j]!] ?? null);
+    }
+    domain.evaluateBatch(children, n, objectives, measures);
+    insert(n);
+    if (n === batchSize) emitter.tell(tellBatch(n));
     done += n;
   }
   out.genomes = encodeVector(genomes);

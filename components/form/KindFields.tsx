@@ -24,17 +24,22 @@ export function kindConfig(kind: KindModule, values: Record<string, string>): Re
   for (const f of kind.fields) {
     const v = (values[f.key] ?? "").trim();
     if (v === "") continue;
-    out[f.key] = f.control === "select" ? v : Number(v);
+    out[f.key] = f.control === "select" ? v : f.control === "boolean" ? v === "true" : Number(v);
   }
   return out;
 }
+
+const YES_NO = [
+  { value: "false", label: "No" },
+  { value: "true", label: "Yes" },
+];
 
 export function KindFields({ kind, values, onChange, error, prefix }: { kind: KindModule; values: Record<string, string>; onChange(key: string, value: string): void; error(path: string): string | undefined; prefix: string }) {
   return (
     <>
       {kind.fields.map((f: FormField) =>
-        f.control === "select" ? (
-          <SelectField key={f.key} label={f.label} value={values[f.key] ?? ""} onChange={(v) => onChange(f.key, v)} options={[...(f.options ?? [])]} hint={error(`${prefix}.${f.key}`) ?? f.help} />
+        f.control === "select" || f.control === "boolean" ? (
+          <SelectField key={f.key} label={f.label} value={values[f.key] ?? ""} onChange={(v) => onChange(f.key, v)} options={f.control === "boolean" ? YES_NO : [...(f.options ?? [])]} hint={error(`${prefix}.${f.key}`) ?? f.help} />
         ) : (
           <Field
             key={f.key}

@@ -4,7 +4,7 @@ import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
 import { FROM_X0, getDomain, mixSeed, MutationEmitter, parentIdsOf, Rng, type ArchiveBase } from "@/lib/qd";
 import { createEmitter } from "@/lib/registry/emitters";
-import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { enqueueEvaluation } from "@/lib/experiments/jobs";
 import { getQueues } from "@/lib/queue/server";
 import { keyedUuid } from "@/lib/keyed-uuid";
@@ -151,7 +151,7 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
       const n = Math.min(count, remaining);
       const config = exp.config;
       const dim = genomeDim(config);
-      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: vectorEmitter(config).type } : { candidates: [], budgetRemaining: 0, pending };
+      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: config.emitter.type } : { candidates: [], budgetRemaining: 0, pending };
       const { out, parents, operator } = await produce(tx, expId, config, dim, n, mixSeed(exp.seed, exp.evaluations + pending));
       const ids = await insertPending(tx, expId, out, n, dim, parents, operator);
       if (encoding === "base64") {

@@ -4,7 +4,7 @@ import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { kindUnion } from "@/lib/registry/kind";
-import { AnyEmitterConfig, VectorEmitterConfig } from "@/lib/registry/emitters";
+import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig } from "@/lib/registry/emitters";
 import { gaussian } from "@/lib/registry/emitters/gaussian";
 import { isoLine } from "@/lib/registry/emitters/iso-line";
 import { cmaMe } from "@/lib/registry/emitters/cma-me";
@@ -298,13 +298,28 @@ function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
   });
 }
 
-/** CMA emitters run as job chains in the workers, on the built-in vector domains. */
-function checkCma(c: { domain: { type: string }; emitter: { type: string }; batchSize: number }, ctx: z.RefinementCtx) {
-  if (!isCmaEmitter(c.emitter)) return;
-  if (!hasBuiltInMeasures(c.domain)) {
-    ctx.addIssue({ code: "custom", path: ["emitter", "type"], message: `emitter "${c.emitter.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it` });
+/** What the emitter's registered kind needs from the experiment (lib/registry/emitters). */
+function checkEmitterKind(c: { domain: { type: string }; emitter: { type: string }; batchSize: number }, ctx: z.RefinementCtx) {
+  const kind = EMITTERS.find((k) => k.type === c.emitter.type);
+  if (!kind) return; // the union already said which types exist
+  const issue = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (kind.distributed === "in-process") return issue(["emitter", "type"], kind.inProcessReason ?? `emitter "${kind.type}" runs in the engine only`);
+  if (kind.builtInDomainsOnly && !hasBuiltInMeasures(c.domain)) {
+    issue(["emitter", "type"], `emitter "${kind.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it`);
+  } else if (kind.needsGradients && !domainHasGradients(c.domain)) {
+    const withGradients = DomainConfig.options.map((o) => o.shape.type.value).filter((t) => domainHasGradients({ type: t }));
+    issue(["emitter", "type"], `emitter "${kind.type}" needs analytic gradients of the objective and measures; domain "${c.domain.type}" has none (use ${withGradients.map((t) => `"${t}"`).join(", ")})`);
   }
-  if (c.batchSize < 2) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2` });
+  if (isCmaEmitter(c.emitter) && c.batchSize < 2) issue(["batchSize"], `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2`);
+}
+
+function domainHasGradients(domain: { type: string }): boolean {
+  if (!hasBuiltInMeasures(domain)) return false;
+  try {
+    return !!getDomain({ type: domain.type, dim: 2 } as DomainConfig).evaluateWithGradients;
+  } catch {
+    return false;
+  }
 }
 
 /** Islands split the archive between the workers' numbered jobs: CMA chains and ask/tell runs have no such jobs. */
@@ -320,7 +335,7 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   if ((c as { evaluation?: { concurrency?: number } }).evaluation?.concurrency !== undefined && !runsInStages(c)) {
     ctx.addIssue({ code: "custom", path: ["evaluation", "concurrency"], message: `evaluation.concurrency is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" is evaluated in bulk by the worker` });
   }
-  checkCma(c as SpecLike & { batchSize: number }, ctx);
+  checkEmitterKind(c as SpecLike & { batchSize: number }, ctx);
   checkIslands(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
@@ -475,14 +490,6 @@ export function evaluationConcurrency(config: { evaluation?: { concurrency?: num
 
 /** Experiments whose jobs run in two stages (mutate on the mutation queue, then evaluate): user evaluators and LLM runs. */
 export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated(c) || isLlmDomain(c);
-
-/** The emitter of a vector experiment (Gaussian, Iso+LineDD, ...): the caller only runs for vector genomes. */
-export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfig }): EmitterConfig {
-  const e = config.emitter;
-  if (e.type === "llm" || e.type === "javascript-mutation") throw new Error(`emitter "${e.type}" does not produce vector genomes`);
-  if (e.type === "cma-me" || e.type === "cma-mae") throw new Error(`emitter "${e.type}" runs as emitter chains (workers/cma-batch.ts), not by mutating elites`);
-  return e;
-}
 
 /** How many islands stagnation may grow the experiment to. */
 export const maxIslands = (i: IslandsConfig) => i.spawnOnStagnation?.maxIslands ?? Math.min(64, Math.max(i.count, 2 * i.count));

@@ -15,7 +15,7 @@ export interface FormField {
   label: string;
   /** Inline help under the control. */
   help?: string;
-  control: "number" | "integer" | "select";
+  control: "number" | "integer" | "select" | "boolean";
   options?: readonly { value: string; label: string }[];
   /** Shown only when the field is not optional-empty: omit from the config when left blank. */
   optional?: boolean;

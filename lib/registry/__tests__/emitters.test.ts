@@ -3,9 +3,11 @@ import { ExperimentSpec } from "@/lib/experiments/config";
 import { GridArchive } from "@/lib/qd/archive/grid";
 import { Rng } from "@/lib/qd/rng";
 import { kindConfig, kindValues } from "@/components/form/KindFields";
-import { AnyEmitterConfig, EMITTERS, FORM_EMITTERS, VECTOR_EMITTERS, createEmitter } from "../emitters";
+import { AnyEmitterConfig, EMITTERS as ALL, FORM_EMITTERS, VECTOR_EMITTERS as VECTOR, createEmitter, type EmitterKind } from "../emitters";
 import { defaultsOf, kindUnion } from "../kind";
 
+const EMITTERS: readonly EmitterKind[] = ALL;
+const VECTOR_EMITTERS: readonly EmitterKind[] = VECTOR;
 const sphere = (emitter: unknown) => ({ name: "r", domain: { type: "sphere", dim: 10 }, emitter, batchSize: 36, budget: { evaluations: 10_000 } });
 
 describe("emitter registry", () => {
@@ -33,6 +35,7 @@ describe("emitter registry", () => {
       const d = defaultsOf(k);
       expect(d, k.type).toBeDefined();
       expect(k.schema.parse(JSON.parse(JSON.stringify(d)))).toEqual(d);
+      if (k.distributed === "in-process") continue; // rejected in experiments (tested below)
       const spec = ExperimentSpec.safeParse(sphere({ type: k.type }));
       expect(spec.success, `${k.type}: ${JSON.stringify(spec.error?.issues)}`).toBe(true);
       expect(spec.data!.emitter).toEqual(d);
@@ -66,12 +69,25 @@ describe("emitter registry", () => {
     const archive = new GridArchive({ solutionDim: 4, dims: [5, 5], ranges: [[-1, 1], [-1, 1]] });
     const bounds = { lower: new Float64Array(4).fill(-1), upper: new Float64Array(4).fill(1) };
     for (const k of VECTOR_EMITTERS) {
-      const e = createEmitter(defaultsOf(k)!, { archive, x0: new Float64Array(4), bounds, batchSize: 6, rng: new Rng(1) });
+      const e = createEmitter(defaultsOf(k) as { type: string }, { archive, x0: new Float64Array(4), bounds, batchSize: 6, rng: new Rng(1) });
       expect(e.batchSize).toBe(6);
       const out = new Float64Array(24).fill(NaN);
-      e.ask(out);
-      for (const v of out) expect(v >= -1 && v <= 1, `${k.type}: ${v}`).toBe(true);
+      // DQD kinds ask their gradient phase first.
+      if (e.askDqd) e.askDqd(out.subarray(0, e.batchSizeDqd! * 4));
+      else e.ask(out);
+      for (const v of out.subarray(0, (e.batchSizeDqd ?? e.batchSize) * 4)) expect(v >= -1 && v <= 1, `${k.type}: ${v}`).toBe(true);
     }
     expect(() => createEmitter({ type: "llm" }, { archive, x0: new Float64Array(4), bounds, batchSize: 6, rng: new Rng(1) })).toThrow(/no engine emitter/);
+  });
+
+  it("rejects kinds the distributed path cannot run yet, and gradient kinds on domains without gradients, with a 4xx-ready message", () => {
+    const arb = ExperimentSpec.safeParse(sphere({ type: "gradient-arborescence" }));
+    expect(arb.error!.issues[0]).toMatchObject({ path: ["emitter", "type"], message: expect.stringMatching(/runs in the engine only.*gradient-operator/) });
+    const rast = ExperimentSpec.safeParse({ ...sphere({ type: "gradient-operator" }), domain: { type: "rastrigin", dim: 10 } });
+    expect(rast.error!.issues[0]).toMatchObject({ path: ["emitter", "type"], message: 'emitter "gradient-operator" needs analytic gradients of the objective and measures; domain "rastrigin" has none (use "sphere")' });
+    const ext = ExperimentSpec.safeParse({ ...sphere({ type: "cma-me" }), domain: { type: "external", dim: 4, bounds: [-1, 1] }, descriptors: [{ name: "a", min: 0, max: 1, bins: 4 }] });
+    expect(ext.error!.issues[0]!.message).toMatch(/runs on the built-in domains/);
+    const omg = ExperimentSpec.parse(sphere({ type: "gradient-operator", sigma: 0, sigmaG: 10, measureGradients: true, normalizeGrad: true }));
+    expect(omg.emitter).toMatchObject({ type: "gradient-operator", measureGradients: true, operator: "isotropic" });
   });
 });

@@ -7,15 +7,17 @@ import { kindUnion } from "../kind";
 import { cmaMae } from "./cma-mae";
 import { cmaMe } from "./cma-me";
 import { gaussian } from "./gaussian";
+import { gradientArborescence } from "./gradient-arborescence";
+import { gradientOperator } from "./gradient-operator";
 import { isoLine } from "./iso-line";
 import { javascriptMutation } from "./javascript-mutation";
 import { llm } from "./llm";
 import type { EmitterContext, EmitterKind } from "./types";
 
 /** Kinds that produce vector genomes from the archive (the engine's emitters). */
-export const VECTOR_EMITTERS = [gaussian, isoLine, cmaMe, cmaMae] as const;
+export const VECTOR_EMITTERS = [gaussian, isoLine, cmaMe, cmaMae, gradientOperator, gradientArborescence] as const;
 /** Kinds the form's Emitter section offers (the staged kinds have their own sections). */
-export const FORM_EMITTERS: readonly EmitterKind[] = [isoLine, gaussian, cmaMe, cmaMae];
+export const FORM_EMITTERS: readonly EmitterKind[] = [isoLine, gaussian, cmaMe, cmaMae, gradientOperator];
 /** Every kind an experiment may use. */
 export const EMITTERS = [...VECTOR_EMITTERS, llm, javascriptMutation] as const;
 
