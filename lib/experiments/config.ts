@@ -4,6 +4,7 @@ import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { kindUnion } from "@/lib/registry/kind";
+import { SchedulerConfig, schedulerKindOf } from "@/lib/registry/schedulers";
 import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig } from "@/lib/registry/emitters";
 import { gaussian } from "@/lib/registry/emitters/gaussian";
 import { isoLine } from "@/lib/registry/emitters/iso-line";
@@ -256,6 +257,8 @@ const configShape = {
     .strict()
     .optional(),
   islands: IslandsConfig.optional(),
+  /** How emitters share iterations (lib/registry/schedulers); absent = every emitter every iteration. */
+  scheduler: SchedulerConfig.optional(),
 };
 
 type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string }; islands?: IslandsConfig };
@@ -336,6 +339,9 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
     ctx.addIssue({ code: "custom", path: ["evaluation", "concurrency"], message: `evaluation.concurrency is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" is evaluated in bulk by the worker` });
   }
   checkEmitterKind(c as SpecLike & { batchSize: number }, ctx);
+  const scheduler = (c as { scheduler?: { type: string } }).scheduler;
+  const schedulerKind = scheduler && schedulerKindOf(scheduler);
+  if (schedulerKind?.distributed === "in-process") ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: schedulerKind.inProcessReason ?? `scheduler "${schedulerKind.type}" runs in the engine only` });
   checkIslands(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {

@@ -90,4 +90,12 @@ describe("emitter registry", () => {
     const omg = ExperimentSpec.parse(sphere({ type: "gradient-operator", sigma: 0, sigmaG: 10, measureGradients: true, normalizeGrad: true }));
     expect(omg.emitter).toMatchObject({ type: "gradient-operator", measureGradients: true, operator: "isotropic" });
   });
+
+  it("the scheduler union: default accepted, bandit rejected with its reason, unknown types listed", () => {
+    expect(ExperimentSpec.parse({ ...sphere({ type: "iso-line" }), scheduler: { type: "default" } }).scheduler).toEqual({ type: "default" });
+    const bandit = ExperimentSpec.safeParse({ ...sphere({ type: "iso-line" }), scheduler: { type: "bandit", numActive: 2 } });
+    expect(bandit.error!.issues[0]).toMatchObject({ path: ["scheduler", "type"], message: expect.stringMatching(/^scheduler "bandit" \(ME-MAP-Elites\) runs in the engine only/) });
+    const unknown = ExperimentSpec.safeParse({ ...sphere({ type: "iso-line" }), scheduler: { type: "round-robin" } });
+    expect(unknown.error!.issues[0]!.message).toBe('scheduler.type must be "default" or "bandit"');
+  });
 });
