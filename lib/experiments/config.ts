@@ -5,7 +5,7 @@ import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationCo
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { kindUnion } from "@/lib/registry/kind";
 import { SchedulerConfig, schedulerKindOf } from "@/lib/registry/schedulers";
-import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig } from "@/lib/registry/emitters";
+import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig, type EmitterKind } from "@/lib/registry/emitters";
 import { gaussian } from "@/lib/registry/emitters/gaussian";
 import { isoLine } from "@/lib/registry/emitters/iso-line";
 import { cmaMe } from "@/lib/registry/emitters/cma-me";
@@ -416,7 +416,8 @@ export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
  */
 export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): number {
   if (config.iterationsPerJob) return config.iterationsPerJob;
-  if (isCmaEmitter(config.emitter)) return cmaIterationsPerJob(config.emitter.count, config.batchSize, config.budget.evaluations);
+  const chains = emitterChains(config);
+  if (chains) return cmaIterationsPerJob(chains, config.batchSize, config.budget.evaluations);
   if (!hasBuiltInMeasures(config.domain)) return 1; // slow evaluators: one batch per job
   const byCost = Math.round(5000 / config.batchSize);
   const byFreshness = Math.floor(config.budget.evaluations / (200 * config.batchSize));
@@ -434,9 +435,10 @@ function cmaIterationsPerJob(count: number, batchSize: number, budget: number): 
   return Math.max(1, Math.min(byCost, byFreshness));
 }
 
-/** CMA runs: the number of emitter chains (job k belongs to emitter k mod chains); 0 for other emitters. */
+/** Emitter-chain kinds (CMA): the number of chains (job k belongs to emitter k mod chains); 0 for other emitters. */
 export function emitterChains(config: { emitter: { type: string } }): number {
-  return isCmaEmitter(config.emitter) ? config.emitter.count : 0;
+  const kind = EMITTERS.find((k) => k.type === config.emitter.type) as EmitterKind | undefined;
+  return kind?.distributed === "chains" && kind.chains ? kind.chains(config.emitter) : 0;
 }
 
 /** Jobs in flight at once: one per emitter chain for CMA runs, else `maxInFlight`. */
