@@ -27,7 +27,64 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, "may only contain letters, digits, '_' and '-'")
     .default("qd"),
+
+  // Web edge and authentication.
+  QD_API_TOKEN: z.string().optional(),
+  QD_ALLOWED_HOSTS: commaList(),
+  QD_TRUST_PROXY: flag(),
+  QD_SSE_POLL_MS: ms(10, 300),
+  QD_EXPORT_PAGE: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Only the synthetic benchmark pages under /bench need it. */
+  QD_BENCH_PAGES: flag(),
+
+  // Workers.
+  QD_WORKER_NAME: z.string().optional(),
+  QD_JOB_LOCK_MS: ms(1000, 30_000),
+  QD_RECONCILE_MS: ms(100, 3000),
+  QD_CANCEL_POLL_MS: ms(10, 1000),
+  QD_EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(1),
+  QD_MUTATION_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(4),
+  QD_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(8),
+  QD_LLM_WATCH_MS: ms(100, 2000),
+  QD_LLM_KEY_ENVS: commaList(),
+
+  // Command sandbox.
+  QD_UNSAFE_NO_SANDBOX: flag(),
+  QD_SANDBOX_BWRAP: z.string().default("bwrap"),
+  QD_SANDBOX_READONLY_PATHS: z
+    .string()
+    .transform((v) => v.split(":").filter(Boolean))
+    .refine((paths) => paths.every((p) => p.startsWith("/")), "must be absolute paths separated by ':'")
+    .default([]),
+
+  // Engine tuning. lib/qd reads these itself (it must stay usable without the server); listed here so they are validated and documented.
+  QD_SPIN_US: z.coerce.number().int().min(0).max(1_000_000).default(200),
+  QD_PREFETCH: flag(),
+  QD_NO_WASM: flag(),
 });
+
+/** "1", "true" or "yes" (any case) turns a switch on; anything else, or unset, leaves it off. */
+function flag() {
+  return z
+    .string()
+    .transform((v) => /^(1|true|yes)$/i.test(v.trim()))
+    .default(false);
+}
+
+/** A comma-separated list; blanks are dropped. */
+function commaList() {
+  return z
+    .string()
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .default([]);
+}
+
+function ms(min: number, fallback: number) {
+  return z.coerce.number().int().min(min).max(86_400_000).default(fallback);
+}
+
+/** Every variable the schema knows, for docs and tests. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -45,7 +102,11 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * The validated environment. Cheap enough to call per use, so settings a test (or an operator
+ * through a restart) changes are seen; modules that must read a value once do so at import.
+ */
+export function readEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "unset" (a common shell idiom: DATABASE_URL= npm start).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(cleaned);

@@ -1,3 +1,5 @@
+import { readEnv } from "@/lib/config";
+
 /**
  * Which environment variables an experiment config may name as a secret to read on
  * the workers. A config comes from whoever can call the API, so it must not be able
@@ -20,7 +22,7 @@ export function isServerVariable(name: string): boolean {
 }
 
 export function extraKeyNames(env: Record<string, string | undefined> = process.env): Set<string> {
-  return new Set((env.QD_LLM_KEY_ENVS ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  return new Set(readEnv(env).QD_LLM_KEY_ENVS);
 }
 
 /** Why `apiKeyEnv` may not name this variable, or null when it may. */

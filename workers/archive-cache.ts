@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { elitesSince } from "@/lib/db/archive-store";
 import { islandElitesSince } from "@/lib/db/island-store";
 import { thresholdsSince } from "@/lib/db/emitter-store";
-import type { ThresholdStore } from "@/lib/experiments/cma";
+import type { ThresholdStore } from "@/lib/qd";
 import { decodeVector } from "@/lib/db/vector-codec";
 import { effectiveDescriptors, hasBuiltInMeasures, vectorSpace, type DomainConfig, type ExperimentSpec } from "@/lib/experiments/config";
 

@@ -1,7 +1,8 @@
+import { readEnv } from "@/lib/config";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /** How often a long evaluation looks whether its run was cancelled (ms). */
-const POLL_MS = Number(process.env.QD_CANCEL_POLL_MS ?? 1000);
+const POLL_MS = readEnv().QD_CANCEL_POLL_MS;
 
 /**
  * An AbortSignal that fires once the experiment is cancelled or deleted, so a job's running

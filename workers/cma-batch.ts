@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import type { CandidateBatch } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
-import { cmaEmitter, cmaThresholdMin, encodeState, thresholdStep } from "@/lib/experiments/cma";
+import { cmaEmitter, cmaThresholdMin, encodeState } from "@/lib/experiments/cma";
+import { thresholdStep } from "@/lib/qd";
 import { isCmaEmitter } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
 import { emptyBatch } from "./generate-batch";

@@ -1,10 +1,7 @@
 import os from "node:os";
 import crypto from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-
-/** How often a worker says it is alive, and how stale a heartbeat may get before it counts as gone. */
-export const HEARTBEAT_MS = 5_000;
-export const WORKER_STALE_MS = 3 * HEARTBEAT_MS;
+import { HEARTBEAT_MS } from "@/lib/runtime/worker-liveness";
 
 /**
  * Announces this worker process in the database so /api/health can count live workers. A failed
@@ -32,8 +29,4 @@ export function startHeartbeat(prisma: PrismaClient, queues: string[], report: (
       await prisma.workerHeartbeat.delete({ where: { id } }).catch(() => {});
     },
   };
-}
-
-export async function countLiveWorkers(prisma: PrismaClient): Promise<number> {
-  return prisma.workerHeartbeat.count({ where: { lastSeenAt: { gt: new Date(Date.now() - WORKER_STALE_MS) } } });
 }

@@ -2,7 +2,7 @@ import type { Processor, Worker } from "bullmq";
 import type { ExperimentSpec, LlmEmitterConfig } from "@/lib/experiments/config";
 import { needsJudge } from "./propose-llm";
 import { liveLlmConfigs, llmQueueName, namedQueue } from "@/lib/experiments/jobs";
-import type { WorkerContext } from "./processors";
+import type { WorkerContext } from "./context";
 import { failureLogFor } from "./failure-log";
 
 interface ProviderLimits {

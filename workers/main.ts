@@ -15,7 +15,7 @@ import { failureLogFor } from "./failure-log";
 import { shutdownSharedSandboxHost } from "@/lib/sandbox";
 import { processSandboxMode } from "@/lib/sandbox/process";
 
-const name = process.env.QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
+const name = readEnv().QD_WORKER_NAME ?? `${os.hostname()}:${process.pid}`;
 const log = (line: string) => console.log(`[worker ${name}] ${line}`);
 const failures = failureLogFor(log);
 
@@ -36,8 +36,8 @@ async function main() {
       concurrency,
       autorun: true,
       // A killed worker's job is handed to another one once its lock lapses.
-      lockDuration: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
-      stalledInterval: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
+      lockDuration: env.QD_JOB_LOCK_MS,
+      stalledInterval: env.QD_JOB_LOCK_MS,
     });
     worker.on("failed", (job, error) => failures.report(`job ${job?.name}#${job?.id} on ${queue}`, error));
     worker.on("error", (error) => failures.report(`queue ${queue}`, error));
@@ -47,9 +47,9 @@ async function main() {
   await heartbeat.started;
   const reconciler = startReconciler({ prisma, queues, log });
   const llmQueues = startLlmQueues({ prisma, queues, log }, processors.llm, {
-    concurrency: Number(process.env.QD_LLM_CONCURRENCY ?? 8),
-    lockMs: Number(process.env.QD_JOB_LOCK_MS ?? 30_000),
-    intervalMs: Number(process.env.QD_LLM_WATCH_MS ?? 2000),
+    concurrency: env.QD_LLM_CONCURRENCY,
+    lockMs: env.QD_JOB_LOCK_MS,
+    intervalMs: env.QD_LLM_WATCH_MS,
   });
   log(`ready on ${queues.settings.backend} (${processors.map((p) => p.queue).join(", ")})`);
   // Probed once at start-up: command evaluators fail closed (with this reason) when it is missing.

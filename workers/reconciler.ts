@@ -1,5 +1,6 @@
+import { readEnv } from "@/lib/config";
 import { reconcileAll } from "@/lib/experiments/lifecycle";
-import type { WorkerContext } from "./processors";
+import type { WorkerContext } from "./context";
 import { failureLogFor } from "./failure-log";
 
 /**
@@ -9,7 +10,7 @@ import { failureLogFor } from "./failure-log";
  */
 const LOCK_KEY = 0x5153_0001;
 
-export function startReconciler(ctx: WorkerContext, intervalMs = Number(process.env.QD_RECONCILE_MS ?? 3000)) {
+export function startReconciler(ctx: WorkerContext, intervalMs = readEnv().QD_RECONCILE_MS) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const tick = async () => {

@@ -73,7 +73,7 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
   const goto = (p: number) => onQueryChange({ ...query, offset: (Math.min(Math.max(p, 1), pages) - 1) * query.limit });
   const models = page?.facets.model ?? [];
   const withModel = models.length > 0;
-  const withCost = page?.rows.some((r) => r.costUsd != null && r.costUsd > 0) ?? false;
+  const withCost = page?.elites.some((r) => r.costUsd != null && r.costUsd > 0) ?? false;
 
   const columns: { key: EliteSort | null; label: string; numeric?: boolean }[] = [
     { key: "cell", label: "Cell", numeric: true },
@@ -172,7 +172,7 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
             </tr>
           </thead>
           <tbody ref={body} className="divide-y divide-slate-100 dark:divide-slate-800">
-            {page?.rows.map((r, i) => {
+            {page?.elites.map((r, i) => {
               const on = r.cell === selectedCell;
               return (
                 <tr
@@ -210,7 +210,7 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
             })}
           </tbody>
         </table>
-        {page && page.rows.length === 0 && <p className="px-3 py-8 text-center text-sm text-slate-500 dark:text-slate-400">{filtered ? "No elite matches these filters." : "The archive is empty so far."}</p>}
+        {page && page.elites.length === 0 && <p className="px-3 py-8 text-center text-sm text-slate-500 dark:text-slate-400">{filtered ? "No elite matches these filters." : "The archive is empty so far."}</p>}
         {!page && !error && <p className="px-3 py-8 text-center text-sm text-slate-500 dark:text-slate-400">Loading elites…</p>}
       </div>
 

@@ -7,6 +7,8 @@
 import { useEffect, useRef } from "react";
 import { endpoints, normalizeSnapshot } from "@/components/lib/api";
 import type { ExperimentStatus, Snapshot } from "@/components/lib/types";
+import type { z } from "zod";
+import { EVENT_SCHEMAS, type EventType } from "@/lib/api/event-payloads";
 
 export interface Counters {
   evaluations?: number;
@@ -45,38 +47,27 @@ export function useLiveEvents(id: string, after: string | null, onFrame: (frame:
         cb.current(f);
       });
     };
-    const parse = (e: MessageEvent) => {
-      try {
-        return JSON.parse(e.data);
-      } catch {
-        return null;
-      }
-    };
-    es.addEventListener("batch", (e) => {
-      const d = parse(e as MessageEvent);
-      if (!d) return;
-      if (Array.isArray(d.improved)) for (const u of d.improved) frame.improved.push([u[0], u[1]]);
+    // Every message is checked against its schema; one of another shape is dropped, not drawn.
+    const on = <T extends EventType>(type: T, apply: (d: z.infer<(typeof EVENT_SCHEMAS)[T]>) => void) =>
+      es.addEventListener(type, (e) => {
+        let json: unknown;
+        try {
+          json = JSON.parse((e as MessageEvent).data);
+        } catch {
+          return;
+        }
+        const parsed = EVENT_SCHEMAS[type].safeParse(json);
+        if (!parsed.success) return;
+        apply(parsed.data as z.infer<(typeof EVENT_SCHEMAS)[T]>);
+        schedule();
+      });
+    on("batch", (d) => {
+      for (const u of d.improved) frame.improved.push(u);
       frame.counters = { evaluations: d.evaluations, numElites: d.numElites, qdScore: d.qdScore, maxFitness: d.maxFitness };
-      schedule();
     });
-    es.addEventListener("status", (e) => {
-      const d = parse(e as MessageEvent);
-      if (!d?.status) return;
-      frame.status = { status: d.status, reason: d.reason ?? null };
-      schedule();
-    });
-    es.addEventListener("snapshot", (e) => {
-      const d = parse(e as MessageEvent);
-      if (!d) return;
-      frame.snapshots.push(normalizeSnapshot(d));
-      schedule();
-    });
-    es.addEventListener("hello", (e) => {
-      const d = parse(e as MessageEvent);
-      if (!d) return;
-      frame.hello = d;
-      schedule();
-    });
+    on("status", (d) => (frame.status = { status: d.status as ExperimentStatus, reason: d.reason }));
+    on("snapshot", (d) => frame.snapshots.push(normalizeSnapshot(d)));
+    on("hello", (d) => (frame.hello = d));
     es.onopen = () => conn.current?.(true);
     es.onerror = () => conn.current?.(false);
     return () => {

@@ -4,6 +4,8 @@
  * server, refetched when the query changes and, while the run is live, when the archive moves.
  */
 import { useEffect, useRef, useState } from "react";
+import type { z } from "zod";
+import type { ElitePage as ElitePageSchema } from "@/lib/api/responses";
 import { api, ApiError } from "./api";
 
 export type EliteSort = "fitness" | "cell" | "createdAt" | "operator" | "model" | `d${number}`;
@@ -29,27 +31,9 @@ export interface EliteQuery {
 
 export const defaultEliteQuery: EliteQuery = { sort: "fitness", order: "desc", offset: 0, limit: 50, fitnessMin: null, fitnessMax: null, operator: null, model: null, ranges: [] };
 
-export interface EliteTableRow {
-  cell: number;
-  fitness: number;
-  descriptors: number[];
-  solutionId: string;
-  operator: string;
-  model: string | null;
-  costUsd: number | null;
-  createdAt: string;
-}
-
-export interface Facet {
-  value: string;
-  count: number;
-}
-
-export interface ElitePage {
-  total: number;
-  rows: EliteTableRow[];
-  facets: { operator: Facet[]; model: Facet[] };
-}
+/** The server's page, typed by its response schema (lib/api/responses.ts), not by a copy of it. */
+export type ElitePage = z.infer<typeof ElitePageSchema>;
+export type EliteTableRow = ElitePage["elites"][number];
 
 export function eliteTableUrl(id: string, q: EliteQuery): string {
   const p = new URLSearchParams({ sort: q.sort, order: q.order, limit: String(q.limit), offset: String(q.offset) });
@@ -59,26 +43,6 @@ export function eliteTableUrl(id: string, q: EliteQuery): string {
   if (q.model) p.set("model", q.model);
   if (q.ranges.length) p.set("ranges", q.ranges.map((r) => `${r.index}:${r.min}:${r.max}`).join(","));
   return `/api/experiments/${id}/elites?${p}`;
-}
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export function normalizeElitePage(b: Json): ElitePage {
-  const facet = (xs: unknown): Facet[] => (Array.isArray(xs) ? xs.map((f: Json) => ({ value: String(f.value), count: Number(f.count) || 0 })) : []);
-  return {
-    total: Number(b.total) || 0,
-    rows: (Array.isArray(b.elites) ? b.elites : []).map((r: Json) => ({
-      cell: Number(r.cell),
-      fitness: Number(r.fitness),
-      descriptors: Array.isArray(r.descriptors) ? r.descriptors.map(Number) : [],
-      solutionId: String(r.solutionId),
-      operator: String(r.operator ?? "—"),
-      model: r.model == null ? null : String(r.model),
-      costUsd: r.costUsd == null ? null : Number(r.costUsd),
-      createdAt: String(r.createdAt),
-    })),
-    facets: { operator: facet(b.facets?.operator), model: facet(b.facets?.model) },
-  };
 }
 
 /**
@@ -106,10 +70,10 @@ export function useEliteTable(id: string, query: EliteQuery, refreshKey: unknown
     let stop = false;
     setLoading(true);
     lastFetch.current = Date.now();
-    api(url)
+    api<ElitePage>(url)
       .then((b) => {
         if (stop) return;
-        setPage(normalizeElitePage(b));
+        setPage(b);
         setError(null);
       })
       .catch((e) => !stop && setError(e instanceof ApiError ? e.message : String(e)))

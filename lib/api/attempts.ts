@@ -52,7 +52,3 @@ export function recordFailure(key: string, now = Date.now()): void {
   w.total++;
 }
 
-/** For tests. */
-export function resetAttempts(): void {
-  state.window = { start: 0, failures: new Map(), total: 0 };
-}

@@ -1,3 +1,4 @@
+import { readEnv } from "@/lib/config";
 import crypto from "node:crypto";
 import { ApiError } from "./errors";
 import { blockedFor, clientKey, recordFailure } from "./attempts";
@@ -12,7 +13,7 @@ import { blockedFor, clientKey, recordFailure } from "./attempts";
 export const SESSION_COOKIE = "qd_session";
 
 export function apiToken(): string | undefined {
-  return process.env.QD_API_TOKEN || undefined;
+  return readEnv().QD_API_TOKEN;
 }
 
 /** How long a session cookie is valid (the cookie's Max-Age and the server-side check agree). */
@@ -51,14 +52,6 @@ function safeEqual(a: string, b: string): boolean {
 export function tokenMatches(candidate: string): boolean {
   const token = apiToken();
   return !!token && safeEqual(candidate, token);
-}
-
-export function isAuthorized(req: Request): boolean {
-  const token = apiToken();
-  if (!token) return true;
-  const bearer = bearerOf(req);
-  if (bearer !== null && safeEqual(bearer, token)) return true;
-  return sessionValid(sessionCookie(req), token);
 }
 
 function bearerOf(req: Request): string | null {

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { prisma } from "@/lib/db/client";
-import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
-import { decodeVector, encodeVector } from "@/lib/db/vector-codec";
+import { commitBatch, type CandidateBatch, type CandidateExtras } from "@/lib/db/archive-store";
+import { encodeVector } from "@/lib/db/vector-codec";
 import { FROM_X0, getDomain, mixSeed, MutationEmitter, parentIdsOf, Rng, type ArchiveBase } from "@/lib/qd";
 import { createEmitter } from "@/lib/registry/emitters";
 import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
@@ -11,7 +11,9 @@ import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
 import { askIssue } from "@/lib/experiments/limits";
 import { archiveIndex, pool } from "./archive";
-import type { TellResult } from "./schemas";
+import { currentElites } from "./elite-cache";
+import type { TellBody, TellResult } from "./schemas";
+import { candidateId, DEFAULT_ASK_TTL_SECONDS, candidateSlices, insertAskBatch, loadAskBatches, Outcome, OUTCOME_NAMES, pruneExpired, reservedCount, saveOutcomes, splitCandidateId, type StoredAskBatch } from "./ask-batches";
 
 /**
  * Job submission and external evaluation (ask/tell) on top of the one archive
@@ -19,9 +21,10 @@ import type { TellResult } from "./schemas";
  * candidate ids or the client's idempotency key), serialised per experiment,
  * counted against the budget, completing the run at the budget.
  *
- * Ask reserves budget: candidates handed out are stored as `pending` solutions
- * and count against the remaining budget until told, so tells can never take a
- * run past its budget.
+ * Ask reserves budget: candidates handed out are stored as one AskBatch row per ask
+ * (lib/api/ask-batches.ts) and count against the remaining budget until told or
+ * expired, so tells can never take a run past its budget. Tell writes only the
+ * candidates that become elites, and failures with their reasons.
  */
 
 export type InsertStatus = "new" | "improved" | "not_added" | "failed";
@@ -52,11 +55,6 @@ export function genomeDim(config: ExperimentSpec): number {
   return vectorSpace(config).dim;
 }
 
-async function pendingCount(tx: typeof prisma, id: string): Promise<number> {
-  const [r] = await tx.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Solution" WHERE "experimentId" = $1::uuid AND status = 'pending'`, id);
-  return r!.n;
-}
-
 async function lockExperiment(tx: typeof prisma, id: string): Promise<ExpRow> {
   const [row] = await tx.$queryRawUnsafe<ExpRow[]>(
     `SELECT id::text, status::text, config, evaluations, "budgetEvaluations", seed, "numElites" FROM "Experiment" WHERE id = $1::uuid FOR UPDATE`,
@@ -72,41 +70,22 @@ function requireExternal(exp: ExpRow, what: string) {
   }
 }
 
-/** Inserts pending candidates (float64 genomes, row-major) and returns their ids. */
-async function insertPending(tx: typeof prisma, expId: string, genomes: Float64Array, n: number, dim: number, parents: (string | null)[][], operator: string): Promise<string[]> {
-  const ids = Array.from({ length: n }, () => crypto.randomUUID());
-  const parentsPer = Math.max(1, ...parents.map((p) => p.length));
-  const flatParents: (string | null)[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < parentsPer; j++) flatParents.push(parents[i]?.[j] ?? null);
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "Solution" (id, "experimentId", status, "genomeKind", "genomeVector", descriptors, "parentIds", operator)
-     SELECT ($2::uuid[])[i], $1::uuid, 'pending', 'vector', substring($3::bytea FROM (i - 1) * $4 * 8 + 1 FOR $4 * 8), '{}',
-            array_remove(($5::uuid[])[(i - 1) * $6 + 1 : i * $6], NULL), $7
-     FROM generate_subscripts($2::uuid[], 1) AS i`,
-    expId,
-    ids,
-    new Uint8Array(genomes.buffer, genomes.byteOffset, n * dim * 8),
-    dim,
-    flatParents,
-    parentsPer,
-    operator,
-  );
-  return ids;
-}
-
 /**
  * A transaction on the API's node-postgres pool, with the two raw-query methods of a Prisma
  * transaction. Ask writes thousands of genomes at once: node-postgres sends the bytes as one
  * binary parameter, where Prisma's raw queries pass every parameter through JSON (base64), and
  * the pending rows need no WAL flush (a lost ask only means the client asks again).
  */
-async function pgTransaction<T>(fn: (tx: typeof prisma) => Promise<T>): Promise<T> {
+async function pgTransaction<T>(fn: (tx: typeof prisma) => Promise<T>, opts: { durable?: boolean } = {}): Promise<T> {
   const client = await pool().connect();
-  const rows = async (sql: string, ...params: unknown[]) => (await client.query(sql, params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p)))).rows;
-  const tx = { $queryRawUnsafe: rows, $executeRawUnsafe: async (sql: string, ...params: unknown[]) => (await rows(sql, ...params)).length } as unknown as typeof prisma;
+  const query = (sql: string, params: unknown[]) => client.query(sql, params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p)));
+  const tx = {
+    $queryRawUnsafe: async (sql: string, ...params: unknown[]) => (await query(sql, params)).rows,
+    $executeRawUnsafe: async (sql: string, ...params: unknown[]) => (await query(sql, params)).rowCount ?? 0,
+  } as unknown as typeof prisma;
   try {
     await client.query("BEGIN");
-    await client.query("SET LOCAL synchronous_commit TO OFF; SET LOCAL statement_timeout TO 30000");
+    await client.query(opts.durable ? "SET LOCAL statement_timeout TO 30000" : "SET LOCAL synchronous_commit TO OFF; SET LOCAL statement_timeout TO 30000");
     const out = await fn(tx);
     await client.query("COMMIT");
     return out;
@@ -123,6 +102,10 @@ export interface AskResult {
   /** Evaluations still unreserved after this ask (budget − evaluated − pending). */
   budgetRemaining: number;
   pending: number;
+  /** The stored batch (absent when nothing was handed out): its candidates' ids are `candidateId(batchId, i)`. */
+  batchId?: string;
+  /** ISO time after which untold candidates of this batch stop reserving budget and are refused. */
+  expiresAt?: string;
 }
 
 /** `encoding: "base64"`: the same candidates column by column, genomes as one float64 block. */
@@ -135,8 +118,54 @@ export interface AskColumns extends AskResult {
   operator: string;
 }
 
-/** `POST /ask`: `count` candidates from the experiment's emitter over the current archive. */
-export async function ask(expId: string, count: number, encoding: "json" | "base64" = "json"): Promise<AskResult | AskColumns> {
+/** What the experiment's producer hands out for one ask: n genomes (row-major), their parents and operator. */
+interface Produced {
+  genomes: Float64Array;
+  parents: string[][];
+  operator: string;
+  seed: number;
+}
+
+/**
+ * The genome producer of ask: `n` candidates from the experiment's engine emitter (the one producer
+ * of Gaussian / Iso+LineDD children, as in the workers' jobs): it picks the parents among the current
+ * elites and varies them. Cold start as everywhere: x0 plus noise while no elite exists. The one
+ * place ask makes genomes; storage is the caller's.
+ */
+async function produceCandidates(tx: typeof prisma, exp: ExpRow, n: number, reserved: number): Promise<Produced> {
+  const config = exp.config;
+  const dim = genomeDim(config);
+  const space = vectorSpace(config);
+  // A reproducible stream per ask: seed mixed with how far the run is.
+  const seed = mixSeed(exp.seed, exp.evaluations + reserved);
+  // The emitter reads parents from the rows handed to vary(), never from this placeholder archive.
+  const placeholder = { solutionDim: dim } as ArchiveBase;
+  const emitter = createEmitter(config.emitter, { archive: placeholder, x0: space.x0, bounds: space.bounds, batchSize: n, rng: new Rng(seed) });
+  if (!(emitter instanceof MutationEmitter)) throw new ApiError(409, `emitter "${config.emitter.type}" cannot answer ask: use "gaussian" or "iso-line"`);
+  const elites = await currentElites(tx, exp.id, exp.numElites);
+  const picks = new Int32Array(n * emitter.parentsPer);
+  emitter.selectParents(elites.cells, elites.cells.length, n, picks);
+  // The picked elites, packed: rows[j] indexes `stored` (FROM_X0 stays as is).
+  const picked = [...new Set(Array.from(picks).filter((c) => c !== FROM_X0))];
+  const rowOf = new Map(picked.map((c, i) => [c, i]));
+  const stored = new Float64Array(picked.length * dim);
+  const ids = picked.map((c, i) => {
+    const e = elites.get(c);
+    stored.set(e.x, i * dim);
+    return e.id;
+  });
+  const rows = Int32Array.from(picks, (c) => (c === FROM_X0 ? FROM_X0 : rowOf.get(c)!));
+  const genomes = new Float64Array(n * dim);
+  emitter.vary(genomes, stored, rows, n);
+  const parents = Array.from({ length: n }, (_, i) => parentIdsOf(rows, i, emitter.parentsPer, ids));
+  return { genomes, parents, operator: config.emitter.type, seed };
+}
+
+/**
+ * `POST /ask`: `count` candidates from the experiment's emitter over the current archive, stored
+ * as one AskBatch row (committed durably: a client holding candidates can always tell them).
+ */
+export async function ask(expId: string, count: number, encoding: "json" | "base64" = "json", ttlSeconds = DEFAULT_ASK_TTL_SECONDS): Promise<AskResult | AskColumns> {
   return pgTransaction(
     async (tx) => {
       const exp = await lockExperiment(tx, expId);
@@ -146,60 +175,27 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
       }
       const tooMany = askIssue(count, genomeDim(exp.config));
       if (tooMany) throw new ApiError(400, tooMany, [{ path: "body.count", message: tooMany }], "validation_failed");
-      const pending = await pendingCount(tx, expId);
+      await pruneExpired(tx, expId);
+      const pending = await reservedCount(tx, expId);
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
-      const config = exp.config;
-      const dim = genomeDim(config);
-      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: config.emitter.type } : { candidates: [], budgetRemaining: 0, pending };
-      const { out, parents, operator } = await produce(tx, expId, config, dim, n, mixSeed(exp.seed, exp.evaluations + pending));
-      const ids = await insertPending(tx, expId, out, n, dim, parents, operator);
+      const dim = genomeDim(exp.config);
+      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: exp.config.emitter.type } : { candidates: [], budgetRemaining: 0, pending };
+      const made = await produceCandidates(tx, exp, n, pending);
+      const { batchId, expiresAt } = await insertAskBatch(tx, { experimentId: expId, genomes: made.genomes, count: n, dim, parents: made.parents, operator: made.operator, seed: made.seed, ttlSeconds });
+      const ids = Array.from({ length: n }, (_, i) => candidateId(batchId, i));
+      const common = { budgetRemaining: remaining - n, pending: pending + n, batchId, expiresAt: expiresAt.toISOString() };
       if (encoding === "base64") {
-        const parentIds = parents.map((p) => p.filter((x): x is string => !!x));
-        const genomes = Buffer.from(out.buffer, out.byteOffset, n * dim * 8).toString("base64");
-        return { candidates: [], budgetRemaining: remaining - n, pending: pending + n, ids, dim, genomes, parentIds, operator };
+        const genomes = Buffer.from(made.genomes.buffer, made.genomes.byteOffset, n * dim * 8).toString("base64");
+        return { candidates: [], ...common, ids, dim, genomes, parentIds: made.parents, operator: made.operator };
       }
       return {
-        candidates: ids.map((id, i) => ({ id, genome: Array.from(out.subarray(i * dim, (i + 1) * dim)), parentIds: parents[i]!.filter((p): p is string => !!p), operator })),
-        budgetRemaining: remaining - n,
-        pending: pending + n,
+        candidates: ids.map((id, i) => ({ id, genome: Array.from(made.genomes.subarray(i * dim, (i + 1) * dim)), parentIds: made.parents[i]!, operator: made.operator })),
+        ...common,
       };
     },
+    { durable: true },
   );
-}
-
-/**
- * `n` candidates from the experiment's engine emitter (the one producer of Gaussian / Iso+LineDD
- * children): it picks the parents among the stored elites, only their genomes are read, and it
- * varies them. Cold start as everywhere: x0 plus noise while no elite exists.
- */
-async function produce(tx: typeof prisma, expId: string, config: ExperimentSpec, dim: number, n: number, seed: number) {
-  const space = vectorSpace(config);
-  // The emitter reads parents from the rows handed to vary(), never from this placeholder archive.
-  const placeholder = { solutionDim: dim, numElites: 0, occupiedList: new Int32Array(0), solutions: new Float64Array(0) } as unknown as ArchiveBase;
-  const emitter = createEmitter(config.emitter, { archive: placeholder, x0: space.x0, bounds: space.bounds, batchSize: n, rng: new Rng(seed) });
-  if (!(emitter instanceof MutationEmitter)) throw new ApiError(409, `emitter "${config.emitter.type}" cannot answer ask: use "gaussian" or "iso-line"`);
-  const occupied = await tx.$queryRawUnsafe<{ cell: number }[]>(`SELECT cell FROM "Elite" WHERE "experimentId" = $1::uuid ORDER BY cell`, expId);
-  const picks = new Int32Array(n * emitter.parentsPer);
-  emitter.selectParents(occupied.map((r) => r.cell), occupied.length, n, picks);
-  // The picked elites, packed: rows[j] indexes `genomes` (FROM_X0 stays as is).
-  const picked = [...new Set(Array.from(picks).filter((c) => c !== FROM_X0))];
-  const stored = picked.length
-    ? await tx.$queryRawUnsafe<{ cell: number; solutionId: string; genomeVector: Uint8Array }[]>(
-        `SELECT cell, "solutionId"::text AS "solutionId", "genomeVector" FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`,
-        expId,
-        picked,
-      )
-    : [];
-  const rowOf = new Map(stored.map((r, i) => [r.cell, i]));
-  const genomes = new Float64Array(stored.length * dim);
-  stored.forEach((r, i) => genomes.set(decodeVector(r.genomeVector), i * dim));
-  const rows = Int32Array.from(picks, (c) => (c === FROM_X0 ? FROM_X0 : rowOf.get(c)!));
-  const out = new Float64Array(n * dim);
-  emitter.vary(out, genomes, rows, n);
-  const ids = stored.map((r) => r.solutionId);
-  const parents = Array.from({ length: n }, (_, i) => parentIdsOf(rows, i, emitter.parentsPer, ids));
-  return { out, parents, operator: config.emitter.type };
 }
 
 interface Evaluated {
@@ -300,80 +296,195 @@ async function summary(expId: string) {
   return { experimentStatus: e.status, evaluations: e.evaluations, numElites: e.numElites, budgetEvaluations: e.budgetEvaluations };
 }
 
-/** `POST /tell`: results of asked candidates. */
-export async function tell(expId: string, results: TellResult[]) {
-  const exp = await readExperiment(expId);
-  requireExternal(exp, "tell");
-  const ids = results.map((r) => r.candidateId.toLowerCase());
-  const batchId = batchIdOf("t", ids);
-  if (await isProcessed(expId, batchId)) {
-    await markFailed(results);
-    return { duplicate: true, results: await outcomes(ids, null, null, expId), ...(await summary(expId)) };
-  }
-  const md = effectiveDescriptors(exp.config).length;
-  const issues: ApiIssue[] = [];
-  results.forEach((r, i) => {
-    if (r.error === undefined && r.descriptors!.length !== md) issues.push({ path: `body.results[${i}].descriptors`, message: `expected ${md} descriptor value${md > 1 ? "s" : ""}, got ${r.descriptors!.length}` });
-  });
-  // node-postgres: the genomes arrive as Buffers (Prisma's raw queries would round-trip them through base64 JSON).
-  const { rows } = await pool().query<{ id: string; experimentId: string; status: string; genomeVector: Uint8Array | null; parentIds: string[] }>(
-    `SELECT id::text, "experimentId"::text AS "experimentId", status::text, "genomeVector", "parentIds"::text[] AS "parentIds" FROM "Solution" WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  let conflictIssues = 0;
-  results.forEach((r, i) => {
-    const row = byId.get(ids[i]!);
-    if (!row || row.experimentId !== expId) issues.push({ path: `body.results[${i}].candidateId`, message: `no candidate ${r.candidateId} in this experiment (ask for candidates first)` });
-    else if (row.status !== "pending") {
-      conflictIssues++;
-      issues.push({ path: `body.results[${i}].candidateId`, message: `candidate ${r.candidateId} was already told (it is ${row.status}); repeat the exact same tell to get its statuses again` });
-    }
-  });
-  if (issues.length) {
-    const status = conflictIssues === issues.length ? 409 : 422;
-    throw new ApiError(status, `${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues, status === 409 ? "conflict" : "unprocessable");
-  }
-  if (!["running", "paused"].includes(exp.status)) throw new ApiError(409, `cannot tell an experiment that is ${exp.status}`);
-
-  // Metadata first, on rows that are still pending (harmless if the commit below never happens).
-  const withMeta = results.filter((r) => r.metrics !== undefined || r.evalMs !== undefined);
-  if (withMeta.length) {
-    await prisma.$executeRawUnsafe(
-      `UPDATE "Solution" s SET metrics = coalesce(m.metrics, s.metrics), "evalMs" = coalesce(m.ms, s."evalMs")
-       FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::jsonb[]) AS metrics, unnest($3::float8[]) AS ms) m
-       WHERE s.id = m.id AND s.status = 'pending'`,
-      withMeta.map((r) => r.candidateId),
-      withMeta.map((r) => (r.metrics === undefined ? null : JSON.stringify(r.metrics))),
-      withMeta.map((r) => r.evalMs ?? null),
-    );
-  }
-  const evaluated: Evaluated[] = [];
-  let failed = 0;
-  results.forEach((r, i) => {
-    if (r.error !== undefined) return void failed++;
-    const row = byId.get(ids[i]!)!;
-    evaluated.push({ id: ids[i]!, genome: row.genomeVector ?? new Uint8Array(0), fitness: r.fitness!, descriptors: r.descriptors!, parents: row.parentIds ?? [] });
-  });
-  const { result, before } = await commit(exp, batchId, evaluated, failed, exp.config.emitter.type);
-  await markFailed(results);
-  return {
-    duplicate: result.duplicate,
-    results: await outcomes(ids, result.duplicate ? null : result.revision, result.duplicate ? null : before, expId),
-    ...(await summary(expId)),
-  };
+/** A tell as columns: both request forms (JSON results, float64 blocks) become this. */
+interface TellColumns {
+  /** Lower-case candidate ids. */
+  ids: string[];
+  fitness: Float64Array;
+  /** ids.length × measure count, row-major. */
+  descriptors: Float64Array;
+  /** Failed evaluations: the reason, by position. */
+  errors: Map<number, string>;
+  extras: Map<number, { metrics?: Record<string, unknown>; evalMs?: number }>;
+  /** Where an id came from in the request, for issue paths. */
+  idPath: (i: number) => string;
 }
 
-/** Failed evaluations: recorded on their rows after the batch that counted them committed. */
-async function markFailed(results: TellResult[]) {
-  const failed = results.filter((r) => r.error !== undefined);
-  if (!failed.length) return;
-  await prisma.$executeRawUnsafe(
-    `UPDATE "Solution" s SET status = 'failed', error = m.error FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS error) m
-     WHERE s.id = m.id AND s.status = 'pending'`,
-    failed.map((r) => r.candidateId),
-    failed.map((r) => r.error!),
+const NON_FINITE = "non-finite objective or measures";
+
+function fromResults(results: TellResult[], md: number): TellColumns {
+  const n = results.length;
+  const cols: TellColumns = { ids: new Array(n), fitness: new Float64Array(n), descriptors: new Float64Array(n * md), errors: new Map(), extras: new Map(), idPath: (i) => `body.results[${i}].candidateId` };
+  const issues: ApiIssue[] = [];
+  results.forEach((r, i) => {
+    cols.ids[i] = r.candidateId.toLowerCase();
+    if (r.metrics !== undefined || r.evalMs !== undefined) cols.extras.set(i, { metrics: r.metrics, evalMs: r.evalMs });
+    if (r.error !== undefined) return void cols.errors.set(i, r.error);
+    if (r.descriptors!.length !== md) return void issues.push({ path: `body.results[${i}].descriptors`, message: `expected ${md} descriptor value${md > 1 ? "s" : ""}, got ${r.descriptors!.length}` });
+    cols.fitness[i] = r.fitness!;
+    cols.descriptors.set(r.descriptors!, i * md);
+  });
+  if (issues.length) throw unprocessable(issues);
+  return cols;
+}
+
+/** The binary form: `batchId`, `start`, and float64 blocks; a non-finite value records that candidate as failed. */
+function fromBlocks(body: { batchId: string; start: number; fitness: string; descriptors: string }, md: number): TellColumns {
+  const fitness = float64s(body.fitness);
+  const descriptors = float64s(body.descriptors);
+  const n = fitness?.length ?? 0;
+  const issues: ApiIssue[] = [];
+  if (!fitness || n === 0) issues.push({ path: "body.fitness", message: "expected at least one little-endian float64 (base64, a multiple of 8 bytes)" });
+  else if (n > 10_000) issues.push({ path: "body.fitness", message: `at most 10,000 results per tell (got ${n})` });
+  if (!descriptors || descriptors.length !== n * md) issues.push({ path: "body.descriptors", message: `expected ${n} × ${md} = ${n * md} float64 values (row-major), got ${descriptors ? descriptors.length : "a length that is not a multiple of 8 bytes"}` });
+  if (issues.length) throw unprocessable(issues);
+  const batchId = body.batchId.toLowerCase();
+  const cols: TellColumns = { ids: Array.from({ length: n }, (_, i) => candidateId(batchId, body.start + i)), fitness: fitness!, descriptors: descriptors!, errors: new Map(), extras: new Map(), idPath: () => "body.batchId" };
+  for (let i = 0; i < n; i++) {
+    let ok = Number.isFinite(fitness![i]!);
+    for (let j = 0; ok && j < md; j++) ok = Number.isFinite(descriptors![i * md + j]!);
+    if (!ok) cols.errors.set(i, NON_FINITE);
+  }
+  return cols;
+}
+
+function float64s(b64: string): Float64Array | null {
+  const buf = Buffer.from(b64, "base64");
+  if (buf.length % 8) return null;
+  const out = new Float64Array(buf.length / 8);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+function unprocessable(issues: ApiIssue[], status = 422): ApiError {
+  const code = status === 409 ? "conflict" : status === 410 ? "gone" : "unprocessable";
+  return new ApiError(status, `${issues[0]!.path}: ${issues[0]!.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues, code);
+}
+
+/** commitBatch runs its own transaction: this hands it the tell's open one instead. */
+const within = (tx: typeof prisma) => ({ $transaction: (fn: (t: typeof prisma) => unknown) => fn(tx) }) as unknown as typeof prisma;
+
+/**
+ * `POST /tell`: results of asked candidates. In one transaction under the experiment's row lock:
+ * each id must name an untold, unexpired candidate of this experiment's batches; only the
+ * candidates that become elites are written as solutions (failures too, with their reason), the
+ * batch ledger makes a repeated tell a no-op, and the batches keep every outcome for that repeat.
+ */
+export async function tell(expId: string, body: TellBody) {
+  const exp = await readExperiment(expId);
+  requireExternal(exp, "tell");
+  const md = effectiveDescriptors(exp.config).length;
+  const cols = body.results ? fromResults(body.results, md) : fromBlocks({ batchId: body.batchId!, start: body.start ?? 0, fitness: body.fitness!, descriptors: body.descriptors! }, md);
+  const ledgerId = batchIdOf("t", cols.ids);
+  const parsed = cols.ids.map(splitCandidateId);
+  const batchIds = [...new Set(parsed.map((p) => p.batchId))];
+  // On the node-postgres pool, like ask: binary columns arrive as Buffers (Prisma would pass them through JSON).
+  const told = await pgTransaction(
+    async (tx) => {
+      const locked = await lockExperiment(tx, expId);
+      const ledger = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid AND "batchId" = $2`, expId, ledgerId);
+      if (ledger.length) {
+        return { duplicate: true, results: storedOutcomes(cols.ids, parsed, await loadAskBatches(tx, batchIds, false)) };
+      }
+      const batches = await loadAskBatches(tx, batchIds, true);
+      const unknown: ApiIssue[] = [];
+      const again: ApiIssue[] = [];
+      const expired: ApiIssue[] = [];
+      parsed.forEach(({ batchId, index }, i) => {
+        const b = batches.get(batchId);
+        const id = cols.ids[i];
+        if (!b || b.experimentId !== expId || !(index < b.count)) unknown.push({ path: cols.idPath(i), message: `no candidate ${id} in this experiment (ask for candidates first)` });
+        else if (b.outcomes[index] !== Outcome.Untold) again.push({ path: cols.idPath(i), message: `candidate ${id} was already told (it is ${OUTCOME_NAMES[b.outcomes[index]!]}); repeat the exact same tell to get its statuses again` });
+        else if (b.expired) expired.push({ path: cols.idPath(i), message: `candidate ${id} expired at ${b.expiresAt.toISOString()} (its budget was released): ask again` });
+      });
+      if (unknown.length) throw unprocessable(unknown, 422);
+      if (again.length) throw unprocessable(again, 409);
+      if (expired.length) throw unprocessable(expired, 410);
+      if (!["running", "paused"].includes(locked.status)) throw new ApiError(409, `cannot tell an experiment that is ${locked.status}`);
+
+      // Which candidates become elites: the best of the tell in each cell, if it beats the cell's elite
+      // (read under the lock, so commitBatch will take exactly these).
+      const index = await archiveIndex(exp.id, exp.config);
+      const n = cols.ids.length;
+      const cells = new Int32Array(n).fill(-1);
+      const bestInCell = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        if (cols.errors.has(i)) continue;
+        const cell = index.cellOf(Array.from(cols.descriptors.subarray(i * md, (i + 1) * md)));
+        cells[i] = cell;
+        const j = bestInCell.get(cell);
+        if (j === undefined || cols.fitness[i]! > cols.fitness[j]!) bestInCell.set(cell, i);
+      }
+      const current = bestInCell.size
+        ? await tx.$queryRawUnsafe<{ cell: number; fitness: number }[]>(`SELECT cell, fitness FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = ANY($2::int[])`, expId, [...bestInCell.keys()])
+        : [];
+      const occupied = new Map(current.map((r) => [r.cell, r.fitness]));
+      const winners = [...bestInCell.entries()].filter(([cell, i]) => !occupied.has(cell) || cols.fitness[i]! > occupied.get(cell)!).map(([, i]) => i);
+      const failures = [...cols.errors.keys()];
+      const slices = await candidateSlices(tx, [...winners, ...failures].map((i) => parsed[i]!));
+      const batchOf = (i: number) => batches.get(parsed[i]!.batchId)!;
+      const parents = winners.map((_, k) => slices[k]!.parents);
+      const parentsPer = Math.max(1, ...parents.map((p) => p.length));
+      const dim = genomeDim(exp.config);
+      const genomes = new Uint8Array(winners.length * dim * 8);
+      winners.forEach((_, k) => genomes.set(slices[k]!.genome, k * dim * 8));
+      const batch: CandidateBatch = {
+        experimentId: expId,
+        batchId: ledgerId,
+        evaluations: n,
+        failed: failures.length,
+        generated: false,
+        operator: exp.config.emitter.type,
+        cells: winners.map((i) => cells[i]!),
+        fitness: winners.map((i) => cols.fitness[i]!),
+        descriptors: winners.flatMap((i) => Array.from(cols.descriptors.subarray(i * md, (i + 1) * md))),
+        measureDim: md,
+        genomes,
+        genomeDim: dim,
+        parentIds: parents.flatMap((p) => Array.from({ length: parentsPer }, (_, j) => p[j] ?? null)),
+        parentsPer,
+        solutionIds: winners.map((i) => cols.ids[i]!),
+        // The operator of each candidate's batch ("submitted" for external submissions) and what the client told besides fitness.
+        extras: winners.map((i) => ({ operator: batchOf(i).operator, ...cols.extras.get(i) }) as CandidateExtras),
+        failures: failures.map((i, k) => ({
+          id: cols.ids[i]!,
+          genome: new Float64Array(Uint8Array.from(slices[winners.length + k]!.genome).buffer),
+          parentIds: slices[winners.length + k]!.parents,
+          error: cols.errors.get(i)!,
+          operator: batchOf(i).operator,
+          ...(cols.extras.get(i) as CandidateExtras | undefined),
+        })),
+      };
+      await commitBatch(within(tx), batch, snapshotEvery(exp.budgetEvaluations));
+
+      // The outcome of every told candidate, kept on its batch for a repeated tell.
+      const won = new Set(winners);
+      const results: InsertOutcome[] = cols.ids.map((id, i) => {
+        const b = batchOf(i);
+        const k = parsed[i]!.index;
+        const status = cols.errors.has(i) ? Outcome.Failed : won.has(i) ? (occupied.has(cells[i]!) ? Outcome.Improved : Outcome.New) : Outcome.NotAdded;
+        b.outcomes[k] = status;
+        b.cells[k] = cells[i]!;
+        b.fitness[k] = status === Outcome.Failed ? NaN : cols.fitness[i]!;
+        b.told++;
+        return outcomeOf(id, b, k);
+      });
+      await saveOutcomes(tx, [...batches.values()]);
+      return { duplicate: false, results };
+    },
   );
+  return { ...told, ...(await summary(expId)) };
+}
+
+function outcomeOf(id: string, b: StoredAskBatch | undefined, k: number): InsertOutcome {
+  const o = b?.outcomes[k] ?? Outcome.Untold;
+  if (o === Outcome.Untold || o === Outcome.Failed) return { id, status: "failed", cell: null, fitness: null };
+  return { id, status: OUTCOME_NAMES[o] as InsertStatus, cell: b!.cells[k]!, fitness: b!.fitness[k]! };
+}
+
+/** A repeated tell: the outcomes stored on the batches when it was first told. */
+function storedOutcomes(ids: string[], parsed: { batchId: string; index: number }[], batches: Map<string, StoredAskBatch>): InsertOutcome[] {
+  return ids.map((id, i) => outcomeOf(id, batches.get(parsed[i]!.batchId), parsed[i]!.index));
 }
 
 /**
@@ -402,13 +513,14 @@ export async function submit(expId: string, submitted: { genome: unknown; parent
       const tx = t as unknown as typeof prisma;
       const exp = await lockExperiment(tx, expId);
       if (!open.includes(exp.status)) throw new ApiError(409, `cannot submit solutions to an experiment that is ${exp.status}`);
-      const pending = await pendingCount(tx, expId);
+      const pending = await reservedCount(tx, expId);
       const remaining = exp.budgetEvaluations - exp.evaluations - pending;
       if (solutions.length > remaining) throw new ApiError(409, `the budget has ${Math.max(0, remaining)} unreserved evaluation(s) left; ${solutions.length} submitted`);
-      const ids = await insertPending(tx, expId, flat, solutions.length, dim, solutions.map((s) => s.parentIds ?? []), "submitted");
+      const parents = solutions.map((s) => s.parentIds ?? []);
+      const { batchId } = await insertAskBatch(tx, { experimentId: expId, genomes: flat, count: solutions.length, dim, parents, operator: "submitted", seed: null, ttlSeconds: DEFAULT_ASK_TTL_SECONDS });
       return {
         mode: "pending" as const,
-        candidates: ids.map((id, i) => ({ id, genome: solutions[i]!.genome, parentIds: solutions[i]!.parentIds ?? [], operator: "submitted" })),
+        candidates: solutions.map((s, i) => ({ id: candidateId(batchId, i), genome: s.genome, parentIds: parents[i]!, operator: "submitted" })),
         budgetRemaining: remaining - solutions.length,
       };
     });

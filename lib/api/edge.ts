@@ -1,3 +1,4 @@
+import { readEnv } from "@/lib/config";
 import net from "node:net";
 import os from "node:os";
 
@@ -58,8 +59,8 @@ export function allowedHostNames(env: Record<string, string | undefined> = proce
   } catch {
     /* no hostname: loopback and IP literals still work */
   }
-  for (const n of (env.QD_ALLOWED_HOSTS ?? "").split(",")) {
-    const name = n.trim().toLowerCase();
+  for (const n of readEnv(env).QD_ALLOWED_HOSTS) {
+    const name = n.toLowerCase();
     if (name) names.add(hostName(name) ?? name);
   }
   return names;
@@ -77,13 +78,13 @@ export function hostAllowed(host: string | null, env: Record<string, string | un
   if (name === null) return false;
   if (net.isIP(name) !== 0) return true;
   if (name.endsWith(".localhost") || name === "localhost") return true;
-  if ((env.QD_ALLOWED_HOSTS ?? "").split(",").some((n) => n.trim() === "*")) return true;
+  if (readEnv(env).QD_ALLOWED_HOSTS.includes("*")) return true;
   return allowedHostNames(env).has(name.replace(/\.$/, ""));
 }
 
 /** Behind a TLS-terminating proxy (QD_TRUST_PROXY=1) the scheme the browser used is in x-forwarded-proto. */
 export function trustProxy(env: Record<string, string | undefined> = process.env): boolean {
-  return /^(1|true|yes)$/i.test((env.QD_TRUST_PROXY ?? "").trim());
+  return readEnv(env).QD_TRUST_PROXY;
 }
 
 /** `https:` or `http:`: the scheme the client used to reach us. */

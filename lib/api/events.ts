@@ -1,3 +1,4 @@
+import { readEnv } from "@/lib/config";
 import { prisma } from "@/lib/db/client";
 import { reasonOf } from "@/lib/reason";
 import { stringify } from "./http";
@@ -19,7 +20,7 @@ import { stringify } from "./http";
  * one run cost the database what one does, and each frame is encoded once. A connection that
  * starts behind the feed (a resume) catches up with queries of its own, then joins it.
  */
-const POLL_MS = Number(process.env.QD_SSE_POLL_MS ?? 300);
+const POLL_MS = readEnv().QD_SSE_POLL_MS;
 const HEARTBEAT_MS = 15_000;
 const PAGE = 500;
 /** Frames a feed keeps for connections that join slightly behind it. */

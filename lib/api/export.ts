@@ -1,3 +1,4 @@
+import { readEnv } from "@/lib/config";
 import { prisma } from "@/lib/db/client";
 import { decodeVector } from "@/lib/db/vector-codec";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
@@ -12,7 +13,7 @@ import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/con
  *   all:     solution_id, status, cell, fitness, <descriptor names…>, operator, parent_ids, error, created_at, genome_0 …
  * JSON: { experimentId, descriptors, kind: "archive" | "solutions", rows: [ {…}, … ] }
  */
-const PAGE = Math.max(1, Number(process.env.QD_EXPORT_PAGE) || 2000);
+const PAGE = readEnv().QD_EXPORT_PAGE;
 
 /**
  * RFC 4180: quote a field when it holds a comma, quote, CR or LF; double inner quotes.

@@ -29,6 +29,7 @@ const ERR: Record<number, string> = {
   404: "unknown (or malformed) id",
   405: "method not allowed",
   409: "wrong state for this action",
+  410: "expired (asked candidates not told before their batch's expiresAt)",
   413: "body too large",
   415: "the body is not declared as JSON (Content-Type missing or not application/json)",
   422: "well-formed but inconsistent with the experiment (unknown candidate, wrong genome or descriptor length)",
@@ -104,7 +105,7 @@ export function openApiDocument() {
         get: { operationId: "getArchive", summary: "All elites (columnar) plus the grid/CVT geometry", parameters: [idParam(), ...queryParams(S.ArchiveQuery)], responses: { "200": okJson("the geometry and the elites, column by column", "Archive"), ...errors(...std) } },
       },
       "/api/experiments/{id}/elites": {
-        get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": ok("{ total, offset, limit, facets: { operator, model }, descriptorNames, elites: [{ cell, fitness, descriptors, solutionId, operator, model, costUsd, evalMs, createdAt, updatedAt }] }"), ...errors(...std) } },
+        get: { operationId: "listElites", summary: "The archive as a table: one page of elites (with operator, model, cost), sorted and filtered", parameters: [idParam(), ...queryParams(S.EliteListQuery)], responses: { "200": okJson("a page of elites with the filters' choices", "ElitePage"), ...errors(...std) } },
       },
       "/api/experiments/{id}/budget": {
         get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator and outcome, over the run; evaluation times", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": ok("{ evaluations, costUsd, promptTokens, completionTokens, outcomes, improvements, costPerImprovement, duplicates, duplicateRate, byModel, byOperator, overEvaluations, evalTime } (outcome \"duplicate\": rejected before evaluation, not counted in evaluations)"), ...errors(...std) } },
@@ -128,7 +129,7 @@ export function openApiDocument() {
         get: { operationId: "getMetricKeys", summary: "Keys of the evaluator's metrics produced so far, with counts and ranges", parameters: [idParam()], responses: { "200": okJson("metric keys", "MetricKeys"), ...errors(...std) } },
       },
       "/api/experiments/{id}/events": {
-        get: { operationId: "streamEvents", summary: "Server-Sent Events: hello, status, batch, snapshot", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
+        get: { operationId: "streamEvents", summary: "Server-Sent Events: hello (the experiment), status (StatusEvent), batch (BatchEvent), snapshot (SnapshotEvent); each message's data is one JSON object", parameters: [idParam(), ...queryParams(S.EventsQuery), { name: "Last-Event-ID", in: "header", required: false, schema: { type: "string" } }], responses: { "200": ok("event stream", "text/event-stream"), ...errors(...std) } },
       },
       "/api/experiments/{id}/solutions": {
         get: { operationId: "listSolutions", summary: "Evaluated and failed candidates, newest first (failures carry the evaluator's reason)", parameters: [idParam(), ...queryParams(S.SolutionsQuery)], responses: { "200": okJson("a page of solutions, newest first", "SolutionList"), ...errors(...std) } },
@@ -138,7 +139,7 @@ export function openApiDocument() {
         post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": okJson("candidates to evaluate", "AskResponse"), ...errors(...std, 409) } },
       },
       "/api/experiments/{id}/tell": {
-        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": okJson("what the archive did with each result", "TellResponse"), ...errors(...std, 409, 413, 422) } },
+        post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": okJson("what the archive did with each result", "TellResponse"), ...errors(...std, 409, 410, 413, 422) } },
       },
       "/api/experiments/{id}/export": {
         get: { operationId: "exportArchive", parameters: [idParam(), ...queryParams(S.ExportQuery)], responses: { "200": { description: "CSV or JSON, streamed", content: { "text/csv": {}, "application/json": { schema: ref("ExportJson") } } }, ...errors(...std) } },

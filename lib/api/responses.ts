@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { STATUSES } from "./schemas";
+import { BatchEvent, SnapshotEvent, StatusEvent } from "./event-payloads";
 import { PARENT_POLICIES } from "@/lib/llm/parent-selection";
 
 /**
@@ -155,6 +156,38 @@ export const Archive = z.object({
   }),
 });
 
+const Facet = z.object({ value: z.string(), count: z.number().int() });
+
+/** One page of GET /api/experiments/:id/elites: the archive as a sortable, filterable table. */
+export const ElitePage = z.object({
+  experimentId: uuid,
+  descriptorNames: z.array(z.string()),
+  /** Elites matching the filters (the archive holds `archiveSize`). */
+  total: z.number().int(),
+  archiveSize: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  sort: z.string(),
+  order: z.enum(["asc", "desc"]),
+  /** Every operator and model present in the archive, most elites first (the filters' choices). */
+  facets: z.object({ operator: z.array(Facet), model: z.array(Facet) }),
+  elites: z.array(
+    z.object({
+      cell: z.number().int(),
+      fitness: num,
+      descriptors: z.array(num),
+      solutionId: uuid,
+      operator: z.string(),
+      model: z.string().nullable(),
+      costUsd: nullableNum,
+      evalMs: nullableNum,
+      createdAt: timestamp,
+      /** When the cell last changed hands. */
+      updatedAt: timestamp,
+    }),
+  ),
+});
+
 export const MetricSnapshot = z.object({
   evaluations: z.number().int(),
   coverage: num,
@@ -192,6 +225,8 @@ export const AskResponse = z.object({
   candidates: z.array(Candidate).describe('encoding "json": one object per candidate (empty with encoding "base64")'),
   budgetRemaining: z.number().int(),
   pending: z.number().int(),
+  batchId: uuid.optional().describe("the stored batch (absent when no candidate was handed out); the binary tell names it"),
+  expiresAt: z.string().optional().describe("ISO time after which untold candidates of this batch are released from the budget and refused (410)"),
   ids: z.array(uuid).optional().describe('encoding "base64": the candidate ids, in genome order'),
   dim: z.number().int().optional().describe('encoding "base64": values per genome'),
   genomes: z.string().optional().describe('encoding "base64": all genomes as little-endian float64, row-major (ids.length × dim), base64'),
@@ -246,6 +281,7 @@ export const RESPONSE_SCHEMAS = {
   SolutionList,
   Elite,
   Archive,
+  ElitePage,
   MetricSnapshot,
   Metrics,
   MetricKeys,
@@ -257,4 +293,7 @@ export const RESPONSE_SCHEMAS = {
   TellResponse,
   SubmitResponse,
   ExportJson,
+  BatchEvent,
+  StatusEvent,
+  SnapshotEvent,
 } as const;

@@ -183,6 +183,8 @@ export const AskBody = z
     count: z.number({ error: "count must be a number" }).int("count must be a whole number").min(1, "count must be at least 1").max(10_000, "count must be at most 10,000"),
     /** "base64": genomes as one little-endian float64 block (ids, dim, genomes, parentIds): no float formatting or parsing on either side. */
     encoding: z.enum(["json", "base64"], { error: 'encoding must be "json" or "base64"' }).default("json"),
+    /** How long the candidates reserve budget; untold after that, they are released and refused. Default one day. */
+    ttlSeconds: z.number({ error: "ttlSeconds must be a number" }).int("ttlSeconds must be a whole number").min(1, "ttlSeconds must be at least 1").max(604_800, "ttlSeconds must be at most 604,800 (7 days)").optional(),
   })
   .strict();
 
@@ -211,12 +213,42 @@ export const TellResult = z
   });
 export type TellResult = z.infer<typeof TellResult>;
 
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+const Base64 = (label: string) =>
+  z
+    .string({ error: `${label} must be a base64 string` })
+    .max(2_000_000, `${label} must be at most 2,000,000 characters`)
+    .refine((s) => s.length % 4 === 0 && BASE64_RE.test(s), `${label} must be base64 (standard alphabet, padded)`);
+
+/**
+ * Two forms. `results`: one object per candidate. Or the binary form of a whole asked batch (or a
+ * run of it): `batchId` (from ask), `start` (first candidate index, default 0), `fitness`
+ * (n float64) and `descriptors` (n × descriptors float64), little-endian, base64; a non-finite
+ * value records that candidate as a failed evaluation.
+ */
 export const TellBody = z
   .object({
-    results: z.array(TellResult, { error: "results must be an array" }).min(1, "results must not be empty").max(10_000, "at most 10,000 results per tell"),
+    results: z.array(TellResult, { error: "results must be an array" }).min(1, "results must not be empty").max(10_000, "at most 10,000 results per tell").optional(),
+    batchId: Uuid("batchId").optional(),
+    start: z.number({ error: "start must be a number" }).int("start must be a whole number").min(0, "start must be >= 0").max(9_999, "start must be at most 9,999").optional(),
+    fitness: Base64("fitness").optional(),
+    descriptors: Base64("descriptors").optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
+    const blocks = b.batchId !== undefined || b.fitness !== undefined || b.descriptors !== undefined || b.start !== undefined;
+    if (b.results === undefined && !blocks) {
+      ctx.addIssue({ code: "custom", path: ["results"], message: "results are required (or batchId, fitness and descriptors as float64 blocks)" });
+      return;
+    }
+    if (b.results !== undefined && blocks) {
+      ctx.addIssue({ code: "custom", path: ["results"], message: "give either results or batchId/fitness/descriptors, not both" });
+      return;
+    }
+    if (b.results === undefined) {
+      for (const k of ["batchId", "fitness", "descriptors"] as const) if (b[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: `${k} is required with the binary form` });
+      return;
+    }
     const seen = new Map<string, number>();
     b.results.forEach((r, i) => {
       const id = r.candidateId.toLowerCase();
@@ -224,6 +256,7 @@ export const TellBody = z
       else seen.set(id, i);
     });
   });
+export type TellBody = z.infer<typeof TellBody>;
 
 const TELL_KEYS = new Set(["candidateId", "fitness", "descriptors", "metrics", "evalMs", "error"]);
 const finiteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);

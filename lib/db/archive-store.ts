@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
 import { applyIslandRules, upsertIslandElites } from "./island-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
+import type { BatchEvent, StatusEvent } from "@/lib/api/event-payloads";
 
 /**
  * The archive in PostgreSQL. Writers serialise per experiment on the
@@ -273,7 +274,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     await tx.$executeRawUnsafe(
       `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
       id,
-      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved }),
+      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
     );
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
@@ -404,7 +405,7 @@ export async function recordStatusEvent(tx: PrismaClient, id: string, status: st
   await tx.$executeRawUnsafe(
     `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'status', $2::jsonb)`,
     id,
-    JSON.stringify({ status, reason: reason ?? null }),
+    JSON.stringify({ status, reason: reason ?? null } satisfies StatusEvent),
   );
 }
 

@@ -47,10 +47,3 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
   },
 });
 
-/** Disconnects the process-wide client if it was created (for graceful shutdown). */
-export async function disconnectPrisma(): Promise<void> {
-  const client = instance ?? globalForPrisma.__qdStudioPrisma;
-  instance = undefined;
-  delete globalForPrisma.__qdStudioPrisma;
-  if (client) await client.$disconnect();
-}

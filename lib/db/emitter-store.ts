@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { thresholdStep } from "@/lib/experiments/cma";
+import { thresholdStep } from "@/lib/qd/archive/threshold";
 
 /**
  * CMA-ME / CMA-MAE state in PostgreSQL: each emitter chain's state

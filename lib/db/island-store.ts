@@ -1,6 +1,9 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { maxIslands, type IslandsConfig } from "@/lib/experiments/config";
+import type { IslandsConfig } from "@/lib/experiments/config";
 import type { CandidateBatch, StoredElite } from "./archive-store";
+
+/** How many islands stagnation may grow the experiment to (default: twice the initial count, at most 64). */
+export const maxIslands = (i: IslandsConfig) => i.spawnOnStagnation?.maxIslands ?? Math.min(64, Math.max(i.count, 2 * i.count));
 
 /**
  * Islands in PostgreSQL: each island's archive is a set of "IslandElite" rows, written in the job's

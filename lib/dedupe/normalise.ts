@@ -33,9 +33,6 @@ const SYNTAX: Record<string, CommentSyntax> = {
   haskell: { line: ["--"], block: [["{-", "-}"]], quotes: ['"'] },
 };
 
-/** Language ids with comment rules, plus "auto" (whole-line comments of any common style); anything else (e.g. "text") only has its whitespace normalised. */
-export const DEDUPE_LANGUAGES = ["auto", ...Object.keys(SYNTAX)];
-
 /**
  * "auto", for genomes of unknown language (text genomes of a user evaluator): block comments, and
  * lines that start with //, # or --. Comments after code on a line stay (they could be string content).

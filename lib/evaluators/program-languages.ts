@@ -37,8 +37,6 @@ export const LANGUAGES: readonly LanguageInfo[] = [
   L("verilog", "Verilog", "v", ["v", "systemverilog"], "//"),
 ];
 
-export const LANGUAGE_IDS = LANGUAGES.map((l) => l.id);
-
 export function languageInfo(id: string): LanguageInfo {
   const key = id.toLowerCase();
   return LANGUAGES.find((l) => l.id === key || l.fences.includes(key) && key !== "") ?? { id: key, name: key, extension: "txt", fences: [key, ""], comment: "#" };

@@ -486,8 +486,6 @@ export function genomeKind(config: { domain: { type: string }; emitter: { type: 
 export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig | ProgramDomainConfig } =>
   c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
 
-export const isProgramDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ProgramDomainConfig } => c.domain.type === "program";
-
 /**
  * Candidates of one job scored at once, when the experiment says (`evaluation.concurrency`);
  * undefined leaves the evaluator's own setting (`concurrency`, `poolSize`) or default.
@@ -499,8 +497,6 @@ export function evaluationConcurrency(config: { evaluation?: { concurrency?: num
 /** Experiments whose jobs run in two stages (mutate on the mutation queue, then evaluate): user evaluators and LLM runs. */
 export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated(c) || isLlmDomain(c);
 
-/** How many islands stagnation may grow the experiment to. */
-export const maxIslands = (i: IslandsConfig) => i.spawnOnStagnation?.maxIslands ?? Math.min(64, Math.max(i.count, 2 * i.count));
 
 /** The island job k works on, given how many islands exist now (null: the experiment has no islands). */
 export function islandOfJob(k: number, islandCount: number): number | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ExperimentSpec, islandOfJob, maxIslands } from "./config";
+import { ExperimentSpec, islandOfJob } from "./config";
+import { maxIslands } from "@/lib/db/island-store";
 
 const base = {
   name: "islands",

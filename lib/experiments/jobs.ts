@@ -1,49 +1,12 @@
-import type { DuplicateVerdict } from "@/lib/dedupe/index-store";
 import { createHash } from "node:crypto";
 import type { JobsOptions, Queue } from "bullmq";
-import type { CandidateExtras } from "@/lib/db/archive-store";
 import type { QueueFactory } from "@/lib/queue/connection";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { QUEUES } from "@/lib/queue/names";
+import type { BatchJobData, EvaluateJobData } from "@/lib/queue/payloads";
 import { runsInStages, type ExperimentSpec } from "./config";
 
-/** A numbered batch of one experiment: generate, evaluate and insert `jobPlan().sizeOf(k)` candidates. */
-export interface BatchJobData {
-  experimentId: string;
-  k: number;
-}
-
-/**
- * Job k of a user-evaluated experiment runs in two stages on two queues: the
- * mutation job proposes candidates, the evaluation job scores and inserts them.
- */
-export interface EvaluateJobData {
-  experimentId: string;
-  /** The numbered job, or -1 for genomes submitted over the API (`batchId` then names the ledger entry). */
-  k: number;
-  batchId?: string;
-  candidates: StagedCandidate[];
-  operator: string;
-  /** Experiments with islands: the island the mutation stage drew parents from; the commit goes there. */
-  island?: number;
-}
-
-/** A candidate between the two stages. Genomes: a vector (number[]), program/text (string) or any JSON value. */
-export interface StagedCandidate {
-  id: string;
-  genome: unknown;
-  parentIds: string[];
-  /** The operator produced nothing evaluable (an unusable LLM reply, a user mutation that threw): recorded with this reason. */
-  invalid?: string;
-  /** Already judged by the LLM (llm-text quality; rubric descriptors, by descriptor row; null = not judged). */
-  judged?: { fitness?: number; descriptors: (number | null)[] };
-  /** A judge call failed: the candidate is recorded as failed with this reason. */
-  judgeError?: string;
-  /** LLM exchange and cost, user-mutation logs. */
-  extras?: CandidateExtras;
-  /** Rejected before evaluation as a repeat of a stored program: recorded as `duplicate`, not evaluated, not counted. */
-  duplicate?: DuplicateVerdict;
-}
+export type { BatchJobData, EvaluateJobData, StagedCandidate } from "@/lib/queue/payloads";
 
 /** Deterministic ids make enqueueing idempotent: adding an existing job is a no-op. */
 export const batchJobId = (experimentId: string, k: number) => `${experimentId}_${k}`;

@@ -41,11 +41,9 @@ export type ModelEntry = z.infer<typeof ModelEntry>;
  * improvement per dollar (`ucb`: optimism, `thompson`: posterior sampling). See lib/llm/bandit.ts.
  */
 export const MODEL_SELECTIONS = ["fixed", "ucb", "thompson"] as const;
-export type ModelSelection = (typeof MODEL_SELECTIONS)[number];
 
 /** `evolve`: parents, inspirations, feedback and a target niche from the archive; `best-of-n`: every child from a seed, no archive feedback (the baseline). */
 export const EMITTER_STRATEGIES = ["evolve", "best-of-n"] as const;
-export type EmitterStrategy = (typeof EMITTER_STRATEGIES)[number];
 
 /** Fields of a provider config (shared with the operator/emitter and judge configs). */
 export const providerShape = {
@@ -149,4 +147,3 @@ export const DedupeConfig = z
     if (d.mode === "embeddings" && !d.embeddings) ctx.addIssue({ code: "custom", path: ["embeddings"], message: 'dedupe.mode "embeddings" needs dedupe.embeddings: { baseURL, model, apiKeyEnv? }' });
   });
 export type DedupeConfig = z.output<typeof DedupeConfig>;
-export type DedupeConfigInput = z.input<typeof DedupeConfig>;

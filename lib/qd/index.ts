@@ -17,6 +17,7 @@ export { GridArchive, gridCellOf, type GridArchiveOptions } from "./archive/grid
 export { CVTArchive, type CVTArchiveOptions } from "./archive/cvt";
 export { cvtCentroids, cvtCentroidsAsync, type KMeansOptions } from "./archive/kmeans";
 export { KdTree } from "./archive/kdtree";
+export { thresholdStep, type ThresholdStore } from "./archive/threshold";
 export { ProximityArchive, type ProximityArchiveOptions } from "./archive/proximity";
 export { DensityArchive, type DensityArchiveOptions, type DensityMethod } from "./archive/density";
 export { DiscountArchive, type DiscountArchiveOptions, type TrainInfo } from "./archive/discount";

@@ -1,5 +1,5 @@
 import net from "node:net";
-import { ConfigError } from "@/lib/config";
+import { ConfigError, readEnv } from "@/lib/config";
 
 /** Whether a listen address only accepts connections from this machine. */
 export function isLoopback(host: string): boolean {
@@ -13,7 +13,7 @@ export function isLoopback(host: string): boolean {
  * who reaches the port could run commands on the workers. Refuses to start instead of warning.
  */
 export function checkExposure(env: { HOST: string }, processEnv: Record<string, string | undefined> = process.env): void {
-  if (isLoopback(env.HOST) || processEnv.QD_API_TOKEN) return;
+  if (isLoopback(env.HOST) || readEnv(processEnv).QD_API_TOKEN) return;
   throw new ConfigError(
     `HOST=${env.HOST} lets other machines reach QD Studio, which runs commands on its workers: set QD_API_TOKEN to a long random secret (e.g. QD_API_TOKEN=$(openssl rand -hex 32)), or use HOST=127.0.0.1.`,
   );

@@ -27,6 +27,7 @@
  * SIGKILLed and the pipes are closed, and a process that exits while a grandchild still holds its
  * stdout settles shortly after the exit instead of waiting for the pipe to close.
  */
+import { readEnv } from "@/lib/config";
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, chownSync, constants, existsSync, statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -114,9 +115,10 @@ export function resetProcessSandboxMode(): void {
 const INSTALL_HINT = "install bubblewrap (Debian: apt-get install bubblewrap), or set QD_UNSAFE_NO_SANDBOX=1 to run evaluator commands unsandboxed as the worker's user";
 
 async function probe(): Promise<SandboxMode> {
-  if (process.env.QD_UNSAFE_NO_SANDBOX === "1") return { kind: "unsafe" };
+  const env = readEnv();
+  if (env.QD_UNSAFE_NO_SANDBOX) return { kind: "unsafe" };
   const envPath = process.env.PATH ?? "";
-  const bwrap = which(process.env.QD_SANDBOX_BWRAP || "bwrap", envPath);
+  const bwrap = which(env.QD_SANDBOX_BWRAP, envPath);
   const setpriv = which("setpriv", envPath);
   const prlimit = which("prlimit", envPath);
   if (!bwrap || !setpriv || !prlimit) {
@@ -177,7 +179,7 @@ function toolchainRoots(envPath: string, uid: number): string[] {
 
 /** Operator-configured extra read-only paths (QD_SANDBOX_READONLY_PATHS, colon-separated). */
 function configuredPaths(): string[] {
-  return (process.env.QD_SANDBOX_READONLY_PATHS ?? "").split(":").filter((p) => path.isAbsolute(p));
+  return readEnv().QD_SANDBOX_READONLY_PATHS;
 }
 
 /** bwrap mount options: closed parents of exposed paths become empty tmpfs, then the binds. */

@@ -41,8 +41,6 @@ export const CODE_TASKS: Readonly<Record<string, CodeTask>> = Object.freeze({
   [binPackingTask.name]: binPackingTask as CodeTask,
 });
 
-export const CODE_TASK_NAMES = Object.keys(CODE_TASKS) as ReadonlyArray<string>;
-
 export function getCodeTask(name: string): CodeTask | undefined {
   return Object.prototype.hasOwnProperty.call(CODE_TASKS, name) ? CODE_TASKS[name] : undefined;
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStack, type TestStack } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
+import { ElitePage } from "@/lib/api/responses";
 
 let stack: TestStack;
 let server: ApiServer;
@@ -77,6 +78,8 @@ describe("elite table: GET /api/experiments/:id/elites", () => {
     const first = await api("GET", `/api/experiments/${id}/elites`);
     expect(first.status).toBe(200);
     expect(first.body.total).toBe(10_000);
+    // The body is what its response schema (and so the dashboard's and the Python client's types) says.
+    expect(ElitePage.safeParse(first.body).error?.issues ?? []).toEqual([]);
     expect(first.body.descriptorNames).toEqual(["speed", "height"]);
     expect(first.body.elites).toHaveLength(50);
     expect(first.body.elites[0]).toMatchObject({ cell: 9999, fitness: 999.9, operator: "crossover", model: "m-large" });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { reply, startOpenAIMock } from "../helpers/openai-mock";
+import { EVENT_SCHEMAS, type EventType } from "@/lib/api/event-payloads";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -140,6 +141,8 @@ describe("experiments over REST", () => {
     expect(allIds.slice(allIds.length - lateIds.length)).toEqual(lateIds);
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/event-stream/);
+    // Every message has the shape the dashboard parses it with (lib/api/event-payloads.ts).
+    for (const e of events) expect(EVENT_SCHEMAS[e.event as EventType].safeParse(e.data).error?.issues ?? []).toEqual([]);
     expect(events[0]!.event).toBe("hello");
     expect(events[0]!.data).toMatchObject({ id: runId, status: "draft" });
     const statuses = events.filter((e) => e.event === "status").map((e) => e.data.status);

@@ -5,6 +5,7 @@ import { createPrismaClient } from "@/lib/db/client";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
+import { BATCH_JOB_OPTIONS, evaluationQueue } from "@/lib/experiments/jobs";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { createTestStack, startPrivateRedis, waitFor, waitForStatus, POLL_CEILING_MS } from "../helpers/stack";
 
@@ -133,6 +134,33 @@ describe("Redis restart mid-run", () => {
     } finally {
       await stack.stop();
       await redis.stop();
+    }
+  });
+});
+
+describe("a job with a malformed payload", () => {
+  it("fails once, saying what is wrong, and the worker goes on with the run next to it", async () => {
+    const stack = await createTestStack();
+    try {
+      const worker = stack.startWorker();
+      // A job no version of QD Studio writes (e.g. put into Redis by hand, or by a future version).
+      const queue = evaluationQueue(stack.queues);
+      await queue.add("batch", { experimentId: 42, k: "first" }, { ...BATCH_JOB_OPTIONS, jobId: "malformed-1" });
+      const failed = await waitFor(async () => {
+        const job = await queue.getJob("malformed-1");
+        return job && (await job.isFailed()) ? job : null;
+      }, POLL_CEILING_MS, "the malformed job to fail");
+      expect(failed.failedReason).toBe("job batch#malformed-1 has a malformed payload: experimentId: experimentId must be a string");
+      expect(failed.attemptsMade).toBe(1); // not retried: the same payload would fail again
+
+      const config = ExperimentConfig.parse({ name: "next to it", domain: { type: "sphere", dim: 4 }, batchSize: 20, budget: { evaluations: 200 } });
+      const exp = await createExperiment(stack.prisma, config);
+      await startExperiment(stack.prisma, stack.queues, exp.id);
+      await waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, "the run next to it to complete");
+      expect(worker.output()).toContain("has a malformed payload");
+      expect(worker.child.exitCode).toBeNull();
+    } finally {
+      await stack.stop();
     }
   });
 });

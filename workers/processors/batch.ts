@@ -6,7 +6,7 @@ import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/j
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
-import type { WorkerContext } from "./index";
+import type { WorkerContext } from "../context";
 
 /** Curves get about this many points over a run. */
 const SNAPSHOTS_PER_RUN = 400;

@@ -1,17 +1,12 @@
 import type { Job, Processor } from "bullmq";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
-import type { QueueFactory } from "@/lib/queue/connection";
+import type { WorkerContext } from "../context";
 import { QUEUES, type QueueName } from "@/lib/queue/names";
-import type { BatchJobData, EvaluateJobData } from "@/lib/experiments/jobs";
+import type { z } from "zod";
+import { BatchJobPayload, EvaluateJobPayload, payloadOf } from "@/lib/queue/payloads";
 import { readEnv } from "@/lib/config";
 import { createBatchProcessor } from "./batch";
 import { createStagedProcessors } from "./staged";
 
-export interface WorkerContext {
-  prisma: PrismaClient;
-  queues: QueueFactory;
-  log: (line: string) => void;
-}
 
 export interface ProcessorSpec {
   queue: QueueName;
@@ -29,19 +24,30 @@ export interface ProcessorSpec {
  *   queue by an older version are still run).
  */
 export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(): Promise<void>; llm: Processor } {
-  const evaluationConcurrency = Number(process.env.QD_EVALUATION_CONCURRENCY ?? 1);
-  const mutationConcurrency = Number(process.env.QD_MUTATION_CONCURRENCY ?? 4);
+  const env = readEnv();
+  const evaluationConcurrency = env.QD_EVALUATION_CONCURRENCY;
+  const mutationConcurrency = env.QD_MUTATION_CONCURRENCY;
   // Evaluate jobs of staged runs wait on their evaluator: many at once, within QD_EVALUATION_SLOTS.
-  const userEvaluationConcurrency = readEnv().QD_USER_EVALUATION_CONCURRENCY;
+  const userEvaluationConcurrency = env.QD_USER_EVALUATION_CONCURRENCY;
   const batch = createBatchProcessor(ctx);
   const user = createStagedProcessors(ctx);
-  const evaluation: Processor = (job: Job) =>
-    job.name === "evaluate" ? user.evaluate(job as Job<EvaluateJobData>) : batch(job as Job<BatchJobData>);
+  const runBatch = checked(BatchJobPayload, batch);
+  const mutate = checked(BatchJobPayload, user.mutate);
+  const evaluate = checked(EvaluateJobPayload, user.evaluate);
+  const evaluation: Processor = (job: Job) => (job.name === "evaluate" ? evaluate(job) : runBatch(job));
   const specs: ProcessorSpec[] = [
     { queue: QUEUES.evaluation, processor: evaluation, concurrency: evaluationConcurrency },
-    { queue: QUEUES.mutation, processor: user.mutate as Processor, concurrency: mutationConcurrency },
-    { queue: QUEUES.userEvaluation, processor: user.evaluate as Processor, concurrency: userEvaluationConcurrency },
+    { queue: QUEUES.mutation, processor: mutate, concurrency: mutationConcurrency },
+    { queue: QUEUES.userEvaluation, processor: evaluate, concurrency: userEvaluationConcurrency },
   ];
   // LLM experiments' first stage, on the per-provider queues (see workers/llm-queues.ts).
-  return Object.assign(specs, { close: user.close, llm: user.mutate as Processor });
+  return Object.assign(specs, { close: user.close, llm: mutate });
+}
+
+/** A processor that first checks its job's payload (the job keeps its data as sent, unknown fields included). */
+function checked<S extends z.ZodType>(schema: S, run: (job: Job<z.infer<S>>) => Promise<unknown>): Processor {
+  return async (job: Job) => {
+    payloadOf(schema, job);
+    return run(job as Job<z.infer<S>>);
+  };
 }

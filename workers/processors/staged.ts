@@ -13,7 +13,7 @@ import { duplicateReason } from "../dedupe-candidates";
 import { dropDedupeCache } from "@/lib/dedupe/index-store";
 import { ExperimentResources } from "../resources";
 import { watchForCancel } from "../cancel-watch";
-import type { WorkerContext } from "./index";
+import type { WorkerContext } from "../context";
 
 /** Curves get about this many points over a run. */
 const SNAPSHOTS_PER_RUN = 400;

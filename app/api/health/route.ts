@@ -1,6 +1,6 @@
 import { prisma } from "@/lib/db/client";
 import { getQueues } from "@/lib/queue/server";
-import { countLiveWorkers } from "@/workers/heartbeat";
+import { countLiveWorkers } from "@/lib/runtime/worker-liveness";
 import { checkAuth } from "@/lib/api/auth";
 
 export const dynamic = "force-dynamic";

@@ -1,3 +1,4 @@
+import { readEnv } from "@/lib/config";
 import { notFound } from "next/navigation";
 import { BenchPanels } from "@/components/bench/BenchPanels";
 
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
  * history of `events` writes over `side`² cells, generated in the browser. Off unless QD_BENCH_PAGES=1.
  */
 export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  if (process.env.QD_BENCH_PAGES !== "1") notFound();
+  if (!readEnv().QD_BENCH_PAGES) notFound();
   const q = await searchParams;
   const num = (k: string, d: number, max: number) => {
     const v = Number(q[k]);

@@ -10,7 +10,7 @@ Standard library only; numpy and pandas are used when installed.
 from . import _models as models
 from .client import Client, ExperimentRef
 from .columns import ArchiveData, MetricsHistory
-from .errors import (ApiError, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, QDStudioError, ServerError, Timeout,
+from .errors import (ApiError, BadRequest, Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, QDStudioError, ServerError, Timeout,
                      TransportError, Unauthorized, Unavailable, Unprocessable)
 from .events import Event, EventStream
 from .scheduler import Scheduler
@@ -19,6 +19,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Client", "ExperimentRef", "Scheduler", "ArchiveData", "MetricsHistory", "Event", "EventStream", "models",
-    "QDStudioError", "ApiError", "BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "PayloadTooLarge",
+    "QDStudioError", "ApiError", "BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "Gone", "PayloadTooLarge",
     "Unprocessable", "ServerError", "Unavailable", "TransportError", "Timeout",
 ]

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "Candidate", "DescriptorInfo", "Elite", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "Solution", "SolutionList", "SolutionSummary", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -281,6 +281,51 @@ class Archive(TypedDict):
     elites: "ArchiveElites"
 
 
+class ElitePageFacetsOperatorItem(TypedDict):
+    value: str
+    count: int
+
+
+class ElitePageFacetsModelItem(TypedDict):
+    value: str
+    count: int
+
+
+class ElitePageFacets(TypedDict):
+    operator: List["ElitePageFacetsOperatorItem"]
+    model: List["ElitePageFacetsModelItem"]
+
+
+class ElitePageElitesItem(TypedDict):
+    cell: int
+    fitness: float
+    descriptors: List[float]
+    # UUID
+    solutionId: str
+    operator: str
+    model: Optional[str]
+    costUsd: Optional[float]
+    evalMs: Optional[float]
+    # ISO 8601 date-time
+    createdAt: str
+    # ISO 8601 date-time
+    updatedAt: str
+
+
+class ElitePage(TypedDict):
+    # UUID
+    experimentId: str
+    descriptorNames: List[str]
+    total: int
+    archiveSize: int
+    offset: int
+    limit: int
+    sort: str
+    order: Literal["asc", "desc"]
+    facets: "ElitePageFacets"
+    elites: List["ElitePageElitesItem"]
+
+
 class MetricSnapshot(TypedDict):
     evaluations: int
     coverage: float
@@ -353,6 +398,10 @@ class _AskResponseRequired(TypedDict):
 
 
 class AskResponse(_AskResponseRequired, total=False):
+    # the stored batch (absent when no candidate was handed out); the binary tell names it
+    batchId: str
+    # ISO time after which untold candidates of this batch are released from the budget and refused (410)
+    expiresAt: str
     # encoding "base64": the candidate ids, in genome order
     ids: List[str]
     # encoding "base64": values per genome
@@ -419,6 +468,33 @@ class ExportJson(TypedDict):
     rows: List[Dict[str, Any]]
 
 
+class BatchEvent(TypedDict):
+    evaluations: int
+    numElites: int
+    qdScore: float
+    maxFitness: Optional[float]
+    improved: List[List[Any]]
+
+
+class StatusEvent(TypedDict):
+    status: str
+    reason: Optional[str]
+
+
+class _SnapshotEventRequired(TypedDict):
+    evaluations: int
+    coverage: float
+    qdScore: float
+    normQdScore: float
+    maxFitness: Optional[float]
+    meanFitness: Optional[float]
+    numElites: int
+
+
+class SnapshotEvent(_SnapshotEventRequired, total=False):
+    costUsd: Optional[float]
+
+
 class ErrorErrorIssuesItem(TypedDict, total=False):
     path: str
     message: str
@@ -468,6 +544,7 @@ class _AskBodyRequired(TypedDict):
 class AskBody(_AskBodyRequired, total=False):
     """Request body of POST /api/experiments/{id}/ask."""
     encoding: Literal["json", "base64"]
+    ttlSeconds: int
 
 
 class _TellBodyResultsItemRequired(TypedDict):
@@ -482,9 +559,13 @@ class TellBodyResultsItem(_TellBodyResultsItemRequired, total=False):
     error: str
 
 
-class TellBody(TypedDict):
+class TellBody(TypedDict, total=False):
     """Request body of POST /api/experiments/{id}/tell."""
     results: List["TellBodyResultsItem"]
+    batchId: str
+    start: int
+    fitness: str
+    descriptors: str
 
 
 class _SaveTemplateBodyRequired(TypedDict):

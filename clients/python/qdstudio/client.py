@@ -11,6 +11,7 @@
 Every method takes an experiment as its id or as the dict the server returned.
 URLs come from the OpenAPI document (``_models.OPERATIONS``).
 """
+import base64
 import os
 import uuid as _uuid
 from typing import IO, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union, cast
@@ -215,6 +216,13 @@ class Client:
         """Results of asked candidates: [{candidateId, fitness, descriptors, metrics?, evalMs?} | {candidateId, error}].
         Idempotent (the same set told again returns the stored statuses), so it is retried after timeouts."""
         return cast(m.TellResponse, self._call("tell", {"id": _id(experiment)}, body={"results": list(results)}))
+
+    def tell_blocks(self, experiment: ExperimentRef, batch_id: str, fitness: bytes, descriptors: bytes, start: int = 0) -> m.TellResponse:
+        """The binary tell: results of candidates ``start, start + 1, …`` of an asked batch (``batchId`` of the
+        ask) as little-endian float64 blocks, ``fitness`` (n values) and ``descriptors`` (n × descriptors,
+        row-major). A non-finite value records that candidate as a failed evaluation. Idempotent like tell."""
+        body = {"batchId": batch_id, "start": int(start), "fitness": base64.b64encode(fitness).decode("ascii"), "descriptors": base64.b64encode(descriptors).decode("ascii")}
+        return cast(m.TellResponse, self._call("tell", {"id": _id(experiment)}, body=body))
 
     def submit(self, experiment: ExperimentRef, genomes: Sequence[Any], parent_ids: Optional[Sequence[Sequence[str]]] = None,
                idempotency_key: Optional[str] = None) -> m.SubmitResponse:

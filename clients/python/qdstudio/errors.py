@@ -75,6 +75,10 @@ class Conflict(ApiError):
     """409: the experiment is in the wrong state for this action."""
 
 
+class Gone(ApiError):
+    """410: asked candidates told after their batch expired (``ttlSeconds`` of the ask): ask again."""
+
+
 class PayloadTooLarge(ApiError):
     """413: the body is over the server's limit (send smaller batches)."""
 
@@ -110,6 +114,7 @@ _BY_STATUS: Dict[int, Type[ApiError]] = {
     403: Forbidden,
     404: NotFound,
     409: Conflict,
+    410: Gone,
     413: PayloadTooLarge,
     422: Unprocessable,
     503: Unavailable,

@@ -34,13 +34,14 @@ __all__ = ["Scheduler"]
 
 
 class _Batch:
-    __slots__ = ("ids", "dim", "genomes", "budget_remaining", "pending")
+    __slots__ = ("ids", "dim", "genomes", "budget_remaining", "pending", "batch_id")
 
     def __init__(self, body: Dict[str, Any]) -> None:
         self.ids: List[str] = body.get("ids") or [c["id"] for c in body["candidates"]]
         self.dim: int = body.get("dim") or (len(body["candidates"][0]["genome"]) if body["candidates"] else 0)
         self.budget_remaining: int = body["budgetRemaining"]
         self.pending: int = body["pending"]
+        self.batch_id: Optional[str] = body.get("batchId")
         if "genomes" in body:
             raw = base64.b64decode(body["genomes"])
             if _np is not None:
@@ -54,6 +55,22 @@ class _Batch:
                 self.genomes = [flat[i * self.dim:(i + 1) * self.dim] for i in range(len(self.ids))]
         else:
             self.genomes = as_array([c["genome"] for c in body["candidates"]], width=self.dim) if body["candidates"] else as_array([], width=self.dim)
+
+
+def _float64_blocks(objective: Any, measures: Any) -> "tuple[bytes, bytes]":
+    """Little-endian float64 bytes of the objective (n,) and the measures (n, m), row-major."""
+    if _np is not None:
+        obj = _np.ascontiguousarray(objective, dtype="<f8")
+        meas = _np.ascontiguousarray(measures, dtype="<f8")
+        if obj.ndim != 1 or meas.ndim != 2:
+            raise ValueError("objective must be 1-D and measures 2-D (got shapes %r and %r)" % (obj.shape, meas.shape))
+        return obj.tobytes(), meas.tobytes()
+    obj_a = array("d", [float(f) for f in objective])
+    meas_a = array("d", [float(v) for row in measures for v in row])
+    if sys.byteorder == "big":
+        obj_a.byteswap()
+        meas_a.byteswap()
+    return obj_a.tobytes(), meas_a.tobytes()
 
 
 class Scheduler:
@@ -117,15 +134,20 @@ class Scheduler:
     def tell(self, objective: Sequence[float], measures: Sequence[Sequence[float]], metrics: Optional[Sequence[Optional[Dict[str, Any]]]] = None) -> Dict[str, Any]:
         """Results of the last ask(), in its order: ``objective`` (n,), ``measures`` (n, descriptors),
         optional per-solution ``metrics`` dicts. A non-finite objective or measure records that
-        solution as a failed evaluation. Returns the server's answer (statuses per solution)."""
+        solution as a failed evaluation. Returns the server's answer (statuses per solution).
+        Without metrics the results travel as two binary float64 blocks (the fast path)."""
         batch = self._asked
         if batch is None:
             raise RuntimeError("tell() without a pending ask()")
-        objective = objective.tolist() if hasattr(objective, "tolist") else list(objective)
-        measures = measures.tolist() if hasattr(measures, "tolist") else [list(m) for m in measures]
         n = len(batch.ids)
         if len(objective) != n or len(measures) != n:
             raise ValueError("expected %d objective values and %d measure rows (one per asked solution), got %d and %d" % (n, n, len(objective), len(measures)))
+        if metrics is None and batch.batch_id is not None:
+            # The whole batch as two float64 blocks: no per-result JSON on either side.
+            fitness, descriptors = _float64_blocks(objective, measures)
+            return self._told(self.client.tell_blocks(self.experiment_id, batch.batch_id, fitness, descriptors))
+        objective = objective.tolist() if hasattr(objective, "tolist") else list(objective)
+        measures = measures.tolist() if hasattr(measures, "tolist") else [list(m) for m in measures]
         isfinite = math.isfinite
         # One comprehension over plain floats: this loop is the client's share of every evaluation.
         results: List[Dict[str, Any]] = [
@@ -138,7 +160,9 @@ class Scheduler:
             for r, extra in zip(results, metrics):
                 if extra and "error" not in r:
                     r["metrics"] = extra
-        told = self.client.tell(self.experiment_id, results)
+        return self._told(self.client.tell(self.experiment_id, results))
+
+    def _told(self, told: Dict[str, Any]) -> Dict[str, Any]:
         self._asked = None
         self.last_tell = told
         self.evaluations = told["evaluations"]

@@ -12,6 +12,7 @@ Transport behaviour the real server cannot be made to show on demand
 import io
 import math
 import os
+import struct
 import sys
 import tempfile
 import time
@@ -169,6 +170,21 @@ class ErrorsTest(ClientTestCase):
         self.assertEqual(cm.exception.issues[1]["path"], "body.results[1].descriptors")
         with self.assertRaises(qdstudio.Unprocessable):
             self.client.tell(exp, [{"candidateId": MISSING, "fitness": 1.0, "descriptors": [0.0, 0.0]}])
+
+    def test_binary_tell_checks_lengths_and_refuses_a_second_tell(self):
+        exp = self.client.create_experiment(external_config(budget=100), start=True)
+        asked = self.client.ask(exp, 4, encoding="base64")
+        f64 = lambda *v: struct.pack("<%dd" % len(v), *v)  # noqa: E731
+        with self.assertRaises(qdstudio.Unprocessable) as cm:
+            self.client.tell_blocks(exp, asked["batchId"], f64(1, 2, 3, 4), f64(0, 0, 0))
+        self.assertEqual(cm.exception.issues[0]["path"], "body.descriptors")
+        told = self.client.tell_blocks(exp, asked["batchId"], f64(1, 2, math.nan, 4), f64(0, 0, 1, 1, 2, 2, 3, 3))
+        self.assertEqual([r["id"] for r in told["results"]], asked["ids"])
+        self.assertEqual(told["results"][2]["status"], "failed")
+        self.assertEqual(told["evaluations"], 4)
+        with self.assertRaises(qdstudio.Conflict) as cm:
+            self.client.tell_blocks(exp, asked["batchId"], f64(9), f64(0, 0), start=1)
+        self.assertIn("already told", cm.exception.message)
 
     def test_empty_cell_is_404(self):
         exp = self.client.create_experiment(external_config(budget=100))

@@ -5,14 +5,14 @@ import { ask } from "@/lib/api/candidates";
 export const dynamic = "force-dynamic";
 
 /**
- * POST /api/experiments/:id/ask { count } → { candidates: [{ id, genome, parentIds, operator }], budgetRemaining, pending }
+ * POST /api/experiments/:id/ask { count, ttlSeconds? } → { candidates: [{ id, genome, parentIds, operator }], budgetRemaining, pending, batchId, expiresAt }
  * At most the unreserved budget; an empty list means the budget is spent or reserved by untold candidates.
  * `"encoding": "base64"` → { candidates: [], ids, dim, genomes (float64 LE, row-major, base64), parentIds, operator, … }.
  */
 export const POST = route(async (req, ctx) => {
   const { id } = await parseParams(ctx, ExperimentParams);
-  const { count, encoding } = await parseBody(req, AskBody);
-  return json(await ask(id, count, encoding));
+  const { count, encoding, ttlSeconds } = await parseBody(req, AskBody);
+  return json(await ask(id, count, encoding, ttlSeconds));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -7,12 +7,14 @@ export const dynamic = "force-dynamic";
 /**
  * POST /api/experiments/:id/tell { results: [{ candidateId, fitness, descriptors, metrics?, evalMs? } | { candidateId, error }] }
  * → { duplicate, results: [{ id, status: "new"|"improved"|"not_added"|"failed", cell, fitness }], experimentStatus, evaluations, numElites }
+ * Or the binary form of an asked batch: { batchId, start?, fitness, descriptors } (float64 LE blocks, base64).
  * Idempotent: the same set of candidates told again returns the stored statuses (duplicate: true).
+ * Unknown candidates → 422; already told in another tell → 409; expired (ask's ttlSeconds) → 410.
  */
 export const POST = route(async (req, ctx) => {
   const { id } = await parseParams(ctx, ExperimentParams);
-  const { results } = await parseBody(req, TellBody, { maxBytes: MAX_LARGE_BODY, quick: quickTellBody });
-  return json(await tell(id, results));
+  const body = await parseBody(req, TellBody, { maxBytes: MAX_LARGE_BODY, quick: quickTellBody });
+  return json(await tell(id, body));
 });
 
 export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");
