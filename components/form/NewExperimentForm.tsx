@@ -13,6 +13,8 @@ import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
+import { KindFields, kindConfig, kindValues } from "./KindFields";
+import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { CodeEditor } from "./CodeEditor";
@@ -255,13 +257,11 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
-  const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
-  const [sigma0, setSigma0] = useState(p.sigma0 ?? "0.5");
-  const [cmaCount, setCmaCount] = useState(p.cmaCount ?? "15");
-  const [learningRate, setLearningRate] = useState(p.learningRate ?? "0.01");
-  const [sigma, setSigma] = useState(p.sigma ?? "0.5");
-  const [isoSigma, setIsoSigma] = useState(p.isoSigma ?? "0.01");
-  const [lineSigma, setLineSigma] = useState(p.lineSigma ?? "0.2");
+  const [emitter, setEmitter] = useState<string>(p.emitter ?? "iso-line");
+  // Every form-built emitter kind's parameters as typed (switching kinds keeps what was typed for each).
+  const [emitterParams, setEmitterParams] = useState<Record<string, Record<string, string>>>(() =>
+    Object.fromEntries(FORM_EMITTERS.map((k) => [k.type, kindValues(k, k.type === p.emitter ? p.emitterParams : undefined)])),
+  );
   const [batchSize, setBatchSize] = useState(p.batchSize ?? "100");
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
@@ -285,7 +285,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
   /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
-  const islandsAllowed = domain !== "external" && emitterKind !== "cma-me" && emitterKind !== "cma-mae";
+  const islandsAllowed = domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains";
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -365,13 +365,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
-            : emitter === "gaussian"
-              ? { type: "gaussian", sigma: toNum(sigma) }
-              : emitter === "cma-me"
-                ? { type: "cma-me", sigma0: toNum(sigma0), count: toNum(cmaCount) }
-                : emitter === "cma-mae"
-                  ? { type: "cma-mae", sigma0: toNum(sigma0), count: toNum(cmaCount), learningRate: toNum(learningRate) }
-                  : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
+            : kindConfig(emitterKindOf({ type: emitter }), emitterParams[emitter] ?? {}),
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
@@ -394,7 +388,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, promptEvolution, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
-    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
+    emitter, emitterParams, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
@@ -937,34 +931,20 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               label="Emitter"
               value={emitter}
               onChange={(v) => {
-                setEmitter(v as typeof emitter);
-                // CMA: the batch is per emitter and per iteration (pyribs uses 36).
-                if ((v === "cma-me" || v === "cma-mae") && batchSize === "100") setBatchSize("36");
+                setEmitter(v);
+                // Emitter chains (CMA): the batch is per emitter and per iteration (pyribs uses 36).
+                if (emitterKindOf({ type: v }).distributed === "chains" && batchSize === "100") setBatchSize("36");
               }}
-              options={[
-                { value: "iso-line", label: "Iso+LineDD" },
-                { value: "gaussian", label: "Gaussian mutation" },
-                { value: "cma-me", label: "CMA-ME" },
-                { value: "cma-mae", label: "CMA-MAE" },
-              ]}
-              hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : undefined}
+              options={FORM_EMITTERS.map((k) => ({ value: k.type, label: k.label }))}
+              hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : emitterKindOf({ type: emitter }).help}
             />
-            {emitter === "gaussian" ? (
-              <Field label="Sigma (σ)" type="number" step="any" value={sigma} onChange={(e) => setSigma(e.target.value)} error={err("emitter.sigma")} />
-            ) : emitter === "cma-me" || emitter === "cma-mae" ? (
-              <>
-                <Field label="Initial step size (σ₀)" type="number" step="any" value={sigma0} onChange={(e) => setSigma0(e.target.value)} error={err("emitter.sigma0")} />
-                <Field label="Emitters" type="number" min={1} value={cmaCount} onChange={(e) => setCmaCount(e.target.value)} error={err("emitter.count")} hint="Batch size is per emitter and iteration" />
-                {emitter === "cma-mae" && (
-                  <Field label="Archive learning rate (α)" type="number" step="any" value={learningRate} onChange={(e) => setLearningRate(e.target.value)} error={err("emitter.learningRate")} />
-                )}
-              </>
-            ) : (
-              <>
-                <Field label="Iso sigma (σ_iso)" type="number" step="any" value={isoSigma} onChange={(e) => setIsoSigma(e.target.value)} error={err("emitter.isoSigma")} />
-                <Field label="Line sigma (σ_line)" type="number" step="any" value={lineSigma} onChange={(e) => setLineSigma(e.target.value)} error={err("emitter.lineSigma")} />
-              </>
-            )}
+            <KindFields
+              kind={emitterKindOf({ type: emitter })}
+              values={emitterParams[emitter] ?? {}}
+              onChange={(key, value) => setEmitterParams((all) => ({ ...all, [emitter]: { ...all[emitter], [key]: value } }))}
+              error={err}
+              prefix="emitter"
+            />
           </div>
         </Section>
       )}

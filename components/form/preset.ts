@@ -10,6 +10,7 @@ import { parentSelectionState, type ParentSelectionState } from "./parent-select
 import { programPreset } from "./program-preset";
 import type { ProgramState } from "./ProgramFields";
 import { promptEvolutionState, type PromptEvolutionState } from "./prompt-evolution-state";
+import { FORM_EMITTERS } from "@/lib/registry/emitters";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -68,13 +69,9 @@ export interface FormPreset {
   promptEvolution?: PromptEvolutionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
-  emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
-  sigma0?: string;
-  cmaCount?: string;
-  learningRate?: string;
-  sigma?: string;
-  isoSigma?: string;
-  lineSigma?: string;
+  /** A form-built emitter kind (lib/registry FORM_EMITTERS) and its parameters as stored. */
+  emitter?: string;
+  emitterParams?: Record<string, unknown>;
   batchSize?: string;
   budget?: string;
   seed?: string;
@@ -100,7 +97,7 @@ const SHOWN: Record<string, string[]> = {
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "prompts", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", ...new Set(FORM_EMITTERS.flatMap((k) => k.fields.map((f) => f.key))), "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "prompts", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -183,8 +180,8 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
     if (em.strategy === "best-of-n" || em.strategy === "evolve") p.strategy = em.strategy;
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
-  } else if (em.type === "iso-line" || em.type === "gaussian" || em.type === "cma-me" || em.type === "cma-mae") {
-    Object.assign(p, { emitter: em.type, sigma: s(em.sigma), isoSigma: s(em.isoSigma), lineSigma: s(em.lineSigma), sigma0: s(em.sigma0), cmaCount: s(em.count), learningRate: s(em.learningRate) });
+  } else if (FORM_EMITTERS.some((k) => k.type === em.type)) {
+    Object.assign(p, { emitter: em.type, emitterParams: em });
   }
   p.archive = config.archive?.type === "cvt" ? "cvt" : "grid";
   p.cvtCells = s(config.archive?.cells);
