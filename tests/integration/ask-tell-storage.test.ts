@@ -73,8 +73,10 @@ describe("ask/tell storage", () => {
         // Each parent is an elite of the archive right now (not of an earlier ask's view).
         const archive = (await api("GET", `/api/experiments/${exp.id}/archive`)).body;
         const elites = new Set(archive.elites.solutionId);
+        // Iso+LineDD draws two parents; when both draws hit the same elite it is listed once.
+        for (const c of asked.candidates) expect(c.parentIds.length, c.id).toBeGreaterThanOrEqual(1);
+        for (const c of asked.candidates) expect(c.parentIds.length, c.id).toBeLessThanOrEqual(2);
         const parents = asked.candidates.flatMap((c: any) => c.parentIds);
-        expect(parents).toHaveLength(100);
         for (const p of parents) expect(elites.has(p), p).toBe(true);
       }
       await api("POST", `/api/experiments/${exp.id}/tell`, tellAll(asked.candidates));
