@@ -51,7 +51,7 @@ test.describe("your own program", () => {
     // No range to guess: code length follows the values seen.
     await page.getByLabel("Descriptor 1 auto range").check();
     await expect(page.getByLabel("Descriptor 1 min")).toBeDisabled();
-    await page.getByLabel("System message").fill("You write terse Python.");
+    await page.getByRole("textbox", { name: "System message" }).fill("You write terse Python.");
 
     await page.getByLabel("Base URL").fill(mock.baseURL);
     await page.getByLabel("Model", { exact: true }).fill("mock-model");
@@ -84,7 +84,7 @@ test.describe("your own program", () => {
     await expect(page.getByLabel("Language")).toHaveValue("python");
     await expect(page.getByLabel("Evaluator", { exact: true })).toHaveValue("openevolve-source");
     await expect(page.getByLabel("Descriptor 1 auto range")).toBeChecked();
-    await expect(page.getByLabel("System message")).toHaveValue("You write terse Python.");
+    await expect(page.getByRole("textbox", { name: "System message" })).toHaveValue("You write terse Python.");
     await expect(page.getByTestId("code-editor-highlight").first()).toContainText("EVOLVE-BLOCK-START");
   });
 });

@@ -1,4 +1,4 @@
-import { makeArchive, getDomain, type ArchiveBase, type Bounds, type Domain } from "@/lib/qd";
+import { makeArchive, getDomain, type ArchiveBase, type Domain } from "@/lib/qd";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { elitesSince } from "@/lib/db/archive-store";
 import { islandElitesSince } from "@/lib/db/island-store";
@@ -17,7 +17,7 @@ import { effectiveDescriptors, hasBuiltInMeasures, vectorSpace, type DomainConfi
 export class ArchiveCache {
   /** The built-in benchmark, when the experiment has one (workers evaluate it in place). */
   readonly domain: Domain | null;
-  readonly space: { dim: number; bounds: Bounds | null; x0: Float64Array; qdScoreOffset: number };
+  readonly space: ReturnType<typeof vectorSpace>;
   /** Rebuilt when "range": "auto" bounds grew (the archive was re-binned in PostgreSQL). */
   archive: ArchiveBase;
   /** Solution id of each cell's elite, as far as this worker knows. */

@@ -18,7 +18,7 @@ export interface ProposedCandidate {
 export function proposeVectors(cache: ArchiveCache, k: number, size: number, seed: number): ProposedCandidate[] {
   const { archive, config, solutionIds, space } = cache;
   const dim = space.dim;
-  const emitter = createEmitter(config.emitter, { archive, x0: space.x0, bounds: space.bounds, batchSize: size, rng: new Rng(mixSeed(seed, k)) });
+  const emitter = createEmitter(config.emitter, { archive, x0: space.x0, bounds: space.bounds, coldStart: space.coldStart, batchSize: size, rng: new Rng(mixSeed(seed, k)) });
   if (!(emitter instanceof MutationEmitter)) throw new Error(`emitter "${config.emitter.type}" does not mutate elites`);
   const children = new Float64Array(size * dim);
   emitter.ask(children);

@@ -141,7 +141,7 @@ async function produceCandidates(tx: typeof prisma, exp: ExpRow, n: number, rese
   const seed = mixSeed(exp.seed, exp.evaluations + reserved);
   // The emitter reads parents from the rows handed to vary(), never from this placeholder archive.
   const placeholder = { solutionDim: dim } as ArchiveBase;
-  const emitter = createEmitter(config.emitter, { archive: placeholder, x0: space.x0, bounds: space.bounds, batchSize: n, rng: new Rng(seed) });
+  const emitter = createEmitter(config.emitter, { archive: placeholder, x0: space.x0, bounds: space.bounds, coldStart: space.coldStart, batchSize: n, rng: new Rng(seed) });
   if (!(emitter instanceof MutationEmitter)) throw new ApiError(409, `emitter "${config.emitter.type}" cannot answer ask: use "gaussian" or "iso-line"`);
   const elites = await currentElites(tx, exp.id, exp.numElites);
   const picks = new Int32Array(n * emitter.parentsPer);

@@ -492,17 +492,18 @@ export function jobPlan(config: ExperimentConfig | ExperimentSpec) {
 export function vectorSpace(config: ExperimentConfig | ExperimentSpec) {
   if (hasBuiltInMeasures(config.domain)) {
     const d = getDomain(config.domain as DomainConfig);
-    return { dim: d.dim, bounds: d.bounds, x0: d.x0, qdScoreOffset: d.qdScoreOffset };
+    return { dim: d.dim, bounds: d.bounds, x0: d.x0, coldStart: "x0" as const, qdScoreOffset: d.qdScoreOffset };
   }
   if (genomeKind(config) !== "vector") {
     // Programs, texts and JSON live outside the archive's vector store.
     const offset = config.domain.type === "llm-code" ? TASK_CATALOG[config.domain.task]!.qdScoreOffset : "qdScoreOffset" in config.domain ? (config.domain.qdScoreOffset ?? 0) : 0;
-    return { dim: 0, bounds: null, x0: new Float64Array(0), qdScoreOffset: offset };
+    return { dim: 0, bounds: null, x0: new Float64Array(0), coldStart: "x0" as const, qdScoreOffset: offset };
   }
   const dom = config.domain as ExternalDomainConfig;
   const lower = new Float64Array(dom.dim).fill(dom.bounds[0]);
   const upper = new Float64Array(dom.dim).fill(dom.bounds[1]);
-  return { dim: dom.dim, bounds: { lower, upper }, x0: new Float64Array(dom.dim).fill((dom.bounds[0] + dom.bounds[1]) / 2), qdScoreOffset: dom.qdScoreOffset };
+  // A space given only by its bounds: the first generation is uniform in them (lib/qd/emitters/mutation.ts).
+  return { dim: dom.dim, bounds: { lower, upper }, x0: new Float64Array(dom.dim).fill((dom.bounds[0] + dom.bounds[1]) / 2), coldStart: "uniform" as const, qdScoreOffset: dom.qdScoreOffset };
 }
 
 export type GenomeKind = "vector" | "code" | "text" | "json";

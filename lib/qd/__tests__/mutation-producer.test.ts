@@ -53,3 +53,19 @@ describe("mutation emitters as the one producer", () => {
     expect(parentIdsOf([2, 2, 0, 1], 1, 2, ["a", undefined, "c"])).toEqual(["a"]);
   });
 });
+
+describe("cold start of a space given only by its bounds", () => {
+  it("draws the first generation uniformly in the bounds, then mutates elites as usual", () => {
+    const archive = new GridArchive({ solutionDim: 3, dims: [4, 4], ranges: [[-1, 1], [-1, 1]] });
+    const bounds = { lower: Float64Array.of(-1, -1, -1), upper: Float64Array.of(1, 1, 1) };
+    const emitter = new IsoLineEmitter(archive, { x0: new Float64Array(3), bounds, coldStart: "uniform", batchSize: 400, rng: new Rng(7) });
+    const out = new Float64Array(400 * 3);
+    emitter.ask(out);
+    expect(Array.from(emitter.parents).every((p) => p === FROM_X0)).toBe(true);
+    for (const v of out) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    // Spread over the box, not gathered around x0 (σ_iso 0.01 would keep every gene within ±0.1).
+    const far = Array.from(out).filter((v) => Math.abs(v) > 0.5).length;
+    expect(far / out.length).toBeGreaterThan(0.4);
+    expect(() => new GaussianEmitter(archive, { x0: new Float64Array(3), coldStart: "uniform", batchSize: 1, rng: new Rng(1), sigma: 0.1 })).toThrow(/needs bounds/);
+  });
+});

@@ -8,20 +8,27 @@
  * (`vary`). Callers that hold the elites elsewhere (REST ask reads them from
  * PostgreSQL) run the two steps themselves and fetch only the picked rows.
  *
- * Cold start, the one rule: while the archive is empty, every child is x0
- * plus Gaussian noise (σ for Gaussian, σ_iso for iso-line), clipped to the
- * bounds — pyribs' rule.
+ * Cold start, one rule chosen by the genome space: while the archive is
+ * empty, every child is x0 plus Gaussian noise (σ for Gaussian, σ_iso for
+ * iso-line), clipped to the bounds — pyribs' rule, for the benchmark domains
+ * whose x0 is part of their definition — or, for a space given only by its
+ * bounds (the user's own evaluators), uniform in the bounds, as in Mouret &
+ * Clune's MAP-Elites (random initial solutions).
  */
 import type { ArchiveBase } from "../archive/base";
 import { Rng, type RngState } from "../rng";
 import { gaussianKernel, isoLineKernel } from "./operators";
 import type { Bounds, Emitter, TellBatch } from "./types";
 
+export type ColdStart = "x0" | "uniform";
+
 export interface MutationOptions {
   x0: ArrayLike<number>;
   batchSize: number;
   rng: Rng;
   bounds?: Bounds | null;
+  /** Children while the archive is empty: x0 + noise (default), or uniform in `bounds`. */
+  coldStart?: ColdStart;
 }
 
 /** A parent row that is x0 (the archive was empty when it was picked). */
@@ -35,6 +42,7 @@ export abstract class MutationEmitter implements Emitter {
   protected readonly x0: Float64Array;
   protected readonly rng: Rng;
   protected readonly bounds: Bounds | null;
+  protected readonly coldStart: ColdStart;
   private lastParents: Int32Array | null = null;
 
   constructor(protected readonly archive: ArchiveBase, opts: MutationOptions) {
@@ -45,6 +53,16 @@ export abstract class MutationEmitter implements Emitter {
     this.batchSize = opts.batchSize;
     this.rng = opts.rng;
     this.bounds = opts.bounds ?? null;
+    this.coldStart = opts.coldStart ?? "x0";
+    if (this.coldStart === "uniform" && !this.bounds) throw new Error('coldStart "uniform" needs bounds');
+  }
+
+  /** A first-generation child at row i of `out`, per the cold-start rule; `sigma` is the operator's noise around x0. */
+  protected firstChild(out: Float64Array, i: number, sigma: number): void {
+    const dim = this.solutionDim;
+    if (this.coldStart === "x0") return gaussianKernel(out, i * dim, this.x0, 0, dim, sigma, this.rng, this.bounds);
+    const { lower, upper } = this.bounds!;
+    for (let j = 0; j < dim; j++) out[i * dim + j] = this.rng.uniform(lower[j]!, upper[j]!);
   }
 
   /** Archive cells of the last ask's parents, batchSize × parentsPer row-major (FROM_X0 on a cold start). */
@@ -106,7 +124,7 @@ export class GaussianEmitter extends MutationEmitter {
     const dim = this.solutionDim;
     for (let i = 0; i < count; i++) {
       const r = rows[i]!;
-      if (r === FROM_X0) gaussianKernel(out, i * dim, this.x0, 0, dim, this.sigma, this.rng, this.bounds);
+      if (r === FROM_X0) this.firstChild(out, i, this.sigma);
       else gaussianKernel(out, i * dim, solutions, r * dim, dim, this.sigma, this.rng, this.bounds);
     }
   }
@@ -130,7 +148,7 @@ export class IsoLineEmitter extends MutationEmitter {
       const a = rows[2 * i]!;
       const b = rows[2 * i + 1]!;
       // Cold start: x0 with σ_iso only (the line through x0 and itself is empty).
-      if (a === FROM_X0 || b === FROM_X0) gaussianKernel(out, i * dim, this.x0, 0, dim, this.isoSigma, this.rng, this.bounds);
+      if (a === FROM_X0 || b === FROM_X0) this.firstChild(out, i, this.isoSigma);
       else isoLineKernel(out, i * dim, solutions, a * dim, solutions, b * dim, dim, this.isoSigma, this.lineSigma, this.rng, this.bounds);
     }
   }

@@ -11,5 +11,5 @@ export const gaussian = emitterKind({
   schema: z.object({ type: z.literal("gaussian"), sigma: nonNegative("emitter.sigma").default(0.5) }).strict(),
   fields: [{ key: "sigma", label: "Sigma (σ)", control: "number", help: "Standard deviation of the noise added to each gene." }],
   distributed: "jobs",
-  create: (c, ctx) => new GaussianEmitter(ctx.archive, { x0: ctx.x0, bounds: ctx.bounds, batchSize: ctx.batchSize, rng: ctx.rng, sigma: c.sigma }),
+  create: (c, ctx) => new GaussianEmitter(ctx.archive, { x0: ctx.x0, bounds: ctx.bounds, coldStart: ctx.coldStart, batchSize: ctx.batchSize, rng: ctx.rng, sigma: c.sigma }),
 });

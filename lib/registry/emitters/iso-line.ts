@@ -20,5 +20,5 @@ export const isoLine = emitterKind({
     { key: "lineSigma", label: "Line sigma (σ_line)", control: "number", help: "Spread along the line between the two parents." },
   ],
   distributed: "jobs",
-  create: (c, ctx) => new IsoLineEmitter(ctx.archive, { x0: ctx.x0, bounds: ctx.bounds, batchSize: ctx.batchSize, rng: ctx.rng, isoSigma: c.isoSigma, lineSigma: c.lineSigma }),
+  create: (c, ctx) => new IsoLineEmitter(ctx.archive, { x0: ctx.x0, bounds: ctx.bounds, coldStart: ctx.coldStart, batchSize: ctx.batchSize, rng: ctx.rng, isoSigma: c.isoSigma, lineSigma: c.lineSigma }),
 });

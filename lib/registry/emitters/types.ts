@@ -9,6 +9,8 @@ export interface EmitterContext {
   archive: ArchiveBase;
   x0: Float64Array;
   bounds: Bounds | null;
+  /** Mutation emitters' first generation: x0 + noise (benchmark domains) or uniform in the bounds (user evaluators). */
+  coldStart?: "x0" | "uniform";
   /** Solutions per ask. */
   batchSize: number;
   rng: Rng;
