@@ -12,6 +12,7 @@ import { askIssue } from "@/lib/experiments/limits";
 import { archiveIndex, pool } from "./archive";
 import { currentElites } from "./elite-cache";
 import type { TellBody, TellResult } from "./schemas";
+import type { AskBinary } from "./ask-binary";
 import { candidateId, DEFAULT_ASK_TTL_SECONDS, candidateSlices, insertAskBatch, loadAskBatches, Outcome, OUTCOME_NAMES, pruneExpired, reservedCount, saveOutcomes, splitCandidateId, type StoredAskBatch } from "./ask-batches";
 
 /**
@@ -172,7 +173,10 @@ async function produceCandidates(tx: typeof prisma, exp: ExpRow, n: number, rese
  * `POST /ask`: `count` candidates from the experiment's emitter over the current archive, stored
  * as one AskBatch row (committed durably: a client holding candidates can always tell them).
  */
-export async function ask(expId: string, count: number, encoding: "json" | "base64" = "json", ttlSeconds = DEFAULT_ASK_TTL_SECONDS): Promise<AskResult | AskColumns> {
+export async function ask(expId: string, count: number, encoding: "json" | "base64", ttlSeconds?: number): Promise<AskResult | AskColumns>;
+export async function ask(expId: string, count: number, encoding: "binary", ttlSeconds?: number): Promise<AskBinary>;
+export async function ask(expId: string, count: number, encoding?: "json" | "base64" | "binary", ttlSeconds?: number): Promise<AskResult | AskColumns | AskBinary>;
+export async function ask(expId: string, count: number, encoding: "json" | "base64" | "binary" = "json", ttlSeconds = DEFAULT_ASK_TTL_SECONDS): Promise<AskResult | AskColumns | AskBinary> {
   return pgTransaction(
     async (tx) => {
       const exp = await lockExperiment(tx, expId);
@@ -187,9 +191,14 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
       const dim = genomeDim(exp.config);
+      if (n === 0 && encoding === "binary") return binaryAnswer({ budgetRemaining: 0, pending }, 0, dim, vectorEmitter(exp.config).type, null, null, 0);
       if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: vectorEmitter(exp.config).type } : { candidates: [], budgetRemaining: 0, pending };
       const made = await produceCandidates(tx, exp, n, pending);
-      const { batchId, expiresAt } = await insertAskBatch(tx, { experimentId: expId, genomes: made.genomes, count: n, dim, parents: made.parents, operator: made.operator, seed: made.seed, ttlSeconds });
+      const { batchId, expiresAt, parents, parentsPer } = await insertAskBatch(tx, { experimentId: expId, genomes: made.genomes, count: n, dim, parents: made.parents, operator: made.operator, seed: made.seed, ttlSeconds });
+      if (encoding === "binary") {
+        const header = { budgetRemaining: remaining - n, pending: pending + n, batchId, expiresAt: expiresAt.toISOString() };
+        return binaryAnswer(header, n, dim, made.operator, made.genomes, parents, parentsPer);
+      }
       const ids = Array.from({ length: n }, (_, i) => candidateId(batchId, i));
       const common = { budgetRemaining: remaining - n, pending: pending + n, batchId, expiresAt: expiresAt.toISOString() };
       if (encoding === "base64") {
@@ -203,6 +212,13 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
     },
     { durable: true },
   );
+}
+
+/** The binary ask answer's parts: the producer's genome block and the stored parents block, not copied. */
+function binaryAnswer(head: { budgetRemaining: number; pending: number; batchId?: string; expiresAt?: string }, n: number, dim: number, operator: string, genomes: Float64Array | null, parents: Buffer | null, parentsPer: number): AskBinary {
+  const g = genomes ? new Uint8Array(genomes.buffer, genomes.byteOffset, n * dim * 8) : new Uint8Array(0);
+  const p = parents ? new Uint8Array(parents.buffer, parents.byteOffset, parents.byteLength) : new Uint8Array(0);
+  return { header: { ...head, count: n, dim, operator, parentsPer, genomeBytes: g.byteLength, parentBytes: p.byteLength }, genomes: g, parents: p };
 }
 
 function mix(seed: number, k: number): number {
@@ -289,7 +305,10 @@ async function outcomes(ids: string[], revision: bigint | null, before: Set<numb
 }
 
 function batchIdOf(prefix: string, keys: string[]): string {
-  return `${prefix}:${crypto.createHash("sha256").update([...keys].sort().join(",")).digest("hex").slice(0, 40)}`;
+  // The ids of a binary tell come in order already: no sorted copy for them.
+  let sorted = true;
+  for (let i = 1; sorted && i < keys.length; i++) sorted = keys[i - 1]! <= keys[i]!;
+  return `${prefix}:${crypto.createHash("sha256").update((sorted ? keys : [...keys].sort()).join(",")).digest("hex").slice(0, 40)}`;
 }
 
 async function isProcessed(expId: string, batchId: string): Promise<boolean> {
@@ -322,6 +341,8 @@ interface TellColumns {
   extras: Map<number, { metrics?: Record<string, unknown>; evalMs?: number }>;
   /** Where an id came from in the request, for issue paths. */
   idPath: (i: number) => string;
+  /** Batch and index of each id, when the form gives them (the binary form: one batch, consecutive indices). */
+  parsed?: { batchId: string; index: number }[];
 }
 
 const NON_FINITE = "non-finite objective or measures";
@@ -353,7 +374,11 @@ function fromBlocks(body: { batchId: string; start: number; fitness: string; des
   if (!descriptors || descriptors.length !== n * md) issues.push({ path: "body.descriptors", message: `expected ${n} × ${md} = ${n * md} float64 values (row-major), got ${descriptors ? descriptors.length : "a length that is not a multiple of 8 bytes"}` });
   if (issues.length) throw unprocessable(issues);
   const batchId = body.batchId.toLowerCase();
-  const cols: TellColumns = { ids: Array.from({ length: n }, (_, i) => candidateId(batchId, body.start + i)), fitness: fitness!, descriptors: descriptors!, errors: new Map(), extras: new Map(), idPath: () => "body.batchId" };
+  const cols: TellColumns = { ids: new Array(n), fitness: fitness!, descriptors: descriptors!, errors: new Map(), extras: new Map(), idPath: () => "body.batchId", parsed: new Array(n) };
+  for (let i = 0; i < n; i++) {
+    cols.ids[i] = candidateId(batchId, body.start + i);
+    cols.parsed![i] = { batchId, index: body.start + i };
+  }
   for (let i = 0; i < n; i++) {
     let ok = Number.isFinite(fitness![i]!);
     for (let j = 0; ok && j < md; j++) ok = Number.isFinite(descriptors![i * md + j]!);
@@ -363,11 +388,12 @@ function fromBlocks(body: { batchId: string; start: number; fitness: string; des
 }
 
 function float64s(b64: string): Float64Array | null {
-  const buf = Buffer.from(b64, "base64");
-  if (buf.length % 8) return null;
-  const out = new Float64Array(buf.length / 8);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
+  // Decoded straight into the array's own memory (no intermediate Buffer to copy from).
+  const out = new Float64Array(Math.ceil(Buffer.byteLength(b64, "base64") / 8));
+  const bytes = Buffer.from(out.buffer);
+  const written = bytes.write(b64, "base64");
+  if (written % 8) return null;
+  return written === bytes.length ? out : out.subarray(0, written / 8);
 }
 
 function unprocessable(issues: ApiIssue[], status = 422): ApiError {
@@ -390,7 +416,7 @@ export async function tell(expId: string, body: TellBody) {
   const md = effectiveDescriptors(exp.config).length;
   const cols = body.results ? fromResults(body.results, md) : fromBlocks({ batchId: body.batchId!, start: body.start ?? 0, fitness: body.fitness!, descriptors: body.descriptors! }, md);
   const ledgerId = batchIdOf("t", cols.ids);
-  const parsed = cols.ids.map(splitCandidateId);
+  const parsed = cols.parsed ?? cols.ids.map(splitCandidateId);
   const batchIds = [...new Set(parsed.map((p) => p.batchId))];
   // On the node-postgres pool, like ask: binary columns arrive as Buffers (Prisma would pass them through JSON).
   const told = await pgTransaction(
@@ -424,7 +450,7 @@ export async function tell(expId: string, body: TellBody) {
       const bestInCell = new Map<number, number>();
       for (let i = 0; i < n; i++) {
         if (cols.errors.has(i)) continue;
-        const cell = index.cellOf(Array.from(cols.descriptors.subarray(i * md, (i + 1) * md)));
+        const cell = index.cellOf(cols.descriptors, i * md);
         cells[i] = cell;
         const j = bestInCell.get(cell);
         if (j === undefined || cols.fitness[i]! > cols.fitness[j]!) bestInCell.set(cell, i);

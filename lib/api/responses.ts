@@ -234,6 +234,21 @@ export const AskResponse = z.object({
   operator: z.string().optional().describe('encoding "base64": the operator of every candidate'),
 });
 
+export const AskBinaryHeader = z
+  .object({
+    budgetRemaining: z.number().int(),
+    pending: z.number().int(),
+    batchId: uuid.optional().describe("the stored batch (absent when count is 0); candidate i is this UUID with its last 4 hex digits replaced by i (hex)"),
+    expiresAt: z.string().optional(),
+    count: z.number().int().describe("candidates in this answer"),
+    dim: z.number().int().describe("values per genome"),
+    operator: z.string(),
+    parentsPer: z.number().int().describe("parent slots per candidate in the parents block"),
+    genomeBytes: z.number().int().describe("count × dim × 8: little-endian float64 genomes, row-major, right after the header line"),
+    parentBytes: z.number().int().describe("count × parentsPer × 16: parent ids as raw 16-byte UUIDs (all zero = no parent), after the genomes"),
+  })
+  .describe('encoding "binary" (application/octet-stream): this JSON object on the first line (ending in \\n), then genomeBytes, then parentBytes');
+
 export const InsertOutcome = z.object({ id: uuid, status: z.enum(["new", "improved", "not_added", "failed"]), cell: z.number().int().nullable(), fitness: nullableNum });
 
 export const TellResponse = z.object({
@@ -289,6 +304,7 @@ export const RESPONSE_SCHEMAS = {
   Lineage,
   Candidate,
   AskResponse,
+  AskBinaryHeader,
   InsertOutcome,
   TellResponse,
   SubmitResponse,

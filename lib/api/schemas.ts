@@ -181,8 +181,11 @@ export const ActionBody = z.object({}).strict();
 export const AskBody = z
   .object({
     count: z.number({ error: "count must be a number" }).int("count must be a whole number").min(1, "count must be at least 1").max(10_000, "count must be at most 10,000"),
-    /** "base64": genomes as one little-endian float64 block (ids, dim, genomes, parentIds): no float formatting or parsing on either side. */
-    encoding: z.enum(["json", "base64"], { error: 'encoding must be "json" or "base64"' }).default("json"),
+    /**
+     * "base64": genomes as one little-endian float64 block (ids, dim, genomes, parentIds): no float formatting or parsing on either side.
+     * "binary": an application/octet-stream answer, one JSON header line then the raw blocks (lib/api/ask-binary.ts): no base64 and no JSON array at all.
+     */
+    encoding: z.enum(["json", "base64", "binary"], { error: 'encoding must be "json", "base64" or "binary"' }).default("json"),
     /** How long the candidates reserve budget; untold after that, they are released and refused. Default one day. */
     ttlSeconds: z.number({ error: "ttlSeconds must be a number" }).int("ttlSeconds must be a whole number").min(1, "ttlSeconds must be at least 1").max(604_800, "ttlSeconds must be at most 604,800 (7 days)").optional(),
   })
