@@ -214,7 +214,7 @@ class Client:
         """``count`` candidates from the experiment's emitter (external domains). Prefer :meth:`scheduler`."""
         return cast(m.AskResponse, self._call("ask", {"id": _id(experiment)}, body={"count": int(count), "encoding": encoding}))
 
-    def ask_blocks(self, experiment: ExperimentRef, count: int) -> "Tuple[Dict[str, Any], memoryview]":
+    def ask_blocks(self, experiment: ExperimentRef, count: int) -> Tuple[m.AskBinaryHeader, memoryview]:
         """The binary ask (``"encoding": "binary"``): the answer's header (budgetRemaining, pending, batchId,
         expiresAt, count, dim, operator, parentsPer, genomeBytes, parentBytes) and a writable view on the
         bytes after it: ``genomeBytes`` of little-endian float64 genomes (count × dim, row-major), then
@@ -225,7 +225,7 @@ class Client:
         if "octet-stream" not in headers.get("content-type", ""):
             raise QDStudioError("the server answered a binary ask with %r (is it older than this client?)" % headers.get("content-type"))
         nl = payload.index(b"\n")
-        header = json.loads(bytes(payload[:nl]))
+        header = cast(m.AskBinaryHeader, json.loads(bytes(payload[:nl])))
         body = memoryview(payload)[nl + 1:]
         if len(body) != header["genomeBytes"] + header["parentBytes"]:
             raise QDStudioError("binary ask answer: expected %d bytes after the header, got %d" % (header["genomeBytes"] + header["parentBytes"], len(body)))

@@ -360,6 +360,32 @@ class AskTellTest(ClientTestCase):
         with self.assertRaises(ValueError):
             sched.tell(obj[:2], meas[:2])  # wrong length
 
+    def test_binary_ask_answers_the_stored_batch_and_the_json_form_still_works(self):
+        exp = self.client.create_experiment(external_config(budget=30), start=True)
+        header, data = self.client.ask_blocks(exp, 8)
+        self.assertEqual((header["count"], header["dim"], header["genomeBytes"]), (8, 10, 8 * 10 * 8))
+        self.assertEqual(len(data), header["genomeBytes"] + header["parentBytes"])
+        genes = struct.unpack("<80d", data[:640])
+        self.assertTrue(all(-5.12 <= v <= 5.12 for v in genes))
+        # Its candidates are told by id (made from the batch id) like any others.
+        ids = [qdstudio.candidate_id(header["batchId"], i) for i in range(8)]
+        told = self.client.tell(exp, [{"candidateId": cid, "fitness": -sum(v * v for v in genes[i * 10:(i + 1) * 10]), "descriptors": list(genes[i * 10:i * 10 + 2])} for i, cid in enumerate(ids)])
+        self.assertEqual([r["id"] for r in told["results"]], ids)
+        self.assertEqual(told["evaluations"], 8)
+        # The scheduler's default (binary) hands out a writable (n, dim) batch; base64 still works.
+        for encoding in ("binary", "base64"):
+            sched = self.client.scheduler(exp, batch_size=11, ask_encoding=encoding)
+            sols = sched.ask()
+            self.assertEqual((len(sols), len(sols[0])), (11, 10), encoding)
+            sols[0][0] = 0.5  # pyribs' arrays can be written to
+            obj, meas = sphere_eval(sols)
+            self.assertEqual(len(sched.tell(obj, meas)["results"]), 11)
+        self.assertEqual(self.client.get_experiment(exp)["status"], "completed")
+        empty, rest = self.client.ask_blocks(exp, 5)
+        self.assertEqual((empty["count"], empty["budgetRemaining"], len(rest)), (0, 0, 0))
+        with self.assertRaises(qdstudio.Conflict):  # errors stay JSON: a draft cannot be asked
+            self.client.ask_blocks(self.client.create_experiment(external_config(budget=10)), 5)
+
     def test_scheduler_refuses_a_worker_evaluated_domain(self):
         exp = self.client.create_experiment(sphere_config())
         with self.assertRaises(ValueError):
