@@ -117,7 +117,7 @@ describe("ask/tell storage", () => {
     const none = await askBinary(exp.id, 5);
     expect(none.res.status).toBe(200);
     const c = parseAskBinary(none.body);
-    expect(c.header).toMatchObject({ count: 0, budgetRemaining: 0, pending: 40, genomeBytes: 0, parentBytes: 0 });
+    expect(c.header).toMatchObject({ count: 0, budgetRemaining: 0, pending: 15, genomeBytes: 0, parentBytes: 0 });
     expect(c.header.batchId).toBeUndefined();
     const t = await api("POST", `/api/experiments/${exp.id}/tell`, results(b.header, b.genomes));
     expect(t.body).toMatchObject({ evaluations: 40, experimentStatus: "completed" });
