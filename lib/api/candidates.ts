@@ -411,6 +411,7 @@ const within = (tx: typeof prisma) => ({ $transaction: (fn: (t: typeof prisma) =
  * batch ledger makes a repeated tell a no-op, and the batches keep every outcome for that repeat.
  */
 export async function tell(expId: string, body: TellBody) {
+  const answer = body.answer ?? "json";
   const exp = await readExperiment(expId);
   requireExternal(exp, "tell");
   const md = effectiveDescriptors(exp.config).length;
@@ -424,7 +425,7 @@ export async function tell(expId: string, body: TellBody) {
       const locked = await lockExperiment(tx, expId);
       const ledger = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid AND "batchId" = $2`, expId, ledgerId);
       if (ledger.length) {
-        return { duplicate: true, results: storedOutcomes(cols.ids, parsed, await loadAskBatches(tx, batchIds, false)) };
+        return { duplicate: true, ...answerOf(cols.ids, parsed, await loadAskBatches(tx, batchIds, false), answer) };
       }
       const batches = await loadAskBatches(tx, batchIds, true);
       const unknown: ApiIssue[] = [];
@@ -499,7 +500,7 @@ export async function tell(expId: string, body: TellBody) {
 
       // The outcome of every told candidate, kept on its batch for a repeated tell.
       const won = new Set(winners);
-      const results: InsertOutcome[] = cols.ids.map((id, i) => {
+      for (let i = 0; i < n; i++) {
         const b = batchOf(i);
         const k = parsed[i]!.index;
         const status = cols.errors.has(i) ? Outcome.Failed : won.has(i) ? (occupied.has(cells[i]!) ? Outcome.Improved : Outcome.New) : Outcome.NotAdded;
@@ -507,10 +508,9 @@ export async function tell(expId: string, body: TellBody) {
         b.cells[k] = cells[i]!;
         b.fitness[k] = status === Outcome.Failed ? NaN : cols.fitness[i]!;
         b.told++;
-        return outcomeOf(id, b, k);
-      });
+      }
       await saveOutcomes(tx, [...batches.values()]);
-      return { duplicate: false, results };
+      return { duplicate: false, ...answerOf(cols.ids, parsed, batches, answer) };
     },
   );
   return { ...told, ...(await summary(expId)) };
@@ -520,6 +520,27 @@ function outcomeOf(id: string, b: StoredAskBatch | undefined, k: number): Insert
   const o = b?.outcomes[k] ?? Outcome.Untold;
   if (o === Outcome.Untold || o === Outcome.Failed) return { id, status: "failed", cell: null, fitness: null };
   return { id, status: OUTCOME_NAMES[o] as InsertStatus, cell: b!.cells[k]!, fitness: b!.fitness[k]! };
+}
+
+/**
+ * What a tell answers, from the outcomes stored on the batches (so a repeated tell answers the same):
+ * `results`, one object per candidate, or with `answer: "blocks"` two small binary columns and no
+ * per-candidate object on either side: `statuses` (uint8 per candidate: 1 new, 2 improved,
+ * 3 not added, 4 failed) and `cells` (int32 LE, -1 for a failure), base64. Fitness is the client's own.
+ */
+function answerOf(ids: string[], parsed: { batchId: string; index: number }[], batches: Map<string, StoredAskBatch>, answer: "json" | "blocks"): { results: InsertOutcome[] } | { statuses: string; cells: string } {
+  if (answer === "json") return { results: storedOutcomes(ids, parsed, batches) };
+  const statuses = new Uint8Array(ids.length);
+  const cells = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const b = batches.get(parsed[i]!.batchId);
+    const k = parsed[i]!.index;
+    const o = b?.outcomes[k] ?? Outcome.Untold;
+    const failed = o === Outcome.Untold || o === Outcome.Failed;
+    statuses[i] = failed ? Outcome.Failed : o;
+    cells[i] = failed ? -1 : b!.cells[k]!;
+  }
+  return { statuses: Buffer.from(statuses.buffer).toString("base64"), cells: Buffer.from(cells.buffer).toString("base64") };
 }
 
 /** A repeated tell: the outcomes stored on the batches when it was first told. */

@@ -253,7 +253,9 @@ export const InsertOutcome = z.object({ id: uuid, status: z.enum(["new", "improv
 
 export const TellResponse = z.object({
   duplicate: z.boolean(),
-  results: z.array(InsertOutcome),
+  results: z.array(InsertOutcome).optional().describe('one per told candidate, in the order told (absent with answer "blocks")'),
+  statuses: z.string().optional().describe('answer "blocks": one uint8 per told candidate, in order (1 new, 2 improved, 3 not_added, 4 failed), base64'),
+  cells: z.string().optional().describe('answer "blocks": the cell of each told candidate, int32 little-endian (-1 for a failure), base64'),
   experimentStatus: Status,
   evaluations: z.number().int(),
   numElites: z.number().int(),

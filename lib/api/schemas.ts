@@ -236,6 +236,8 @@ export const TellBody = z
     start: z.number({ error: "start must be a number" }).int("start must be a whole number").min(0, "start must be >= 0").max(9_999, "start must be at most 9,999").optional(),
     fitness: Base64("fitness").optional(),
     descriptors: Base64("descriptors").optional(),
+    /** "blocks": answer with `statuses` and `cells` as binary columns instead of one result object per candidate. */
+    answer: z.enum(["json", "blocks"], { error: 'answer must be "json" or "blocks"' }).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -273,7 +275,8 @@ const finiteNumber = (v: unknown): v is number => typeof v === "number" && Numbe
 export function quickTellBody(raw: unknown): z.infer<typeof TellBody> | null {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return null;
   const keys = Object.keys(raw);
-  if (keys.length !== 1 || keys[0] !== "results") return null;
+  const answer = (raw as { answer?: unknown }).answer;
+  if (!keys.includes("results") || keys.length !== (keys.includes("answer") ? 2 : 1) || (answer !== undefined && answer !== "json" && answer !== "blocks")) return null;
   const results = (raw as { results: unknown }).results;
   if (!Array.isArray(results) || results.length < 1 || results.length > 10_000) return null;
   const seen = new Set<string>();

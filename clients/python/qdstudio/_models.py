@@ -445,13 +445,21 @@ class InsertOutcome(TypedDict):
     fitness: Optional[float]
 
 
-class TellResponse(TypedDict):
+class _TellResponseRequired(TypedDict):
     duplicate: bool
-    results: List["InsertOutcome"]
     experimentStatus: Literal["draft", "queued", "running", "paused", "completed", "cancelled", "failed"]
     evaluations: int
     numElites: int
     budgetEvaluations: int
+
+
+class TellResponse(_TellResponseRequired, total=False):
+    # one per told candidate, in the order told (absent with answer "blocks")
+    results: List["InsertOutcome"]
+    # answer "blocks": one uint8 per told candidate, in order (1 new, 2 improved, 3 not_added, 4 failed), base64
+    statuses: str
+    # answer "blocks": the cell of each told candidate, int32 little-endian (-1 for a failure), base64
+    cells: str
 
 
 class _SubmitResponseCandidatesItemRequired(TypedDict):
@@ -589,6 +597,7 @@ class TellBody(TypedDict, total=False):
     start: int
     fitness: str
     descriptors: str
+    answer: Literal["json", "blocks"]
 
 
 class _SaveTemplateBodyRequired(TypedDict):

@@ -236,11 +236,15 @@ class Client:
         Idempotent (the same set told again returns the stored statuses), so it is retried after timeouts."""
         return cast(m.TellResponse, self._call("tell", {"id": _id(experiment)}, body={"results": list(results)}))
 
-    def tell_blocks(self, experiment: ExperimentRef, batch_id: str, fitness: bytes, descriptors: bytes, start: int = 0) -> m.TellResponse:
+    def tell_blocks(self, experiment: ExperimentRef, batch_id: str, fitness: bytes, descriptors: bytes, start: int = 0, answer: str = "json") -> m.TellResponse:
         """The binary tell: results of candidates ``start, start + 1, …`` of an asked batch (``batchId`` of the
         ask) as little-endian float64 blocks, ``fitness`` (n values) and ``descriptors`` (n × descriptors,
-        row-major). A non-finite value records that candidate as a failed evaluation. Idempotent like tell."""
+        row-major). A non-finite value records that candidate as a failed evaluation. Idempotent like tell.
+        ``answer="blocks"``: the answer carries ``statuses`` (uint8 each: 1 new, 2 improved, 3 not_added,
+        4 failed) and ``cells`` (int32 each, -1 for a failure) as base64 columns instead of ``results``."""
         body = {"batchId": batch_id, "start": int(start), "fitness": base64.b64encode(fitness).decode("ascii"), "descriptors": base64.b64encode(descriptors).decode("ascii")}
+        if answer != "json":
+            body["answer"] = answer
         return cast(m.TellResponse, self._call("tell", {"id": _id(experiment)}, body=body))
 
     def submit(self, experiment: ExperimentRef, genomes: Sequence[Any], parent_ids: Optional[Sequence[Sequence[str]]] = None,

@@ -32,7 +32,10 @@ try:
 except ImportError:  # pragma: no cover
     _np = None  # type: ignore[assignment]
 
-__all__ = ["Scheduler"]
+__all__ = ["Scheduler", "candidate_id", "STATUS_NAMES"]
+
+#: The codes in a fast tell's ``statuses`` column.
+STATUS_NAMES = ("untold", "new", "improved", "not_added", "failed")
 
 
 def candidate_id(batch_id: str, index: int) -> str:
@@ -107,6 +110,18 @@ def _float64_blocks(objective: Any, measures: Any) -> "tuple[bytes, bytes]":
     return obj_a.tobytes(), meas_a.tobytes()
 
 
+def _column(b64: str, typecode: str, dtype: str) -> Any:
+    """A base64 little-endian column of the tell answer as an array (numpy when installed)."""
+    raw = base64.b64decode(b64)
+    if _np is not None:
+        return _np.frombuffer(raw, dtype=dtype)
+    values = array(typecode)
+    values.frombytes(raw)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
 class Scheduler:
     """Ask/tell with pyribs' shape. Built by :meth:`qdstudio.Client.scheduler`."""
 
@@ -173,8 +188,12 @@ class Scheduler:
     def tell(self, objective: Sequence[float], measures: Sequence[Sequence[float]], metrics: Optional[Sequence[Optional[Dict[str, Any]]]] = None) -> Dict[str, Any]:
         """Results of the last ask(), in its order: ``objective`` (n,), ``measures`` (n, descriptors),
         optional per-solution ``metrics`` dicts. A non-finite objective or measure records that
-        solution as a failed evaluation. Returns the server's answer (statuses per solution).
-        Without metrics the results travel as two binary float64 blocks (the fast path)."""
+        solution as a failed evaluation. Returns the server's answer (experimentStatus, evaluations,
+        numElites, and what became of each solution). Without metrics the results travel as two
+        binary float64 blocks and the answer has two columns instead of one dict per solution:
+        ``statuses`` (uint8 codes, names in ``STATUS_NAMES``: 1 new, 2 improved, 3 not_added,
+        4 failed) and ``cells`` (int32, -1 for a failure), numpy arrays (``array`` without numpy).
+        With metrics it has ``results``: ``[{id, status, cell, fitness}]``."""
         batch = self._asked
         if batch is None:
             raise RuntimeError("tell() without a pending ask()")
@@ -184,7 +203,10 @@ class Scheduler:
         if metrics is None and batch.batch_id is not None:
             # The whole batch as two float64 blocks: no per-result JSON on either side.
             fitness, descriptors = _float64_blocks(objective, measures)
-            return self._told(self.client.tell_blocks(self.experiment_id, batch.batch_id, fitness, descriptors))
+            told: Dict[str, Any] = dict(self.client.tell_blocks(self.experiment_id, batch.batch_id, fitness, descriptors, answer="blocks"))
+            told["statuses"] = _column(told["statuses"], "B", "<u1")
+            told["cells"] = _column(told["cells"], "i", "<i4")
+            return self._told(told)
         objective = objective.tolist() if hasattr(objective, "tolist") else list(objective)
         measures = measures.tolist() if hasattr(measures, "tolist") else [list(m) for m in measures]
         isfinite = math.isfinite

@@ -9,6 +9,7 @@ into a temporary directory. QDSTUDIO_HIDE_NUMPY=1 runs it as if numpy were absen
 Transport behaviour the real server cannot be made to show on demand
 (timeouts, 503s, dropped streams) is tested against tests/stubs.py.
 """
+import base64
 import io
 import math
 import os
@@ -182,6 +183,15 @@ class ErrorsTest(ClientTestCase):
         self.assertEqual([r["id"] for r in told["results"]], asked["ids"])
         self.assertEqual(told["results"][2]["status"], "failed")
         self.assertEqual(told["evaluations"], 4)
+        # The same tell again, answered as columns: the stored statuses and cells, counted once.
+        again = self.client.tell_blocks(exp, asked["batchId"], f64(1, 2, math.nan, 4), f64(0, 0, 1, 1, 2, 2, 3, 3), answer="blocks")
+        self.assertTrue(again["duplicate"])
+        self.assertNotIn("results", again)
+        statuses = [qdstudio.STATUS_NAMES[c] for c in base64.b64decode(again["statuses"])]
+        self.assertEqual(statuses, [r["status"] for r in told["results"]])
+        cells = list(struct.unpack("<4i", base64.b64decode(again["cells"])))
+        self.assertEqual(cells, [-1 if r["cell"] is None else r["cell"] for r in told["results"]])
+        self.assertEqual(again["evaluations"], 4)
         with self.assertRaises(qdstudio.Conflict) as cm:
             self.client.tell_blocks(exp, asked["batchId"], f64(9), f64(0, 0), start=1)
         self.assertIn("already told", cm.exception.message)
@@ -327,7 +337,9 @@ class AskTellTest(ClientTestCase):
             self.assertTrue(all(-5.12 <= v <= 5.12 for v in (sols[0] if not HAS_NUMPY else sols[0].tolist())))
             obj, meas = sphere_eval(sols)
             told = sched.tell(obj, meas)
-            self.assertEqual(len(told["results"]), 250)
+            self.assertEqual((len(told["statuses"]), len(told["cells"])), (250, 250))
+            self.assertTrue(all(1 <= s <= 3 for s in told["statuses"]))  # none failed
+            self.assertTrue(all(0 <= c < 100 for c in told["cells"]))
             batches += 1
         self.assertEqual(batches, 8)
         self.assertEqual(sched.evaluations, 2000)
@@ -352,7 +364,9 @@ class AskTellTest(ClientTestCase):
         obj = [float(v) for v in obj]
         obj[1] = math.nan
         told = sched.tell(obj, [[float(v) for v in row] for row in meas])
-        self.assertEqual([r["status"] for r in told["results"]][1], "failed")
+        self.assertEqual(qdstudio.STATUS_NAMES[told["statuses"][1]], "failed")
+        self.assertEqual(told["cells"][1], -1)
+        self.assertNotEqual(qdstudio.STATUS_NAMES[told["statuses"][0]], "failed")
         self.assertEqual(self.client.get_experiment(exp)["failedEvaluations"], 1)
         with self.assertRaises(RuntimeError):
             sched.tell(obj, meas)  # nothing asked
@@ -379,7 +393,7 @@ class AskTellTest(ClientTestCase):
             self.assertEqual((len(sols), len(sols[0])), (11, 10), encoding)
             sols[0][0] = 0.5  # pyribs' arrays can be written to
             obj, meas = sphere_eval(sols)
-            self.assertEqual(len(sched.tell(obj, meas)["results"]), 11)
+            self.assertEqual(len(sched.tell(obj, meas)["statuses"]), 11)
         self.assertEqual(self.client.get_experiment(exp)["status"], "completed")
         empty, rest = self.client.ask_blocks(exp, 5)
         self.assertEqual((empty["count"], empty["budgetRemaining"], len(rest)), (0, 0, 0))
