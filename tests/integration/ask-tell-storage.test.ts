@@ -119,8 +119,19 @@ describe("ask/tell storage", () => {
     const c = parseAskBinary(none.body);
     expect(c.header).toMatchObject({ count: 0, budgetRemaining: 0, pending: 15, genomeBytes: 0, parentBytes: 0 });
     expect(c.header.batchId).toBeUndefined();
-    const t = await api("POST", `/api/experiments/${exp.id}/tell`, results(b.header, b.genomes));
-    expect(t.body).toMatchObject({ evaluations: 40, experimentStatus: "completed" });
+    // Told in binary, answered as columns; the same tell answered as JSON objects agrees.
+    const evals = Array.from({ length: 15 }, (_, i) => evaluate(row(b.genomes, i)));
+    const blocks = { batchId: b.header.batchId, fitness: f64(evals.map((e) => e.fitness)), descriptors: f64(evals.flatMap((e) => e.descriptors)) };
+    const t = await api("POST", `/api/experiments/${exp.id}/tell`, { ...blocks, answer: "blocks" });
+    expect(t.body).toMatchObject({ duplicate: false, evaluations: 40, experimentStatus: "completed" });
+    expect(t.body.results).toBeUndefined();
+    const statuses = [...Buffer.from(t.body.statuses, "base64")].map((c) => ["untold", "new", "improved", "not_added", "failed"][c]);
+    const cells = Array.from(new Int32Array(Uint8Array.from(Buffer.from(t.body.cells, "base64")).buffer));
+    const asJson = (await api("POST", `/api/experiments/${exp.id}/tell`, blocks)).body;
+    expect(asJson.duplicate).toBe(true);
+    expect(statuses).toEqual(asJson.results.map((r: any) => r.status));
+    expect(cells).toEqual(asJson.results.map((r: any) => r.cell));
+    expect(cells.every((c, i) => (statuses[i] === "failed" ? c === -1 : c >= 0 && c < 64))).toBe(true);
     // Completed: a JSON 409 like the other forms.
     const done = await askBinary(exp.id, 5);
     expect(done.res.status).toBe(409);
