@@ -12,7 +12,8 @@
  * float64 answer the client uses by default; `base64`: the JSON answer before it), alternating, so
  * the two are compared in the same run on the same server.
  *
- *   npx tsx bench/python-client.ts [--budget 200000] [--batches 2000,10000] [--encodings binary,base64] [--prefetch both|on|off]
+ *   npx tsx bench/python-client.ts [--budget 200000] [--batches 2000,10000] [--encodings binary,base64] [--prefetch both|on|off] [--cpu-prof DIR]
+ * (`--cpu-prof DIR`: the web server writes a V8 CPU profile there when it stops.)
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -22,7 +23,7 @@ import { parseArgs } from "node:util";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
 
-const { values } = parseArgs({ options: { budget: { type: "string", default: "200000" }, batches: { type: "string", default: "2000,10000" }, encodings: { type: "string", default: "binary,base64" }, prefetch: { type: "string", default: "both" } } });
+const { values } = parseArgs({ options: { budget: { type: "string", default: "200000" }, batches: { type: "string", default: "2000,10000" }, encodings: { type: "string", default: "binary,base64" }, prefetch: { type: "string", default: "both" }, "cpu-prof": { type: "string" } } });
 const prefetchModes = values.prefetch === "on" ? [true] : values.prefetch === "off" ? [false] : [false, true];
 const root = path.resolve(import.meta.dirname, "..");
 const log = (s: string) => process.stderr.write(`[bench:python-client] ${s}\n`);
@@ -38,7 +39,8 @@ function cpuSeconds(pid: number): number {
 }
 
 const stack = await createTestStack();
-const server = await startApiServer(stack.env).catch(async (e) => {
+const profile = values["cpu-prof"] ? { extraEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(values["cpu-prof"])}` } } : {};
+const server = await startApiServer(stack.env, profile).catch(async (e) => {
   await stack.stop();
   throw e;
 });
