@@ -39,7 +39,9 @@ function cpuSeconds(pid: number): number {
 }
 
 const stack = await createTestStack();
-const profile = values["cpu-prof"] ? { extraEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(values["cpu-prof"])}` } } : {};
+const profile = values["cpu-prof"]
+  ? { extraEnv: { NODE_OPTIONS: `--require ${path.join(root, "bench/cpu-profile-preload.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(values["cpu-prof"]) } }
+  : {};
 const server = await startApiServer(stack.env, profile).catch(async (e) => {
   await stack.stop();
   throw e;
