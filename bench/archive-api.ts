@@ -4,10 +4,15 @@
  * Prints one JSON object: { elites, requests, bytes, p50Ms, p95Ms, maxMs, hot: {…} }; the top-level
  * figures are the uncached case (the revision moves before every request), uncompressed; `hot` is an
  * unchanged archive served from memory; `gzip` the uncached case with compression. Target: < 100 ms.
+ * `columns` / `columnsHot`: the compact form (`?format=columns`, gzipped typed-array columns) fetched
+ * and decoded as the dashboard does; `wireBytes`: bytes on the wire for JSON, gzipped JSON, columns.
  *
  *   npx tsx bench/archive-api.ts [--requests 200] [--dim 100]
  */
+import http from "node:http";
+import os from "node:os";
 import { parseArgs } from "node:util";
+import { readArchiveColumns } from "@/lib/api/archive-columns";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack } from "@/tests/helpers/stack";
@@ -53,15 +58,17 @@ try {
   }
   // Cold: the revision moves before every request (a live run), so the body is rebuilt each time.
   // Hot: nothing changed since the last request (a finished run, several viewers): served from memory.
-  const measure = async (cold: boolean, encoding = "identity") => {
+  const measure = async (cold: boolean, encoding = "identity", columns = false) => {
     const times: number[] = [];
     for (let i = 0; i < requests; i++) {
       if (cold) await stack.prisma.$executeRawUnsafe(`UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + 1 WHERE id = $1::uuid`, exp.id);
       const t = performance.now();
-      const r = await server.fetch(path, { headers: { "accept-encoding": encoding } });
-      const text = await r.text();
+      const r = await server.fetch(columns ? `${path}?format=columns` : path, { headers: { "accept-encoding": encoding } });
+      if (columns) {
+        const body = await readArchiveColumns(r);
+        if (body.elites.count !== 10_000) throw new Error(`columns: expected 10,000 elites, got ${body.elites.count}`);
+      } else bytes = (await r.text()).length;
       times.push(performance.now() - t);
-      bytes = text.length;
     }
     times.sort((a, b) => a - b);
     const q = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 10) / 10;
@@ -71,7 +78,20 @@ try {
   const hot = await measure(false);
   // What a browser does: gzip (compressed by `next start`, ~10× smaller on the wire, CPU-bound here).
   const gzip = await measure(true, "gzip");
-  console.log(JSON.stringify({ elites: 10_000, requests, bytes, ...cold, hot, gzip }));
+  const columns = await measure(true, "gzip, deflate, br", true);
+  const columnsHot = await measure(false, "gzip, deflate, br", true);
+  /** Bytes as sent (node:http does not decode): what a browser downloads. */
+  const wire = (p: string, encoding: string) =>
+    new Promise<number>((resolve, reject) => {
+      const u = new URL(p, server.url);
+      http.get(u, { headers: { "accept-encoding": encoding } }, (res) => {
+        let n = 0;
+        res.on("data", (d: Buffer) => (n += d.length));
+        res.on("end", () => resolve(n));
+      }).on("error", reject);
+    });
+  const wireBytes = { json: await wire(path, "identity"), jsonGzip: await wire(path, "gzip"), columns: await wire(`${path}?format=columns`, "gzip, deflate, br") };
+  console.log(JSON.stringify({ elites: 10_000, requests, bytes, ...cold, hot, gzip, columns, columnsHot, wireBytes, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))) }));
 } finally {
   await server.stop();
   await stack.stop();

@@ -100,6 +100,7 @@ try {
   const endpoints = {
     experiment: `/api/experiments/${id}`,
     archive: `/api/experiments/${id}/archive`,
+    archiveColumns: `/api/experiments/${id}/archive?format=columns`,
     metrics: `/api/experiments/${id}/metrics`,
     list: `/api/experiments`,
     queues: `/api/queues`,

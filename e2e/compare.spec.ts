@@ -29,6 +29,20 @@ test("compare two runs: overlaid curves, and a run picker that updates the URL",
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
   await expect(page.getByRole("tooltip").filter({ hasText: "evaluations" })).toBeVisible();
 
+  // The final archives side by side, on one colour scale, with labelled axes.
+  const finals = page.getByTestId("final-grid");
+  await expect(finals).toHaveCount(2);
+  await expect(page.getByTestId("final-grids").getByRole("figure", { name: /fitness \(one scale for all runs\)/ })).toBeVisible();
+  for (const name of [A, B]) {
+    await expect(page.getByRole("img", { name: new RegExp(`^${name.replace(/[()=.+]/g, "\\$&")}: [1-9][\\d,]* of 10,000 cells filled, best fitness`) })).toBeVisible();
+  }
+  await expect(page.getByTestId("final-grids").getByText("m0  [-51.2, 51.2]")).toHaveCount(2);
+  // Each panel opens its run (from the keyboard too).
+  await page.getByTestId("final-grids").getByRole("link", { name: B }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/experiments/${b.id}`));
+  await page.goBack();
+
   // Unpick one run: the URL follows.
   await page.getByRole("checkbox", { name: `Compare ${A}` }).uncheck();
   await expect(page).toHaveURL(new RegExp(`ids=${b.id}$`));

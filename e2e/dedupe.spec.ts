@@ -93,6 +93,9 @@ test.describe("duplicate rejection", () => {
     await first.locator("summary").click();
     await expect(first).toContainText("differences from the original");
     await expect(first).toContainText("same idea, tidied up");
+    // The diff header names what it compares with: the original, not the duplicate's parent.
+    await expect(first.getByTestId("diff-stats")).toContainText(/against the original it duplicates|Identical to the original it duplicates/);
+    await expect(first.getByTestId("diff-stats")).not.toContainText("parent");
     await shootElement(page, page.getByRole("region", { name: "Duplicates rejected before evaluation" }), "duplicates-panel");
     await shootElement(page, budget, "budget-duplicates");
   });

@@ -145,3 +145,50 @@ test("archive over time: scrub, play, the curves' cursor and the phylogeny follo
   await expect(page.getByTestId("filled-cells")).not.toContainText("replay");
   await expect(page.getByTestId("chart-cursor")).toHaveCount(0);
 });
+
+test("phylogeny: new nodes appear while the run goes on, without a reload, and the selected node stays", async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const run = await createRun(request, {
+    name: `Live phylogeny (ask/tell) (${tag})`,
+    domain: { type: "external", dim: 2, bounds: [-1, 1] },
+    descriptors: [
+      { name: "x", min: -1, max: 1, bins: 20 },
+      { name: "y", min: -1, max: 1, bins: 20 },
+    ],
+    emitter: { type: "gaussian", sigma: 0.2 },
+    budget: { evaluations: 100_000 },
+    seed: 4,
+  });
+  /**
+   * One round of ask/tell, descriptors = the genome. The first round's fitness rises towards the origin; later
+   * ones score below every elite, so they only fill new cells: the tree grows and no elite is replaced.
+   */
+  const round = async (count: number, later = false) => {
+    const asked = await (await request.post(`/api/experiments/${run.id}/ask`, { data: { count } })).json();
+    const results = asked.candidates.map((c: { id: string; genome: number[] }) => ({ candidateId: c.id, fitness: later ? -10 : 2 - Math.hypot(c.genome[0]!, c.genome[1]!), descriptors: c.genome }));
+    const told = await request.post(`/api/experiments/${run.id}/tell`, { data: { results } });
+    expect(told.status(), await told.text()).toBeLessThan(300);
+  };
+  await round(100);
+
+  await page.goto(`/experiments/${run.id}`);
+  await page.getByRole("button", { name: "Show the phylogeny" }).click();
+  const live = page.getByTestId("phylogeny-live");
+  await expect(live).toContainText("live ·");
+  const before = await count(page);
+  expect(before).toBeGreaterThan(0);
+  // Select a node from the keyboard (the best elite): it must survive the reloads.
+  const canvas = page.getByTestId("phylogeny-canvas");
+  await canvas.focus();
+  await page.keyboard.press("e");
+  const selected = page.getByTestId("phylogeny-selected");
+  await expect(selected).toBeVisible();
+  const selectedText = await selected.textContent();
+
+  // More results arrive over the API: the open tree grows by itself.
+  for (let i = 0; i < 3; i++) await round(200, true);
+  await expect.poll(() => count(page), { timeout: 120_000 }).toBeGreaterThan(before);
+  await expect(selected).toBeVisible();
+  expect(await selected.textContent()).toBe(selectedText);
+  await shootPanel(page, page.locator("#phylogeny"), "phylogeny-live");
+});

@@ -48,6 +48,10 @@ test.describe("your own program", () => {
     await expect(page.getByTestId("code-editor-highlight").first().locator(".hljs-keyword").first()).toBeVisible();
     await expect(page.getByLabel("Descriptor 1 from metric")).toHaveValue("codeLength");
     await expect(page.getByLabel("Diff")).toBeChecked();
+    // No range to guess: code length follows the values seen.
+    await page.getByLabel("Descriptor 1 auto range").check();
+    await expect(page.getByLabel("Descriptor 1 min")).toBeDisabled();
+    await page.getByLabel("System message").fill("You write terse Python.");
 
     await page.getByLabel("Base URL").fill(mock.baseURL);
     await page.getByLabel("Model", { exact: true }).fill("mock-model");
@@ -70,5 +74,17 @@ test.describe("your own program", () => {
     const code = page.getByTestId("genome-code");
     await expect(code).toContainText("A coarse grid");
     await expect(code.locator("code.language-python .hljs-keyword").first()).toHaveText(/import|def|for|return/);
+
+    // The auto range now covers the programs' lengths (the placeholder was [0, 1]).
+    const exp = await (await request.get(`/api/experiments/${id}`)).json();
+    expect(exp.descriptors[0].max).toBeGreaterThan(100);
+
+    // Cloning the run pre-fills the program fields and keeps the auto range.
+    await page.goto(`/experiments/new?from=${id}`);
+    await expect(page.getByLabel("Language")).toHaveValue("python");
+    await expect(page.getByLabel("Evaluator", { exact: true })).toHaveValue("openevolve-source");
+    await expect(page.getByLabel("Descriptor 1 auto range")).toBeChecked();
+    await expect(page.getByLabel("System message")).toHaveValue("You write terse Python.");
+    await expect(page.getByTestId("code-editor-highlight").first()).toContainText("EVOLVE-BLOCK-START");
   });
 });

@@ -47,10 +47,17 @@ const EnvSchema = z.object({
   QD_LLM_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(8),
   QD_LLM_WATCH_MS: ms(100, 2000),
   QD_LLM_KEY_ENVS: commaList(),
+  /** Benchmarks: workers print where each numbered job's time went (bench/pipeline.ts reads it). */
+  QD_JOB_COSTS: flag(),
 
   // Command sandbox.
   QD_UNSAFE_NO_SANDBOX: flag(),
   QD_SANDBOX_BWRAP: z.string().default("bwrap"),
+  /** Warm sandboxes, one per evaluation slot (default on; "0" starts a fresh sandbox per candidate). */
+  QD_SANDBOX_PERSISTENT: z
+    .string()
+    .transform((v) => !/^(0|false|no)$/i.test(v.trim()))
+    .default(true),
   QD_SANDBOX_READONLY_PATHS: z
     .string()
     .transform((v) => v.split(":").filter(Boolean))

@@ -5,6 +5,7 @@ import { islandElitesSince } from "@/lib/db/island-store";
 import { thresholdsSince } from "@/lib/db/emitter-store";
 import type { ThresholdStore } from "@/lib/qd";
 import { decodeVector } from "@/lib/db/vector-codec";
+import { autoDimensions, currentBounds } from "@/lib/db/auto-range-store";
 import { effectiveDescriptors, hasBuiltInMeasures, vectorSpace, type DomainConfig, type ExperimentSpec } from "@/lib/experiments/config";
 
 /**
@@ -17,13 +18,16 @@ export class ArchiveCache {
   /** The built-in benchmark, when the experiment has one (workers evaluate it in place). */
   readonly domain: Domain | null;
   readonly space: { dim: number; bounds: Bounds | null; x0: Float64Array; qdScoreOffset: number };
-  readonly archive: ArchiveBase;
+  /** Rebuilt when "range": "auto" bounds grew (the archive was re-binned in PostgreSQL). */
+  archive: ArchiveBase;
   /** Solution id of each cell's elite, as far as this worker knows. */
-  readonly solutionIds: (string | undefined)[];
+  solutionIds: (string | undefined)[];
   /** CMA-MAE: each cell's threshold as last stored in PostgreSQL (NaN: never beaten), moved locally during a job. */
   readonly thresholds: Float64Array | null;
   private revision = -1n;
   private thresholdRevision = -1n;
+  /** The last write this worker committed from this cache: its rows are here already. */
+  private ownRevision = -1n;
   lastUsed = Date.now();
 
   constructor(readonly experimentId: string, readonly config: ExperimentSpec, readonly island: number | null = null) {
@@ -37,6 +41,17 @@ export class ArchiveCache {
     this.thresholds = config.emitter.type === "cma-mae" ? new Float64Array(this.archive.cells).fill(NaN) : null;
   }
 
+  /** "range": "auto": when the stored bounds moved, start over with an empty archive of the new grid and reload every elite. */
+  private async followBounds(prisma: PrismaClient) {
+    const b = await currentBounds(prisma, this.experimentId);
+    const a = this.archive;
+    if (b.lower.every((lo, k) => lo === a.lowerBounds[k] && b.upper[k] === a.upperBounds[k])) return;
+    const rows = effectiveDescriptors(this.config).map((d, k) => ({ ...d, min: b.lower[k]!, max: b.upper[k]! }));
+    this.archive = makeArchive({ type: "grid" }, rows, Math.max(1, this.space.dim), { qdScoreOffset: this.space.qdScoreOffset, seed: this.config.seed });
+    this.solutionIds = new Array(this.archive.cells);
+    this.revision = -1n;
+  }
+
   /** The thresholds as the rule in lib/experiments/cma.ts reads and moves them. */
   get thresholdStore(): ThresholdStore {
     const t = this.thresholds;
@@ -45,11 +60,20 @@ export class ArchiveCache {
   }
 
   /**
-   * Pulls elites committed since the last refresh. `ownRevision`: a write this
-   * worker just committed from this cache, whose rows it already holds.
+   * Notes a write this worker just committed from this cache: the next refresh skips its rows instead
+   * of a refresh right after the commit (one query per job instead of two).
    */
-  async refresh(prisma: PrismaClient, ownRevision = -1n): Promise<void> {
+  committed(revision: bigint) {
+    if (revision > this.ownRevision) this.ownRevision = revision;
+  }
+
+  /**
+   * Pulls elites committed since the last refresh. `ownRevision`: a write this
+   * worker committed from this cache, whose rows it already holds.
+   */
+  async refresh(prisma: PrismaClient, ownRevision = this.ownRevision): Promise<void> {
     this.lastUsed = Date.now();
+    if (autoDimensions(this.config)) await this.followBounds(prisma);
     const rows =
       this.island === null
         ? await elitesSince(prisma, this.experimentId, this.revision, ownRevision)
@@ -76,6 +100,7 @@ export class ArchiveCache {
 }
 
 const PLACEHOLDER = [0];
+
 
 /** Caches of the experiments this worker has touched recently. */
 export class ArchiveCacheStore {

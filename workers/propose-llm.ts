@@ -16,6 +16,8 @@ import { dedupeSettings } from "@/lib/dedupe/settings";
 import { dedupeRound, duplicateReason } from "./dedupe-candidates";
 import { createParentChooser, type ChosenParent } from "./parent-selection";
 import type { SelectionRecord } from "@/lib/llm/parent-selection";
+import { systemMessage } from "@/lib/llm/prompts";
+import { planPrompts } from "./prompt-variants";
 
 /** The operator and (when descriptors or quality are judged) the judge of one experiment, sharing one client. */
 export interface LlmRuntime {
@@ -25,7 +27,7 @@ export interface LlmRuntime {
 
 export function createLlmRuntime(config: ExperimentSpec): LlmRuntime {
   // Duplicate rejection, parent selection and crossover are the worker's business, not the operator's.
-  const { type: _type, dedupe: _dedupe, parentSelection: _ps, crossoverRate: _x, ...emitter } = config.emitter as LlmEmitterConfig;
+  const { type: _type, dedupe: _dedupe, parentSelection: _ps, crossoverRate: _x, prompts: _prompts, ...emitter } = config.emitter as LlmEmitterConfig;
   const operator = createLlmOperator(emitter);
   if (!needsJudge(config)) return { operator, judge: null };
   const { mode: _m, maxInspirations: _i, maxInspirationChars: _c, maxGenomeChars: _g, diffFallbackToFull: _f, strategy: _st, ...provider } = emitter;
@@ -97,10 +99,17 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   const chosenModels = await chooseModels(prisma, cache.experimentId, emitter, calls, mixSeed(seed, k) ^ 0x5bd1e995);
   let call = 0;
   const slotModels = plans.map((p) => ("parent" in p ? chosenModels?.[call++] : undefined));
+  // Evolving prompts: each call's system message, chosen by the prompt bandit (the baseline keeps the task's own).
+  const promptPlan =
+    emitter.prompts?.evolve && !bestOfN && calls > 0
+      ? await planPrompts(prisma, runtime.operator.client, { experimentId: cache.experimentId, k, config: emitter.prompts, baseText: systemMessage(task), task: task.description, objective: task.objective, calls, seed: mixSeed(seed, k) ^ 0x2545f491, signal })
+      : null;
+  let promptCall = 0;
+  const slotPrompts = plans.map((p) => ("parent" in p ? promptPlan?.calls[promptCall++] : undefined));
 
   const providerErrors: LlmError[] = [];
   /** One model call for slot i (a re-proposal after a duplicate passes the next round's seed and id). */
-  const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string, model: string | undefined): Promise<StagedCandidate> => {
+  const child = async (plan: Exclude<Plan, { seedIndex: number }>, callSeed: number, id: string, model: string | undefined, prompt: { variant: number; text: string } | undefined): Promise<StagedCandidate> => {
     const stored = plan.parent ? genomes.get(plan.parent.solutionId) : undefined;
     const storedMate = stored && plan.mate ? genomes.get(plan.mate.solutionId) : undefined;
     // No elite yet (the seeds are still being evaluated, or all failed): mutate a seed.
@@ -112,14 +121,14 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
       parents: stored ? [plan.parent!, ...(mate ? [plan.mate!] : [])].map((c) => ({ policy: c.policy, p: Number(c.p.toPrecision(4)) })) : parentIds.map(() => ({ policy: "seed", p: 1 / Math.max(1, seeds.length) })),
       ...(mate ? { crossover: true } : {}),
     };
-    const tag = (x: CandidateExtras): CandidateExtras => ({ ...x, selection: chosen, ...(mate ? { operator: "llm-crossover" } : {}) });
+    const tag = (x: CandidateExtras): CandidateExtras => ({ ...x, selection: chosen, ...(mate ? { operator: "llm-crossover" } : {}), ...(prompt ? { promptVariant: prompt.variant } : {}) });
     const inspirations = plan.inspirations.map((i) => genomes.get(i)).filter((g): g is StoredGenome => !!g).map((g) => toPrompt(g, rows));
     const program = config.domain.type === "program" ? config.domain : null;
     // Program domain: the evaluator's feedback on this parent, each part as domain.feedback says.
     const feedback = program && !bestOfN ? await loadFeedback(prisma, cache.experimentId, parentIds[0] ?? null, stored, program.feedback) : null;
     if (program && !program.feedback.metrics) delete parent.metrics;
     const r = await runtime.operator.mutate({
-      task,
+      task: prompt ? { ...task, systemMessage: prompt.text } : task,
       parent,
       mate,
       inspirations,
@@ -141,14 +150,21 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
   // ids in the duplicate index instead of finding its own earlier proposals there.
   const childId = (i: number, round: number) => keyedUuid(`${cache.experimentId}:${k}:${i}:${round}`);
   const seedCandidate = (p: { seedIndex: number }): StagedCandidate => ({ id: seedId(cache.experimentId, p.seedIndex), genome: seeds[p.seedIndex]!, parentIds: [], extras: { operator: "seed" } });
-  let slots = await Promise.all(plans.map((plan, i) => ("seedIndex" in plan ? seedCandidate(plan) : child(plan, plan.callSeed, childId(i, 0), slotModels[i]))));
+  let slots = await Promise.all(plans.map((plan, i) => ("seedIndex" in plan ? seedCandidate(plan) : child(plan, plan.callSeed, childId(i, 0), slotModels[i], slotPrompts[i]))));
+  // The call that wrote a new prompt variant is charged to the job's first child (tokens, cost, a log line).
+  const metaSlot = promptPlan?.meta ? slotPrompts.findIndex((p) => p) : -1;
+  if (metaSlot >= 0) {
+    const x = slots[metaSlot]!.extras ?? {};
+    const m = promptPlan!.meta!;
+    slots[metaSlot]!.extras = { ...x, promptTokens: (x.promptTokens ?? 0) + (m.promptTokens ?? 0), completionTokens: (x.completionTokens ?? 0) + (m.completionTokens ?? 0), costUsd: (x.costUsd ?? 0) + (m.costUsd ?? 0), logs: [x.logs, m.logs].filter(Boolean).join("\n") };
+  }
   const rejected: StagedCandidate[] = [];
   const dedupe = dedupeSettings(config);
   if (dedupe) {
     let open = slots.map((_, i) => i);
     for (let round = 0; open.length > 0; round++) {
       const batch = open.map((i) => slots[i]!);
-      const { verdicts, embeddingsError } = await dedupeRound(prisma, cache.experimentId, dedupe, batch, open.map((i) => "seedIndex" in plans[i]!), signal);
+      const { verdicts, embeddingsError } = await dedupeRound(prisma, cache.experimentId, dedupe, batch, open.map((i) => "seedIndex" in plans[i]!), signal, runtime.operator.client);
       const again: number[] = [];
       verdicts.forEach((v, n) => {
         const i = open[n]!;
@@ -165,7 +181,7 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
         }
       });
       if (again.length === 0) break;
-      const next = await Promise.all(again.map((i) => child(plans[i] as Exclude<Plan, { seedIndex: number }>, mixSeed((plans[i] as { callSeed: number }).callSeed, round + 1), childId(i, round + 1), slotModels[i])));
+      const next = await Promise.all(again.map((i) => child(plans[i] as Exclude<Plan, { seedIndex: number }>, mixSeed((plans[i] as { callSeed: number }).callSeed, round + 1), childId(i, round + 1), slotModels[i], slotPrompts[i])));
       again.forEach((i, n) => (slots[i] = next[n]!));
       open = again;
     }
@@ -178,7 +194,8 @@ export async function proposeWithLlm(prisma: PrismaClient, runtime: LlmRuntime, 
 
 /** What the prompt builder needs to know about the experiment. */
 function promptTask(config: ExperimentSpec, rows: DescriptorConfig[]): PromptTask {
-  const descriptors = rows.map((d) => ({ name: d.name, min: d.min, max: d.max, ...(d.rubric ? { rubric: d.rubric } : {}) }));
+  // "range": "auto" rows have no fixed range to tell the model (their bounds follow the values).
+  const descriptors = rows.map((d) => ({ name: d.name, ...(d.range === "auto" ? {} : { min: d.min, max: d.max }), ...(d.rubric ? { rubric: d.rubric } : {}) }));
   const d = config.domain;
   if (d.type === "llm-code") return getCodeTask(d.task)!.promptTask(descriptors);
   if (d.type === "program") {
@@ -209,7 +226,9 @@ function toPrompt(g: StoredGenome, rows: DescriptorConfig[]): PromptSolution {
 function targetNiche(cache: ArchiveCache, rows: DescriptorConfig[], parent: number[] | undefined, seed: number): TargetNiche | null {
   if (cache.config.archive.type !== "grid") return null;
   const a = cache.archive;
-  const niche = chooseTargetNiche({ descriptors: rows, eliteFitness: (cell) => (a.occupied[cell] ? a.objective[cell] : undefined), parent, seed });
+  // The cache's grid bounds: they are the current ones for "range": "auto" rows.
+  const current = rows.map((r, k) => ({ ...r, min: a.lowerBounds[k]!, max: a.upperBounds[k]! }));
+  const niche = chooseTargetNiche({ descriptors: current, eliteFitness: (cell) => (a.occupied[cell] ? a.objective[cell] : undefined), parent, seed });
   return { descriptors: niche.descriptors, fitness: niche.fitness };
 }
 

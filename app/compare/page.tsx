@@ -4,6 +4,7 @@ import { CompareView } from "@/components/compare/CompareView";
 import { AutoRefresh } from "@/components/experiments/AutoRefresh";
 import type { ExperimentStatus, Snapshot } from "@/components/lib/types";
 import { thin, toSnapshot } from "@/components/lib/thin";
+import { loadFinalArchives } from "./final-archives";
 
 export const metadata: Metadata = { title: "Compare runs" };
 export const dynamic = "force-dynamic";
@@ -16,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export default async function ComparePage({ searchParams }: { searchParams: Promise<{ ids?: string }> }) {
   const { ids: raw } = await searchParams;
   const ids = [...new Set((raw ?? "").split(",").map((s) => s.trim()).filter((s) => UUID.test(s)))].slice(0, MAX_COMPARED);
-  const [runs, snaps, strategies] = await Promise.all([
+  const [runs, snaps, strategies, finals] = await Promise.all([
     prisma.experiment.findMany({
       orderBy: { createdAt: "desc" },
       take: 200,
@@ -27,6 +28,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       : Promise.resolve([]),
     // LLM runs' emitter.strategy ("best-of-n" is the baseline), without reading whole configs.
     prisma.$queryRaw<{ id: string; strategy: string | null }[]>`SELECT id::text AS id, config -> 'emitter' ->> 'strategy' AS strategy FROM "Experiment" WHERE "emitterType" = 'llm' ORDER BY "createdAt" DESC LIMIT 200`,
+    loadFinalArchives(ids),
   ]);
   const strategyOf = new Map(strategies.map((r) => [r.id, r.strategy ?? "evolve"]));
   const known = new Set(runs.map((r) => r.id));
@@ -42,9 +44,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <AutoRefresh enabled={active} every={3000} />
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Compare runs</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness (and cost, for LLM runs) of up to {MAX_COMPARED} runs against evaluations, and where each ended. Pick a best-of-N run and an evolutionary one to see whether evolution pays on the task.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">QD-score, coverage, max and mean fitness (and cost, for LLM runs) of up to {MAX_COMPARED} runs against evaluations, where each ended, and their final archives side by side on one colour scale. Pick a best-of-N run and an evolutionary one to see whether evolution pays on the task.</p>
       </div>
-      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus, strategy: strategyOf.get(r.id) ?? null }))} selected={selected} snapshots={snapshots} max={MAX_COMPARED} />
+      <CompareView runs={runs.map((r) => ({ ...r, status: r.status as ExperimentStatus, strategy: strategyOf.get(r.id) ?? null }))} selected={selected} snapshots={snapshots} finals={finals} max={MAX_COMPARED} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 /**
- * Where the budget went: evaluations, tokens and cost per outcome, per model and per operator, the
- * outcomes over the course of the run, cost per improvement, and the evaluator's time histogram.
+ * Where the budget went: evaluations, tokens and cost per outcome, per model, per operator and per
+ * island, the outcomes (and cost) over the course of the run, cost per improvement, the evaluator's
+ * time histogram and, for cascade evaluators, the stage each candidate reached.
  */
 import { memo } from "react";
 import { fmtDuration, fmtInt, fmtNum, fmtPct, fmtUsd } from "@/components/lib/format";
@@ -36,7 +37,7 @@ function Legend() {
   );
 }
 
-function GroupTable({ title, groups, cost }: { title: string; groups: BudgetGroup[]; cost: boolean }) {
+function GroupTable({ title, groups, cost, label = (k) => k, mono = true }: { title: string; groups: BudgetGroup[]; cost: boolean; label?: (key: string) => string; mono?: boolean }) {
   if (!groups.length) return null;
   const dupes = groups.some((g) => g.duplicates > 0);
   return (
@@ -81,12 +82,12 @@ function GroupTable({ title, groups, cost }: { title: string; groups: BudgetGrou
             const gains = g.outcomes.new_cell + g.outcomes.improved;
             return (
               <tr key={g.key}>
-                <td className="max-w-56 truncate py-1.5 pr-3 font-mono text-xs" title={g.key}>
-                  {g.key}
+                <td className={`max-w-56 truncate py-1.5 pr-3 text-xs ${mono ? "font-mono" : ""}`} title={label(g.key)}>
+                  {label(g.key)}
                 </td>
                 <td className="px-3 py-1.5 text-right">{fmtInt(g.evaluations)}</td>
                 <td className="px-3 py-1.5">
-                  <OutcomeBar outcomes={g.outcomes} label={`${g.key} outcomes`} />
+                  <OutcomeBar outcomes={g.outcomes} label={`${label(g.key)} outcomes`} />
                 </td>
                 <td className="px-3 py-1.5 text-right" title={`${fmtInt(g.outcomes.new_cell)} new cells, ${fmtInt(g.outcomes.improved)} improvements`}>
                   {fmtInt(gains)} <span className="text-xs text-slate-500 dark:text-slate-400">({fmtPct(g.evaluations ? gains / g.evaluations : null)})</span>
@@ -111,6 +112,71 @@ function GroupTable({ title, groups, cost }: { title: string; groups: BudgetGrou
         </tbody>
       </table>
     </div>
+  );
+}
+
+const islandLabel = (key: string) => (key === "seeds" ? "seeds (every island)" : `island ${key}`);
+
+/** Tokens and cost spent on each outcome: what the money bought, and what it bought nothing with. */
+function OutcomeTable({ groups }: { groups: BudgetGroup[] }) {
+  const total = groups.reduce((s, g) => s + g.costUsd, 0);
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" aria-label="By outcome">
+        <thead className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
+          <tr>
+            <th scope="col" className="py-1.5 pr-3 font-medium">Outcome</th>
+            <th scope="col" className="px-3 py-1.5 text-right font-medium">Candidates</th>
+            <th scope="col" className="px-3 py-1.5 text-right font-medium">Tokens in / out</th>
+            <th scope="col" className="px-3 py-1.5 text-right font-medium">Cost</th>
+            <th scope="col" className="py-1.5 pl-3 text-right font-medium">Share of cost</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 tabular-nums dark:divide-slate-800">
+          {groups.map((g) => {
+            const k = g.key as OutcomeKey;
+            return (
+              <tr key={k}>
+                <td className="py-1.5 pr-3 text-xs">
+                  <span className="mr-1.5 inline-block h-2.5 w-2.5 rounded-sm align-middle" style={{ background: OUTCOME_COLOR[k] }} aria-hidden="true" />
+                  {OUTCOME_LABEL[k] ?? k}
+                </td>
+                <td className="px-3 py-1.5 text-right">{fmtInt(g.evaluations + g.duplicates)}</td>
+                <td className="px-3 py-1.5 text-right text-xs">
+                  {fmtInt(g.promptTokens)} / {fmtInt(g.completionTokens)}
+                </td>
+                <td className="px-3 py-1.5 text-right">{fmtUsd(g.costUsd)}</td>
+                <td className="py-1.5 pl-3 text-right">{fmtPct(total > 0 ? g.costUsd / total : null)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Cascade evaluators: how far the evaluated candidates got (the last stage each one ran). */
+function StageCounts({ stages }: { stages: { stage: number; count: number }[] }) {
+  const total = stages.reduce((s, x) => s + x.count, 0);
+  const max = Math.max(...stages.map((s) => s.count), 1);
+  return (
+    <figure className="min-w-0" aria-label="Cascade stages">
+      <figcaption className="mb-1 text-xs font-medium text-slate-700 dark:text-slate-300">Cascade: last stage reached</figcaption>
+      <ul className="space-y-1 text-xs tabular-nums">
+        {stages.map((s) => (
+          <li key={s.stage} className="grid grid-cols-[5rem_minmax(0,1fr)_7rem] items-center gap-2" data-testid="cascade-stage">
+            <span>stage {s.stage}</span>
+            <span className="h-2.5 rounded-sm bg-slate-100 dark:bg-slate-800">
+              <span className="block h-full rounded-sm bg-indigo-500 dark:bg-indigo-400" style={{ width: `${(100 * s.count) / max}%` }} />
+            </span>
+            <span className="text-right">
+              {fmtInt(s.count)} <span className="text-slate-500 dark:text-slate-400">({fmtPct(total ? s.count / total : null)})</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </figure>
   );
 }
 
@@ -260,10 +326,17 @@ export const BudgetPanel = memo(function BudgetPanel({ report, loading, error }:
       </div>
       <GroupTable title="By model" groups={report.byModel} cost={cost} />
       <GroupTable title="By operator" groups={report.byOperator} cost={cost} />
+      {report.byIsland && report.byIsland.length > 0 && <GroupTable title="By island" groups={report.byIsland} cost={cost} label={islandLabel} mono={false} />}
+      {cost && report.byOutcome && report.byOutcome.length > 0 && <OutcomeTable groups={report.byOutcome} />}
       <div className={`grid gap-6 ${report.evalTime.count ? "xl:grid-cols-2" : "xl:grid-cols-[minmax(0,640px)]"}`}>
         <OverEvaluations report={report} cost={cost} />
         <EvalTimeHistogram t={report.evalTime} />
       </div>
+      {report.stages && report.stages.length > 0 && (
+        <div className="max-w-xl">
+          <StageCounts stages={report.stages} />
+        </div>
+      )}
     </div>
   );
 });

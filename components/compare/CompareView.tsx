@@ -9,13 +9,14 @@ import type { Snapshot } from "@/components/lib/types";
 import { BestOfNBadge, RunPicker, type PickerRun } from "./RunPicker";
 import { CompareSummary } from "./CompareSummary";
 import { BaselinePanel } from "./BaselinePanel";
+import { FinalGrids, type FinalArchive } from "./FinalGrids";
 import { fmtUsd } from "@/components/lib/format";
 
 /** Okabe–Ito: distinguishable with common colour-vision deficiencies. */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"];
 const PALETTE_DARK_LAST = "#e2e8f0";
 
-export function CompareView({ runs, selected, snapshots, max = 6 }: { runs: PickerRun[]; selected: string[]; snapshots: Record<string, Snapshot[]>; max?: number }) {
+export function CompareView({ runs, selected, snapshots, finals = [], max = 6 }: { runs: PickerRun[]; selected: string[]; snapshots: Record<string, Snapshot[]>; finals?: FinalArchive[]; max?: number }) {
   const router = useRouter();
   const path = usePathname();
   const [pending, start] = useTransition();
@@ -76,6 +77,7 @@ export function CompareView({ runs, selected, snapshots, max = 6 }: { runs: Pick
               )}
             </div>
             <CompareSummary runs={selected.map((id) => runs.find((r) => r.id === id)).filter((r): r is PickerRun => r != null)} colors={colors} />
+            <FinalGrids archives={finals.filter((a) => selected.includes(a.id))} colors={colors} />
             </>
           )}
         </div>

@@ -30,11 +30,33 @@ const HEIGHT = 300;
 /** Colour buckets: one stroke() per bucket keeps 10,000 lines to a few dozen draw calls. */
 const BUCKETS = 32;
 
+const LIVE_REDRAW_MS = 750;
+
 export const ParallelCoordinates = memo(function ParallelCoordinates({ store, version, ranges, onRangesChange, selected }: Props) {
   const [wrapRef, width] = useWidth<HTMLDivElement>(720);
   const dark = useDark();
   const canvas = useRef<HTMLCanvasElement>(null);
   const svg = useRef<SVGSVGElement>(null);
+  // A live run bumps `version` many times a second, and redrawing thousands of polylines each time
+  // blocks the main thread (bench/dashboard: long tasks): the lines follow the archive at most every
+  // LIVE_REDRAW_MS. Brushing, selection, theme and size still redraw at once.
+  const latest = useRef(version);
+  latest.current = version;
+  const [drawnVersion, setDrawnVersion] = useState(version);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    if (version === drawnVersion || timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      setDrawnVersion(latest.current);
+    }, LIVE_REDRAW_MS);
+  }, [version, drawnVersion]);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   const d = store.dim;
   const axes = d + 1; // descriptors, then fitness
   const plotW = Math.max(120, width - M.left - M.right);
@@ -46,7 +68,7 @@ export const ParallelCoordinates = memo(function ParallelCoordinates({ store, ve
     return out;
     // The fitness axis follows the archive.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, version]);
+  }, [store, drawnVersion]);
   const scales = useMemo(() => domains.map(([lo, hi]) => scaleLinear().domain([lo, hi]).range([M.top + plotH, M.top])), [domains, plotH]);
 
   // The brush being dragged (local until released, so the table refetches once).
@@ -111,7 +133,7 @@ export const ParallelCoordinates = memo(function ParallelCoordinates({ store, ve
       ctx.stroke(p);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, version, width, scales, shown, selected, dark]);
+  }, [store, drawnVersion, width, scales, shown, selected, dark]);
 
   const axisAt = (clientX: number): number | null => {
     const r = svg.current!.getBoundingClientRect();

@@ -12,7 +12,11 @@ interface Props {
   child: string;
   /** "lines" for code and JSON, "words" for prose. */
   by: "lines" | "words";
+  /** What `parent` is to the child, for the header ("the parent"; a duplicate's diff is against the original it repeats). */
+  against?: { name: string; identical: string };
 }
+
+const PARENT = { name: "the parent", identical: "Identical to its parent." };
 
 const ROW_CLASS: Record<Line["kind"], string> = {
   add: "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/60 dark:text-emerald-100",
@@ -21,7 +25,7 @@ const ROW_CLASS: Record<Line["kind"], string> = {
 };
 const SIGN: Record<Line["kind"], string> = { add: "+", del: "−", same: " " };
 
-export const DiffView = memo(function DiffView({ parent, child, by }: Props) {
+export const DiffView = memo(function DiffView({ parent, child, by, against = PARENT }: Props) {
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set());
   const lines = useMemo(() => (by === "lines" ? toLines(parent, child) : []), [parent, child, by]);
   const rows = useMemo(() => fold(lines), [lines]);
@@ -32,7 +36,7 @@ export const DiffView = memo(function DiffView({ parent, child, by }: Props) {
     const removed = words.filter((w) => w.removed).length;
     return (
       <div data-testid="genome-diff">
-        <DiffStats added={added} removed={removed} unit="change" same={parent === child} />
+        <DiffStats added={added} removed={removed} unit="change" same={parent === child} against={against} />
         <p className="whitespace-pre-wrap break-words rounded-md border border-slate-200 p-3 text-sm leading-6 dark:border-slate-800">
           {words.map((w, i) =>
             w.added ? (
@@ -56,7 +60,7 @@ export const DiffView = memo(function DiffView({ parent, child, by }: Props) {
   const removed = lines.filter((l) => l.kind === "del").length;
   return (
     <div data-testid="genome-diff">
-      <DiffStats added={added} removed={removed} unit="line" same={parent === child} />
+      <DiffStats added={added} removed={removed} unit="line" same={parent === child} against={against} />
       <div className="max-h-[560px] overflow-auto rounded-md border border-slate-200 dark:border-slate-800">
         <table className="w-full border-collapse font-mono text-xs leading-5">
           <caption className="sr-only">
@@ -100,11 +104,11 @@ function DiffLine({ line: l }: { line: Line }) {
   );
 }
 
-function DiffStats({ added, removed, unit, same }: { added: number; removed: number; unit: string; same: boolean }) {
+function DiffStats({ added, removed, unit, same, against }: { added: number; removed: number; unit: string; same: boolean; against: { name: string; identical: string } }) {
   return (
     <p className="mb-2 text-xs text-slate-600 tabular-nums dark:text-slate-400" data-testid="diff-stats">
       {same ? (
-        "Identical to its parent."
+        against.identical
       ) : (
         <>
           <span className="font-medium text-emerald-700 dark:text-emerald-300">
@@ -115,7 +119,7 @@ function DiffStats({ added, removed, unit, same }: { added: number; removed: num
             −{removed} {unit}
             {removed === 1 ? "" : "s"}
           </span>{" "}
-          against the parent
+          against {against.name}
         </>
       )}
     </p>

@@ -7,6 +7,7 @@ import { buttonClass } from "@/components/ui/Card";
 import { GenomeBars } from "./GenomeBars";
 import { KIND_LABEL } from "./GenomeView";
 import { parentChoiceLabel } from "@/components/lineage/selection";
+import { verificationOf } from "@/lib/experiments/reevaluation";
 
 interface Props {
   cell: number | null;
@@ -42,6 +43,7 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
   }
   if (!s) return null;
   const metrics = s.metrics && typeof s.metrics === "object" ? Object.entries(s.metrics) : [];
+  const verification = verificationOf(s.metrics);
   const vector = Array.isArray(s.genome) && s.genome.every((v) => typeof v === "number") ? (s.genome as number[]) : null;
   return (
     <div className="space-y-4" aria-busy={loading}>
@@ -70,6 +72,13 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
         {s.status !== "evaluated" && <Row label="status" value={s.status} />}
         <Row label="found" value={fmtDate(s.createdAt)} />
         {s.evalMs != null && <Row label="evaluation" value={fmtMs(s.evalMs)} />}
+        {verification && (
+          <Row
+            label="verified"
+            value={`${verification.verified ? "✓ yes" : "✗ no"} · spread ${fmtNum(verification.spread, 4)} over ${verification.reevaluations + 1} evaluations (fitness is their mean)`}
+            testId="elite-verified"
+          />
+        )}
         {s.model && <Row label="model" value={s.model} />}
         {(s.promptTokens != null || s.completionTokens != null) && (
           <Row label="tokens" value={`${fmtInt(s.promptTokens)} prompt · ${fmtInt(s.completionTokens)} completion`} testId="elite-tokens" />

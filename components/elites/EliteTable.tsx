@@ -74,6 +74,7 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
   const models = page?.facets.model ?? [];
   const withModel = models.length > 0;
   const withCost = page?.elites.some((r) => r.costUsd != null && r.costUsd > 0) ?? false;
+  const withVerified = page?.elites.some((r) => r.verified != null) ?? false;
 
   const columns: { key: EliteSort | null; label: string; numeric?: boolean }[] = [
     { key: "cell", label: "Cell", numeric: true },
@@ -82,6 +83,7 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
     { key: "operator", label: "Operator" },
     ...(withModel ? [{ key: "model" as EliteSort, label: "Model" }] : []),
     ...(withCost ? [{ key: null, label: "Cost", numeric: true }] : []),
+    ...(withVerified ? [{ key: null, label: "Verified" }] : []),
     { key: "createdAt", label: "Created" },
   ];
 
@@ -204,6 +206,11 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
                     </td>
                   )}
                   {withCost && <td className="px-3 py-1.5 text-right text-xs">{fmtUsd(r.costUsd)}</td>}
+                  {withVerified && (
+                    <td className="whitespace-nowrap px-3 py-1.5 text-xs" title={r.fitnessSpread != null ? `re-evaluations spread ${fmtNum(r.fitnessSpread, 4)}` : undefined} data-testid="elite-verified">
+                      {r.verified == null ? "—" : r.verified ? "✓ verified" : "✗ spread " + fmtNum(r.fitnessSpread, 3)}
+                    </td>
+                  )}
                   <td className="whitespace-nowrap px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">{fmtDate(r.createdAt)}</td>
                 </tr>
               );

@@ -8,6 +8,9 @@ import { api, endpoints } from "@/components/lib/api";
 import { fmtDate, fmtInt, fmtNum, fmtPct, fmtUsd } from "@/components/lib/format";
 import { DiffView } from "@/components/elite/DiffView";
 
+/** A duplicate's diff is against the stored program it repeats, not its parent. */
+const ORIGINAL = { name: "the original it duplicates", identical: "Identical to the original it duplicates." };
+
 interface DuplicateItem {
   id: string;
   duplicateOf: string | null;
@@ -48,7 +51,7 @@ function Comparison({ item, by }: { item: DuplicateItem; by: "lines" | "words" }
         {dup.costUsd != null && <>cost {fmtUsd(dup.costUsd)} · </>}
         {original ? "differences from the original (− original, + duplicate):" : "the original is not stored (its job has not landed yet)."}
       </p>
-      {original ? <DiffView parent={text(original.genome)} child={text(dup.genome)} by={by} /> : <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 font-mono text-[11px] dark:bg-slate-950">{text(dup.genome)}</pre>}
+      {original ? <DiffView parent={text(original.genome)} child={text(dup.genome)} by={by} against={ORIGINAL} /> : <pre className="max-h-48 overflow-auto rounded bg-slate-50 p-2 font-mono text-[11px] dark:bg-slate-950">{text(dup.genome)}</pre>}
     </div>
   );
 }

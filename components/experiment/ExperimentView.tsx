@@ -4,7 +4,8 @@
  * lineage, curves and the queue. Holds the run's live state; children draw it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, endpoints, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
+import { useRouter } from "next/navigation";
+import { api, endpoints, fetchArchive, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
 import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
 import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
 import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/store";
@@ -28,11 +29,14 @@ import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
 import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
 import { EliteTable } from "@/components/elites/EliteTable";
 import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
+import { Scatter3D } from "@/components/descriptors/Scatter3D";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
 import { ModelsPanel } from "@/components/models/ModelsPanel";
 import { useModels } from "@/components/lib/use-models";
+import { PromptsPanel } from "@/components/prompts/PromptsPanel";
+import { usePrompts } from "@/components/lib/use-prompts";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
 import { PhylogenyPanel } from "@/components/phylogeny/PhylogenyPanel";
@@ -100,7 +104,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         const fresh = normalizeExperiment(await api(endpoints.experiment(id)));
         if (!stop) setExperiment((e) => ({ ...e, islands: fresh.islands }));
         if (island == null) return;
-        const b = await api(`${endpoints.archive(id)}?island=${island}`);
+        const b = await fetchArchive(id, { island });
         const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
         if (!stop) setIslandStore(new ArchiveStore(p));
       } catch {
@@ -137,7 +141,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const [replayOn, setReplayOn] = useState(false);
   const [phyloOpen, setPhyloOpen] = useState(false);
   const history = useArchiveHistory(id, replayOn, experiment.status);
-  const phylo = usePhylogeny(id, phyloOpen, experiment.status);
+  // While the run goes on, the open tree follows the archive (reloaded, throttled, when elites changed).
+  const phylo = usePhylogeny(id, phyloOpen, experiment.status, running && !replayOn, version);
   const replay = replayOn ? (history.history?.replay ?? null) : null;
   const [replayPos, setReplayPos] = useState<number | null>(null);
   const seekReplay = useCallback(
@@ -177,6 +182,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
+  const evolvesPrompts = experiment.emitterType === "llm" && (experiment.config as { emitter?: { prompts?: { evolve?: boolean } } } | undefined)?.emitter?.prompts?.evolve === true;
+  const prompts = usePrompts(id, evolvesPrompts, running, experiment.status);
 
   // ---- the user's evaluator: failures and metrics ----
   const userEvaluated = USER_EVALUATED.has(experiment.domainType);
@@ -218,8 +225,11 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     [store],
   );
 
+  const router = useRouter();
   const onFrame = useCallback(
     (f: LiveFrame) => {
+      // Auto-range bounds grew: reload the page's archive (new geometry, new cells) from the server.
+      if (f.rebin) router.refresh();
       if (f.improved.length && store.apply(f.improved)) setVersion(store.version);
       if (f.snapshots.length) {
         setSnapshots((old) => mergeSnapshots(old, f.snapshots));
@@ -253,7 +263,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
   /** Exact descriptors and solution ids for cells changed since the last read. */
   const refreshArchive = useCallback(async () => {
-    const b = await api(`${endpoints.archive(id)}?after=${revision.current}`);
+    const b = await fetchArchive(id, { after: revision.current });
     const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
     const rev = Number((b as { elites?: { revision?: number } }).elites?.revision);
     if (Number.isFinite(rev)) revision.current = rev;
@@ -527,7 +537,21 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <Card
         title="Phylogeny"
         id="phylogeny"
-        actions={phyloOpen ? <button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>Close</button> : undefined}
+        actions={
+          phyloOpen ? (
+            <span className="flex items-center gap-3 text-xs">
+              {running && !replayOn && phylo.data && (
+                <span className="flex items-center gap-1.5 tabular-nums text-slate-500 dark:text-slate-400" data-testid="phylogeny-live" title="The tree reloads as elites land">
+                  <span className={`inline-block h-1.5 w-1.5 rounded-full bg-emerald-500 ${phylo.loading ? "animate-pulse" : ""}`} aria-hidden="true" />
+                  live · {phylo.data.n.toLocaleString("en-US")} nodes
+                </span>
+              )}
+              <button type="button" className="text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>
+                Close
+              </button>
+            </span>
+          ) : undefined
+        }
       >
         {!phyloOpen ? (
           <div className="flex flex-wrap items-center gap-3">
@@ -536,7 +560,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
             </button>
             <span className="text-xs text-slate-500 dark:text-slate-400">Every stored solution that leads to a current elite, from the seeds down.</span>
           </div>
-        ) : phylo.error ? (
+        ) : phylo.error && !phylo.data ? (
           <p className="text-sm text-red-600 dark:text-red-400">Could not load the phylogeny: {phylo.error}</p>
         ) : phylo.data ? (
           phylo.data.n ? (
@@ -562,6 +586,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         </Card>
       )}
 
+      {store.dim === 3 && (
+        <Card title="3-D scatter" id="scatter-3d" actions={<span className="text-xs text-slate-500 dark:text-slate-400">{g.type === "cvt" ? "Every elite at its descriptors, no projection" : "Every elite at its descriptors, nothing folded"}</span>}>
+          <Scatter3D store={gridStore} version={version + (replayPos ?? 0)} selected={selected} onSelect={select} />
+        </Card>
+      )}
+
       <Card title="Elites" actions={<span className="text-xs text-slate-500 dark:text-slate-400">Sorted and filtered on the server; select a row to inspect it</span>}>
         <EliteTable
           page={eliteTable.page}
@@ -581,6 +611,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       {experiment.emitterType === "llm" && (
         <Card title="Models" id="models">
           <ModelsPanel report={models.report} error={models.error} />
+        </Card>
+      )}
+
+      {evolvesPrompts && (
+        <Card title="Prompt variants" id="prompts">
+          <PromptsPanel experimentId={id} report={prompts.report} error={prompts.error} />
         </Card>
       )}
 

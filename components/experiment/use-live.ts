@@ -23,6 +23,8 @@ export interface LiveFrame {
   status: { status: ExperimentStatus; reason: string | null } | null;
   snapshots: Snapshot[];
   hello: Record<string, unknown> | null;
+  /** "range": "auto" bounds grew: the archive was re-binned, so cells and axes changed. */
+  rebin: boolean;
 }
 
 export function useLiveEvents(id: string, after: string | null, onFrame: (frame: LiveFrame) => void, onConnection?: (open: boolean) => void) {
@@ -68,6 +70,7 @@ export function useLiveEvents(id: string, after: string | null, onFrame: (frame:
     on("status", (d) => (frame.status = { status: d.status as ExperimentStatus, reason: d.reason }));
     on("snapshot", (d) => frame.snapshots.push(normalizeSnapshot(d)));
     on("hello", (d) => (frame.hello = d));
+    on("rebin", () => (frame.rebin = true));
     es.onopen = () => conn.current?.(true);
     es.onerror = () => conn.current?.(false);
     return () => {
@@ -78,5 +81,5 @@ export function useLiveEvents(id: string, after: string | null, onFrame: (frame:
 }
 
 function empty(): LiveFrame {
-  return { improved: [], counters: null, status: null, snapshots: [], hello: null };
+  return { improved: [], counters: null, status: null, snapshots: [], hello: null, rebin: false };
 }

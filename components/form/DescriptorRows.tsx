@@ -16,6 +16,8 @@ export interface DescriptorRow {
   metric: string;
   /** LLM-judged rows: what the ends of the range mean, e.g. "0 = melancholic … 1 = joyful" ("" = none). */
   rubric?: string;
+  /** `"range": "auto"`: the bounds follow the values seen (min and max are not sent). */
+  auto?: boolean;
 }
 
 interface Props {
@@ -31,6 +33,8 @@ interface Props {
   metricSuggestions?: { name: string; description: string }[];
   /** LLM runs: a rubric line under each row ("required": every row is judged, llm-text). */
   showRubric?: boolean | "required";
+  /** Offer `"range": "auto"` per row (grid archives of evaluated or LLM runs). */
+  showAuto?: boolean;
 }
 
 let nextKey = 1000;
@@ -39,9 +43,9 @@ export const newRowKey = () => nextKey++;
 const iconBtn =
   "inline-flex h-8 w-8 items-center justify-center rounded-md border border-slate-300 text-slate-600 hover:bg-slate-100 disabled:opacity-30 disabled:hover:bg-transparent dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
 
-export function DescriptorRows({ rows, onChange, errors, sources, showBins, showMetric, metricSuggestions, showRubric }: Props) {
+export function DescriptorRows({ rows, onChange, errors, sources, showBins, showMetric, metricSuggestions, showRubric, showAuto }: Props) {
   const listId = useId();
-  const columns = 4 + (showMetric ? 1 : 0) + (showBins ? 1 : 0) + 1;
+  const columns = 4 + (showMetric ? 1 : 0) + (showBins ? 1 : 0) + (showAuto ? 1 : 0) + 1;
   const set = (i: number, patch: Partial<DescriptorRow>) => onChange(rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const move = (i: number, by: number) => {
     const next = [...rows];
@@ -82,6 +86,11 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
             )}
             <th className={`${showMetric ? "w-20" : "w-28"} px-1 font-medium`}>Min</th>
             <th className={`${showMetric ? "w-20" : "w-28"} px-1 font-medium`}>Max</th>
+            {showAuto && (
+              <th className="w-12 px-1 font-medium" title="The range follows the values seen so far; the archive is re-binned as it grows">
+                Auto
+              </th>
+            )}
             {showBins && <th className={`${showMetric ? "w-16" : "w-24"} px-1 font-medium`}>Bins</th>}
             <th className="w-[6.75rem] px-1">
               <span className="sr-only">Actions</span>
@@ -121,8 +130,13 @@ export function DescriptorRows({ rows, onChange, errors, sources, showBins, show
                   {errors[`descriptors.${i}.metric`] && <p className="mt-1 text-xs text-rose-600 dark:text-rose-400">{errors[`descriptors.${i}.metric`]}</p>}
                 </td>
               )}
-              {cell(i, "min", "min")}
-              {cell(i, "max", "max")}
+              {cell(i, "min", "min", "number", showAuto && r.auto ? { disabled: true, value: "", placeholder: "auto" } : {})}
+              {cell(i, "max", "max", "number", showAuto && r.auto ? { disabled: true, value: "", placeholder: "auto" } : {})}
+              {showAuto && (
+                <td className="px-1 pt-2.5 align-top text-center">
+                  <input type="checkbox" aria-label={`Descriptor ${i + 1} auto range`} checked={!!r.auto} onChange={(e) => set(i, { auto: e.target.checked })} />
+                </td>
+              )}
               {showBins && cell(i, "bins", "bins", "number", { min: 1, step: 1 })}
               <td className="px-1 py-1 align-top">
                 <div className="flex gap-1">

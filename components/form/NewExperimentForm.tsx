@@ -13,6 +13,8 @@ import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
+import { KindFields, kindConfig, kindValues } from "./KindFields";
+import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { CodeEditor } from "./CodeEditor";
@@ -21,6 +23,8 @@ import { PROGRAM_EXAMPLE, ProgramFields, programDomain, type ProgramState } from
 import type { FormPreset } from "./preset";
 import { TemplateBar, type TemplateOption } from "./TemplateBar";
 import { DEFAULT_PARENT_SELECTION, ParentSelectionFields, parentSelectionConfig, type ParentSelectionState } from "./ParentSelectionFields";
+import { CODE_MEASURES } from "@/lib/evaluators/code-measures";
+import { DEFAULT_PROMPT_EVOLUTION, PromptEvolutionFields, promptEvolutionConfig, type PromptEvolutionState } from "./PromptEvolutionFields";
 
 type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
 type UserDomain = "command" | "webhook" | "javascript";
@@ -159,8 +163,7 @@ function defaultRows(type: DomainType, size: number, task = TASK_NAMES[0]): Desc
 
 /** Measures of every program, whatever its evaluator reports. */
 const PROGRAM_METRICS = [
-  { name: "codeLength", description: "program length in characters" },
-  { name: "codeLines", description: "number of lines" },
+  ...CODE_MEASURES,
   { name: "stage", description: "last cascade stage run" },
 ];
 
@@ -227,7 +230,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [qualityRubric, setQualityRubric] = useState(p.qualityRubric ?? "");
   const [textSeeds, setTextSeeds] = useState<string[]>(p.textSeeds ?? TEXT_EXAMPLE.seeds);
   const [judgeModel, setJudgeModel] = useState(p.judgeModel ?? "");
-  const [program, setProgram] = useState<ProgramState>(PROGRAM_EXAMPLE);
+  const [program, setProgram] = useState<ProgramState>(p.program ? { ...PROGRAM_EXAMPLE, ...p.program } : PROGRAM_EXAMPLE);
   // The LLM emitter.
   const [baseURL, setBaseURL] = useState<string>(p.baseURL ?? PROVIDERS[0].baseURL);
   const [model, setModel] = useState<string>(p.model ?? PROVIDERS[0].model);
@@ -247,19 +250,18 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [dedupeBaseURL, setDedupeBaseURL] = useState(p.dedupeBaseURL ?? "");
   const [dedupeModel, setDedupeModel] = useState(p.dedupeModel ?? "");
   const [parents, setParents] = useState<ParentSelectionState>(p.parentSelection ?? DEFAULT_PARENT_SELECTION);
+  const [promptEvolution, setPromptEvolution] = useState<PromptEvolutionState>(p.promptEvolution ?? DEFAULT_PROMPT_EVOLUTION);
   const [extraModels, setExtraModels] = useState<ExtraModelRow[]>(() => (p.extraModels ?? []).map((r) => newModelRow(r)));
   const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
   const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
   const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
   const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
   const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
-  const [emitter, setEmitter] = useState<"iso-line" | "gaussian" | "cma-me" | "cma-mae">(p.emitter ?? "iso-line");
-  const [sigma0, setSigma0] = useState(p.sigma0 ?? "0.5");
-  const [cmaCount, setCmaCount] = useState(p.cmaCount ?? "15");
-  const [learningRate, setLearningRate] = useState(p.learningRate ?? "0.01");
-  const [sigma, setSigma] = useState(p.sigma ?? "0.5");
-  const [isoSigma, setIsoSigma] = useState(p.isoSigma ?? "0.01");
-  const [lineSigma, setLineSigma] = useState(p.lineSigma ?? "0.2");
+  const [emitter, setEmitter] = useState<string>(p.emitter ?? "iso-line");
+  // Every form-built emitter kind's parameters as typed (switching kinds keeps what was typed for each).
+  const [emitterParams, setEmitterParams] = useState<Record<string, Record<string, string>>>(() =>
+    Object.fromEntries(FORM_EMITTERS.map((k) => [k.type, kindValues(k, k.type === p.emitter ? p.emitterParams : undefined)])),
+  );
   const [batchSize, setBatchSize] = useState(p.batchSize ?? "100");
   const [budget, setBudget] = useState(p.budget ?? "100000");
   const [seed, setSeed] = useState(p.seed ?? "0");
@@ -276,12 +278,14 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [serverIssues, setServerIssues] = useState<Record<string, string>>({});
 
   const userDomain = isUserDomain(domain);
+  /** Grid archives of runs scored by an evaluator or an LLM may let a descriptor range follow the values ("range": "auto"). */
+  const autoRange = archive === "grid" && (userDomain || domain === "llm-code" || domain === "llm-text" || domain === "program");
   const llmDomain = isLlmDomain(domain);
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && genome === "text") ? "llm" : userDomain && genome === "json" ? "javascript-mutation" : emitter;
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
   /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
-  const islandsAllowed = domain !== "external" && emitterKind !== "cma-me" && emitterKind !== "cma-mae";
+  const islandsAllowed = domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains";
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -330,8 +334,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         name: r.name,
         ...(withMetric && r.metric.trim() ? { metric: r.metric.trim() } : {}),
         ...(withRubric && r.rubric?.trim() ? { rubric: r.rubric.trim() } : {}),
-        min: toNum(r.min),
-        max: toNum(r.max),
+        ...(autoRange && r.auto ? { range: "auto" } : { min: toNum(r.min), max: toNum(r.max) }),
         bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
       })),
       archive: archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(cvtCells) },
@@ -358,16 +361,11 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
                   }
                 : {}),
               ...parentSelectionConfig(parents),
+              ...promptEvolutionConfig(promptEvolution),
             }
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
-            : emitter === "gaussian"
-              ? { type: "gaussian", sigma: toNum(sigma) }
-              : emitter === "cma-me"
-                ? { type: "cma-me", sigma0: toNum(sigma0), count: toNum(cmaCount) }
-                : emitter === "cma-mae"
-                  ? { type: "cma-mae", sigma0: toNum(sigma0), count: toNum(cmaCount), learningRate: toNum(learningRate) }
-                  : { type: "iso-line", isoSigma: toNum(isoSigma), lineSigma: toNum(lineSigma) },
+            : kindConfig(emitterKindOf({ type: emitter }), emitterParams[emitter] ?? {}),
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
@@ -388,9 +386,9 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
-    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, mutateCode, mutateTimeout, mutateMemory,
+    baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, promptEvolution, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
-    emitter, sigma, isoSigma, lineSigma, sigma0, cmaCount, learningRate, batchSize, budget, costCap, seed, evalConcurrency,
+    emitter, emitterParams, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
@@ -736,7 +734,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             : domain === "llm-code"
               ? "Row i reads a metric of the task's evaluator (suggested as you type), or is judged by the LLM from a rubric. The defaults are the task's. Values outside the range land in the edge cell."
               : domain === "program"
-                ? "Row i reads a metric of your evaluator (codeLength and codeLines are measured for every program), or descriptors[i] of a command's output, or is judged by the LLM from a rubric. Values outside the range land in the edge cell."
+                ? "Row i reads a metric of your evaluator (codeLength, codeLines, codeComplexity and editDistance to the initial program are measured for every program), or descriptors[i] of a command's output, or is judged by the LLM from a rubric. Values outside the range land in the edge cell."
               : domain === "llm-text"
                 ? "The judge places every text on each row from its rubric (what 0 and 1 mean); the value is scaled onto [min, max]."
                 : userDomain
@@ -756,6 +754,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           showMetric={userDomain || domain === "llm-code" || domain === "program"}
           metricSuggestions={domain === "llm-code" ? taskInfo.metrics : domain === "program" ? PROGRAM_METRICS : undefined}
           showRubric={domain === "llm-text" ? "required" : emitterKind === "llm"}
+          showAuto={autoRange}
         />
         <div className="flex flex-wrap items-center gap-3">
           {(builtIn || llmDomain) && rowsEdited && (
@@ -841,6 +840,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
             </div>
           </fieldset>
           <ParentSelectionFields value={parents} onChange={setParents} err={err} />
+          <PromptEvolutionFields value={promptEvolution} onChange={setPromptEvolution} err={err} />
           <div className="grid gap-4 sm:grid-cols-4">
             <Field label="Temperature" type="number" step="any" min={0} max={2} value={temperature} onChange={(e) => setTemperature(e.target.value)} error={err("emitter.temperature")} placeholder="server default" />
             <Field label="Max tokens" type="number" min={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} error={err("emitter.maxTokens")} placeholder="server default" />
@@ -931,34 +931,20 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               label="Emitter"
               value={emitter}
               onChange={(v) => {
-                setEmitter(v as typeof emitter);
-                // CMA: the batch is per emitter and per iteration (pyribs uses 36).
-                if ((v === "cma-me" || v === "cma-mae") && batchSize === "100") setBatchSize("36");
+                setEmitter(v);
+                // Emitter chains (CMA): the batch is per emitter and per iteration (pyribs uses 36).
+                if (emitterKindOf({ type: v }).distributed === "chains" && batchSize === "100") setBatchSize("36");
               }}
-              options={[
-                { value: "iso-line", label: "Iso+LineDD" },
-                { value: "gaussian", label: "Gaussian mutation" },
-                { value: "cma-me", label: "CMA-ME" },
-                { value: "cma-mae", label: "CMA-MAE" },
-              ]}
-              hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : undefined}
+              options={FORM_EMITTERS.map((k) => ({ value: k.type, label: k.label }))}
+              hint={err("emitter.type") ? <span className="text-rose-600 dark:text-rose-400">{err("emitter.type")}</span> : emitterKindOf({ type: emitter }).help}
             />
-            {emitter === "gaussian" ? (
-              <Field label="Sigma (σ)" type="number" step="any" value={sigma} onChange={(e) => setSigma(e.target.value)} error={err("emitter.sigma")} />
-            ) : emitter === "cma-me" || emitter === "cma-mae" ? (
-              <>
-                <Field label="Initial step size (σ₀)" type="number" step="any" value={sigma0} onChange={(e) => setSigma0(e.target.value)} error={err("emitter.sigma0")} />
-                <Field label="Emitters" type="number" min={1} value={cmaCount} onChange={(e) => setCmaCount(e.target.value)} error={err("emitter.count")} hint="Batch size is per emitter and iteration" />
-                {emitter === "cma-mae" && (
-                  <Field label="Archive learning rate (α)" type="number" step="any" value={learningRate} onChange={(e) => setLearningRate(e.target.value)} error={err("emitter.learningRate")} />
-                )}
-              </>
-            ) : (
-              <>
-                <Field label="Iso sigma (σ_iso)" type="number" step="any" value={isoSigma} onChange={(e) => setIsoSigma(e.target.value)} error={err("emitter.isoSigma")} />
-                <Field label="Line sigma (σ_line)" type="number" step="any" value={lineSigma} onChange={(e) => setLineSigma(e.target.value)} error={err("emitter.lineSigma")} />
-              </>
-            )}
+            <KindFields
+              kind={emitterKindOf({ type: emitter })}
+              values={emitterParams[emitter] ?? {}}
+              onChange={(key, value) => setEmitterParams((all) => ({ ...all, [emitter]: { ...all[emitter], [key]: value } }))}
+              error={err}
+              prefix="emitter"
+            />
           </div>
         </Section>
       )}

@@ -7,6 +7,10 @@
  */
 import type { DescriptorRow } from "./DescriptorRows";
 import { parentSelectionState, type ParentSelectionState } from "./parent-selection-state";
+import { programPreset } from "./program-preset";
+import type { ProgramState } from "./ProgramFields";
+import { promptEvolutionState, type PromptEvolutionState } from "./prompt-evolution-state";
+import { FORM_EMITTERS } from "@/lib/registry/emitters";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -62,15 +66,12 @@ export interface FormPreset {
   dedupeBaseURL?: string;
   dedupeModel?: string;
   parentSelection?: ParentSelectionState;
+  promptEvolution?: PromptEvolutionState;
   archive?: "grid" | "cvt";
   cvtCells?: string;
-  emitter?: "iso-line" | "gaussian" | "cma-me" | "cma-mae";
-  sigma0?: string;
-  cmaCount?: string;
-  learningRate?: string;
-  sigma?: string;
-  isoSigma?: string;
-  lineSigma?: string;
+  /** A form-built emitter kind (lib/registry FORM_EMITTERS) and its parameters as stored. */
+  emitter?: string;
+  emitterParams?: Record<string, unknown>;
   batchSize?: string;
   budget?: string;
   seed?: string;
@@ -81,6 +82,8 @@ export interface FormPreset {
   migrants?: string;
   topology?: "ring" | "all";
   stagnation?: string;
+  /** Program runs: the program fields (language, initial program, evaluator, feedback). */
+  program?: Partial<ProgramState>;
   /** Settings of the configuration the form has no field for (dotted paths). */
   unshown: string[];
 }
@@ -94,7 +97,7 @@ const SHOWN: Record<string, string[]> = {
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
-  emitter: ["type", "sigma", "isoSigma", "lineSigma", "sigma0", "count", "learningRate", "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "code", "timeoutMs", "memoryMb"],
+  emitter: ["type", ...new Set(FORM_EMITTERS.flatMap((k) => k.fields.map((f) => f.key))), "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "prompts", "code", "timeoutMs", "memoryMb"],
   archive: ["type", "cells"],
   budget: ["evaluations", "costUsd"],
 };
@@ -106,7 +109,8 @@ function unshownKeys(c: Json): string[] {
     for (const [k, v] of Object.entries(obj)) if (v !== undefined && !SHOWN[part]!.includes(k)) out.push(prefix + k);
   };
   check(c, "top", "");
-  check(c.domain, "domain", "domain.");
+  // Program domains: their own fields say what they show (programPreset).
+  if (c.domain?.type !== "program") check(c.domain, "domain", "domain.");
   check(c.emitter, "emitter", "emitter.");
   check(c.archive, "archive", "archive.");
   check(c.budget, "budget", "budget.");
@@ -124,7 +128,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   p.size = s(d.joints ?? d.dim);
   if (Array.isArray(d.bounds)) [p.boundsLo, p.boundsHi] = [s(d.bounds[0]), s(d.bounds[1])];
   if (Array.isArray(config.descriptors)) {
-    p.rows = config.descriptors.map((r: Json) => ({ name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "" }));
+    p.rows = config.descriptors.map((r: Json) => ({ name: String(r.name ?? ""), min: s(r.min) ?? "", max: s(r.max) ?? "", bins: s(r.bins) ?? "", metric: s(r.metric) ?? "", rubric: s(r.rubric) ?? "", ...(r.range === "auto" ? { auto: true } : {}) }));
   }
   const timeout = s(d.timeoutMs);
   if (d.type === "command") Object.assign(p, { command: s(d.command), commandTimeout: timeout, commandBatch: Boolean(d.batch) });
@@ -136,6 +140,11 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
     if (p.genome === "text") Object.assign(p, { userTextSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : undefined, userDescription: s(d.description) ?? "" });
   }
   if (d.type === "llm-code") Object.assign(p, { task: s(d.task), codeSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : [], taskTimeout: timeout, taskMemory: s(d.memoryMb) });
+  if (d.type === "program") {
+    const { program, unshown } = programPreset(d);
+    p.program = program;
+    p.unshown.push(...unshown);
+  }
   if (d.type === "llm-text") Object.assign(p, { description: s(d.description), qualityRubric: s(d.qualityRubric) ?? "", textSeeds: Array.isArray(d.seeds) ? d.seeds.map(String) : undefined, judgeModel: s(d.judgeModel) ?? "" });
 
   if (em.type === "llm") {
@@ -158,6 +167,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
       dedupeBaseURL: s(em.dedupe?.embeddings?.baseURL) ?? "",
       dedupeModel: s(em.dedupe?.embeddings?.model) ?? "",
       parentSelection: parentSelectionState(em),
+      promptEvolution: promptEvolutionState(em),
     });
     if (Array.isArray(em.models)) {
       const priceOf = (m: string) => (em.prices?.[m] as Json | undefined) ?? {};
@@ -170,8 +180,8 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
     if (em.strategy === "best-of-n" || em.strategy === "evolve") p.strategy = em.strategy;
   } else if (em.type === "javascript-mutation") {
     Object.assign(p, { mutateCode: s(em.code), mutateTimeout: s(em.timeoutMs), mutateMemory: s(em.memoryMb) });
-  } else if (em.type === "iso-line" || em.type === "gaussian" || em.type === "cma-me" || em.type === "cma-mae") {
-    Object.assign(p, { emitter: em.type, sigma: s(em.sigma), isoSigma: s(em.isoSigma), lineSigma: s(em.lineSigma), sigma0: s(em.sigma0), cmaCount: s(em.count), learningRate: s(em.learningRate) });
+  } else if (FORM_EMITTERS.some((k) => k.type === em.type)) {
+    Object.assign(p, { emitter: em.type, emitterParams: em });
   }
   p.archive = config.archive?.type === "cvt" ? "cvt" : "grid";
   p.cvtCells = s(config.archive?.cells);

@@ -4,6 +4,7 @@
  */
 import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, IslandsInfo, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
 import { normalizeSelection } from "@/components/lineage/selection";
+import { readArchiveColumns } from "@/lib/api/archive-columns";
 
 export class ApiError extends Error {
   constructor(
@@ -279,6 +280,19 @@ export function normalizeQueues(b: Json): QueueInfo[] {
       at: str(f.failedAt ?? f.at ?? f.finishedOn ?? f.timestamp),
     })),
   }));
+}
+
+/**
+ * The archive (or its elites after a revision, or one island's) in the compact form: typed-array
+ * columns, gzipped (`?format=columns`, about half the bytes of the gzipped JSON); decoded to the JSON shape.
+ */
+export async function fetchArchive(id: string, query: { after?: number; island?: number } = {}): Promise<Json> {
+  const p = new URLSearchParams({ format: "columns" });
+  if (query.after !== undefined) p.set("after", String(query.after));
+  if (query.island !== undefined) p.set("island", String(query.island));
+  const res = await fetch(`/api/experiments/${id}/archive?${p}`, { cache: "no-store" });
+  if (!res.ok) return api(`/api/experiments/${id}/archive?${p}`); // the JSON error with its message
+  return (await readArchiveColumns(res)) as unknown as Json;
 }
 
 export const endpoints = {

@@ -33,6 +33,11 @@ export interface BudgetReport {
   duplicateRate: number;
   byModel: BudgetGroup[];
   byOperator: BudgetGroup[];
+  /** Runs with islands: key "0", "1", … and "seeds" (the initial population, shared by every island). */
+  byIsland?: BudgetGroup[];
+  byOutcome?: BudgetGroup[];
+  /** Cascade evaluators: evaluated candidates by the last stage they reached. */
+  stages?: { stage: number; count: number }[];
   overEvaluations: { bucket: number; evaluations: number; costUsd: number; outcomes: Record<OutcomeKey, number> }[];
   evalTime: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null; histogram: { fromMs: number; toMs: number; count: number }[] };
 }

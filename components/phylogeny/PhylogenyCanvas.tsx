@@ -33,6 +33,11 @@ interface Props {
   onSelect(node: number | null): void;
   onOpen(node: number): void;
   height?: number;
+  /**
+   * The view is fitted to the tree when this changes (a filter); new data alone (a live reload) refits
+   * only while the user has not zoomed or panned, so a tree that grows never yanks their view away.
+   */
+  fitKey?: string;
 }
 
 const SLOT = 10;
@@ -62,7 +67,7 @@ function bucketColors(colorBy: ColorBy): string[] {
 /** Cells scatter over the hue circle (neighbouring cells get different colours). */
 const cellBucket = (c: number) => (c < 0 ? -1 : (Math.imul(c, 2654435761) >>> 0) % BUCKETS);
 
-export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, colorBy, selected, highlight = null, timeCount = null, onSelect, onOpen, height = 520 }: Props) {
+export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, colorBy, selected, highlight = null, timeCount = null, onSelect, onOpen, height = 520, fitKey = "" }: Props) {
   const [wrapRef, width] = useWidth<HTMLDivElement>(900);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const dark = useDark();
@@ -70,6 +75,8 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
   const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
   const frame = useRef(0);
   const [hover, setHover] = useState<{ node: number; x: number; y: number } | null>(null);
+  /** The user moved the view since the last fit (then live reloads keep it). */
+  const userMoved = useRef(false);
 
   // World coordinates: x slots × SLOT; generations spaced so the whole tree roughly fits the view's aspect.
   const world = useMemo(() => {
@@ -259,8 +266,9 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     if (!canvas) return;
     const z = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([1e-3, 64])
-      .on("zoom", (e: { transform: ZoomTransform }) => {
+      .on("zoom", (e: { transform: ZoomTransform; sourceEvent: unknown }) => {
         transform.current = e.transform;
+        if (e.sourceEvent) userMoved.current = true;
         setHover(null);
         schedule();
       });
@@ -273,7 +281,13 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     };
   }, [schedule]);
 
-  useEffect(() => fit(), [fit]);
+  const lastFitKey = useRef<string | null>(null);
+  useEffect(() => {
+    if (lastFitKey.current === fitKey && userMoved.current) return;
+    lastFitKey.current = fitKey;
+    userMoved.current = false;
+    fit();
+  }, [fit, fitKey]);
 
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
@@ -342,7 +356,10 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
       for (let i = 0; i < data.n; i++) if (data.elite[i] && world.X[i] === world.X[i] && (best < 0 || data.fitness[i]! > data.fitness[best]!)) best = i;
       return best;
     };
-    const handled = () => e.preventDefault();
+    const handled = () => {
+      e.preventDefault();
+      if (e.key !== "0") userMoved.current = true;
+    };
     switch (e.key) {
       case "ArrowLeft": z.translateBy(s, step, 0); return handled();
       case "ArrowRight": z.translateBy(s, -step, 0); return handled();
@@ -350,7 +367,7 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
       case "ArrowDown": z.translateBy(s, 0, -step); return handled();
       case "+": case "=": z.scaleBy(s, 1.4); return handled();
       case "-": z.scaleBy(s, 1 / 1.4); return handled();
-      case "0": fit(); return handled();
+      case "0": fit(); userMoved.current = false; return handled();
       case "Escape": onSelect(null); return handled();
       case "e": { const b = bestElite(); if (b >= 0) go(b); return handled(); }
       case "p": {

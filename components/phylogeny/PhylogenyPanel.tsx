@@ -5,7 +5,7 @@
  * islands), and the selected node in words. Takes its data as props; opening a node is the caller's job
  * (the experiment page shows it in the elite panel with its diff to the parent).
  */
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ancestryMask, countAt, islandMask, type PhyloData } from "./data";
 import { layoutPhylogeny } from "./layout";
 import { NodeSummary, PhylogenyCanvas, type ColorBy } from "./PhylogenyCanvas";
@@ -29,9 +29,12 @@ export const PhylogenyPanel = memo(function PhylogenyPanel({ data, total, focusS
   const [colorBy, setColorBy] = useState<ColorBy>("fitness");
   const [onlyFocus, setOnlyFocus] = useState(false);
   const [island, setIsland] = useState<number | null>(null);
-  const [selected, setSelected] = useState<number | null>(null);
+  // By id: a live reload renumbers the nodes, the selection stays on the same solution.
+  const [selectedId, setSelectedId] = useState<string | null>(null);
 
   const index = useMemo(() => new Map(data.ids.map((id, i) => [id, i])), [data]);
+  const selected = selectedId != null ? (index.get(selectedId) ?? null) : null;
+  const setSelected = useCallback((i: number | null) => setSelectedId(i == null ? null : (data.ids[i] ?? null)), [data]);
   const focus = focusSolutionId != null ? (index.get(focusSolutionId) ?? null) : null;
   const filtering = onlyFocus && focus != null;
   const islands = useMemo(() => (data.island ? [...new Set(data.island)].filter((v) => v >= 0).sort((a, b) => a - b) : []), [data]);
@@ -105,7 +108,7 @@ export const PhylogenyPanel = memo(function PhylogenyPanel({ data, total, focusS
           {timeCount != null ? ` · ${timeCount.toLocaleString("en-US")} existed then` : ""}
         </span>
       </div>
-      <PhylogenyCanvas data={data} layout={layout} colorBy={colorBy} selected={sel} highlight={highlight} timeCount={timeCount} onSelect={setSelected} onOpen={(i) => onOpen(data.ids[i]!)} height={height} />
+      <PhylogenyCanvas data={data} layout={layout} colorBy={colorBy} selected={sel} highlight={highlight} timeCount={timeCount} onSelect={setSelected} onOpen={(i) => onOpen(data.ids[i]!)} height={height} fitKey={`${filtering ? focusSolutionId : ""}:${island ?? ""}`} />
       <div className="flex flex-wrap items-start justify-between gap-3 text-xs text-slate-500 dark:text-slate-400">
         <p>
           Seeds at the top, one row per generation. <span className="text-slate-400">━</span> first parent, <span className="text-orange-600 dark:text-orange-400">━</span> second parent (crossover; iso-line&apos;s line direction). Orange squares: the selected node&apos;s ancestry. Drag or use the arrow keys to pan, wheel or +/− to zoom, 0 to fit; click a node to open it.

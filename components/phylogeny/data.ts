@@ -135,7 +135,8 @@ export function ancestryMask(d: PhyloData, node: number): Uint8Array {
 export function islandMask(d: PhyloData, island: number): Uint8Array {
   const keep = new Uint8Array(d.n).fill(1);
   if (!d.island) return keep;
-  for (let i = 0; i < d.n; i++) keep[i] = d.island[i] === island ? 1 : 0;
+  // Untagged nodes (-1: the seeds, which start every island) belong to every island's tree.
+  for (let i = 0; i < d.n; i++) keep[i] = d.island[i] === island || d.island[i]! < 0 ? 1 : 0;
   return keep;
 }
 

@@ -1,8 +1,12 @@
 import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
+import { gzip } from "node:zlib";
+import { promisify } from "node:util";
 import pg from "pg";
+import { encodeArchiveColumnsFromWire } from "./archive-columns";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
+import { autoDimensions } from "@/lib/db/auto-range-store";
 
 /**
  * The archive's geometry and cell index function, rebuilt from the stored
@@ -59,6 +63,8 @@ export function warmArchiveIndex(experimentId: string, config: ExperimentSpec): 
 }
 
 function cached(experimentId: string, config: ExperimentSpec) {
+  // "range": "auto" rows: the bounds live in the Descriptor rows and grow during the run; read them every time.
+  if (autoDimensions(config)) return withCurrentBounds(experimentId, config).then(build).then((index) => ({ index, json: stringify(index.geometry) }));
   let hit = cache.get(experimentId);
   if (hit) {
     cache.delete(experimentId);
@@ -70,6 +76,11 @@ function cached(experimentId: string, config: ExperimentSpec) {
   cache.set(experimentId, hit);
   if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   return hit;
+}
+
+async function withCurrentBounds(experimentId: string, config: ExperimentSpec): Promise<ExperimentSpec> {
+  const { rows } = await pool().query<{ min: number; max: number }>(`SELECT min, max FROM "Descriptor" WHERE "experimentId" = $1::uuid ORDER BY index`, [experimentId]);
+  return { ...config, descriptors: effectiveDescriptors(config).map((d, k) => (rows[k] ? { ...d, min: rows[k]!.min, max: rows[k]!.max } : d)) };
 }
 
 async function build(config: ExperimentSpec): Promise<ArchiveIndex> {
@@ -152,13 +163,60 @@ export function pool(): pg.Pool {
   return poolHolder.__qdApiPool;
 }
 
+/** One revision's bodies, each made on its first request (a dashboard asks for columns, a script for JSON). */
 interface Rendered {
   key: string;
-  json: Promise<Buffer>;
+  json?: Promise<Buffer>;
+  /** The compact form (format=columns), gzipped. */
+  columns?: Promise<Buffer>;
 }
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * The compact body: typed-array columns (archive-columns.ts), gzipped here once per revision (zlib
+ * runs on the thread pool, not the event loop), served as application/octet-stream. The gzip is
+ * part of the format rather than a Content-Encoding: `next start` compresses compressible types
+ * itself and octet-stream is not one of them, so the bytes reach the client exactly as made,
+ * whatever server or proxy is in between, and the dashboard inflates them with DecompressionStream.
+ */
+async function columnsBody(experimentId: string, config: ExperimentSpec, after: number | undefined, island: number | undefined): Promise<Buffer> {
+  const [wire, geometry] = await Promise.all([elitesWire(experimentId, after, island), geometryJson(experimentId, config)]);
+  const headerJson = `{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"revision":${wire.revision},"count":${wire.count},"dim":${wire.dim}}`;
+  // Level 1: the doubles and ids barely compress further at higher levels, and it is several times faster.
+  return gzipAsync(encodeArchiveColumnsFromWire({ headerJson, ...wire }), { level: 1 });
+}
+
+/**
+ * The elites as binary columns straight from PostgreSQL (int4send/float8send/uuid_send, ordered by
+ * cell): no number is printed as text or parsed back, which is most of the JSON form's cost.
+ */
+async function elitesWire(experimentId: string, after?: number, island?: number) {
+  const from =
+    island === undefined
+      ? `SELECT cell, fitness, descriptors, "solutionId" FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2::bigint`
+      : `SELECT cell, fitness, descriptors, "solutionId" FROM "IslandElite" WHERE "experimentId" = $1::uuid AND island = $3 AND revision > $2::bigint`;
+  const { rows } = await pool().query<{ revision: string; count: number; dimMin: number | null; dimMax: number | null; cells: Buffer | null; fitness: Buffer | null; descriptors: Buffer | null; ids: Buffer | null }>(
+    `SELECT (SELECT "archiveRevision" FROM "Experiment" WHERE id = $1::uuid)::text AS revision,
+            count(*)::int AS count,
+            min(cardinality(descriptors)) AS "dimMin", max(cardinality(descriptors)) AS "dimMax",
+            string_agg(int4send(cell), ''::bytea ORDER BY cell) AS cells,
+            string_agg(float8send(fitness), ''::bytea ORDER BY cell) AS fitness,
+            string_agg((SELECT string_agg(float8send(d), ''::bytea ORDER BY o) FROM unnest(descriptors) WITH ORDINALITY AS u(d, o)), ''::bytea ORDER BY cell) AS descriptors,
+            string_agg(uuid_send("solutionId"), ''::bytea ORDER BY cell) AS ids
+       FROM (${from}) e`,
+    island === undefined ? [experimentId, after ?? -1] : [experimentId, after ?? -1, island],
+  );
+  const r = rows[0]!;
+  if (r.dimMin !== r.dimMax) throw new ApiError(409, `the archive's elites have ${r.dimMin} to ${r.dimMax} descriptor values: format=columns needs one count; use the JSON form`);
+  const empty = new Uint8Array(0);
+  return { revision: r.revision, count: r.count, dim: r.dimMin ?? 0, cellsBE: r.cells ?? empty, fitnessBE: r.fitness ?? empty, descriptorsBE: r.descriptors ?? empty, ids: r.ids ?? empty };
+}
+
 /** Rendered archives by (experiment, revision, after): concurrent and repeated reads of one revision share one render. */
 const rendered = new Map<string, Rendered>();
 const MAX_RENDERED = 16;
+
 /**
  * The archive response: one cheap query for the configuration and revision, then the
  * rendered body from memory when the revision has not moved (else rendered and kept).
@@ -166,7 +224,7 @@ const MAX_RENDERED = 16;
  * Content-Encoding does not reach the client intact through it (the header is dropped or the body
  * compressed twice), so a precompressed body would need a server of our own in front.
  */
-export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number): Promise<Response> {
+export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number, format: "json" | "columns" = "json"): Promise<Response> {
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
     `SELECT config, "archiveRevision"::text AS revision, "islandCount" FROM "Experiment" WHERE id = $1::uuid`,
     [experimentId],
@@ -178,22 +236,30 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
     ]);
   }
-  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}"`;
-  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", etag };
+  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}"`;
+  const headers: Record<string, string> = { "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8", "cache-control": "no-cache", etag };
   if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   const key = `${experimentId}:${revision}:${after ?? -1}:${island ?? ""}`;
   const slot = experimentId + (after ?? "") + (island === undefined ? "" : `#${island}`);
   let hit = rendered.get(slot);
   if (!hit || hit.key !== key) {
-    // The revision inside the body is read in the same query as the elites; the cache key uses the one read first.
-    const json = Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
-      ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
-    );
-    hit = { key, json };
-    json.catch(() => rendered.get(slot) === hit && rendered.delete(slot));
+    hit = { key };
     rendered.delete(slot);
     rendered.set(slot, hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
   }
-  return new Response(new Uint8Array(await hit.json), { headers });
+  const h = hit;
+  // The revision inside a body is read in the same query as its elites; the cache key uses the one read first.
+  const body =
+    format === "columns"
+      ? (h.columns ??= columnsBody(experimentId, config, after, island))
+      : (h.json ??= Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
+          ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
+        ));
+  body.catch(() => {
+    // A failed render is not kept: the next request tries again.
+    if (format === "columns" && h.columns === body) h.columns = undefined;
+    if (format === "json" && h.json === body) h.json = undefined;
+  });
+  return new Response(new Uint8Array(await body), { headers });
 }

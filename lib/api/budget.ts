@@ -3,7 +3,7 @@ import { ApiError } from "./errors";
 
 /**
  * Where a run's budget went, aggregated in SQL over its stored candidates: evaluations, tokens and
- * cost per model, per operator and per outcome, the same over the course of the run, cost per
+ * cost per model, per operator, per island (runs with islands) and per outcome, the same over the course of the run, cost per
  * improvement, and how long the evaluator took.
  *
  * Outcomes: `new_cell` (the first elite of its cell), `improved` (beat the cell's elite), `no_gain`
@@ -18,7 +18,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** Stored candidates with their outcome; $1 is the experiment. */
 const CLASSIFIED = `
   SELECT operator, model, coalesce("promptTokens", 0) AS pt, coalesce("completionTokens", 0) AS ct, coalesce("costUsd", 0) AS cost,
-         "evalMs", "createdAt", id,
+         "evalMs", "createdAt", id, island,
          CASE WHEN status = 'failed' THEN 'failed'
               WHEN status = 'invalid' THEN 'invalid'
               WHEN status = 'duplicate' THEN 'duplicate'
@@ -29,7 +29,7 @@ const CLASSIFIED = `
    WHERE "experimentId" = $1::uuid AND status <> 'pending'`;
 
 interface GroupRow {
-  kind: "model" | "operator" | "total";
+  kind: "model" | "operator" | "island" | "total";
   key: string | null;
   outcome: Outcome;
   n: bigint;
@@ -78,19 +78,30 @@ function groups(rows: GroupRow[], kind: GroupRow["kind"]): BudgetGroup[] {
   return [...map.values()].sort((a, b) => b.costUsd - a.costUsd || b.evaluations - a.evaluations);
 }
 
+const islandOrder = (key: string) => (key === "seeds" ? -1 : Number(key));
+
+/** One outcome's row of the totals as a group (no_gain counts stored candidates only). */
+function outcomeGroup(rows: GroupRow[], outcome: Outcome): BudgetGroup {
+  const g = groups(rows.filter((r) => r.kind === "total" && r.outcome === outcome), "total")[0];
+  return g ? { ...g, key: outcome } : { key: outcome, evaluations: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, outcomes: emptyOutcomes(), costPerImprovement: null, duplicates: 0, duplicateRate: 0 };
+}
+
 export async function budgetReport(id: string, opts: { buckets: number }) {
-  const exp = await prisma.experiment.findUnique({ where: { id }, select: { evaluations: true, costUsd: true, promptTokens: true, completionTokens: true, domainType: true } });
+  const exp = await prisma.experiment.findUnique({ where: { id }, select: { evaluations: true, costUsd: true, promptTokens: true, completionTokens: true, domainType: true, islandCount: true } });
   if (!exp) throw new ApiError(404, `experiment ${id} not found`);
 
-  const [grouped, timeline, hist, pct] = await Promise.all([
+  const [grouped, timeline, hist, pct, stages] = await Promise.all([
     prisma.$queryRawUnsafe<GroupRow[]>(
       `WITH s AS (${CLASSIFIED})
        SELECT 'model' AS kind, model AS key, outcome, count(*) AS n, sum(pt) AS pt, sum(ct) AS ct, sum(cost)::float8 AS cost FROM s WHERE model IS NOT NULL GROUP BY model, outcome
        UNION ALL
        SELECT 'operator', operator, outcome, count(*), sum(pt), sum(ct), sum(cost)::float8 FROM s GROUP BY operator, outcome
        UNION ALL
+       SELECT 'island', coalesce(island::text, 'seeds'), outcome, count(*), sum(pt), sum(ct), sum(cost)::float8 FROM s WHERE $2::boolean GROUP BY island, outcome
+       UNION ALL
        SELECT 'total', NULL, outcome, count(*), sum(pt), sum(ct), sum(cost)::float8 FROM s GROUP BY outcome`,
       id,
+      exp.islandCount > 0,
     ),
     // The run in equal slices of its stored candidates, in the order they were made.
     prisma.$queryRawUnsafe<{ bucket: number; outcome: Outcome; n: bigint; cost: number; upto: Date }[]>(
@@ -110,6 +121,13 @@ export async function budgetReport(id: string, opts: { buckets: number }) {
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY "evalMs") AS p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY "evalMs") AS p90,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY "evalMs") AS p99, max("evalMs") AS max, count(*) AS n
          FROM "Solution" WHERE "experimentId" = $1::uuid AND "evalMs" IS NOT NULL AND status IN ('evaluated', 'failed')`,
+      id,
+    ),
+    // User evaluators with a cascade: how many evaluated candidates stopped at each stage (metrics.stage).
+    prisma.$queryRawUnsafe<{ stage: number; count: number }[]>(
+      `SELECT (metrics ->> 'stage')::float8::int AS stage, count(*)::int AS count FROM "Solution"
+        WHERE "experimentId" = $1::uuid AND status = 'evaluated' AND jsonb_typeof(metrics -> 'stage') = 'number'
+        GROUP BY 1 ORDER BY 1`,
       id,
     ),
   ]);
@@ -147,6 +165,12 @@ export async function budgetReport(id: string, opts: { buckets: number }) {
     costPerImprovement: wins > 0 && exp.costUsd > 0 ? Math.max(exp.costUsd, total.costUsd) / wins : null,
     byModel: groups(grouped, "model"),
     byOperator: groups(grouped, "operator"),
+    /** Experiments with islands: per island (key "0", "1", …; "seeds" for the initial population, shared by every island). */
+    byIsland: groups(grouped, "island").sort((a, b) => islandOrder(a.key) - islandOrder(b.key)),
+    /** Evaluations, tokens and cost of each outcome (duplicates: proposals rejected before evaluation). */
+    byOutcome: OUTCOMES.map((o) => outcomeGroup(grouped, o)).filter((g) => g.evaluations + g.duplicates > 0),
+    /** Cascade evaluators: evaluated candidates by the last stage they reached. */
+    stages,
     overEvaluations: [...slices.values()].sort((a, b) => a.bucket - b.bucket),
     evalTime: {
       count: Number(p?.n ?? 0),

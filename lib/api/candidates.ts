@@ -2,9 +2,11 @@ import crypto from "node:crypto";
 import { prisma } from "@/lib/db/client";
 import { commitBatch, type CandidateBatch, type CandidateExtras } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
-import { getDomain, gaussianKernel, isoLineKernel, Rng, type Bounds } from "@/lib/qd";
-import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorEmitter, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
+import { FROM_X0, getDomain, mixSeed, MutationEmitter, parentIdsOf, Rng, type ArchiveBase } from "@/lib/qd";
+import { createEmitter } from "@/lib/registry/emitters";
+import { effectiveDescriptors, genomeKind, isUserEvaluated, runsInStages, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "@/lib/experiments/config";
 import { enqueueEvaluation } from "@/lib/experiments/jobs";
+import { markSubmittedDuplicates } from "@/lib/dedupe/submitted";
 import { getQueues } from "@/lib/queue/server";
 import { keyedUuid } from "@/lib/keyed-uuid";
 import { ApiError, type ApiIssue } from "./errors";
@@ -50,10 +52,6 @@ const isExternal = (c: ExperimentSpec) => c.domain.type === "external";
 
 /** Snapshot cadence of API-driven runs: about 400 points over the budget. */
 const snapshotEvery = (budget: number) => Math.max(1, Math.ceil(budget / 400));
-
-function boundsOf(config: ExperimentSpec, _dim: number): Bounds | null {
-  return vectorSpace(config).bounds;
-}
 
 export function genomeDim(config: ExperimentSpec): number {
   return vectorSpace(config).dim;
@@ -131,42 +129,38 @@ interface Produced {
 }
 
 /**
- * The genome producer of ask: `n` candidates from the experiment's emitter over the current archive
- * (uniform samples while the archive is empty). The one place ask makes genomes; storage is the caller's.
+ * The genome producer of ask: `n` candidates from the experiment's engine emitter (the one producer
+ * of Gaussian / Iso+LineDD children, as in the workers' jobs): it picks the parents among the current
+ * elites and varies them. Cold start as everywhere: x0 plus noise while no elite exists. The one
+ * place ask makes genomes; storage is the caller's.
  */
 async function produceCandidates(tx: typeof prisma, exp: ExpRow, n: number, reserved: number): Promise<Produced> {
   const config = exp.config;
   const dim = genomeDim(config);
-  const bounds = boundsOf(config, dim)!;
-  const emitter = vectorEmitter(config);
-  const parentsPer = emitter.type === "iso-line" ? 2 : 1;
+  const space = vectorSpace(config);
   // A reproducible stream per ask: seed mixed with how far the run is.
-  const seed = mix(exp.seed, exp.evaluations + reserved);
-  const rng = new Rng(seed);
-  const out = new Float64Array(n * dim);
-  const parents: string[][] = [];
+  const seed = mixSeed(exp.seed, exp.evaluations + reserved);
+  // The emitter reads parents from the rows handed to vary(), never from this placeholder archive.
+  const placeholder = { solutionDim: dim } as ArchiveBase;
+  const emitter = createEmitter(config.emitter, { archive: placeholder, x0: space.x0, bounds: space.bounds, batchSize: n, rng: new Rng(seed) });
+  if (!(emitter instanceof MutationEmitter)) throw new ApiError(409, `emitter "${config.emitter.type}" cannot answer ask: use "gaussian" or "iso-line"`);
   const elites = await currentElites(tx, exp.id, exp.numElites);
-  const occupied = elites.cells;
-  if (occupied.length === 0) {
-    // Empty archive: uniform samples over the genome box (the client's first batch explores).
-    for (let i = 0; i < n * dim; i++) out[i] = rng.uniform(bounds.lower[i % dim]!, bounds.upper[i % dim]!);
-    for (let i = 0; i < n; i++) parents.push([]);
-  } else {
-    const picks = Array.from({ length: n * parentsPer }, () => occupied[rng.int(occupied.length)]!);
-    const byCell = { get: elites.get };
-    for (let i = 0; i < n; i++) {
-      const a = byCell.get(picks[i * parentsPer]!)!;
-      if (emitter.type === "gaussian") {
-        gaussianKernel(out, i * dim, a.x, 0, dim, emitter.sigma, rng, bounds);
-        parents.push([a.id]);
-      } else {
-        const b = byCell.get(picks[i * parentsPer + 1]!)!;
-        isoLineKernel(out, i * dim, a.x, 0, b.x, 0, dim, emitter.isoSigma, emitter.lineSigma, rng, bounds);
-        parents.push([a.id, b.id]);
-      }
-    }
-  }
-  return { genomes: out, parents, operator: emitter.type, seed };
+  const picks = new Int32Array(n * emitter.parentsPer);
+  emitter.selectParents(elites.cells, elites.cells.length, n, picks);
+  // The picked elites, packed: rows[j] indexes `stored` (FROM_X0 stays as is).
+  const picked = [...new Set(Array.from(picks).filter((c) => c !== FROM_X0))];
+  const rowOf = new Map(picked.map((c, i) => [c, i]));
+  const stored = new Float64Array(picked.length * dim);
+  const ids = picked.map((c, i) => {
+    const e = elites.get(c);
+    stored.set(e.x, i * dim);
+    return e.id;
+  });
+  const rows = Int32Array.from(picks, (c) => (c === FROM_X0 ? FROM_X0 : rowOf.get(c)!));
+  const genomes = new Float64Array(n * dim);
+  emitter.vary(genomes, stored, rows, n);
+  const parents = Array.from({ length: n }, (_, i) => parentIdsOf(rows, i, emitter.parentsPer, ids));
+  return { genomes, parents, operator: config.emitter.type, seed };
 }
 
 /**
@@ -191,8 +185,8 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
       const dim = genomeDim(exp.config);
-      if (n === 0 && encoding === "binary") return binaryAnswer({ budgetRemaining: 0, pending }, 0, dim, vectorEmitter(exp.config).type, null, null, 0);
-      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: vectorEmitter(exp.config).type } : { candidates: [], budgetRemaining: 0, pending };
+      if (n === 0 && encoding === "binary") return binaryAnswer({ budgetRemaining: 0, pending }, 0, dim, exp.config.emitter.type, null, null, 0);
+      if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: exp.config.emitter.type } : { candidates: [], budgetRemaining: 0, pending };
       const made = await produceCandidates(tx, exp, n, pending);
       const { batchId, expiresAt, parents, parentsPer } = await insertAskBatch(tx, { experimentId: expId, genomes: made.genomes, count: n, dim, parents: made.parents, operator: made.operator, seed: made.seed, ttlSeconds });
       if (encoding === "binary") {
@@ -219,13 +213,6 @@ function binaryAnswer(head: { budgetRemaining: number; pending: number; batchId?
   const g = genomes ? new Uint8Array(genomes.buffer, genomes.byteOffset, n * dim * 8) : new Uint8Array(0);
   const p = parents ? new Uint8Array(parents.buffer, parents.byteOffset, parents.byteLength) : new Uint8Array(0);
   return { header: { ...head, count: n, dim, operator, parentsPer, genomeBytes: g.byteLength, parentBytes: p.byteLength }, genomes: g, parents: p };
-}
-
-function mix(seed: number, k: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (k + 0x632be5ab), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 interface Evaluated {
@@ -643,10 +630,17 @@ async function submitToWorkers(probe: Awaited<ReturnType<typeof readExperiment>>
   if (solutions.length > remaining) throw new ApiError(409, `the budget has ${Math.max(0, remaining)} evaluation(s) left; ${solutions.length} submitted`);
   const key = idempotencyKey ?? crypto.randomUUID();
   const batchId = `s:${crypto.createHash("sha256").update(key).digest("hex").slice(0, 40)}`;
-  const candidates = solutions.map((s, i) => ({ id: keyedUuid(`${probe.id}:${key}:${i}`), genome: s.genome, parentIds: s.parentIds ?? [], extras: { operator: "submitted" } }));
   const duplicate = await isProcessed(probe.id, batchId);
+  // LLM runs: repeats of stored programs are rejected before evaluation, as the model's children are.
+  const candidates = await markSubmittedDuplicates(prisma, config, probe.id, solutions.map((s, i) => ({ id: keyedUuid(`${probe.id}:${key}:${i}`), genome: s.genome, parentIds: s.parentIds ?? [], extras: { operator: "submitted" } })));
   if (!duplicate) await enqueueEvaluation(getQueues(), { experimentId: probe.id, k: -1, batchId, candidates, operator: "submitted" });
-  return { mode: "queued" as const, duplicate, candidates: candidates.map((c) => ({ id: c.id, parentIds: c.parentIds })), budgetRemaining: remaining - solutions.length };
+  const rejected = candidates.filter((c) => c.duplicate).length;
+  return {
+    mode: "queued" as const,
+    duplicate,
+    candidates: candidates.map((c) => ({ id: c.id, parentIds: c.parentIds, ...(c.duplicate ? { status: "duplicate" as const, duplicateOf: c.duplicate.of, similarity: c.duplicate.similarity } : {}) })),
+    budgetRemaining: remaining - solutions.length + rejected,
+  };
 }
 
 /** A vector genome: a non-empty array of at most 10,000 finite numbers. */

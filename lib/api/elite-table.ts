@@ -20,7 +20,14 @@ export interface EliteRow {
   createdAt: Date;
   /** When the cell last changed hands. */
   updatedAt: Date;
+  /** evaluation.reevaluate runs: whether the re-evaluations agreed, and their spread (null: not re-evaluated). */
+  verified: boolean | null;
+  fitnessSpread: number | null;
 }
+
+/** Read from the solution's metrics, only when they are the numbers re-evaluation writes (user metrics may be text). */
+const VERIFIED_SQL = `CASE WHEN jsonb_typeof(s.metrics -> 'verified') = 'number' AND jsonb_typeof(s.metrics -> 'reevaluations') = 'number' THEN (s.metrics ->> 'verified')::float8 = 1 END AS verified,
+  CASE WHEN jsonb_typeof(s.metrics -> 'fitnessSpread') = 'number' AND jsonb_typeof(s.metrics -> 'reevaluations') = 'number' THEN (s.metrics ->> 'fitnessSpread')::float8 END AS "fitnessSpread"`;
 
 /** Whitelisted ORDER BY expressions (never user text in SQL). */
 function sortExpression(sort: string): string {
@@ -62,7 +69,7 @@ export async function listElites(id: string, q: EliteListQuery) {
   const n = where.params.length;
   const [rows, counted, facets] = await Promise.all([
     prisma.$queryRawUnsafe<EliteRow[]>(
-      `SELECT e.cell, e.fitness, e.descriptors, e."solutionId", e."updatedAt", s.operator, s.model, s."costUsd", s."evalMs", s."createdAt"
+      `SELECT e.cell, e.fitness, e.descriptors, e."solutionId", e."updatedAt", s.operator, s.model, s."costUsd", s."evalMs", s."createdAt", ${VERIFIED_SQL}
          ${from} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
       ...where.params,
       q.limit,

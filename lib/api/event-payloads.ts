@@ -38,5 +38,9 @@ export type SnapshotEvent = z.infer<typeof SnapshotEvent>;
 /** The first message of every connection: the experiment's state at that moment (the API's experiment object). */
 export const HelloEvent = z.record(z.string(), z.unknown());
 
-export const EVENT_SCHEMAS = { batch: BatchEvent, status: StatusEvent, snapshot: SnapshotEvent, hello: HelloEvent } as const;
+/** "range": "auto" descriptors: the bounds grew (the archive was re-binned when it held elites); cells and axes changed. */
+export const RebinEvent = z.object({ ranges: z.array(z.tuple([z.number(), z.number()])), rebinned: z.boolean() });
+export type RebinEvent = z.infer<typeof RebinEvent>;
+
+export const EVENT_SCHEMAS = { batch: BatchEvent, status: StatusEvent, snapshot: SnapshotEvent, hello: HelloEvent, rebin: RebinEvent } as const;
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -33,6 +33,8 @@ export interface PhylogenyPage {
   createdAt: number[];
   /** 1 when the node is a current elite. */
   elite: number[];
+  /** Runs with islands: the island whose job made the node (null: a seed, shared by every island). */
+  island?: (number | null)[];
 }
 
 interface Row {
@@ -43,6 +45,7 @@ interface Row {
   operator: string;
   model: string | null;
   createdAt: Date;
+  island?: number | null;
   elite?: boolean;
   parents: number[] | null;
   total: number;
@@ -57,7 +60,7 @@ WITH RECURSIVE anc(id) AS (
     CROSS JOIN LATERAL unnest(s."parentIds") AS p(pid)
 ),
 numbered AS (
-  SELECT s.id, s.fitness, s.cell, s.operator, s.model, s."createdAt", s."parentIds",
+  SELECT s.id, s.fitness, s.cell, s.operator, s.model, s."createdAt", s."parentIds", s.island,
          (row_number() OVER (ORDER BY s."createdAt", s.id) - 1)::int AS idx,
          count(*) OVER ()::int AS total
     FROM anc JOIN "Solution" s ON s.id = anc.id AND s."experimentId" = $1::uuid
@@ -70,12 +73,12 @@ edges AS (
     LEFT JOIN numbered n ON n.id = u.pid
 ),
 grouped AS (SELECT child, array_agg(parent ORDER BY o) AS parents FROM edges GROUP BY child)
-SELECT pg.idx, pg.id::text AS id, pg.fitness, pg.cell, pg.operator, pg.model, pg."createdAt", pg.total, g.parents
+SELECT pg.idx, pg.id::text AS id, pg.fitness, pg.cell, pg.operator, pg.model, pg."createdAt", pg.island, pg.total, g.parents
   FROM page pg LEFT JOIN grouped g ON g.child = pg.idx
  ORDER BY pg.idx`;
 
 export async function phylogeny(id: string, opts: { offset: number; limit: number }): Promise<PhylogenyPage> {
-  const exp = await prisma.experiment.findUnique({ where: { id }, select: { numElites: true } });
+  const exp = await prisma.experiment.findUnique({ where: { id }, select: { numElites: true, islandCount: true } });
   if (!exp) throw new ApiError(404, `experiment ${id} not found`);
   // The elite flag is set here from a Set: the planner misjudges CTE sizes and joined "Elite" to every node
   // with a nested loop (100,000 × elites comparisons, ~50 s at 100,000 nodes).
@@ -84,11 +87,11 @@ export async function phylogeny(id: string, opts: { offset: number; limit: numbe
     prisma.$queryRawUnsafe<{ id: string }[]>(`SELECT "solutionId"::text AS id FROM "Elite" WHERE "experimentId" = $1::uuid`, id),
   ]);
   const eliteIds = new Set(elites.map((e) => e.id));
-  return toColumns(rows.map((r) => ({ ...r, elite: eliteIds.has(r.id) })), opts.offset, exp.numElites);
+  return toColumns(rows.map((r) => ({ ...r, elite: eliteIds.has(r.id) })), opts.offset, exp.numElites, exp.islandCount > 0);
 }
 
 /** Rows (in node order) → the columnar page. Exported for tests. */
-export function toColumns(rows: Row[], offset: number, elites: number): PhylogenyPage {
+export function toColumns(rows: Row[], offset: number, elites: number, islands = false): PhylogenyPage {
   const total = rows[0]?.total ?? 0;
   const out: PhylogenyPage = {
     total,
@@ -106,6 +109,7 @@ export function toColumns(rows: Row[], offset: number, elites: number): Phylogen
     model: [],
     createdAt: [],
     elite: [],
+    ...(islands ? { island: [] } : {}),
   };
   const ops = new Map<string, number>();
   const models = new Map<string, number>();
@@ -124,6 +128,7 @@ export function toColumns(rows: Row[], offset: number, elites: number): Phylogen
     out.model.push(r.model == null ? -1 : code(models, out.models, r.model));
     out.createdAt.push(r.createdAt.getTime());
     out.elite.push(r.elite ? 1 : 0);
+    out.island?.push(r.island ?? null);
   }
   return out;
 }

@@ -184,6 +184,8 @@ export const ElitePage = z.object({
       createdAt: timestamp,
       /** When the cell last changed hands. */
       updatedAt: timestamp,
+      verified: z.boolean().nullable().describe("evaluation.reevaluate runs: whether the elite's re-evaluations agreed (null: not re-evaluated)"),
+      fitnessSpread: nullableNum.describe("evaluation.reevaluate runs: max − min of the elite's evaluations"),
     }),
   ),
 });

@@ -20,6 +20,10 @@ export const CellParams = z.object({
   id: Uuid("experiment id"),
   cell: z.string().regex(/^\d{1,9}$/, "cell must be a non-negative whole number").transform(Number),
 });
+export const PromptVariantParams = z.object({
+  id: Uuid("experiment id"),
+  variant: z.string().regex(/^\d{1,6}$/, "variant must be a non-negative whole number").transform(Number),
+});
 
 // ---- query ----
 /** Query values arrive as strings; a repeated key is an array (rejected here: each takes one value). */
@@ -84,6 +88,8 @@ export const ArchiveQuery = z
     after: qInt("after", -1, Number.MAX_SAFE_INTEGER).optional(),
     /** Experiments with islands: that island's archive (0-based) instead of the union. */
     island: qInt("island", 0, 63).optional(),
+    /** `columns`: the compact binary form (lib/api/archive-columns.ts), gzipped application/octet-stream. Default: JSON. */
+    format: z.enum(["json", "columns"], { message: "format must be json or columns" }).optional(),
   })
   .strict();
 

@@ -1,7 +1,9 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
-import { applyIslandRules, upsertIslandElites } from "./island-store";
+import { applyIslandRules, tagIsland, upsertIslandElites } from "./island-store";
+import { movePromptVariants } from "./prompt-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
+import { applyAutoRange, autoDimensions, type AutoRangeConfig } from "./auto-range-store";
 import type { BatchEvent, StatusEvent } from "@/lib/api/event-payloads";
 
 /**
@@ -74,6 +76,8 @@ export interface CandidateExtras {
   /** LLM ensembles: the configured model that wrote the candidate (its ModelArm row) and that call's own cost. */
   arm?: string;
   armCostUsd?: number;
+  /** Evolving prompts: the PromptVariant whose system message wrote the candidate. */
+  promptVariant?: number;
 }
 
 export interface FailedCandidate extends CandidateExtras {
@@ -120,7 +124,7 @@ interface ExperimentRow {
   islandCount: number;
   migrations: number;
   lastImprovementAt: number;
-  config: { islands?: IslandsConfig };
+  config: { islands?: IslandsConfig } & AutoRangeConfig;
 }
 
 const UPSERT_ELITES = `
@@ -173,7 +177,8 @@ SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
        max(fitness)::float8 AS "maxFitness",
        coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved,
-       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins"
+       coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins",
+       coalesce(json_agg(json_build_array((extra ->> 'promptVariant')::int, fitness, old_fitness)) FILTER (WHERE extra ->> 'promptVariant' IS NOT NULL), '[]'::json) AS "promptWins"
 FROM win`;
 
 /**
@@ -184,29 +189,16 @@ FROM win`;
 export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 60_000): Promise<CommitResult> {
   const id = batch.experimentId;
   return prisma.$transaction(async (tx) => {
-    // Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
-    // and a batch lost in a database crash is not in the ledger, so it is simply run again.
-    await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit TO OFF`);
-    const fresh = await tx.$executeRawUnsafe(
-      `INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING`,
-      id,
-      batch.batchId,
-      batch.evaluations,
-    );
-    // CMA jobs: the emitter's state moves (compare-and-set on its own row) before the experiment lock.
-    if (fresh && batch.cma) await moveEmitterChain(tx as unknown as PrismaClient, id, batch.cma);
-    // The row lock taken here serialises all archive writes of this experiment until commit.
-    const [locked] = await tx.$queryRawUnsafe<ExperimentRow[]>(
-      `UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + $2 WHERE id = $1::uuid RETURNING *`,
-      id,
-      fresh ? 1 : 0,
-    );
+    const locked = batch.cma ? await lockForCma(tx as unknown as PrismaClient, batch) : await lockAndRecord(tx as unknown as PrismaClient, batch);
     if (!locked) throw new Error(`experiment ${id} does not exist`);
-    if (!fresh) {
+    if (!locked.fresh) {
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
     }
     const revision = locked.archiveRevision;
-    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][] }[]>(
+    // "range": "auto" descriptors: bounds may grow (re-binning the archive) and cells are recomputed under the lock.
+    const auto = autoDimensions(locked.config);
+    if (auto) await applyAutoRange(tx as unknown as PrismaClient, id, auto, batch, revision, locked.numElites === 0);
+    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
       UPSERT_ELITES,
       id,
       batch.cells,
@@ -227,13 +219,19 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
     if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
     if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
+    if (locked.islandCount > 0) await tagIsland(tx as unknown as PrismaClient, batch, locked.islandCount);
     const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
+    await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
+    const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
+    // The common commit (no snapshot due, no islands, not the last one) records its batch event in the
+    // same statement as the counters: one round trip less while the experiment row is held.
+    const eventNow = !crossed && !reachedBudget && locked.evaluations > 0 && locked.islandCount === 0;
     const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(
-      `UPDATE "Experiment" SET
+      `WITH after AS (UPDATE "Experiment" SET
          evaluations = evaluations + $2,
          "failedEvaluations" = "failedEvaluations" + $3,
          "batchesDone" = "batchesDone" + $4,
@@ -250,7 +248,13 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
                                THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
          "finishedAt" = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
          "updatedAt" = now()
-       WHERE id = $1::uuid RETURNING *`,
+       WHERE id = $1::uuid RETURNING *),
+       ev AS (
+         INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
+         SELECT id, 'batch', jsonb_build_object('evaluations', evaluations, 'numElites', "numElites", 'qdScore', "qdScore", 'maxFitness', "maxFitness", 'improved', $14::jsonb)
+         FROM after WHERE $13
+       )
+       SELECT * FROM after`,
       id,
       batch.evaluations,
       batch.failed,
@@ -263,22 +267,67 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       batch.usage?.completionTokens ?? 0,
       batch.usage?.costUsd ?? 0,
       batch.duplicates ?? 0,
+      eventNow,
+      JSON.stringify(delta!.improved),
     );
     if (locked.islandCount > 0 && locked.config.islands) {
       await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
     }
     const completed = after!.status === "completed" && locked.status !== "completed";
     if (completed) await exactTotals(tx as unknown as PrismaClient, id);
-    const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
     if (crossed || completed || locked.evaluations === 0) await snapshot(tx as unknown as PrismaClient, id);
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
-      id,
-      JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
-    );
+    if (!eventNow) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
+        id,
+        JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
+      );
+    }
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
   }, { timeout: timeoutMs, maxWait: 30_000 });
+}
+
+/**
+ * Records the batch in the ledger and takes the experiment row (which serialises this experiment's
+ * archive writes until commit) in one round trip; asynchronous commit is switched on in the same
+ * statement. Safe without waiting for the WAL flush: ledger and archive commit or vanish together,
+ * and a batch lost in a database crash is not in the ledger, so it is simply run again.
+ * `fresh`: the batch was not in the ledger (0: a retry of a batch that landed).
+ */
+async function lockAndRecord(tx: PrismaClient, batch: CandidateBatch): Promise<(ExperimentRow & { fresh: number }) | undefined> {
+  const [row] = await tx.$queryRawUnsafe<(ExperimentRow & { fresh: number })[]>(
+    `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
+     fresh AS (
+       INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) SELECT $1::uuid, $2, $3 FROM cfg
+       ON CONFLICT DO NOTHING RETURNING 1
+     )
+     UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + (SELECT count(*) FROM fresh) WHERE id = $1::uuid
+     RETURNING *, (SELECT count(*) FROM fresh)::int AS fresh`,
+    batch.experimentId,
+    batch.batchId,
+    batch.evaluations,
+  );
+  return row;
+}
+
+/** CMA jobs: the same, with the emitter's state moved (compare-and-set on its own row) before the experiment lock. */
+async function lockForCma(tx: PrismaClient, batch: CandidateBatch): Promise<(ExperimentRow & { fresh: number }) | undefined> {
+  const id = batch.experimentId;
+  await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit TO OFF`);
+  const fresh = await tx.$executeRawUnsafe(
+    `INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING`,
+    id,
+    batch.batchId,
+    batch.evaluations,
+  );
+  if (fresh && batch.cma) await moveEmitterChain(tx, id, batch.cma);
+  const [locked] = await tx.$queryRawUnsafe<ExperimentRow[]>(
+    `UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + $2 WHERE id = $1::uuid RETURNING *`,
+    id,
+    fresh ? 1 : 0,
+  );
+  return locked && { ...locked, fresh };
 }
 
 async function recordFailures(tx: PrismaClient, id: string, batch: CandidateBatch) {

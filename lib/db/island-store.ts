@@ -22,6 +22,18 @@ export interface IslandRow {
 }
 
 /**
+ * Records which island made each stored candidate of the batch (evaluated, failed, invalid or
+ * duplicate), so the budget splits per island; seeds go to every island and stay untagged.
+ */
+export async function tagIsland(tx: PrismaClient, batch: CandidateBatch, islandCount: number): Promise<void> {
+  const island = Math.min(Math.max(0, batch.island ?? 0), islandCount - 1);
+  const ids = batch.solutionIds.filter((_, i) => batch.extras?.[i]?.operator !== "seed");
+  for (const f of batch.failures ?? []) if (f.operator !== "seed") ids.push(f.id);
+  if (!ids.length) return;
+  await tx.$executeRawUnsafe(`UPDATE "Solution" SET island = $3 WHERE "experimentId" = $1::uuid AND id = ANY($2::uuid[]) AND island IS NULL`, batch.experimentId, ids, island);
+}
+
+/**
  * The batch's candidates offered to its island's archive (seeds to every island: each starts from the
  * initial population). Solutions accepted by an island but not by the union archive are still elites
  * (of their island): they get the write's revision, so lineage and "elite" flags stay right.

@@ -21,6 +21,8 @@ export interface DuplicateVerdict {
   /** 1 for an exact match after normalisation; estimated Jaccard (minhash) or cosine (embeddings). */
   similarity: number;
   method: DedupeMethod;
+  /** The LLM novelty judge's word on a borderline candidate ("not meaningfully different: …"). */
+  judge?: string;
 }
 
 /** A candidate ready for the index: its normal form's hash and, per mode, its signature or embedding. */
@@ -83,7 +85,7 @@ const embeddingCache = new Map<string, { seq: bigint; ids: string[]; vectors: Fl
  * Checks `candidates` against the experiment's index and against each other (in order), registers
  * the ones that are not duplicates, and returns a verdict per candidate (null = admitted).
  */
-export async function checkAndRegister(prisma: PrismaClient, experimentId: string, settings: DedupeSettings, candidates: PreparedCandidate[]): Promise<(DuplicateVerdict | null)[]> {
+export async function checkAndRegister(prisma: PrismaClient, experimentId: string, settings: DedupeSettings, candidates: PreparedCandidate[], near?: (DuplicateVerdict | null)[]): Promise<(DuplicateVerdict | null)[]> {
   if (candidates.length === 0) return [];
   return prisma.$transaction(
     async (tx) => {
@@ -119,8 +121,11 @@ export async function checkAndRegister(prisma: PrismaClient, experimentId: strin
       const verdicts: (DuplicateVerdict | null)[] = [];
       const admitted: PreparedCandidate[] = [];
       for (const c of candidates) {
-        const v = c.force ? null : judge(c, settings, exact, byBag, stored, admitted);
+        const band: { best: DuplicateVerdict | null } = { best: null };
+        const v = c.force ? null : judge(c, settings, exact, byBag, stored, admitted, band);
         verdicts.push(v);
+        // Admitted but in the novelty judge's borderline band: the caller asks the judge.
+        near?.push(!v && settings.judge ? band.best : null);
         if (!v) admitted.push(c);
       }
       if (admitted.length) await register(tx as unknown as PrismaClient, experimentId, admitted);
@@ -138,12 +143,14 @@ function judge(
   byBag: Map<string, { id: string; sig: Uint32Array }[]>,
   stored: { ids: string[]; vectors: Float32Array[]; literals: string[] } | null,
   earlier: PreparedCandidate[],
+  band?: { best: DuplicateVerdict | null },
 ): DuplicateVerdict | null {
   const same = exact.get(c.hash) ?? earlier.find((e) => e.hash === c.hash)?.id;
   if (same) return { of: same, similarity: 1, method: "exact" };
   let best: DuplicateVerdict | null = null;
   const consider = (of: string, similarity: number, method: DedupeMethod) => {
     if (similarity >= settings.threshold && (!best || similarity > best.similarity)) best = { of, similarity, method };
+    else if (band && settings.judge && similarity >= settings.judge.lower && similarity < settings.threshold && (!band.best || similarity > band.best.similarity)) band.best = { of, similarity, method };
   };
   if (c.signature) {
     for (const s of byBag.get(c.bag) ?? []) consider(s.id, jaccard(c.signature, s.sig), "minhash");
@@ -189,6 +196,11 @@ async function refreshEmbeddings(tx: PrismaClient, experimentId: string) {
     cache.seq = BigInt(r.seq);
   }
   return cache;
+}
+
+/** Takes a candidate out of the index again (the novelty judge rejected it after it was registered). */
+export async function unregister(prisma: PrismaClient, experimentId: string, solutionIds: string[]) {
+  if (solutionIds.length) await prisma.dedupeEntry.deleteMany({ where: { experimentId, solutionId: { in: solutionIds } } });
 }
 
 /** Forget a finished experiment's cached embeddings. */

@@ -9,7 +9,12 @@ export interface DedupeSettings {
   language: string;
   maxResamples: number;
   embeddings?: NonNullable<DedupeConfig["embeddings"]>;
+  /** The LLM novelty judge for similarities in [lower, threshold); absent = off. */
+  judge?: { lower: number; model?: string };
 }
+
+/** Bottom of the novelty judge's borderline band when none is given (the band is [lower, threshold)). */
+export const JUDGE_DEFAULT_LOWER = { minhash: 0.8, embeddings: 0.95 } as const;
 
 export function dedupeSettings(config: ExperimentSpec): DedupeSettings | null {
   if (config.emitter.type !== "llm") return null;
@@ -22,6 +27,7 @@ export function dedupeSettings(config: ExperimentSpec): DedupeSettings | null {
     language: d?.language ?? defaultLanguage(config),
     maxResamples: d?.maxResamples ?? 3,
     ...(d?.embeddings ? { embeddings: d.embeddings } : {}),
+    ...(d?.judge && mode !== "exact" ? { judge: { lower: d.judge.lower ?? JUDGE_DEFAULT_LOWER[mode], ...(d.judge.model ? { model: d.judge.model } : {}) } } : {}),
   };
 }
 

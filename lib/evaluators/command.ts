@@ -18,13 +18,19 @@
  * - Each invocation runs in the process sandbox (lib/sandbox/process.ts): as `nobody` when the
  *   worker is root, no network, its own pid namespace, a read-only file system except the private
  *   HOME, CPU/memory/process limits. On timeout or oversized output everything it started is killed.
+ *   Invocations reuse warm sandboxes (lib/sandbox/persistent.ts: one per invocation in flight, a
+ *   fresh TMPDIR per invocation, everything it started killed afterwards), which is what lets
+ *   a 100 ms evaluator scale with `evaluation.concurrency`; QD_SANDBOX_PERSISTENT=0 starts a new
+ *   sandbox per invocation instead.
  *   `timeoutMs` applies per invocation (i.e. per batch in batch mode).
  */
+import { readEnv } from "@/lib/config";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { runSandboxedProcess } from "@/lib/sandbox/process";
+import { createSandboxPool, type SandboxPool } from "@/lib/sandbox/persistent";
 import { CommandEvaluatorConfig } from "./schemas";
 import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
 import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
@@ -80,9 +86,13 @@ function tail(s: string, n: number): string {
   return s.length > n ? "…" + s.slice(-n) : s;
 }
 
-/** Run once in the process sandbox (lib/sandbox/process.ts), feed `input` on stdin, bounded output. The one place evaluator processes are spawned (program evaluators use it too). */
-export async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number; signal?: AbortSignal }): Promise<RunOutcome> {
-  const r = await runSandboxedProcess({
+/**
+ * Run once in the process sandbox (lib/sandbox/process.ts), feed `input` on stdin, bounded output. The one place evaluator processes are spawned (program evaluators use it too).
+ * With `pool` (a command evaluator's warm sandboxes, lib/sandbox/persistent.ts) the run reuses a live sandbox and gets a fresh HOME of its own; `cwd`/`home` are then the pool's.
+ */
+export async function runOnce(argv: string[], input: string, opts: { cwd: string; home: string; env: Record<string, string>; timeoutMs: number; maxOutputBytes: number; maxLogBytes: number; signal?: AbortSignal; pool?: SandboxPool }): Promise<RunOutcome> {
+  const run = { command: argv[0]!, args: argv.slice(1), env: opts.env, stdin: input, timeoutMs: opts.timeoutMs, maxStdoutBytes: opts.maxOutputBytes, maxStderrBytes: opts.maxLogBytes, signal: opts.signal };
+  const r = opts.pool ? await opts.pool.run(run) : await runSandboxedProcess({
     command: argv[0]!,
     args: argv.slice(1),
     cwd: opts.home,
@@ -137,6 +147,14 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
   let homeP: Promise<string> | null = null;
   const getHome = () => (homeP ??= mkdtemp(join(tmpdir(), "qd-eval-")).then((d) => (home = d)));
   let closed = false;
+  // Warm sandboxes, one per candidate in flight (QD_SANDBOX_PERSISTENT=0: a new sandbox per invocation).
+  // HOME stays the evaluator's private directory shared by its candidates, as it always was; TMPDIR is per candidate.
+  let pool: SandboxPool | undefined;
+  const getPool = async () => {
+    if (!readEnv().QD_SANDBOX_PERSISTENT) return undefined;
+    const sharedHome = await getHome(); // before the check below, so concurrent callers share one pool
+    return (pool ??= createSandboxPool({ workdir: cfg.cwd ?? process.cwd(), envPath: cfg.env?.PATH ?? process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", sharedHome }));
+  };
 
   const baseEnv = (h: string): Record<string, string> => ({
     PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
@@ -156,6 +174,7 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
     timeoutMs: cfg.timeoutMs,
     maxOutputBytes: cfg.maxOutputBytes,
     maxLogBytes: cfg.maxLogBytes,
+    pool: await getPool(),
   });
 
   async function evalSingle(c: Candidate, signal?: AbortSignal): Promise<EvalResult> {
@@ -206,6 +225,7 @@ export function createCommandEvaluator(input: CommandEvaluatorConfig, deps: { sl
     },
     async close() {
       closed = true;
+      await pool?.close();
       if (homeP) await homeP.catch(() => undefined);
       if (home) await rm(home, { recursive: true, force: true }).catch(() => undefined);
     },

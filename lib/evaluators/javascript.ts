@@ -7,13 +7,15 @@
 import { z } from "zod";
 import { JavaScriptEvaluatorConfig } from "./schemas";
 import { createSandbox, type Sandbox, type SandboxHost } from "../sandbox/index";
-import { type Candidate, type EvalResult, type Evaluator, descriptorCountField, toResult } from "./types";
+import { type Candidate, type EvalResult, type Evaluator, type ResultReader, descriptorCountField, toResult } from "./types";
 import { CANCELLED_ERROR } from "./concurrency";
 
 export { JavaScriptEvaluatorConfig };
 
-export function createJavaScriptEvaluator(input: JavaScriptEvaluatorConfig, deps: { host?: SandboxHost } = {}): Evaluator {
+/** `deps.read`: the output contract (default: `{ fitness, descriptors?, metrics? }`). */
+export function createJavaScriptEvaluator(input: JavaScriptEvaluatorConfig, deps: { host?: SandboxHost; read?: ResultReader } = {}): Evaluator {
   const cfg = JavaScriptEvaluatorConfig.parse(input);
+  const read = deps.read ?? toResult;
   const sandbox: Sandbox = createSandbox({
     code: cfg.code,
     timeoutMs: cfg.timeoutMs,
@@ -35,7 +37,7 @@ export function createJavaScriptEvaluator(input: JavaScriptEvaluatorConfig, deps
       return rs.map((r): EvalResult => {
         const logs = r.logs || undefined;
         if (!r.ok) return { ok: false, error: `${r.error.kind}: ${r.error.message}`, ms: r.ms, ...(logs ? { logs } : {}) };
-        return toResult(r.value, { descriptorCount: cfg.descriptorCount, ms: r.ms, logs });
+        return read(r.value, { descriptorCount: cfg.descriptorCount, ms: r.ms, logs });
       });
     },
     close: () => sandbox.close(),

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { splitLogs } from "./artifacts";
 import { createProgramEvaluator, parseProgramOutput, scoreOf } from "./program";
 import type { Evaluator } from "./types";
@@ -144,5 +146,52 @@ describe("program output", () => {
     expect(parseProgramOutput({ fitness: 1, metrics: { t: Infinity } })).toMatchObject({ ok: true, metrics: { t: "Infinity" } });
     expect(parseProgramOutput({ error: "no f" })).toMatchObject({ ok: false, error: "evaluator reported an error: no f" });
     expect(parseProgramOutput([1])).toMatchObject({ ok: false });
+  });
+});
+
+describe("webhook and JavaScript program evaluators: the program contract", () => {
+  const PROGRAM = "def f(x):\n    if x:\n        return 1\n    return 0\n";
+  const domain = (evaluator: Record<string, unknown>) => ({ type: "program", language: "python", initialProgram: PROGRAM, evaluator }) as unknown as Parameters<typeof createProgramEvaluator>[0];
+
+  it("JavaScript: text metrics, combined_score, descriptors and artifacts; the built-in code measures are added", async () => {
+    const code = `function evaluate(program) {
+      if (program.includes("raise")) return { error: "the program raises", artifacts: { traceback: "ValueError at line 1" } };
+      return { metrics: { lines: program.split("\\n").length, verdict: "looks fine" }, combined_score: program.length / 100, descriptors: [2], artifacts: { review: "uses an if" } };
+    }`;
+    const ev = make(domain({ type: "javascript", code }));
+    const [ok, bad] = await ev.evaluate([
+      { id: "a", genome: PROGRAM },
+      { id: "b", genome: "raise ValueError()" },
+    ]);
+    expect(ok).toMatchObject({ ok: true, fitness: PROGRAM.length / 100, descriptors: [2], metrics: { lines: 5, verdict: "looks fine", codeLength: PROGRAM.length, codeLines: 4, codeComplexity: 2, editDistance: 0 } });
+    expect(splitLogs(ok!.logs).artifacts).toEqual({ review: "uses an if" });
+    expect(bad).toMatchObject({ ok: false, error: "evaluator reported an error: the program raises" });
+    expect(splitLogs(bad!.logs).artifacts).toEqual({ traceback: "ValueError at line 1" });
+  });
+
+  it("webhook: the same contract in the response body; no fitness at all says so", async () => {
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        const { genome } = JSON.parse(body) as { genome: string };
+        const out = genome.startsWith("#") ? { metrics: { note: "comment only" } } : { fitness: 7, metrics: { note: "scored", size: genome.length }, artifacts: { stdout: "ran" } };
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(out));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const ev = make(domain({ type: "webhook", url, retries: 0 }));
+      const [ok, none] = await ev.evaluate([
+        { id: "a", genome: PROGRAM.replace("return 0", "return 2") },
+        { id: "b", genome: "# nothing" },
+      ]);
+      expect(ok).toMatchObject({ ok: true, fitness: 7, metrics: { note: "scored", editDistance: 2 } });
+      expect(splitLogs(ok!.logs).artifacts).toEqual({ stdout: "ran" });
+      expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/no fitness: return fitness or combined_score/) });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -21,7 +21,7 @@
  *
  * Fitness: `fitness`, else `combined_score` (top level or in metrics), else the mean of the numeric
  * metrics other than `error` and the descriptor metrics (OpenEvolve's rule). Every result also
- * carries `codeLength` and `codeLines` (usable as descriptors). Artifacts are kept in the logs
+ * carries the built-in code measures `codeLength`, `codeLines`, `codeComplexity`, `editDistance` (usable as descriptors, see code-measures.ts). Artifacts are kept in the logs
  * (see artifacts.ts). Processes are spawned by command.ts's `runOnce` (one place for the sandbox).
  */
 import { existsSync } from "node:fs";
@@ -34,8 +34,9 @@ import { parseStdout, runOnce, splitCommand } from "./command";
 import { createJavaScriptEvaluator } from "./javascript";
 import { createWebhookEvaluator } from "./webhook";
 import { languageInfo } from "./program-languages";
+import { codeMeasures } from "./code-measures";
 import { ProgramDomainConfig, type ProgramDomainConfigInput } from "./program-schema";
-import { type Candidate, type EvalResult, type Evaluator } from "./types";
+import { type Candidate, type EvalResult, type Evaluator, type ResultReader } from "./types";
 import { createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 
 export type MetricValue = number | string;
@@ -104,6 +105,22 @@ export function scoreOf(out: { fitness?: number; metrics: ProgramMetrics }, excl
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
+/**
+ * One webhook response or JavaScript return value read with the program contract (the same as a
+ * command's last stdout line): `{ metrics?: { name: number | string }, fitness | combined_score,
+ * descriptors?, artifacts?: { name: text } }` or `{ error }`. Artifacts go to the logs.
+ */
+export function readProgramResult(raw: unknown, opts: { ms: number; logs?: string }, exclude: readonly string[] = []): EvalResult {
+  const out = parseProgramOutput(raw);
+  const logs = withArtifacts(opts.logs, out.artifacts);
+  const base = { ms: opts.ms, ...(logs ? { logs } : {}) };
+  if (!out.ok) return { ok: false, error: out.error, ...base };
+  const fitness = scoreOf(out, exclude);
+  if (fitness === null) return { ok: false, error: "invalid output: no fitness: return fitness or combined_score, or numeric metrics", ...base };
+  // Metrics may hold text; descriptors read numbers only.
+  return { ok: true, fitness, ...(out.descriptors ? { descriptors: out.descriptors } : {}), metrics: out.metrics as Record<string, number>, ...base };
+}
+
 /** Built-in code measures, for any language. */
 export function codeMetrics(program: string): { codeLength: number; codeLines: number } {
   return { codeLength: program.length, codeLines: program.length ? program.replace(/\n$/, "").split("\n").length : 0 };
@@ -132,16 +149,19 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
   const cfg = ProgramDomainConfig.parse(input);
   const ev = cfg.evaluator;
   const codeOf = (c: Candidate) => (typeof c.genome === "string" ? c.genome : "");
+  const measure = (source: string) => codeMeasures(source, cfg.language, cfg.initialProgram);
   if (ev.type === "webhook" || ev.type === "javascript") {
     // The program's source is the genome; the evaluator's own contract applies.
+    // The program contract: metrics may be text, fitness | combined_score, artifacts (see readProgramResult).
+    const read: ResultReader = (raw, o) => readProgramResult(raw, o, opts.descriptorMetrics ?? []);
     const inner =
       ev.type === "webhook"
-        ? createWebhookEvaluator(opts.concurrency ? { ...ev, concurrency: opts.concurrency } : ev, { slots: opts.slots })
-        : createJavaScriptEvaluator(opts.concurrency ? { ...ev, poolSize: Math.min(64, opts.concurrency) } : ev);
+        ? createWebhookEvaluator(opts.concurrency ? { ...ev, concurrency: opts.concurrency } : ev, { slots: opts.slots, read })
+        : createJavaScriptEvaluator(opts.concurrency ? { ...ev, poolSize: Math.min(64, opts.concurrency) } : ev, { read });
     return {
       async evaluate(candidates, runOpts) {
         const rs = await inner.evaluate(candidates, runOpts);
-        return rs.map((r, i) => (r.ok ? { ...r, metrics: { ...r.metrics, ...codeMetrics(codeOf(candidates[i]!)) } } : r));
+        return rs.map((r, i) => (r.ok ? { ...r, metrics: { ...r.metrics, ...measure(codeOf(candidates[i]!)) } } : r));
       },
       close: () => inner.close(),
     };
@@ -269,7 +289,7 @@ export function createProgramEvaluator(input: ProgramDomainConfigInput, opts: Pr
       const fitness = scoreOf(out, exclude);
       const allLogs = withArtifacts(logs.join("\n"), out.artifacts);
       if (fitness === null) return { ok: false, error: "invalid output: no fitness: return fitness or combined_score, or numeric metrics", ms, ...(allLogs ? { logs: allLogs } : {}) };
-      const metrics: ProgramMetrics = { ...out.metrics, ...codeMetrics(source), ...(cascaded ? { stage: reached } : {}) };
+      const metrics: ProgramMetrics = { ...out.metrics, ...measure(source), ...(cascaded ? { stage: reached } : {}) };
       // Metrics may hold text (OpenEvolve's "error": "Missing run_search function"); descriptors read numbers only.
       return { ok: true, fitness, ...(out.descriptors ? { descriptors: out.descriptors } : {}), metrics: metrics as Record<string, number>, ms, ...(allLogs ? { logs: allLogs } : {}) };
     } finally {

@@ -75,6 +75,9 @@ export function formatIssues(error: z.ZodError): string {
  * Validate one raw output (already parsed JSON, where NaN/Infinity may appear as numbers) into a
  * result. `ms`/`logs` are passed through.
  */
+/** How an evaluator turns one raw output into a result (the program domain reads its own contract). */
+export type ResultReader = (raw: unknown, opts: { descriptorCount?: number; ms: number; logs?: string }) => EvalResult;
+
 export function toResult(raw: unknown, opts: { descriptorCount?: number; ms: number; logs?: string }): EvalResult {
   const base = { ms: opts.ms, ...(opts.logs ? { logs: opts.logs } : {}) };
   if (raw && typeof raw === "object" && !Array.isArray(raw) && "error" in raw && !("fitness" in raw)) {

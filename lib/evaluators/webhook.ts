@@ -24,7 +24,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { WebhookEvaluatorConfig } from "./schemas";
-import { type Candidate, type EvalResult, type Evaluator, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
+import { type Candidate, type EvalResult, type Evaluator, type ResultReader, chunk, descriptorCountField, parseLenientJson, toResult } from "./types";
 import { CANCELLED_ERROR, createEvaluationSlots, evaluateEach, type EvaluationSlots } from "./concurrency";
 import { sleep } from "../llm/limiter";
 
@@ -108,8 +108,10 @@ async function readBounded(res: Response, max: number): Promise<string> {
 }
 
 
-export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fetch?: typeof fetch; env?: Record<string, string | undefined>; slots?: EvaluationSlots } = {}): Evaluator {
+/** `deps.read`: the output contract (default: `{ fitness, descriptors?, metrics? }`). */
+export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fetch?: typeof fetch; env?: Record<string, string | undefined>; slots?: EvaluationSlots; read?: ResultReader } = {}): Evaluator {
   const cfg = WebhookEvaluatorConfig.parse(input);
+  const read = deps.read ?? toResult;
   const doFetch = deps.fetch ?? fetch;
   let closed = false;
   const inflight = new Set<AbortController>();
@@ -200,7 +202,7 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
     const t0 = performance.now();
     try {
       const v = await post(JSON.stringify({ id: c.id, genome: c.genome }), signal);
-      return toResult(v, { descriptorCount: cfg.descriptorCount, ms: performance.now() - t0 });
+      return read(v, { descriptorCount: cfg.descriptorCount, ms: performance.now() - t0 });
     } catch (e) {
       return { ok: false, error: (e as Error).message, ms: performance.now() - t0 };
     }
@@ -213,7 +215,7 @@ export function createWebhookEvaluator(input: WebhookEvaluatorConfig, deps: { fe
       const ms = (performance.now() - t0) / cs.length;
       if (!v || typeof v !== "object" || !Array.isArray(v.results)) return fail(cs.length, 'bad response: batch mode expects {"results": [...]}', ms);
       if (v.results.length !== cs.length) return fail(cs.length, `bad response: expected ${cs.length} results, got ${v.results.length}`, ms);
-      return v.results.map((raw) => toResult(raw, { descriptorCount: cfg.descriptorCount, ms }));
+      return v.results.map((raw) => read(raw, { descriptorCount: cfg.descriptorCount, ms }));
     } catch (e) {
       return fail(cs.length, (e as Error).message, (performance.now() - t0) / cs.length);
     }

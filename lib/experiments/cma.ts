@@ -1,4 +1,5 @@
-import { EvolutionStrategyEmitter, Rng, getDomain, type ArchiveBase, type Domain } from "@/lib/qd";
+import { Rng, getDomain, type ArchiveBase, type Domain, type EvolutionStrategyEmitter } from "@/lib/qd";
+import { createEmitter } from "@/lib/registry/emitters";
 import type { CmaEmitterConfig, DomainConfig } from "./config";
 
 /**
@@ -28,16 +29,7 @@ export function cmaEmitter(archive: ArchiveBase, domain: Domain, e: CmaEmitterCo
   const root = new Rng(seed);
   let rng = root.spawn();
   for (let i = 0; i < chain; i++) rng = root.spawn();
-  const emitter = new EvolutionStrategyEmitter(archive, {
-    x0: domain.x0,
-    sigma0: e.sigma0,
-    batchSize,
-    rng,
-    bounds: domain.bounds,
-    ranker: e.ranker,
-    selectionRule: e.selectionRule,
-    restartRule: e.restartRule,
-  });
+  const emitter = createEmitter(e, { archive, x0: domain.x0, bounds: domain.bounds, batchSize, rng }) as EvolutionStrategyEmitter;
   if (saved !== undefined && saved !== null) emitter.setState(decodeState(saved));
   return emitter;
 }

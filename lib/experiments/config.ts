@@ -1,10 +1,17 @@
 import { z } from "zod";
-import { getDomain, type RankerName } from "@/lib/qd";
+import { getDomain } from "@/lib/qd";
 import { costIssues } from "./limits";
 import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
-import { DedupeConfig, operatorShape, providerSchema } from "@/lib/llm/schemas";
-import { parentSelectionShape } from "@/lib/llm/parent-selection";
+import { kindUnion } from "@/lib/registry/kind";
+import { SchedulerConfig, schedulerKindOf } from "@/lib/registry/schedulers";
+import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig, type EmitterKind } from "@/lib/registry/emitters";
+import { gaussian } from "@/lib/registry/emitters/gaussian";
+import { isoLine } from "@/lib/registry/emitters/iso-line";
+import { cmaMe } from "@/lib/registry/emitters/cma-me";
+import { cmaMae } from "@/lib/registry/emitters/cma-mae";
+import { llm } from "@/lib/registry/emitters/llm";
+import { javascriptMutation } from "@/lib/registry/emitters/javascript-mutation";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 
 /**
@@ -39,11 +46,22 @@ export const DescriptorConfig = z
     metric: z.string().trim().min(1, "metric must not be empty").max(100).optional(),
     /** LLM-judged (llm-text, llm-code): what the ends of the range mean, e.g. "0 = melancholic … 1 = joyful". */
     rubric: z.string().trim().min(1, "rubric must not be empty").max(2000, "rubric must be at most 2,000 characters").optional(),
-    min: finite("min"),
-    max: finite("max"),
+    /**
+     * "auto": the bounds follow the values seen so far (the first values set them; a value outside grows
+     * them and re-bins the archive, elites never lost). min/max are then only shown until the first value.
+     */
+    range: z.literal("auto", { error: 'range must be "auto" (or leave it out and give min and max)' }).optional(),
+    min: finite("min").optional(),
+    max: finite("max").optional(),
     bins: positiveInt("bins", 100_000),
   })
   .strict()
+  .superRefine((d, ctx) => {
+    if (d.range === "auto") return;
+    if (d.min === undefined) ctx.addIssue({ code: "custom", path: ["min"], message: 'min is required (or set "range": "auto")' });
+    if (d.max === undefined) ctx.addIssue({ code: "custom", path: ["max"], message: 'max is required (or set "range": "auto")' });
+  })
+  .transform(({ min, max, ...d }) => ({ ...d, min: min ?? 0, max: max ?? (min ?? 0) + 1 }))
   .refine((d) => d.max > d.min, { message: "max must be greater than min", path: ["max"] })
   .refine((d) => !(d.metric && d.rubric), { message: "give either metric or rubric, not both", path: ["rubric"] });
 export type DescriptorConfig = z.infer<typeof DescriptorConfig>;
@@ -58,66 +76,27 @@ export const ArchiveConfig = z.discriminatedUnion(
 );
 export type ArchiveConfig = z.infer<typeof ArchiveConfig>;
 
-const sigma = (label: string) => z.number({ error: `${label} must be a number` }).finite().nonnegative(`${label} must be >= 0`);
-
-export const EmitterConfig = z.discriminatedUnion(
-  "type",
-  [
-    z.object({ type: z.literal("gaussian"), sigma: sigma("emitter.sigma").default(0.5) }).strict(),
-    z
-      .object({
-        type: z.literal("iso-line"),
-        isoSigma: sigma("emitter.isoSigma").default(0.01),
-        lineSigma: sigma("emitter.lineSigma").default(0.2),
-      })
-      .strict(),
-  ],
-  { error: 'emitter.type must be "gaussian" or "iso-line"' },
-);
+/**
+ * Emitters come from the registry (lib/registry/emitters): each kind's module owns its zod config,
+ * defaults and messages; the unions below and their "must be one of" messages derive from it.
+ */
+/** Mutation emitters (Gaussian, Iso+LineDD): stateless numbered jobs. */
+export const EmitterConfig = kindUnion("emitter", [gaussian, isoLine]);
 export type EmitterConfig = z.infer<typeof EmitterConfig>;
 
+export const CmaMeEmitterConfig = cmaMe.schema;
+export const CmaMaeEmitterConfig = cmaMae.schema;
 /**
  * CMA-ME and CMA-MAE (pyribs EvolutionStrategyEmitter with CMA-ES): `count` emitters, each with its own
  * CMA-ES; the experiment's `batchSize` is the solutions per emitter per iteration (pyribs: 36). In a run,
  * emitter e owns jobs e, e + count, e + 2·count, …, one in flight at a time, and its state lives in
- * PostgreSQL between jobs. Built-in domains only. Defaults are the engine's (`qd-studio run --emitter cma-*`).
+ * PostgreSQL between jobs. Built-in domains only.
  */
-const RANKER_NAMES = ["imp", "2imp", "obj", "2obj", "rd", "2rd"] as const satisfies readonly RankerName[];
-const cmaShape = {
-  sigma0: z.number({ error: "emitter.sigma0 must be a number" }).finite("emitter.sigma0 must be finite").positive("emitter.sigma0 must be > 0").default(0.5),
-  count: positiveInt("emitter.count", 1000).default(15),
-};
-const cmaRanker = z.enum(RANKER_NAMES, { error: `emitter.ranker must be one of ${RANKER_NAMES.map((r) => `"${r}"`).join(", ")}` });
-const cmaSelection = z.enum(["mu", "filter"], { error: 'emitter.selectionRule must be "mu" or "filter"' });
-const restartMessage = 'emitter.restartRule must be "basic", "no_improvement" or a whole number of iterations (at least 1)';
-const cmaRestart = z.union(
-  [z.enum(["basic", "no_improvement"], { error: restartMessage }), z.number({ error: restartMessage }).int(restartMessage).min(1, restartMessage).max(1_000_000_000, restartMessage)],
-  { error: restartMessage },
-);
-export const CmaMeEmitterConfig = z
-  .object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") })
-  .strict();
-export const CmaMaeEmitterConfig = z
-  .object({
-    type: z.literal("cma-mae"),
-    ...cmaShape,
-    ranker: cmaRanker.default("imp"),
-    selectionRule: cmaSelection.default("mu"),
-    restartRule: cmaRestart.default("basic"),
-    /** Archive learning rate α of the thresholds (1: CMA-ME-like elitist acceptance). */
-    learningRate: z.number({ error: "emitter.learningRate must be a number" }).finite("emitter.learningRate must be finite").gt(0, "emitter.learningRate must be > 0").max(1, "emitter.learningRate must be <= 1").default(0.01),
-    /** Initial threshold of every cell; default: the domain's lowest objective (pyribs threshold_min: 0 for sphere and rastrigin, -π for arm). */
-    thresholdMin: finite("emitter.thresholdMin").optional(),
-  })
-  .strict();
 export type CmaEmitterConfig = z.infer<typeof CmaMeEmitterConfig> | z.infer<typeof CmaMaeEmitterConfig>;
 export const isCmaEmitter = (e: { type: string }): e is CmaEmitterConfig => e.type === "cma-me" || e.type === "cma-mae";
 
 /** Emitters of built-in (worker-evaluated) domains. */
-const builtInEmitterOptions = [...EmitterConfig.options, CmaMeEmitterConfig, CmaMaeEmitterConfig] as const;
-export const BuiltInEmitterConfig = z.discriminatedUnion("type", [...builtInEmitterOptions], {
-  error: `emitter.type must be one of ${builtInEmitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
-});
+export const BuiltInEmitterConfig = VectorEmitterConfig;
 
 /**
  * Vector genomes evaluated by the client over ask/tell (`POST /api/experiments/:id/ask | tell`).
@@ -206,24 +185,14 @@ export const AnyDomainConfig = z.discriminatedUnion(
 export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
 
 /** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
-export const LlmEmitterConfig = providerSchema({
-  ...operatorShape,
-  ...parentSelectionShape,
-  type: z.literal("llm"),
-  /** Duplicate rejection before evaluation; absent = exact + MinHash at the default threshold. */
-  dedupe: DedupeConfig.optional(),
-});
+export const LlmEmitterConfig = llm.schema;
 export type LlmEmitterConfig = z.infer<typeof LlmEmitterConfig>;
 /** The user's mutation for JSON genomes, `function mutate(parent, rng)`, run in the sandbox. */
-export const JavaScriptMutationEmitterConfig = JavaScriptMutationConfig.extend({ type: z.literal("javascript-mutation") });
+export const JavaScriptMutationEmitterConfig = javascriptMutation.schema;
 export type JavaScriptMutationEmitterConfig = z.infer<typeof JavaScriptMutationEmitterConfig>;
 
-const emitterOptions = [...builtInEmitterOptions, LlmEmitterConfig, JavaScriptMutationEmitterConfig] as const;
 /** Every emitter an experiment may have. */
-export const AnyEmitterConfig = z.discriminatedUnion("type", [...emitterOptions], {
-  error: `emitter.type must be one of ${emitterOptions.map((o) => `"${o.shape.type.value}"`).join(", ")}`,
-});
-export type AnyEmitterConfig = z.infer<typeof AnyEmitterConfig>;
+export { AnyEmitterConfig };
 
 /**
  * Islands (OpenEvolve / ShinkaEvolve's island model): `count` separate archives in one experiment. Job k
@@ -293,12 +262,21 @@ const configShape = {
       {
         /** Candidates of one job evaluated at once; each worker also caps its total (QD_EVALUATION_SLOTS). */
         concurrency: positiveInt("evaluation.concurrency", MAX_EVALUATION_CONCURRENCY).optional(),
+        /**
+         * Noisy evaluators: a candidate that would become an elite is evaluated this many more times;
+         * its fitness is the mean, and the spread (max − min) is stored (see lib/experiments/reevaluation.ts).
+         */
+        reevaluate: z.number({ error: "evaluation.reevaluate must be a number" }).int("evaluation.reevaluate must be a whole number").min(1, "evaluation.reevaluate must be at least 1").max(20, "evaluation.reevaluate must be at most 20").optional(),
+        /** An elite is "verified" when the spread of its evaluations is at most this (default: 1% of |mean fitness|). */
+        tolerance: z.number({ error: "evaluation.tolerance must be a number" }).finite("evaluation.tolerance must be finite").nonnegative("evaluation.tolerance must be >= 0").optional(),
       },
-      { error: "evaluation must be an object like { concurrency: 16 }" },
+      { error: "evaluation must be an object like { concurrency: 16, reevaluate: 3 }" },
     )
     .strict()
     .optional(),
   islands: IslandsConfig.optional(),
+  /** How emitters share iterations (lib/registry/schedulers); absent = every emitter every iteration. */
+  scheduler: SchedulerConfig.optional(),
 };
 
 type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string }; islands?: IslandsConfig };
@@ -329,6 +307,11 @@ function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
     }
   }
   c.descriptors?.forEach((d, i) => {
+    if (d.range === "auto") {
+      if (c.archive.type !== "grid") issue(["descriptors", i, "range"], 'range "auto" needs a grid archive (CVT centroids are fixed at the start)');
+      else if (c.islands) issue(["descriptors", i, "range"], 'range "auto" is not supported with islands yet');
+      else if (!runsInStages(c)) issue(["descriptors", i, "range"], `range "auto" is for experiments scored by an evaluator or an LLM (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" has known ranges`);
+    }
     if (d.rubric && emitter !== "llm") issue(["descriptors", i, "rubric"], "LLM-judged descriptors (rubric) need the llm emitter");
     if (c.domain.type === "llm-text" && !d.rubric) issue(["descriptors", i, "rubric"], `descriptor "${d.name}" of an llm-text experiment needs a rubric for the judge, e.g. "0 = melancholic … 1 = joyful"`);
     if (c.domain.type === "llm-code" && d.metric) {
@@ -341,13 +324,28 @@ function checkGenome(c: SpecLike, ctx: z.RefinementCtx) {
   });
 }
 
-/** CMA emitters run as job chains in the workers, on the built-in vector domains. */
-function checkCma(c: { domain: { type: string }; emitter: { type: string }; batchSize: number }, ctx: z.RefinementCtx) {
-  if (!isCmaEmitter(c.emitter)) return;
-  if (!hasBuiltInMeasures(c.domain)) {
-    ctx.addIssue({ code: "custom", path: ["emitter", "type"], message: `emitter "${c.emitter.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it` });
+/** What the emitter's registered kind needs from the experiment (lib/registry/emitters). */
+function checkEmitterKind(c: { domain: { type: string }; emitter: { type: string }; batchSize: number }, ctx: z.RefinementCtx) {
+  const kind = EMITTERS.find((k) => k.type === c.emitter.type);
+  if (!kind) return; // the union already said which types exist
+  const issue = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (kind.distributed === "in-process") return issue(["emitter", "type"], kind.inProcessReason ?? `emitter "${kind.type}" runs in the engine only`);
+  if (kind.builtInDomainsOnly && !hasBuiltInMeasures(c.domain)) {
+    issue(["emitter", "type"], `emitter "${kind.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it`);
+  } else if (kind.needsGradients && !domainHasGradients(c.domain)) {
+    const withGradients = DomainConfig.options.map((o) => o.shape.type.value).filter((t) => domainHasGradients({ type: t }));
+    issue(["emitter", "type"], `emitter "${kind.type}" needs analytic gradients of the objective and measures; domain "${c.domain.type}" has none (use ${withGradients.map((t) => `"${t}"`).join(", ")})`);
   }
-  if (c.batchSize < 2) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2` });
+  if (isCmaEmitter(c.emitter) && c.batchSize < 2) issue(["batchSize"], `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2`);
+}
+
+function domainHasGradients(domain: { type: string }): boolean {
+  if (!hasBuiltInMeasures(domain)) return false;
+  try {
+    return !!getDomain({ type: domain.type, dim: 2 } as DomainConfig).evaluateWithGradients;
+  } catch {
+    return false;
+  }
 }
 
 /** Islands split the archive between the workers' numbered jobs: CMA chains and ask/tell runs have no such jobs. */
@@ -363,7 +361,17 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   if ((c as { evaluation?: { concurrency?: number } }).evaluation?.concurrency !== undefined && !runsInStages(c)) {
     ctx.addIssue({ code: "custom", path: ["evaluation", "concurrency"], message: `evaluation.concurrency is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code, llm-text); domain "${c.domain.type}" is evaluated in bulk by the worker` });
   }
-  checkCma(c as SpecLike & { batchSize: number }, ctx);
+  const evaluation = (c as { evaluation?: { reevaluate?: number; tolerance?: number } }).evaluation;
+  if (evaluation?.reevaluate !== undefined && (!runsInStages(c) || c.domain.type === "llm-text")) {
+    ctx.addIssue({ code: "custom", path: ["evaluation", "reevaluate"], message: `evaluation.reevaluate is for experiments scored by an evaluator (command, webhook, javascript, program, llm-code); domain "${c.domain.type}" has none to run again` });
+  }
+  if (evaluation?.tolerance !== undefined && evaluation.reevaluate === undefined) {
+    ctx.addIssue({ code: "custom", path: ["evaluation", "tolerance"], message: "evaluation.tolerance says when re-evaluations agree: set evaluation.reevaluate too" });
+  }
+  checkEmitterKind(c as SpecLike & { batchSize: number }, ctx);
+  const scheduler = (c as { scheduler?: { type: string } }).scheduler;
+  const schedulerKind = scheduler && schedulerKindOf(scheduler);
+  if (schedulerKind?.distributed === "in-process") ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: schedulerKind.inProcessReason ?? `scheduler "${schedulerKind.type}" runs in the engine only` });
   checkIslands(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
@@ -432,16 +440,18 @@ export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
 }
 
 /**
- * Iterations per job: enough evaluations per job (up to ~5,000) to amortise the
- * queue for cheap numeric domains, but at least ~200 jobs per run, so the
- * parents a job sees are never more than a few jobs stale.
+ * Iterations per job: enough evaluations per job (up to ~10,000) to amortise a job's fixed cost
+ * (queue, load, the commit's round trips: ~30-70 ms on a loaded 2-core machine, docs/scaling.md)
+ * for cheap numeric domains, but at least ~100 jobs per run, so the parents a job sees are never
+ * more than a few jobs stale (larger jobs cost normalized QD-score: ~2.4% at 37 iterations with 2 workers).
  */
 export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): number {
   if (config.iterationsPerJob) return config.iterationsPerJob;
-  if (isCmaEmitter(config.emitter)) return cmaIterationsPerJob(config.emitter.count, config.batchSize, config.budget.evaluations);
+  const chains = emitterChains(config);
+  if (chains) return cmaIterationsPerJob(chains, config.batchSize, config.budget.evaluations);
   if (!hasBuiltInMeasures(config.domain)) return 1; // slow evaluators: one batch per job
-  const byCost = Math.round(5000 / config.batchSize);
-  const byFreshness = Math.floor(config.budget.evaluations / (200 * config.batchSize));
+  const byCost = Math.round(10_000 / config.batchSize);
+  const byFreshness = Math.floor(config.budget.evaluations / (100 * config.batchSize));
   return Math.max(1, Math.min(byCost, byFreshness));
 }
 
@@ -456,9 +466,10 @@ function cmaIterationsPerJob(count: number, batchSize: number, budget: number): 
   return Math.max(1, Math.min(byCost, byFreshness));
 }
 
-/** CMA runs: the number of emitter chains (job k belongs to emitter k mod chains); 0 for other emitters. */
+/** Emitter-chain kinds (CMA): the number of chains (job k belongs to emitter k mod chains); 0 for other emitters. */
 export function emitterChains(config: { emitter: { type: string } }): number {
-  return isCmaEmitter(config.emitter) ? config.emitter.count : 0;
+  const kind = EMITTERS.find((k) => k.type === config.emitter.type) as EmitterKind | undefined;
+  return kind?.distributed === "chains" && kind.chains ? kind.chains(config.emitter) : 0;
 }
 
 /** Jobs in flight at once: one per emitter chain for CMA runs, else `maxInFlight`. */
@@ -517,13 +528,6 @@ export function evaluationConcurrency(config: { evaluation?: { concurrency?: num
 /** Experiments whose jobs run in two stages (mutate on the mutation queue, then evaluate): user evaluators and LLM runs. */
 export const runsInStages = (c: { domain: { type: string } }) => isUserEvaluated(c) || isLlmDomain(c);
 
-/** The emitter of a vector experiment (Gaussian, Iso+LineDD, ...): the caller only runs for vector genomes. */
-export function vectorEmitter(config: { emitter: AnyEmitterConfig | EmitterConfig }): EmitterConfig {
-  const e = config.emitter;
-  if (e.type === "llm" || e.type === "javascript-mutation") throw new Error(`emitter "${e.type}" does not produce vector genomes`);
-  if (e.type === "cma-me" || e.type === "cma-mae") throw new Error(`emitter "${e.type}" runs as emitter chains (workers/cma-batch.ts), not by mutating elites`);
-  return e;
-}
 
 /** The island job k works on, given how many islands exist now (null: the experiment has no islands). */
 export function islandOfJob(k: number, islandCount: number): number | null {

@@ -219,6 +219,14 @@ describe("text evolution and the judge", () => {
     expect(mock.completions.at(-1)!.body.messages[1].content).toContain("- tone ≈ 0.9 (0 = melancholic … 1 = joyful)");
     const diff = await op.mutate({ task: textTask, parent: { genome: parent }, seed: 2, mode: "diff" });
     expect(diff).toMatchObject({ ok: true, genome: parent.replace("moans", "sings") });
+ 
+    // Diff mode, but the reply is a complete text: accepted as a full rewrite, as for programs.
+    mock.setScript([reply.text("```text\nStill water sleeps\nunder pale stones.\n```"), reply.text("Still water sleeps\nunder pale stones.")]);
+    expect(await op.mutate({ task: textTask, parent: { genome: parent }, seed: 3, mode: "diff" })).toMatchObject({ ok: true, fallback: "full", genome: "Still water sleeps\nunder pale stones." });
+    expect(await op.mutate({ task: textTask, parent: { genome: parent }, seed: 4, mode: "diff" })).toMatchObject({ ok: true, fallback: "full", genome: "Still water sleeps\nunder pale stones." });
+    // Turned off, such a reply is a parse failure.
+    mock.setScript([reply.text("Still water sleeps.")]);
+    expect(await operator({ diffFallbackToFull: false }).mutate({ task: textTask, parent: { genome: parent }, seed: 5, mode: "diff" })).toMatchObject({ ok: false, stage: "parse", reason: expect.stringContaining("no SEARCH/REPLACE blocks") });
   });
 
   it("the judge rates quality and rubric descriptors, normalised to [0, 1]", async () => {

@@ -157,7 +157,8 @@ export function createLlmOperator(input: LlmOperatorConfigInput | LlmOperatorCon
     if (mode === "diff") {
       const blocks = parseSearchReplace(r.text);
       if (!blocks.ok) {
-        if (blocks.reason.startsWith("no SEARCH/REPLACE") && config.diffFallbackToFull && isCode) {
+        // A reply without edits that is a whole program (or, for texts, a whole text) is used as a full rewrite.
+        if (blocks.reason.startsWith("no SEARCH/REPLACE") && config.diffFallbackToFull) {
           const whole = extract(r.text);
           if (!whole.ok) return fail("parse", `${blocks.reason}; ${whole.reason}`);
           genome = whole.genome;

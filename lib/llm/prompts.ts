@@ -136,7 +136,8 @@ export function objectiveLine(objective: string): string {
   return /\b(higher|lower|larger|smaller) is better\b/i.test(objective) ? `Fitness: ${objective}.`.replace(/\.\.$/, ".") : `Fitness: ${objective} (higher is better).`;
 }
 
-function systemMessage(task: PromptTask): string {
+/** The task's system message (its own, or the default for its kind): variant 0 of evolving prompts. */
+export function systemMessage(task: PromptTask): string {
   if (task.systemMessage?.trim()) return task.systemMessage.trim();
   if (task.kind !== "code") return "You are a skilled writer taking part in an evolutionary search (MAP-Elites). You rewrite texts so that they score well and land in a requested niche. Answer only in the requested format.";
   const lang = languageInfo(task.language ?? "javascript");

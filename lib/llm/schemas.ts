@@ -107,6 +107,7 @@ export const operatorShape = {
   maxInspirationChars: z.number().int().min(100).max(1_000_000).default(8000),
   /** Longest accepted child genome (characters). */
   maxGenomeChars: z.number().int().min(100).max(4 * 1024 * 1024).default(256 * 1024),
+  /** diff mode: a reply with no SEARCH/REPLACE blocks that is a whole program (or text) is used as a full rewrite. */
   diffFallbackToFull: z.boolean().default(true),
   strategy: z.enum(EMITTER_STRATEGIES, { error: `strategy must be one of ${EMITTER_STRATEGIES.map((m) => `"${m}"`).join(", ")}` }).default("evolve"),
 };
@@ -141,9 +142,23 @@ export const DedupeConfig = z
         timeoutMs: z.number().int().min(50).max(10 * 60_000).default(30_000),
       })
       .optional(),
+    /**
+     * The LLM novelty judge (off by default): a candidate whose similarity falls in the borderline band
+     * [lower, threshold) is shown to the emitter's model with the program it resembles ("meaningfully
+     * different?"); "no" rejects it as a duplicate. Its tokens and cost are the candidate's.
+     */
+    judge: z
+      .strictObject({
+        lower: z.number({ error: "dedupe.judge.lower must be a number" }).gt(0, "dedupe.judge.lower must be in (0, 1)").lt(1, "dedupe.judge.lower must be in (0, 1)").optional(),
+        model: z.string().min(1).max(200).optional(),
+      })
+      .optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
     if (d.mode === "embeddings" && !d.embeddings) ctx.addIssue({ code: "custom", path: ["embeddings"], message: 'dedupe.mode "embeddings" needs dedupe.embeddings: { baseURL, model, apiKeyEnv? }' });
+    if (d.judge && d.mode !== "minhash" && d.mode !== "embeddings") ctx.addIssue({ code: "custom", path: ["judge"], message: 'dedupe.judge needs a similarity: mode "minhash" or "embeddings"' });
+    const threshold = d.threshold ?? DEDUPE_DEFAULT_THRESHOLD[d.mode === "embeddings" ? "embeddings" : "minhash"];
+    if (d.judge?.lower !== undefined && d.judge.lower >= threshold) ctx.addIssue({ code: "custom", path: ["judge", "lower"], message: `dedupe.judge.lower must be below the threshold (${threshold})` });
   });
 export type DedupeConfig = z.output<typeof DedupeConfig>;

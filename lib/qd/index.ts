@@ -1,5 +1,5 @@
 /** Public API of the pure QD engine (no I/O, no database). */
-export { Rng, type RngState } from "./rng";
+export { Rng, mixSeed, type RngState } from "./rng";
 
 export {
   ArchiveBase,
@@ -27,7 +27,7 @@ export type { InsertArchive, EliteSource } from "./archive/base";
 
 export type { Bounds, Emitter, TellBatch } from "./emitters/types";
 export { makeBounds } from "./emitters/types";
-export { GaussianEmitter, IsoLineEmitter } from "./emitters/mutation";
+export { GaussianEmitter, IsoLineEmitter, MutationEmitter, FROM_X0, parentIdsOf } from "./emitters/mutation";
 export { EvolutionStrategyEmitter, type ESEmitterOptions, type RestartRule, type SelectionRule } from "./emitters/evolution-strategy";
 export { CMAEvolutionStrategy, type CMAESState } from "./emitters/cmaes";
 export { Ranker, RANKERS, type RankerName } from "./emitters/rankers";

@@ -81,7 +81,7 @@ export type SandboxMode =
 export const SANDBOX_UID = 65534;
 export const SANDBOX_GID = 65534;
 /** How long a process that has exited may still deliver output from its pipes. */
-const DRAIN_AFTER_EXIT_MS = 300;
+export const DRAIN_AFTER_EXIT_MS = 300;
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -183,9 +183,9 @@ function configuredPaths(): string[] {
 }
 
 /** bwrap mount options: closed parents of exposed paths become empty tmpfs, then the binds. */
-function mountArgs(readOnly: string[], writable: string, uid: number): string[] {
+function mountArgs(readOnly: string[], writables: string[], uid: number): string[] {
   const exposed = [...new Set(readOnly.map((p) => path.resolve(p)))].filter((p) => existsSync(p)).sort((a, b) => a.length - b.length);
-  const needs = [...exposed, writable].filter((p) => closedAncestor(p, uid));
+  const needs = [...exposed, ...writables].filter((p) => closedAncestor(p, uid));
   const tmpfs = [...new Set(needs.map((p) => closedAncestor(p, uid)!))].sort((a, b) => a.length - b.length);
   const within = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith("/") ? dir : dir + "/");
   const args: string[] = [];
@@ -202,26 +202,54 @@ function mountArgs(readOnly: string[], writable: string, uid: number): string[] 
     bound.push(p);
     args.push("--ro-bind", p, p);
   }
-  args.push("--bind", writable, writable);
+  for (const w of writables) args.push("--bind", w, w);
   return args;
 }
 
-function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedProcessOptions, readOnly: string[]): string[] {
-  const uid = mode.kind === "root" ? SANDBOX_UID : (process.getuid?.() ?? SANDBOX_UID);
+/** prlimit prefix applying a run's CPU/memory/process limits to the command it execs. */
+export function limitsArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: Pick<SandboxedProcessOptions, "timeoutMs" | "memoryMb" | "maxProcesses">): string[] {
   const memoryBytes = Math.max(16, Math.floor(o.memoryMb ?? 2048)) * 1024 * 1024;
   const cpuSeconds = Math.max(1, Math.ceil(o.timeoutMs / 1000) + 1);
-  const limits = [mode.prlimit, `--cpu=${cpuSeconds}`, `--data=${memoryBytes}`, `--nproc=${Math.max(8, o.maxProcesses ?? 512)}`, "--core=0", "--"];
+  return [mode.prlimit, `--cpu=${cpuSeconds}`, `--data=${memoryBytes}`, `--nproc=${Math.max(8, o.maxProcesses ?? 512)}`, "--core=0", "--"];
+}
+
+/** Root mode: setpriv prefix that makes the command really `nobody`, without capabilities. */
+export function dropArgv(mode: Extract<SandboxMode, { bwrap: string }>): string[] {
+  return mode.kind === "root" ? [mode.setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_GID}`, "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"] : [];
+}
+
+/** The uid untrusted code has in this mode (and that must be able to use the writable directory). */
+export function sandboxUid(mode: Extract<SandboxMode, { bwrap: string }>): number {
+  return mode.kind === "root" ? SANDBOX_UID : (process.getuid?.() ?? SANDBOX_UID);
+}
+
+/**
+ * bwrap up to its `--`: namespaces, read-only root, private /dev and /proc, `writable` bound
+ * read-write, starting in `chdir`. In root mode the command keeps CAP_SETUID/CAP_SETGID (and uid 0)
+ * only so that it can drop to nobody (setpriv, or the persistent sandbox's supervisor).
+ */
+export function bwrapArgv(mode: Extract<SandboxMode, { bwrap: string }>, writable: string | string[], chdir: string, readOnly: string[]): string[] {
   const common = ["--die-with-parent", "--new-session", ...(SECCOMP ? ["--seccomp", "3"] : []), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
-  const mounts = mountArgs(readOnly, path.resolve(o.cwd), uid);
-  const chdir = ["--chdir", path.resolve(o.workdir ?? o.cwd)];
-  const target = [...limits, o.command, ...o.args];
+  const mounts = mountArgs(readOnly, (Array.isArray(writable) ? writable : [writable]).map((w) => path.resolve(w)), sandboxUid(mode));
+  const cd = ["--chdir", path.resolve(chdir)];
   if (mode.kind === "root") {
     // Privileged bwrap: namespaces without a user namespace, then setpriv drops to nobody for real.
     const ns = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
-    const drop = [mode.setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_GID}`, "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"];
-    return [mode.bwrap, ...ns, ...common, ...mounts, ...chdir, "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", ...drop, ...target];
+    return [mode.bwrap, ...ns, ...common, ...mounts, ...cd, "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--"];
   }
-  return [mode.bwrap, "--unshare-all", ...common, ...mounts, ...chdir, "--", ...target];
+  return [mode.bwrap, "--unshare-all", ...common, ...mounts, ...cd, "--"];
+}
+
+/** The read-only paths a sandboxed command needs besides the root view (toolchains, configured paths, its workdir). */
+export function sandboxReadOnlyPaths(mode: Extract<SandboxMode, { bwrap: string }>, o: Pick<SandboxedProcessOptions, "readOnlyPaths" | "env" | "workdir">): string[] {
+  return [...(o.readOnlyPaths ?? []), ...configuredPaths(), ...toolchainRoots(o.env.PATH ?? "", sandboxUid(mode)), ...(o.workdir ? [o.workdir] : [])];
+}
+
+/** The seccomp filter bwrap reads from fd 3 (null: none for this architecture). */
+export const SECCOMP_FILTER = SECCOMP;
+
+function buildArgv(mode: Extract<SandboxMode, { bwrap: string }>, o: SandboxedProcessOptions, readOnly: string[]): string[] {
+  return [...bwrapArgv(mode, o.cwd, o.workdir ?? o.cwd, readOnly), ...dropArgv(mode), ...limitsArgv(mode, o), o.command, ...o.args];
 }
 
 const CANCELLED = "cancelled (process group killed)";
@@ -233,7 +261,7 @@ const CANCELLED = "cancelled (process group killed)";
  * spawn waits for its own turn of the event loop, so timers and I/O run between any two forks.
  */
 let spawnTurn: Promise<void> = Promise.resolve();
-function nextSpawnTurn(): Promise<void> {
+export function nextSpawnTurn(): Promise<void> {
   const turn = spawnTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
   spawnTurn = turn;
   return turn;
@@ -254,9 +282,7 @@ export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<S
         return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: `cannot prepare the sandbox directory: ${(e as Error).message}`, ms: 0 };
       }
     }
-    const uid = mode.kind === "root" ? SANDBOX_UID : (process.getuid?.() ?? SANDBOX_UID);
-    const readOnly = [...(o.readOnlyPaths ?? []), ...configuredPaths(), ...toolchainRoots(o.env.PATH ?? "", uid), ...(o.workdir ? [o.workdir] : [])];
-    argv = buildArgv(mode, o, readOnly);
+    argv = buildArgv(mode, o, sandboxReadOnlyPaths(mode, o));
   }
   await nextSpawnTurn();
   if (o.signal?.aborted) return { code: null, signal: null, stdout: Buffer.alloc(0), stderr: "", error: CANCELLED, ms: 0 };
@@ -265,7 +291,7 @@ export async function runSandboxedProcess(o: SandboxedProcessOptions): Promise<S
 }
 
 /** prlimit execs the command inside the sandbox: turn its exec failure into the spawn-style reason. */
-function explainExecFailure(r: SandboxedProcessResult, o: SandboxedProcessOptions): SandboxedProcessResult {
+export function explainExecFailure(r: SandboxedProcessResult, o: SandboxedProcessOptions): SandboxedProcessResult {
   if (r.error || (r.code !== 126 && r.code !== 127)) return r;
   const m = /^prlimit: failed to execute .*: (No such file or directory|Permission denied)$/m.exec(r.stderr);
   if (!m) return r;
@@ -274,7 +300,7 @@ function explainExecFailure(r: SandboxedProcessResult, o: SandboxedProcessOption
 }
 
 /** Spawn in its own process group; bounded output; settles at the timeout or soon after exit. */
-function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, fd3: Buffer | null): Promise<SandboxedProcessResult> {
+export function spawnBounded(argv: string[], o: SandboxedProcessOptions, cwd: string, fd3: Buffer | null): Promise<SandboxedProcessResult> {
   const t0 = performance.now();
   const maxStdout = o.maxStdoutBytes ?? 16 * 1024 * 1024;
   const maxStderr = o.maxStderrBytes ?? 64 * 1024;

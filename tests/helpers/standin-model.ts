@@ -17,6 +17,10 @@
  *   //   description: standinTask.description }, emitter { type: "llm", baseURL: mock.baseURL, model: "model-a" },
  *   //   descriptors: standinTask.descriptors
  *   script.stats["model-a"]  // { calls, repeats, improving, exploring }
+ *
+ * Evolving prompts: asked to rewrite a system message (the meta-prompt), it answers the old message
+ * plus one "Take careful, small steps." line; a call whose system message holds that line makes an
+ * improving edit with probability improveRate + carefulBonus (so rewritten prompts measurably pay).
  */
 import type { MockReply, RecordedRequest } from "./openai-mock";
 
@@ -27,6 +31,8 @@ export interface StandinModelSpec {
   repeatShare?: number;
   /** Repeats differ cosmetically (whitespace, comments) instead of byte for byte. */
   cosmeticRepeats?: boolean;
+  /** Added to improveRate when the system message asks for careful steps (a rewritten prompt). */
+  carefulBonus?: number;
 }
 
 export interface StandinStats {
@@ -34,6 +40,8 @@ export interface StandinStats {
   repeats: number;
   improving: number;
   exploring: number;
+  /** Meta-prompt calls answered with a rewritten system message. */
+  rewrites: number;
 }
 
 export type StandinScript = ((req: RecordedRequest, index: number) => MockReply) & {
@@ -43,6 +51,7 @@ export type StandinScript = ((req: RecordedRequest, index: number) => MockReply)
 };
 
 const TARGET = [0.35, -0.2, 0.6, -0.45];
+const CAREFUL = "Take careful, small steps.";
 
 /**
  * The evaluator, written once as source: it is sent as the `javascript` domain's code and also
@@ -117,7 +126,7 @@ export function standinScript(models: Record<string, StandinModelSpec>, opts: { 
   const seed = opts.seed ?? 1;
   const names = Object.keys(models);
   if (names.length === 0) throw new Error("standinScript needs at least one model");
-  const stats: Record<string, StandinStats> = Object.fromEntries(names.map((n) => [n, { calls: 0, repeats: 0, improving: 0, exploring: 0 }]));
+  const stats: Record<string, StandinStats> = Object.fromEntries(names.map((n) => [n, { calls: 0, repeats: 0, improving: 0, exploring: 0, rewrites: 0 }]));
   const answers: StandinScript["answers"] = [];
 
   const script = ((req: RecordedRequest, index: number): MockReply => {
@@ -127,6 +136,12 @@ export function standinScript(models: Record<string, StandinModelSpec>, opts: { 
     s.calls++;
     const r = rngFor(seed, index);
     const prompt = (req.body?.messages ?? []).map((m: { content?: unknown }) => String(m.content ?? "")).join("\n");
+    const system = String((req.body?.messages ?? []).find((m: { role?: string }) => m.role === "system")?.content ?? "");
+    const meta = /# Current system message \(variant \d+\)\n```text\n([\s\S]*?)\n```/.exec(prompt);
+    if (meta) {
+      s.rewrites++;
+      return { type: "content", model, content: `Here is the new system message.\n\n\`\`\`text\n${meta[1]!.trim()}\n${CAREFUL} (rewrite ${s.rewrites})\n\`\`\`\n` };
+    }
 
     if (answers.length > 0 && r() < (spec.repeatShare ?? 0)) {
       const earlier = answers[Math.floor(r() * answers.length)]!.program;
@@ -143,7 +158,7 @@ export function standinScript(models: Record<string, StandinModelSpec>, opts: { 
     const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
     const clip = (x: number) => Math.max(-1, Math.min(1, x));
     let child: number[];
-    if (r() < spec.improveRate) {
+    if (r() < spec.improveRate + (system.includes(CAREFUL) ? (spec.carefulBonus ?? 0) : 0)) {
       s.improving++;
       const i = r() < 0.5 ? 2 : 3;
       child = parent.map((x, j) => (j === i ? x + (TARGET[i]! - x) / 2 : j < 2 ? clip(x + 0.1 * gauss()) : x));

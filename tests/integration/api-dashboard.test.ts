@@ -305,6 +305,30 @@ describe("where the budget went: GET /api/experiments/:id/budget", () => {
     expect(b.evalTime.max).toBeCloseTo(10 * 10 ** (11 / 4));
     for (const h of b.evalTime.histogram) expect(h.toMs / h.fromMs).toBeCloseTo(10 ** 0.25);
 
+    // The same candidates per outcome: what each kind of result cost (no-gain: the stored ones only).
+    const byOutcome = Object.fromEntries(b.byOutcome.map((g: any) => [g.key, g]));
+    expect(Object.keys(byOutcome)).toEqual(["new_cell", "improved", "no_gain", "invalid", "failed"]);
+    expect(byOutcome.new_cell).toMatchObject({ evaluations: 2, promptTokens: 200, completionTokens: 20 });
+    expect(byOutcome.new_cell.costUsd).toBeCloseTo(0.03);
+    expect(byOutcome.improved.costUsd).toBeCloseTo(0.03);
+    expect(byOutcome.no_gain).toMatchObject({ evaluations: 4 });
+    expect(byOutcome.no_gain.costUsd).toBeCloseTo(0.04);
+    expect(byOutcome.invalid.costUsd).toBeCloseTo(0.04);
+    expect(byOutcome.failed.costUsd).toBeCloseTo(0.02);
+    // No islands: nothing per island.
+    expect(b.byIsland).toEqual([]);
+    expect(b.stages).toEqual([]);
+
+    // A cascade evaluator says in metrics.stage how far each candidate got: cell 1's three reached stage 2.
+    await stack.prisma.$executeRawUnsafe(
+      `UPDATE "Solution" SET metrics = jsonb_build_object('stage', CASE WHEN cell = 1 THEN 2 ELSE 1 END) WHERE "experimentId" = $1::uuid AND status = 'evaluated'`,
+      id,
+    );
+    expect((await api("GET", `/api/experiments/${id}/budget`)).body.stages).toEqual([
+      { stage: 1, count: 5 },
+      { stage: 2, count: 3 },
+    ]);
+
     expect((await api("GET", `/api/experiments/${id}/budget?buckets=0`)).status).toBe(400);
     expect((await api("GET", `/api/experiments/00000000-0000-4000-8000-000000000000/budget`)).status).toBe(404);
   });

@@ -462,7 +462,7 @@ describe("ask/tell", () => {
     expect(partial.status).toBe(409);
     expect(partial.body.error.message).toMatch(/already told/);
 
-    // Lineage of an elite goes back through asked candidates to a first (uniform) sample.
+    // Lineage of an elite goes back through asked candidates to a first (cold-start: x0 + noise) sample.
     const best = archive.elites.fitness.indexOf(Math.max(...archive.elites.fitness));
     const lineage = await api("GET", `/api/solutions/${archive.elites.solutionId[best]}/lineage`);
     expect(lineage.body.complete).toBe(true);

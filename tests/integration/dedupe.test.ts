@@ -4,8 +4,10 @@ import { checkAndRegister, prepareCandidate } from "@/lib/dedupe/index-store";
 import type { DedupeSettings } from "@/lib/dedupe/settings";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
-import { startOpenAIMock, type OpenAIMock } from "../helpers/openai-mock";
-import { standinScript, standinTask } from "../helpers/standin-model";
+import { reply, startOpenAIMock, type OpenAIMock } from "../helpers/openai-mock";
+import { dedupeRound, duplicateReason } from "@/lib/dedupe/round";
+import { createLlmClient } from "@/lib/llm/client";
+import { standinFitness, standinScript, standinTask } from "../helpers/standin-model";
 
 /**
  * Duplicate rejection end to end: REST API, two worker processes, PostgreSQL, Redis, and the
@@ -158,6 +160,43 @@ describe("duplicate rejection over REST", () => {
     expect(offMock.embeddings.length).toBe(0);
   }, TEST_CEILING_MS);
 
+  it("programs submitted over REST go through the same check: a repeat of a stored or same-request program is stored as a duplicate, never evaluated", async () => {
+    const mock = await startOpenAIMock(standinScript({ "mock-model": { improveRate: 0.5 } }, { seed: 3 }));
+    mocks.push(mock);
+    // A long run, so it is still running when the programs are submitted (cancelled at the end).
+    const created = await api("POST", "/api/experiments", run(mock, undefined, { budget: { evaluations: 5000 }, maxInFlight: 1 }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const seeds = await waitFor(async () => {
+      const rows = await stack.prisma.solution.findMany({ where: { experimentId: id, operator: "seed" } });
+      return rows.length === standinTask.seeds.length ? rows : null;
+    }, POLL_CEILING_MS, "the seeds to be evaluated");
+    const seed0 = seeds.find((s) => s.genomeText === standinTask.seeds[0])!;
+    const fresh = "// submitted by hand\nconst PARAMS = [0.91, -0.93, 0.95, -0.97];\n";
+    const sent = await api("POST", `/api/experiments/${id}/solutions`, {
+      solutions: [{ genome: `${standinTask.seeds[0]!.replace("\n", "   \n")}\n\n` }, { genome: fresh }, { genome: fresh.replace("by hand", "again") }],
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    const [a, b, c] = sent.body.candidates;
+    expect(a).toMatchObject({ status: "duplicate", duplicateOf: seed0.id, similarity: 1 });
+    expect(b.status).toBeUndefined();
+    expect(c).toMatchObject({ status: "duplicate", duplicateOf: b.id, similarity: 1 });
+    // Stored as duplicates (not evaluated, not counted), the fresh one evaluated.
+    const rows = await waitFor(async () => {
+      const r = await stack.prisma.solution.findMany({ where: { id: { in: [a.id, b.id, c.id] } } });
+      return r.length === 3 ? r : null;
+    }, POLL_CEILING_MS, "the submitted programs to be committed");
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(a.id)).toMatchObject({ status: "duplicate", duplicateOf: seed0.id, similarity: 1, fitness: null, operator: "submitted" });
+    expect(byId.get(c.id)).toMatchObject({ status: "duplicate", duplicateOf: b.id, fitness: null });
+    expect(byId.get(b.id)!.status).toBe("evaluated");
+    expect(byId.get(b.id)!.fitness).toBeCloseTo(standinFitness(fresh)!.fitness, 9);
+    // Submitted again in a later request: still a repeat of the stored one.
+    const again = await api("POST", `/api/experiments/${id}/solutions`, { solutions: [{ genome: fresh }] });
+    expect(again.body.candidates[0]).toMatchObject({ status: "duplicate", duplicateOf: b.id });
+    expect((await api("POST", `/api/experiments/${id}/cancel`)).status).toBe(200);
+  }, TEST_CEILING_MS);
+
   it("refuses a bad dedupe setting with a 400 naming the field", async () => {
     const mock = await startOpenAIMock([]);
     mocks.push(mock);
@@ -217,5 +256,49 @@ describe("the duplicate index in PostgreSQL", () => {
     const a = prepareCandidate(crypto.randomUUID(), program(60), settings);
     const b = prepareCandidate(crypto.randomUUID(), program(60, " // same"), settings);
     expect(await checkAndRegister(stack.prisma, id, settings, [a, b])).toEqual([null, { of: a.id, similarity: 1, method: "exact" }]);
+  });
+
+  it("the novelty judge decides the borderline band: 'not meaningfully different' is a duplicate (with the verdict and its cost), 'different' is admitted", async () => {
+    const { id } = await experiment();
+    const mock = await startOpenAIMock([
+      reply.text('{"different": false, "reason": "the same loop with two lines swapped"}', { promptTokens: 900, completionTokens: 15 }),
+      reply.text('{"different": true, "reason": "a new idea"}', { promptTokens: 900, completionTokens: 12 }),
+    ]);
+    mocks.push(mock);
+    const client = createLlmClient({ baseURL: mock.baseURL, model: "mock-model", prices: PRICES, retryBaseMs: 5, timeoutMs: 5000 });
+    // Threshold 0.99: moved lines and added brackets (similarity ≈ 0.9) are no duplicate by MinHash alone, but in the band [0.5, 0.99).
+    const judged: DedupeSettings = { ...settings, threshold: 0.99, judge: { lower: 0.5 } };
+    const original = { id: crypto.randomUUID(), genome: program(3), parentIds: [] };
+    expect((await dedupeRound(stack.prisma, id, judged, [original], [], undefined, client)).verdicts).toEqual([null]);
+    // The judge is shown the stored program (its Solution row).
+    await stack.prisma.solution.create({ data: { id: original.id, experimentId: id, genomeKind: "code", genomeText: original.genome, operator: "seed" } });
+    expect(mock.completions).toHaveLength(0); // nothing similar stored: no judge call
+    const moved = (a: number, b: number) => {
+      const lines = program(3).split("\n");
+      [lines[a], lines[b]] = [lines[b]!, lines[a]!];
+      [lines[a + 12], lines[b + 12]] = [lines[b + 12]!, lines[a + 12]!];
+      return { id: crypto.randomUUID(), genome: lines.join("\n").replace("return v29;", "return (v29);"), parentIds: [], extras: { promptTokens: 100, costUsd: 0.001 } };
+    };
+    const same = moved(6, 7);
+    const [dup] = (await dedupeRound(stack.prisma, id, judged, [same], [], undefined, client)).verdicts;
+    expect(dup).toMatchObject({ of: original.id, method: "minhash", judge: "not meaningfully different: the same loop with two lines swapped" });
+    expect(dup!.similarity).toBeGreaterThanOrEqual(0.5);
+    expect(dup!.similarity).toBeLessThan(0.99);
+    expect(duplicateReason(dup!)).toMatch(/novelty judge: not meaningfully different/);
+    expect(same.extras).toMatchObject({ promptTokens: 1000, completionTokens: 15 });
+    expect(same.extras.costUsd).toBeCloseTo(0.001 + (900 * 2 + 15 * 8) / 1e6, 12);
+    expect(JSON.stringify(mock.completions[0]!.body.messages)).toContain("meaningfully different");
+    // The rejected one left the index; the judged-different one stays in it.
+    const other = moved(2, 3);
+    expect((await dedupeRound(stack.prisma, id, judged, [other], [], undefined, client)).verdicts).toEqual([null]);
+    expect((other.extras as { logs?: string }).logs).toMatch(/novelty judge \(mock-model\) on minhash similarity 0\.\d+ to .*: different — a new idea/);
+    const entries = (await stack.prisma.dedupeEntry.findMany({ where: { experimentId: id } })).map((e) => e.solutionId).sort();
+    expect(entries).toEqual([original.id, other.id].sort());
+    // Without a judge setting, the band is not asked about.
+    const { id: id2 } = await experiment();
+    const plain = { ...settings, threshold: 0.99 };
+    await dedupeRound(stack.prisma, id2, plain, [{ ...original, id: crypto.randomUUID() }], [], undefined, client);
+    expect((await dedupeRound(stack.prisma, id2, plain, [moved(6, 7)], [], undefined, client)).verdicts).toEqual([null]);
+    expect(mock.completions).toHaveLength(2);
   });
 });

@@ -132,6 +132,34 @@ describe("islands", () => {
     const flags = await stack.prisma.solution.findMany({ where: { id: { in: kept } }, select: { eliteRevision: true } });
     expect(flags.every((f) => f.eliteRevision !== null)).toBe(true);
 
+    // Where the budget went, per island: every stored candidate counted once, on the island whose job made it
+    // (the seeds apart: every island starts from them), and per outcome the same candidates again.
+    const budget = await api<any>("GET", `/api/experiments/${id}/budget`);
+    expect(budget.status).toBe(200);
+    const byIsland = budget.body.byIsland as { key: string; evaluations: number; duplicates: number; costUsd: number; outcomes: Record<string, number> }[];
+    expect(byIsland.map((g) => g.key)).toEqual(["seeds", "0", "1", "2"]);
+    expect(byIsland[0]!.evaluations).toBe(seeds.length);
+    const stored = await stack.prisma.solution.groupBy({ by: ["island"], where: { experimentId: id, status: { not: "pending" } }, _count: true });
+    for (const g of byIsland) {
+      const row = stored.find((r) => (r.island === null ? "seeds" : String(r.island)) === g.key);
+      expect(g.evaluations + g.duplicates, `island ${g.key}`).toBe(row?._count);
+      if (g.key !== "seeds") expect(g.evaluations, `island ${g.key} ran jobs`).toBeGreaterThan(0);
+    }
+    expect(byIsland.reduce((n, g) => n + g.evaluations, 0)).toBe(budget.body.storedEvaluations);
+    expect(byIsland.reduce((n, g) => n + g.costUsd, 0)).toBeCloseTo(budget.body.byOperator.reduce((n: number, g: { costUsd: number }) => n + g.costUsd, 0), 9);
+    const byOutcome = budget.body.byOutcome as { key: string; evaluations: number; duplicates: number }[];
+    for (const g of byOutcome) expect(g.evaluations + g.duplicates, g.key).toBe(g.key === "no_gain" ? budget.body.outcomes.no_gain - budget.body.unstoredNoGain : budget.body.outcomes[g.key]);
+
+    // The phylogeny says which island made each node (seeds: none), for its island filter.
+    const tree = await api<{ ids: string[]; island?: (number | null)[]; operators: string[]; operator: number[] }>("GET", `/api/experiments/${id}/phylogeny`);
+    expect(tree.status).toBe(200);
+    expect(tree.body.island).toHaveLength(tree.body.ids.length);
+    tree.body.ids.forEach((_, i) => {
+      const isl = tree.body.island![i];
+      if (tree.body.operators[tree.body.operator[i]!] === "seed") expect(isl).toBeNull();
+      else expect([0, 1, 2]).toContain(isl);
+    });
+
     // An island that does not exist, or a malformed one, is a 400 naming the parameter.
     const missing = await api<{ error: { message: string } }>("GET", `/api/experiments/${id}/archive?island=3`);
     expect(missing.status).toBe(400);

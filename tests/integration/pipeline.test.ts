@@ -47,6 +47,21 @@ async function expectConsistent(stack: TestStack, id: string, budget: number) {
     id,
   );
   expect(orphans!.n).toBe(0);
+  // ...and walking first parents from every elite ends at a first ancestor (a stored solution without
+  // parents), although jobs store only their surviving candidates and those candidates' ancestors.
+  const [walks] = await stack.prisma.$queryRawUnsafe<{ elites: number; rooted: number }[]>(
+    `WITH RECURSIVE walk(start, id, depth) AS (
+       SELECT "solutionId", "solutionId", 0 FROM "Elite" WHERE "experimentId" = $1::uuid
+       UNION ALL
+       SELECT w.start, s."parentIds"[1], w.depth + 1 FROM walk w JOIN "Solution" s ON s.id = w.id
+       WHERE cardinality(s."parentIds") > 0 AND w.depth < 100000
+     )
+     SELECT (SELECT count(*)::int FROM "Elite" WHERE "experimentId" = $1::uuid) AS elites,
+            count(DISTINCT w.start)::int AS rooted
+     FROM walk w JOIN "Solution" s ON s.id = w.id WHERE cardinality(s."parentIds") = 0`,
+    id,
+  );
+  expect(walks!.rooted).toBe(walks!.elites);
   return e;
 }
 

@@ -6,6 +6,8 @@ import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/j
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
+import { keepSurvivors } from "@/lib/db/survivors";
+import { JobCostLog } from "../job-costs";
 import type { WorkerContext } from "../context";
 
 /** Curves get about this many points over a run. */
@@ -13,9 +15,21 @@ const SNAPSHOTS_PER_RUN = 400;
 
 export function createBatchProcessor(ctx: WorkerContext) {
   const caches = new ArchiveCacheStore();
-  return async function processBatch(job: Job<BatchJobData>) {
+  const costs = new JobCostLog();
+  const processBatch = async function processBatch(job: Job<BatchJobData>) {
     const { experimentId, k } = job.data;
-    const exp = await ctx.prisma.experiment.findUnique({ where: { id: experimentId }, select: { status: true, config: true, seed: true, islandCount: true } });
+    const time = <T>(phase: Parameters<typeof costs.time>[1], fn: () => Promise<T> | T) => costs.time(experimentId, phase, fn);
+    // One round trip: the run's state and whether this batch already landed (a retried job, or one
+    // re-enqueued by the reconciler in a race).
+    const [exp] = await time("load", () =>
+      ctx.prisma.$queryRawUnsafe<{ status: string; config: unknown; seed: number; islandCount: number; landed: boolean }[]>(
+        `SELECT status, config, seed, "islandCount",
+                EXISTS (SELECT 1 FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid AND "batchId" = $2) AS landed
+         FROM "Experiment" WHERE id = $1::uuid`,
+        experimentId,
+        batchKey(k),
+      ),
+    );
     if (!exp) return { skipped: "deleted" };
     // Paused or cancelled: drop the job; resume re-enqueues whatever is missing.
     if (exp.status !== "running") return { skipped: exp.status };
@@ -23,9 +37,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const plan = jobPlan(config);
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
 
-    // A retried job (or one re-enqueued by the reconciler in a race) whose batch already landed.
-    const landed = await ctx.prisma.processedBatch.findUnique({ where: { experimentId_batchId: { experimentId, batchId: batchKey(k) } }, select: { batchId: true } });
-    if (landed) return { skipped: "already processed" };
+    if (exp.landed) return { skipped: "already processed" };
 
     // CMA runs: job k continues emitter k mod chains from the state its previous job committed.
     const chains = emitterChains(config);
@@ -39,31 +51,40 @@ export function createBatchProcessor(ctx: WorkerContext) {
     // Islands: job k mutates (and commits to) island k mod the islands that exist now.
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
-    await cache.refresh(ctx.prisma);
-    const batch = chains
-      ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state)
-      : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+    await time("refresh", () => cache.refresh(ctx.prisma));
+    const batch = await time("generate", () => {
+      const generated = chains ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state) : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+      return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
+    });
     if (island !== null) batch.island = island;
     const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
     let result;
     try {
-      result = await commitBatch(ctx.prisma, batch, snapshotEvery);
+      result = await time("commit", () => commitBatch(ctx.prisma, batch, snapshotEvery));
     } catch (error) {
       caches.drop(experimentId); // it holds local inserts that never landed
       throw error;
     }
-    // Keep the cache in step with what was committed (ours and others'). A duplicate
+    // The next refresh pulls what others committed and skips our own rows (the cache holds them). A duplicate
     // leaves local inserts that were never stored: rebuild the cache from the database.
     if (result.duplicate) caches.drop(experimentId);
-    else await cache.refresh(ctx.prisma, result.revision);
+    else cache.committed(result.revision);
+    const c = costs.of(experimentId);
+    c.jobs++;
+    c.evaluations += batch.evaluations;
+    c.rowsStored += batch.cells.length;
 
     if (result.completed) {
       ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
       caches.drop(experimentId);
+      const line = costs.flush(experimentId);
+      if (line) ctx.log(line);
     } else if (result.status === "running" && k + jobsInFlight(config) < plan.totalJobs) {
       // Steady state: each finished batch starts the one maxInFlight ahead of it (CMA: its emitter's next job).
-      await enqueueBatches(ctx.queues, experimentId, [k + jobsInFlight(config)]);
+      await time("queue", () => enqueueBatches(ctx.queues, experimentId, [k + jobsInFlight(config)]));
     }
     return { duplicate: result.duplicate, evaluations: result.evaluations, improved: result.improved.length };
   };
+  /** Shutdown: the cost lines of experiments this worker did not see complete. */
+  return Object.assign(processBatch, { flushCosts: () => costs.flushAll() });
 }

@@ -41,7 +41,11 @@ export function createProcessors(ctx: WorkerContext): ProcessorSpec[] & { close(
     { queue: QUEUES.userEvaluation, processor: evaluate, concurrency: userEvaluationConcurrency },
   ];
   // LLM experiments' first stage, on the per-provider queues (see workers/llm-queues.ts).
-  return Object.assign(specs, { close: user.close, llm: mutate });
+  const close = async () => {
+    for (const line of batch.flushCosts()) ctx.log(line);
+    await user.close();
+  };
+  return Object.assign(specs, { close, llm: mutate });
 }
 
 /** A processor that first checks its job's payload (the job keeps its data as sent, unknown fields included). */

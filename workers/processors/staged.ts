@@ -13,6 +13,7 @@ import { duplicateReason } from "../dedupe-candidates";
 import { dropDedupeCache } from "@/lib/dedupe/index-store";
 import { ExperimentResources } from "../resources";
 import { watchForCancel } from "../cancel-watch";
+import { reevaluateNewElites } from "../reevaluate";
 import type { WorkerContext } from "../context";
 
 /** Curves get about this many points over a run. */
@@ -132,6 +133,19 @@ export function createStagedProcessors(ctx: WorkerContext) {
       const cache = caches.get(experimentId, config);
       const batch = toBatch(experimentId, batchId, k >= 0, config, cache.archive.cellOf.bind(cache.archive), staged, results, operator);
       if (job.data.island !== undefined) batch.island = job.data.island;
+      const again = config.evaluation?.reevaluate;
+      if (again && evaluator) {
+        // Noisy evaluators: would-be elites are evaluated again; fitness = mean, agreement in metrics.
+        const genomes = new Map(toEvaluate.map((c) => [c.id, c.genome]));
+        const a = cache.archive;
+        const rewatch = watchForCancel(ctx.prisma, experimentId);
+        try {
+          await reevaluateNewElites(evaluator, batch, (id) => genomes.get(id), (cell, f) => a.occupied[cell] !== 1 || f > a.objective[cell]!, { reevaluate: again, tolerance: config.evaluation?.tolerance }, rewatch.signal);
+        } finally {
+          rewatch.stop();
+        }
+        if (rewatch.signal.aborted && !spent) return { skipped: "cancelled" };
+      }
       const snapshotEvery = Math.max(1, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
       const result = await commitBatch(ctx.prisma, batch, snapshotEvery);
       if (result.completed) {

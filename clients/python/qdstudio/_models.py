@@ -33,6 +33,8 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "getMetrics": ("GET", "/api/experiments/{id}/metrics"),
     "getModels": ("GET", "/api/experiments/{id}/models"),
     "getPhylogeny": ("GET", "/api/experiments/{id}/phylogeny"),
+    "getPromptVariant": ("GET", "/api/experiments/{id}/prompts/{variant}"),
+    "getPrompts": ("GET", "/api/experiments/{id}/prompts"),
     "getQueues": ("GET", "/api/queues"),
     "getSolution": ("GET", "/api/solutions/{id}"),
     "getTemplate": ("GET", "/api/templates/{id}"),
@@ -310,6 +312,10 @@ class ElitePageElitesItem(TypedDict):
     createdAt: str
     # ISO 8601 date-time
     updatedAt: str
+    # evaluation.reevaluate runs: whether the elite's re-evaluations agreed (null: not re-evaluated)
+    verified: Optional[bool]
+    # evaluation.reevaluate runs: max − min of the elite's evaluations
+    fitnessSpread: Optional[float]
 
 
 class ElitePage(TypedDict):

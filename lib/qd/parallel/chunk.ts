@@ -5,7 +5,8 @@
  */
 import type { Domain } from "../domains/types";
 import type { Bounds } from "../emitters/types";
-import { gaussianKernel, isoLineKernel } from "../emitters/operators";
+import type { ArchiveBase } from "../archive/base";
+import { GaussianEmitter, IsoLineEmitter, type MutationEmitter } from "../emitters/mutation";
 import type { Rng } from "../rng";
 
 export interface MutationParams {
@@ -30,26 +31,29 @@ export interface ChunkContext {
   measures: Float64Array;
 }
 
+/** Each context's emitter (built on first use): the engine's one implementation of the operators. */
+const emitters = new WeakMap<ChunkContext, MutationEmitter>();
+
+function emitterOf(ctx: ChunkContext): MutationEmitter {
+  let e = emitters.get(ctx);
+  if (!e) {
+    // The emitter never reads this archive: runChunk hands it the shared rows.
+    const archive = { solutionDim: ctx.domain.dim } as ArchiveBase;
+    const common = { x0: ctx.x0, bounds: ctx.bounds, rng: ctx.rng, batchSize: 1 };
+    const p = ctx.params;
+    e = p.kind === "gaussian" ? new GaussianEmitter(archive, { ...common, sigma: p.sigma }) : new IsoLineEmitter(archive, { ...common, isoSigma: p.isoSigma, lineSigma: p.lineSigma });
+    emitters.set(ctx, e);
+  }
+  return e;
+}
+
 export function runChunk(ctx: ChunkContext, start: number, end: number, numElites: number): void {
   const dim = ctx.domain.dim;
   const md = ctx.domain.descriptors.length;
-  const { params, rng, batch, archiveSolutions: sols, occupiedList: occ, bounds } = ctx;
-  if (numElites === 0) {
-    const sigma = params.kind === "gaussian" ? params.sigma : params.isoSigma;
-    for (let i = start; i < end; i++) gaussianKernel(batch, i * dim, ctx.x0, 0, dim, sigma, rng, bounds);
-  } else {
-    // No software prefetch (touching the next parents' cache lines): it cost
-    // more than it saved once the kernel got faster. Same draw order as before.
-    const iso = params.kind === "iso-line";
-    for (let i = start; i < end; i++) {
-      const p = occ[rng.int(numElites)] * dim;
-      if (iso) {
-        const q = occ[rng.int(numElites)] * dim;
-        isoLineKernel(batch, i * dim, sols, p, sols, q, dim, params.isoSigma, params.lineSigma, rng, bounds);
-      } else {
-        gaussianKernel(batch, i * dim, sols, p, dim, params.sigma, rng, bounds);
-      }
-    }
-  }
-  ctx.domain.evaluateBatch(batch.subarray(start * dim, end * dim), end - start, ctx.objectives.subarray(start, end), ctx.measures.subarray(start * md, end * md));
+  const emitter = emitterOf(ctx);
+  const count = end - start;
+  const rows = new Int32Array(count * emitter.parentsPer);
+  emitter.selectParents(ctx.occupiedList, numElites, count, rows);
+  emitter.vary(ctx.batch.subarray(start * dim, end * dim), ctx.archiveSolutions, rows, count);
+  ctx.domain.evaluateBatch(ctx.batch.subarray(start * dim, end * dim), count, ctx.objectives.subarray(start, end), ctx.measures.subarray(start * md, end * md));
 }
