@@ -75,8 +75,10 @@ describe("ask/tell storage", () => {
         // Each parent is an elite of the archive right now (not of an earlier ask's view).
         const archive = (await api("GET", `/api/experiments/${exp.id}/archive`)).body;
         const elites = new Set(archive.elites.solutionId);
+        // Iso+LineDD: two parents each, named once when both draws hit the same elite.
+        for (const c of asked.candidates) expect(c.parentIds.length === 1 || c.parentIds.length === 2, String(c.parentIds)).toBe(true);
         const parents = asked.candidates.flatMap((c: any) => c.parentIds);
-        expect(parents).toHaveLength(100);
+        expect(parents.length).toBeGreaterThan(50);
         for (const p of parents) expect(elites.has(p), p).toBe(true);
       }
       await api("POST", `/api/experiments/${exp.id}/tell`, tellAll(asked.candidates));
@@ -112,7 +114,8 @@ describe("ask/tell storage", () => {
     expect(b.header).toMatchObject({ count: 15, budgetRemaining: 0, parentsPer: 2, parentBytes: 15 * 2 * 16 });
     const elites = new Set((await api("GET", `/api/experiments/${exp.id}/archive`)).body.elites.solutionId);
     for (const p of b.parents.flat()) expect(elites.has(p), p).toBe(true);
-    expect(b.parents.every((p) => p.length === 2)).toBe(true);
+    expect(b.parents.every((p) => p.length === 2 || p.length === 1)).toBe(true); // one when both draws hit the same elite
+    expect(b.parents.some((p) => p.length === 2)).toBe(true);
     // All reserved: a header alone, with no batch.
     const none = await askBinary(exp.id, 5);
     expect(none.res.status).toBe(200);
