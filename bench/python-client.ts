@@ -8,7 +8,12 @@
  * (`evaluationsPerCpuSecond`), and `serverCpuShare` is the web server's and PostgreSQL's part of it.
  * Every run carries the load average when it ended.
  *
- *   npx tsx bench/python-client.ts [--budget 200000] [--batches 2000,10000]
+ * Each batch size runs with and without prefetch, and for each ask encoding given (`binary`: the raw
+ * float64 answer the client uses by default; `base64`: the JSON answer before it), alternating, so
+ * the two are compared in the same run on the same server.
+ *
+ *   npx tsx bench/python-client.ts [--budget 200000] [--batches 2000,10000] [--encodings binary,base64] [--prefetch both|on|off] [--cpu-prof DIR]
+ * (`--cpu-prof DIR`: the web server writes a V8 CPU profile there when it stops.)
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -18,7 +23,8 @@ import { parseArgs } from "node:util";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
 
-const { values } = parseArgs({ options: { budget: { type: "string", default: "200000" }, batches: { type: "string", default: "2000,10000" } } });
+const { values } = parseArgs({ options: { budget: { type: "string", default: "200000" }, batches: { type: "string", default: "2000,10000" }, encodings: { type: "string", default: "binary,base64" }, prefetch: { type: "string", default: "both" }, "cpu-prof": { type: "string" } } });
+const prefetchModes = values.prefetch === "on" ? [true] : values.prefetch === "off" ? [false] : [false, true];
 const root = path.resolve(import.meta.dirname, "..");
 const log = (s: string) => process.stderr.write(`[bench:python-client] ${s}\n`);
 
@@ -33,16 +39,19 @@ function cpuSeconds(pid: number): number {
 }
 
 const stack = await createTestStack();
-const server = await startApiServer(stack.env).catch(async (e) => {
+const profile = values["cpu-prof"]
+  ? { extraEnv: { NODE_OPTIONS: `--require ${path.join(root, "bench/cpu-profile-preload.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(values["cpu-prof"]) } }
+  : {};
+const server = await startApiServer(stack.env, profile).catch(async (e) => {
   await stack.stop();
   throw e;
 });
 try {
   const runs: Record<string, unknown>[] = [];
   for (const batch of values.batches.split(",").map(Number)) {
-    for (const prefetch of [false, true]) {
-      log(`batch ${batch}${prefetch ? ", prefetch" : ""}: ${values.budget} evaluations`);
-      const args = [path.join(root, "examples/python/pyribs_port.py"), "--url", server.url, "--batch", String(batch), "--budget", values.budget, "--json", ...(prefetch ? ["--prefetch"] : [])];
+    for (const prefetch of prefetchModes) for (const encoding of values.encodings.split(",")) {
+      log(`batch ${batch}${prefetch ? ", prefetch" : ""}, ask ${encoding}: ${values.budget} evaluations`);
+      const args = [path.join(root, "examples/python/pyribs_port.py"), "--url", server.url, "--batch", String(batch), "--budget", values.budget, "--json", "--ask-encoding", encoding, ...(prefetch ? ["--prefetch"] : [])];
       // CPU per evaluation is what the machine's load cannot inflate: the web server, the database
       // backends serving this test database, and the Python process.
       const backends = async () => (await stack.prisma.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((b) => b.pid);
@@ -77,8 +86,8 @@ try {
       cores: os.cpus().length,
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
       runs,
-      best: { batch: best.batch, prefetch: best.prefetch, evaluationsPerSecond: best.evaluationsPerSecond, loadAverage: best.loadAverage },
-      bestPerCpuSecond: { batch: bestPerCpu.batch, prefetch: bestPerCpu.prefetch, evaluationsPerCpuSecond: bestPerCpu.evaluationsPerCpuSecond, serverCpuShare: bestPerCpu.serverCpuShare },
+      best: { batch: best.batch, prefetch: best.prefetch, askEncoding: best.askEncoding, evaluationsPerSecond: best.evaluationsPerSecond, loadAverage: best.loadAverage },
+      bestPerCpuSecond: { batch: bestPerCpu.batch, prefetch: bestPerCpu.prefetch, askEncoding: bestPerCpu.askEncoding, evaluationsPerCpuSecond: bestPerCpu.evaluationsPerCpuSecond, serverCpuShare: bestPerCpu.serverCpuShare },
     }),
   );
 } finally {

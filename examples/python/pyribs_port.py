@@ -67,6 +67,7 @@ def main():
     p.add_argument("--iterations", type=int, default=100)
     p.add_argument("--budget", type=int, help="evaluations (default: iterations x batch)")
     p.add_argument("--prefetch", action="store_true", help="ask for the next batch while this one is evaluated")
+    p.add_argument("--ask-encoding", default="binary", choices=["binary", "base64"], help="how ask answers travel (base64: the JSON form)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true", help="print one JSON object (figures) instead of progress")
     args = p.parse_args()
@@ -86,7 +87,7 @@ def main():
         },
         start=True,
     )
-    scheduler = client.scheduler(exp, batch_size=args.batch, prefetch=args.prefetch)
+    scheduler = client.scheduler(exp, batch_size=args.batch, prefetch=args.prefetch, ask_encoding=args.ask_encoding)
 
     t_eval = 0.0
     started = time.perf_counter()
@@ -112,6 +113,7 @@ def main():
         "dim": args.dim,
         "batch": args.batch,
         "prefetch": args.prefetch,
+        "askEncoding": args.ask_encoding,
         "evaluations": scheduler.evaluations,
         "seconds": round(seconds, 3),
         "evaluationsPerSecond": round(scheduler.evaluations / seconds, 1),

@@ -45,8 +45,8 @@ export interface NewAskBatch {
   ttlSeconds: number;
 }
 
-/** Stores one asked batch; returns its id and expiry. */
-export async function insertAskBatch(tx: Tx, b: NewAskBatch): Promise<{ batchId: string; expiresAt: Date }> {
+/** Stores one asked batch; returns its id, expiry and the parents block it wrote (count × parentsPer 16-byte UUIDs, zero = none). */
+export async function insertAskBatch(tx: Tx, b: NewAskBatch): Promise<{ batchId: string; expiresAt: Date; parents: Buffer; parentsPer: number }> {
   const batchId = newBatchId();
   const parentsPer = Math.max(0, ...b.parents.map((p) => p.length));
   // Parents as 16-byte UUIDs: one binary block to write and to slice (a text[] of 20,000 ids costs more to parse than the rest of a tell).
@@ -80,7 +80,7 @@ export async function insertAskBatch(tx: Tx, b: NewAskBatch): Promise<{ batchId:
     new Uint8Array(b.count * 8),
     b.ttlSeconds,
   );
-  return { batchId, expiresAt: new Date(row!.expiresAt) };
+  return { batchId, expiresAt: new Date(row!.expiresAt), parents, parentsPer };
 }
 
 function bytes(a: Float64Array | Int32Array, n: number): Uint8Array {

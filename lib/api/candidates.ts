@@ -14,6 +14,7 @@ import { askIssue } from "@/lib/experiments/limits";
 import { archiveIndex, pool } from "./archive";
 import { currentElites } from "./elite-cache";
 import type { TellBody, TellResult } from "./schemas";
+import type { AskBinary } from "./ask-binary";
 import { candidateId, DEFAULT_ASK_TTL_SECONDS, candidateSlices, insertAskBatch, loadAskBatches, Outcome, OUTCOME_NAMES, pruneExpired, reservedCount, saveOutcomes, splitCandidateId, type StoredAskBatch } from "./ask-batches";
 
 /**
@@ -166,7 +167,10 @@ async function produceCandidates(tx: typeof prisma, exp: ExpRow, n: number, rese
  * `POST /ask`: `count` candidates from the experiment's emitter over the current archive, stored
  * as one AskBatch row (committed durably: a client holding candidates can always tell them).
  */
-export async function ask(expId: string, count: number, encoding: "json" | "base64" = "json", ttlSeconds = DEFAULT_ASK_TTL_SECONDS): Promise<AskResult | AskColumns> {
+export async function ask(expId: string, count: number, encoding: "json" | "base64", ttlSeconds?: number): Promise<AskResult | AskColumns>;
+export async function ask(expId: string, count: number, encoding: "binary", ttlSeconds?: number): Promise<AskBinary>;
+export async function ask(expId: string, count: number, encoding?: "json" | "base64" | "binary", ttlSeconds?: number): Promise<AskResult | AskColumns | AskBinary>;
+export async function ask(expId: string, count: number, encoding: "json" | "base64" | "binary" = "json", ttlSeconds = DEFAULT_ASK_TTL_SECONDS): Promise<AskResult | AskColumns | AskBinary> {
   return pgTransaction(
     async (tx) => {
       const exp = await lockExperiment(tx, expId);
@@ -181,9 +185,14 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
       const remaining = Math.max(0, exp.budgetEvaluations - exp.evaluations - pending);
       const n = Math.min(count, remaining);
       const dim = genomeDim(exp.config);
+      if (n === 0 && encoding === "binary") return binaryAnswer({ budgetRemaining: 0, pending }, 0, dim, exp.config.emitter.type, null, null, 0);
       if (n === 0) return encoding === "base64" ? { candidates: [], budgetRemaining: 0, pending, ids: [], dim, genomes: "", parentIds: [], operator: exp.config.emitter.type } : { candidates: [], budgetRemaining: 0, pending };
       const made = await produceCandidates(tx, exp, n, pending);
-      const { batchId, expiresAt } = await insertAskBatch(tx, { experimentId: expId, genomes: made.genomes, count: n, dim, parents: made.parents, operator: made.operator, seed: made.seed, ttlSeconds });
+      const { batchId, expiresAt, parents, parentsPer } = await insertAskBatch(tx, { experimentId: expId, genomes: made.genomes, count: n, dim, parents: made.parents, operator: made.operator, seed: made.seed, ttlSeconds });
+      if (encoding === "binary") {
+        const header = { budgetRemaining: remaining - n, pending: pending + n, batchId, expiresAt: expiresAt.toISOString() };
+        return binaryAnswer(header, n, dim, made.operator, made.genomes, parents, parentsPer);
+      }
       const ids = Array.from({ length: n }, (_, i) => candidateId(batchId, i));
       const common = { budgetRemaining: remaining - n, pending: pending + n, batchId, expiresAt: expiresAt.toISOString() };
       if (encoding === "base64") {
@@ -197,6 +206,13 @@ export async function ask(expId: string, count: number, encoding: "json" | "base
     },
     { durable: true },
   );
+}
+
+/** The binary ask answer's parts: the producer's genome block and the stored parents block, not copied. */
+function binaryAnswer(head: { budgetRemaining: number; pending: number; batchId?: string; expiresAt?: string }, n: number, dim: number, operator: string, genomes: Float64Array | null, parents: Buffer | null, parentsPer: number): AskBinary {
+  const g = genomes ? new Uint8Array(genomes.buffer, genomes.byteOffset, n * dim * 8) : new Uint8Array(0);
+  const p = parents ? new Uint8Array(parents.buffer, parents.byteOffset, parents.byteLength) : new Uint8Array(0);
+  return { header: { ...head, count: n, dim, operator, parentsPer, genomeBytes: g.byteLength, parentBytes: p.byteLength }, genomes: g, parents: p };
 }
 
 interface Evaluated {
@@ -276,7 +292,10 @@ async function outcomes(ids: string[], revision: bigint | null, before: Set<numb
 }
 
 function batchIdOf(prefix: string, keys: string[]): string {
-  return `${prefix}:${crypto.createHash("sha256").update([...keys].sort().join(",")).digest("hex").slice(0, 40)}`;
+  // The ids of a binary tell come in order already: no sorted copy for them.
+  let sorted = true;
+  for (let i = 1; sorted && i < keys.length; i++) sorted = keys[i - 1]! <= keys[i]!;
+  return `${prefix}:${crypto.createHash("sha256").update((sorted ? keys : [...keys].sort()).join(",")).digest("hex").slice(0, 40)}`;
 }
 
 async function isProcessed(expId: string, batchId: string): Promise<boolean> {
@@ -309,6 +328,8 @@ interface TellColumns {
   extras: Map<number, { metrics?: Record<string, unknown>; evalMs?: number }>;
   /** Where an id came from in the request, for issue paths. */
   idPath: (i: number) => string;
+  /** Batch and index of each id, when the form gives them (the binary form: one batch, consecutive indices). */
+  parsed?: { batchId: string; index: number }[];
 }
 
 const NON_FINITE = "non-finite objective or measures";
@@ -340,7 +361,11 @@ function fromBlocks(body: { batchId: string; start: number; fitness: string; des
   if (!descriptors || descriptors.length !== n * md) issues.push({ path: "body.descriptors", message: `expected ${n} × ${md} = ${n * md} float64 values (row-major), got ${descriptors ? descriptors.length : "a length that is not a multiple of 8 bytes"}` });
   if (issues.length) throw unprocessable(issues);
   const batchId = body.batchId.toLowerCase();
-  const cols: TellColumns = { ids: Array.from({ length: n }, (_, i) => candidateId(batchId, body.start + i)), fitness: fitness!, descriptors: descriptors!, errors: new Map(), extras: new Map(), idPath: () => "body.batchId" };
+  const cols: TellColumns = { ids: new Array(n), fitness: fitness!, descriptors: descriptors!, errors: new Map(), extras: new Map(), idPath: () => "body.batchId", parsed: new Array(n) };
+  for (let i = 0; i < n; i++) {
+    cols.ids[i] = candidateId(batchId, body.start + i);
+    cols.parsed![i] = { batchId, index: body.start + i };
+  }
   for (let i = 0; i < n; i++) {
     let ok = Number.isFinite(fitness![i]!);
     for (let j = 0; ok && j < md; j++) ok = Number.isFinite(descriptors![i * md + j]!);
@@ -350,11 +375,12 @@ function fromBlocks(body: { batchId: string; start: number; fitness: string; des
 }
 
 function float64s(b64: string): Float64Array | null {
-  const buf = Buffer.from(b64, "base64");
-  if (buf.length % 8) return null;
-  const out = new Float64Array(buf.length / 8);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
+  // Decoded straight into the array's own memory (no intermediate Buffer to copy from).
+  const out = new Float64Array(Math.ceil(Buffer.byteLength(b64, "base64") / 8));
+  const bytes = Buffer.from(out.buffer);
+  const written = bytes.write(b64, "base64");
+  if (written % 8) return null;
+  return written === bytes.length ? out : out.subarray(0, written / 8);
 }
 
 function unprocessable(issues: ApiIssue[], status = 422): ApiError {
@@ -372,12 +398,13 @@ const within = (tx: typeof prisma) => ({ $transaction: (fn: (t: typeof prisma) =
  * batch ledger makes a repeated tell a no-op, and the batches keep every outcome for that repeat.
  */
 export async function tell(expId: string, body: TellBody) {
+  const answer = body.answer ?? "json";
   const exp = await readExperiment(expId);
   requireExternal(exp, "tell");
   const md = effectiveDescriptors(exp.config).length;
   const cols = body.results ? fromResults(body.results, md) : fromBlocks({ batchId: body.batchId!, start: body.start ?? 0, fitness: body.fitness!, descriptors: body.descriptors! }, md);
   const ledgerId = batchIdOf("t", cols.ids);
-  const parsed = cols.ids.map(splitCandidateId);
+  const parsed = cols.parsed ?? cols.ids.map(splitCandidateId);
   const batchIds = [...new Set(parsed.map((p) => p.batchId))];
   // On the node-postgres pool, like ask: binary columns arrive as Buffers (Prisma would pass them through JSON).
   const told = await pgTransaction(
@@ -385,7 +412,7 @@ export async function tell(expId: string, body: TellBody) {
       const locked = await lockExperiment(tx, expId);
       const ledger = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid AND "batchId" = $2`, expId, ledgerId);
       if (ledger.length) {
-        return { duplicate: true, results: storedOutcomes(cols.ids, parsed, await loadAskBatches(tx, batchIds, false)) };
+        return { duplicate: true, ...answerOf(cols.ids, parsed, await loadAskBatches(tx, batchIds, false), answer) };
       }
       const batches = await loadAskBatches(tx, batchIds, true);
       const unknown: ApiIssue[] = [];
@@ -411,7 +438,7 @@ export async function tell(expId: string, body: TellBody) {
       const bestInCell = new Map<number, number>();
       for (let i = 0; i < n; i++) {
         if (cols.errors.has(i)) continue;
-        const cell = index.cellOf(Array.from(cols.descriptors.subarray(i * md, (i + 1) * md)));
+        const cell = index.cellOf(cols.descriptors, i * md);
         cells[i] = cell;
         const j = bestInCell.get(cell);
         if (j === undefined || cols.fitness[i]! > cols.fitness[j]!) bestInCell.set(cell, i);
@@ -460,7 +487,7 @@ export async function tell(expId: string, body: TellBody) {
 
       // The outcome of every told candidate, kept on its batch for a repeated tell.
       const won = new Set(winners);
-      const results: InsertOutcome[] = cols.ids.map((id, i) => {
+      for (let i = 0; i < n; i++) {
         const b = batchOf(i);
         const k = parsed[i]!.index;
         const status = cols.errors.has(i) ? Outcome.Failed : won.has(i) ? (occupied.has(cells[i]!) ? Outcome.Improved : Outcome.New) : Outcome.NotAdded;
@@ -468,10 +495,9 @@ export async function tell(expId: string, body: TellBody) {
         b.cells[k] = cells[i]!;
         b.fitness[k] = status === Outcome.Failed ? NaN : cols.fitness[i]!;
         b.told++;
-        return outcomeOf(id, b, k);
-      });
+      }
       await saveOutcomes(tx, [...batches.values()]);
-      return { duplicate: false, results };
+      return { duplicate: false, ...answerOf(cols.ids, parsed, batches, answer) };
     },
   );
   return { ...told, ...(await summary(expId)) };
@@ -481,6 +507,27 @@ function outcomeOf(id: string, b: StoredAskBatch | undefined, k: number): Insert
   const o = b?.outcomes[k] ?? Outcome.Untold;
   if (o === Outcome.Untold || o === Outcome.Failed) return { id, status: "failed", cell: null, fitness: null };
   return { id, status: OUTCOME_NAMES[o] as InsertStatus, cell: b!.cells[k]!, fitness: b!.fitness[k]! };
+}
+
+/**
+ * What a tell answers, from the outcomes stored on the batches (so a repeated tell answers the same):
+ * `results`, one object per candidate, or with `answer: "blocks"` two small binary columns and no
+ * per-candidate object on either side: `statuses` (uint8 per candidate: 1 new, 2 improved,
+ * 3 not added, 4 failed) and `cells` (int32 LE, -1 for a failure), base64. Fitness is the client's own.
+ */
+function answerOf(ids: string[], parsed: { batchId: string; index: number }[], batches: Map<string, StoredAskBatch>, answer: "json" | "blocks"): { results: InsertOutcome[] } | { statuses: string; cells: string } {
+  if (answer === "json") return { results: storedOutcomes(ids, parsed, batches) };
+  const statuses = new Uint8Array(ids.length);
+  const cells = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const b = batches.get(parsed[i]!.batchId);
+    const k = parsed[i]!.index;
+    const o = b?.outcomes[k] ?? Outcome.Untold;
+    const failed = o === Outcome.Untold || o === Outcome.Failed;
+    statuses[i] = failed ? Outcome.Failed : o;
+    cells[i] = failed ? -1 : b!.cells[k]!;
+  }
+  return { statuses: Buffer.from(statuses.buffer).toString("base64"), cells: Buffer.from(cells.buffer).toString("base64") };
 }
 
 /** A repeated tell: the outcomes stored on the batches when it was first told. */

@@ -142,7 +142,7 @@ export function openApiDocument() {
         post: { operationId: "submitSolutions", summary: "Submit genomes to evaluate (external domains: become pending candidates)", parameters: [idParam()], requestBody: body(S.SubmitBody), responses: { "200": okJson("evaluated now: insertion statuses", "SubmitResponse"), "201": okJson("pending candidates (external domains)", "SubmitResponse"), "202": okJson("queued for the experiment's evaluator", "SubmitResponse"), ...errors(...std, 409, 413, 422) } },
       },
       "/api/experiments/{id}/ask": {
-        post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": okJson("candidates to evaluate", "AskResponse"), ...errors(...std, 409) } },
+        post: { operationId: "ask", summary: "Candidates from the experiment's emitter (external domains)", parameters: [idParam()], requestBody: body(S.AskBody), responses: { "200": { description: 'candidates to evaluate (encoding "binary": application/octet-stream, an AskBinaryHeader JSON line then the raw genome and parent blocks)', content: { "application/json": { schema: ref("AskResponse") }, "application/octet-stream": { schema: { type: "string", format: "binary" } } } }, ...errors(...std, 409) } },
       },
       "/api/experiments/{id}/tell": {
         post: { operationId: "tell", summary: "Results of asked candidates", parameters: [idParam()], requestBody: body(S.TellBody), responses: { "200": okJson("what the archive did with each result", "TellResponse"), ...errors(...std, 409, 410, 413, 422) } },

@@ -236,11 +236,28 @@ export const AskResponse = z.object({
   operator: z.string().optional().describe('encoding "base64": the operator of every candidate'),
 });
 
+export const AskBinaryHeader = z
+  .object({
+    budgetRemaining: z.number().int(),
+    pending: z.number().int(),
+    batchId: uuid.optional().describe("the stored batch (absent when count is 0); candidate i is this UUID with its last 4 hex digits replaced by i (hex)"),
+    expiresAt: z.string().optional(),
+    count: z.number().int().describe("candidates in this answer"),
+    dim: z.number().int().describe("values per genome"),
+    operator: z.string(),
+    parentsPer: z.number().int().describe("parent slots per candidate in the parents block"),
+    genomeBytes: z.number().int().describe("count × dim × 8: little-endian float64 genomes, row-major, right after the header line"),
+    parentBytes: z.number().int().describe("count × parentsPer × 16: parent ids as raw 16-byte UUIDs (all zero = no parent), after the genomes"),
+  })
+  .describe('encoding "binary" (application/octet-stream): this JSON object on the first line (ending in \\n), then genomeBytes, then parentBytes');
+
 export const InsertOutcome = z.object({ id: uuid, status: z.enum(["new", "improved", "not_added", "failed"]), cell: z.number().int().nullable(), fitness: nullableNum });
 
 export const TellResponse = z.object({
   duplicate: z.boolean(),
-  results: z.array(InsertOutcome),
+  results: z.array(InsertOutcome).optional().describe('one per told candidate, in the order told (absent with answer "blocks")'),
+  statuses: z.string().optional().describe('answer "blocks": one uint8 per told candidate, in order (1 new, 2 improved, 3 not_added, 4 failed), base64'),
+  cells: z.string().optional().describe('answer "blocks": the cell of each told candidate, int32 little-endian (-1 for a failure), base64'),
   experimentStatus: Status,
   evaluations: z.number().int(),
   numElites: z.number().int(),
@@ -291,6 +308,7 @@ export const RESPONSE_SCHEMAS = {
   Lineage,
   Candidate,
   AskResponse,
+  AskBinaryHeader,
   InsertOutcome,
   TellResponse,
   SubmitResponse,

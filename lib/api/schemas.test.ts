@@ -33,6 +33,10 @@ const cases: [string, unknown][] = [
   ["body an array", [ok(1)]],
   ["10,001 results", { results: Array.from({ length: 10_001 }, (_, i) => ok(i)) }],
   ["10,000 results", { results: Array.from({ length: 10_000 }, (_, i) => ok(i)) }],
+  ["answer as blocks", { results: [ok(1)], answer: "blocks" }],
+  ["answer as json", { results: [ok(1)], answer: "json" }],
+  ["answer of another kind", { results: [ok(1)], answer: "xml" }],
+  ["answer without results", { answer: "blocks" }],
 ];
 
 describe("quickTellBody", () => {
@@ -48,7 +52,7 @@ describe("quickTellBody", () => {
   });
 
   it("takes the fast path for well-formed tells", () => {
-    for (const name of ["plain", "with metrics and evalMs", "a failure", "upper-case uuid", "10,000 results"]) {
+    for (const name of ["plain", "with metrics and evalMs", "a failure", "upper-case uuid", "10,000 results", "answer as blocks"]) {
       expect(quickTellBody(cases.find(([n]) => n === name)![1]), name).not.toBeNull();
     }
   });

@@ -187,8 +187,11 @@ export const ActionBody = z.object({}).strict();
 export const AskBody = z
   .object({
     count: z.number({ error: "count must be a number" }).int("count must be a whole number").min(1, "count must be at least 1").max(10_000, "count must be at most 10,000"),
-    /** "base64": genomes as one little-endian float64 block (ids, dim, genomes, parentIds): no float formatting or parsing on either side. */
-    encoding: z.enum(["json", "base64"], { error: 'encoding must be "json" or "base64"' }).default("json"),
+    /**
+     * "base64": genomes as one little-endian float64 block (ids, dim, genomes, parentIds): no float formatting or parsing on either side.
+     * "binary": an application/octet-stream answer, one JSON header line then the raw blocks (lib/api/ask-binary.ts): no base64 and no JSON array at all.
+     */
+    encoding: z.enum(["json", "base64", "binary"], { error: 'encoding must be "json", "base64" or "binary"' }).default("json"),
     /** How long the candidates reserve budget; untold after that, they are released and refused. Default one day. */
     ttlSeconds: z.number({ error: "ttlSeconds must be a number" }).int("ttlSeconds must be a whole number").min(1, "ttlSeconds must be at least 1").max(604_800, "ttlSeconds must be at most 604,800 (7 days)").optional(),
   })
@@ -239,6 +242,8 @@ export const TellBody = z
     start: z.number({ error: "start must be a number" }).int("start must be a whole number").min(0, "start must be >= 0").max(9_999, "start must be at most 9,999").optional(),
     fitness: Base64("fitness").optional(),
     descriptors: Base64("descriptors").optional(),
+    /** "blocks": answer with `statuses` and `cells` as binary columns instead of one result object per candidate. */
+    answer: z.enum(["json", "blocks"], { error: 'answer must be "json" or "blocks"' }).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -276,7 +281,8 @@ const finiteNumber = (v: unknown): v is number => typeof v === "number" && Numbe
 export function quickTellBody(raw: unknown): z.infer<typeof TellBody> | null {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return null;
   const keys = Object.keys(raw);
-  if (keys.length !== 1 || keys[0] !== "results") return null;
+  const answer = (raw as { answer?: unknown }).answer;
+  if (!keys.includes("results") || keys.length !== (keys.includes("answer") ? 2 : 1) || (answer !== undefined && answer !== "json" && answer !== "blocks")) return null;
   const results = (raw as { results: unknown }).results;
   if (!Array.isArray(results) || results.length < 1 || results.length > 10_000) return null;
   const seen = new Set<string>();

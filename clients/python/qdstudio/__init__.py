@@ -13,12 +13,12 @@ from .columns import ArchiveData, MetricsHistory
 from .errors import (ApiError, BadRequest, Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, QDStudioError, ServerError, Timeout,
                      TransportError, Unauthorized, Unavailable, Unprocessable)
 from .events import Event, EventStream
-from .scheduler import Scheduler
+from .scheduler import STATUS_NAMES, Scheduler, candidate_id
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Client", "ExperimentRef", "Scheduler", "ArchiveData", "MetricsHistory", "Event", "EventStream", "models",
+    "Client", "ExperimentRef", "Scheduler", "candidate_id", "STATUS_NAMES", "ArchiveData", "MetricsHistory", "Event", "EventStream", "models",
     "QDStudioError", "ApiError", "BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "Gone", "PayloadTooLarge",
     "Unprocessable", "ServerError", "Unavailable", "TransportError", "Timeout",
 ]

@@ -146,8 +146,9 @@ class Transport:
     # ---- requests ----
     def request(self, method: str, path: str, query: Optional[Mapping[str, Any]] = None, body: Any = None,
                 idempotent: Optional[bool] = None, timeout: Optional[float] = None, raw_body: Optional[bytes] = None,
-                accept: Optional[str] = None) -> Tuple[int, Dict[str, str], bytes]:
-        """Sends one request (with retries) and returns (status, headers, body) of a 2xx/3xx answer."""
+                accept: Optional[str] = None, writable: bool = False) -> Tuple[int, Dict[str, str], Any]:
+        """Sends one request (with retries) and returns (status, headers, body) of a 2xx/3xx answer.
+        ``writable``: a 2xx body is read into a bytearray (arrays over it can be written, with no copy)."""
         target = self.base_path + path + _query_string(query)
         data = raw_body if raw_body is not None else (None if body is None else json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8"))
         headers = self.headers(data is not None, {"Accept": accept} if accept else None)
@@ -162,7 +163,7 @@ class Transport:
             try:
                 conn.request(method, target, body=data, headers=headers)
                 res = conn.getresponse()
-                payload = res.read()
+                payload = _read_into(res) if writable and res.status < 300 else res.read()
             except ConnectionRefusedError as e:
                 self._drop_connection()
                 if attempt < self.retries:
@@ -225,6 +226,22 @@ class Transport:
             conn.close()
             raise error_for(res.status, _decode(payload, h), method, path, h)
         return Response(conn, res)
+
+
+def _read_into(res: http.client.HTTPResponse) -> Any:
+    """The body in a bytearray of its Content-Length, read in place (bytes when the length is not given)."""
+    length = res.getheader("content-length")
+    if length is None or res.chunked:
+        return bytearray(res.read())
+    buf = bytearray(int(length))
+    view = memoryview(buf)
+    got = 0
+    while got < len(buf):
+        n = res.readinto(view[got:])
+        if not n:
+            raise http.client.IncompleteRead(bytes(view[:got]), len(buf) - got)
+        got += n
+    return buf
 
 
 def _decode(payload: bytes, headers: Mapping[str, str]) -> Any:

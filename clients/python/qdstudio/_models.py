@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -420,6 +420,29 @@ class AskResponse(_AskResponseRequired, total=False):
     operator: str
 
 
+class _AskBinaryHeaderRequired(TypedDict):
+    budgetRemaining: int
+    pending: int
+    # candidates in this answer
+    count: int
+    # values per genome
+    dim: int
+    operator: str
+    # parent slots per candidate in the parents block
+    parentsPer: int
+    # count × dim × 8: little-endian float64 genomes, row-major, right after the header line
+    genomeBytes: int
+    # count × parentsPer × 16: parent ids as raw 16-byte UUIDs (all zero = no parent), after the genomes
+    parentBytes: int
+
+
+class AskBinaryHeader(_AskBinaryHeaderRequired, total=False):
+    """encoding "binary" (application/octet-stream): this JSON object on the first line (ending in \n), then genomeBytes, then parentBytes"""
+    # the stored batch (absent when count is 0); candidate i is this UUID with its last 4 hex digits replaced by i (hex)
+    batchId: str
+    expiresAt: str
+
+
 class InsertOutcome(TypedDict):
     # UUID
     id: str
@@ -428,13 +451,21 @@ class InsertOutcome(TypedDict):
     fitness: Optional[float]
 
 
-class TellResponse(TypedDict):
+class _TellResponseRequired(TypedDict):
     duplicate: bool
-    results: List["InsertOutcome"]
     experimentStatus: Literal["draft", "queued", "running", "paused", "completed", "cancelled", "failed"]
     evaluations: int
     numElites: int
     budgetEvaluations: int
+
+
+class TellResponse(_TellResponseRequired, total=False):
+    # one per told candidate, in the order told (absent with answer "blocks")
+    results: List["InsertOutcome"]
+    # answer "blocks": one uint8 per told candidate, in order (1 new, 2 improved, 3 not_added, 4 failed), base64
+    statuses: str
+    # answer "blocks": the cell of each told candidate, int32 little-endian (-1 for a failure), base64
+    cells: str
 
 
 class _SubmitResponseCandidatesItemRequired(TypedDict):
@@ -549,7 +580,7 @@ class _AskBodyRequired(TypedDict):
 
 class AskBody(_AskBodyRequired, total=False):
     """Request body of POST /api/experiments/{id}/ask."""
-    encoding: Literal["json", "base64"]
+    encoding: Literal["json", "base64", "binary"]
     ttlSeconds: int
 
 
@@ -572,6 +603,7 @@ class TellBody(TypedDict, total=False):
     start: int
     fitness: str
     descriptors: str
+    answer: Literal["json", "blocks"]
 
 
 class _SaveTemplateBodyRequired(TypedDict):

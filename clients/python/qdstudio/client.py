@@ -12,13 +12,15 @@ Every method takes an experiment as its id or as the dict the server returned.
 URLs come from the OpenAPI document (``_models.OPERATIONS``).
 """
 import base64
+import json
 import os
 import uuid as _uuid
-from typing import IO, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union, cast
+from typing import IO, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 from . import _models as m
 from ._http import Transport
 from .columns import ArchiveData, MetricsHistory
+from .errors import QDStudioError
 from .events import EventStream
 from .scheduler import Scheduler
 
@@ -212,16 +214,37 @@ class Client:
         """``count`` candidates from the experiment's emitter (external domains). Prefer :meth:`scheduler`."""
         return cast(m.AskResponse, self._call("ask", {"id": _id(experiment)}, body={"count": int(count), "encoding": encoding}))
 
+    def ask_blocks(self, experiment: ExperimentRef, count: int) -> Tuple[m.AskBinaryHeader, memoryview]:
+        """The binary ask (``"encoding": "binary"``): the answer's header (budgetRemaining, pending, batchId,
+        expiresAt, count, dim, operator, parentsPer, genomeBytes, parentBytes) and a writable view on the
+        bytes after it: ``genomeBytes`` of little-endian float64 genomes (count × dim, row-major), then
+        ``parentBytes`` of parent ids as raw 16-byte UUIDs. Candidate i's id is ``candidate_id(batchId, i)``."""
+        method, template = m.OPERATIONS["ask"]
+        path = template.format(id=_quote(_id(experiment)))
+        _, headers, payload = self._http.request(method, path, body={"count": int(count), "encoding": "binary"}, accept="application/octet-stream", writable=True)
+        if "octet-stream" not in headers.get("content-type", ""):
+            raise QDStudioError("the server answered a binary ask with %r (is it older than this client?)" % headers.get("content-type"))
+        nl = payload.index(b"\n")
+        header = cast(m.AskBinaryHeader, json.loads(bytes(payload[:nl])))
+        body = memoryview(payload)[nl + 1:]
+        if len(body) != header["genomeBytes"] + header["parentBytes"]:
+            raise QDStudioError("binary ask answer: expected %d bytes after the header, got %d" % (header["genomeBytes"] + header["parentBytes"], len(body)))
+        return header, body
+
     def tell(self, experiment: ExperimentRef, results: Sequence[Mapping[str, Any]]) -> m.TellResponse:
         """Results of asked candidates: [{candidateId, fitness, descriptors, metrics?, evalMs?} | {candidateId, error}].
         Idempotent (the same set told again returns the stored statuses), so it is retried after timeouts."""
         return cast(m.TellResponse, self._call("tell", {"id": _id(experiment)}, body={"results": list(results)}))
 
-    def tell_blocks(self, experiment: ExperimentRef, batch_id: str, fitness: bytes, descriptors: bytes, start: int = 0) -> m.TellResponse:
+    def tell_blocks(self, experiment: ExperimentRef, batch_id: str, fitness: bytes, descriptors: bytes, start: int = 0, answer: str = "json") -> m.TellResponse:
         """The binary tell: results of candidates ``start, start + 1, …`` of an asked batch (``batchId`` of the
         ask) as little-endian float64 blocks, ``fitness`` (n values) and ``descriptors`` (n × descriptors,
-        row-major). A non-finite value records that candidate as a failed evaluation. Idempotent like tell."""
+        row-major). A non-finite value records that candidate as a failed evaluation. Idempotent like tell.
+        ``answer="blocks"``: the answer carries ``statuses`` (uint8 each: 1 new, 2 improved, 3 not_added,
+        4 failed) and ``cells`` (int32 each, -1 for a failure) as base64 columns instead of ``results``."""
         body = {"batchId": batch_id, "start": int(start), "fitness": base64.b64encode(fitness).decode("ascii"), "descriptors": base64.b64encode(descriptors).decode("ascii")}
+        if answer != "json":
+            body["answer"] = answer
         return cast(m.TellResponse, self._call("tell", {"id": _id(experiment)}, body=body))
 
     def submit(self, experiment: ExperimentRef, genomes: Sequence[Any], parent_ids: Optional[Sequence[Sequence[str]]] = None,
@@ -238,13 +261,14 @@ class Client:
         body = {"solutions": solutions, "idempotencyKey": idempotency_key or str(_uuid.uuid4())}
         return cast(m.SubmitResponse, self._call("submitSolutions", {"id": _id(experiment)}, body=body))
 
-    def scheduler(self, experiment: ExperimentRef, batch_size: Optional[int] = None, prefetch: bool = False) -> Scheduler:
+    def scheduler(self, experiment: ExperimentRef, batch_size: Optional[int] = None, prefetch: bool = False, ask_encoding: str = "binary") -> Scheduler:
         """A pyribs-shaped ask/tell scheduler over an experiment with an external domain
-        (``batch_size``: solutions per ask, default the experiment's batchSize)."""
+        (``batch_size``: solutions per ask, default the experiment's batchSize; ``ask_encoding``:
+        "binary" (raw float64 answer, the default) or "base64" (JSON, as servers before it))."""
         exp = experiment if isinstance(experiment, Mapping) and "batchSize" in experiment else self.get_experiment(experiment)
         if exp.get("domainType") not in (None, "external"):
             raise ValueError("scheduler() needs an experiment with domain.type \"external\" (this one is %r: its workers evaluate it)" % exp.get("domainType"))
-        return Scheduler(self, _id(exp), int(batch_size or exp["batchSize"]), prefetch)
+        return Scheduler(self, _id(exp), int(batch_size or exp["batchSize"]), prefetch, ask_encoding)
 
     # ---- service ----
     def queues(self) -> Dict[str, Any]:

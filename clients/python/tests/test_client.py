@@ -9,6 +9,7 @@ into a temporary directory. QDSTUDIO_HIDE_NUMPY=1 runs it as if numpy were absen
 Transport behaviour the real server cannot be made to show on demand
 (timeouts, 503s, dropped streams) is tested against tests/stubs.py.
 """
+import base64
 import io
 import math
 import os
@@ -182,6 +183,15 @@ class ErrorsTest(ClientTestCase):
         self.assertEqual([r["id"] for r in told["results"]], asked["ids"])
         self.assertEqual(told["results"][2]["status"], "failed")
         self.assertEqual(told["evaluations"], 4)
+        # The same tell again, answered as columns: the stored statuses and cells, counted once.
+        again = self.client.tell_blocks(exp, asked["batchId"], f64(1, 2, math.nan, 4), f64(0, 0, 1, 1, 2, 2, 3, 3), answer="blocks")
+        self.assertTrue(again["duplicate"])
+        self.assertNotIn("results", again)
+        statuses = [qdstudio.STATUS_NAMES[c] for c in base64.b64decode(again["statuses"])]
+        self.assertEqual(statuses, [r["status"] for r in told["results"]])
+        cells = list(struct.unpack("<4i", base64.b64decode(again["cells"])))
+        self.assertEqual(cells, [-1 if r["cell"] is None else r["cell"] for r in told["results"]])
+        self.assertEqual(again["evaluations"], 4)
         with self.assertRaises(qdstudio.Conflict) as cm:
             self.client.tell_blocks(exp, asked["batchId"], f64(9), f64(0, 0), start=1)
         self.assertIn("already told", cm.exception.message)
@@ -327,7 +337,9 @@ class AskTellTest(ClientTestCase):
             self.assertTrue(all(-5.12 <= v <= 5.12 for v in (sols[0] if not HAS_NUMPY else sols[0].tolist())))
             obj, meas = sphere_eval(sols)
             told = sched.tell(obj, meas)
-            self.assertEqual(len(told["results"]), 250)
+            self.assertEqual((len(told["statuses"]), len(told["cells"])), (250, 250))
+            self.assertTrue(all(1 <= s <= 3 for s in told["statuses"]))  # none failed
+            self.assertTrue(all(0 <= c < 100 for c in told["cells"]))
             batches += 1
         self.assertEqual(batches, 8)
         self.assertEqual(sched.evaluations, 2000)
@@ -352,13 +364,42 @@ class AskTellTest(ClientTestCase):
         obj = [float(v) for v in obj]
         obj[1] = math.nan
         told = sched.tell(obj, [[float(v) for v in row] for row in meas])
-        self.assertEqual([r["status"] for r in told["results"]][1], "failed")
+        self.assertEqual(qdstudio.STATUS_NAMES[told["statuses"][1]], "failed")
+        self.assertEqual(told["cells"][1], -1)
+        self.assertNotEqual(qdstudio.STATUS_NAMES[told["statuses"][0]], "failed")
         self.assertEqual(self.client.get_experiment(exp)["failedEvaluations"], 1)
         with self.assertRaises(RuntimeError):
             sched.tell(obj, meas)  # nothing asked
         sched.ask()
         with self.assertRaises(ValueError):
             sched.tell(obj[:2], meas[:2])  # wrong length
+
+    def test_binary_ask_answers_the_stored_batch_and_the_json_form_still_works(self):
+        exp = self.client.create_experiment(external_config(budget=30), start=True)
+        header, data = self.client.ask_blocks(exp, 8)
+        self.assertEqual((header["count"], header["dim"], header["genomeBytes"]), (8, 10, 8 * 10 * 8))
+        self.assertEqual(len(data), header["genomeBytes"] + header["parentBytes"])
+        genes = struct.unpack("<80d", data[:640])
+        self.assertTrue(all(-5.12 <= v <= 5.12 for v in genes))
+        # Its candidates are told by id (made from the batch id) like any others.
+        ids = [qdstudio.candidate_id(header["batchId"], i) for i in range(8)]
+        told = self.client.tell(exp, [{"candidateId": cid, "fitness": -sum(v * v for v in genes[i * 10:(i + 1) * 10]), "descriptors": list(genes[i * 10:i * 10 + 2])} for i, cid in enumerate(ids)])
+        self.assertEqual([r["id"] for r in told["results"]], ids)
+        self.assertEqual(told["evaluations"], 8)
+        # The scheduler's default (binary) hands out a writable (n, dim) batch; base64 still works.
+        for encoding in ("binary", "base64"):
+            sched = self.client.scheduler(exp, batch_size=11, ask_encoding=encoding)
+            sols = sched.ask()
+            self.assertEqual((len(sols), len(sols[0])), (11, 10), encoding)
+            sols[0][0] = 0.5  # pyribs' arrays can be written to
+            if encoding == "base64":  # the whole budget is out now: a header alone
+                empty, rest = self.client.ask_blocks(exp, 5)
+                self.assertEqual((empty["count"], empty["budgetRemaining"], empty["pending"], len(rest)), (0, 0, 11, 0))
+            obj, meas = sphere_eval(sols)
+            self.assertEqual(len(sched.tell(obj, meas)["statuses"]), 11)
+        self.assertEqual(self.client.get_experiment(exp)["status"], "completed")
+        with self.assertRaises(qdstudio.Conflict):  # errors stay JSON: a draft cannot be asked
+            self.client.ask_blocks(self.client.create_experiment(external_config(budget=10)), 5)
 
     def test_scheduler_refuses_a_worker_evaluated_domain(self):
         exp = self.client.create_experiment(sphere_config())

@@ -8,6 +8,7 @@ export const dynamic = "force-dynamic";
  * POST /api/experiments/:id/tell { results: [{ candidateId, fitness, descriptors, metrics?, evalMs? } | { candidateId, error }] }
  * → { duplicate, results: [{ id, status: "new"|"improved"|"not_added"|"failed", cell, fitness }], experimentStatus, evaluations, numElites }
  * Or the binary form of an asked batch: { batchId, start?, fitness, descriptors } (float64 LE blocks, base64).
+ * `"answer": "blocks"` → `statuses` (uint8 each) and `cells` (int32 each) as base64 columns instead of `results`.
  * Idempotent: the same set of candidates told again returns the stored statuses (duplicate: true).
  * Unknown candidates → 422; already told in another tell → 409; expired (ask's ttlSeconds) → 410.
  */
