@@ -1,7 +1,6 @@
 "use client";
 /** The evolving prompts of an LLM run (GET /api/experiments/:id/prompts), refreshed while it runs. */
-import { useEffect, useState } from "react";
-import { api, ApiError } from "./api";
+import { usePolledReport } from "./use-polled-report";
 
 export interface PromptVariantRow {
   variant: number;
@@ -31,23 +30,5 @@ export interface PromptVariantDetail extends PromptVariantRow {
 }
 
 export function usePrompts(id: string, enabled: boolean, active: boolean, refreshKey: unknown, everyMs = 5_000) {
-  const [report, setReport] = useState<PromptsReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!active || !enabled) return;
-    const t = setInterval(() => setTick((x) => x + 1), everyMs);
-    return () => clearInterval(t);
-  }, [active, enabled, everyMs]);
-  useEffect(() => {
-    if (!enabled) return;
-    let stop = false;
-    api<PromptsReport>(`/api/experiments/${id}/prompts`)
-      .then((r) => !stop && (setReport(r), setError(null)))
-      .catch((e) => !stop && setError(e instanceof ApiError ? e.message : String(e)));
-    return () => {
-      stop = true;
-    };
-  }, [id, enabled, tick, refreshKey]);
-  return { report, error };
+  return usePolledReport<PromptsReport>(`/api/experiments/${id}/prompts`, enabled, active, refreshKey, everyMs);
 }
