@@ -9,49 +9,30 @@ import { api, endpoints, fetchArchive, fetchSnapshots, normalizeArchive, normali
 import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
 import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
 import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/store";
-import { EliteGrid } from "@/components/archive/EliteGrid";
-import { ColorLegend } from "@/components/archive/ColorLegend";
-import { ViewControls } from "@/components/archive/ViewControls";
-import { IslandPicker } from "@/components/archive/IslandPicker";
-import { ElitePanel } from "@/components/elite/ElitePanel";
-import { GenomeView, KIND_LABEL } from "@/components/elite/GenomeView";
-import { LineageTree } from "@/components/lineage/LineageTree";
-import { MetricCurves } from "@/components/charts/MetricCurves";
-import { QueuePanel } from "@/components/queue/QueuePanel";
-import { Card } from "@/components/ui/Card";
 import { ExperimentHeader } from "./ExperimentHeader";
 import { KpiRow } from "./KpiRow";
-import { RunNotes } from "./RunNotes";
 import { useLiveEvents, type LiveFrame } from "./use-live";
+import { useIslands } from "./use-islands";
+import { useReplay } from "./use-replay";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
-import { FailuresPanel } from "@/components/evaluations/FailuresPanel";
-import { DuplicatesPanel } from "@/components/evaluations/DuplicatesPanel";
-import { MetricKeysPanel } from "@/components/evaluations/MetricKeysPanel";
-import { EliteTable } from "@/components/elites/EliteTable";
-import { ParallelCoordinates } from "@/components/descriptors/ParallelCoordinates";
-import { Scatter3D } from "@/components/descriptors/Scatter3D";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
-import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
-import { ModelsPanel } from "@/components/models/ModelsPanel";
 import { useModels } from "@/components/lib/use-models";
-import { PromptsPanel } from "@/components/prompts/PromptsPanel";
 import { usePrompts } from "@/components/lib/use-prompts";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/lib/use-elite-table";
-import { PhylogenyPanel } from "@/components/phylogeny/PhylogenyPanel";
 import { usePhylogeny } from "@/components/phylogeny/use-phylogeny";
-import { ReplayControls } from "@/components/history/ReplayControls";
-import { useArchiveHistory } from "@/components/history/use-history";
-import { evaluationsAt } from "@/components/history/replay";
-import { buttonClass } from "@/components/ui/Card";
-
-declare global {
-  interface Window {
-    /** Bench hook: ms per replay seek (the archive state only; the grid's draw is in __qdGrid.draws). */
-    __qdReplay?: { seeks: number[]; length: number; seek(k: number): void };
-  }
-}
+import { ArchiveCard } from "./panels/ArchiveCard";
+import { EliteCard } from "./panels/EliteCard";
+import { GenomeCard } from "./panels/GenomeCard";
+import { ReplayCard } from "./panels/ReplayCard";
+import { LineageCard } from "./panels/LineageCard";
+import { PhylogenyCard } from "./panels/PhylogenyCard";
+import { DescriptorCards } from "./panels/DescriptorCards";
+import { ElitesCard } from "./panels/ElitesCard";
+import { SpendingCards } from "./panels/SpendingCards";
+import { EvaluatorCards } from "./panels/EvaluatorCards";
+import { ProgressRow } from "./panels/ProgressRow";
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);
@@ -93,43 +74,9 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const running = experiment.status === "running" || experiment.status === "queued";
 
   // ---- islands: the grid shows the union (the experiment's archive) or one island's archive ----
-  const [island, setIsland] = useState<number | null>(null);
-  const [islandStore, setIslandStore] = useState<ArchiveStore | null>(null);
-  const hasIslands = experiment.islands != null;
-  useEffect(() => {
-    if (!hasIslands) return;
-    let stop = false;
-    const load = async () => {
-      try {
-        const fresh = normalizeExperiment(await api(endpoints.experiment(id)));
-        if (!stop) setExperiment((e) => ({ ...e, islands: fresh.islands }));
-        if (island == null) return;
-        const b = await fetchArchive(id, { island });
-        const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
-        if (!stop) setIslandStore(new ArchiveStore(p));
-      } catch {
-        /* next tick */
-      }
-    };
-    void load();
-    if (!running) return () => void (stop = true);
-    const t = setInterval(() => void load(), 3000);
-    return () => {
-      stop = true;
-      clearInterval(t);
-    };
-  }, [hasIslands, island, running, id, store]);
-  const chooseIsland = useCallback((k: number | null) => {
-    setIslandStore(null);
-    setIsland(k);
-  }, []);
-  const islandStoreRef = useRef(islandStore);
-  useEffect(() => {
-    islandStoreRef.current = islandStore;
-  }, [islandStore]);
-  const islandReady = islandStore != null;
-  /** The archive on screen: the union, or the chosen island's once loaded. */
-  const shownStore = island != null && islandStore ? islandStore : store;
+  const islands = useIslands(id, experiment.islands != null, running, store, setExperiment);
+  const island = islands.island;
+  const shownStore = islands.shownStore;
 
   // ---- the elite table (refetched, throttled, when the archive moves) ----
   const [eliteQuery, setEliteQuery] = useState<EliteQuery>(defaultEliteQuery);
@@ -138,43 +85,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const ranges = eliteQuery.ranges;
   const setRanges = useCallback((r: DescriptorRange[]) => setEliteQuery((q) => ({ ...q, ranges: r, offset: 0 })), []);
   // ---- the archive over time: a replay of its accepted writes drives the grid, the curves' cursor and the phylogeny ----
-  const [replayOn, setReplayOn] = useState(false);
   const [phyloOpen, setPhyloOpen] = useState(false);
-  const history = useArchiveHistory(id, replayOn, experiment.status);
+  const replay = useReplay(id, store, experiment.status);
   // While the run goes on, the open tree follows the archive (reloaded, throttled, when elites changed).
-  const phylo = usePhylogeny(id, phyloOpen, experiment.status, running && !replayOn, version);
-  const replay = replayOn ? (history.history?.replay ?? null) : null;
-  const [replayPos, setReplayPos] = useState<number | null>(null);
-  const seekReplay = useCallback(
-    (k: number) => {
-      if (!replay) return;
-      const t0 = performance.now();
-      replay.seek(k);
-      const w = (window.__qdReplay ??= { seeks: [], length: 0, seek: () => {} });
-      w.seeks.push(performance.now() - t0);
-      if (w.seeks.length > 4000) w.seeks.splice(0, 2000);
-      setReplayPos(replay.position);
-    },
-    [replay],
-  );
-  useEffect(() => {
-    if (!replay) return setReplayPos(null);
-    replay.seek(replay.length);
-    setReplayPos(replay.position);
-    const w = (window.__qdReplay ??= { seeks: [], length: 0, seek: () => {} });
-    w.length = replay.length;
-    w.seek = seekReplay;
-  }, [replay, seekReplay]);
-  const replayView = useMemo(
-    () => (replay && replayPos != null ? (Object.create(store, { fitness: { value: replay.fitness }, filled: { value: replay.filled }, sum: { value: replay.sum } }) as ArchiveStore) : null),
-    [replay, replayPos, store],
-  );
-  const replayTime = replay && replayPos != null && replay.length ? replay.timeAt(replayPos) : null;
-  const replayEvaluations = replayTime != null && history.history ? evaluationsAt(history.history.snapshots, replayTime) : null;
-  const exitReplay = useCallback(() => setReplayOn(false), []);
+  const phylo = usePhylogeny(id, phyloOpen, experiment.status, running && !replay.on, version);
+  const replayView = replay.view;
   const frameCanvas = useCallback(() => document.querySelector<HTMLCanvasElement>('[data-testid="elite-grid-canvas"]'), []);
-  const replayEvaluationsAt = useCallback((k: number) => (replay && history.history ? evaluationsAt(history.history.snapshots, replay.timeAt(k)) : null), [replay, history.history]);
-  const replayTimeAt = useCallback((k: number) => (replay ? replay.timeAt(k) : NaN), [replay]);
 
   // The replay is of the whole archive; without it the grid shows the chosen island's (or the whole) archive.
   const gridStore = useMemo(() => filteredStore(replayView ?? shownStore, ranges), [shownStore, version, ranges, replayView]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -327,7 +243,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       if (!quiet) setEliteLoading(true);
       try {
         // An island's view: that island's elite of the cell (it may differ from the union's).
-        const isl = island != null ? islandStoreRef.current : null;
+        const isl = island != null ? islands.storeRef.current : null;
         const onIsland = isl ? isl.solutionIds.get(cell) : undefined;
         if (isl && !onIsland) throw new ApiError("empty on this island", 404);
         const s = normalizeSolution(await api(onIsland ? endpoints.solution(onIsland) : endpoints.elite(id, cell)));
@@ -347,7 +263,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       }
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [id, island, islandReady],
+    [id, island, islands.ready],
   );
 
   useEffect(() => {
@@ -422,8 +338,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   );
   const onHeaderChange = useCallback((e: ExperimentSummary) => setExperiment((old) => ({ ...e, config: old.config })), []);
   const shown = inspected ?? elite;
-  const g = store.geometry;
-  const shownKind = shown && shown.genomeKind !== "vector" ? shown.genomeKind : null;
+  const showNewer = useCallback(() => selected != null && void loadElite(selected, true), [selected, loadElite]);
+  const closeLineage = useCallback(() => setLineageOpen(false), []);
 
   return (
     <div className="space-y-6">
@@ -431,250 +347,57 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <KpiRow experiment={experiment} llm={llm} />
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
-        <Card
-          title="Elite archive"
-          actions={
-            <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="filled-cells">
-              {replayView ? (
-                <span className="mr-2 rounded bg-orange-100 px-1.5 py-0.5 font-medium text-orange-800 dark:bg-orange-950 dark:text-orange-200">replay</span>
-              ) : null}
-              {(replayView ?? shownStore).filled.toLocaleString("en-US")} / {shownStore.cells.toLocaleString("en-US")} cells filled{!replayView && island != null ? ` on island ${island}` : ""}
-            </span>
-          }
-        >
-          {experiment.islands && (
-            <div className="mb-3">
-              <IslandPicker islands={experiment.islands} value={island} onChange={chooseIsland} />
-            </div>
-          )}
-          <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-            <ColorLegend min={shownStore.min} max={shownStore.max} />
-            {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={setView} />}
-          </div>
-          <EliteGrid store={gridStore} version={version + (replayPos ?? 0)} view={view} selected={selected} lineageCells={lineageCells} focusCell={inspected?.cell ?? null} onSelect={select} />
-          {store.dim >= 3 && (
-            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
-              {g.type === "cvt"
-                ? "Centroids projected onto the two chosen descriptors."
-                : view.mode === "fold"
-                  ? "Each square shows the best elite over the other descriptors."
-                  : "Showing one slice through the other descriptors."}
-            </p>
-          )}
-        </Card>
-        <Card id="elite" title={inspected ? "Ancestor" : "Elite"} className="lg:max-h-[760px] lg:overflow-y-auto">
-          {newer && (
-            <button type="button" onClick={() => selected != null && void loadElite(selected, true)} className="mb-3 w-full rounded-md bg-indigo-50 px-2.5 py-1.5 text-left text-xs font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-950/60 dark:text-indigo-300 dark:hover:bg-indigo-900/60">
-              A better elite has landed in this cell · show it
-            </button>
-          )}
-          <ElitePanel
-            cell={selected}
-            solution={shown}
-            names={store.names}
-            loading={eliteLoading}
-            error={eliteError}
-            ancestor={inspected != null}
-            onBack={back}
-            lineageOpen={lineageOpen}
-            onShowLineage={toggleLineage}
-            onInspect={inspect}
-          />
-        </Card>
+        <ArchiveCard
+          store={store}
+          gridStore={gridStore}
+          shownStore={shownStore}
+          replayView={replayView}
+          version={version + (replay.position ?? 0)}
+          islands={experiment.islands}
+          island={island}
+          onIsland={islands.choose}
+          view={view}
+          onView={setView}
+          selected={selected}
+          lineageCells={lineageCells}
+          focusCell={inspected?.cell ?? null}
+          onSelect={select}
+        />
+        <EliteCard
+          cell={selected}
+          solution={shown}
+          names={store.names}
+          loading={eliteLoading}
+          error={eliteError}
+          ancestor={inspected != null}
+          newer={newer}
+          onShowNewer={showNewer}
+          onBack={back}
+          lineageOpen={lineageOpen}
+          onShowLineage={toggleLineage}
+          onInspect={inspect}
+        />
       </div>
 
-      {shown && shownKind && (
-        <Card
-          id="genome"
-          title={`${KIND_LABEL[shownKind] ?? "Genome"} of the ${inspected ? "ancestor" : "elite"}${shown.cell != null ? ` in cell ${shown.cell.toLocaleString("en-US")}` : ""}`}
-          actions={<span className="font-mono text-xs text-slate-500 dark:text-slate-400">{shown.operator}</span>}
-        >
-          <GenomeView key={shown.id} solution={shown} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />
-        </Card>
-      )}
+      {shown && shown.genomeKind !== "vector" && <GenomeCard solution={shown} ancestor={inspected != null} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />}
 
-      <Card title="Archive over time" id="replay">
-        {!replayOn ? (
-          <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600 dark:text-slate-300">
-            <button type="button" className={buttonClass} onClick={() => setReplayOn(true)}>
-              Replay the archive
-            </button>
-            <span className="text-xs text-slate-500 dark:text-slate-400">Scrub or play the archive&apos;s history: the grid, the curves&apos; cursor and the phylogeny follow.</span>
-          </div>
-        ) : history.error ? (
-          <p className="text-sm text-red-600 dark:text-red-400">Could not load the history: {history.error}</p>
-        ) : replay && replayPos != null ? (
-          <ReplayControls
-            length={replay.length}
-            position={replayPos}
-            onPosition={seekReplay}
-            timeAt={replayTimeAt}
-            evaluationsAt={replayEvaluationsAt}
-            filled={replay.filled}
-            cells={store.cells}
-            frameCanvas={frameCanvas}
-            onExit={exitReplay}
-          />
-        ) : (
-          <p className="text-sm text-slate-500">Loading the archive&apos;s history…</p>
-        )}
-      </Card>
+      <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />
 
-      {lineageOpen && elite && (
-        <Card title="Lineage" actions={<button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setLineageOpen(false)}>Close</button>}>
-          {lineage ? (
-            lineage.steps.length ? (
-              <LineageTree steps={lineage.steps} complete={lineage.complete} inspected={inspected?.id ?? elite.id} min={store.min} max={store.max} onInspect={inspect} showOperators={elite.genomeKind !== "vector"} />
-            ) : (
-              <p className="text-sm text-slate-500">No lineage stored for this solution.</p>
-            )
-          ) : (
-            <p className="text-sm text-slate-500">Walking back through the ancestors…</p>
-          )}
-        </Card>
-      )}
+      {lineageOpen && elite && <LineageCard elite={elite} lineage={lineage} inspectedId={inspected?.id ?? null} min={store.min} max={store.max} onInspect={inspect} onClose={closeLineage} />}
 
-      <Card
-        title="Phylogeny"
-        id="phylogeny"
-        actions={
-          phyloOpen ? (
-            <span className="flex items-center gap-3 text-xs">
-              {running && !replayOn && phylo.data && (
-                <span className="flex items-center gap-1.5 tabular-nums text-slate-500 dark:text-slate-400" data-testid="phylogeny-live" title="The tree reloads as elites land">
-                  <span className={`inline-block h-1.5 w-1.5 rounded-full bg-emerald-500 ${phylo.loading ? "animate-pulse" : ""}`} aria-hidden="true" />
-                  live · {phylo.data.n.toLocaleString("en-US")} nodes
-                </span>
-              )}
-              <button type="button" className="text-slate-500 hover:underline" onClick={() => setPhyloOpen(false)}>
-                Close
-              </button>
-            </span>
-          ) : undefined
-        }
-      >
-        {!phyloOpen ? (
-          <div className="flex flex-wrap items-center gap-3">
-            <button type="button" className={buttonClass} onClick={() => setPhyloOpen(true)}>
-              Show the phylogeny
-            </button>
-            <span className="text-xs text-slate-500 dark:text-slate-400">Every stored solution that leads to a current elite, from the seeds down.</span>
-          </div>
-        ) : phylo.error && !phylo.data ? (
-          <p className="text-sm text-red-600 dark:text-red-400">Could not load the phylogeny: {phylo.error}</p>
-        ) : phylo.data ? (
-          phylo.data.n ? (
-            <PhylogenyPanel data={phylo.data} total={phylo.total} focusSolutionId={elite?.id ?? null} timeCursor={replayTime} onOpen={openSolution} />
-          ) : (
-            <p className="text-sm text-slate-500">No elites yet.</p>
-          )
-        ) : (
-          <p className="text-sm text-slate-500">Walking back from the elites…</p>
-        )}
-      </Card>
+      <PhylogenyCard open={phyloOpen} onOpen={setPhyloOpen} phylo={phylo} live={running && !replay.on} focusSolutionId={elite?.id ?? null} timeCursor={replay.time} onOpenSolution={openSolution} />
 
-      {store.dim >= 2 && (
-        <Card
-          title="Descriptors"
-          actions={
-            <span className="text-xs text-slate-500 tabular-nums dark:text-slate-400" data-testid="brushed-count">
-              {ranges.length ? `${brushed.toLocaleString("en-US")} elites in range` : `${store.filled.toLocaleString("en-US")} elites`}
-            </span>
-          }
-        >
-          <ParallelCoordinates store={store} version={version} ranges={ranges} onRangesChange={setRanges} selected={selected} />
-        </Card>
-      )}
+      <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
 
-      {store.dim === 3 && (
-        <Card title="3-D scatter" id="scatter-3d" actions={<span className="text-xs text-slate-500 dark:text-slate-400">{g.type === "cvt" ? "Every elite at its descriptors, no projection" : "Every elite at its descriptors, nothing folded"}</span>}>
-          <Scatter3D store={gridStore} version={version + (replayPos ?? 0)} selected={selected} onSelect={select} />
-        </Card>
-      )}
+      <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />
 
-      <Card title="Elites" actions={<span className="text-xs text-slate-500 dark:text-slate-400">Sorted and filtered on the server; select a row to inspect it</span>}>
-        <EliteTable
-          page={eliteTable.page}
-          query={eliteQuery}
-          onQueryChange={setEliteQuery}
-          names={store.names}
-          archiveSize={store.filled}
-          min={store.min}
-          max={store.max}
-          selectedCell={selected}
-          onSelect={selectFromTable}
-          loading={eliteTable.loading}
-          error={eliteTable.error}
-        />
-      </Card>
-
-      {experiment.emitterType === "llm" && (
-        <Card title="Models" id="models">
-          <ModelsPanel report={models.report} error={models.error} />
-        </Card>
-      )}
-
-      {evolvesPrompts && (
-        <Card title="Prompt variants" id="prompts">
-          <PromptsPanel experimentId={id} report={prompts.report} error={prompts.error} />
-        </Card>
-      )}
-
-      <Card title="Where the budget went">
-        <BudgetPanel report={budget.report} loading={budget.loading} error={budget.error} />
-      </Card>
-
-      {duplicateCount > 0 && (
-        <Card id="duplicates" title="Duplicates rejected before evaluation">
-          <DuplicatesPanel experimentId={id} duplicates={duplicateCount} evaluations={budget.report?.evaluations ?? experiment.evaluations} refreshKey={duplicateCount} by={experiment.domainType === "llm-text" ? "words" : "lines"} />
-        </Card>
-      )}
+      <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />
 
       {(withFailures || userEvaluated) && (
-        <div className={`grid gap-6 ${userEvaluated ? "lg:grid-cols-[minmax(0,1fr)_340px]" : ""}`}>
-          <Card
-            id="failures"
-            title="Failures"
-            actions={
-              running ? (
-                <span className="text-xs text-slate-500 dark:text-slate-400" title="Refreshed every few seconds while the run is active">
-                  ● refreshing
-                </span>
-              ) : undefined
-            }
-          >
-            <FailuresPanel
-              failures={evals.failures}
-              total={Math.max(experiment.failedEvaluations, evals.failures.length)}
-              evaluations={experiment.evaluations}
-              loading={evals.loading}
-              error={evals.error}
-              hasMore={evals.nextCursor != null}
-              loadingMore={evals.loadingMore}
-              onLoadMore={evals.loadMore}
-            />
-          </Card>
-          {userEvaluated && (
-            <Card title="Metrics produced">
-              <MetricKeysPanel keys={evals.keys} from={evals.keysFrom} usedBy={metricUsedBy} stages={evals.stages} />
-            </Card>
-          )}
-        </div>
+        <EvaluatorCards evals={evals} userEvaluated={userEvaluated} running={running} failedEvaluations={experiment.failedEvaluations} evaluations={experiment.evaluations} metricUsedBy={metricUsedBy} />
       )}
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
-        <Card title="Progress">
-          <MetricCurves snapshots={snapshots} cost={llm} cursor={replayEvaluations} />
-        </Card>
-        <div className="space-y-6">
-          <Card title="Notes">
-            <RunNotes notes={experiment.notes} tags={experiment.tags} onSave={saveNotes} />
-          </Card>
-          <Card title="Workers & queue">
-            <QueuePanel active={running} />
-          </Card>
-        </div>
-      </div>
+      <ProgressRow snapshots={snapshots} cost={llm} cursor={replay.evaluations} notes={experiment.notes} tags={experiment.tags} onSaveNotes={saveNotes} running={running} />
     </div>
   );
 }
