@@ -78,4 +78,15 @@ describe("import graph", () => {
     for (const n of edges.keys()) visit(n, []);
     expect(cycles).toEqual([]);
   });
+
+  it("the registries stay browser-safe: only *.server modules reach Node or the evaluators, and no component imports them", () => {
+    const serverOnly = (s: string, target: string | null) => s.startsWith("node:") || target === "lib/evaluators" || target === "lib/evaluators/index" || target === "lib/tasks" || target === "lib/tasks/index" || /\.server$/.test(s);
+    const bad = [
+      ...files("lib/registry")
+        .filter((f) => !/\.server\.tsx?$/.test(f))
+        .flatMap((f) => imports(f).filter(([s]) => serverOnly(s, resolve(f, s))).map(([s]) => `${f} → ${s}`)),
+      ...files("components").flatMap((f) => imports(f).filter(([s]) => /\.server$/.test(s)).map(([s]) => `${f} → ${s}`)),
+    ];
+    expect(bad).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
-import { createEvaluationSlots, createEvaluator, createJavaScriptMutation, createProgramEvaluator, type EvaluationSlots, type Evaluator, type MutationOperator } from "@/lib/evaluators";
-import { effectiveDescriptors, evaluationConcurrency, isUserEvaluated, type ExperimentSpec, type JavaScriptMutationEmitterConfig, type UserEvaluatedDomainConfig } from "@/lib/experiments/config";
+import { createEvaluationSlots, createJavaScriptMutation, type EvaluationSlots, type Evaluator, type MutationOperator } from "@/lib/evaluators";
+import type { ExperimentSpec, JavaScriptMutationEmitterConfig } from "@/lib/experiments/config";
+import { createDomainEvaluator } from "@/lib/registry/domains/evaluators.server";
 import { readEnv } from "@/lib/config";
-import { getCodeTask } from "@/lib/tasks";
 import { createLlmRuntime, type LlmRuntime } from "./propose-llm";
 
 interface Entry {
@@ -32,7 +32,7 @@ export class ExperimentResources {
   /** null: the candidates were already scored in the first stage (llm-text judge). */
   evaluator(id: string, config: ExperimentSpec): Evaluator | null {
     const e = this.entry(id);
-    if (e.evaluator === undefined) e.evaluator = makeEvaluator(config, this.slots);
+    if (e.evaluator === undefined) e.evaluator = createDomainEvaluator(config, this.slots);
     return e.evaluator;
   }
 
@@ -63,19 +63,3 @@ export class ExperimentResources {
   }
 }
 
-/**
- * The experiment's evaluator. `evaluation.concurrency`, when set, overrides the evaluator's own
- * `concurrency` (command, webhook, program) or `poolSize` (javascript isolates, at most 64).
- */
-function makeEvaluator(config: ExperimentSpec, slots: EvaluationSlots): Evaluator | null {
-  const d = config.domain;
-  const concurrency = evaluationConcurrency(config);
-  if (d.type === "llm-text") return null;
-  if (d.type === "llm-code") return getCodeTask(d.task)!.createEvaluator({ timeoutMs: d.timeoutMs, memoryMb: d.memoryMb, ...(concurrency ? { concurrency } : {}) });
-  if (d.type === "program") return createProgramEvaluator(d, { descriptorMetrics: effectiveDescriptors(config).flatMap((r) => (r.metric ? [r.metric] : [])), concurrency, slots });
-  if (!isUserEvaluated(config)) throw new Error(`domain "${d.type}" has no evaluator of its own`);
-  // Only the evaluator's own fields: the rest describe the genome space.
-  const { dim: _dim, bounds: _bounds, qdScoreOffset: _offset, seeds: _seeds, description: _description, ...evaluatorConfig } = d as UserEvaluatedDomainConfig;
-  const tuned = !concurrency ? evaluatorConfig : evaluatorConfig.type === "javascript" ? { ...evaluatorConfig, poolSize: Math.min(64, concurrency) } : { ...evaluatorConfig, concurrency };
-  return createEvaluator(tuned as Parameters<typeof createEvaluator>[0], { slots });
-}

@@ -8,6 +8,7 @@ import { defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
+import { domainKindOf, FORM_DOMAINS, type DomainType as RegistryDomainType } from "@/lib/registry/domains";
 import { newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { PROGRAM_EXAMPLE, type ProgramState } from "./ProgramFields";
@@ -17,28 +18,18 @@ import { DEFAULT_PARENT_SELECTION, type ParentSelectionState } from "./ParentSel
 import { DEFAULT_PROMPT_EVOLUTION, type PromptEvolutionState } from "./PromptEvolutionFields";
 import { EXAMPLE_JS, EXAMPLE_JSON_SEEDS, EXAMPLE_MUTATE, TEXT_EXAMPLE, USER_DEFAULTS } from "./examples";
 
-export type DomainType = "sphere" | "rastrigin" | "arm" | "llm-code" | "llm-text" | "program" | "external" | "command" | "webhook" | "javascript";
+export type DomainType = RegistryDomainType;
 export type UserDomain = "command" | "webhook" | "javascript";
 export type LlmDomain = "llm-code" | "llm-text" | "program";
 /** What a candidate of a user-evaluated domain is: numbers in a box, any JSON value made by the user's mutation, or a text written by the LLM. */
 export type Genome = "vector" | "json" | "text";
 export type DedupeMode = "off" | "exact" | "minhash" | "embeddings";
 
-export const DOMAINS: { value: DomainType; label: string }[] = [
-  { value: "sphere", label: "Sphere (linear projection)" },
-  { value: "rastrigin", label: "Rastrigin (linear projection)" },
-  { value: "arm", label: "Planar arm repertoire" },
-  { value: "llm-code", label: "LLM code (task)" },
-  { value: "program", label: "Your program (LLM, any language)" },
-  { value: "llm-text", label: "LLM text" },
-  { value: "command", label: "Command (any language)" },
-  { value: "webhook", label: "Webhook" },
-  { value: "javascript", label: "JavaScript function" },
-  { value: "external", label: "External evaluator (ask/tell)" },
-];
+/** The Domain select's options: the registry's form kinds (lib/registry/domains). */
+export const DOMAINS: { value: DomainType; label: string }[] = FORM_DOMAINS.map((k) => ({ value: k.type as DomainType, label: k.label }));
 
-export const isUserDomain = (t: DomainType): t is UserDomain => t === "command" || t === "webhook" || t === "javascript";
-export const isLlmDomain = (t: DomainType): t is LlmDomain => t === "llm-code" || t === "llm-text" || t === "program";
+export const isUserDomain = (t: DomainType): t is UserDomain => domainKindOf({ type: t }).evaluation === "user";
+export const isLlmDomain = (t: DomainType): t is LlmDomain => domainKindOf({ type: t }).evaluation === "llm";
 
 /** OpenAI-compatible servers: choosing one fills the base URL, a model and the key's variable. */
 export const PROVIDERS = [

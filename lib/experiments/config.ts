@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { getDomain } from "@/lib/qd";
 import { costIssues } from "./limits";
-import { CommandEvaluatorConfig, JavaScriptEvaluatorConfig, JavaScriptMutationConfig, WebhookEvaluatorConfig } from "@/lib/evaluators/schemas";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { kindUnion } from "@/lib/registry/kind";
 import { SchedulerConfig, schedulerKindOf } from "@/lib/registry/schedulers";
@@ -12,7 +11,14 @@ import { cmaMe } from "@/lib/registry/emitters/cma-me";
 import { cmaMae } from "@/lib/registry/emitters/cma-mae";
 import { llm } from "@/lib/registry/emitters/llm";
 import { javascriptMutation } from "@/lib/registry/emitters/javascript-mutation";
-import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
+import { TASK_CATALOG } from "@/lib/tasks/catalog";
+import { AnyDomainConfig, BuiltInDomainConfig, domainTypes, findDomainKind } from "@/lib/registry/domains";
+import { external } from "@/lib/registry/domains/external";
+import { command } from "@/lib/registry/domains/command";
+import { webhook } from "@/lib/registry/domains/webhook";
+import { javascript } from "@/lib/registry/domains/javascript";
+import { llmCode } from "@/lib/registry/domains/llm-code";
+import { llmText } from "@/lib/registry/domains/llm-text";
 
 /**
  * The experiment configuration: one schema shared by the REST API, the form
@@ -28,15 +34,12 @@ export const MAX_EVALUATION_CONCURRENCY = 256;
 const positiveInt = (label: string, max: number) =>
   z.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).min(1, `${label} must be at least 1`).max(max, `${label} must be at most ${max.toLocaleString("en-US")}`);
 
-export const DomainConfig = z.discriminatedUnion(
-  "type",
-  [
-    z.object({ type: z.literal("sphere"), dim: positiveInt("domain.dim", 10_000).default(100) }).strict(),
-    z.object({ type: z.literal("rastrigin"), dim: positiveInt("domain.dim", 10_000).default(100) }).strict(),
-    z.object({ type: z.literal("arm"), joints: positiveInt("domain.joints", 10_000).default(12) }).strict(),
-  ],
-  { error: 'domain.type must be one of "sphere", "rastrigin", "arm"' },
-);
+/**
+ * Domains come from the registry (lib/registry/domains): each kind's module owns its zod config,
+ * defaults and messages; the unions and their "must be one of" messages derive from it.
+ */
+/** The built-in benchmark domains (evaluated by the workers in bulk). */
+export const DomainConfig = BuiltInDomainConfig;
 export type DomainConfig = z.infer<typeof DomainConfig>;
 
 export const DescriptorConfig = z
@@ -98,71 +101,25 @@ export const isCmaEmitter = (e: { type: string }): e is CmaEmitterConfig => e.ty
 /** Emitters of built-in (worker-evaluated) domains. */
 export const BuiltInEmitterConfig = VectorEmitterConfig;
 
-/**
- * Vector genomes evaluated by the client over ask/tell (`POST /api/experiments/:id/ask | tell`).
- * No built-in measures: the experiment's descriptors are required.
- */
-export const ExternalDomainConfig = z
-  .object({
-    type: z.literal("external"),
-    dim: positiveInt("domain.dim", 10_000),
-    bounds: z
-      .tuple([finite("domain.bounds[0]"), finite("domain.bounds[1]")], { error: "domain.bounds must be [lo, hi]" })
-      .refine((b) => b[1] > b[0], { message: "domain.bounds: hi must be greater than lo" }),
-    /** Subtracted from each elite's fitness in the QD score (pyribs qd_score_offset). */
-    qdScoreOffset: finite("domain.qdScoreOffset").default(0),
-  })
-  .strict();
+/** Vector genomes evaluated by the client over ask/tell. */
+export const ExternalDomainConfig = external.schema;
 export type ExternalDomainConfig = z.infer<typeof ExternalDomainConfig>;
 
 /**
- * Vector genomes scored by the user's own evaluator, run by the workers: a
- * command in any language, an HTTP webhook, or sandboxed JavaScript. The
- * evaluator returns `{ fitness, descriptors?, metrics? }`; descriptors come from
- * its `descriptors` array (in descriptor-row order) or from a named metric.
+ * Genomes scored by the user's own evaluator, run by the workers: a command in any language, an HTTP
+ * webhook, or sandboxed JavaScript. The evaluator returns `{ fitness, descriptors?, metrics? }`;
+ * descriptors come from its `descriptors` array (in descriptor-row order) or from a named metric.
  */
-const userGenome = {
-  /** Vector genomes (Gaussian / Iso+LineDD emitters): length and box. */
-  dim: positiveInt("domain.dim", 10_000).optional(),
-  bounds: ExternalDomainConfig.shape.bounds.optional(),
-  qdScoreOffset: finite("domain.qdScoreOffset").default(0),
-  /** JSON genomes (javascript-mutation emitter) or programs/texts (llm emitter): the starting population. */
-  seeds: z.array(z.unknown(), { error: "domain.seeds must be an array" }).min(1, "domain.seeds must not be empty").max(100, "at most 100 seeds").optional(),
-  /** What the LLM is asked to improve (llm emitter): the problem, the contract of the program or text. */
-  description: z.string().max(20_000, "domain.description must be at most 20,000 characters").optional(),
-};
-export const CommandDomainConfig = CommandEvaluatorConfig.extend(userGenome);
-export const WebhookDomainConfig = WebhookEvaluatorConfig.extend(userGenome);
-export const JavaScriptDomainConfig = JavaScriptEvaluatorConfig.extend(userGenome);
-
-const seedText = (label: string) => z.string({ error: `${label} must be a string` }).min(1, `${label} must not be empty`).max(256 * 1024, `${label} must be at most 256 KiB`);
+export const CommandDomainConfig = command.schema;
+export const WebhookDomainConfig = webhook.schema;
+export const JavaScriptDomainConfig = javascript.schema;
 
 /** Programs evolved by the LLM operator for a shipped task, scored in the sandbox (lib/tasks). */
-export const LlmCodeDomainConfig = z
-  .object({
-    type: z.literal("llm-code"),
-    task: z.enum(TASK_NAMES, { error: `domain.task must be one of ${TASK_NAMES.map((t) => `"${t}"`).join(", ")}` }),
-    /** Starting programs; default: the task's starter program. */
-    seeds: z.array(seedText("each seed program"), { error: "domain.seeds must be an array of programs" }).min(1, "domain.seeds must not be empty").max(32, "at most 32 seeds").optional(),
-    timeoutMs: z.number({ error: "domain.timeoutMs must be a number" }).int().min(100, "domain.timeoutMs must be at least 100").max(120_000, "domain.timeoutMs must be at most 120,000").default(5_000),
-    memoryMb: z.number({ error: "domain.memoryMb must be a number" }).int().min(16, "domain.memoryMb must be at least 16").max(2048, "domain.memoryMb must be at most 2,048").default(128),
-  })
-  .strict();
+export const LlmCodeDomainConfig = llmCode.schema;
 export type LlmCodeDomainConfig = z.infer<typeof LlmCodeDomainConfig>;
 
 /** QDAIF-style text evolution: quality and descriptors judged by the model from the user's rubrics. */
-export const LlmTextDomainConfig = z
-  .object({
-    type: z.literal("llm-text"),
-    /** What to write, e.g. "A short poem about the sea". */
-    description: z.string({ error: "domain.description is required: what should the texts be?" }).trim().min(1, "domain.description must not be empty").max(20_000),
-    /** How the judge rates quality (default: how well the text fulfils the description). */
-    qualityRubric: z.string().trim().min(1).max(2000, "domain.qualityRubric must be at most 2,000 characters").optional(),
-    seeds: z.array(seedText("each seed text"), { error: "domain.seeds must be an array of texts" }).min(1, "domain.seeds must not be empty: give at least one starting text").max(32, "at most 32 seeds"),
-    /** Judge with another model of the same provider (default: the emitter's model, temperature 0). */
-    judgeModel: z.string().min(1).max(200).optional(),
-  })
-  .strict();
+export const LlmTextDomainConfig = llmText.schema;
 export type LlmTextDomainConfig = z.infer<typeof LlmTextDomainConfig>;
 export { ProgramDomainConfig };
 export type { ProgramDomainConfigInput } from "@/lib/evaluators/program-schema";
@@ -173,16 +130,12 @@ export function defaultProgramDescriptors(d: { initialProgram: string }): Descri
   return [{ name: "code length", metric: "codeLength", min: 0, max, bins: 10 }];
 }
 
-export const USER_EVALUATED = ["command", "webhook", "javascript"] as const;
+/** Domain types scored by the user's evaluator on the workers. */
+export const USER_EVALUATED: readonly string[] = domainTypes("user");
 export type UserEvaluatedDomainConfig = z.infer<typeof CommandDomainConfig> | z.infer<typeof WebhookDomainConfig> | z.infer<typeof JavaScriptDomainConfig>;
 
 /** Every domain type an experiment may have (built-in ones are evaluated by workers). */
-export const AnyDomainConfig = z.discriminatedUnion(
-  "type",
-  [...DomainConfig.options, ExternalDomainConfig, CommandDomainConfig, WebhookDomainConfig, JavaScriptDomainConfig, LlmCodeDomainConfig, LlmTextDomainConfig, ProgramDomainConfig],
-  { error: 'domain.type must be one of "sphere", "rastrigin", "arm", "external", "command", "webhook", "javascript", "llm-code", "llm-text", "program"' },
-);
-export type AnyDomainConfig = z.infer<typeof AnyDomainConfig>;
+export { AnyDomainConfig };
 
 /** The LLM rewrites programs or texts (llm-code, llm-text, or text genomes of a user evaluator). The API key stays in the worker's environment (`apiKeyEnv`). */
 export const LlmEmitterConfig = llm.schema;
@@ -415,11 +368,10 @@ export type ExperimentSpec = z.infer<typeof ExperimentSpec>;
 
 /** Built-in benchmark domains compute their own measures; the others need descriptor rows. */
 export function hasBuiltInMeasures(domain: { type: string }): boolean {
-  return DomainConfig.options.some((o) => o.shape.type.value === domain.type);
+  return findDomainKind(domain)?.evaluation === "built-in";
 }
 
-export const isUserEvaluated = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: UserEvaluatedDomainConfig } =>
-  (USER_EVALUATED as readonly string[]).includes(c.domain.type);
+export const isUserEvaluated = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: UserEvaluatedDomainConfig } => findDomainKind(c.domain)?.evaluation === "user";
 
 export const isExternal = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: ExternalDomainConfig } => c.domain.type === "external";
 
@@ -515,8 +467,7 @@ export function genomeKind(config: { domain: { type: string }; emitter: { type: 
   return "vector";
 }
 
-export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig | ProgramDomainConfig } =>
-  c.domain.type === "llm-code" || c.domain.type === "llm-text" || c.domain.type === "program";
+export const isLlmDomain = (c: { domain: { type: string } }): c is ExperimentSpec & { domain: LlmCodeDomainConfig | LlmTextDomainConfig | ProgramDomainConfig } => findDomainKind(c.domain)?.evaluation === "llm";
 
 /**
  * Candidates of one job scored at once, when the experiment says (`evaluation.concurrency`);
