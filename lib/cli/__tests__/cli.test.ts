@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRunConfig } from "../cli";
-import { SPHERE_REFERENCE } from "../reproduce";
+import { parseRunConfig } from "../run";
+import { SPHERE_REFERENCE } from "@/lib/qd/reproduce";
 
 const row = (name: string) => SPHERE_REFERENCE.find((r) => r.name === name)!.config(1);
 
