@@ -1,84 +1,55 @@
-/** Shapes the dashboard works with, normalised from the REST API (or Prisma on first paint). */
+/**
+ * Shapes the dashboard works with, normalised from the REST API (or Prisma on first paint) by
+ * ./api.ts. They are the API's response schemas (lib/api/responses.ts, also the OpenAPI
+ * document's) as zod infers them, with the few fields the dashboard flattens or tolerates
+ * missing spelled out; only the decoded archive (typed arrays) is the browser's own.
+ */
+import type { z } from "zod";
 import type { SelectionInfo } from "@/components/lineage/selection";
+import type {
+  DescriptorInfo as DescriptorInfoSchema,
+  Experiment,
+  ExperimentMetrics,
+  LineageStep,
+  MetricKeys,
+  MetricSnapshot,
+  QueueHealth,
+  Solution,
+  SolutionSummary,
+} from "@/lib/api/responses";
+import { STATUSES as API_STATUSES } from "@/lib/api/schemas";
 
-export type ExperimentStatus = "draft" | "queued" | "running" | "paused" | "completed" | "cancelled" | "failed";
+type ExperimentBody = z.infer<typeof Experiment>;
 
-export const STATUSES: ExperimentStatus[] = ["draft", "queued", "running", "paused", "completed", "cancelled", "failed"];
+export type ExperimentStatus = ExperimentBody["status"];
 
-export interface DescriptorInfo {
-  name: string;
-  min: number;
-  max: number;
-  bins: number;
-}
+export const STATUSES: ExperimentStatus[] = [...API_STATUSES];
 
-export interface Metrics {
-  coverage: number;
-  qdScore: number;
-  normQdScore: number;
-  maxFitness: number | null;
-  meanFitness: number | null;
-}
+export type DescriptorInfo = Omit<z.infer<typeof DescriptorInfoSchema>, "source">;
 
-export interface ExperimentSummary {
-  id: string;
-  name: string;
-  status: ExperimentStatus;
-  statusReason: string | null;
-  domainType: string;
-  archiveType: string;
-  emitterType: string;
-  evaluations: number;
-  /** Evaluations the evaluator failed (counted in `evaluations`). */
-  failedEvaluations: number;
-  /** LLM proposals rejected as duplicates before evaluation. */
-  duplicates: number;
+export type Metrics = z.infer<typeof ExperimentMetrics>;
+
+export type Usage = ExperimentBody["usage"];
+
+/** Experiments with islands: islands now, migration rounds, migrants kept, per-island counts (GET /api/experiments/:id only). */
+export type IslandsInfo = NonNullable<ExperimentBody["islands"]>;
+
+export type ExperimentSummary = Pick<
+  ExperimentBody,
+  "id" | "name" | "status" | "statusReason" | "domainType" | "archiveType" | "emitterType" | "evaluations" | "failedEvaluations" | "duplicates" | "cells" | "numElites" | "batchSize" | "seed" | "createdAt" | "startedAt" | "finishedAt" | "metrics" | "usage" | "config" | "tags"
+> & {
+  /** budget.evaluations. */
   budgetEvaluations: number;
-  cells: number;
-  numElites: number;
-  batchSize: number;
-  seed: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  metrics: Metrics;
-  /** LLM runs: tokens and cost spent so far (zeros otherwise). */
-  usage: Usage;
   /** Cost cap in USD (budget.costUsd), null when none. */
   budgetCostUsd: number | null;
-  config: Record<string, unknown>;
-  /** The user's notes and tags on the run (PATCH /api/experiments/:id). */
+  /** The user's notes ("" when none). */
   notes: string;
-  tags: string[];
-  /** Experiments with islands (null otherwise): islands now, migration rounds, migrants kept, per-island counts. */
+  /** null when the experiment has no islands. */
   islands: IslandsInfo | null;
-}
+};
 
-export interface IslandsInfo {
-  count: number;
-  migrations: number;
-  migrantsAccepted: number;
-  /** From GET /api/experiments/:id only. */
-  perIsland?: { island: number; elites: number; maxFitness: number | null; qdScore: number }[];
-}
-
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-}
-
-export interface Snapshot {
-  evaluations: number;
-  coverage: number;
-  qdScore: number;
-  normQdScore: number;
-  maxFitness: number | null;
-  meanFitness: number | null;
-  numElites: number;
-  /** LLM runs: cumulative cost in USD at this point (absent on older snapshots). */
-  costUsd?: number | null;
-}
+/** A metric snapshot; `costUsd` may be absent on older snapshots. */
+export type Snapshot = Pick<z.infer<typeof MetricSnapshot>, "evaluations" | "coverage" | "qdScore" | "normQdScore" | "maxFitness" | "meanFitness" | "numElites"> & { costUsd?: number | null };
 
 export type Geometry =
   | { type: "grid"; dims: number[]; ranges: [number, number][] }
@@ -95,80 +66,47 @@ export interface ArchivePayload {
   solutionIds: (string | null)[];
 }
 
-export interface SolutionDetail {
-  id: string;
-  fitness: number | null;
-  descriptors: number[];
-  cell: number | null;
-  parentIds: string[];
-  operator: string;
+type SolutionBody = z.infer<typeof Solution>;
+
+/** A solution as the elite panel shows it (GET /api/solutions/:id, or an elite's). */
+export type SolutionDetail = Pick<
+  SolutionBody,
+  "id" | "fitness" | "descriptors" | "cell" | "parentIds" | "operator" | "genome" | "error" | "logs" | "evalMs" | "model" | "promptTokens" | "completionTokens" | "costUsd" | "prompt" | "reply"
+> & {
   createdAt: string | null;
   genomeKind: string;
-  genome: number[] | string | unknown;
-  error: string | null;
-  logs: string | null;
-  evalMs: number | null;
-  metrics: Record<string, unknown> | null;
   /** evaluated | failed (the evaluator or sandbox said no) | invalid (unusable LLM reply). */
   status: string;
-  /** LLM operator: the model, its token usage and cost, the prompt sent ("### system" / "### user") and the raw reply. */
-  model: string | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  costUsd: number | null;
-  prompt: string | null;
-  reply: string | null;
+  metrics: Record<string, unknown> | null;
   /** LLM runs: how the parents were chosen (policy per parent, crossover). */
   selection: SelectionInfo | null;
-}
+};
 
 /** A candidate from GET /api/experiments/:id/solutions (logs cut at 4,000 characters). */
-export interface EvaluationItem {
-  id: string;
+export type EvaluationItem = Pick<z.infer<typeof SolutionSummary>, "id" | "fitness" | "error" | "logs" | "logsTruncated" | "evalMs" | "operator"> & {
   /** invalid: the operator produced nothing evaluable (an unusable LLM reply, a mutation that threw). */
   status: "evaluated" | "failed" | "invalid";
-  fitness: number | null;
-  error: string | null;
-  logs: string | null;
-  logsTruncated: boolean;
-  evalMs: number | null;
   metrics: Record<string, unknown> | null;
-  operator: string;
   createdAt: string | null;
-}
+};
 
+type MetricKeysBody = z.infer<typeof MetricKeys>;
 /** Evaluated candidates that stopped at a stage of the evaluation cascade. */
-export interface StageCount {
-  stage: number;
-  count: number;
-}
-
+export type StageCount = MetricKeysBody["stages"][number];
 /** A key of the evaluator's metrics and how often / over what range the run produced it. */
-export interface MetricKeyInfo {
-  key: string;
-  count: number;
-  min: number | null;
-  max: number | null;
-}
+export type MetricKeyInfo = MetricKeysBody["keys"][number];
 
-export interface LineageNode {
-  id: string;
-  parentIds: string[];
-  fitness: number | null;
-  operator: string;
-  cell: number | null;
-  descriptors: number[];
+export type LineageNode = Pick<z.infer<typeof LineageStep>, "id" | "parentIds" | "fitness" | "operator" | "cell" | "descriptors"> & {
   createdAt: string | null;
   selection: SelectionInfo | null;
-}
+};
 
-export interface QueueInfo {
-  name: string;
+type QueueBody = z.infer<typeof QueueHealth>["queues"][number];
+export type QueueInfo = Pick<QueueBody, "name" | "workers"> & {
   counts: Record<string, number>;
-  workers: number | null;
   error: string | null;
-  failures: { id?: string; name?: string; reason: string; at?: string | null }[];
-}
+  failures: (Pick<QueueBody["failures"][number], "id" | "name" | "reason"> & { at?: string | null })[];
+};
 
 /** First paint of the experiment page (server → client props; typed arrays as base64). */
 export interface InitialArchive {

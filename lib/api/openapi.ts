@@ -168,7 +168,7 @@ export function openApiDocument() {
         delete: { operationId: "deleteTemplate", parameters: [idParam("id", "template")], responses: { "204": { description: "deleted" }, ...errors(...std) } },
       },
       "/api/queues": {
-        get: { operationId: "getQueues", responses: { "200": ok("{ backend, queues: [{ name, counts, workers, failures }], workers }"), ...errors(401) } },
+        get: { operationId: "getQueues", responses: { "200": okJson("the queues' job counts and latest failures, and the live workers", "QueueHealth"), ...errors(401) } },
       },
       "/api/session": {
         post: { operationId: "login", security: [], requestBody: body(S.SessionBody), responses: { "200": ok("sets the session cookie"), ...errors(400, 401) } },

@@ -30,6 +30,7 @@ export const Experiment = z.object({
   id: uuid,
   name: z.string(),
   notes: z.string().nullable(),
+  tags: z.array(z.string()).describe("the user's tags (PATCH /api/experiments/:id)"),
   status: Status,
   statusReason: z.string().nullable(),
   config: z.record(z.string(), z.unknown()).describe("the stored configuration (the body of createExperiment, defaults filled in)"),
@@ -279,6 +280,24 @@ export const SubmitResponse = z.object({
 export const MetricKeys = z.object({
   keys: z.array(z.object({ key: z.string(), count: z.number().int(), min: nullableNum, max: nullableNum })),
   solutions: z.number().int(),
+  stages: z.array(z.object({ stage: z.number().int(), count: z.number().int() })).describe("program runs with a cascade: evaluated candidates per stage reached"),
+});
+
+/** GET /api/queues: the job queues (fixed ones, then one per LLM provider in use) and the live workers. */
+export const QueueHealth = z.object({
+  backend: z.string().describe('"redis" or "postgres" (BullMQ\'s PostgreSQL backend)'),
+  queues: z.array(
+    z.object({
+      name: z.string(),
+      provider: z.string().optional().describe("LLM queues: the provider they call"),
+      limits: z.object({ rateLimit: z.unknown().nullable(), concurrency: nullableNum }).optional().describe("LLM queues: the global rate limit and concurrency"),
+      counts: z.record(z.string(), z.number().int()).nullable().describe("jobs by state; null when the backend is unavailable"),
+      workers: z.number().int().nullable(),
+      error: z.string().optional().describe("the backend could not be read"),
+      failures: z.array(z.object({ id: z.string().optional(), name: z.string().optional(), reason: z.string(), attempts: z.number().int().optional(), failedAt: timestamp.nullable().optional(), data: z.unknown().optional() })),
+    }),
+  ),
+  workers: z.array(z.object({ id: z.string(), hostname: z.string(), pid: z.number().int(), queues: z.array(z.string()), startedAt: timestamp, lastSeenAt: timestamp })),
 });
 
 export const ExportJson = z.object({
@@ -313,6 +332,7 @@ export const RESPONSE_SCHEMAS = {
   TellResponse,
   SubmitResponse,
   ExportJson,
+  QueueHealth,
   BatchEvent,
   StatusEvent,
   SnapshotEvent,

@@ -63,7 +63,7 @@ export interface KindFlag {
 /** The flags of a kind: every key of its config but `type` and the ones listed in `skip`. */
 export function kindFlags(kind: KindModule, skip: readonly string[] = []): KindFlag[] {
   const defaults = (defaultsOf(kind) ?? {}) as Record<string, unknown>;
-  return Object.entries(kind.schema.shape as Record<string, z.ZodType>)
+  return Object.entries(kind.schema.shape as unknown as Record<string, z.ZodType>)
     .filter(([key]) => key !== "type" && !skip.includes(key))
     .map(([key, s]) => ({ key, flag: flagName(key), type: flagKind(s), help: kind.fields.find((f) => f.key === key)?.help, default: defaults[key] }));
 }

@@ -5,6 +5,7 @@ import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { reply, startOpenAIMock } from "../helpers/openai-mock";
 import { EVENT_SCHEMAS, type EventType } from "@/lib/api/event-payloads";
+import { ExperimentList, QueueHealth } from "@/lib/api/responses";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -374,6 +375,13 @@ describe("experiments over REST", () => {
     expect(Array.isArray(ev.failures)).toBe(true);
     expect(q.body.workers.length).toBeGreaterThanOrEqual(1);
     expect(q.body.workers[0]).toMatchObject({ hostname: expect.any(String), pid: expect.any(Number) });
+    // The response schemas (OpenAPI, the dashboard's types) describe what the handlers send.
+    const health = QueueHealth.safeParse(q.body);
+    expect(health.success, JSON.stringify(health.error?.issues)).toBe(true);
+    const list = await api("GET", "/api/experiments");
+    const experiments = ExperimentList.safeParse(list.body);
+    expect(experiments.success, JSON.stringify(experiments.error?.issues)).toBe(true);
+    expect(list.body.experiments.length).toBeGreaterThan(0);
   });
 
   it("serves an OpenAPI 3.1 document built from the request schemas", async () => {

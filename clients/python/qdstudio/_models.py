@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricSnapshot", "Metrics", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -94,6 +94,8 @@ class _ExperimentRequired(TypedDict):
     id: str
     name: str
     notes: Optional[str]
+    # the user's tags (PATCH /api/experiments/:id)
+    tags: List[str]
     status: Literal["draft", "queued", "running", "paused", "completed", "cancelled", "failed"]
     statusReason: Optional[str]
     # the stored configuration (the body of createExperiment, defaults filled in)
@@ -360,9 +362,16 @@ class MetricKeysKeysItem(TypedDict):
     max: Optional[float]
 
 
+class MetricKeysStagesItem(TypedDict):
+    stage: int
+    count: int
+
+
 class MetricKeys(TypedDict):
     keys: List["MetricKeysKeysItem"]
     solutions: int
+    # program runs with a cascade: evaluated candidates per stage reached
+    stages: List["MetricKeysStagesItem"]
 
 
 class LineageStep(TypedDict):
@@ -503,6 +512,59 @@ class ExportJson(TypedDict):
     descriptors: List[str]
     kind: Literal["archive", "solutions"]
     rows: List[Dict[str, Any]]
+
+
+class QueueHealthQueuesItemLimits(TypedDict):
+    """LLM queues: the global rate limit and concurrency"""
+    rateLimit: Optional[Any]
+    concurrency: Optional[float]
+
+
+class _QueueHealthQueuesItemFailuresItemRequired(TypedDict):
+    reason: str
+
+
+class QueueHealthQueuesItemFailuresItem(_QueueHealthQueuesItemFailuresItemRequired, total=False):
+    id: str
+    name: str
+    attempts: int
+    failedAt: Optional[str]
+    data: Any
+
+
+class _QueueHealthQueuesItemRequired(TypedDict):
+    name: str
+    # jobs by state; null when the backend is unavailable
+    counts: Optional[Dict[str, int]]
+    workers: Optional[int]
+    failures: List["QueueHealthQueuesItemFailuresItem"]
+
+
+class QueueHealthQueuesItem(_QueueHealthQueuesItemRequired, total=False):
+    # LLM queues: the provider they call
+    provider: str
+    # LLM queues: the global rate limit and concurrency
+    limits: "QueueHealthQueuesItemLimits"
+    # the backend could not be read
+    error: str
+
+
+class QueueHealthWorkersItem(TypedDict):
+    id: str
+    hostname: str
+    pid: int
+    queues: List[str]
+    # ISO 8601 date-time
+    startedAt: str
+    # ISO 8601 date-time
+    lastSeenAt: str
+
+
+class QueueHealth(TypedDict):
+    # "redis" or "postgres" (BullMQ's PostgreSQL backend)
+    backend: str
+    queues: List["QueueHealthQueuesItem"]
+    workers: List["QueueHealthWorkersItem"]
 
 
 class BatchEvent(TypedDict):

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_DOMAINS } from "@/lib/registry/domains";
-import { VECTOR_EMITTERS } from "@/lib/registry/emitters";
+import { VECTOR_EMITTERS, type EmitterKind } from "@/lib/registry/emitters";
 import { defaultsOf } from "@/lib/registry/kind";
 import { emitterFlags } from "../emitters";
 import { flagName } from "../flags";
 import { parseRunConfig } from "../run";
 import { usage } from "../usage";
+
+const kinds: readonly EmitterKind[] = VECTOR_EMITTERS;
 
 describe("CLI options from the registries", () => {
   it("the usage lists every built-in domain and vector emitter with each of its flags and defaults", () => {
@@ -25,7 +27,7 @@ describe("CLI options from the registries", () => {
 
   it("each emitter's defaults are its registry defaults", () => {
     for (const type of ["gaussian", "iso-line", "cma-me", "cma-mae"] as const) {
-      const d = defaultsOf(VECTOR_EMITTERS.find((k) => k.type === type)!) as Record<string, unknown>;
+      const d = defaultsOf(kinds.find((k) => k.type === type)!) as Record<string, unknown>;
       const { count: _count, ...params } = d;
       const e = parseRunConfig(["--emitter", type, "--batch", "540"]).config.emitter as Record<string, unknown>;
       expect(e, type).toMatchObject(params);

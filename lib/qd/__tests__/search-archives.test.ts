@@ -3,7 +3,7 @@ import { createAlgorithm, runAlgorithm, type AlgorithmConfig } from "../algorith
 import { DensityArchive } from "../archive/density";
 import { DiscountArchive } from "../archive/discount";
 import { ProximityArchive } from "../archive/proximity";
-import { main, parseRunConfig } from "../cli";
+import { main, parseRunConfig } from "@/lib/cli";
 import { SPHERE_REFERENCE } from "../reproduce";
 
 const small = { type: "sphere" as const, dim: 10 };
