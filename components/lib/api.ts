@@ -2,6 +2,8 @@
  * Browser client of the REST API (issue 5). Every response goes through a
  * normaliser, so the views depend on the shapes in ./types only.
  */
+import type { z } from "zod";
+import type { QueueHealth } from "@/lib/api/responses";
 import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, IslandsInfo, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
 import { normalizeSelection } from "@/components/lineage/selection";
 import { readArchiveColumns } from "@/lib/api/archive-columns";
@@ -246,14 +248,8 @@ export function normalizeLineage(b: Json): LineageNode[] {
   }));
 }
 
-export interface WorkerInfo {
-  id: string;
-  hostname: string;
-  pid: number | null;
-  queues: string[];
-  startedAt: string | null;
-  lastSeenAt: string | null;
-}
+/** A live worker of GET /api/queues (lib/api/responses QueueHealth), tolerant of missing fields. */
+export type WorkerInfo = Pick<z.infer<typeof QueueHealth>["workers"][number], "id" | "hostname" | "queues"> & { pid: number | null; startedAt: string | null; lastSeenAt: string | null };
 
 export function normalizeWorkers(b: Json): WorkerInfo[] {
   return (Array.isArray(b?.workers) ? b.workers : []).map((w: Json) => ({
