@@ -1,33 +1,13 @@
 "use client";
 /** The per-model report of an LLM run (GET /api/experiments/:id/models), refreshed while it runs. */
+import type { z } from "zod";
+import type { ModelsReport as ModelsReportSchema } from "@/lib/api/responses";
 import { usePolledReport } from "./use-polled-report";
 
-export interface ModelRow {
-  model: string;
-  provider: string | null;
-  weight: number | null;
-  configured: boolean;
-  pulls: number;
-  share: number | null;
-  costUsd: number;
-  gain: number;
-  improvements: number;
-  gainPerPull: number | null;
-  gainPerDollar: number | null;
-  value: number | null;
-}
-
-export interface ModelPoint {
-  evaluations: number;
-  models: Record<string, { pulls: number; costUsd: number; gain: number; improvements: number }>;
-}
-
-export interface ModelsReport {
-  modelSelection: "fixed" | "ucb" | "thompson" | null;
-  strategy: "evolve" | "best-of-n" | null;
-  models: ModelRow[];
-  series: ModelPoint[];
-}
+/** The report as the API's response schema (lib/api/responses.ts) describes it. */
+export type ModelsReport = z.infer<typeof ModelsReportSchema>;
+export type ModelRow = ModelsReport["models"][number];
+export type ModelPoint = ModelsReport["series"][number];
 
 /** `enabled`: LLM runs only (other runs have no models). */
 export function useModels(id: string, enabled: boolean, active: boolean, refreshKey: unknown, everyMs = 5_000) {

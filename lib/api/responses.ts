@@ -283,6 +283,64 @@ export const MetricKeys = z.object({
   stages: z.array(z.object({ stage: z.number().int(), count: z.number().int() })).describe("program runs with a cascade: evaluated candidates per stage reached"),
 });
 
+/** GET /api/experiments/:id/models: per model of an LLM run, its calls, cost and archive gain (the model bandit's record), and the same over the run. */
+const ModelRecord = z.object({ pulls: z.number().int(), costUsd: num, gain: num, improvements: z.number().int() });
+export const ModelsReport = z.object({
+  experimentId: uuid,
+  modelSelection: z.enum(["fixed", "ucb", "thompson"]).nullable().describe("null: not an LLM run"),
+  strategy: z.enum(["evolve", "best-of-n"]).nullable(),
+  models: z.array(
+    ModelRecord.extend({
+      model: z.string(),
+      provider: z.string().nullable().describe("where its calls go (host only)"),
+      weight: nullableNum,
+      configured: z.boolean().describe("false: recorded, but no longer in the config"),
+      share: nullableNum.describe("its share of all calls"),
+      gainPerPull: nullableNum,
+      gainPerDollar: nullableNum,
+      value: nullableNum.describe("the bandit's value without exploration, relative to the best model (1)"),
+    }),
+  ),
+  series: z.array(z.object({ evaluations: z.number().int(), models: z.record(z.string(), ModelRecord) })),
+});
+
+const PromptVariantRecord = z.object({
+  variant: z.number().int(),
+  parentVariant: z.number().int().nullable(),
+  text: z.string(),
+  pulls: z.number().int(),
+  gain: num,
+  improvements: z.number().int(),
+  model: z.string().nullable(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: num,
+  createdAt: timestamp,
+});
+
+/** GET /api/experiments/:id/prompts: the system-message variants of an LLM run that evolves its prompts. */
+export const PromptsReport = z.object({
+  experimentId: uuid,
+  evolve: z.boolean(),
+  config: z.record(z.string(), z.unknown()).nullable().describe("the experiment's emitter.prompts"),
+  variants: z.array(
+    PromptVariantRecord.extend({
+      summary: z.string().describe("the first line, for tables"),
+      gainPerPull: nullableNum,
+      value: nullableNum.describe("the bandit's value without exploration, relative to the best variant (1)"),
+    }),
+  ),
+});
+
+/** GET /api/experiments/:id/prompts/:variant: one variant, what wrote it, and its children. */
+export const PromptVariant = PromptVariantRecord.extend({
+  experimentId: uuid,
+  metaPrompt: z.string().nullable(),
+  reply: z.string().nullable(),
+  children: z.record(z.string(), z.number().int()).describe("children by status"),
+  recentChildren: z.array(z.object({ id: uuid, status: z.string(), fitness: nullableNum, cell: z.number().int().nullable(), elite: z.boolean(), model: z.string().nullable(), createdAt: timestamp })),
+});
+
 /** GET /api/queues: the job queues (fixed ones, then one per LLM provider in use) and the live workers. */
 export const QueueHealth = z.object({
   backend: z.string().describe('"redis" or "postgres" (BullMQ\'s PostgreSQL backend)'),
@@ -332,6 +390,9 @@ export const RESPONSE_SCHEMAS = {
   TellResponse,
   SubmitResponse,
   ExportJson,
+  ModelsReport,
+  PromptsReport,
+  PromptVariant,
   QueueHealth,
   BatchEvent,
   StatusEvent,

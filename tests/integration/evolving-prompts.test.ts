@@ -3,6 +3,7 @@ import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { startOpenAIMock, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
 import { standinScript, standinTask } from "../helpers/standin-model";
+import { PromptVariant, PromptsReport } from "@/lib/api/responses";
 
 /**
  * Evolving prompts end to end through REST: real workers, PostgreSQL and Redis, and a local
@@ -88,6 +89,12 @@ describe("evolving prompts over REST", () => {
     const report = await api("GET", `/api/experiments/${id}/prompts`);
     expect(report.status).toBe(200);
     expect(report.body.evolve).toBe(true);
+    // What the dashboard's types are inferred from (lib/api/responses.ts) describes the handler's answer.
+    const parsedReport = PromptsReport.safeParse(report.body);
+    expect(parsedReport.success, JSON.stringify(parsedReport.error?.issues)).toBe(true);
+    const detail = await api("GET", `/api/experiments/${id}/prompts/1`);
+    const parsedDetail = PromptVariant.safeParse(detail.body);
+    expect(parsedDetail.success, JSON.stringify(parsedDetail.error?.issues)).toBe(true);
     const variants = report.body.variants as { variant: number; parentVariant: number | null; text: string; pulls: number; gain: number; improvements: number; costUsd: number }[];
     // Variant 0 is the task's own system message; the model wrote the others (the archive stops at maxVariants).
     expect(variants.length).toBeGreaterThan(1);

@@ -3,6 +3,7 @@ import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS, TEST_CEILING
 import { startApiServer, type ApiServer } from "../helpers/server";
 import { startOpenAIMock, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
 import { standinScript, standinTask } from "../helpers/standin-model";
+import { ModelsReport } from "@/lib/api/responses";
 
 /**
  * Model ensembles and the best-of-N baseline, end to end through REST: real workers, PostgreSQL and
@@ -96,6 +97,9 @@ describe("model ensembles and best-of-N over REST", () => {
     const models = await api("GET", `/api/experiments/${run.id}/models`);
     expect(models.status).toBe(200);
     expect(models.body.modelSelection).toBe("fixed");
+    // What the dashboard's types are inferred from (lib/api/responses.ts) describes the handler's answer.
+    const parsed = ModelsReport.safeParse(models.body);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     const row = (m: string) => models.body.models.find((x: { model: string }) => x.model === m);
     expect(row("model-a").pulls).toBe(a.completions.length);
     expect(row("model-b").pulls).toBe(b.completions.length);

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -512,6 +512,110 @@ class ExportJson(TypedDict):
     descriptors: List[str]
     kind: Literal["archive", "solutions"]
     rows: List[Dict[str, Any]]
+
+
+class ModelsReportModelsItem(TypedDict):
+    pulls: int
+    costUsd: float
+    gain: float
+    improvements: int
+    model: str
+    # where its calls go (host only)
+    provider: Optional[str]
+    weight: Optional[float]
+    # false: recorded, but no longer in the config
+    configured: bool
+    # its share of all calls
+    share: Optional[float]
+    gainPerPull: Optional[float]
+    gainPerDollar: Optional[float]
+    # the bandit's value without exploration, relative to the best model (1)
+    value: Optional[float]
+
+
+class ModelsReportSeriesItemModelsValue(TypedDict):
+    pulls: int
+    costUsd: float
+    gain: float
+    improvements: int
+
+
+class ModelsReportSeriesItem(TypedDict):
+    evaluations: int
+    models: Dict[str, "ModelsReportSeriesItemModelsValue"]
+
+
+class ModelsReport(TypedDict):
+    # UUID
+    experimentId: str
+    # null: not an LLM run
+    modelSelection: Optional[Literal["fixed", "ucb", "thompson"]]
+    strategy: Optional[Literal["evolve", "best-of-n"]]
+    models: List["ModelsReportModelsItem"]
+    series: List["ModelsReportSeriesItem"]
+
+
+class PromptsReportVariantsItem(TypedDict):
+    variant: int
+    parentVariant: Optional[int]
+    text: str
+    pulls: int
+    gain: float
+    improvements: int
+    model: Optional[str]
+    promptTokens: int
+    completionTokens: int
+    costUsd: float
+    # ISO 8601 date-time
+    createdAt: str
+    # the first line, for tables
+    summary: str
+    gainPerPull: Optional[float]
+    # the bandit's value without exploration, relative to the best variant (1)
+    value: Optional[float]
+
+
+class PromptsReport(TypedDict):
+    # UUID
+    experimentId: str
+    evolve: bool
+    # the experiment's emitter.prompts
+    config: Optional[Dict[str, Any]]
+    variants: List["PromptsReportVariantsItem"]
+
+
+class PromptVariantRecentChildrenItem(TypedDict):
+    # UUID
+    id: str
+    status: str
+    fitness: Optional[float]
+    cell: Optional[int]
+    elite: bool
+    model: Optional[str]
+    # ISO 8601 date-time
+    createdAt: str
+
+
+class PromptVariant(TypedDict):
+    variant: int
+    parentVariant: Optional[int]
+    text: str
+    pulls: int
+    gain: float
+    improvements: int
+    model: Optional[str]
+    promptTokens: int
+    completionTokens: int
+    costUsd: float
+    # ISO 8601 date-time
+    createdAt: str
+    # UUID
+    experimentId: str
+    metaPrompt: Optional[str]
+    reply: Optional[str]
+    # children by status
+    children: Dict[str, int]
+    recentChildren: List["PromptVariantRecentChildrenItem"]
 
 
 class QueueHealthQueuesItemLimits(TypedDict):
