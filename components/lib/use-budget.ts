@@ -1,46 +1,16 @@
 "use client";
 /** The budget report of a run (GET /api/experiments/:id/budget), refreshed now and then while it runs. */
 import { useEffect, useState } from "react";
+import type { z } from "zod";
+import type { BudgetReport as BudgetReportSchema } from "@/lib/api/responses";
 import { api, ApiError } from "./api";
 
 export const OUTCOME_KEYS = ["new_cell", "improved", "no_gain", "invalid", "failed", "duplicate"] as const;
 export type OutcomeKey = (typeof OUTCOME_KEYS)[number];
 
-export interface BudgetGroup {
-  key: string;
-  evaluations: number;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  outcomes: Record<OutcomeKey, number>;
-  costPerImprovement: number | null;
-  /** Rejected before evaluation (not in `evaluations`), and their share of all proposals. */
-  duplicates: number;
-  duplicateRate: number;
-}
-
-export interface BudgetReport {
-  evaluations: number;
-  storedEvaluations: number;
-  unstoredNoGain: number;
-  costUsd: number;
-  promptTokens: number;
-  completionTokens: number;
-  outcomes: Record<OutcomeKey, number>;
-  improvements: number;
-  costPerImprovement: number | null;
-  duplicates: number;
-  duplicateRate: number;
-  byModel: BudgetGroup[];
-  byOperator: BudgetGroup[];
-  /** Runs with islands: key "0", "1", … and "seeds" (the initial population, shared by every island). */
-  byIsland?: BudgetGroup[];
-  byOutcome?: BudgetGroup[];
-  /** Cascade evaluators: evaluated candidates by the last stage they reached. */
-  stages?: { stage: number; count: number }[];
-  overEvaluations: { bucket: number; evaluations: number; costUsd: number; outcomes: Record<OutcomeKey, number> }[];
-  evalTime: { count: number; p50: number | null; p90: number | null; p99: number | null; max: number | null; histogram: { fromMs: number; toMs: number; count: number }[] };
-}
+/** The report as the API's response schema (lib/api/responses.ts) describes it. */
+export type BudgetReport = z.infer<typeof BudgetReportSchema>;
+export type BudgetGroup = BudgetReport["byModel"][number];
 
 /** `everyMs`: the report scans every stored candidate of the run, so it is refreshed sparingly. */
 export function useBudget(id: string, active: boolean, refreshKey: unknown, everyMs = 15_000) {

@@ -283,6 +283,49 @@ export const MetricKeys = z.object({
   stages: z.array(z.object({ stage: z.number().int(), count: z.number().int() })).describe("program runs with a cascade: evaluated candidates per stage reached"),
 });
 
+const Outcomes = z.object({ new_cell: z.number().int(), improved: z.number().int(), no_gain: z.number().int(), invalid: z.number().int(), failed: z.number().int(), duplicate: z.number().int() });
+const BudgetGroup = z.object({
+  key: z.string(),
+  evaluations: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: num,
+  outcomes: Outcomes,
+  costPerImprovement: nullableNum,
+  duplicates: z.number().int().describe("rejected before evaluation (not in evaluations)"),
+  duplicateRate: num.describe("duplicates' share of all proposals"),
+});
+
+/** GET /api/experiments/:id/budget: where a run's evaluations, tokens and money went. */
+export const BudgetReport = z.object({
+  experimentId: uuid,
+  evaluations: z.number().int(),
+  storedEvaluations: z.number().int(),
+  unstoredNoGain: z.number().int().describe("no-gain evaluations the run did not store (keepAllSolutions off), counted in outcomes.no_gain"),
+  costUsd: num,
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  outcomes: Outcomes,
+  improvements: z.number().int(),
+  costPerImprovement: nullableNum,
+  duplicates: z.number().int(),
+  duplicateRate: num,
+  byModel: z.array(BudgetGroup),
+  byOperator: z.array(BudgetGroup),
+  byIsland: z.array(BudgetGroup).describe('runs with islands: key "0", "1", … and "seeds" (the initial population)'),
+  byOutcome: z.array(BudgetGroup),
+  stages: z.array(z.object({ stage: z.number().int(), count: z.number().int() })).describe("cascade evaluators: evaluated candidates by the last stage they reached"),
+  overEvaluations: z.array(z.object({ bucket: z.number().int(), upto: timestamp, evaluations: z.number().int(), costUsd: num, outcomes: Outcomes })),
+  evalTime: z.object({
+    count: z.number().int(),
+    p50: nullableNum,
+    p90: nullableNum,
+    p99: nullableNum,
+    max: nullableNum,
+    histogram: z.array(z.object({ fromMs: num, toMs: num, count: z.number().int() })).describe("bins [10^(bin/4), 10^((bin+1)/4)) ms"),
+  }),
+});
+
 /** GET /api/experiments/:id/models: per model of an LLM run, its calls, cost and archive gain (the model bandit's record), and the same over the run. */
 const ModelRecord = z.object({ pulls: z.number().int(), costUsd: num, gain: num, improvements: z.number().int() });
 export const ModelsReport = z.object({
@@ -390,6 +433,7 @@ export const RESPONSE_SCHEMAS = {
   TellResponse,
   SubmitResponse,
   ExportJson,
+  BudgetReport,
   ModelsReport,
   PromptsReport,
   PromptVariant,

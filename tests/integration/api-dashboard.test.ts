@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestStack, type TestStack } from "../helpers/stack";
 import { startApiServer, type ApiServer } from "../helpers/server";
-import { ElitePage } from "@/lib/api/responses";
+import { BudgetReport, ElitePage } from "@/lib/api/responses";
 
 let stack: TestStack;
 let server: ApiServer;
@@ -274,6 +274,9 @@ describe("where the budget went: GET /api/experiments/:id/budget", () => {
     await stack.prisma.experiment.update({ where: { id }, data: { evaluations: 20, costUsd: 0.16, promptTokens: 1200, completionTokens: 120 } });
 
     const r = await api("GET", `/api/experiments/${id}/budget?buckets=4`);
+    // What the dashboard's types are inferred from (lib/api/responses.ts) describes the handler's answer.
+    const parsed = BudgetReport.safeParse(r.body);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     expect(r.status).toBe(200);
     const b = r.body;
     // 12 stored + 8 evaluations the run did not store (no gain).

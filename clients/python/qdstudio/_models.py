@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "BudgetReport", "BudgetReportByIslandItem", "BudgetReportByIslandItemOutcomes", "BudgetReportByModelItem", "BudgetReportByModelItemOutcomes", "BudgetReportByOperatorItem", "BudgetReportByOperatorItemOutcomes", "BudgetReportByOutcomeItem", "BudgetReportByOutcomeItemOutcomes", "BudgetReportEvalTime", "BudgetReportEvalTimeHistogramItem", "BudgetReportOutcomes", "BudgetReportOverEvaluationsItem", "BudgetReportOverEvaluationsItemOutcomes", "BudgetReportStagesItem", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -512,6 +512,172 @@ class ExportJson(TypedDict):
     descriptors: List[str]
     kind: Literal["archive", "solutions"]
     rows: List[Dict[str, Any]]
+
+
+class BudgetReportOutcomes(TypedDict):
+    new_cell: int
+    improved: int
+    no_gain: int
+    invalid: int
+    failed: int
+    duplicate: int
+
+
+class BudgetReportByModelItemOutcomes(TypedDict):
+    new_cell: int
+    improved: int
+    no_gain: int
+    invalid: int
+    failed: int
+    duplicate: int
+
+
+class BudgetReportByModelItem(TypedDict):
+    key: str
+    evaluations: int
+    promptTokens: int
+    completionTokens: int
+    costUsd: float
+    outcomes: "BudgetReportByModelItemOutcomes"
+    costPerImprovement: Optional[float]
+    # rejected before evaluation (not in evaluations)
+    duplicates: int
+    # duplicates' share of all proposals
+    duplicateRate: float
+
+
+class BudgetReportByOperatorItemOutcomes(TypedDict):
+    new_cell: int
+    improved: int
+    no_gain: int
+    invalid: int
+    failed: int
+    duplicate: int
+
+
+class BudgetReportByOperatorItem(TypedDict):
+    key: str
+    evaluations: int
+    promptTokens: int
+    completionTokens: int
+    costUsd: float
+    outcomes: "BudgetReportByOperatorItemOutcomes"
+    costPerImprovement: Optional[float]
+    # rejected before evaluation (not in evaluations)
+    duplicates: int
+    # duplicates' share of all proposals
+    duplicateRate: float
+
+
+class BudgetReportByIslandItemOutcomes(TypedDict):
+    new_cell: int
+    improved: int
+    no_gain: int
+    invalid: int
+    failed: int
+    duplicate: int
+
+
+class BudgetReportByIslandItem(TypedDict):
+    key: str
+    evaluations: int
+    promptTokens: int
+    completionTokens: int
+    costUsd: float
+    outcomes: "BudgetReportByIslandItemOutcomes"
+    costPerImprovement: Optional[float]
+    # rejected before evaluation (not in evaluations)
+    duplicates: int
+    # duplicates' share of all proposals
+    duplicateRate: float
+
+
+class BudgetReportByOutcomeItemOutcomes(TypedDict):
+    new_cell: int
+    improved: int
+    no_gain: int
+    invalid: int
+    failed: int
+    duplicate: int
+
+
+class BudgetReportByOutcomeItem(TypedDict):
+    key: str
+    evaluations: int
+    promptTokens: int
+    completionTokens: int
+    costUsd: float
+    outcomes: "BudgetReportByOutcomeItemOutcomes"
+    costPerImprovement: Optional[float]
+    # rejected before evaluation (not in evaluations)
+    duplicates: int
+    # duplicates' share of all proposals
+    duplicateRate: float
+
+
+class BudgetReportStagesItem(TypedDict):
+    stage: int
+    count: int
+
+
+class BudgetReportOverEvaluationsItemOutcomes(TypedDict):
+    new_cell: int
+    improved: int
+    no_gain: int
+    invalid: int
+    failed: int
+    duplicate: int
+
+
+class BudgetReportOverEvaluationsItem(TypedDict):
+    bucket: int
+    # ISO 8601 date-time
+    upto: str
+    evaluations: int
+    costUsd: float
+    outcomes: "BudgetReportOverEvaluationsItemOutcomes"
+
+
+class BudgetReportEvalTimeHistogramItem(TypedDict):
+    fromMs: float
+    toMs: float
+    count: int
+
+
+class BudgetReportEvalTime(TypedDict):
+    count: int
+    p50: Optional[float]
+    p90: Optional[float]
+    p99: Optional[float]
+    max: Optional[float]
+    # bins [10^(bin/4), 10^((bin+1)/4)) ms
+    histogram: List["BudgetReportEvalTimeHistogramItem"]
+
+
+class BudgetReport(TypedDict):
+    # UUID
+    experimentId: str
+    evaluations: int
+    storedEvaluations: int
+    # no-gain evaluations the run did not store (keepAllSolutions off), counted in outcomes.no_gain
+    unstoredNoGain: int
+    costUsd: float
+    promptTokens: int
+    completionTokens: int
+    outcomes: "BudgetReportOutcomes"
+    improvements: int
+    costPerImprovement: Optional[float]
+    duplicates: int
+    duplicateRate: float
+    byModel: List["BudgetReportByModelItem"]
+    byOperator: List["BudgetReportByOperatorItem"]
+    # runs with islands: key "0", "1", … and "seeds" (the initial population)
+    byIsland: List["BudgetReportByIslandItem"]
+    byOutcome: List["BudgetReportByOutcomeItem"]
+    # cascade evaluators: evaluated candidates by the last stage they reached
+    stages: List["BudgetReportStagesItem"]
+    overEvaluations: List["BudgetReportOverEvaluationsItem"]
+    evalTime: "BudgetReportEvalTime"
 
 
 class ModelsReportModelsItem(TypedDict):
