@@ -14,6 +14,7 @@
  */
 import type { Rng } from "../rng";
 import { NEW, NOT_ADDED, type AddResult, type InsertArchive } from "./base";
+import { packState, unpackState } from "./state-codec";
 
 export type DensityMethod = "kde" | "kde_sklearn";
 
@@ -292,5 +293,25 @@ export class DensityArchive implements InsertArchive {
     this.gridDirty = true;
     this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
     this.skip = this.nextSkip();
+  }
+
+  /** Buffer, reservoir-sampling state and RNG as bytes (distributed runs keep them in PostgreSQL). */
+  exportState(): Uint8Array {
+    return packState(
+      { kind: "density", occupied: this.occupied, w: this.w, skip: this.skip, rng: this.rng.getState(), bufferSize: this.bufferSize, measureDim: this.measureDim },
+      [this.buf.subarray(0, this.occupied * this.measureDim)],
+    );
+  }
+
+  /** Restores an exported state (same buffer size and dimensions). */
+  importState(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    if (meta.kind !== "density" || meta.bufferSize !== this.bufferSize || meta.measureDim !== this.measureDim) throw new Error("state is not of this density archive");
+    this.buf.set(arrays[0]!);
+    this.occupied = meta.occupied as number;
+    this.w = meta.w as number;
+    this.skip = meta.skip as number;
+    this.rng.setState(meta.rng as ReturnType<Rng["getState"]>);
+    this.gridDirty = true;
   }
 }

@@ -14,6 +14,7 @@
 import type { Rng } from "../rng";
 import { IMPROVE_EXISTING, NEW, NOT_ADDED, type AddResult, type EliteSource, type InsertArchive } from "./base";
 import { KdTree } from "./kdtree";
+import { packState, unpackState } from "./state-codec";
 
 export interface ProximityArchiveOptions {
   solutionDim: number;
@@ -233,5 +234,30 @@ export class ProximityArchive implements InsertArchive, EliteSource {
   clear(): void {
     this.numElites = 0;
     this.tree = null;
+  }
+
+  /** The stored points (solutions, measures, objectives) as bytes (distributed runs keep them in PostgreSQL). */
+  exportState(): Uint8Array {
+    const n = this.numElites;
+    return packState({ kind: "proximity", n, solutionDim: this.solutionDim, measureDim: this.measureDim }, [
+      this.sols.subarray(0, n * this.solutionDim),
+      this.meas.subarray(0, n * this.measureDim),
+      this.objs.subarray(0, n),
+    ]);
+  }
+
+  /** Replaces the stored points with an exported state (same dimensions). */
+  importState(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    if (meta.kind !== "proximity" || meta.solutionDim !== this.solutionDim || meta.measureDim !== this.measureDim) throw new Error("state is not of this proximity archive");
+    const n = meta.n as number;
+    const [sols, meas, objs] = arrays as [Float64Array, Float64Array, Float64Array];
+    this.numElites = 0;
+    this.grow(n);
+    this.sols.set(sols);
+    this.meas.set(meas);
+    this.objs.set(objs);
+    this.numElites = n;
+    this.tree = n > 0 ? new KdTree(this.meas.subarray(0, n * this.measureDim), this.measureDim) : null;
   }
 }
