@@ -34,6 +34,7 @@ import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { BudgetPanel } from "@/components/budget/BudgetPanel";
 import { useBudget } from "@/components/lib/use-budget";
 import { ModelsPanel } from "@/components/models/ModelsPanel";
+import { SearchArchivePanel, useSearchArchive } from "@/components/search/SearchArchivePanel";
 import { useModels } from "@/components/lib/use-models";
 import { PromptsPanel } from "@/components/prompts/PromptsPanel";
 import { usePrompts } from "@/components/lib/use-prompts";
@@ -182,6 +183,9 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
+  // Proximity / density runs: the search archive beside the result grid.
+  const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density";
+  const searchArchive = useSearchArchive(id, hasSearchArchive, running, experiment.status);
   const evolvesPrompts = experiment.emitterType === "llm" && (experiment.config as { emitter?: { prompts?: { evolve?: boolean } } } | undefined)?.emitter?.prompts?.evolve === true;
   const prompts = usePrompts(id, evolvesPrompts, running, experiment.status);
 
@@ -607,6 +611,12 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
           error={eliteTable.error}
         />
       </Card>
+
+      {hasSearchArchive && (
+        <Card title={experiment.archiveType === "proximity" ? "Proximity archive" : "Density archive"} id="search-archive">
+          <SearchArchivePanel report={searchArchive.report} error={searchArchive.error} />
+        </Card>
+      )}
 
       {experiment.emitterType === "llm" && (
         <Card title="Models" id="models">

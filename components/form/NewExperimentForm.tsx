@@ -14,6 +14,7 @@ import { priceOf } from "@/lib/llm/pricing";
 import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { KindFields, kindConfig, kindValues } from "./KindFields";
+import { ArchiveFields, archiveFormConfig, initialArchiveParams, isSearchArchiveType } from "./ArchiveFields";
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
@@ -255,8 +256,10 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [mainWeight, setMainWeight] = useState(p.mainWeight ?? "1");
   const [modelSelection, setModelSelection] = useState<Selection>(p.modelSelection ?? "fixed");
   const [strategy, setStrategy] = useState<Strategy>(p.strategy ?? "evolve");
-  const [archive, setArchive] = useState<"grid" | "cvt">(p.archive ?? "grid");
-  const [cvtCells, setCvtCells] = useState(p.cvtCells ?? "1000");
+  const [archive, setArchive] = useState<string>(p.archive ?? "grid");
+  // Every registered archive kind's parameters as typed (components/form/ArchiveFields.tsx).
+  const [archiveParams, setArchiveParams] = useState(() => initialArchiveParams(p));
+  const cvtCells = archiveParams.cvt?.cells ?? "";
   const [emitter, setEmitter] = useState<string>(p.emitter ?? "iso-line");
   // Every form-built emitter kind's parameters as typed (switching kinds keeps what was typed for each).
   const [emitterParams, setEmitterParams] = useState<Record<string, Record<string, string>>>(() =>
@@ -335,9 +338,9 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         ...(withMetric && r.metric.trim() ? { metric: r.metric.trim() } : {}),
         ...(withRubric && r.rubric?.trim() ? { rubric: r.rubric.trim() } : {}),
         ...(autoRange && r.auto ? { range: "auto" } : { min: toNum(r.min), max: toNum(r.max) }),
-        bins: archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
+        bins: archive !== "cvt" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
       })),
-      archive: archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(cvtCells) },
+      archive: archiveFormConfig(archive, archiveParams),
       emitter:
         emitterKind === "llm"
           ? {
@@ -385,7 +388,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
     };
   }, [
     name, domain, size, boundsLo, boundsHi, command, commandTimeout, commandBatch, url, secretEnv, webhookTimeout, code, jsTimeout, jsMemory, genome, jsonSeedsParsed, userTextSeeds, userDescription,
-    task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
+    task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, archiveParams,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, promptEvolution, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
     emitter, emitterParams, batchSize, budget, costCap, seed, evalConcurrency,
@@ -412,7 +415,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
     const bins = rows.map((r) => toNum(r.bins));
     if (!bins.length || bins.some((b) => !b || !Number.isFinite(b))) return "Grid: give every descriptor a number of bins";
     const total = bins.reduce((a, b) => a! * b!, 1)!;
-    return `${bins.map((b) => b!.toLocaleString("en-US")).join(" × ")} = ${total.toLocaleString("en-US")} cells`;
+    return `${isSearchArchiveType(archive) ? "Result grid: " : ""}${bins.map((b) => b!.toLocaleString("en-US")).join(" × ")} = ${total.toLocaleString("en-US")} cells`;
   }, [archive, cvtCells, rows]);
 
   const builtIn = hasBuiltInMeasures({ type: domain });
@@ -750,7 +753,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           }}
           errors={shown}
           sources={MEASURE_SOURCES[domain]}
-          showBins={archive === "grid"}
+          showBins={archive !== "cvt"}
           showMetric={userDomain || domain === "llm-code" || domain === "program"}
           metricSuggestions={domain === "llm-code" ? taskInfo.metrics : domain === "program" ? PROGRAM_METRICS : undefined}
           showRubric={domain === "llm-text" ? "required" : emitterKind === "llm"}
@@ -765,17 +768,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
         </div>
       </Section>
 
-      <Section title="Archive" description="A grid of bins over the descriptor box, or CVT cells (k-means centroids) for many descriptors.">
-        <fieldset className="flex gap-6 text-sm">
-          <legend className="sr-only">Archive type</legend>
-          {(["grid", "cvt"] as const).map((t) => (
-            <label key={t} className="flex items-center gap-2">
-              <input type="radio" name="archive" value={t} checked={archive === t} onChange={() => setArchive(t)} />
-              {t === "grid" ? "Grid" : "CVT"}
-            </label>
-          ))}
-        </fieldset>
-        {archive === "cvt" && <Field label="CVT cells" type="number" min={1} value={cvtCells} onChange={(e) => setCvtCells(e.target.value)} error={err("archive.cells") ?? err("archive")} className="max-w-xs" />}
+      <Section title="Archive" description="A grid of bins over the descriptor box, CVT cells (k-means centroids) for many descriptors, or a search archive (novelty, density) with a result grid.">
+        <ArchiveFields type={archive} params={archiveParams} onType={setArchive} onParam={(k, v) => setArchiveParams((a) => ({ ...a, [archive]: { ...a[archive], [k]: v } }))} error={err} />
         <p data-testid="archive-preview" className="rounded-md bg-slate-50 px-3 py-2 text-sm font-medium tabular-nums text-slate-700 dark:bg-slate-900 dark:text-slate-300" aria-live="polite">
           {preview}
         </p>
