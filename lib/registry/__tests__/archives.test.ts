@@ -150,3 +150,32 @@ describe("search archive state", () => {
     expect(() => d.importState(new Uint8Array(16))).toThrow(/not a search archive state/);
   });
 });
+
+describe("archives over REST", () => {
+  it("the OpenAPI document lists every archive kind in the create body", async () => {
+    const { openApiDocument } = await import("@/lib/api/openapi");
+    const doc = openApiDocument() as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { oneOf?: { properties: { type: { const: string } } }[] }> } }> } } }> };
+    const archive = doc.paths["/api/experiments"]!.post!.requestBody.content["application/json"]!.schema.properties.archive!;
+    expect(archive.oneOf!.map((o) => o.properties.type.const)).toEqual(["grid", "cvt", "proximity", "density", "discount"]);
+    expect(Object.keys(doc.paths)).toContain("/api/experiments/{id}/search-archive");
+  });
+
+  it("POST /api/experiments answers a bad archive config with 400 and the field's message (validated before any I/O)", async () => {
+    const { POST } = await import("@/app/api/experiments/route");
+    const post = async (body: unknown) => {
+      const res = await POST(new Request("http://localhost/api/experiments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+      return { status: res.status, text: await res.text() };
+    };
+    for (const [body, message] of [
+      [sphere({ type: "proximity", kNeighbors: 2.5 }), "archive.kNeighbors must be a whole number"],
+      [sphere({ type: "proximity" }, { type: "gaussian" }), 'archive \\"proximity\\" runs with the \\"cma-me\\" emitter'],
+      [sphere({ type: "density" }, { type: "cma-me", ranker: "nslc" }), 'ranker \\"nslc\\" needs a proximity archive'],
+      [sphere({ type: "discount" }, { type: "cma-me", ranker: "imp" }), "runs in the engine only"],
+      [sphere({ type: "kde" }), 'archive.type must be one of \\"grid\\"'],
+    ] as const) {
+      const r = await post(body);
+      expect(r.status, r.text).toBe(400);
+      expect(r.text).toContain(message);
+    }
+  });
+});
