@@ -9,3 +9,6 @@ CREATE TABLE IF NOT EXISTS "SearchArchive" (
     CONSTRAINT "SearchArchive_pkey" PRIMARY KEY ("experimentId"),
     CONSTRAINT "SearchArchive_experimentId_fkey" FOREIGN KEY ("experimentId") REFERENCES "Experiment"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
+-- The state is float64 arrays that do not compress: store it out of line without trying (pglz on
+-- megabytes of doubles costs more than it saves, on every commit).
+ALTER TABLE "SearchArchive" ALTER COLUMN "state" SET STORAGE EXTERNAL;
