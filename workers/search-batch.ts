@@ -106,6 +106,9 @@ export function generateSearchBatch(cache: ArchiveCache, k: number, size: number
 /** The job's steps inserted, in order, into `archive` restored from `state` (pyribs' batch semantics per step). */
 export function replaySteps(archive: StatefulSearchArchive, state: Uint8Array | null, steps: readonly Step[]): Uint8Array {
   if (state) archive.importState(state);
-  for (const s of steps) archive.add(s.solutions, s.objectives, s.measures, s.n);
+  for (const s of steps) {
+    if (archive.absorb) archive.absorb(s.solutions, s.objectives, s.measures, s.n);
+    else archive.add(s.solutions, s.objectives, s.measures, s.n);
+  }
   return archive.exportState();
 }

@@ -276,6 +276,19 @@ export class DensityArchive implements InsertArchive {
     return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n), density: density.subarray(0, n) };
   }
 
+  /**
+   * The state change of add() without the densities it reports: the rows offered to the reservoir
+   * (NaN rows skipped), same random draws. Distributed runs replay a job's steps this way.
+   */
+  absorb(_solutions: ArrayLike<number>, _objectives: ArrayLike<number>, measures: ArrayLike<number>, n = measures.length / this.measureDim): void {
+    const md = this.measureDim;
+    for (let i = 0; i < n; i++) {
+      let bad = false;
+      for (let k = 0; k < md; k++) bad ||= measures[i * md + k] !== measures[i * md + k];
+      if (!bad) this.offer(measures, i * md);
+    }
+  }
+
   private offer(measures: ArrayLike<number>, off: number): void {
     const md = this.measureDim;
     if (this.occupied < this.bufferSize) {

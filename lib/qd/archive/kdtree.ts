@@ -99,8 +99,6 @@ export class KdTree {
       if (sd < 0) {
         const e = this.end[node];
         for (let i = this.start[node]; i < e; i++) {
-          // Points whose stored row has moved since the build (the caller scans them itself).
-          if (exclude !== undefined && exclude[this.ids[i]] === 1) continue;
           let dist = 0;
           const b = i * dim;
           for (let d = 0; d < dim; d++) {

@@ -109,12 +109,12 @@ describe("search archive state", () => {
 
   it("a proximity archive restored from its state answers every later batch as the original does", () => {
     const rng = new Rng(3);
-    const a = createSearchArchive({ type: "proximity", localCompetition: true }, { domain, descriptors, rng: new Rng(1) }) as unknown as ProximityArchive;
+    const a = createSearchArchive({ type: "proximity", localCompetition: true } as { type: string }, { domain, descriptors, rng: new Rng(1) }) as unknown as ProximityArchive;
     for (let i = 0; i < 5; i++) {
       const b = batch(rng, 36);
       a.add(b.sols, b.objs, b.meas, 36);
     }
-    const b = createSearchArchive({ type: "proximity", localCompetition: true }, { domain, descriptors, rng: new Rng(2) }) as unknown as ProximityArchive;
+    const b = createSearchArchive({ type: "proximity", localCompetition: true } as { type: string }, { domain, descriptors, rng: new Rng(2) }) as unknown as ProximityArchive;
     b.importState(a.exportState());
     expect(b.numElites).toBe(a.numElites);
     const next = batch(rng, 36);
@@ -127,7 +127,7 @@ describe("search archive state", () => {
 
   it("a density archive restored from its state (reservoir and RNG) evolves exactly as the original", () => {
     const rng = new Rng(4);
-    const make = (seed: number) => createSearchArchive({ type: "density", bufferSize: 50 }, { domain, descriptors, rng: new Rng(seed) }) as unknown as DensityArchive;
+    const make = (seed: number) => createSearchArchive({ type: "density", bufferSize: 50 } as { type: string }, { domain, descriptors, rng: new Rng(seed) }) as unknown as DensityArchive;
     const a = make(1);
     for (let i = 0; i < 4; i++) {
       const b = batch(rng, 36);
@@ -143,9 +143,23 @@ describe("search archive state", () => {
     expect(Buffer.from(b.exportState()).equals(Buffer.from(a.exportState()))).toBe(true);
   });
 
+  it("a density archive's absorb() moves its state exactly as add() does (the replay skips the KDE)", () => {
+    const rng = new Rng(5);
+    const make = () => createSearchArchive({ type: "density", bufferSize: 40 } as { type: string }, { domain, descriptors, rng: new Rng(7) }) as unknown as DensityArchive;
+    const a = make();
+    const b = make();
+    for (let i = 0; i < 6; i++) {
+      const next = batch(rng, 36);
+      next.meas[3] = NaN; // a row the reservoir must skip either way
+      a.add(next.sols, next.objs, next.meas, 36);
+      b.absorb(next.sols, next.objs, next.meas, 36);
+    }
+    expect(Buffer.from(b.exportState()).equals(Buffer.from(a.exportState()))).toBe(true);
+  });
+
   it("refuses a state of another kind or shape", () => {
     const p = createSearchArchive({ type: "proximity" }, { domain, descriptors, rng: new Rng(1) });
-    const d = createSearchArchive({ type: "density", bufferSize: 50 }, { domain, descriptors, rng: new Rng(1) });
+    const d = createSearchArchive({ type: "density", bufferSize: 50 } as { type: string }, { domain, descriptors, rng: new Rng(1) });
     expect(() => p.importState(d.exportState())).toThrow(/not of this proximity archive/);
     expect(() => d.importState(new Uint8Array(16))).toThrow(/not a search archive state/);
   });
@@ -154,7 +168,7 @@ describe("search archive state", () => {
 describe("archives over REST", () => {
   it("the OpenAPI document lists every archive kind in the create body", async () => {
     const { openApiDocument } = await import("@/lib/api/openapi");
-    const doc = openApiDocument() as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { oneOf?: { properties: { type: { const: string } } }[] }> } }> } } }> };
+    const doc = openApiDocument() as unknown as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { oneOf?: { properties: { type: { const: string } } }[] }> } }> } } }> };
     const archive = doc.paths["/api/experiments"]!.post!.requestBody.content["application/json"]!.schema.properties.archive!;
     expect(archive.oneOf!.map((o) => o.properties.type.const)).toEqual(["grid", "cvt", "proximity", "density", "discount"]);
     expect(Object.keys(doc.paths)).toContain("/api/experiments/{id}/search-archive");

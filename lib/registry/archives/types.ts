@@ -25,6 +25,8 @@ export type ArchiveDistributedMode = "cells" | "search" | "in-process";
 export interface StatefulSearchArchive extends InsertArchive {
   exportState(): Uint8Array;
   importState(state: Uint8Array): void;
+  /** add()'s state change without what add() reports, when that is cheaper (density: no KDE). */
+  absorb?(solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n: number): void;
 }
 
 export interface ArchiveKind<S extends KindSchema = KindSchema> extends KindModule<S> {
