@@ -165,7 +165,8 @@ describe("search archive state", () => {
   });
 });
 
-describe("archives over REST", () => {
+// Importing the route module (Prisma, the queue client) takes seconds on a loaded machine.
+describe("archives over REST", { timeout: 120_000 }, () => {
   it("the OpenAPI document lists every archive kind in the create body", async () => {
     const { openApiDocument } = await import("@/lib/api/openapi");
     const doc = openApiDocument() as unknown as { paths: Record<string, { post?: { requestBody: { content: Record<string, { schema: { properties: Record<string, { oneOf?: { properties: { type: { const: string } } }[] }> } }> } } }> };
