@@ -17,6 +17,8 @@ import { useReplay } from "./use-replay";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { useBudget } from "@/components/lib/use-budget";
+import { useSearchArchive } from "@/components/search/SearchArchivePanel";
+import { SearchArchiveCard } from "./panels/SearchArchiveCard";
 import { useModels } from "@/components/lib/use-models";
 import { usePrompts } from "@/components/lib/use-prompts";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
@@ -98,6 +100,9 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
+  // Proximity / density runs: the search archive beside the result grid.
+  const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density";
+  const searchArchive = useSearchArchive(id, hasSearchArchive, running, experiment.status);
   const evolvesPrompts = experiment.emitterType === "llm" && (experiment.config as { emitter?: { prompts?: { evolve?: boolean } } } | undefined)?.emitter?.prompts?.evolve === true;
   const prompts = usePrompts(id, evolvesPrompts, running, experiment.status);
 
@@ -390,6 +395,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
 
       <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />
+
+      {hasSearchArchive && <SearchArchiveCard type={experiment.archiveType} report={searchArchive.report} error={searchArchive.error} />}
 
       <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />
 

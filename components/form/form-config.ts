@@ -2,6 +2,7 @@
  * From the form's state to the experiment configuration the REST API takes
  * (ExperimentSpec judges it), and back from issue paths to fields. Pure.
  */
+import { archiveFormConfig, isSearchArchiveType } from "./archive-params";
 import { runsInStages } from "@/lib/experiments/config";
 import { emitterKindOf } from "@/lib/registry/emitters";
 import { kindConfig } from "./KindFields";
@@ -99,9 +100,9 @@ export function buildConfig(s: FormState, jsonSeeds: unknown) {
       ...(d.withMetric && r.metric.trim() ? { metric: r.metric.trim() } : {}),
       ...(withRubric && r.rubric?.trim() ? { rubric: r.rubric.trim() } : {}),
       ...(d.autoRange && r.auto ? { range: "auto" } : { min: toNum(r.min), max: toNum(r.max) }),
-      bins: s.archive === "grid" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
+      bins: s.archive !== "cvt" ? toNum(r.bins) : (toNum(r.bins) ?? 1),
     })),
-    archive: s.archive === "grid" ? { type: "grid" } : { type: "cvt", cells: toNum(s.cvtCells) },
+    archive: archiveFormConfig(s.archive, s.archiveParams),
     emitter:
       d.emitterKind === "llm"
         ? llmEmitterConfig(s)
@@ -138,13 +139,13 @@ export function issueMap(issues: { path: string; message: string }[]): Record<st
 }
 
 /** One line under the archive choice: how many cells the run's archive has. */
-export function archivePreview(s: Pick<FormState, "archive" | "cvtCells" | "rows">): string {
+export function archivePreview(s: Pick<FormState, "archive" | "archiveParams" | "rows">): string {
   if (s.archive === "cvt") {
-    const n = toNum(s.cvtCells);
+    const n = toNum(s.archiveParams.cvt?.cells ?? "");
     return n && Number.isFinite(n) ? `CVT: ${n.toLocaleString("en-US")} cells (centroids from k-means, seeded)` : "CVT: give a cell count";
   }
   const bins = s.rows.map((r) => toNum(r.bins));
   if (!bins.length || bins.some((b) => !b || !Number.isFinite(b))) return "Grid: give every descriptor a number of bins";
   const total = bins.reduce((a, b) => a! * b!, 1)!;
-  return `${bins.map((b) => b!.toLocaleString("en-US")).join(" × ")} = ${total.toLocaleString("en-US")} cells`;
+  return `${isSearchArchiveType(s.archive) ? "Result grid: " : ""}${bins.map((b) => b!.toLocaleString("en-US")).join(" × ")} = ${total.toLocaleString("en-US")} cells`;
 }

@@ -4,6 +4,7 @@
  * change several fields at once (a new domain brings its rows, batch and
  * name). Pure functions: the sections call `set` with what they return.
  */
+import { initialArchiveParams, type ArchiveParams } from "./archive-params";
 import { defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
@@ -103,8 +104,9 @@ export interface FormState {
   modelSelection: Selection;
   strategy: Strategy;
   // Archive, emitter, run.
-  archive: "grid" | "cvt";
-  cvtCells: string;
+  /** A registered archive kind (lib/registry/archives) and every kind's parameters as typed. */
+  archive: string;
+  archiveParams: ArchiveParams;
   emitter: string;
   /** Every form-built emitter kind's parameters as typed (switching kinds keeps what was typed for each). */
   emitterParams: Record<string, Record<string, string>>;
@@ -214,7 +216,7 @@ export function initialState(preset?: FormPreset): FormState {
     modelSelection: p.modelSelection ?? "fixed",
     strategy: p.strategy ?? "evolve",
     archive: p.archive ?? "grid",
-    cvtCells: p.cvtCells ?? "1000",
+    archiveParams: initialArchiveParams(p),
     emitter: p.emitter ?? "iso-line",
     emitterParams: Object.fromEntries(FORM_EMITTERS.map((k) => [k.type, kindValues(k, k.type === p.emitter ? p.emitterParams : undefined)])),
     batchSize: p.batchSize ?? "100",

@@ -11,6 +11,7 @@ import { programPreset } from "./program-preset";
 import type { ProgramState } from "./ProgramFields";
 import { promptEvolutionState, type PromptEvolutionState } from "./prompt-evolution-state";
 import { FORM_EMITTERS } from "@/lib/registry/emitters";
+import { ARCHIVES } from "@/lib/registry/archives";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -67,7 +68,9 @@ export interface FormPreset {
   dedupeModel?: string;
   parentSelection?: ParentSelectionState;
   promptEvolution?: PromptEvolutionState;
-  archive?: "grid" | "cvt";
+  /** A registered archive kind (lib/registry/archives) and its parameters as stored. */
+  archive?: string;
+  archiveParams?: Record<string, unknown>;
   cvtCells?: string;
   /** A form-built emitter kind (lib/registry FORM_EMITTERS) and its parameters as stored. */
   emitter?: string;
@@ -98,7 +101,7 @@ const SHOWN: Record<string, string[]> = {
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
   emitter: ["type", ...new Set(FORM_EMITTERS.flatMap((k) => k.fields.map((f) => f.key))), "baseURL", "model", "models", "modelSelection", "strategy", "apiKeyEnv", "mode", "temperature", "maxTokens", "requestsPerMinute", "concurrency", "prices", "dedupe", "parentSelection", "crossoverRate", "prompts", "code", "timeoutMs", "memoryMb"],
-  archive: ["type", "cells"],
+  archive: ["type", ...new Set(ARCHIVES.flatMap((k) => k.fields.map((f) => f.key)))],
   budget: ["evaluations", "costUsd"],
 };
 
@@ -183,7 +186,9 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   } else if (FORM_EMITTERS.some((k) => k.type === em.type)) {
     Object.assign(p, { emitter: em.type, emitterParams: em });
   }
-  p.archive = config.archive?.type === "cvt" ? "cvt" : "grid";
+  // Kinds the form offers (archives the workers cannot run yet fall back to the grid).
+  p.archive = ARCHIVES.some((k) => k.type === config.archive?.type && k.distributed !== "in-process") ? config.archive.type : "grid";
+  p.archiveParams = config.archive;
   p.cvtCells = s(config.archive?.cells);
   p.batchSize = s(config.batchSize);
   p.budget = s(config.budget?.evaluations);

@@ -86,7 +86,8 @@ async function withCurrentBounds(experimentId: string, config: ExperimentSpec): 
 async function build(config: ExperimentSpec): Promise<ArchiveIndex> {
   const descriptors = effectiveDescriptors(config).map((d) => ({ name: d.name, min: d.min, max: d.max, bins: d.bins }));
   const ranges = descriptors.map((d) => [d.min, d.max] as [number, number]);
-  if (config.archive.type === "grid") {
+  if (config.archive.type !== "cvt") {
+    // Grid archives, and the result grid of the search archives (proximity, density).
     const dims = Int32Array.from(descriptors.map((d) => d.bins));
     const lower = Float64Array.from(descriptors.map((d) => d.min));
     const interval = Float64Array.from(descriptors.map((d) => d.max - d.min));

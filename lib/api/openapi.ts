@@ -110,6 +110,9 @@ export function openApiDocument() {
       "/api/experiments/{id}/budget": {
         get: { operationId: "getBudget", summary: "Where the budget went: evaluations, tokens and cost per model, operator, island and outcome, over the run; evaluation times and cascade stages", parameters: [idParam(), ...queryParams(S.BudgetQuery)], responses: { "200": okJson("evaluations, tokens and cost by model, operator, island and outcome, over the run, and evaluation times (outcome \"duplicate\": rejected before evaluation, not counted in evaluations)", "BudgetReport"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/search-archive": {
+        get: { operationId: "getSearchArchive", summary: "Proximity / density archives: the points the proximity archive keeps (with objectives) or the density archive's reservoir, at most 5,000 (evenly sampled); 404 for grid and CVT runs", parameters: [idParam()], responses: { "200": ok("{ experimentId, type, revision, descriptors: [{ name, min, max }], total, measures: number[][], objective: number[] | null }"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/models": {
         get: { operationId: "getModels", summary: "LLM runs: per model, its calls, cost, archive gain and improvements (the model bandit's record), and the same over the run", parameters: [idParam()], responses: { "200": okJson("per model: calls, cost, archive gain, improvements and the bandit's value; and the same over the run", "ModelsReport"), ...errors(...std) } },
       },

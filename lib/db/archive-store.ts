@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
+import { commitSearchState, type SearchCommit } from "./search-store";
 import { applyIslandRules, tagIsland, upsertIslandElites } from "./island-store";
 import { movePromptVariants } from "./prompt-store";
 import type { IslandsConfig } from "@/lib/experiments/config";
@@ -52,6 +53,8 @@ export interface CandidateBatch {
   failures?: FailedCandidate[];
   /** CMA-ME / CMA-MAE jobs: the emitter's new state (compare-and-set) and the threshold updates, same transaction. */
   cma?: CmaCommit;
+  /** Proximity / density archives: the job's move of the search archive's state (lib/db/search-store.ts). */
+  search?: SearchCommit;
   /** LLM tokens and cost of every candidate of the batch (failures included), added to the experiment's totals. */
   usage?: { promptTokens: number; completionTokens: number; costUsd: number };
   /** Experiments with islands: the island the job worked on (default 0); its archive gets the candidates too. */
@@ -224,6 +227,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
     await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
+    if (batch.search) await commitSearchState(tx as unknown as PrismaClient, id, batch.search);
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
     const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);

@@ -4,6 +4,7 @@ import { costIssues } from "./limits";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { kindUnion } from "@/lib/registry/kind";
 import { SchedulerConfig, schedulerKindOf } from "@/lib/registry/schedulers";
+import { ARCHIVES, ArchiveConfig as RegistryArchiveConfig, type ArchiveKind } from "@/lib/registry/archives";
 import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig, type EmitterKind } from "@/lib/registry/emitters";
 import { gaussian } from "@/lib/registry/emitters/gaussian";
 import { isoLine } from "@/lib/registry/emitters/iso-line";
@@ -69,14 +70,11 @@ export const DescriptorConfig = z
   .refine((d) => !(d.metric && d.rubric), { message: "give either metric or rubric, not both", path: ["rubric"] });
 export type DescriptorConfig = z.infer<typeof DescriptorConfig>;
 
-export const ArchiveConfig = z.discriminatedUnion(
-  "type",
-  [
-    z.object({ type: z.literal("grid") }).strict(),
-    z.object({ type: z.literal("cvt"), cells: positiveInt("archive.cells", 100_000), samples: positiveInt("archive.samples", 1_000_000).optional() }).strict(),
-  ],
-  { error: 'archive.type must be "grid" or "cvt"' },
-);
+/**
+ * Archives come from the registry (lib/registry/archives): grid and CVT keep one elite per cell;
+ * proximity, density and discount steer the search, and a grid of the descriptors keeps the elites.
+ */
+export const ArchiveConfig = RegistryArchiveConfig;
 export type ArchiveConfig = z.infer<typeof ArchiveConfig>;
 
 /**
@@ -301,6 +299,31 @@ function domainHasGradients(domain: { type: string }): boolean {
   }
 }
 
+/**
+ * What the archive's registered kind needs from the experiment (lib/registry/archives). Search
+ * archives run as pyribs runs them: CMA-ME emitter chains on a built-in domain, one archive.
+ */
+function checkArchiveKind(c: SpecLike & { scheduler?: { type: string } }, ctx: z.RefinementCtx) {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const emitter = c.emitter as { type: string; ranker?: string };
+  const kind = (ARCHIVES as readonly ArchiveKind[]).find((k) => k.type === c.archive.type);
+  if (c.archive.type === "cvt" && c.archive.samples !== undefined && c.archive.samples < c.archive.cells) issue(["archive", "samples"], "archive.samples must be at least archive.cells (k-means needs a sample per centroid)");
+  const searchRankers = ARCHIVES.flatMap((k: ArchiveKind) => k.rankers ?? []);
+  if (!kind || kind.distributed === "cells") {
+    if (emitter.ranker && searchRankers.includes(emitter.ranker)) {
+      const owners = ARCHIVES.filter((k: ArchiveKind) => k.rankers?.includes(emitter.ranker!)).map((k) => `"${k.type}"`);
+      issue(["emitter", "ranker"], `ranker "${emitter.ranker}" needs a ${owners.join(" or ")} archive; a ${c.archive.type} archive reports improvement (rankers "imp", "2imp", "obj", "2obj", "rd", "2rd")`);
+    }
+    return;
+  }
+  if (kind.distributed === "in-process") return issue(["archive", "type"], kind.inProcessReason ?? `archive "${kind.type}" runs in the engine only`);
+  if (!hasBuiltInMeasures(c.domain)) issue(["archive", "type"], `archive "${kind.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it`);
+  if (emitter.type !== "cma-me") issue(["emitter", "type"], `archive "${kind.type}" runs with the "cma-me" emitter (rankers ${[...(kind.rankers ?? []), "imp", "2imp"].map((r) => `"${r}"`).join(", ")}); got "${emitter.type}"`);
+  if (c.islands) issue(["islands"], `islands are not supported with archive "${kind.type}" (one search archive per run)`);
+  if (c.scheduler && c.scheduler.type !== "default") issue(["scheduler", "type"], `archive "${kind.type}" runs with the default scheduler`);
+  for (const i of kind.check?.(c.archive, { emitter }) ?? []) issue(i.path, i.message);
+}
+
 /** Islands split the archive between the workers' numbered jobs: CMA chains and ask/tell runs have no such jobs. */
 function checkIslands(c: SpecLike & { islands?: IslandsConfig }, ctx: z.RefinementCtx) {
   if (!c.islands) return;
@@ -326,6 +349,7 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   const schedulerKind = scheduler && schedulerKindOf(scheduler);
   if (schedulerKind?.distributed === "in-process") ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: schedulerKind.inProcessReason ?? `scheduler "${schedulerKind.type}" runs in the engine only` });
   checkIslands(c, ctx);
+  checkArchiveKind(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
     if (!c.descriptors && c.domain.type === "llm-code") {
       descriptors = TASK_CATALOG[c.domain.task]!.defaultDescriptors;

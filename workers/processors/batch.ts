@@ -1,11 +1,14 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
 import { loadEmitterState } from "@/lib/db/emitter-store";
+import { loadSearchState } from "@/lib/db/search-store";
+import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
+import { generateSearchBatch } from "../search-batch";
 import { keepSurvivors } from "@/lib/db/survivors";
 import { JobCostLog } from "../job-costs";
 import type { WorkerContext } from "../context";
@@ -52,8 +55,15 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
     await time("refresh", () => cache.refresh(ctx.prisma));
+    // Proximity / density archives: the job ranks against the search archive as last stored.
+    const searchState = isSearchArchiveConfig(config.archive) ? await time("refresh", () => loadSearchState(ctx.prisma, experimentId)) : undefined;
     const batch = await time("generate", () => {
-      const generated = chains ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state) : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+      const generated =
+        searchState !== undefined
+          ? generateSearchBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state, searchState)
+          : chains
+            ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state)
+            : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
       return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
     });
     if (island !== null) batch.island = island;

@@ -36,6 +36,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "getPromptVariant": ("GET", "/api/experiments/{id}/prompts/{variant}"),
     "getPrompts": ("GET", "/api/experiments/{id}/prompts"),
     "getQueues": ("GET", "/api/queues"),
+    "getSearchArchive": ("GET", "/api/experiments/{id}/search-archive"),
     "getSolution": ("GET", "/api/solutions/{id}"),
     "getTemplate": ("GET", "/api/templates/{id}"),
     "listElites": ("GET", "/api/experiments/{id}/elites"),

@@ -36,7 +36,7 @@ export function DescriptorsSection({ s, set, d, issues }: SectionProps) {
         onChange={(rows) => set({ rows, rowsEdited: true })}
         errors={issues}
         sources={MEASURE_SOURCES[s.domain]}
-        showBins={s.archive === "grid"}
+        showBins={s.archive !== "cvt"}
         showMetric={d.withMetric}
         metricSuggestions={s.domain === "llm-code" ? TASK_CATALOG[s.task]!.metrics : s.domain === "program" ? PROGRAM_METRICS : undefined}
         showRubric={s.domain === "llm-text" ? "required" : llmEmitter}

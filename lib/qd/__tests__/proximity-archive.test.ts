@@ -48,6 +48,28 @@ describe("ProximityArchive", { timeout: 60_000 }, () => {
     for (let i = 0; i < 10; i++) expect(out[i]).toBeCloseTo(bruteNovelty(pts, [q[2 * i], q[2 * i + 1]], 5), 10);
   });
 
+  it("keeps exact neighbours across tree rebuilds, appended rows and replaced rows (local competition)", () => {
+    const rng = new Rng(11);
+    const a = new ProximityArchive({ solutionDim: 1, measureDim: 2, kNeighbors: 4, noveltyThreshold: 2, localCompetition: true });
+    // Mirror of the stored rows: appended when novel, moved when a row replaces its nearest neighbour.
+    for (let b = 0; b < 60; b++) {
+      const n = 7;
+      const m = Float64Array.from({ length: 2 * n }, () => rng.uniform(-30, 30));
+      const o = Float64Array.from({ length: n }, () => rng.uniform(0, 10));
+      const r = a.add(sol(n), o, m, n);
+      expect(Array.from(r.status)).toContain(2);
+      if (b % 5 === 4) {
+        const stored: number[][] = [];
+        for (let i = 0; i < a.numElites; i++) stored.push([a.measures[2 * i]!, a.measures[2 * i + 1]!]);
+        const q = Float64Array.from({ length: 20 }, () => rng.uniform(-35, 35));
+        const out = new Float64Array(10);
+        a.computeNovelty(q, 10, out);
+        for (let i = 0; i < 10; i++) expect(out[i]).toBeCloseTo(bruteNovelty(stored, [q[2 * i]!, q[2 * i + 1]!], 4), 10);
+      }
+    }
+    expect(a.numElites).toBeGreaterThan(100);
+  });
+
   it("with local competition: counts beaten neighbours, and a non-novel row replaces its nearest neighbour when better", () => {
     const b = new ProximityArchive({ solutionDim: 1, measureDim: 2, kNeighbors: 1, noveltyThreshold: 3, localCompetition: true });
     b.add(Float64Array.from([1, 2]), [10, 20], [0, 0, 10, 0], 2);

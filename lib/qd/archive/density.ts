@@ -14,6 +14,7 @@
  */
 import type { Rng } from "../rng";
 import { NEW, NOT_ADDED, type AddResult, type InsertArchive } from "./base";
+import { packState, unpackState } from "./state-codec";
 
 export type DensityMethod = "kde" | "kde_sklearn";
 
@@ -275,6 +276,19 @@ export class DensityArchive implements InsertArchive {
     return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n), density: density.subarray(0, n) };
   }
 
+  /**
+   * The state change of add() without the densities it reports: the rows offered to the reservoir
+   * (NaN rows skipped), same random draws. Distributed runs replay a job's steps this way.
+   */
+  absorb(_solutions: ArrayLike<number>, _objectives: ArrayLike<number>, measures: ArrayLike<number>, n = measures.length / this.measureDim): void {
+    const md = this.measureDim;
+    for (let i = 0; i < n; i++) {
+      let bad = false;
+      for (let k = 0; k < md; k++) bad ||= measures[i * md + k] !== measures[i * md + k];
+      if (!bad) this.offer(measures, i * md);
+    }
+  }
+
   private offer(measures: ArrayLike<number>, off: number): void {
     const md = this.measureDim;
     if (this.occupied < this.bufferSize) {
@@ -292,5 +306,25 @@ export class DensityArchive implements InsertArchive {
     this.gridDirty = true;
     this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
     this.skip = this.nextSkip();
+  }
+
+  /** Buffer, reservoir-sampling state and RNG as bytes (distributed runs keep them in PostgreSQL). */
+  exportState(): Uint8Array {
+    return packState(
+      { kind: "density", occupied: this.occupied, w: this.w, skip: this.skip, rng: this.rng.getState(), bufferSize: this.bufferSize, measureDim: this.measureDim },
+      [this.buf.subarray(0, this.occupied * this.measureDim)],
+    );
+  }
+
+  /** Restores an exported state (same buffer size and dimensions). */
+  importState(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    if (meta.kind !== "density" || meta.bufferSize !== this.bufferSize || meta.measureDim !== this.measureDim) throw new Error("state is not of this density archive");
+    this.buf.set(arrays[0]!);
+    this.occupied = meta.occupied as number;
+    this.w = meta.w as number;
+    this.skip = meta.skip as number;
+    this.rng.setState(meta.rng as ReturnType<Rng["getState"]>);
+    this.gridDirty = true;
   }
 }

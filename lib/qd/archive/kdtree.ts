@@ -129,7 +129,7 @@ export class KdTree {
    * and Euclidean distances, nearest first, and returns how many were found
    * (min(k, n)). Ties keep the point met first.
    */
-  kNearest(q: ArrayLike<number>, off: number, k: number, outIdx: Int32Array, outDist: Float64Array): number {
+  kNearest(q: ArrayLike<number>, off: number, k: number, outIdx: Int32Array, outDist: Float64Array, exclude?: Uint8Array): number {
     const dim = this.dim;
     const pts = this.pts;
     const stack = this.stack;
@@ -149,6 +149,8 @@ export class KdTree {
       if (sd < 0) {
         const e = this.end[node];
         for (let i = this.start[node]; i < e; i++) {
+          // Points whose stored row has moved since the build (the caller scans them itself).
+          if (exclude !== undefined && exclude[this.ids[i]] === 1) continue;
           let dist = 0;
           const b = i * dim;
           for (let d = 0; d < dim; d++) {

@@ -8,12 +8,15 @@
  *
  * Novelty, neighbours and replacements of a batch are all computed against
  * the archive as it was before the batch (pyribs' batch semantics). Storage
- * grows by doubling; a k-d tree over the stored measures is rebuilt after
- * every batch that changed them.
+ * grows by doubling. Neighbours come from a k-d tree over the rows stored when
+ * it was built plus a linear scan of the rows added or replaced since; the
+ * tree is rebuilt when that tail outgrows an eighth of it, not after every
+ * batch (small batches, as distributed jobs make, would rebuild it each time).
  */
 import type { Rng } from "../rng";
 import { IMPROVE_EXISTING, NEW, NOT_ADDED, type AddResult, type EliteSource, type InsertArchive } from "./base";
 import { KdTree } from "./kdtree";
+import { packState, unpackState } from "./state-codec";
 
 export interface ProximityArchiveOptions {
   solutionDim: number;
@@ -39,6 +42,12 @@ export class ProximityArchive implements InsertArchive, EliteSource {
   private meas: Float64Array;
   private objs: Float64Array;
   private tree: KdTree | null = null;
+  /** Rows the tree was built over. */
+  private treeN = 0;
+  /** Rows the tree must skip (replaced since the build, by row). */
+  private stale = new Uint8Array(0);
+  /** Rows scanned linearly: added since the build, or replaced (stale in the tree). */
+  private tail: number[] = [];
   private novelty = new Float64Array(0);
   private lc = new Float64Array(0);
   private nearest = new Int32Array(0);
@@ -102,22 +111,46 @@ export class ProximityArchive implements InsertArchive, EliteSource {
   computeNovelty(measures: ArrayLike<number>, n: number, novelty: Float64Array, lc?: Float64Array | null, objectives?: ArrayLike<number>, nearest?: Int32Array): void {
     const md = this.measureDim;
     const tree = this.tree;
+    const k = this.kNeighbors;
+    const idx = this.knnIdx;
+    const dist = this.knnDist;
+    const tail = this.tail;
+    const meas = this.meas;
     for (let i = 0; i < n; i++) {
-      if (tree === null) {
+      if (this.numElites === 0) {
         novelty[i] = this.noveltyThreshold;
         if (lc) lc[i] = 0;
         if (nearest) nearest[i] = -1;
         continue;
       }
-      const found = tree.kNearest(measures, i * md, this.kNeighbors, this.knnIdx, this.knnDist);
+      let found = tree === null ? 0 : tree.kNearest(measures, i * md, k, idx, dist, this.stale);
+      // Merge the tail into the sorted k nearest (same arithmetic as the tree; ties keep the earlier point).
+      for (let t = 0; t < tail.length; t++) {
+        const r = tail[t]!;
+        let d2 = 0;
+        for (let j = 0; j < md; j++) {
+          const x = measures[i * md + j] - meas[r * md + j];
+          d2 += x * x;
+        }
+        const d = Math.sqrt(d2);
+        if (found === k && d >= dist[k - 1]) continue;
+        let j = found === k ? k - 1 : found++;
+        while (j > 0 && dist[j - 1] > d) {
+          dist[j] = dist[j - 1];
+          idx[j] = idx[j - 1];
+          j--;
+        }
+        dist[j] = d;
+        idx[j] = r;
+      }
       let s = 0;
-      for (let j = 0; j < found; j++) s += this.knnDist[j];
+      for (let j = 0; j < found; j++) s += dist[j];
       novelty[i] = s / found;
-      if (nearest) nearest[i] = this.knnIdx[0];
+      if (nearest) nearest[i] = idx[0];
       if (lc && objectives) {
         let beaten = 0;
         const o = objectives[i];
-        for (let j = 0; j < found; j++) if (this.objs[this.knnIdx[j]] < o) beaten++;
+        for (let j = 0; j < found; j++) if (this.objs[idx[j]] < o) beaten++;
         lc[i] = beaten;
       }
     }
@@ -183,18 +216,36 @@ export class ProximityArchive implements InsertArchive, EliteSource {
     }
 
     if (newCount > 0 || replace.size > 0) {
-      for (const [nb, i] of replace) this.write(nb, solutions, i, objectives[i], measures);
+      for (const [nb, i] of replace) {
+        this.write(nb, solutions, i, objectives[i], measures);
+        // A replaced row moved: the tree skips its old place and the tail scans it where it is now.
+        if (nb < this.treeN && this.stale[nb] === 0) {
+          this.stale[nb] = 1;
+          this.tail.push(nb);
+        }
+      }
       this.grow(this.numElites + newCount);
       for (let i = 0; i < n; i++) {
         if (status[i] !== NEW) continue;
         cells[i] = this.numElites;
+        this.tail.push(this.numElites);
         this.write(this.numElites++, solutions, i, objectives[i], measures);
       }
-      this.tree = new KdTree(this.meas.subarray(0, this.numElites * md), md);
+      if (this.tail.length > Math.max(64, this.treeN >> 3)) this.rebuild();
     }
     const res: AddResult = { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n), novelty: novelty.subarray(0, n) };
     if (this.localCompetition) res.localCompetition = lc.subarray(0, n);
     return res;
+  }
+
+  /** A tree over every stored row; nothing left to scan. */
+  private rebuild(): void {
+    const n = this.numElites;
+    this.tree = n > 0 ? new KdTree(this.meas.subarray(0, n * this.measureDim), this.measureDim) : null;
+    this.treeN = n;
+    if (this.stale.length < n) this.stale = new Uint8Array(this.capacity);
+    else this.stale.fill(0);
+    this.tail = [];
   }
 
   private write(row: number, solutions: ArrayLike<number>, i: number, obj: number, measures: ArrayLike<number>): void {
@@ -232,6 +283,31 @@ export class ProximityArchive implements InsertArchive, EliteSource {
 
   clear(): void {
     this.numElites = 0;
-    this.tree = null;
+    this.rebuild();
+  }
+
+  /** The stored points (solutions, measures, objectives) as bytes (distributed runs keep them in PostgreSQL). */
+  exportState(): Uint8Array {
+    const n = this.numElites;
+    return packState({ kind: "proximity", n, solutionDim: this.solutionDim, measureDim: this.measureDim }, [
+      this.sols.subarray(0, n * this.solutionDim),
+      this.meas.subarray(0, n * this.measureDim),
+      this.objs.subarray(0, n),
+    ]);
+  }
+
+  /** Replaces the stored points with an exported state (same dimensions). */
+  importState(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    if (meta.kind !== "proximity" || meta.solutionDim !== this.solutionDim || meta.measureDim !== this.measureDim) throw new Error("state is not of this proximity archive");
+    const n = meta.n as number;
+    const [sols, meas, objs] = arrays as [Float64Array, Float64Array, Float64Array];
+    this.numElites = 0;
+    this.grow(n);
+    this.sols.set(sols);
+    this.meas.set(meas);
+    this.objs.set(objs);
+    this.numElites = n;
+    this.rebuild();
   }
 }

@@ -4,15 +4,16 @@
  */
 import { z } from "zod";
 import { EvolutionStrategyEmitter } from "@/lib/qd/emitters/evolution-strategy";
-import { cmaFields, cmaRanker, cmaRestart, cmaSelection, cmaShape } from "./cma-shared";
+import { cmaFields, cmaMeRanker, cmaRestart, cmaSelection, cmaShape, SEARCH_RANKERS } from "./cma-shared";
 import { emitterKind } from "./types";
 
 export const cmaMe = emitterKind({
   type: "cma-me",
   label: "CMA-ME",
   help: "Covariance matrix adaptation towards archive improvement (CMA-ME; built-in domains).",
-  schema: z.object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") }).strict(),
-  fields: cmaFields,
+  schema: z.object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaMeRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") }).strict(),
+  // The ranker select also offers the search archives' rankers (nov, nslc: proximity; density: density).
+  fields: cmaFields.map((f) => (f.key === "ranker" ? { ...f, options: [...f.options!, ...SEARCH_RANKERS.map((r) => ({ value: r, label: `${r} (search archive)` }))] } : f)),
   distributed: "chains",
   builtInDomainsOnly: true,
   chains: (c) => c.count,

@@ -13,6 +13,11 @@ export const cmaShape = {
 };
 
 export const cmaRanker = z.enum(CMA_RANKERS, { error: `emitter.ranker must be one of ${CMA_RANKERS.map((r) => `"${r}"`).join(", ")}` });
+/** Rankers that read what a search archive reports: novelty (proximity) or density (density archive). */
+export const SEARCH_RANKERS = ["nov", "nslc", "density"] as const satisfies readonly RankerName[];
+const ALL_RANKERS = [...CMA_RANKERS, ...SEARCH_RANKERS] as const;
+/** CMA-ME also drives the search archives (the experiment's archive check says which ranker needs which). */
+export const cmaMeRanker = z.enum(ALL_RANKERS, { error: `emitter.ranker must be one of ${ALL_RANKERS.map((r) => `"${r}"`).join(", ")}` });
 export const cmaSelection = z.enum(["mu", "filter"], { error: 'emitter.selectionRule must be "mu" or "filter"' });
 const restartMessage = 'emitter.restartRule must be "basic", "no_improvement" or a whole number of iterations (at least 1)';
 export const cmaRestart = z.union(

@@ -1,0 +1,50 @@
+import { prisma } from "@/lib/db/client";
+import { loadSearchState } from "@/lib/db/search-store";
+import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
+import { isSearchArchiveConfig } from "@/lib/registry/archives";
+import { unpackState } from "@/lib/qd/archive/state-codec";
+import { ApiError, notFound } from "./errors";
+
+/** Points returned at most: an even sample of the archive beyond that (a scatter shows no more). */
+export const MAX_SEARCH_POINTS = 5000;
+
+export interface SearchArchiveReport {
+  experimentId: string;
+  /** "proximity": the stored points (with objectives); "density": the KDE's reservoir of measures. */
+  type: string;
+  /** Commits that moved the search archive so far (0: no job landed yet). */
+  revision: number;
+  descriptors: { name: string; min: number; max: number }[];
+  /** Points in the archive (proximity) or the reservoir (density). */
+  total: number;
+  /** Up to MAX_SEARCH_POINTS of them, evenly spread: measures row by row, objective per row (proximity only). */
+  measures: number[][];
+  objective: number[] | null;
+}
+
+/** GET /api/experiments/:id/search-archive: what the proximity / density archive of a run holds now. */
+export async function searchArchiveReport(id: string): Promise<SearchArchiveReport> {
+  const exp = await prisma.experiment.findUnique({ where: { id }, select: { config: true } });
+  if (!exp) throw notFound("experiment");
+  const config = exp.config as unknown as ExperimentSpec;
+  if (!isSearchArchiveConfig(config.archive)) throw new ApiError(404, `experiment has a ${config.archive.type} archive; only proximity and density archives have a search archive`);
+  const descriptors = effectiveDescriptors(config).map((d) => ({ name: d.name, min: d.min, max: d.max }));
+  const stored = await loadSearchState(prisma, id);
+  const empty = { experimentId: id, type: config.archive.type, revision: 0, descriptors, total: 0, measures: [], objective: config.archive.type === "proximity" ? [] : null };
+  if (!stored || stored.revision === 0) return empty;
+  const { meta, arrays } = unpackState(stored.state);
+  const md = descriptors.length;
+  const proximity = meta.kind === "proximity";
+  const total = (proximity ? meta.n : meta.occupied) as number;
+  const meas = proximity ? arrays[1]! : arrays[0]!;
+  const objs = proximity ? arrays[2]! : null;
+  const step = Math.max(1, total / MAX_SEARCH_POINTS);
+  const measures: number[][] = [];
+  const objective: number[] | null = objs ? [] : null;
+  for (let f = 0; Math.floor(f) < total; f += step) {
+    const i = Math.floor(f);
+    measures.push(Array.from(meas.subarray(i * md, (i + 1) * md)));
+    objective?.push(objs![i]!);
+  }
+  return { ...empty, revision: stored.revision, total, measures, objective };
+}

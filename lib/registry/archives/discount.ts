@@ -1,0 +1,38 @@
+/**
+ * Discount archive (Discount Model Search, DMS): an MLP (2 × 128, Adam) predicts each region's
+ * discount; a solution counts by how much it beats it. The engine runs it (CLI, bench); distributed
+ * runs do not yet (see inProcessReason).
+ */
+import { z } from "zod";
+import { finiteNumber, positive, positiveInt } from "../params";
+import { archiveKind } from "./types";
+
+export const discount = archiveKind({
+  type: "discount",
+  label: "Discount model (DMS)",
+  help: "Discount Model Search: an MLP learns a discount per region of the descriptor space; solutions are ranked by how much they beat it.",
+  schema: z
+    .object({
+      type: z.literal("discount"),
+      learningRate: z.number({ error: "archive.learningRate must be a number" }).gt(0, "archive.learningRate must be > 0").max(1, "archive.learningRate must be <= 1").default(0.1),
+      /** Default: the domain's lowest objective. */
+      thresholdMin: finiteNumber("archive.thresholdMin").optional(),
+      initTrainPoints: positiveInt("archive.initTrainPoints", 1_000_000).default(1000),
+      emptyPoints: positiveInt("archive.emptyPoints", 1_000_000).default(100),
+      hidden: z.array(positiveInt("archive.hidden[]", 4096), { error: "archive.hidden must be an array of layer widths" }).min(1, "archive.hidden needs at least one layer").max(8, "archive.hidden: at most 8 layers").default([128, 128]),
+      modelLearningRate: positive("archive.modelLearningRate").default(0.001),
+      trainEpochs: positiveInt("archive.trainEpochs", 10_000).default(5),
+      trainCutoffLoss: positive("archive.trainCutoffLoss").default(0.05),
+      trainBatchSize: positiveInt("archive.trainBatchSize", 100_000).default(32),
+    })
+    .strict(),
+  fields: [
+    { key: "learningRate", label: "Discount learning rate (α)", control: "number", help: "How far a target moves toward a better objective (pyribs: 0.1)." },
+    { key: "thresholdMin", label: "Threshold min", control: "number", optional: true, help: "Discount of unexplored regions (default: the domain's lowest objective)." },
+    { key: "modelLearningRate", label: "Adam learning rate", control: "number", help: "Of the MLP discount model." },
+    { key: "trainEpochs", label: "Training epochs", control: "integer", help: "Per batch, at most (stops early at the cutoff loss)." },
+  ],
+  distributed: "in-process",
+  inProcessReason:
+    'archive "discount" runs in the engine only for now (qd-studio reproduce sphere --only dms, or the CLI\'s --archive discount): its model trains on every batch, and distributed runs do not keep that model\'s state yet',
+});

@@ -1,0 +1,48 @@
+import type { z } from "zod";
+import type { InsertArchive } from "@/lib/qd/archive/base";
+import type { DescriptorSpec, Domain } from "@/lib/qd/domains/types";
+import type { Rng } from "@/lib/qd/rng";
+import type { KindModule, KindSchema } from "../kind";
+
+/** What an engine search archive is built from: the run's domain, its descriptor box and an RNG. */
+export interface SearchArchiveContext {
+  domain: Domain;
+  descriptors: DescriptorSpec[];
+  rng: Rng;
+}
+
+/**
+ * How a distributed run keeps the archive:
+ * - "cells": the Elite table is the archive (grid, CVT);
+ * - "search": a search archive steers the emitters; its state lives in the SearchArchive row, moved
+ *   under that row's lock in each job's commit, and a grid of the descriptors (the Elite table)
+ *   keeps the solutions and gives the metrics (pyribs' result_archive);
+ * - "in-process": the engine (CLI, bench) runs it; experiments reject it with `inProcessReason`.
+ */
+export type ArchiveDistributedMode = "cells" | "search" | "in-process";
+
+/** A search archive the workers can run: state in and out as bytes, batch insertion in between. */
+export interface StatefulSearchArchive extends InsertArchive {
+  exportState(): Uint8Array;
+  importState(state: Uint8Array): void;
+  /** add()'s state change without what add() reports, when that is cheaper (density: no KDE). */
+  absorb?(solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n: number): void;
+}
+
+export interface ArchiveKind<S extends KindSchema = KindSchema> extends KindModule<S> {
+  readonly distributed: ArchiveDistributedMode;
+  readonly inProcessReason?: string;
+  /** Search archives: the emitter rankers that need this archive (they read what its add() reports). */
+  readonly rankers?: readonly string[];
+  /** Search archives: cross-field rules on the experiment (messages name the field). */
+  check?(config: z.infer<S>, c: { emitter: { type: string; ranker?: string } }): { path: (string | number)[]; message: string }[];
+  /** Search archives: the engine archive of a distributed run (built-in domains). */
+  createSearch?(config: z.infer<S>, ctx: SearchArchiveContext): StatefulSearchArchive;
+}
+
+export const archiveKind = <S extends KindSchema>(k: ArchiveKind<S>): ArchiveKind<S> => k;
+
+/** The widest descriptor range: search archives' distance defaults scale with it. */
+export function widestRange(descriptors: readonly { min: number; max: number }[]): number {
+  return Math.max(...descriptors.map((d) => d.max - d.min));
+}

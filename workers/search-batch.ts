@@ -1,0 +1,114 @@
+import crypto from "node:crypto";
+import { Rng, mixSeed, type ArchiveBase } from "@/lib/qd";
+import type { AddResult } from "@/lib/qd/archive/base";
+import type { CandidateBatch } from "@/lib/db/archive-store";
+import type { StoredSearchState } from "@/lib/db/search-store";
+import { encodeVector } from "@/lib/db/vector-codec";
+import { cmaEmitter, encodeState } from "@/lib/experiments/cma";
+import { effectiveDescriptors, isCmaEmitter } from "@/lib/experiments/config";
+import { createSearchArchive, type StatefulSearchArchive } from "@/lib/registry/archives";
+import type { ArchiveCache } from "./archive-cache";
+import { emptyBatch, sameRow } from "./generate-batch";
+
+/** One ask/tell step of the job, kept so the commit can replay it on a newer stored state. */
+interface Step {
+  solutions: Float64Array;
+  objectives: Float64Array;
+  measures: Float64Array;
+  n: number;
+}
+
+/**
+ * Job k of a run on a proximity or density archive (pyribs' novelty search, NSLC, DDS), in this
+ * worker: the CMA-ME chain k mod count resumes from its stored state and asks/tells against the
+ * search archive as last stored (the truth for ranking: novelty, local competition, density),
+ * inserting each step into it locally. The result grid (the worker's view of the Elite table)
+ * takes every candidate too; those that became elites there go to PostgreSQL as in any CMA job.
+ * The commit moves the stored search archive (lib/db/search-store.ts): this job's final state
+ * if nobody committed meanwhile, else its steps replayed on the newer state.
+ */
+export function generateSearchBatch(cache: ArchiveCache, k: number, size: number, seed: number, batchId: string, savedEmitter: unknown, stored: StoredSearchState | null): CandidateBatch {
+  const { config, solutionIds } = cache;
+  const result = cache.archive;
+  const domain = cache.domain;
+  const e = config.emitter;
+  if (!domain || !isCmaEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a search-archive run on a built-in domain`);
+  const descriptors = effectiveDescriptors(config);
+  const fresh = () => createSearchArchive(config.archive, { domain, descriptors, rng: new Rng(mixSeed(seed, k)) });
+  const search = fresh();
+  const baseRevision = stored?.revision ?? 0;
+  if (stored && stored.revision > 0) search.importState(stored.state);
+  // Novelty search restarts its emitters from the points it keeps; density archives keep none, so from the result grid.
+  const source = (config.archive.type === "proximity" ? search : result) as unknown as ArchiveBase;
+  const chain = k % e.count;
+  const emitter = cmaEmitter(source, domain, e, config.batchSize, seed, chain, savedEmitter);
+
+  const dim = domain.dim;
+  const md = result.measureDim;
+  const batchSize = config.batchSize;
+  const status = new Uint8Array(batchSize);
+  const value = new Float64Array(batchSize);
+  const cells = new Int32Array(batchSize);
+  const rStatus = new Uint8Array(batchSize);
+  const rValue = new Float64Array(batchSize);
+  const rCells = new Int32Array(batchSize);
+  const steps: Step[] = [];
+  const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: e.type, measureDim: md, genomeDim: dim, parentsPer: 0 });
+  const genomes: number[] = [];
+
+  for (let done = 0; done < size; ) {
+    // The last job of a run may end mid-step: evaluate what the budget allows, and stop there.
+    const n = Math.min(batchSize, size - done);
+    const step: Step = { solutions: new Float64Array(batchSize * dim), objectives: new Float64Array(batchSize), measures: new Float64Array(batchSize * md), n };
+    emitter.ask(step.solutions);
+    domain.evaluateBatch(step.solutions, n, step.objectives, step.measures);
+    const res: AddResult = search.add(step.solutions, step.objectives, step.measures, n, { status, value, cells });
+    steps.push(step);
+    result.add(step.solutions, step.objectives, step.measures, n, { status: rStatus, value: rValue, cells: rCells });
+    for (let i = 0; i < n; i++) {
+      if (step.objectives[i] !== step.objectives[i]) out.failed++;
+      const c = rCells[i]!;
+      if (c < 0 || rStatus[i] === 0 || result.objective[c] !== step.objectives[i] || !sameRow(result.solutions, c * dim, step.solutions, i * dim, dim)) continue;
+      const id = crypto.randomUUID();
+      solutionIds[c] = id;
+      out.solutionIds.push(id);
+      out.cells.push(c);
+      out.fitness.push(step.objectives[i]!);
+      for (let j = 0; j < md; j++) out.descriptors.push(step.measures[i * md + j]!);
+      for (let j = 0; j < dim; j++) genomes.push(step.solutions[i * dim + j]!);
+    }
+    if (n === batchSize) {
+      emitter.tell({
+        solutions: step.solutions,
+        objectives: step.objectives,
+        measures: step.measures,
+        status,
+        value,
+        n,
+        ...(res.novelty ? { novelty: res.novelty } : {}),
+        ...(res.localCompetition ? { localCompetition: res.localCompetition } : {}),
+        ...(res.density ? { density: res.density } : {}),
+      });
+    }
+    done += n;
+  }
+  out.genomes = encodeVector(genomes);
+  out.cma = { emitter: chain, generation: Math.floor(k / e.count), state: encodeState(emitter.getState()) };
+  out.search = {
+    kind: config.archive.type,
+    baseRevision,
+    state: search.exportState(),
+    replay: (current) => replaySteps(fresh(), current, steps),
+  };
+  return out;
+}
+
+/** The job's steps inserted, in order, into `archive` restored from `state` (pyribs' batch semantics per step). */
+export function replaySteps(archive: StatefulSearchArchive, state: Uint8Array | null, steps: readonly Step[]): Uint8Array {
+  if (state) archive.importState(state);
+  for (const s of steps) {
+    if (archive.absorb) archive.absorb(s.solutions, s.objectives, s.measures, s.n);
+    else archive.add(s.solutions, s.objectives, s.measures, s.n);
+  }
+  return archive.exportState();
+}
