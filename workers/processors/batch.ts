@@ -1,11 +1,11 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
-import { loadEmitterState } from "@/lib/db/emitter-store";
 import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
 import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
+import { chainJobOf } from "../chain-job";
 import { keepSurvivors } from "@/lib/db/survivors";
 import { JobCostLog } from "../job-costs";
 import type { WorkerContext } from "../context";
@@ -39,21 +39,17 @@ export function createBatchProcessor(ctx: WorkerContext) {
 
     if (exp.landed) return { skipped: "already processed" };
 
-    // CMA runs: job k continues emitter k mod chains from the state its previous job committed.
+    // CMA runs: job k continues an emitter chain from the state its previous job committed.
     const chains = emitterChains(config);
-    const saved = chains ? await loadEmitterState(ctx.prisma, experimentId, k % chains) : null;
-    if (chains && (saved?.generation ?? 0) !== Math.floor(k / chains)) {
-      // Behind: already committed (the ledger check raced). Ahead: its previous job has not landed;
-      // that job enqueues this one when it commits, and the reconciler only ever adds chain heads.
-      return { skipped: (saved?.generation ?? 0) > Math.floor(k / chains) ? "already processed" : "waiting for the emitter's previous job" };
-    }
+    const chainJob = chains ? await chainJobOf(ctx.prisma, experimentId, config, chains, k) : null;
+    if (chainJob && "skipped" in chainJob) return chainJob;
 
     // Islands: job k mutates (and commits to) island k mod the islands that exist now.
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
     await time("refresh", () => cache.refresh(ctx.prisma));
     const batch = await time("generate", () => {
-      const generated = chains ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state) : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+      const generated = chainJob ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob) : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
       return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
     });
     if (island !== null) batch.island = island;
