@@ -15,8 +15,8 @@ import type { ChainEmitterConfig, DomainConfig } from "./config";
  */
 
 /** Archive learning (CMA-MAE, or CMA-MAEGA when a learning rate is set); null: elitist ranking. */
-export function chainLearning(config: { domain: { type: string }; emitter: { type: string } }): { learningRate: number; thresholdMin: number } | null {
-  const e = config.emitter as { type: string; learningRate?: number; thresholdMin?: number };
+export function chainLearning(config: { domain: { type: string }; emitter: { type: string; learningRate?: number; thresholdMin?: number } }): { learningRate: number; thresholdMin: number } | null {
+  const e = config.emitter;
   if (e.type !== "cma-mae" && !(e.type === "gradient-arborescence" && e.learningRate !== undefined)) return null;
   return { learningRate: e.learningRate ?? 0.01, thresholdMin: e.thresholdMin ?? getDomain(config.domain as DomainConfig).objectiveRange[0] };
 }
