@@ -15,6 +15,7 @@ import { api, ApiError } from "@/components/lib/api";
 import { Field, Section, SelectField, TextAreaField } from "./Field";
 import { KindFields, kindConfig, kindValues } from "./KindFields";
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
+import { SCHEDULERS, schedulerKindOf } from "@/lib/registry/schedulers";
 import { DescriptorRows, newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { ensembleFields, ModelEnsemble, newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
 import { CodeEditor } from "./CodeEditor";
@@ -267,6 +268,11 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const [seed, setSeed] = useState(p.seed ?? "0");
   const [evalConcurrency, setEvalConcurrency] = useState(p.evalConcurrency ?? "");
   // Islands: blank count = one archive.
+  // Schedulers that choose among emitter chains (the bandit) are offered with the CMA kinds only.
+  const [scheduler, setScheduler] = useState<string>(p.scheduler ?? "default");
+  const [schedulerParams, setSchedulerParams] = useState<Record<string, Record<string, string>>>(() =>
+    Object.fromEntries(SCHEDULERS.map((k) => [k.type, kindValues(k, k.type === p.scheduler ? p.schedulerParams : undefined)])),
+  );
   const [islands, setIslands] = useState(p.islands ?? "");
   const [migrationInterval, setMigrationInterval] = useState(p.migrationInterval ?? "50");
   const [migrants, setMigrants] = useState(p.migrants ?? "1");
@@ -286,6 +292,8 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
   const vectorGenome = !llmDomain && (!userDomain || genome === "vector");
   /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
   const islandsAllowed = domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains";
+  const schedulerOptions = SCHEDULERS.filter((k) => k.distributed === "jobs" || (k.distributed === "chains" && (emitterKind === "cma-me" || emitterKind === "cma-mae")));
+  const schedulerShown = schedulerOptions.length > 1;
   const taskInfo = TASK_CATALOG[task]!;
 
   const jsonSeedsParsed = useMemo((): { value?: unknown; error?: string } => {
@@ -366,6 +374,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
           : emitterKind === "javascript-mutation"
             ? { type: "javascript-mutation", code: mutateCode, timeoutMs: toNum(mutateTimeout), memoryMb: toNum(mutateMemory) }
             : kindConfig(emitterKindOf({ type: emitter }), emitterParams[emitter] ?? {}),
+      ...(schedulerShown && scheduler !== "default" ? { scheduler: kindConfig(schedulerKindOf({ type: scheduler })!, schedulerParams[scheduler] ?? {}) } : {}),
       batchSize: toNum(batchSize),
       budget: { evaluations: toNum(budget), ...(emitterKind === "llm" && costCap.trim() ? { costUsd: toNum(costCap) } : {}) },
       seed: toNum(seed),
@@ -388,7 +397,7 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
     task, codeSeeds, program, taskTimeout, taskMemory, description, qualityRubric, textSeeds, judgeModel, userDomain, emitterKind, rows, archive, cvtCells,
     baseURL, model, apiKeyEnv, mode, temperature, maxTokens, rpm, concurrency, pricePrompt, priceCompletion, dedupeMode, dedupeThreshold, dedupeBaseURL, dedupeModel, parents, promptEvolution, mutateCode, mutateTimeout, mutateMemory,
     extraModels, mainWeight, modelSelection, strategy,
-    emitter, emitterParams, batchSize, budget, costCap, seed, evalConcurrency,
+    emitter, emitterParams, scheduler, schedulerParams, schedulerShown, batchSize, budget, costCap, seed, evalConcurrency,
     islandsAllowed, islands, migrationInterval, migrants, topology, stagnation,
   ]);
 
@@ -946,6 +955,26 @@ export function NewExperimentForm({ preset, templates = [], templateId = null }:
               prefix="emitter"
             />
           </div>
+          {schedulerShown && (
+            <div className="mt-4 grid gap-4 sm:grid-cols-3" data-testid="scheduler-fields">
+              <SelectField
+                label="Scheduler"
+                value={scheduler}
+                onChange={setScheduler}
+                options={schedulerOptions.map((k) => ({ value: k.type, label: k.label }))}
+                hint={err("scheduler.type") ? <span className="text-rose-600 dark:text-rose-400">{err("scheduler.type")}</span> : schedulerKindOf({ type: scheduler })?.help}
+              />
+              {scheduler !== "default" && schedulerKindOf({ type: scheduler }) && (
+                <KindFields
+                  kind={schedulerKindOf({ type: scheduler })!}
+                  values={schedulerParams[scheduler] ?? {}}
+                  onChange={(key, value) => setSchedulerParams((all) => ({ ...all, [scheduler]: { ...all[scheduler], [key]: value } }))}
+                  error={err}
+                  prefix="scheduler"
+                />
+              )}
+            </div>
+          )}
         </Section>
       )}
 

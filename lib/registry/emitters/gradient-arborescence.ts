@@ -45,6 +45,16 @@ export const gradientArborescence = emitterKind({
     },
     cmaFields.find((f) => f.key === "ranker")!,
     cmaFields.find((f) => f.key === "selectionRule")!,
+    {
+      key: "restartRule",
+      label: "Restart rule",
+      control: "select",
+      help: "When θ jumps to a random elite and CMA-ES restarts: no_improvement (CMA-MEGA) or basic, on CMA-ES' own stop criteria (CMA-MAEGA). An iteration count can be set in JSON.",
+      options: [
+        { value: "no_improvement", label: "no_improvement" },
+        { value: "basic", label: "basic" },
+      ],
+    },
     { key: "normalizeGrad", label: "Normalize gradients", control: "boolean", help: "Unit-length gradients before branching (pyribs: yes)." },
     { key: "learningRate", label: "Archive learning rate (α, CMA-MAEGA)", control: "number", optional: true, help: "Blank: CMA-MEGA (elitist). pyribs CMA-MAEGA: 0.01 with ranker imp, restart basic." },
     { key: "thresholdMin", label: "Threshold min (CMA-MAEGA)", control: "number", optional: true, help: "Initial threshold of every cell (default: the domain's lowest objective)." },
