@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { CandidateBatch } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { chainLearning, cmaEmitter, encodeState } from "@/lib/experiments/cma";
-import { thresholdStep } from "@/lib/qd";
+import { thresholdStep, type ArchiveBase, type Rng } from "@/lib/qd";
 import { banditOf, isChainEmitter } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
 import { emptyBatch } from "./generate-batch";
@@ -35,8 +35,8 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
   const domain = cache.domain;
   const e = config.emitter;
   if (!domain || !isChainEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a CMA run on a built-in domain`);
-  const emitter = cmaEmitter(archive, domain, e, config.batchSize, seed, job.chain, job.state);
   const learning = chainLearning(config);
+  const emitter = cmaEmitter(learning && e.type === "gradient-arborescence" ? restartView(archive, cache.thresholds!) : archive, domain, e, config.batchSize, seed, job.chain, job.state);
   const mae = learning ? { ...learning, store: cache.thresholdStore } : null;
   const bandit = banditOf(config);
   const restartsBefore = emitter.restarts;
@@ -124,6 +124,22 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
       : {}),
   };
   return out;
+}
+
+/**
+ * CMA-MAEGA restarts θ at an elite of pyribs' learning archive, which only holds cells some candidate
+ * beat thresholdMin in. The worker's archive is the elitist result archive, whose cells may hold
+ * only candidates far below it (unbounded branches): restarting there drags θ out of the box and
+ * fills new cells with such candidates. The view samples among cells with a threshold instead.
+ */
+function restartView(archive: ArchiveBase, thresholds: Float64Array): ArchiveBase {
+  const view = Object.create(archive) as ArchiveBase;
+  view.sampleCell = (rng: Rng) => {
+    const cells: number[] = [];
+    for (let c = 0; c < thresholds.length; c++) if (thresholds[c] === thresholds[c] && archive.occupied[c] === 1) cells.push(c);
+    return cells.length ? cells[rng.int(cells.length)]! : -1;
+  };
+  return view;
 }
 
 function sameRow(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): boolean {
