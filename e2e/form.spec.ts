@@ -44,6 +44,21 @@ test.describe("new experiment form", () => {
     await expect(page).toHaveURL(/\/experiments\/new$/);
   });
 
+  test("offers CMA-MEGA / CMA-MAEGA and, with the CMA emitters, the bandit scheduler with their parameters", async ({ page }) => {
+    await page.goto("/experiments/new");
+    await page.getByLabel("Emitter", { exact: true }).selectOption("gradient-arborescence");
+    await expect(page.getByLabel("θ learning rate")).toHaveValue("1");
+    await expect(page.getByLabel("Archive learning rate (α, CMA-MAEGA)")).toHaveValue("");
+    await expect(page.getByText(/CMA-ES over the coefficients of the objective's and measures' gradients/)).toBeVisible();
+    await expect(page.getByTestId("scheduler-fields")).toHaveCount(0);
+
+    await page.getByLabel("Emitter", { exact: true }).selectOption("cma-me");
+    await page.getByLabel("Scheduler", { exact: true }).selectOption("bandit");
+    await page.getByLabel("Active emitters").fill("20");
+    await page.getByRole("button", { name: "Create and start" }).click();
+    await expect(page.getByText("scheduler.numActive (20) must be at most emitter.count (15), the pool it chooses from")).toBeVisible();
+  });
+
   test("CVT archive: cell count replaces bins in the preview", async ({ page }) => {
     await page.goto("/experiments/new");
     await page.getByLabel("CVT").check();

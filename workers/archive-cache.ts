@@ -5,6 +5,7 @@ import { islandElitesSince } from "@/lib/db/island-store";
 import { thresholdsSince } from "@/lib/db/emitter-store";
 import type { ThresholdStore } from "@/lib/qd";
 import { decodeVector } from "@/lib/db/vector-codec";
+import { chainLearning } from "@/lib/experiments/cma";
 import { autoDimensions, currentBounds } from "@/lib/db/auto-range-store";
 import { effectiveDescriptors, hasBuiltInMeasures, vectorSpace, type DomainConfig, type ExperimentSpec } from "@/lib/experiments/config";
 
@@ -22,7 +23,7 @@ export class ArchiveCache {
   archive: ArchiveBase;
   /** Solution id of each cell's elite, as far as this worker knows. */
   solutionIds: (string | undefined)[];
-  /** CMA-MAE: each cell's threshold as last stored in PostgreSQL (NaN: never beaten), moved locally during a job. */
+  /** CMA-MAE / CMA-MAEGA: each cell's threshold as last stored in PostgreSQL (NaN: never beaten), moved locally during a job. */
   readonly thresholds: Float64Array | null;
   private revision = -1n;
   private thresholdRevision = -1n;
@@ -38,7 +39,7 @@ export class ArchiveCache {
     // Programs, texts and JSON stay in PostgreSQL (read by id when needed): the archive keeps a 1-wide placeholder.
     this.archive = makeArchive(archiveSpec, effectiveDescriptors(config), Math.max(1, this.space.dim), { qdScoreOffset: this.space.qdScoreOffset, seed: config.seed });
     this.solutionIds = new Array(this.archive.cells);
-    this.thresholds = config.emitter.type === "cma-mae" ? new Float64Array(this.archive.cells).fill(NaN) : null;
+    this.thresholds = chainLearning(config) ? new Float64Array(this.archive.cells).fill(NaN) : null;
   }
 
   /** "range": "auto": when the stored bounds moved, start over with an empty archive of the new grid and reload every elite. */

@@ -6,6 +6,7 @@ import type { SolutionDetail } from "@/components/lib/types";
 import { buttonClass } from "@/components/ui/Card";
 import { GenomeBars } from "./GenomeBars";
 import { KIND_LABEL } from "./GenomeView";
+import { operatorLabel, parentlessOrigin } from "./origin";
 import { parentChoiceLabel } from "@/components/lineage/selection";
 import { verificationOf } from "@/lib/experiments/reevaluation";
 
@@ -68,7 +69,7 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
         {names.map((n, i) => (
           <Row key={n + i} label={n} value={fmtNum(s.descriptors[i], 5)} />
         ))}
-        <Row label="operator" value={s.operator} />
+        <Row label="operator" value={operatorLabel(s.operator)} />
         {s.status !== "evaluated" && <Row label="status" value={s.status} />}
         <Row label="found" value={fmtDate(s.createdAt)} />
         {s.evalMs != null && <Row label="evaluation" value={fmtMs(s.evalMs)} />}
@@ -90,7 +91,7 @@ export const ElitePanel = memo(function ElitePanel({ cell, solution: s, names, l
         <dt className="text-slate-500 dark:text-slate-400">parents</dt>
         <dd className="min-w-0">
           {s.parentIds.length === 0 ? (
-            <span className="text-slate-500">none (initial solution)</span>
+            <span className="text-slate-500">none ({parentlessOrigin(s.operator)})</span>
           ) : (
             <ul className="space-y-0.5">
               {s.parentIds.map((p, i) => (

@@ -5,6 +5,7 @@
 import { archiveFormConfig, isSearchArchiveType } from "./archive-params";
 import { runsInStages } from "@/lib/experiments/config";
 import { emitterKindOf } from "@/lib/registry/emitters";
+import { schedulerKindOf } from "@/lib/registry/schedulers";
 import { kindConfig } from "./KindFields";
 import { ensembleFields } from "./ModelEnsemble";
 import { programDomain } from "./ProgramFields";
@@ -109,6 +110,7 @@ export function buildConfig(s: FormState, jsonSeeds: unknown) {
         : d.emitterKind === "javascript-mutation"
           ? { type: "javascript-mutation", code: s.mutateCode, timeoutMs: toNum(s.mutateTimeout), memoryMb: toNum(s.mutateMemory) }
           : kindConfig(emitterKindOf({ type: s.emitter }), s.emitterParams[s.emitter] ?? {}),
+    ...(d.schedulerShown && s.scheduler !== "default" ? { scheduler: kindConfig(schedulerKindOf({ type: s.scheduler })!, s.schedulerParams[s.scheduler] ?? {}) } : {}),
     batchSize: toNum(s.batchSize),
     budget: { evaluations: toNum(s.budget), ...(d.emitterKind === "llm" && s.costCap.trim() ? { costUsd: toNum(s.costCap) } : {}) },
     seed: toNum(s.seed),

@@ -9,6 +9,7 @@ import { defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
+import { SCHEDULERS } from "@/lib/registry/schedulers";
 import { domainKindOf, FORM_DOMAINS, type DomainType as RegistryDomainType } from "@/lib/registry/domains";
 import { newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
@@ -110,6 +111,9 @@ export interface FormState {
   emitter: string;
   /** Every form-built emitter kind's parameters as typed (switching kinds keeps what was typed for each). */
   emitterParams: Record<string, Record<string, string>>;
+  /** Schedulers that choose among emitter chains (the bandit) are offered with the CMA kinds only. */
+  scheduler: string;
+  schedulerParams: Record<string, Record<string, string>>;
   batchSize: string;
   budget: string;
   seed: string;
@@ -219,6 +223,8 @@ export function initialState(preset?: FormPreset): FormState {
     archiveParams: initialArchiveParams(p),
     emitter: p.emitter ?? "iso-line",
     emitterParams: Object.fromEntries(FORM_EMITTERS.map((k) => [k.type, kindValues(k, k.type === p.emitter ? p.emitterParams : undefined)])),
+    scheduler: p.scheduler ?? "default",
+    schedulerParams: Object.fromEntries(SCHEDULERS.map((k) => [k.type, kindValues(k, k.type === p.scheduler ? p.schedulerParams : undefined)])),
     batchSize: p.batchSize ?? "100",
     budget: p.budget ?? "100000",
     seed: p.seed ?? "0",
@@ -237,6 +243,7 @@ export function derive(s: FormState) {
   const llmDomain = isLlmDomain(s.domain);
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && s.genome === "text") ? "llm" : userDomain && s.genome === "json" ? "javascript-mutation" : s.emitter;
+  const schedulerOptions = SCHEDULERS.filter((k) => k.distributed === "jobs" || (k.distributed === "chains" && (emitterKind === "cma-me" || emitterKind === "cma-mae")));
   return {
     userDomain,
     llmDomain,
@@ -249,6 +256,8 @@ export function derive(s: FormState) {
     withMetric: userDomain || s.domain === "llm-code" || s.domain === "program",
     /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
     islandsAllowed: s.domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains",
+    schedulerOptions,
+    schedulerShown: schedulerOptions.length > 1,
   };
 }
 export type Derived = ReturnType<typeof derive>;

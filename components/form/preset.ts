@@ -12,6 +12,7 @@ import type { ProgramState } from "./ProgramFields";
 import { promptEvolutionState, type PromptEvolutionState } from "./prompt-evolution-state";
 import { FORM_EMITTERS } from "@/lib/registry/emitters";
 import { ARCHIVES } from "@/lib/registry/archives";
+import { SCHEDULERS } from "@/lib/registry/schedulers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -75,6 +76,9 @@ export interface FormPreset {
   /** A form-built emitter kind (lib/registry FORM_EMITTERS) and its parameters as stored. */
   emitter?: string;
   emitterParams?: Record<string, unknown>;
+  /** A registered scheduler (lib/registry/schedulers) and its parameters as stored. */
+  scheduler?: string;
+  schedulerParams?: Record<string, unknown>;
   batchSize?: string;
   budget?: string;
   seed?: string;
@@ -96,7 +100,8 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 
 /** Keys of each part of the configuration the form reads (anything else is reported as unshown). */
 const SHOWN: Record<string, string[]> = {
-  top: ["name", "domain", "descriptors", "archive", "emitter", "batchSize", "budget", "seed", "evaluation", "islands"],
+  top: ["name", "domain", "descriptors", "archive", "emitter", "scheduler", "batchSize", "budget", "seed", "evaluation", "islands"],
+  scheduler: ["type", ...new Set(SCHEDULERS.flatMap((k) => k.fields.map((f) => f.key)))],
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
   domain: ["type", "dim", "joints", "bounds", "command", "timeoutMs", "batch", "url", "secretEnv", "code", "memoryMb", "seeds", "description", "task", "qualityRubric", "judgeModel"],
@@ -115,6 +120,7 @@ function unshownKeys(c: Json): string[] {
   // Program domains: their own fields say what they show (programPreset).
   if (c.domain?.type !== "program") check(c.domain, "domain", "domain.");
   check(c.emitter, "emitter", "emitter.");
+  check(c.scheduler, "scheduler", "scheduler.");
   check(c.archive, "archive", "archive.");
   check(c.budget, "budget", "budget.");
   check(c.islands, "islands", "islands.");
@@ -186,6 +192,8 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   } else if (FORM_EMITTERS.some((k) => k.type === em.type)) {
     Object.assign(p, { emitter: em.type, emitterParams: em });
   }
+  const sch = config.scheduler as Json | undefined;
+  if (sch && SCHEDULERS.some((k) => k.type === sch.type)) Object.assign(p, { scheduler: sch.type, schedulerParams: sch });
   // Kinds the form offers (archives the workers cannot run yet fall back to the grid).
   p.archive = ARCHIVES.some((k) => k.type === config.archive?.type && k.distributed !== "in-process") ? config.archive.type : "grid";
   p.archiveParams = config.archive;

@@ -1,8 +1,9 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { thresholdStep } from "@/lib/qd/archive/threshold";
+import { moveBandit, type BanditCommit } from "./bandit-store";
 
 /**
- * CMA-ME / CMA-MAE state in PostgreSQL: each emitter chain's state
+ * CMA-ME / CMA-MAE / CMA-MEGA state in PostgreSQL: each emitter chain's state
  * (EmitterState) and CMA-MAE's per-cell thresholds (CellThreshold), both
  * written inside commitBatch's transaction. The chain moves by compare-and-set
  * on its own row, before the experiment's row lock (nothing else writes that
@@ -22,6 +23,8 @@ export interface CmaCommit {
    * CMA-MAE: the candidates of each ask/tell step that may beat their cell's stored threshold (the
    * worker leaves out those at or below the threshold it saw: thresholds only rise), applied in order.
    */
+  /** Bandit runs (ME-MAP-Elites): the job's slot, successes and restart, applied to the bandit's counts in the same transaction. */
+  bandit?: BanditCommit;
   thresholds?: {
     learningRate: number;
     thresholdMin: number;
@@ -45,6 +48,7 @@ export async function moveEmitterChain(tx: PrismaClient, experimentId: string, c
     JSON.stringify(cma.state),
   );
   if (moved !== 1) throw new EmitterChainConflict(`emitter ${cma.emitter} of experiment ${experimentId} is not at generation ${cma.generation}`);
+  if (cma.bandit) await moveBandit(tx, experimentId, cma.bandit);
 }
 
 /** Applies a job's threshold steps to the stored thresholds. Call under the experiment's row lock. */

@@ -1,35 +1,46 @@
-import { Rng, getDomain, type ArchiveBase, type Domain, type EvolutionStrategyEmitter } from "@/lib/qd";
+import { Rng, getDomain, type ArchiveBase, type Domain, type Emitter } from "@/lib/qd";
 import { createEmitter } from "@/lib/registry/emitters";
-import type { CmaEmitterConfig, DomainConfig } from "./config";
+import type { ChainEmitterConfig, DomainConfig } from "./config";
 
 /**
- * CMA-ME / CMA-MAE in distributed runs: pure pieces shared by the workers
+ * CMA-ME / CMA-MAE / CMA-MEGA / CMA-MAEGA in distributed runs: pure pieces shared by the workers
  * (workers/cma-batch.ts) and the commit transaction (lib/db/emitter-store.ts).
  *
  * Emitter e of `count` owns jobs e, e + count, e + 2·count, … (a chain, one job in
- * flight); between jobs its state (CMA-ES, restarts, its RNG) lives in the
- * EmitterState table. CMA-MAE's per-cell thresholds live in CellThreshold and
- * move by `thresholdStep` (lib/qd/archive/threshold.ts), in the worker (its local view, for ranking) and again
+ * flight); between jobs its state (CMA-ES, restarts, its RNG; CMA-MEGA also its
+ * solution point and optimizer) lives in the EmitterState table. CMA-MAE's (and
+ * CMA-MAEGA's) per-cell thresholds live in CellThreshold and move by `thresholdStep`
+ * (lib/qd/archive/threshold.ts), in the worker (its local view, for ranking) and again
  * in the commit against the stored values (the truth).
  */
 
-/** CMA-MAE's initial threshold: the configured one, else the domain's lowest objective (pyribs threshold_min). */
-export function cmaThresholdMin(config: { domain: { type: string }; emitter: CmaEmitterConfig }): number {
+/** Archive learning (CMA-MAE, or CMA-MAEGA when a learning rate is set); null: elitist ranking. */
+export function chainLearning(config: { domain: { type: string }; emitter: { type: string; learningRate?: number; thresholdMin?: number } }): { learningRate: number; thresholdMin: number } | null {
   const e = config.emitter;
-  if (e.type === "cma-mae" && e.thresholdMin !== undefined) return e.thresholdMin;
+  if (e.type !== "cma-mae" && !(e.type === "gradient-arborescence" && e.learningRate !== undefined)) return null;
+  return { learningRate: e.learningRate ?? 0.01, thresholdMin: e.thresholdMin ?? getDomain(config.domain as DomainConfig).objectiveRange[0] };
+}
+
+/** CMA-MAE's initial threshold: the configured one, else the domain's lowest objective (pyribs threshold_min). */
+export function cmaThresholdMin(config: { domain: { type: string }; emitter: ChainEmitterConfig }): number {
+  const e = config.emitter as { thresholdMin?: number };
+  if (e.thresholdMin !== undefined) return e.thresholdMin;
   return getDomain(config.domain as DomainConfig).objectiveRange[0];
 }
+
+/** What a chain's emitter exposes besides ask/tell: its state and its restart count (the bandit's "terminated"). */
+export type ChainEmitter = Emitter & { getState(): unknown; setState(s: unknown): void; restarts: number };
 
 /**
  * Emitter `chain` of a run, over the worker's archive: fresh (generation 0, the
  * same RNG stream as emitter `chain` of the in-process engine with this seed), or
  * resumed from its saved state.
  */
-export function cmaEmitter(archive: ArchiveBase, domain: Domain, e: CmaEmitterConfig, batchSize: number, seed: number, chain: number, saved?: unknown): EvolutionStrategyEmitter {
+export function cmaEmitter(archive: ArchiveBase, domain: Domain, e: ChainEmitterConfig, batchSize: number, seed: number, chain: number, saved?: unknown): ChainEmitter {
   const root = new Rng(seed);
   let rng = root.spawn();
   for (let i = 0; i < chain; i++) rng = root.spawn();
-  const emitter = createEmitter(e, { archive, x0: domain.x0, bounds: domain.bounds, batchSize, rng }) as EvolutionStrategyEmitter;
+  const emitter = createEmitter(e, { archive, x0: domain.x0, bounds: domain.bounds, batchSize, rng }) as ChainEmitter;
   if (saved !== undefined && saved !== null) emitter.setState(decodeState(saved));
   return emitter;
 }

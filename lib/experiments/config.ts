@@ -10,6 +10,7 @@ import { gaussian } from "@/lib/registry/emitters/gaussian";
 import { isoLine } from "@/lib/registry/emitters/iso-line";
 import { cmaMe } from "@/lib/registry/emitters/cma-me";
 import { cmaMae } from "@/lib/registry/emitters/cma-mae";
+import { gradientArborescence } from "@/lib/registry/emitters/gradient-arborescence";
 import { llm } from "@/lib/registry/emitters/llm";
 import { javascriptMutation } from "@/lib/registry/emitters/javascript-mutation";
 import { TASK_CATALOG } from "@/lib/tasks/catalog";
@@ -95,6 +96,11 @@ export const CmaMaeEmitterConfig = cmaMae.schema;
  */
 export type CmaEmitterConfig = z.infer<typeof CmaMeEmitterConfig> | z.infer<typeof CmaMaeEmitterConfig>;
 export const isCmaEmitter = (e: { type: string }): e is CmaEmitterConfig => e.type === "cma-me" || e.type === "cma-mae";
+/** CMA-MEGA / CMA-MAEGA: CMA-ES over gradient coefficients, run as emitter chains like CMA-ME. */
+export type ArborescenceEmitterConfig = z.infer<typeof gradientArborescence.schema>;
+/** Emitter kinds whose jobs continue one of `count` stored emitter states (lib/experiments/cma.ts). */
+export type ChainEmitterConfig = CmaEmitterConfig | ArborescenceEmitterConfig;
+export const isChainEmitter = (e: { type: string }): e is ChainEmitterConfig => isCmaEmitter(e) || e.type === "gradient-arborescence";
 
 /** Emitters of built-in (worker-evaluated) domains. */
 export const BuiltInEmitterConfig = VectorEmitterConfig;
@@ -287,7 +293,21 @@ function checkEmitterKind(c: { domain: { type: string }; emitter: { type: string
     const withGradients = DomainConfig.options.map((o) => o.shape.type.value).filter((t) => domainHasGradients({ type: t }));
     issue(["emitter", "type"], `emitter "${kind.type}" needs analytic gradients of the objective and measures; domain "${c.domain.type}" has none (use ${withGradients.map((t) => `"${t}"`).join(", ")})`);
   }
-  if (isCmaEmitter(c.emitter) && c.batchSize < 2) issue(["batchSize"], `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2`);
+  if (isChainEmitter(c.emitter) && c.batchSize < 2) issue(["batchSize"], `batchSize is the solutions per ${c.emitter.type} emitter per iteration (pyribs: 36): CMA-ES needs at least 2`);
+  const e = c.emitter as { type: string; learningRate?: number; thresholdMin?: number };
+  if (e.type === "gradient-arborescence" && e.thresholdMin !== undefined && e.learningRate === undefined) {
+    issue(["emitter", "thresholdMin"], "emitter.thresholdMin is for CMA-MAEGA: set emitter.learningRate too");
+  }
+}
+
+/** The bandit chooses among the emitter's CMA chains: it needs them, and no more active ones than exist. */
+function checkBandit(c: SpecLike, s: { type: string; numActive?: number }, ctx: z.RefinementCtx) {
+  if (!isCmaEmitter(c.emitter)) {
+    const why = c.emitter.type === "gradient-arborescence" ? " (pyribs' bandit scheduler does not run DQD emitters)" : "";
+    ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: `scheduler "${s.type}" chooses among CMA emitter chains: use emitter "cma-me" or "cma-mae" (its count is the pool); got "${c.emitter.type}"${why}` });
+  } else if (s.numActive !== undefined && s.numActive > c.emitter.count) {
+    ctx.addIssue({ code: "custom", path: ["scheduler", "numActive"], message: `scheduler.numActive (${s.numActive}) must be at most emitter.count (${c.emitter.count}), the pool it chooses from` });
+  }
 }
 
 function domainHasGradients(domain: { type: string }): boolean {
@@ -327,7 +347,7 @@ function checkArchiveKind(c: SpecLike & { scheduler?: { type: string } }, ctx: z
 /** Islands split the archive between the workers' numbered jobs: CMA chains and ask/tell runs have no such jobs. */
 function checkIslands(c: SpecLike & { islands?: IslandsConfig }, ctx: z.RefinementCtx) {
   if (!c.islands) return;
-  if (isCmaEmitter(c.emitter)) ctx.addIssue({ code: "custom", path: ["islands"], message: `islands are not supported with emitter "${c.emitter.type}" (its emitters already run separate chains)` });
+  if (isChainEmitter(c.emitter)) ctx.addIssue({ code: "custom", path: ["islands"], message: `islands are not supported with emitter "${c.emitter.type}" (its emitters already run separate chains)` });
   if (c.domain.type === "external") ctx.addIssue({ code: "custom", path: ["islands"], message: 'islands need jobs run by the workers; an ask/tell ("external") run has one archive' });
 }
 
@@ -348,6 +368,7 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   const scheduler = (c as { scheduler?: { type: string } }).scheduler;
   const schedulerKind = scheduler && schedulerKindOf(scheduler);
   if (schedulerKind?.distributed === "in-process") ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: schedulerKind.inProcessReason ?? `scheduler "${schedulerKind.type}" runs in the engine only` });
+  if (schedulerKind?.distributed === "chains") checkBandit(c, scheduler as { type: string; numActive?: number }, ctx);
   checkIslands(c, ctx);
   checkArchiveKind(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
@@ -424,7 +445,7 @@ export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
 export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): number {
   if (config.iterationsPerJob) return config.iterationsPerJob;
   const chains = emitterChains(config);
-  if (chains) return cmaIterationsPerJob(chains, config.batchSize, config.budget.evaluations);
+  if (chains) return cmaIterationsPerJob(chains, stepEvaluations(config), config.budget.evaluations);
   if (!hasBuiltInMeasures(config.domain)) return 1; // slow evaluators: one batch per job
   const byCost = Math.round(10_000 / config.batchSize);
   const byFreshness = Math.floor(config.budget.evaluations / (100 * config.batchSize));
@@ -442,20 +463,41 @@ function cmaIterationsPerJob(count: number, batchSize: number, budget: number): 
   return Math.max(1, Math.min(byCost, byFreshness));
 }
 
-/** Emitter-chain kinds (CMA): the number of chains (job k belongs to emitter k mod chains); 0 for other emitters. */
-export function emitterChains(config: { emitter: { type: string } }): number {
+type ChainsLike = { emitter: { type: string }; scheduler?: { type: string } };
+
+/**
+ * Emitter-chain kinds (CMA, CMA-MEGA): the number of job slots (job k belongs to slot k mod slots),
+ * one job in flight per slot; 0 for other emitters. Without a bandit a slot is an emitter chain; with
+ * the bandit scheduler there are `numActive` slots, each running the chain the bandit gave it.
+ */
+export function emitterChains(config: ChainsLike): number {
   const kind = EMITTERS.find((k) => k.type === config.emitter.type) as EmitterKind | undefined;
-  return kind?.distributed === "chains" && kind.chains ? kind.chains(config.emitter) : 0;
+  if (kind?.distributed !== "chains" || !kind.chains) return 0;
+  return banditOf(config)?.numActive ?? kind.chains(config.emitter);
 }
 
-/** Jobs in flight at once: one per emitter chain for CMA runs, else `maxInFlight`. */
-export function jobsInFlight(config: { emitter: { type: string }; maxInFlight: number }): number {
+/** The bandit scheduler of a chain run (null: every chain has its own slot). */
+export function banditOf(config: ChainsLike): { numActive: number; reselect: "terminated" | "all"; zeta: number; pool: number } | null {
+  const s = config.scheduler as { type: string; numActive?: number; reselect?: "terminated" | "all"; zeta?: number } | undefined;
+  if (s?.type !== "bandit" || !isCmaEmitter(config.emitter)) return null;
+  return { numActive: s.numActive ?? 12, reselect: s.reselect ?? "terminated", zeta: s.zeta ?? 0.05, pool: config.emitter.count };
+}
+
+/** Evaluations of one ask/tell step of one emitter: batchSize, plus CMA-MEGA's gradient phase. */
+export function stepEvaluations(config: { emitter: { type: string }; batchSize: number }): number {
+  const kind = EMITTERS.find((k) => k.type === config.emitter.type) as EmitterKind | undefined;
+  return kind?.stepEvaluations ? kind.stepEvaluations(config.emitter, config.batchSize) : config.batchSize;
+}
+
+/** Jobs in flight at once: one per emitter chain (or bandit slot) for CMA runs, else `maxInFlight`. */
+export function jobsInFlight(config: ChainsLike & { maxInFlight: number }): number {
   return emitterChains(config) || config.maxInFlight;
 }
 
 /** Evaluations carried by job k (the last one is shorter so the total is exactly the budget). */
 export function jobPlan(config: ExperimentConfig | ExperimentSpec) {
-  const perJob = config.batchSize * iterationsPerJob(config);
+  // Chain jobs end on a whole step (CMA-MEGA's steps are 1 + batchSize), so a job never stops mid-iteration.
+  const perJob = (emitterChains(config) ? stepEvaluations(config) : config.batchSize) * iterationsPerJob(config);
   const total = Math.ceil(config.budget.evaluations / perJob);
   return {
     perJob,

@@ -2,7 +2,8 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { QueueFactory } from "@/lib/queue/connection";
 import { recordStatusEvent } from "@/lib/db/archive-store";
 import { chainHeads } from "@/lib/db/emitter-store";
-import { cellCount, effectiveDescriptors, emitterChains, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
+import { banditHeads } from "@/lib/db/bandit-store";
+import { banditOf, cellCount, effectiveDescriptors, emitterChains, isExternal, isUserEvaluated, jobPlan, vectorSpace, type ExperimentConfig, type ExperimentSpec } from "./config";
 import { batchJobId, batchKey, enqueueBatches, evaluateJobId, evaluationQueue, firstStageQueue, namedQueue, userEvaluationQueue } from "./jobs";
 
 /**
@@ -108,8 +109,11 @@ export async function reconcileExperiment(prisma: PrismaClient, queues: QueueFac
   if (hi <= 0) return 0;
   const chains = emitterChains(config);
   // CMA runs: each emitter's next job, never one whose predecessor in the chain has not landed.
+  const bandit = banditOf(config);
   const missing = chains
-    ? await chainHeads(prisma, id, chains, plan.totalJobs)
+    ? bandit
+      ? await banditHeads(prisma, id, bandit, plan.totalJobs)
+      : await chainHeads(prisma, id, chains, plan.totalJobs)
     : await prisma.$queryRawUnsafe<{ k: number }[]>(
         `SELECT k FROM generate_series(0, $2::int - 1) AS k
          WHERE NOT EXISTS (SELECT 1 FROM "ProcessedBatch" p WHERE p."experimentId" = $1::uuid AND p."batchId" = 'j' || k)`,

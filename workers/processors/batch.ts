@@ -1,6 +1,5 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
-import { loadEmitterState } from "@/lib/db/emitter-store";
 import { loadSearchState } from "@/lib/db/search-store";
 import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
@@ -9,6 +8,7 @@ import { ArchiveCacheStore } from "../archive-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
 import { generateSearchBatch } from "../search-batch";
+import { chainJobOf } from "../chain-job";
 import { keepSurvivors } from "@/lib/db/survivors";
 import { JobCostLog } from "../job-costs";
 import type { WorkerContext } from "../context";
@@ -42,14 +42,10 @@ export function createBatchProcessor(ctx: WorkerContext) {
 
     if (exp.landed) return { skipped: "already processed" };
 
-    // CMA runs: job k continues emitter k mod chains from the state its previous job committed.
+    // CMA runs: job k continues an emitter chain from the state its previous job committed.
     const chains = emitterChains(config);
-    const saved = chains ? await loadEmitterState(ctx.prisma, experimentId, k % chains) : null;
-    if (chains && (saved?.generation ?? 0) !== Math.floor(k / chains)) {
-      // Behind: already committed (the ledger check raced). Ahead: its previous job has not landed;
-      // that job enqueues this one when it commits, and the reconciler only ever adds chain heads.
-      return { skipped: (saved?.generation ?? 0) > Math.floor(k / chains) ? "already processed" : "waiting for the emitter's previous job" };
-    }
+    const chainJob = chains ? await chainJobOf(ctx.prisma, experimentId, config, chains, k) : null;
+    if (chainJob && "skipped" in chainJob) return chainJob;
 
     // Islands: job k mutates (and commits to) island k mod the islands that exist now.
     const island = islandOfJob(k, exp.islandCount);
@@ -60,9 +56,9 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const batch = await time("generate", () => {
       const generated =
         searchState !== undefined
-          ? generateSearchBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state, searchState)
-          : chains
-            ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), saved?.state)
+          ? generateSearchBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob?.state, searchState)
+          : chainJob
+            ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob)
             : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
       return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
     });

@@ -1,11 +1,37 @@
 /** The emitter in effect: the LLM's section, the user's JSON mutation, or a registered vector kind with its fields (lib/registry/emitters). */
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
+import { schedulerKindOf } from "@/lib/registry/schedulers";
 import { CodeEditor } from "../CodeEditor";
 import { Field, Section, SelectField } from "../Field";
 import { KindFields } from "../KindFields";
 import { changeEmitter } from "../form-state";
 import { LlmEmitterSection } from "./LlmEmitterSection";
 import type { SectionProps } from "./props";
+
+/** The scheduler (e.g. the bandit over CMA chains) and its fields, from lib/registry/schedulers. */
+function SchedulerFields({ s, set, d, err }: SectionProps) {
+  const kind = schedulerKindOf({ type: s.scheduler });
+  return (
+    <div className="mt-4 grid gap-4 sm:grid-cols-3" data-testid="scheduler-fields">
+      <SelectField
+        label="Scheduler"
+        value={s.scheduler}
+        onChange={(scheduler) => set({ scheduler })}
+        options={d.schedulerOptions.map((k) => ({ value: k.type, label: k.label }))}
+        hint={err("scheduler.type") ? <span className="text-rose-600 dark:text-rose-400">{err("scheduler.type")}</span> : kind?.help}
+      />
+      {s.scheduler !== "default" && kind && (
+        <KindFields
+          kind={kind}
+          values={s.schedulerParams[s.scheduler] ?? {}}
+          onChange={(key, value) => set((st) => ({ schedulerParams: { ...st.schedulerParams, [st.scheduler]: { ...st.schedulerParams[st.scheduler], [key]: value } } }))}
+          error={err}
+          prefix="scheduler"
+        />
+      )}
+    </div>
+  );
+}
 
 export function EmitterSection(props: SectionProps) {
   const { s, set, d, err } = props;
@@ -45,6 +71,7 @@ export function EmitterSection(props: SectionProps) {
           prefix="emitter"
         />
       </div>
+      {d.schedulerShown && <SchedulerFields {...props} />}
     </Section>
   );
 }

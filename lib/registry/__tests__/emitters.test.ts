@@ -81,8 +81,13 @@ describe("emitter registry", () => {
   });
 
   it("rejects kinds the distributed path cannot run yet, and gradient kinds on domains without gradients, with a 4xx-ready message", () => {
-    const arb = ExperimentSpec.safeParse(sphere({ type: "gradient-arborescence" }));
-    expect(arb.error!.issues[0]).toMatchObject({ path: ["emitter", "type"], message: expect.stringMatching(/runs in the engine only.*gradient-operator/) });
+    // CMA-MEGA runs as emitter chains on sphere; CMA-MAEGA adds the archive learning rate.
+    expect(ExperimentSpec.parse(sphere({ type: "gradient-arborescence" })).emitter).toMatchObject({ type: "gradient-arborescence", count: 15, sigma0: 10, lr: 1, gradOpt: "gradient_ascent" });
+    expect(ExperimentSpec.parse(sphere({ type: "gradient-arborescence", learningRate: 0.01, ranker: "imp", restartRule: "basic" })).emitter).toMatchObject({ learningRate: 0.01, ranker: "imp" });
+    const orphan = ExperimentSpec.safeParse(sphere({ type: "gradient-arborescence", thresholdMin: 0 }));
+    expect(orphan.error!.issues[0]).toMatchObject({ path: ["emitter", "thresholdMin"], message: "emitter.thresholdMin is for CMA-MAEGA: set emitter.learningRate too" });
+    const arbRast = ExperimentSpec.safeParse({ ...sphere({ type: "gradient-arborescence" }), domain: { type: "rastrigin", dim: 10 } });
+    expect(arbRast.error!.issues[0]!.message).toMatch(/^emitter "gradient-arborescence" needs analytic gradients/);
     const rast = ExperimentSpec.safeParse({ ...sphere({ type: "gradient-operator" }), domain: { type: "rastrigin", dim: 10 } });
     expect(rast.error!.issues[0]).toMatchObject({ path: ["emitter", "type"], message: 'emitter "gradient-operator" needs analytic gradients of the objective and measures; domain "rastrigin" has none (use "sphere")' });
     const ext = ExperimentSpec.safeParse({ ...sphere({ type: "cma-me" }), domain: { type: "external", dim: 4, bounds: [-1, 1] }, descriptors: [{ name: "a", min: 0, max: 1, bins: 4 }] });
@@ -91,10 +96,16 @@ describe("emitter registry", () => {
     expect(omg.emitter).toMatchObject({ type: "gradient-operator", measureGradients: true, operator: "isotropic" });
   });
 
-  it("the scheduler union: default accepted, bandit rejected with its reason, unknown types listed", () => {
+  it("the scheduler union: default accepted, bandit over CMA chains accepted, elsewhere rejected with its reason, unknown types listed", () => {
     expect(ExperimentSpec.parse({ ...sphere({ type: "iso-line" }), scheduler: { type: "default" } }).scheduler).toEqual({ type: "default" });
+    const ok = ExperimentSpec.parse({ ...sphere({ type: "cma-me", count: 8 }), scheduler: { type: "bandit", numActive: 2 } });
+    expect(ok.scheduler).toEqual({ type: "bandit", numActive: 2, reselect: "terminated", zeta: 0.05 });
     const bandit = ExperimentSpec.safeParse({ ...sphere({ type: "iso-line" }), scheduler: { type: "bandit", numActive: 2 } });
-    expect(bandit.error!.issues[0]).toMatchObject({ path: ["scheduler", "type"], message: expect.stringMatching(/^scheduler "bandit" \(ME-MAP-Elites\) runs in the engine only/) });
+    expect(bandit.error!.issues[0]).toMatchObject({ path: ["scheduler", "type"], message: expect.stringMatching(/^scheduler "bandit" chooses among CMA emitter chains: use emitter "cma-me" or "cma-mae"/) });
+    const dqd = ExperimentSpec.safeParse({ ...sphere({ type: "gradient-arborescence" }), scheduler: { type: "bandit", numActive: 2 } });
+    expect(dqd.error!.issues[0]!.message).toMatch(/does not run DQD emitters/);
+    const tooMany = ExperimentSpec.safeParse({ ...sphere({ type: "cma-mae", count: 4 }), scheduler: { type: "bandit", numActive: 5 } });
+    expect(tooMany.error!.issues[0]).toMatchObject({ path: ["scheduler", "numActive"], message: "scheduler.numActive (5) must be at most emitter.count (4), the pool it chooses from" });
     const unknown = ExperimentSpec.safeParse({ ...sphere({ type: "iso-line" }), scheduler: { type: "round-robin" } });
     expect(unknown.error!.issues[0]!.message).toBe('scheduler.type must be "default" or "bandit"');
   });

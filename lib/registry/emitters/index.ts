@@ -17,7 +17,7 @@ import type { EmitterContext, EmitterKind } from "./types";
 /** Kinds that produce vector genomes from the archive (the engine's emitters). */
 export const VECTOR_EMITTERS = [gaussian, isoLine, cmaMe, cmaMae, gradientOperator, gradientArborescence] as const;
 /** Kinds the form's Emitter section offers (the staged kinds have their own sections). */
-export const FORM_EMITTERS: readonly EmitterKind[] = [isoLine, gaussian, cmaMe, cmaMae, gradientOperator];
+export const FORM_EMITTERS: readonly EmitterKind[] = [isoLine, gaussian, cmaMe, cmaMae, gradientOperator, gradientArborescence];
 /** Every kind an experiment may use. */
 export const EMITTERS = [...VECTOR_EMITTERS, llm, javascriptMutation] as const;
 

@@ -38,6 +38,8 @@ export interface EmitterKind<S extends KindSchema = KindSchema> extends KindModu
   create?(config: z.infer<S>, ctx: EmitterContext): Emitter;
   /** Chains of a "chains" kind (job k belongs to chain k mod chains). */
   chains?(config: z.infer<S>): number;
+  /** Evaluations of one ask/tell step of one emitter (default batchSize; DQD chains add their gradient phase). */
+  stepEvaluations?(config: z.infer<S>, batchSize: number): number;
 }
 
 /** Declares a kind with its config type inferred from its schema. */

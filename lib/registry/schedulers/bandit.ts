@@ -1,26 +1,37 @@
 /**
- * ME-MAP-Elites' bandit scheduler (pyribs BanditScheduler): UCB1 picks `numActive` emitters of the pool
- * each iteration. The engine runs it (`qd-studio run --scheduler bandit --active N`); experiments reject
- * it until the workers share the bandit's success counts across jobs.
+ * ME-MAP-Elites' bandit scheduler (pyribs BanditScheduler): UCB1 picks `numActive` emitters of the pool.
+ * In an experiment the pool is the emitter's `count` CMA chains and `numActive` of them run at once
+ * (one job each); the bandit's counts and active set live in PostgreSQL, moved by each job's commit.
  */
 import { z } from "zod";
-import { positiveInt, positive } from "../params";
+import { positiveInt, nonNegative } from "../params";
 import { schedulerKind } from "./types";
 
 export const banditScheduler = schedulerKind({
   type: "bandit",
   label: "Bandit (ME-MAP-Elites)",
-  help: "UCB1 chooses which emitters run each iteration; in-process engine only for now.",
+  help: "UCB1 chooses which of the emitters run (numActive of count), favouring those whose solutions enter the archive. CMA-ME / CMA-MAE emitters.",
   schema: z
     .object({
       type: z.literal("bandit"),
       numActive: positiveInt("scheduler.numActive", 1000).default(12),
       reselect: z.enum(["terminated", "all"], { error: 'scheduler.reselect must be "terminated" or "all"' }).default("terminated"),
-      zeta: positive("scheduler.zeta").default(0.05),
+      zeta: nonNegative("scheduler.zeta").default(0.05),
     })
     .strict(),
-  fields: [],
-  distributed: "in-process",
-  inProcessReason:
-    'scheduler "bandit" (ME-MAP-Elites) runs in the engine only for now (`qd-studio run --scheduler bandit --active N`): distributed runs do not yet share its per-emitter success counts between jobs',
+  fields: [
+    { key: "numActive", label: "Active emitters", control: "integer", help: "Emitters running at once (at most the emitter count; pyribs ME-MAP-Elites: 12 of 48)." },
+    {
+      key: "reselect",
+      label: "Reselect",
+      control: "select",
+      help: "terminated: an emitter leaves the active set when it restarts; all: after every job.",
+      options: [
+        { value: "terminated", label: "terminated" },
+        { value: "all", label: "all" },
+      ],
+    },
+    { key: "zeta", label: "Exploration (ζ)", control: "number", help: "UCB1 exploration weight (pyribs: 0.05)." },
+  ],
+  distributed: "chains",
 });
