@@ -42,7 +42,7 @@ const USAGE = `Usage:
     --bins N                        grid bins per descriptor (default 100)
     --archive proximity|density|discount   search archives (cma-me emitter; metrics from a grid result archive):
       proximity: --k-neighbors N (15) --novelty-threshold D (required) [--local-competition]
-      density:   --bandwidth H (required) --buffer-size N (10000) --density-method kde|kde_sklearn
+      density:   --bandwidth H (required) --buffer-size N (10000) --density-method kde|kde_sklearn --reservoir uniform|pyribs
       discount:  --learning-rate A (0.1) --threshold-min T (domain minimum)
     --iterations N                  (default 1000)   --seed N (default 1)   --json
     --threads N                     worker threads for gaussian/iso-line (default 1)
@@ -119,6 +119,7 @@ const RUN_OPTIONS = {
   bandwidth: { type: "string" },
   "buffer-size": { type: "string" },
   "density-method": { type: "string" },
+  "reservoir": { type: "string" },
 } as const;
 
 export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; iterations: number; json: boolean; progressEvery: number; threads: number } {
@@ -246,6 +247,7 @@ function searchArchiveSpec(type: string, v: Record<string, string | boolean | un
       bandwidth: num(str("bandwidth"), "bandwidth", 1, { min: 1e-12 }),
       bufferSize: num(str("buffer-size"), "buffer-size", 10_000, { int: true, min: 1 }),
       method: oneOf(str("density-method"), "density-method", ["kde", "kde_sklearn"] as const, "kde"),
+      reservoir: oneOf(str("reservoir"), "reservoir", ["uniform", "pyribs"] as const, "uniform"),
     };
   }
   const lr = num(str("learning-rate"), "learning-rate", 0.1, { min: 1e-12 });

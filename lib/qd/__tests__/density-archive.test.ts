@@ -85,6 +85,40 @@ describe("DensityArchive", { timeout: 60_000 }, () => {
     for (const c of counts) expect(Math.abs(c - 250)).toBeLessThan(60);
   });
 
+  it("reproduces pyribs' reservoir loop with reservoir \"pyribs\" (mostly the batch's first row)", () => {
+    // 200 slots, 200 batches of 54 rows labelled (batch, position). pyribs 0.10's own
+    // DensityArchive on this stream, 20 seeds: position-0 share 0.639 (0.595-0.710),
+    // 42.0 duplicated slots on average; a uniform reservoir: ~1/54 and none.
+    const stats = (reservoir: "uniform" | "pyribs") => {
+      let pos0 = 0;
+      let dup = 0;
+      for (let seed = 0; seed < 20; seed++) {
+        const a = new DensityArchive({ solutionDim: 1, measureDim: 2, bandwidth: 1e6, bufferSize: 200, reservoir, rng: new Rng(seed) });
+        for (let b = 0; b < 200; b++) {
+          const m = new Float64Array(108);
+          for (let i = 0; i < 54; i++) [m[2 * i], m[2 * i + 1]] = [b, i];
+          a.add(new Float64Array(54), new Float64Array(54), m, 54);
+        }
+        const buf = a.buffer;
+        const seen = new Set<string>();
+        for (let j = 0; j < 200; j++) {
+          if (buf[2 * j + 1] === 0) pos0++;
+          seen.add(`${buf[2 * j]},${buf[2 * j + 1]}`);
+        }
+        dup += 200 - seen.size;
+      }
+      return { pos0: pos0 / 4000, dup: dup / 20 };
+    };
+    const pyribs = stats("pyribs");
+    expect(pyribs.pos0).toBeGreaterThan(0.57);
+    expect(pyribs.pos0).toBeLessThan(0.71);
+    expect(pyribs.dup).toBeGreaterThan(32);
+    expect(pyribs.dup).toBeLessThan(52);
+    const uniform = stats("uniform");
+    expect(uniform.pos0).toBeLessThan(0.05);
+    expect(uniform.dup).toBe(0);
+  });
+
   it("ranks lower density first through the density ranker", async () => {
     const { Ranker } = await import("../emitters/rankers");
     const r = new Ranker("density");
