@@ -119,6 +119,24 @@ describe("DensityArchive", { timeout: 60_000 }, () => {
     expect(uniform.dup).toBe(0);
   });
 
+  it("sums a buffer full of repeated points as the brute force over every slot does", () => {
+    // The pyribs rule fills the buffer with copies; they are summed once with their count.
+    const a = new DensityArchive({ solutionDim: 1, measureDim: 2, bandwidth: 25.6, bufferSize: 2000, reservoir: "pyribs", rng: new Rng(5) });
+    const rng = new Rng(9);
+    for (let b = 0; b < 60; b++) a.add(new Float64Array(300), new Float64Array(300), clustered(rng, 300), 300);
+    const before = Float64Array.from(a.buffer);
+    const distinct = new Set<string>();
+    for (let j = 0; j < before.length; j += 2) distinct.add(`${before[j]},${before[j + 1]}`);
+    expect(distinct.size).toBeLessThan(1500); // repeats are really there
+    const queries = [-100, 50, 120, -80, 10, -10, 400, 400, -2000, 1500];
+    const r = a.add(new Float64Array(5), new Float64Array(5), queries, 5);
+    for (let i = 0; i < 5; i++) {
+      const want = bruteDensity([queries[2 * i], queries[2 * i + 1]], before, 2, 25.6, false);
+      if (want === 0) expect(r.density![i]).toBeLessThan(1e-300);
+      else expect(Math.abs(r.density![i] - want) / want).toBeLessThan(1e-12);
+    }
+  });
+
   it("ranks lower density first through the density ranker", async () => {
     const { Ranker } = await import("../emitters/rankers");
     const r = new Ranker("density");

@@ -78,6 +78,15 @@ export class DensityArchive implements InsertArchive {
   private cellFill = new Int32Array(0);
   private cellOf = new Int32Array(0);
   private sorted = new Float64Array(0);
+  /** Copies of each bucketed point (the pyribs rule fills the buffer with repeats). */
+  private sortedW = new Float64Array(0);
+  // Distinct buffer points in first-occurrence order, their counts, and the hash table that finds them.
+  private ux = new Float64Array(0);
+  private uw = new Float64Array(0);
+  private table = new Int32Array(0);
+  private distinct = 0;
+  private readonly bits = new Float64Array(2);
+  private readonly bitsI = new Int32Array(this.bits.buffer);
 
   constructor(opts: DensityArchiveOptions) {
     if (!Number.isInteger(opts.measureDim) || opts.measureDim < 1) throw new Error("measureDim must be a positive integer");
@@ -139,11 +148,7 @@ export class DensityArchive implements InsertArchive {
       if (s > SPARSE) {
         logSum = Math.log(s);
       } else {
-        let best = Infinity;
-        for (let j = 0; j < m; j++) best = Math.min(best, this.sqDist(measures, i * md, j * md));
-        let r = 0;
-        for (let j = 0; j < m; j++) r += Math.exp(c * (this.sqDist(measures, i * md, j * md) - best));
-        logSum = Math.log(r) + c * best;
+        logSum = md === 2 ? this.sparseLogSum2d(measures[i * 2], measures[i * 2 + 1], c) : this.sparseLogSum(measures, i * md, c);
       }
       if (!log) {
         out[i] = (Math.exp(logSum) * INV_SQRT_2PI) / (m * h);
@@ -154,14 +159,14 @@ export class DensityArchive implements InsertArchive {
   }
 
   /**
-   * Buckets the 2-D buffer into square cells one bandwidth wide (counting
-   * sort), rebuilt only after the buffer changed.
+   * Buckets the distinct points of the 2-D buffer into square cells one
+   * bandwidth wide (counting sort), rebuilt only after the buffer changed.
    */
   private ensureGrid(): void {
     if (!this.gridDirty) return;
     this.gridDirty = false;
-    const m = this.occupied;
-    const b = this.buf;
+    const m = (this.distinct = this.dedupe());
+    const b = this.ux;
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
@@ -197,14 +202,67 @@ export class DensityArchive implements InsertArchive {
       start[cell + 1]++;
     }
     for (let k = 0; k < nx * ny; k++) start[k + 1] += start[k];
-    if (this.sorted.length < 2 * m) this.sorted = new Float64Array(2 * this.bufferSize);
+    if (this.sorted.length < 2 * m) {
+      this.sorted = new Float64Array(2 * this.bufferSize);
+      this.sortedW = new Float64Array(this.bufferSize);
+    }
     const fill = this.cellFill.length >= nx * ny ? this.cellFill : (this.cellFill = new Int32Array(nx * ny));
     fill.set(start.subarray(0, nx * ny));
     for (let j = 0; j < m; j++) {
       const at = fill[this.cellOf[j]]++;
       this.sorted[2 * at] = b[2 * j];
       this.sorted[2 * at + 1] = b[2 * j + 1];
+      this.sortedW[at] = this.uw[j];
     }
+  }
+
+  /**
+   * Collapses repeated 2-D buffer points into (point, count), keeping the
+   * order of first occurrence, so a buffer without repeats is summed exactly
+   * as before (count 1 multiplies exactly). Returns the number of distinct points.
+   */
+  private dedupe(): number {
+    const m = this.occupied;
+    const buf = this.buf;
+    if (this.ux.length < 2 * this.bufferSize) {
+      this.ux = new Float64Array(2 * this.bufferSize);
+      this.uw = new Float64Array(this.bufferSize);
+      let t = 1;
+      while (t < 2 * this.bufferSize) t <<= 1;
+      this.table = new Int32Array(t);
+    }
+    const table = this.table;
+    const mask = table.length - 1;
+    table.fill(-1);
+    const bits = this.bits;
+    const bi = this.bitsI;
+    let u = 0;
+    for (let j = 0; j < m; j++) {
+      const x = buf[2 * j];
+      const y = buf[2 * j + 1];
+      bits[0] = x;
+      bits[1] = y;
+      let h = Math.imul(bi[0] ^ Math.imul(bi[1], 0x9e3779b1), 0x85ebca6b) ^ Math.imul(bi[2] ^ Math.imul(bi[3], 0xc2b2ae35), 0x27d4eb2f);
+      h = (h ^ (h >>> 15)) & mask;
+      for (;;) {
+        const k = table[h];
+        if (k < 0) {
+          table[h] = u;
+          this.ux[2 * u] = x;
+          this.ux[2 * u + 1] = y;
+          this.uw[u] = 1;
+          u++;
+          break;
+        }
+        // Same bits (Object.is): −0 and 0 stay apart, which only costs a term.
+        if (Object.is(this.ux[2 * k], x) && Object.is(this.ux[2 * k + 1], y)) {
+          this.uw[k]++;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
+    return u;
   }
 
   /**
@@ -226,6 +284,7 @@ export class DensityArchive implements InsertArchive {
     const cy1 = Math.min(ny - 1, Math.floor(fy) + reach);
     const start = this.cellStart;
     const pts = this.sorted;
+    const wts = this.sortedW;
     let s = 0;
     for (let cy = cy0; cy <= cy1; cy++) {
       // Distance from q to the cell row's y-extent.
@@ -241,11 +300,42 @@ export class DensityArchive implements InsertArchive {
         for (let k = start[cell]; k < e; k++) {
           const dx = x - pts[2 * k];
           const dy = y - pts[2 * k + 1];
-          s += Math.exp(c * (dx * dx + dy * dy));
+          s += wts[k] * Math.exp(c * (dx * dx + dy * dy));
         }
       }
     }
     return s;
+  }
+
+  /** log Σ exp(c·‖q − b‖²) over the whole buffer, relative to the nearest point. */
+  private sparseLogSum(q: ArrayLike<number>, qo: number, c: number): number {
+    const m = this.occupied;
+    const md = this.measureDim;
+    let best = Infinity;
+    for (let j = 0; j < m; j++) best = Math.min(best, this.sqDist(q, qo, j * md));
+    let r = 0;
+    for (let j = 0; j < m; j++) r += Math.exp(c * (this.sqDist(q, qo, j * md) - best));
+    return Math.log(r) + c * best;
+  }
+
+  /** sparseLogSum over the distinct 2-D points with their counts (ensureGrid ran). */
+  private sparseLogSum2d(x: number, y: number, c: number): number {
+    const u = this.distinct;
+    const p = this.ux;
+    const w = this.uw;
+    let best = Infinity;
+    for (let j = 0; j < u; j++) {
+      const dx = x - p[2 * j];
+      const dy = y - p[2 * j + 1];
+      best = Math.min(best, dx * dx + dy * dy);
+    }
+    let r = 0;
+    for (let j = 0; j < u; j++) {
+      const dx = x - p[2 * j];
+      const dy = y - p[2 * j + 1];
+      r += w[j] * Math.exp(c * (dx * dx + dy * dy - best));
+    }
+    return Math.log(r) + c * best;
   }
 
   private sqDist(q: ArrayLike<number>, qo: number, bo: number): number {
