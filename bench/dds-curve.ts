@@ -28,7 +28,10 @@ for (const seed of args.seeds) {
   const alg = createAlgorithm(config);
   const curve: [number, number, number][] = [];
   const c0 = process.cpuUsage();
-  const last = runAlgorithm(alg, args.iterations, (m) => curve.push([m.iterations, m.coverage, m.normQdScore]), args.every);
+  const last = runAlgorithm(alg, args.iterations, (m) => {
+    curve.push([m.iterations, m.coverage, m.normQdScore]);
+    process.stderr.write(`seed ${seed} iteration ${m.iterations}: coverage ${m.coverage.toFixed(4)} normQD ${m.normQdScore.toFixed(2)}\n`);
+  }, args.every);
   const cpu = process.cpuUsage(c0);
   curve.push([last.iterations, last.coverage, last.normQdScore]);
   runs[seed] = { curve, cpuSecondsPerIteration: (cpu.user + cpu.system) / 1e6 / args.iterations };
