@@ -1,5 +1,5 @@
 /**
- * Engine throughput bench: `npx tsx bench/engine.ts [--quick] [--only case,...]`.
+ * Engine throughput bench: `npx tsx bench/engine.ts [--quick] [--only case,...] [--python PY | --no-pyribs]`.
  * Prints ONE JSON object on stdout (progress on stderr). Also exports
  * runEngineBench() for an aggregator. Cases: sphere100Gaussian,
  * sphere100IsoLine, sphere100IsoLine2Threads, sphere100CmaMae, arm12IsoLine,
@@ -8,17 +8,27 @@
  * bandit family (sphere100MeMapElites) (headline fields of skipped cases
  * are null).
  *
+ * The family rows (gradient: sphere100CmaMega, sphere100OmgMega; bandit:
+ * sphere100MeMapElites; novelty: sphere100Nslc; density: sphere100Dds;
+ * discount: sphere100Dms) also run pyribs' own row for the same iterations
+ * in the same run (bench/pyribs_sphere.py, interpreter from --python or
+ * QD_PYRIBS_PYTHON, default python3; one BLAS thread, glibc malloc tuned)
+ * and report `pyribs` (null when `import ribs` or the row fails, e.g. dms
+ * without torch) and `speedup` = pyribs CPU-s per iteration / ours.
+ *
  * sphere100CmaMae is pyribs' sphere.py `cma_mae` configuration. Reference on
  * the 2-core dev machine (load average 5-13 from other sessions; 300
  * iterations, interleaved, medians of 8 rounds): pyribs 10.2k evals/s
  * (18.2k per CPU-second), this engine 18.0k (35.2k per CPU-second); before
  * the WebAssembly kernels 4.6k (8.9k).
  */
+import { spawnSync } from "node:child_process";
 import { createAlgorithm, runAlgorithm, type AlgorithmConfig } from "../lib/qd/algorithm";
 import { GridArchive } from "../lib/qd/archive/grid";
 import { runParallel } from "../lib/qd/parallel/runner";
 import { SPHERE_REFERENCE } from "../lib/qd/reproduce";
 import { Rng } from "../lib/qd/rng";
+import os from "node:os";
 
 export interface EngineBenchCase {
   name: string;
@@ -55,7 +65,6 @@ export interface EngineBenchResult {
   sphere100DmsEvalsPerSec: number | null;
 }
 
-const pyribsRow = (name: string): AlgorithmConfig => SPHERE_REFERENCE.find((r) => r.name === name)!.config(1);
 
 function algCase(name: string, config: AlgorithmConfig, iterations: number, warmup: number): EngineBenchCase {
   // Warm the JIT on a throwaway run so the timed run measures steady state.
@@ -98,23 +107,82 @@ function insertCase(total: number): EngineBenchCase {
   return { name: "archive-insert", evaluations: n, seconds, evalsPerSec: n / seconds };
 }
 
-const SEARCH_CASES = ["sphere100Nslc", "sphere100Dds", "sphere100Dms"] as const;
+const FAMILY_CASES = ["sphere100CmaMega", "sphere100OmgMega", "sphere100MeMapElites", "sphere100Nslc", "sphere100Dds", "sphere100Dms"] as const;
+
+/** pyribs' own row on the same budget (bench/pyribs_sphere.py). */
+export interface PyribsReference {
+  iterations: number;
+  seconds: number;
+  cpuSeconds: number;
+  secondsPerIteration: number;
+  cpuSecondsPerIteration: number;
+  normQdScore: number;
+  coverage: number;
+}
+
+export interface FamilyCase extends EngineBenchCase {
+  row: string;
+  iterations: number;
+  cpuSeconds: number;
+  cpuEvalsPerSec: number;
+  secondsPerIteration: number;
+  cpuSecondsPerIteration: number;
+  /** Load average (1 min) when the case started: the machine is shared. */
+  loadAverage: number;
+  pyribs: PyribsReference | null;
+  /** pyribs CPU-s per iteration / ours (> 1: ours is faster); null without pyribs. */
+  speedup: number | null;
+}
+
+function runPyribs(python: string, row: string, iterations: number, warmup: number): PyribsReference | null {
+  const script = new URL("./pyribs_sphere.py", import.meta.url).pathname;
+  // One BLAS thread (the engine is one thread too); malloc tuned as in bench/pipeline.ts.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1", MALLOC_MMAP_THRESHOLD_: "33554432", MALLOC_TRIM_THRESHOLD_: "1073741824", MALLOC_TOP_PAD_: "268435456" };
+  const r = spawnSync(python, [script, "--row", row, "--iterations", String(iterations), "--warmup", String(warmup), "--seed", "1"], { env, encoding: "utf8" });
+  if (r.status !== 0) {
+    process.stderr.write(`pyribs ${row}: not run (${(r.stderr || r.error?.message || "").trim().split("\n").pop()})\n`);
+    return null;
+  }
+  const j = JSON.parse(r.stdout.trim().split("\n").pop()!) as PyribsReference;
+  process.stderr.write(`pyribs ${row}: ${j.iterations} iterations in ${j.seconds.toFixed(2)} s (${j.cpuSeconds.toFixed(2)} CPU-s)\n`);
+  return { iterations: j.iterations, seconds: j.seconds, cpuSeconds: j.cpuSeconds, secondsPerIteration: j.secondsPerIteration, cpuSecondsPerIteration: j.cpuSecondsPerIteration, normQdScore: j.normQdScore, coverage: j.coverage };
+}
 
 /**
- * One pyribs reference row (lib/qd/reproduce.ts) for `iterations`; also
- * reports CPU seconds, which stay meaningful when the machine is shared.
+ * One pyribs sphere.py row (lib/qd/reproduce.ts) for `iterations`, then
+ * pyribs' own on the same budget (unless python is null); CPU seconds stay
+ * meaningful when the machine is shared.
  */
-function referenceCase(row: string, iterations: number, warmup: number): EngineBenchCase & { cpuSeconds: number; cpuEvalsPerSec: number } {
+function familyCase(row: string, iterations: number, warmup: number, python: string | null): FamilyCase {
   const ref = SPHERE_REFERENCE.find((r) => r.name === row);
   if (!ref) throw new Error(`no reference row ${row}`);
+  const loadAverage = os.loadavg()[0];
   runAlgorithm(createAlgorithm(ref.config(1)), warmup);
   const alg = createAlgorithm(ref.config(1));
   const c0 = process.cpuUsage();
   const m = runAlgorithm(alg, iterations);
   const cpu = process.cpuUsage(c0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  process.stderr.write(`sphere-100 ${row}: ${m.evaluations} evals in ${m.seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} CPU-s) = ${Math.round(m.evalsPerSec)} evals/s\n`);
-  return { name: `sphere-100 ${row} (${ref.label})`, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage, cpuSeconds, cpuEvalsPerSec: m.evaluations / cpuSeconds };
+  process.stderr.write(`sphere-100 ${row}: ${m.evaluations} evals in ${m.seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} CPU-s) = ${Math.round(m.evalsPerSec)} evals/s (load ${loadAverage.toFixed(1)})\n`);
+  const pyribs = python === null ? null : runPyribs(python, row, iterations, warmup);
+  const cpuSecondsPerIteration = cpuSeconds / iterations;
+  return {
+    name: `sphere-100 ${row} (${ref.label})`,
+    row,
+    iterations,
+    evaluations: m.evaluations,
+    seconds: m.seconds,
+    evalsPerSec: m.evalsPerSec,
+    normQdScore: m.normQdScore,
+    coverage: m.coverage,
+    cpuSeconds,
+    cpuEvalsPerSec: m.evaluations / cpuSeconds,
+    secondsPerIteration: m.seconds / iterations,
+    cpuSecondsPerIteration,
+    loadAverage,
+    pyribs,
+    speedup: pyribs ? pyribs.cpuSecondsPerIteration / cpuSecondsPerIteration : null,
+  };
 }
 
 async function parallelCase(name: string, config: AlgorithmConfig, iterations: number, threads: number): Promise<EngineBenchCase> {
@@ -124,10 +192,11 @@ async function parallelCase(name: string, config: AlgorithmConfig, iterations: n
   return { name, evaluations: m.evaluations, seconds: m.seconds, evalsPerSec: m.evalsPerSec, normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
-export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert", "sphere100CmaMega", "sphere100OmgMega", "sphere100MeMapElites", ...SEARCH_CASES] as const;
+export const ENGINE_CASES = ["sphere100Gaussian", "sphere100IsoLine", "sphere100IsoLine2Threads", "sphere100CmaMae", "arm12IsoLine", "archiveInsert", ...FAMILY_CASES] as const;
 export type EngineCaseName = (typeof ENGINE_CASES)[number];
 
-export async function runEngineBench(opts: { quick?: boolean; only?: readonly EngineCaseName[] } = {}): Promise<EngineBenchResult> {
+export async function runEngineBench(opts: { quick?: boolean; only?: readonly EngineCaseName[]; python?: string | null } = {}): Promise<EngineBenchResult> {
+  const python = opts.python === undefined ? (process.env.QD_PYRIBS_PYTHON ?? "python3") : opts.python;
   const q = opts.quick ? 0.1 : 1;
   const it = (n: number) => Math.max(10, Math.round(n * q));
   const want = (c: EngineCaseName) => !opts.only || opts.only.length === 0 || opts.only.includes(c);
@@ -140,13 +209,14 @@ export async function runEngineBench(opts: { quick?: boolean; only?: readonly En
   if (want("sphere100CmaMae")) cases.sphere100CmaMae = algCase("sphere-100 CMA-MAE (15×36)", { domain: sphere, archive: grid, emitter: { type: "cma-mae", sigma0: 0.5, batchSize: 36, count: 15, learningRate: 0.01, thresholdMin: 0, ranker: "imp", selectionRule: "mu", restartRule: "basic" }, seed: 1 }, it(400), 20);
   if (want("arm12IsoLine")) cases.arm12IsoLine = algCase("arm-12 iso-line 0.01/0.2 (1×540)", { domain: { type: "arm", joints: 12 }, archive: grid, emitter: { type: "iso-line", isoSigma: 0.01, lineSigma: 0.2, batchSize: 540 }, seed: 1 }, it(4000), 200);
   if (want("archiveInsert")) cases.archiveInsert = insertCase(Math.round(2_000_000 * q));
-  if (want("sphere100CmaMega")) cases.sphere100CmaMega = algCase("sphere-100 CMA-MEGA (15×(1+35))", pyribsRow("cma_mega"), it(1000), 50);
-  if (want("sphere100OmgMega")) cases.sphere100OmgMega = algCase("sphere-100 OMG-MEGA (270+270)", pyribsRow("omg_mega"), it(2000), 100);
-  if (want("sphere100MeMapElites")) cases.sphere100MeMapElites = algCase("sphere-100 ME-MAP-Elites (bandit 15 of 60 × 36)", pyribsRow("me_map_elites"), it(1000), 50);
-  // Novelty, density and discount families: pyribs sphere.py rows, first iterations of a run.
-  if (want("sphere100Nslc")) cases.sphere100Nslc = referenceCase("nslc", it(400), 20);
-  if (want("sphere100Dds")) cases.sphere100Dds = referenceCase("dds", it(150), 20);
-  if (want("sphere100Dms")) cases.sphere100Dms = referenceCase("dms", it(150), 10);
+  // One pyribs sphere.py row per family, first iterations of a run, pyribs alongside
+  // (its per-iteration cost is high: the budgets stay small).
+  if (want("sphere100CmaMega")) cases.sphere100CmaMega = familyCase("cma_mega", it(150), 20, python);
+  if (want("sphere100OmgMega")) cases.sphere100OmgMega = familyCase("omg_mega", it(300), 20, python);
+  if (want("sphere100MeMapElites")) cases.sphere100MeMapElites = familyCase("me_map_elites", it(150), 20, python);
+  if (want("sphere100Nslc")) cases.sphere100Nslc = familyCase("nslc", it(100), 20, python);
+  if (want("sphere100Dds")) cases.sphere100Dds = familyCase("dds", it(100), 20, python);
+  if (want("sphere100Dms")) cases.sphere100Dms = familyCase("dms", it(100), 10, python);
   const eps = (c: EngineCaseName) => cases[c]?.evalsPerSec ?? null;
   return {
     node: process.version,
@@ -176,6 +246,8 @@ function parseOnly(argv: string[]): EngineCaseName[] {
 
 const isEntry = process.argv[1] !== undefined && /bench[\\/]engine\.ts$/.test(process.argv[1]);
 if (isEntry) {
-  const result = await runEngineBench({ quick: process.argv.includes("--quick"), only: parseOnly(process.argv) });
+  const pi = process.argv.indexOf("--python");
+  const python = process.argv.includes("--no-pyribs") ? null : pi >= 0 ? process.argv[pi + 1] : undefined;
+  const result = await runEngineBench({ quick: process.argv.includes("--quick"), only: parseOnly(process.argv), python });
   process.stdout.write(JSON.stringify(result) + "\n");
 }

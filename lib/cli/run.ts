@@ -35,6 +35,7 @@ const STATIC_OPTIONS = {
   bandwidth: { type: "string" },
   "buffer-size": { type: "string" },
   "density-method": { type: "string" },
+  reservoir: { type: "string" },
 } as const;
 
 type Option = { type: "string" | "boolean"; short?: string };
@@ -103,6 +104,7 @@ function searchArchiveSpec(type: string, v: Record<string, string | boolean | un
       bandwidth: num(str("bandwidth"), "bandwidth", 1, { min: 1e-12 }),
       bufferSize: num(str("buffer-size"), "buffer-size", 10_000, { int: true, min: 1 }),
       method: oneOf(str("density-method"), "density-method", ["kde", "kde_sklearn"] as const, "kde"),
+      reservoir: oneOf(str("reservoir"), "reservoir", ["uniform", "pyribs"] as const, "uniform"),
     };
   }
   const lr = num(str("learning-rate"), "learning-rate", 0.1, { min: 1e-12 });

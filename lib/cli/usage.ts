@@ -40,7 +40,7 @@ ${emitterLines().join("\n")}
     --bins N                        grid bins per descriptor (default 100)
     --archive proximity|density|discount   search archives (cma-me emitter; metrics from a grid result archive):
       proximity: --k-neighbors N (15) --novelty-threshold D (required) [--local-competition]
-      density:   --bandwidth H (required) --buffer-size N (10000) --density-method kde|kde_sklearn
+      density:   --bandwidth H (required) --buffer-size N (10000) --density-method kde|kde_sklearn --reservoir uniform|pyribs
       discount:  --learning-rate A (0.1) --threshold-min T (domain minimum)
     --iterations N                  (default 1000)   --seed N (default 1)   --json
     --threads N                     worker threads for gaussian/iso-line (default 1)

@@ -5,7 +5,7 @@
  */
 import type { ArchiveBase, InsertArchive } from "./archive/base";
 import { CVTArchive } from "./archive/cvt";
-import type { DensityMethod } from "./archive/density";
+import type { DensityMethod, ReservoirRule } from "./archive/density";
 import { GridArchive } from "./archive/grid";
 import { getDomain } from "./domains/registry";
 import type { DescriptorSpec, Domain, DomainSpec } from "./domains/types";
@@ -38,7 +38,7 @@ export type CellArchiveSpec = Extract<ArchiveSpec, { type: "grid" | "cvt" }>;
  */
 export type SearchArchiveSpec =
   | { type: "proximity"; kNeighbors: number; noveltyThreshold: number; localCompetition?: boolean; initialCapacity?: number; result?: CellArchiveSpec }
-  | { type: "density"; bandwidth: number; bufferSize?: number; method?: DensityMethod; result?: CellArchiveSpec }
+  | { type: "density"; bandwidth: number; bufferSize?: number; method?: DensityMethod; reservoir?: ReservoirRule; result?: CellArchiveSpec }
   | {
       type: "discount";
       /** α of the discount targets (pyribs sphere: 0.1). */

@@ -247,14 +247,14 @@ SPHERE_REFERENCE.push(
   {
     name: "dds",
     label: "DDS (KDE h=25.6, buffer 10k, σ0=1.5)",
-    config: (seed) => ({ domain: sphere, archive: { type: "density", method: "kde", bandwidth: 25.6, bufferSize: 10_000 }, emitter: cmaEs(1.5, "density", "mu", "basic"), seed }),
+    config: (seed) => ({ domain: sphere, archive: { type: "density", method: "kde", bandwidth: 25.6, bufferSize: 10_000, reservoir: "pyribs" }, emitter: cmaEs(1.5, "density", "mu", "basic"), seed }),
     published: { normQdScore: 34.444787, coverage: 0.7272 },
     tolerance: tol(34.444787, 4.015365, 0.7272, 0.0321),
   },
   {
     name: "dds_kde_sklearn",
     label: "DDS (sklearn-style log KDE, h=25.6)",
-    config: (seed) => ({ domain: sphere, archive: { type: "density", method: "kde_sklearn", bandwidth: 25.6, bufferSize: 10_000 }, emitter: cmaEs(1.5, "density", "mu", "basic"), seed }),
+    config: (seed) => ({ domain: sphere, archive: { type: "density", method: "kde_sklearn", bandwidth: 25.6, bufferSize: 10_000, reservoir: "pyribs" }, emitter: cmaEs(1.5, "density", "mu", "basic"), seed }),
     published: { normQdScore: 32.540221, coverage: 0.7588 },
     tolerance: tol(32.540221, 3.620361, 0.7588, 0.0315),
   },

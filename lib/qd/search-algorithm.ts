@@ -44,7 +44,7 @@ export function createSearchAlgorithm(config: AlgorithmConfig, spec: SearchArchi
       break;
     }
     case "density":
-      archive = new DensityArchive({ solutionDim: domain.dim, measureDim: md, bandwidth: spec.bandwidth, bufferSize: spec.bufferSize, method: spec.method, rng: rng.spawn() });
+      archive = new DensityArchive({ solutionDim: domain.dim, measureDim: md, bandwidth: spec.bandwidth, bufferSize: spec.bufferSize, method: spec.method, reservoir: spec.reservoir, rng: rng.spawn() });
       source = resultArchive;
       break;
     case "discount":

@@ -43,7 +43,7 @@ describe("CLI argument parsing", () => {
     const nslc = parseRunConfig(["--emitter", "cma-me", "--archive", "proximity", "--novelty-threshold", String(0.037 * 100), "--local-competition", "--ranker", "nslc"]).config;
     expect(nslc.emitter).toMatchObject(row("nslc").emitter);
     expect(nslc.archive).toMatchObject(row("nslc").archive);
-    const dds = parseRunConfig(["--emitter", "cma-me", "--sigma0", "1.5", "--archive", "density", "--bandwidth", "25.6", "--ranker", "density", "--selection-rule", "mu", "--restart-rule", "basic"]).config;
+    const dds = parseRunConfig(["--emitter", "cma-me", "--sigma0", "1.5", "--archive", "density", "--bandwidth", "25.6", "--reservoir", "pyribs", "--ranker", "density", "--selection-rule", "mu", "--restart-rule", "basic"]).config;
     expect(dds.emitter).toMatchObject(row("dds").emitter);
     expect(dds.archive).toMatchObject(row("dds").archive);
     expect(() => parseRunConfig(["--emitter", "cma-me", "--selection", "mu"])).toThrow(/Unknown option/);

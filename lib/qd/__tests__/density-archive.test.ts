@@ -85,6 +85,58 @@ describe("DensityArchive", { timeout: 60_000 }, () => {
     for (const c of counts) expect(Math.abs(c - 250)).toBeLessThan(60);
   });
 
+  it("reproduces pyribs' reservoir loop with reservoir \"pyribs\" (mostly the batch's first row)", () => {
+    // 200 slots, 200 batches of 54 rows labelled (batch, position). pyribs 0.10's own
+    // DensityArchive on this stream, 20 seeds: position-0 share 0.639 (0.595-0.710),
+    // 42.0 duplicated slots on average; a uniform reservoir: ~1/54 and none.
+    const stats = (reservoir: "uniform" | "pyribs") => {
+      let pos0 = 0;
+      let dup = 0;
+      for (let seed = 0; seed < 20; seed++) {
+        const a = new DensityArchive({ solutionDim: 1, measureDim: 2, bandwidth: 1e6, bufferSize: 200, reservoir, rng: new Rng(seed) });
+        for (let b = 0; b < 200; b++) {
+          const m = new Float64Array(108);
+          for (let i = 0; i < 54; i++) [m[2 * i], m[2 * i + 1]] = [b, i];
+          a.add(new Float64Array(54), new Float64Array(54), m, 54);
+        }
+        const buf = a.buffer;
+        const seen = new Set<string>();
+        for (let j = 0; j < 200; j++) {
+          if (buf[2 * j + 1] === 0) pos0++;
+          seen.add(`${buf[2 * j]},${buf[2 * j + 1]}`);
+        }
+        dup += 200 - seen.size;
+      }
+      return { pos0: pos0 / 4000, dup: dup / 20 };
+    };
+    const pyribs = stats("pyribs");
+    expect(pyribs.pos0).toBeGreaterThan(0.57);
+    expect(pyribs.pos0).toBeLessThan(0.71);
+    expect(pyribs.dup).toBeGreaterThan(32);
+    expect(pyribs.dup).toBeLessThan(52);
+    const uniform = stats("uniform");
+    expect(uniform.pos0).toBeLessThan(0.05);
+    expect(uniform.dup).toBe(0);
+  });
+
+  it("sums a buffer full of repeated points as the brute force over every slot does", () => {
+    // The pyribs rule fills the buffer with copies; they are summed once with their count.
+    const a = new DensityArchive({ solutionDim: 1, measureDim: 2, bandwidth: 25.6, bufferSize: 2000, reservoir: "pyribs", rng: new Rng(5) });
+    const rng = new Rng(9);
+    for (let b = 0; b < 60; b++) a.add(new Float64Array(300), new Float64Array(300), clustered(rng, 300), 300);
+    const before = Float64Array.from(a.buffer);
+    const distinct = new Set<string>();
+    for (let j = 0; j < before.length; j += 2) distinct.add(`${before[j]},${before[j + 1]}`);
+    expect(distinct.size).toBeLessThan(1500); // repeats are really there
+    const queries = [-100, 50, 120, -80, 10, -10, 400, 400, -2000, 1500];
+    const r = a.add(new Float64Array(5), new Float64Array(5), queries, 5);
+    for (let i = 0; i < 5; i++) {
+      const want = bruteDensity([queries[2 * i], queries[2 * i + 1]], before, 2, 25.6, false);
+      if (want === 0) expect(r.density![i]).toBeLessThan(1e-300);
+      else expect(Math.abs(r.density![i] - want) / want).toBeLessThan(1e-12);
+    }
+  });
+
   it("ranks lower density first through the density ranker", async () => {
     const { Ranker } = await import("../emitters/rankers");
     const r = new Ranker("density");

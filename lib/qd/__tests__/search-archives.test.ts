@@ -49,7 +49,10 @@ describe("algorithms on proximity, density and discount archives", { timeout: 60
     expect(p.config.archive).toEqual({ type: "proximity", kNeighbors: 15, noveltyThreshold: 3.7, localCompetition: true });
     expect(p.config.emitter).toMatchObject({ type: "cma-me", ranker: "nslc" });
     const d = parseRunConfig(["--emitter", "cma-me", "--archive", "density", "--bandwidth", "25.6", "--density-method", "kde_sklearn"]);
-    expect(d.config.archive).toEqual({ type: "density", bandwidth: 25.6, bufferSize: 10_000, method: "kde_sklearn" });
+    expect(d.config.archive).toEqual({ type: "density", bandwidth: 25.6, bufferSize: 10_000, method: "kde_sklearn", reservoir: "uniform" });
+    const dp = parseRunConfig(["--emitter", "cma-me", "--archive", "density", "--bandwidth", "25.6", "--reservoir", "pyribs"]);
+    expect(dp.config.archive).toMatchObject({ type: "density", reservoir: "pyribs" });
+    expect(() => parseRunConfig(["--emitter", "cma-me", "--archive", "density", "--bandwidth", "1", "--reservoir", "lifo"])).toThrow(/--reservoir must be one of/);
     expect(parseRunConfig(["--emitter", "cma-me", "--archive", "discount"]).config.archive).toMatchObject({ type: "discount", learningRate: 0.1 });
     expect(() => parseRunConfig(["--emitter", "gaussian", "--archive", "density", "--bandwidth", "1"])).toThrow(/cma-me/);
     expect(() => parseRunConfig(["--emitter", "cma-me", "--archive", "proximity"])).toThrow(/novelty-threshold/);

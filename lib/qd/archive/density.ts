@@ -17,6 +17,16 @@ import { NEW, NOT_ADDED, type AddResult, type InsertArchive } from "./base";
 import { packState, unpackState } from "./state-codec";
 
 export type DensityMethod = "kde" | "kde_sklearn";
+/**
+ * How a full buffer takes new measures. "uniform": Algorithm L as published,
+ * every measure of the stream equally likely to be in the buffer. "pyribs":
+ * pyribs' DensityArchive.add loop (≤ 0.10), which indexes the batch's leftover
+ * rows by the fresh skip count and does not consume the row it stored, so most
+ * replacements copy the batch's first row (after 500 iterations of 15 × 36,
+ * ~93% of the buffer is emitter 0's first solution of some iteration). The
+ * published DDS numbers come from that loop.
+ */
+export type ReservoirRule = "uniform" | "pyribs";
 
 export interface DensityArchiveOptions {
   /** Dimension of the solutions told to it (it stores none; the scheduler checks emitters against it). */
@@ -25,6 +35,8 @@ export interface DensityArchiveOptions {
   bufferSize?: number;
   method?: DensityMethod;
   bandwidth: number;
+  /** Default "uniform". */
+  reservoir?: ReservoirRule;
   rng: Rng;
 }
 
@@ -43,6 +55,7 @@ export class DensityArchive implements InsertArchive {
   readonly bufferSize: number;
   readonly method: DensityMethod;
   readonly bandwidth: number;
+  readonly reservoir: ReservoirRule;
   private readonly buf: Float64Array;
   private occupied = 0;
   private readonly rng: Rng;
@@ -53,6 +66,8 @@ export class DensityArchive implements InsertArchive {
   private status = new Uint8Array(0);
   private value = new Float64Array(0);
   private cells = new Int32Array(0);
+  /** The batch's valid rows, in order (pyribs reservoir rule). */
+  private rows = new Int32Array(0);
   // 2-D bucket grid over the buffer (see ensureGrid).
   private gridDirty = true;
   private gx0 = 0;
@@ -64,6 +79,15 @@ export class DensityArchive implements InsertArchive {
   private cellFill = new Int32Array(0);
   private cellOf = new Int32Array(0);
   private sorted = new Float64Array(0);
+  /** Copies of each bucketed point (the pyribs rule fills the buffer with repeats). */
+  private sortedW = new Float64Array(0);
+  // Distinct buffer points in first-occurrence order, their counts, and the hash table that finds them.
+  private ux = new Float64Array(0);
+  private uw = new Float64Array(0);
+  private table = new Int32Array(0);
+  private distinct = 0;
+  private readonly bits = new Float64Array(2);
+  private readonly bitsI = new Int32Array(this.bits.buffer);
 
   constructor(opts: DensityArchiveOptions) {
     if (!Number.isInteger(opts.measureDim) || opts.measureDim < 1) throw new Error("measureDim must be a positive integer");
@@ -77,6 +101,9 @@ export class DensityArchive implements InsertArchive {
     this.bufferSize = size;
     this.method = method;
     this.bandwidth = opts.bandwidth;
+    const reservoir = opts.reservoir ?? "uniform";
+    if (reservoir !== "uniform" && reservoir !== "pyribs") throw new Error(`unknown reservoir rule "${reservoir}" (use uniform, pyribs)`);
+    this.reservoir = reservoir;
     this.buf = new Float64Array(size * opts.measureDim);
     this.rng = opts.rng;
     this.w = Math.exp(Math.log(this.rng.random()) / size);
@@ -122,11 +149,7 @@ export class DensityArchive implements InsertArchive {
       if (s > SPARSE) {
         logSum = Math.log(s);
       } else {
-        let best = Infinity;
-        for (let j = 0; j < m; j++) best = Math.min(best, this.sqDist(measures, i * md, j * md));
-        let r = 0;
-        for (let j = 0; j < m; j++) r += Math.exp(c * (this.sqDist(measures, i * md, j * md) - best));
-        logSum = Math.log(r) + c * best;
+        logSum = md === 2 ? this.sparseLogSum2d(measures[i * 2], measures[i * 2 + 1], c) : this.sparseLogSum(measures, i * md, c);
       }
       if (!log) {
         out[i] = (Math.exp(logSum) * INV_SQRT_2PI) / (m * h);
@@ -137,14 +160,14 @@ export class DensityArchive implements InsertArchive {
   }
 
   /**
-   * Buckets the 2-D buffer into square cells one bandwidth wide (counting
-   * sort), rebuilt only after the buffer changed.
+   * Buckets the distinct points of the 2-D buffer into square cells one
+   * bandwidth wide (counting sort), rebuilt only after the buffer changed.
    */
   private ensureGrid(): void {
     if (!this.gridDirty) return;
     this.gridDirty = false;
-    const m = this.occupied;
-    const b = this.buf;
+    const m = (this.distinct = this.dedupe());
+    const b = this.ux;
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
@@ -180,14 +203,67 @@ export class DensityArchive implements InsertArchive {
       start[cell + 1]++;
     }
     for (let k = 0; k < nx * ny; k++) start[k + 1] += start[k];
-    if (this.sorted.length < 2 * m) this.sorted = new Float64Array(2 * this.bufferSize);
+    if (this.sorted.length < 2 * m) {
+      this.sorted = new Float64Array(2 * this.bufferSize);
+      this.sortedW = new Float64Array(this.bufferSize);
+    }
     const fill = this.cellFill.length >= nx * ny ? this.cellFill : (this.cellFill = new Int32Array(nx * ny));
     fill.set(start.subarray(0, nx * ny));
     for (let j = 0; j < m; j++) {
       const at = fill[this.cellOf[j]]++;
       this.sorted[2 * at] = b[2 * j];
       this.sorted[2 * at + 1] = b[2 * j + 1];
+      this.sortedW[at] = this.uw[j];
     }
+  }
+
+  /**
+   * Collapses repeated 2-D buffer points into (point, count), keeping the
+   * order of first occurrence, so a buffer without repeats is summed exactly
+   * as before (count 1 multiplies exactly). Returns the number of distinct points.
+   */
+  private dedupe(): number {
+    const m = this.occupied;
+    const buf = this.buf;
+    if (this.ux.length < 2 * this.bufferSize) {
+      this.ux = new Float64Array(2 * this.bufferSize);
+      this.uw = new Float64Array(this.bufferSize);
+      let t = 1;
+      while (t < 2 * this.bufferSize) t <<= 1;
+      this.table = new Int32Array(t);
+    }
+    const table = this.table;
+    const mask = table.length - 1;
+    table.fill(-1);
+    const bits = this.bits;
+    const bi = this.bitsI;
+    let u = 0;
+    for (let j = 0; j < m; j++) {
+      const x = buf[2 * j];
+      const y = buf[2 * j + 1];
+      bits[0] = x;
+      bits[1] = y;
+      let h = Math.imul(bi[0] ^ Math.imul(bi[1], 0x9e3779b1), 0x85ebca6b) ^ Math.imul(bi[2] ^ Math.imul(bi[3], 0xc2b2ae35), 0x27d4eb2f);
+      h = (h ^ (h >>> 15)) & mask;
+      for (;;) {
+        const k = table[h];
+        if (k < 0) {
+          table[h] = u;
+          this.ux[2 * u] = x;
+          this.ux[2 * u + 1] = y;
+          this.uw[u] = 1;
+          u++;
+          break;
+        }
+        // Same bits (Object.is): −0 and 0 stay apart, which only costs a term.
+        if (Object.is(this.ux[2 * k], x) && Object.is(this.ux[2 * k + 1], y)) {
+          this.uw[k]++;
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
+    return u;
   }
 
   /**
@@ -209,6 +285,7 @@ export class DensityArchive implements InsertArchive {
     const cy1 = Math.min(ny - 1, Math.floor(fy) + reach);
     const start = this.cellStart;
     const pts = this.sorted;
+    const wts = this.sortedW;
     let s = 0;
     for (let cy = cy0; cy <= cy1; cy++) {
       // Distance from q to the cell row's y-extent.
@@ -224,11 +301,42 @@ export class DensityArchive implements InsertArchive {
         for (let k = start[cell]; k < e; k++) {
           const dx = x - pts[2 * k];
           const dy = y - pts[2 * k + 1];
-          s += Math.exp(c * (dx * dx + dy * dy));
+          s += wts[k] * Math.exp(c * (dx * dx + dy * dy));
         }
       }
     }
     return s;
+  }
+
+  /** log Σ exp(c·‖q − b‖²) over the whole buffer, relative to the nearest point. */
+  private sparseLogSum(q: ArrayLike<number>, qo: number, c: number): number {
+    const m = this.occupied;
+    const md = this.measureDim;
+    let best = Infinity;
+    for (let j = 0; j < m; j++) best = Math.min(best, this.sqDist(q, qo, j * md));
+    let r = 0;
+    for (let j = 0; j < m; j++) r += Math.exp(c * (this.sqDist(q, qo, j * md) - best));
+    return Math.log(r) + c * best;
+  }
+
+  /** sparseLogSum over the distinct 2-D points with their counts (ensureGrid ran). */
+  private sparseLogSum2d(x: number, y: number, c: number): number {
+    const u = this.distinct;
+    const p = this.ux;
+    const w = this.uw;
+    let best = Infinity;
+    for (let j = 0; j < u; j++) {
+      const dx = x - p[2 * j];
+      const dy = y - p[2 * j + 1];
+      best = Math.min(best, dx * dx + dy * dy);
+    }
+    let r = 0;
+    for (let j = 0; j < u; j++) {
+      const dx = x - p[2 * j];
+      const dy = y - p[2 * j + 1];
+      r += w[j] * Math.exp(c * (dx * dx + dy * dy - best));
+    }
+    return Math.log(r) + c * best;
   }
 
   private sqDist(q: ArrayLike<number>, qo: number, bo: number): number {
@@ -252,6 +360,7 @@ export class DensityArchive implements InsertArchive {
       this.status = new Uint8Array(n);
       this.value = new Float64Array(n);
       this.cells = new Int32Array(n);
+      this.rows = new Int32Array(n);
     }
     const status = out?.status ?? this.status;
     const value = out?.value ?? this.value;
@@ -259,6 +368,8 @@ export class DensityArchive implements InsertArchive {
     const md = this.measureDim;
     const density = this.density;
     this.computeDensity(measures, n, density);
+    const pyribs = this.reservoir === "pyribs";
+    let valid = 0;
     for (let i = 0; i < n; i++) {
       cells[i] = -1;
       let bad = false;
@@ -271,8 +382,10 @@ export class DensityArchive implements InsertArchive {
       }
       status[i] = NEW;
       value[i] = -density[i];
-      this.offer(measures, i * md);
+      if (pyribs) this.rows[valid++] = i;
+      else this.offer(measures, i * md);
     }
+    if (pyribs) this.offerBatchPyribs(measures, this.rows, valid);
     return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n), density: density.subarray(0, n) };
   }
 
@@ -282,10 +395,47 @@ export class DensityArchive implements InsertArchive {
    */
   absorb(_solutions: ArrayLike<number>, _objectives: ArrayLike<number>, measures: ArrayLike<number>, n = measures.length / this.measureDim): void {
     const md = this.measureDim;
+    const pyribs = this.reservoir === "pyribs";
+    if (pyribs && this.rows.length < n) this.rows = new Int32Array(n);
+    let valid = 0;
     for (let i = 0; i < n; i++) {
       let bad = false;
       for (let k = 0; k < md; k++) bad ||= measures[i * md + k] !== measures[i * md + k];
-      if (!bad) this.offer(measures, i * md);
+      if (bad) continue;
+      if (pyribs) this.rows[valid++] = i;
+      else this.offer(measures, i * md);
+    }
+    if (pyribs) this.offerBatchPyribs(measures, this.rows, valid);
+  }
+
+  /**
+   * pyribs' batch loop, rows[0..count) being the batch's valid rows in order
+   * (see ReservoirRule): fill the free slots, then on the leftover rows,
+   * while the skip is shorter than what is left, store leftover[skip] and
+   * draw a new skip; only the skips are subtracted from what is left.
+   */
+  private offerBatchPyribs(measures: ArrayLike<number>, rows: Int32Array, count: number): void {
+    const md = this.measureDim;
+    let next = 0;
+    while (next < count && this.occupied < this.bufferSize) {
+      for (let k = 0; k < md; k++) this.buf[this.occupied * md + k] = measures[rows[next] * md + k];
+      this.occupied++;
+      next++;
+      this.gridDirty = true;
+    }
+    let left = count - next;
+    while (left > 0) {
+      if (this.skip < left) {
+        const slot = this.rng.int(this.bufferSize);
+        const row = rows[next + this.skip];
+        for (let k = 0; k < md; k++) this.buf[slot * md + k] = measures[row * md + k];
+        this.gridDirty = true;
+        this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
+        this.skip = this.nextSkip();
+      }
+      const s = Math.min(this.skip, left);
+      left -= s;
+      this.skip -= s;
     }
   }
 
