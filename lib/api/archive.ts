@@ -170,6 +170,8 @@ interface Rendered {
   json?: Promise<Buffer>;
   /** The compact form (format=columns), gzipped. */
   columns?: Promise<Buffer>;
+  /** The JSON body gzipped once, for clients that accept gzip (served as Content-Encoding: gzip). */
+  jsonGzip?: Promise<Buffer>;
 }
 
 const gzipAsync = promisify(gzip);
@@ -224,9 +226,9 @@ const MAX_RENDERED = 16;
  * The union archive is rendered from the process's copy of it (archive-state.ts), caught up by
  * revision: during a live run a read costs the rows written since the last read, not the archive.
  * Islands, and archives whose rows cannot be held as fixed-width columns, are rendered by PostgreSQL.
- * Compression is left to the server (`next start` gzips): a Response that sets its own
- * Content-Encoding does not reach the client intact through it (Next.js drops the header), so a
- * precompressed JSON body would need a server of our own in front; the compact form carries its own gzip.
+ * Large JSON bodies are gzipped once per revision and sent with Content-Encoding: gzip to clients
+ * that accept it, when the web server runs with scripts/web-preload.mjs (Next.js would otherwise drop
+ * the header, and gzip the body itself on every request); the compact form carries its own gzip.
  */
 export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number, format: "json" | "columns" = "json"): Promise<Response> {
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
@@ -240,7 +242,9 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
     ]);
   }
-  const etagAt = (rev: string) => `"a-${experimentId.slice(0, 8)}-${rev}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}"`;
+  // The JSON form gzipped by us is another representation: its own entity tag.
+  const gz = format === "json" && precompressedBodies() && acceptsGzip(req);
+  const etagAt = (rev: string) => `"a-${experimentId.slice(0, 8)}-${rev}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}${gz ? "-gz" : ""}"`;
   const headersAt = (rev: string): Record<string, string> => ({
     "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8",
     "cache-control": "no-cache",
@@ -265,7 +269,7 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       const h = renderSlot(experimentId, `${rev}:${after ?? -1}::${geometry.length}`, after, island);
       const body = format === "columns" ? (h.columns ??= columnsFromState(experimentId, geometry, state, after)) : (h.json ??= Promise.resolve(jsonFromState(experimentId, geometry, state, after)));
       forgetOnFailure(h, format, body);
-      return new Response(new Uint8Array(await body), { headers: headersAt(rev) });
+      return send(h, body, headersAt(rev), gz);
     }
   }
   const h = renderSlot(experimentId, `${revision}:${after ?? -1}:${island ?? ""}`, after, island);
@@ -277,7 +281,45 @@ export async function archiveResponse(req: Request, experimentId: string, after:
           ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
         ));
   forgetOnFailure(h, format, body);
-  return new Response(new Uint8Array(await body), { headers: headersAt(revision) });
+  return send(h, body, headersAt(revision), gz);
+}
+
+/** Bodies smaller than this go out plain (the server compresses them if it likes): not worth a cached copy. */
+const GZIP_MIN_BYTES = 16 * 1024;
+
+async function send(h: Rendered, body: Promise<Buffer>, headers: Record<string, string>, gz: boolean): Promise<Response> {
+  const plain = await body;
+  if (!gz || plain.length < GZIP_MIN_BYTES) return new Response(new Uint8Array(plain), { headers });
+  // Level 1: random doubles and ids barely compress further at higher levels (~2% smaller at 6) and it is about twice as fast.
+  const zipped = (h.jsonGzip ??= gzipAsync(plain, { level: 1 }));
+  zipped.catch(() => {
+    if (h.jsonGzip === zipped) h.jsonGzip = undefined;
+  });
+  return new Response(new Uint8Array(await zipped), { headers: { ...headers, [PRECOMPRESSED_HEADER]: "gzip", vary: "accept-encoding" } });
+}
+
+/** Read by scripts/web-preload.mjs, which turns it into Content-Encoding. */
+const PRECOMPRESSED_HEADER = "x-qd-content-encoding";
+
+/** True when the web server runs with scripts/web-preload.mjs. */
+function precompressedBodies(): boolean {
+  return (globalThis as { __qdPrecompressedBodies?: boolean }).__qdPrecompressedBodies === true;
+}
+
+/** Accept-Encoding allows gzip (listed, or `*`, with a non-zero q). */
+export function acceptsGzip(req: Request): boolean {
+  const header = req.headers.get("accept-encoding");
+  if (!header) return false;
+  let gzip: number | undefined;
+  let any: number | undefined;
+  for (const part of header.split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (name === "gzip" || name === "x-gzip") gzip = Number.isFinite(q) ? q : 0;
+    else if (name === "*") any = Number.isFinite(q) ? q : 0;
+  }
+  return (gzip ?? any ?? 0) > 0;
 }
 
 /** If-None-Match: a list of entity tags (or `*`), weak or strong. */

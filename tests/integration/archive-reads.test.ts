@@ -2,6 +2,8 @@
 // as `next start` serves them: ETag / If-None-Match, JSON and the compact columns form decode to the
 // same archive, deltas (`?after=revision`) applied to an old snapshot give exactly the new one (checked
 // against a live run), and the copy never hides a write (new cells, improvements, a rewritten archive).
+import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readArchiveColumns, type ArchiveBody } from "../../lib/api/archive-columns";
 import { createTestStack, type TestStack } from "../helpers/stack";
@@ -44,6 +46,17 @@ async function columns(id: string, query = "") {
   const res = await server.fetch(`/api/experiments/${id}/archive?format=columns${query ? `&${query.slice(1)}` : ""}`);
   expect(res.status).toBe(200);
   return readArchiveColumns(res);
+}
+
+/** Raw bytes and headers, without fetch's automatic decoding. */
+function raw(pathname: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http.get(new URL(pathname, server.url), { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d: Buffer) => chunks.push(d));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject);
+  });
 }
 
 /** A snapshot with a delta applied: rows by cell replaced or added, cell order kept. */
@@ -117,6 +130,32 @@ describe("archive reads from the server's copy", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("etag")).not.toBe(first.etag);
     expect(((await res.json()) as ArchiveBody).elites.cell).toEqual([3, 7, 8]);
+  });
+
+  it("Content-Encoding negotiated: a body gzipped once for gzip clients, plain JSON otherwise, the same archive", async () => {
+    const id = await create("encoding");
+    await write(id, Array.from({ length: 400 }, (_, i) => ({ cell: i, fitness: Math.PI * i })));
+    const plain = await raw(`/api/experiments/${id}/archive`, { "accept-encoding": "identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const archive = JSON.parse(plain.body.toString());
+    expect(archive.elites.count).toBe(400);
+    for (const accept of ["gzip", "gzip, deflate, br", "br;q=1, gzip;q=0.5", "*"]) {
+      const zipped = await raw(`/api/experiments/${id}/archive`, { "accept-encoding": accept });
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers["content-encoding"]).toBe("gzip");
+      expect(zipped.headers["x-qd-content-encoding"]).toBeUndefined();
+      expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+      expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+      expect(JSON.parse(gunzipSync(zipped.body).toString())).toEqual(archive);
+      const again = await raw(`/api/experiments/${id}/archive`, { "accept-encoding": accept, "if-none-match": zipped.headers.etag! });
+      expect(again.status).toBe(304);
+    }
+    for (const accept of ["gzip;q=0", "br"]) {
+      const r = await raw(`/api/experiments/${id}/archive`, { "accept-encoding": accept });
+      expect(r.headers["content-encoding"] ?? "identity").not.toBe("gzip");
+    }
+    // And the compact form decodes to the same archive.
+    expect(await columns(id)).toEqual(archive);
   });
 
   it("a cached body never hides a write: new cells and improvements show on the next read, in both forms", async () => {
