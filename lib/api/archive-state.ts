@@ -139,6 +139,8 @@ const holder = globalThis as unknown as { __qdArchiveStates?: Map<string, Archiv
 const states = (holder.__qdArchiveStates ??= new Map());
 const inFlight = (holder.__qdArchiveCatchUps ??= new Map());
 const MAX_STATES = 8;
+/** Elites held over all copies (~300 bytes each): large CVT archives evict the others, never the one just read. */
+const MAX_ENTRIES = 250_000;
 
 /**
  * The experiment's archive at a revision ≥ `atLeast` (the revision the caller just read), or undefined when the
@@ -193,7 +195,13 @@ async function catchUp(db: pg.Pool, experimentId: string, have: ArchiveState | u
   state.revision = w.revision;
   states.delete(experimentId);
   states.set(experimentId, state);
-  while (states.size > MAX_STATES) states.delete(states.keys().next().value!);
+  let held = 0;
+  for (const st of states.values()) held += st.byCell.size;
+  while (states.size > 1 && (states.size > MAX_STATES || held > MAX_ENTRIES)) {
+    const oldest = states.keys().next().value!;
+    held -= states.get(oldest)!.byCell.size;
+    states.delete(oldest);
+  }
   return state;
 }
 
