@@ -87,20 +87,30 @@ export function numberJson(v: number): string {
   return Number.isFinite(v) ? String(v) : `"${v}"`;
 }
 
-function apply(state: ArchiveState, w: WireRow): void {
+/** Rows applied between pauses when filling a copy no reader sees yet (a first read of 10,000 rows). */
+const ROWS_PER_SLICE = 1000;
+
+/** The rows' descriptor count, after checking they fit fixed-width columns. */
+function checkRows(state: ArchiveState, w: WireRow): number {
   const n = w.count;
-  if (n === 0) return;
   if (w.dimMin !== w.dimMax) throw new RaggedArchiveError(`the archive's elites have ${w.dimMin} to ${w.dimMax} descriptor values`);
   const dim = w.dimMin ?? 0;
-  if (state.byCell.size > 0 && dim !== state.dim) throw new RaggedArchiveError(`descriptor count changed from ${state.dim} to ${dim}`);
-  const cells = w.cells!, fitness = w.fitness!, ids = w.ids!, revisions = w.revisions!;
-  const descriptors = w.descriptors ?? Buffer.alloc(0);
+  if (n > 0 && state.byCell.size > 0 && dim !== state.dim) throw new RaggedArchiveError(`descriptor count changed from ${state.dim} to ${dim}`);
   // string_agg skips NULLs: a NULL fitness or descriptor value would shift the columns.
-  if (cells.length !== 4 * n || fitness.length !== 8 * n || descriptors.length !== 8 * n * dim || ids.length !== 16 * n || revisions.length !== 8 * n) {
+  const len = (b: Buffer | null) => b?.length ?? 0;
+  if (len(w.cells) !== 4 * n || len(w.fitness) !== 8 * n || len(w.descriptors) !== 8 * n * dim || len(w.ids) !== 16 * n || len(w.revisions) !== 8 * n) {
     throw new RaggedArchiveError("the archive has NULL values");
   }
+  return dim;
+}
+
+/** Rows [from, to) into the copy (synchronous: a published copy is never seen half-changed). */
+function applyRows(state: ArchiveState, w: WireRow, dim: number, from: number, to: number): void {
+  if (to <= from) return;
+  const cells = w.cells!, fitness = w.fitness!, ids = w.ids!, revisions = w.revisions!;
+  const descriptors = w.descriptors ?? Buffer.alloc(0);
   state.dim = dim;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const cell = cells.readInt32BE(4 * i);
     const f = fitness.readDoubleBE(8 * i);
     const d = new Float64Array(dim);
@@ -124,6 +134,15 @@ function apply(state: ArchiveState, w: WireRow): void {
       fitnessJson: numberJson(f),
       descriptorsJson: `[${parts.join(",")}]`,
     });
+  }
+}
+
+/** Fills a copy no reader sees yet, pausing between slices so a large first read does not hold the event loop. */
+async function fill(state: ArchiveState, w: WireRow): Promise<void> {
+  const dim = checkRows(state, w);
+  for (let from = 0; from < w.count; from += ROWS_PER_SLICE) {
+    if (from > 0) await new Promise((r) => setImmediate(r));
+    applyRows(state, w, dim, from, Math.min(w.count, from + ROWS_PER_SLICE));
   }
 }
 
@@ -168,8 +187,8 @@ export async function archiveState(db: pg.Pool, experimentId: string, atLeast: b
 }
 
 async function catchUp(db: pg.Pool, experimentId: string, have: ArchiveState | undefined): Promise<ArchiveState | undefined> {
-  // A copy is changed only here, one catch-up at a time per experiment, so readers of it never see a half-applied batch
-  // (the rows are applied synchronously, after the await).
+  // A copy is changed only here, one catch-up at a time per experiment. A published copy is changed and
+  // relabelled in one synchronous step after the query, so its readers never see a half-applied write.
   let state = have ?? fresh(experimentId);
   let w = await readSince(db, experimentId, state.revision);
   if (!w) {
@@ -177,20 +196,20 @@ async function catchUp(db: pg.Pool, experimentId: string, have: ArchiveState | u
     return undefined;
   }
   try {
-    apply(state, w);
+    if (have) {
+      applyRows(have, w, checkRows(have, w), 0, w.count);
+      if (have.byCell.size !== w.numElites) {
+        // Rows went away (the archive was rewritten) or the counter disagrees: unpublish the copy and read the table afresh.
+        states.delete(experimentId);
+        state = fresh(experimentId);
+        w = await readSince(db, experimentId, state.revision);
+        if (!w) return undefined;
+        await fill(state, w);
+      }
+    } else await fill(state, w);
   } catch (e) {
     states.delete(experimentId);
     throw e;
-  }
-  if (state.byCell.size !== w.numElites && have) {
-    // Rows went away (the archive was rewritten) or the counter disagrees: read the table afresh, once.
-    state = fresh(experimentId);
-    w = await readSince(db, experimentId, state.revision);
-    if (!w) {
-      states.delete(experimentId);
-      return undefined;
-    }
-    apply(state, w);
   }
   state.revision = w.revision;
   states.delete(experimentId);
