@@ -109,6 +109,8 @@ try {
   };
   const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(endpoints).map((k) => [k, []]));
   const errors: Record<string, number> = Object.fromEntries(Object.keys(endpoints).map((k) => [k, 0]));
+  /** The first few failures, to tell a server error from a client-side timeout or reset. */
+  const errorSamples: string[] = [];
   let running = true;
   const readerLoops = Array.from({ length: readers }, async (_, r) => {
     const names = Object.keys(endpoints) as (keyof typeof endpoints)[];
@@ -117,10 +119,14 @@ try {
       const t0 = performance.now();
       try {
         const res = await server.fetch(endpoints[name], { headers: { "accept-encoding": "gzip, deflate, br" } });
-        await res.arrayBuffer();
-        if (!res.ok) errors[name]!++;
-      } catch {
+        const body = await res.arrayBuffer();
+        if (!res.ok) {
+          errors[name]!++;
+          if (errorSamples.length < 10) errorSamples.push(`${name}: HTTP ${res.status} ${Buffer.from(body).toString("utf8", 0, 200)}`);
+        }
+      } catch (e) {
         errors[name]!++;
+        if (errorSamples.length < 10) errorSamples.push(`${name}: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`);
       }
       latencies[name]!.push(performance.now() - t0);
     }
@@ -168,6 +174,7 @@ try {
       },
       reads,
       probe: { requests: probes.length, ...stats(probes) },
+      errorSamples,
       target: { p95Ms: 300, maxMs: 1000, errors: 0 },
     }),
   );
