@@ -6,6 +6,8 @@
  * unchanged archive served from memory; `gzip` the uncached case with compression. Target: < 100 ms.
  * `columns` / `columnsHot`: the compact form (`?format=columns`, gzipped typed-array columns) fetched
  * and decoded as the dashboard does; `wireBytes`: bytes on the wire for JSON, gzipped JSON, columns.
+ * `live*`: as a live run does, 300 elites improve (one new revision) before every request: JSON
+ * uncompressed, gzipped, and columns (fetched only: `columnsFetch`, and decoded: `live.columns`).
  *
  *   npx tsx bench/archive-api.ts [--requests 200] [--dim 100]
  */
@@ -58,13 +60,25 @@ try {
   }
   // Cold: the revision moves before every request (a live run), so the body is rebuilt each time.
   // Hot: nothing changed since the last request (a finished run, several viewers): served from memory.
-  const measure = async (cold: boolean, encoding = "identity", columns = false) => {
+  // One archive write as the store makes it: the experiment row first (revision + 1), then 300 rows stamped with it.
+  const improve = () =>
+    stack.prisma.$transaction(async (tx) => {
+      const [{ r }] = await tx.$queryRawUnsafe<{ r: bigint }[]>(`UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + 1 WHERE id = $1::uuid RETURNING "archiveRevision" AS r`, exp.id);
+      await tx.$executeRawUnsafe(
+        `UPDATE "Elite" SET fitness = fitness + 0.001, revision = $2 WHERE "experimentId" = $1::uuid AND cell IN (SELECT (random() * 9999)::int FROM generate_series(1, 300))`,
+        exp.id,
+        r,
+      );
+    });
+  const measure = async (cold: boolean | "live", encoding = "identity", columns: boolean | "fetch" = false) => {
     const times: number[] = [];
     for (let i = 0; i < requests; i++) {
-      if (cold) await stack.prisma.$executeRawUnsafe(`UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + 1 WHERE id = $1::uuid`, exp.id);
+      if (cold === "live") await improve();
+      else if (cold) await stack.prisma.$executeRawUnsafe(`UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + 1 WHERE id = $1::uuid`, exp.id);
       const t = performance.now();
       const r = await server.fetch(columns ? `${path}?format=columns` : path, { headers: { "accept-encoding": encoding } });
-      if (columns) {
+      if (columns === "fetch") await r.arrayBuffer();
+      else if (columns) {
         const body = await readArchiveColumns(r);
         if (body.elites.count !== 10_000) throw new Error(`columns: expected 10,000 elites, got ${body.elites.count}`);
       } else bytes = (await r.text()).length;
@@ -80,6 +94,12 @@ try {
   const gzip = await measure(true, "gzip");
   const columns = await measure(true, "gzip, deflate, br", true);
   const columnsHot = await measure(false, "gzip, deflate, br", true);
+  const live = {
+    json: await measure("live"),
+    gzip: await measure("live", "gzip"),
+    columnsFetch: await measure("live", "gzip, deflate, br", "fetch"),
+    columns: await measure("live", "gzip, deflate, br", true),
+  };
   /** Bytes as sent (node:http does not decode): what a browser downloads. */
   const wire = (p: string, encoding: string) =>
     new Promise<number>((resolve, reject) => {
@@ -91,7 +111,7 @@ try {
       }).on("error", reject);
     });
   const wireBytes = { json: await wire(path, "identity"), jsonGzip: await wire(path, "gzip"), columns: await wire(`${path}?format=columns`, "gzip, deflate, br") };
-  console.log(JSON.stringify({ elites: 10_000, requests, bytes, ...cold, hot, gzip, columns, columnsHot, wireBytes, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))) }));
+  console.log(JSON.stringify({ elites: 10_000, requests, bytes, ...cold, hot, gzip, columns, columnsHot, live, wireBytes, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))) }));
 } finally {
   await server.stop();
   await stack.stop();

@@ -8,6 +8,8 @@
  *     reads: { <endpoint>: { requests, errors, p50Ms, p95Ms, maxMs } }, target: {...} }
  * completionLagMs: from the moment the test sees the run completed in the database to each SSE
  * client's "completed" status event. missed: SSE clients whose batch events had a gap.
+ * probe: a trivial request (an unknown API path: the catch-all's 404, no I/O) every 50 ms, sequential:
+ * its latency is the web server's event-loop delay plus HTTP overhead, i.e. how long any request waits.
  * Targets (issue 15): every read endpoint p95 < 300 ms and max < 1 s with 0 errors; SSE keeps up.
  *
  *   npx tsx bench/reads-under-load.ts [--evaluations 2160000] [--sse 50] [--readers 20]
@@ -107,6 +109,8 @@ try {
   };
   const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(endpoints).map((k) => [k, []]));
   const errors: Record<string, number> = Object.fromEntries(Object.keys(endpoints).map((k) => [k, 0]));
+  /** The first few failures, to tell a server error from a client-side timeout or reset. */
+  const errorSamples: string[] = [];
   let running = true;
   const readerLoops = Array.from({ length: readers }, async (_, r) => {
     const names = Object.keys(endpoints) as (keyof typeof endpoints)[];
@@ -115,14 +119,32 @@ try {
       const t0 = performance.now();
       try {
         const res = await server.fetch(endpoints[name], { headers: { "accept-encoding": "gzip, deflate, br" } });
-        await res.arrayBuffer();
-        if (!res.ok) errors[name]!++;
-      } catch {
+        const body = await res.arrayBuffer();
+        if (!res.ok) {
+          errors[name]!++;
+          if (errorSamples.length < 10) errorSamples.push(`${name}: HTTP ${res.status} ${Buffer.from(body).toString("utf8", 0, 200)}`);
+        }
+      } catch (e) {
         errors[name]!++;
+        if (errorSamples.length < 10) errorSamples.push(`${name}: ${(e as Error).message} ${String((e as { cause?: unknown }).cause ?? "")}`);
       }
       latencies[name]!.push(performance.now() - t0);
     }
   });
+
+  const probes: number[] = [];
+  const probeLoop = (async () => {
+    while (running) {
+      const t = performance.now();
+      try {
+        await (await server.fetch("/api/reads-under-load-probe")).arrayBuffer();
+      } catch {
+        /* counted by its latency only */
+      }
+      probes.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
 
   const t0 = performance.now();
   log(`run of ${budget} evaluations with ${sseClients} SSE clients and ${readers} readers`);
@@ -131,7 +153,7 @@ try {
   const completedSeenAt = performance.now();
   const seconds = (completedSeenAt - t0) / 1000;
   running = false;
-  await Promise.all(readerLoops);
+  await Promise.all([...readerLoops, probeLoop]);
   await Promise.race([Promise.all(clients.map((c) => c.done)), new Promise((r) => setTimeout(r, 30_000))]);
   abort.abort();
 
@@ -151,6 +173,8 @@ try {
         missed: clients.filter((c) => c.out.gap).length,
       },
       reads,
+      probe: { requests: probes.length, ...stats(probes) },
+      errorSamples,
       target: { p95Ms: 300, maxMs: 1000, errors: 0 },
     }),
   );

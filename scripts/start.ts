@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { readEnv, redactUrl, ConfigError, type Env } from "@/lib/config";
 import { checkPortFree, checkPostgres, checkRedis } from "@/lib/runtime/preflight";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/runtime/embedded-postgres";
@@ -63,7 +63,9 @@ function nextBin() {
 }
 
 function startWeb(env: Env, childEnv: NodeJS.ProcessEnv) {
-  const web = spawn(process.execPath, [nextBin(), "start", "-p", String(env.PORT), "-H", env.HOST], {
+  // The preload lets route handlers send bodies compressed once per revision (scripts/web-preload.mjs).
+  const preload = pathToFileURL(path.join(root, "scripts", "web-preload.mjs")).href;
+  const web = spawn(process.execPath, ["--import", preload, nextBin(), "start", "-p", String(env.PORT), "-H", env.HOST], {
     cwd: root,
     env: childEnv,
     stdio: ["ignore", "inherit", "inherit"],

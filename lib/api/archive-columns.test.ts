@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeArchiveColumns, encodeArchiveColumns, encodeArchiveColumnsFromWire, readArchiveColumns, type ArchiveBody } from "./archive-columns";
+import { decodeArchiveColumns, encodeArchiveColumns, encodeArchiveColumnsFromArrays, encodeArchiveColumnsFromWire, readArchiveColumns, type ArchiveBody } from "./archive-columns";
 
 /** A full 100×100 grid archive shaped like the API's JSON body (values as PostgreSQL prints float8). */
 function gridArchive(n = 10_000): ArchiveBody {
@@ -30,6 +30,27 @@ describe("archive columns (format=columns)", () => {
     const json = gzipSync(JSON.stringify(body), { level: 6 }).length;
     const columns = gzipSync(bytes, { level: 6 }).length;
     expect(columns).toBeLessThan(0.6 * json);
+  });
+
+  it("typed columns held in memory encode to the same bytes as the JSON-shaped body", () => {
+    for (const n of [0, 3, 1000]) {
+      const body = gridArchive(n);
+      const e = body.elites;
+      const ids = new Uint8Array(16 * n);
+      e.solutionId.forEach((id, i) => ids.set(Buffer.from(id.replace(/-/g, ""), "hex"), 16 * i));
+      const headerJson = JSON.stringify({ experimentId: body.experimentId, geometry: body.geometry, revision: e.revision, count: n, dim: 2 * Math.min(n, 1) });
+      const bytes = encodeArchiveColumnsFromArrays({
+        headerJson,
+        count: n,
+        dim: n ? 2 : 0,
+        cells: Int32Array.from(e.cell),
+        fitness: Float64Array.from(e.fitness),
+        descriptors: Float64Array.from(e.descriptors.flat()),
+        ids,
+      });
+      expect(bytes).toEqual(encodeArchiveColumns(body));
+      expect(decodeArchiveColumns(bytes)).toEqual(body);
+    }
   });
 
   it("round-trips an empty archive (an incremental read with nothing new) and odd counts (padding)", () => {

@@ -98,6 +98,30 @@ export function encodeArchiveColumnsFromWire(o: { headerJson: string; count: num
   return out;
 }
 
+/**
+ * The same bytes as encodeArchiveColumns, from typed columns held in memory (the server's copy of
+ * the archive, archive-state.ts): no per-value parsing or boxing.
+ */
+export function encodeArchiveColumnsFromArrays(o: { headerJson: string; count: number; dim: number; cells: Int32Array; fitness: Float64Array; descriptors: Float64Array; ids: Uint8Array }): Uint8Array {
+  const n = o.count;
+  if (o.cells.length !== n || o.fitness.length !== n || o.descriptors.length !== n * o.dim || o.ids.length !== 16 * n) throw new Error("archive columns of inconsistent lengths");
+  const header = new TextEncoder().encode(o.headerJson);
+  const cellAt = pad8(8 + header.length);
+  const fitnessAt = cellAt + pad8(4 * n);
+  const descAt = fitnessAt + 8 * n;
+  const idsAt = descAt + 8 * n * o.dim;
+  const out = new Uint8Array(idsAt + 16 * n);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(4, header.length, true);
+  out.set(header, 8);
+  const bytes = (a: Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  out.set(shuffle(bytes(o.cells), 4), cellAt);
+  out.set(shuffle(bytes(o.fitness), 8), fitnessAt);
+  out.set(shuffle(bytes(o.descriptors), 8), descAt);
+  out.set(o.ids, idsAt);
+  return out;
+}
+
 export function decodeArchiveColumns(bytes: Uint8Array): ArchiveBody {
   if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error("not a QD archive (format=columns) body");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -2,7 +2,8 @@ import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
 import { gzip } from "node:zlib";
 import { promisify } from "node:util";
 import pg from "pg";
-import { encodeArchiveColumnsFromWire } from "./archive-columns";
+import { encodeArchiveColumnsFromArrays, encodeArchiveColumnsFromWire } from "./archive-columns";
+import { archiveState, columnsFrom, elitesJsonFrom, entriesAfter, RaggedArchiveError, type ArchiveState } from "./archive-state";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
@@ -170,6 +171,8 @@ interface Rendered {
   json?: Promise<Buffer>;
   /** The compact form (format=columns), gzipped. */
   columns?: Promise<Buffer>;
+  /** The JSON body gzipped once, for clients that accept gzip (served as Content-Encoding: gzip). */
+  jsonGzip?: Promise<Buffer>;
 }
 
 const gzipAsync = promisify(gzip);
@@ -221,9 +224,12 @@ const MAX_RENDERED = 16;
 /**
  * The archive response: one cheap query for the configuration and revision, then the
  * rendered body from memory when the revision has not moved (else rendered and kept).
- * Compression is left to the server (`next start` gzips): a Response that sets its own
- * Content-Encoding does not reach the client intact through it (the header is dropped or the body
- * compressed twice), so a precompressed body would need a server of our own in front.
+ * The union archive is rendered from the process's copy of it (archive-state.ts), caught up by
+ * revision: during a live run a read costs the rows written since the last read, not the archive.
+ * Islands, and archives whose rows cannot be held as fixed-width columns, are rendered by PostgreSQL.
+ * Large JSON bodies are gzipped once per revision and sent with Content-Encoding: gzip to clients
+ * that accept it, when the web server runs with scripts/web-preload.mjs (Next.js would otherwise drop
+ * the header, and gzip the body itself on every request); the compact form carries its own gzip.
  */
 export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number, format: "json" | "columns" = "json"): Promise<Response> {
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
@@ -237,10 +243,98 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
     ]);
   }
-  const etag = `"a-${experimentId.slice(0, 8)}-${revision}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}"`;
-  const headers: Record<string, string> = { "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8", "cache-control": "no-cache", etag };
-  if (req.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  const key = `${experimentId}:${revision}:${after ?? -1}:${island ?? ""}`;
+  // The JSON form gzipped by us is another representation: its own entity tag.
+  const gz = format === "json" && precompressedBodies() && acceptsGzip(req);
+  const etagAt = (rev: string) => `"a-${experimentId.slice(0, 8)}-${rev}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}${gz ? "-gz" : ""}"`;
+  const headersAt = (rev: string): Record<string, string> => ({
+    "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8",
+    "cache-control": "no-cache",
+    etag: etagAt(rev),
+  });
+  if (notModified(req, etagAt(revision))) return new Response(null, { status: 304, headers: headersAt(revision) });
+  if (island === undefined) {
+    const geometry = await geometryJson(experimentId, config);
+    let state: ArchiveState | undefined;
+    let ragged = false;
+    try {
+      state = await archiveState(pool(), experimentId, BigInt(revision));
+    } catch (e) {
+      if (!(e instanceof RaggedArchiveError)) throw e;
+      ragged = true; // rendered by PostgreSQL below (JSON), or a 409 (columns)
+    }
+    if (!state && !ragged) throw new ApiError(404, `experiment ${experimentId} not found`);
+    if (state) {
+      // Rendered synchronously from here on: the copy only changes in a later catch-up.
+      const rev = state.revision;
+      if (rev !== revision && notModified(req, etagAt(rev))) return new Response(null, { status: 304, headers: headersAt(rev) });
+      const h = renderSlot(experimentId, `${rev}:${after ?? -1}::${geometry.length}`, after, island);
+      const body = format === "columns" ? (h.columns ??= columnsFromState(experimentId, geometry, state, after)) : (h.json ??= Promise.resolve(jsonFromState(experimentId, geometry, state, after)));
+      forgetOnFailure(h, format, body);
+      return send(h, body, headersAt(rev), gz);
+    }
+  }
+  const h = renderSlot(experimentId, `${revision}:${after ?? -1}:${island ?? ""}`, after, island);
+  // The revision inside a body is read in the same query as its elites; the cache key uses the one read first.
+  const body =
+    format === "columns"
+      ? (h.columns ??= columnsBody(experimentId, config, after, island))
+      : (h.json ??= Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
+          ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
+        ));
+  forgetOnFailure(h, format, body);
+  return send(h, body, headersAt(revision), gz);
+}
+
+/** Bodies smaller than this go out plain (the server compresses them if it likes): not worth a cached copy. */
+const GZIP_MIN_BYTES = 16 * 1024;
+
+async function send(h: Rendered, body: Promise<Buffer>, headers: Record<string, string>, gz: boolean): Promise<Response> {
+  const plain = await body;
+  if (!gz || plain.length < GZIP_MIN_BYTES) return new Response(new Uint8Array(plain), { headers });
+  // Level 1: random doubles and ids barely compress further at higher levels (~2% smaller at 6) and it is about twice as fast.
+  const zipped = (h.jsonGzip ??= gzipAsync(plain, { level: 1 }));
+  zipped.catch(() => {
+    if (h.jsonGzip === zipped) h.jsonGzip = undefined;
+  });
+  return new Response(new Uint8Array(await zipped), { headers: { ...headers, [PRECOMPRESSED_HEADER]: "gzip", vary: "accept-encoding" } });
+}
+
+/** Read by scripts/web-preload.mjs, which turns it into Content-Encoding. */
+const PRECOMPRESSED_HEADER = "x-qd-content-encoding";
+
+/** True when the web server runs with scripts/web-preload.mjs. */
+function precompressedBodies(): boolean {
+  return (globalThis as { __qdPrecompressedBodies?: boolean }).__qdPrecompressedBodies === true;
+}
+
+/** Accept-Encoding allows gzip (listed, or `*`, with a non-zero q). */
+export function acceptsGzip(req: Request): boolean {
+  const header = req.headers.get("accept-encoding");
+  if (!header) return false;
+  let gzip: number | undefined;
+  let any: number | undefined;
+  for (const part of header.split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (name === "gzip" || name === "x-gzip") gzip = Number.isFinite(q) ? q : 0;
+    else if (name === "*") any = Number.isFinite(q) ? q : 0;
+  }
+  return (gzip ?? any ?? 0) > 0;
+}
+
+/** If-None-Match: a list of entity tags (or `*`), weak or strong. */
+function notModified(req: Request, etag: string): boolean {
+  const header = req.headers.get("if-none-match");
+  if (!header) return false;
+  return header.split(",").some((t) => {
+    const tag = t.trim();
+    return tag === "*" || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/** The cache slot for one (experiment, after, island) view; a new key (revision moved) starts an empty one. */
+function renderSlot(experimentId: string, key: string, after: number | undefined, island: number | undefined): Rendered {
   const slot = experimentId + (after ?? "") + (island === undefined ? "" : `#${island}`);
   let hit = rendered.get(slot);
   if (!hit || hit.key !== key) {
@@ -249,18 +343,25 @@ export async function archiveResponse(req: Request, experimentId: string, after:
     rendered.set(slot, hit);
     if (rendered.size > MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
   }
-  const h = hit;
-  // The revision inside a body is read in the same query as its elites; the cache key uses the one read first.
-  const body =
-    format === "columns"
-      ? (h.columns ??= columnsBody(experimentId, config, after, island))
-      : (h.json ??= Promise.all([elitesJson(experimentId, after, island), geometryJson(experimentId, config)]).then(
-          ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
-        ));
+  return hit;
+}
+
+/** A failed render is not kept: the next request tries again. */
+function forgetOnFailure(h: Rendered, format: "json" | "columns", body: Promise<Buffer>) {
   body.catch(() => {
-    // A failed render is not kept: the next request tries again.
     if (format === "columns" && h.columns === body) h.columns = undefined;
     if (format === "json" && h.json === body) h.json = undefined;
   });
-  return new Response(new Uint8Array(await body), { headers });
+}
+
+function jsonFromState(experimentId: string, geometry: string, state: ArchiveState, after: number | undefined): Buffer {
+  const elites = elitesJsonFrom(state, entriesAfter(state, after));
+  return Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`);
+}
+
+function columnsFromState(experimentId: string, geometry: string, state: ArchiveState, after: number | undefined): Promise<Buffer> {
+  const c = columnsFrom(state, entriesAfter(state, after));
+  const headerJson = `{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"revision":${state.revision},"count":${c.count},"dim":${c.dim}}`;
+  // Encoded now (the copy may move at the next catch-up); gzipped on the thread pool, level 1 as columnsBody.
+  return gzipAsync(encodeArchiveColumnsFromArrays({ headerJson, ...c }), { level: 1 });
 }

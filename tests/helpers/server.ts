@@ -12,6 +12,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import os from "node:os";
+import { pathToFileURL } from "node:url";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -86,7 +87,8 @@ export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete (childEnv as Record<string, string | undefined>).NODE_ENV; // next sets its own
-  const args = [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"];
+  // The preload lets route handlers send bodies compressed once (scripts/web-preload.mjs), as `npm start` runs it.
+  const args = ["--import", pathToFileURL(path.join(root, "scripts/web-preload.mjs")).href, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"];
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));

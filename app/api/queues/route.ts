@@ -5,6 +5,7 @@ import { llmQueuesInUse } from "@/lib/experiments/jobs";
 import { json, otherMethods, parseQuery, route } from "@/lib/api/http";
 import { EmptyQuery } from "@/lib/api/schemas";
 import { redactSecrets } from "@/lib/api/redact";
+import { sharedRead } from "@/lib/api/shared-read";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,12 @@ const held: Record<string, ReturnType<ReturnType<typeof getQueues>["queue"]>> = 
 
 /** A worker whose heartbeat is older than this is not counted as connected (workers beat every 5 s). */
 const STALE_MS = 15_000;
+
+/**
+ * Every client polling the queues panel shares one read per second: about a dozen BullMQ calls and a
+ * query each, which under a live run cost more than the answer is worth per client.
+ */
+const SHARED_MS = 1000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
@@ -26,6 +33,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export const GET = route(async (req) => {
   parseQuery(req, EmptyQuery);
+  return json(await sharedRead("queues", SHARED_MS, readQueues));
+});
+
+async function readQueues() {
   const factory = getQueues();
   // The fixed queues, then one per LLM provider in use (with BullMQ's global limits on it).
   const llm = await llmQueuesInUse(prisma);
@@ -56,7 +67,7 @@ export const GET = route(async (req) => {
     }),
   );
   const workers = await prisma.workerHeartbeat.findMany({ where: { lastSeenAt: { gt: new Date(Date.now() - STALE_MS) } }, orderBy: { startedAt: "asc" } });
-  return json({ backend: factory.settings.backend, queues, workers });
-});
+  return { backend: factory.settings.backend, queues, workers };
+}
 
 export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -1,0 +1,272 @@
+import type pg from "pg";
+
+/**
+ * The union archive ("Elite" rows) of recently read experiments, copied into the web process and
+ * caught up by revision: a read during a live run fetches only the rows written since the copy's
+ * revision (a few hundred per batch) instead of all 10,000, and the bodies are rendered from memory.
+ *
+ * PostgreSQL stays the only source of truth: this is derived data, rebuilt from the table whenever
+ * it cannot be proven current. Exactness: archive writes hold the experiment row from the revision
+ * bump to commit, so they commit in revision order; the catch-up reads the experiment's revision and
+ * the rows above the copy's revision in one statement (one snapshot), so after applying them the
+ * copy equals the table at that revision. Rows only disappear when the whole archive is rewritten
+ * (auto-range re-binning, with a new revision on every row); a copy holding more cells than
+ * `numElites` then shows it, and the table is read afresh.
+ */
+
+export interface EliteEntry {
+  cell: number;
+  fitness: number;
+  /** Descriptor values (length = the state's dim). */
+  descriptors: Float64Array;
+  /** The solution id's 16 bytes (uuid_send) and its text form. */
+  idBytes: Uint8Array;
+  id: string;
+  /** The archive revision that wrote this row. */
+  revision: number;
+  /** The JSON text of fitness and of descriptors, made once per row (most rows outlive many reads). */
+  fitnessJson: string;
+  descriptorsJson: string;
+}
+
+export interface ArchiveState {
+  experimentId: string;
+  /** The archive revision the copy is exact at (text: a bigint). */
+  revision: string;
+  dim: number;
+  byCell: Map<number, EliteEntry>;
+  /** Occupied cells in increasing order, rebuilt lazily after a new cell appears. */
+  sorted: number[] | null;
+}
+
+interface WireRow {
+  revision: string;
+  numElites: number;
+  count: number;
+  dimMin: number | null;
+  dimMax: number | null;
+  cells: Buffer | null;
+  fitness: Buffer | null;
+  descriptors: Buffer | null;
+  ids: Buffer | null;
+  revisions: Buffer | null;
+}
+
+/**
+ * The experiment's revision and element count, and its rows above `since`, in one statement, as
+ * binary columns (int4send / float8send / uuid_send / int8send, ordered by cell): no number is
+ * printed as text and parsed back. undefined: no such experiment.
+ */
+async function readSince(db: pg.Pool, experimentId: string, since: string): Promise<WireRow | undefined> {
+  const { rows } = await db.query<WireRow>(
+    `SELECT x."archiveRevision"::text AS revision, x."numElites" AS "numElites", e.*
+       FROM "Experiment" x
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS count,
+                min(cardinality(descriptors)) AS "dimMin", max(cardinality(descriptors)) AS "dimMax",
+                string_agg(int4send(cell), ''::bytea ORDER BY cell) AS cells,
+                string_agg(float8send(fitness), ''::bytea ORDER BY cell) AS fitness,
+                string_agg((SELECT string_agg(float8send(d), ''::bytea ORDER BY o) FROM unnest(descriptors) WITH ORDINALITY AS u(d, o)), ''::bytea ORDER BY cell) AS descriptors,
+                string_agg(uuid_send("solutionId"), ''::bytea ORDER BY cell) AS ids,
+                string_agg(int8send(revision), ''::bytea ORDER BY cell) AS revisions
+           FROM "Elite" WHERE "experimentId" = x.id AND revision > $2::bigint
+       ) e
+      WHERE x.id = $1::uuid`,
+    [experimentId, since],
+  );
+  return rows[0];
+}
+
+/** Thrown when the rows cannot be held as fixed-width columns (descriptor vectors of different lengths, or NULL values). */
+export class RaggedArchiveError extends Error {}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** A double as JSON text: the shortest round-trip form; non-finite values as PostgreSQL's json writes them (strings). */
+export function numberJson(v: number): string {
+  return Number.isFinite(v) ? String(v) : `"${v}"`;
+}
+
+/** Rows applied between pauses when filling a copy no reader sees yet (a first read of 10,000 rows). */
+const ROWS_PER_SLICE = 1000;
+
+/** The rows' descriptor count, after checking they fit fixed-width columns. */
+function checkRows(state: ArchiveState, w: WireRow): number {
+  const n = w.count;
+  if (w.dimMin !== w.dimMax) throw new RaggedArchiveError(`the archive's elites have ${w.dimMin} to ${w.dimMax} descriptor values`);
+  const dim = w.dimMin ?? 0;
+  if (n > 0 && state.byCell.size > 0 && dim !== state.dim) throw new RaggedArchiveError(`descriptor count changed from ${state.dim} to ${dim}`);
+  // string_agg skips NULLs: a NULL fitness or descriptor value would shift the columns.
+  const len = (b: Buffer | null) => b?.length ?? 0;
+  if (len(w.cells) !== 4 * n || len(w.fitness) !== 8 * n || len(w.descriptors) !== 8 * n * dim || len(w.ids) !== 16 * n || len(w.revisions) !== 8 * n) {
+    throw new RaggedArchiveError("the archive has NULL values");
+  }
+  return dim;
+}
+
+/** Rows [from, to) into the copy (synchronous: a published copy is never seen half-changed). */
+function applyRows(state: ArchiveState, w: WireRow, dim: number, from: number, to: number): void {
+  if (to <= from) return;
+  const cells = w.cells!, fitness = w.fitness!, ids = w.ids!, revisions = w.revisions!;
+  const descriptors = w.descriptors ?? Buffer.alloc(0);
+  state.dim = dim;
+  for (let i = from; i < to; i++) {
+    const cell = cells.readInt32BE(4 * i);
+    const f = fitness.readDoubleBE(8 * i);
+    const d = new Float64Array(dim);
+    const parts: string[] = new Array(dim);
+    for (let k = 0; k < dim; k++) {
+      d[k] = descriptors.readDoubleBE(8 * (i * dim + k));
+      parts[k] = numberJson(d[k]!);
+    }
+    const idBytes = new Uint8Array(ids.subarray(16 * i, 16 * i + 16));
+    let hex = "";
+    for (let b = 0; b < 16; b++) hex += HEX[idBytes[b]!]!;
+    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    if (!state.byCell.has(cell)) state.sorted = null;
+    state.byCell.set(cell, {
+      cell,
+      fitness: f,
+      descriptors: d,
+      idBytes,
+      id,
+      revision: Number(revisions.readBigInt64BE(8 * i)),
+      fitnessJson: numberJson(f),
+      descriptorsJson: `[${parts.join(",")}]`,
+    });
+  }
+}
+
+/** Fills a copy no reader sees yet, pausing between slices so a large first read does not hold the event loop. */
+async function fill(state: ArchiveState, w: WireRow): Promise<void> {
+  const dim = checkRows(state, w);
+  for (let from = 0; from < w.count; from += ROWS_PER_SLICE) {
+    if (from > 0) await new Promise((r) => setImmediate(r));
+    applyRows(state, w, dim, from, Math.min(w.count, from + ROWS_PER_SLICE));
+  }
+}
+
+const fresh = (experimentId: string): ArchiveState => ({ experimentId, revision: "-1", dim: 0, byCell: new Map(), sorted: [] });
+
+/** Occupied cells in increasing order. */
+export function sortedCells(state: ArchiveState): number[] {
+  return (state.sorted ??= [...state.byCell.keys()].sort((a, b) => a - b));
+}
+
+/** Per-process copies, least recently used first; and the catch-up in flight per experiment (concurrent reads share it). */
+const holder = globalThis as unknown as { __qdArchiveStates?: Map<string, ArchiveState>; __qdArchiveCatchUps?: Map<string, Promise<ArchiveState | undefined>> };
+const states = (holder.__qdArchiveStates ??= new Map());
+const inFlight = (holder.__qdArchiveCatchUps ??= new Map());
+const MAX_STATES = 8;
+/** Elites held over all copies (~300 bytes each): large CVT archives evict the others, never the one just read. */
+const MAX_ENTRIES = 250_000;
+
+/**
+ * The experiment's archive at a revision ≥ `atLeast` (the revision the caller just read), or undefined when the
+ * experiment does not exist. Concurrent callers share one catch-up; a caller whose revision is newer than the
+ * snapshot of the catch-up it joined starts the next one.
+ */
+export async function archiveState(db: pg.Pool, experimentId: string, atLeast: bigint): Promise<ArchiveState | undefined> {
+  for (let tries = 0; ; tries++) {
+    const have = states.get(experimentId);
+    if (have && BigInt(have.revision) >= atLeast) {
+      states.delete(experimentId);
+      states.set(experimentId, have); // LRU order
+      return have;
+    }
+    let p = inFlight.get(experimentId);
+    if (!p) {
+      p = catchUp(db, experimentId, have).finally(() => inFlight.delete(experimentId));
+      inFlight.set(experimentId, p);
+    }
+    const got = await p;
+    if (!got) return undefined;
+    // (A bounded number of rounds: the revision only grows, so the second catch-up normally suffices.)
+    if (BigInt(got.revision) >= atLeast || tries >= 3) return got;
+  }
+}
+
+async function catchUp(db: pg.Pool, experimentId: string, have: ArchiveState | undefined): Promise<ArchiveState | undefined> {
+  // A copy is changed only here, one catch-up at a time per experiment. A published copy is changed and
+  // relabelled in one synchronous step after the query, so its readers never see a half-applied write.
+  let state = have ?? fresh(experimentId);
+  let w = await readSince(db, experimentId, state.revision);
+  if (!w) {
+    states.delete(experimentId);
+    return undefined;
+  }
+  try {
+    if (have) {
+      applyRows(have, w, checkRows(have, w), 0, w.count);
+      if (have.byCell.size !== w.numElites) {
+        // Rows went away (the archive was rewritten) or the counter disagrees: unpublish the copy and read the table afresh.
+        states.delete(experimentId);
+        state = fresh(experimentId);
+        w = await readSince(db, experimentId, state.revision);
+        if (!w) return undefined;
+        await fill(state, w);
+      }
+    } else await fill(state, w);
+  } catch (e) {
+    states.delete(experimentId);
+    throw e;
+  }
+  state.revision = w.revision;
+  states.delete(experimentId);
+  states.set(experimentId, state);
+  let held = 0;
+  for (const st of states.values()) held += st.byCell.size;
+  while (states.size > 1 && (states.size > MAX_STATES || held > MAX_ENTRIES)) {
+    const oldest = states.keys().next().value!;
+    held -= states.get(oldest)!.byCell.size;
+    states.delete(oldest);
+  }
+  return state;
+}
+
+/** Entries written after revision `after` (all when undefined), in cell order. */
+export function entriesAfter(state: ArchiveState, after: number | undefined): EliteEntry[] {
+  const out: EliteEntry[] = [];
+  for (const c of sortedCells(state)) {
+    const e = state.byCell.get(c)!;
+    if (after === undefined || e.revision > after) out.push(e);
+  }
+  return out;
+}
+
+/** The JSON `elites` object, exactly the shape elitesJson (PostgreSQL) makes: { revision, count, cell, fitness, descriptors, solutionId }. */
+export function elitesJsonFrom(state: ArchiveState, entries: EliteEntry[]): string {
+  const n = entries.length;
+  const cell: string[] = new Array(n), fitness: string[] = new Array(n), descriptors: string[] = new Array(n), ids: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    cell[i] = String(e.cell);
+    fitness[i] = e.fitnessJson;
+    descriptors[i] = e.descriptorsJson;
+    ids[i] = `"${e.id}"`;
+  }
+  return `{"revision":${state.revision},"count":${n},"cell":[${cell.join(",")}],"fitness":[${fitness.join(",")}],"descriptors":[${descriptors.join(",")}],"solutionId":[${ids.join(",")}]}`;
+}
+
+/** The entries as typed columns (for the compact format). */
+export function columnsFrom(state: ArchiveState, entries: EliteEntry[]) {
+  const n = entries.length;
+  const dim = n ? state.dim : 0;
+  const cells = new Int32Array(n);
+  const fitness = new Float64Array(n);
+  const descriptors = new Float64Array(n * dim);
+  const ids = new Uint8Array(16 * n);
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    cells[i] = e.cell;
+    fitness[i] = e.fitness;
+    descriptors.set(e.descriptors, i * dim);
+    ids.set(e.idBytes, 16 * i);
+  }
+  return { count: n, dim, cells, fitness, descriptors, ids };
+}
+
+/** Forgets the copies (tests). */
+export function resetArchiveStates(): void {
+  states.clear();
+}
