@@ -260,15 +260,19 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
   );
 
   /**
-   * Panning is a blit: the scene is rendered once into a bitmap MARGIN px larger than the view on each
-   * side, and a pan frame copies the shifted bitmap. It is rendered again when the zoom or anything drawn
-   * changes, or when a pan leaves the margin. A zoom, a resize or a pan past the margin renders at once
-   * (the user is waiting for that picture); new data, colours or selection render into a back bitmap a
-   * slice per frame and replace the picture when complete.
+   * Panning is a blit: the scene is rendered into a bitmap MARGIN px larger than the view on each side,
+   * and a pan frame copies the shifted bitmap. A new bitmap is needed when the zoom or anything drawn
+   * changes, or when a pan leaves the margin; it is rendered in slices of SLICE_MS per frame behind the
+   * current one (a small tree completes in the first slice, at once), and meanwhile the current bitmap
+   * is shown moved and scaled to the new view. So neither a live reload of 100,000 nodes nor a zoom is a
+   * long task.
    */
   type Cached = { canvas: HTMLCanvasElement; render: unknown; k: number; x: number; y: number; w: number; h: number };
   const cache = useRef<Cached | null>(null);
   const job = useRef<{ next: Cached; steps: Generator<void, void, void>; raf: number } | null>(null);
+  /** The bitmap a finished job replaced: the next job draws into it. */
+  const spare = useRef<HTMLCanvasElement | null>(null);
+  const drawRef = useRef<() => void>(() => {});
   const draw = useCallback(() => {
     frame.current = 0;
     const canvas = canvasRef.current;
@@ -278,26 +282,14 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     const w = canvas.width / dpr;
     const h = canvas.height / dpr;
     const t = transform.current;
-    let c = cache.current;
-    const moved = !c || c.k !== t.k || c.w !== w || c.h !== h || Math.abs(t.x - c.x) > MARGIN || Math.abs(t.y - c.y) > MARGIN;
-    const stale = moved || c!.render !== render;
-    const bitmapFor = (reuse: HTMLCanvasElement | undefined) => {
-      const bitmap = reuse ?? document.createElement("canvas");
+    const serves = (b: Cached | null | undefined) => !!b && b.render === render && b.k === t.k && b.w === w && b.h === h && Math.abs(t.x - b.x) <= MARGIN && Math.abs(t.y - b.y) <= MARGIN;
+    if (!serves(cache.current) && !serves(job.current?.next)) {
+      if (job.current) cancelAnimationFrame(job.current.raf);
+      const reuse = job.current?.next.canvas ?? (spare.current && spare.current !== cache.current?.canvas ? spare.current : null);
+      const back = reuse ?? document.createElement("canvas");
       const bw = Math.round((w + 2 * MARGIN) * dpr);
       const bh = Math.round((h + 2 * MARGIN) * dpr);
-      if (bitmap.width !== bw || bitmap.height !== bh) (bitmap.width = bw), (bitmap.height = bh);
-      return bitmap;
-    };
-    if (moved) {
-      if (job.current) cancelAnimationFrame(job.current.raf), (job.current = null);
-      const bitmap = bitmapFor(c?.canvas);
-      for (const _ of render(bitmap.getContext("2d")!, t, w + 2 * MARGIN, h + 2 * MARGIN, MARGIN, MARGIN));
-      c = cache.current = { canvas: bitmap, render, k: t.k, x: t.x, y: t.y, w, h };
-    } else if (stale && job.current?.next.render !== render) {
-      // Only what is drawn changed: render the new picture in slices behind the current one.
-      if (job.current) cancelAnimationFrame(job.current.raf);
-      const reuse = job.current?.next.canvas ?? (spare.current && spare.current !== c?.canvas ? spare.current : undefined);
-      const back = bitmapFor(reuse);
+      if (back.width !== bw || back.height !== bh) (back.width = bw), (back.height = bh);
       const next: Cached = { canvas: back, render, k: t.k, x: t.x, y: t.y, w, h };
       const j = (job.current = { next, steps: render(back.getContext("2d")!, t, w + 2 * MARGIN, h + 2 * MARGIN, MARGIN, MARGIN), raf: 0 });
       const slice = () => {
@@ -307,32 +299,33 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
         while (!(done = j.steps.next().done === true) && performance.now() - s0 < SLICE_MS);
         if (!done) return void (j.raf = requestAnimationFrame(slice));
         job.current = null;
-        const cur = cache.current;
-        spare.current = cur && cur.k === next.k && cur.w === next.w && cur.h === next.h ? cur.canvas : back;
-        if (spare.current === back) return; // a zoom or resize overtook it: that render is newer
+        spare.current = cache.current?.canvas ?? null;
         cache.current = next;
         (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} }).rendered++;
-        if (!frame.current) frame.current = requestAnimationFrame(() => drawRef.current());
+        // Done within this draw: it goes on to show it; done in a later frame: show it now.
+        if (!inDraw && !frame.current) frame.current = requestAnimationFrame(() => drawRef.current());
       };
+      let inDraw = true;
       slice();
-      c = cache.current;
+      inDraw = false;
     }
-    if (!c) return;
     const ctx = canvas.getContext("2d")!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(c.canvas, Math.round((t.x - c.x - MARGIN) * dpr), Math.round((t.y - c.y - MARGIN) * dpr));
+    const c = cache.current;
+    if (c) {
+      // The bitmap holds world point p at c.k·p + c.{x,y} + MARGIN; the view wants it at t.k·p + t.{x,y}.
+      const s = t.k / c.k;
+      if (s === 1) ctx.drawImage(c.canvas, Math.round((t.x - c.x - MARGIN) * dpr), Math.round((t.y - c.y - MARGIN) * dpr));
+      else ctx.drawImage(c.canvas, (t.x - s * (c.x + MARGIN)) * dpr, (t.y - s * (c.y + MARGIN)) * dpr, c.canvas.width * s, c.canvas.height * s);
+    }
     const ms = performance.now() - t0;
     const wnd = (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} });
     wnd.n = layout.count;
     wnd.draws.push(ms);
-    if (moved) wnd.rendered++;
     if (wnd.draws.length > 4000) wnd.draws.splice(0, 2000);
   }, [render, dark, layout.count]);
-  /** The bitmap a finished slice job replaced: the next job draws into it. */
-  const spare = useRef<HTMLCanvasElement | null>(null);
-  const drawRef = useRef(draw);
   useEffect(() => {
     drawRef.current = draw;
   }, [draw]);
