@@ -9,13 +9,17 @@
  *   interactive: the live page reloaded with its archive ~75% filled
  * Targets: interactive < 1 s at 10,000 elites / 100,000 solutions, no long task during the live run, redraw < 16 ms.
  *
- *   npx tsx bench/dashboard.ts [--seconds 15] [--reloads 5] [--solutions 100000]
+ *   npx tsx bench/dashboard.ts [--seconds 15] [--reloads 5] [--solutions 100000] [--profile]
+ * --profile: a CPU profile of the live run's main thread, top functions by self and total time, named through
+ * source maps when the build has them (NEXT_BROWSER_SOURCE_MAPS=1 npx next build).
  */
 import { loadavg } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Page } from "@playwright/test";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
+import { hotFunctions, type CdpProfile } from "./profile-names";
 
 const { values } = parseArgs({ options: { seconds: { type: "string", default: "15" }, reloads: { type: "string", default: "5" }, solutions: { type: "string", default: "100000" }, profile: { type: "boolean", default: false } } });
 const seconds = Number(values.seconds);
@@ -167,15 +171,11 @@ try {
   }
   await page.waitForTimeout(seconds * 1000);
   if (cdp) {
-    const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
-    const self = new Map<string, number>();
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    profile.samples.forEach((id, i) => {
-      const f = byId.get(id)!.callFrame;
-      const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
-      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-    });
-    for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`profile ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+    const { profile } = (await cdp.send("Profiler.stop")) as { profile: CdpProfile };
+    const hot = hotFunctions(profile, path.join(import.meta.dirname, "../.next"));
+    if (!hot.mapped) log("profile: no source maps (build with NEXT_BROWSER_SOURCE_MAPS=1 to name the functions)");
+    for (const f of hot.self) log(`profile self  ${String(f.selfMs).padStart(6)} ms (total ${String(f.totalMs).padStart(6)})  ${f.name}`);
+    for (const f of hot.total) log(`profile total ${String(f.totalMs).padStart(6)} ms (self  ${String(f.selfMs).padStart(6)})  ${f.name}`);
   }
   const live = await page.evaluate(
     ([n, from]) => ({

@@ -3,6 +3,8 @@
  * Prints one JSON object:
  *   api:     GET /api/experiments/:id/phylogeny for a run seeded with --nodes solutions that all lead to
  *            one of its elites (one recursive query): ms and response size
+ *   pageOpen: the experiment page opening that tree (download, decode, layout, first picture: the path a
+ *            live reload repeats): ms from the click until drawn, and the page's long tasks on the way
  *   layout:  ms to lay out --nodes synthetic nodes in the page (main thread)
  *   pan:     frames per second while panning the whole tree (fit view, then zoomed ×6), driven by the
  *            d3-zoom behaviour each animation frame (the same path as a mouse drag), and draw ms
@@ -12,6 +14,7 @@
  *
  *   npx tsx bench/phylogeny.ts [--nodes 100000] [--events 1000000] [--seconds 4]
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { createTestStack } from "@/tests/helpers/stack";
@@ -79,11 +82,39 @@ try {
   }
   log(`api: ${apiNodes} nodes, ${apiBytes} bytes, ${Math.round(apiMs.at(-1)!)} ms`);
 
-  // ---- the page: synthetic phylogeny and history generated in the browser ----
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   page.on("pageerror", (e) => log(`page error: ${e.message}`));
   // tsx keeps function names with a __name() helper that does not exist in the page.
   await page.addInitScript("window.__name = (f) => f");
+  await page.addInitScript(() => {
+    const w = window as unknown as { __qdLongTasks: { start: number; duration: number }[] };
+    w.__qdLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__qdLongTasks.push({ start: Math.round(e.startTime), duration: Math.round(e.duration) });
+    }).observe({ type: "longtask", buffered: true });
+  });
+
+  // ---- the experiment page opens the seeded run's tree: download, decode, layout and first picture, the
+  // same path as a live reload (which repeats it every few seconds while a run goes on). Long tasks of the
+  // page from the click until the tree is drawn; target: none. ----
+  const open: { ms: number; longTasks: number[] }[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(`${server.url}/experiments/${id}`);
+    await page.getByRole("button", { name: "Show the phylogeny" }).waitFor();
+    await page.waitForTimeout(500);
+    const from = await page.evaluate(() => performance.now());
+    await page.getByRole("button", { name: "Show the phylogeny" }).click();
+    await page.waitForFunction((n) => window.__qdPhylo?.n === n && window.__qdPhylo.draws.length > 0, apiNodes, { timeout: 120_000, polling: 50 });
+    open.push(
+      await page.evaluate((from) => {
+        const tasks = (window as unknown as { __qdLongTasks: { start: number; duration: number }[] }).__qdLongTasks.filter((t) => t.start >= from);
+        return { ms: performance.now() - from, longTasks: tasks.map((t) => t.duration) };
+      }, from),
+    );
+    log(`experiment page: tree of ${apiNodes} drawn ${Math.round(open.at(-1)!.ms)} ms after the click, long tasks ${JSON.stringify(open.at(-1)!.longTasks)}`);
+  }
+
+  // ---- the bench page: synthetic phylogeny and history generated in the browser ----
   await page.goto(`${server.url}/bench/panels?n=${nodes}&events=${events}&side=100`);
   await page.waitForFunction(() => (window.__qdPhylo?.draws.length ?? 0) > 0 && (window.__qdGrid?.draws.length ?? 0) > 0, undefined, { timeout: 120_000 });
   const layoutMs = await page.evaluate(() => (window as unknown as { __qdPhyloLayoutMs: number }).__qdPhyloLayoutMs);
@@ -156,9 +187,12 @@ try {
   log(`scrub: random p95 ${stats(random.step).p95} ms, step p95 ${stats(step.step).p95} ms`);
 
   const result = {
+    loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
     nodes,
     events,
     api: { nodes: apiNodes, bytes: apiBytes, ms: stats(apiMs) },
+    // The experiment page showing the API's tree (the live reload's path): click → drawn, and the long tasks on the way.
+    pageOpen: { msToDrawn: stats(open.map((o) => o.ms)), longTasks: open.map((o) => o.longTasks.length), longTaskMs: stats(open.flatMap((o) => o.longTasks)) },
     layoutMs: Math.round(layoutMs),
     // drawMs: JavaScript time per frame (a blit, or a full render when the pan left the cached margin: fullRenders).
     pan: { idlePageFps: idleFps, wholeTreeFps: fit.fps, wholeTreeDrawMs: stats(fit.draws), wholeTreeFullRenders: fit.fullRenders, zoomedFps: zoomed.fps, zoomedDrawMs: stats(zoomed.draws), zoomedFullRenders: zoomed.fullRenders },

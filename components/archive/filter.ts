@@ -12,8 +12,22 @@ import type { ArchiveStore } from "./store";
 export function descriptorValue(store: ArchiveStore, cell: number, k: number): number {
   const v = store.descriptors[cell * store.dim + k]!;
   if (v === v) return v;
-  const b = store.cellBounds(cell)[k];
-  return b ? (b.lo + b.hi) / 2 : NaN;
+  // Called for every cell and axis on each parallel-coordinates draw while a run is live (its updates
+  // carry no descriptors): the bin of dimension k and its middle, without cellBounds' arrays.
+  const g = store.geometry;
+  if (g.type === "grid") {
+    const bins = g.dims[k];
+    const range = g.ranges[k];
+    if (bins === undefined || !range) return NaN;
+    let stride = 1;
+    for (let d = g.dims.length - 1; d > k; d--) stride *= g.dims[d]!;
+    const i = Math.floor(cell / stride) % bins;
+    const [lo, hi] = range;
+    const w = (hi - lo) / bins;
+    return (lo + i * w + (lo + (i + 1) * w)) / 2;
+  }
+  const c = g.centroids[cell]?.[k];
+  return c === undefined ? NaN : (c + c) / 2;
 }
 
 export function inRanges(store: ArchiveStore, cell: number, ranges: readonly DescriptorRange[]): boolean {

@@ -4,7 +4,7 @@
  * brushed descriptor ranges), pages from the server. Selecting a row selects its cell, so the elite
  * panel next to the grid shows it. Rows are keyboard-reachable (Tab, ↑/↓, Enter).
  */
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { cssColor } from "@/components/archive/colors";
 import { fmtDate, fmtInt, fmtNum, fmtUsd } from "@/components/lib/format";
 import type { ElitePage, EliteQuery, EliteSort } from "@/components/lib/use-elite-table";
@@ -100,6 +100,58 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
     else if (e.key === "End") move(body.current?.lastElementChild);
   };
 
+  // The live archive re-renders this table every frame (min, max and archiveSize move): the rows (50–200
+  // of them, each with formatted numbers) are rebuilt only with their page, the selection or the columns.
+  // Swatches use the archive's colour range as of the page's arrival, which moves with every refetch.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const colorRange = useMemo(() => ({ min, max }), [page]);
+  const rows = useMemo(
+    () =>
+      page?.elites.map((r, i) => {
+        const on = r.cell === selectedCell;
+        return (
+          <tr
+            key={r.cell}
+            tabIndex={0}
+            aria-rowindex={query.offset + i + 2}
+            aria-selected={on}
+            data-cell={r.cell}
+            onClick={() => onSelect(r.cell)}
+            onKeyDown={(e) => onRowKey(e, r.cell)}
+            className={`cursor-pointer tabular-nums outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 ${on ? "bg-indigo-50 dark:bg-indigo-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/40"}`}
+          >
+            <td className="px-3 py-1.5 text-right text-slate-500 dark:text-slate-400">{r.cell}</td>
+            <td className="whitespace-nowrap px-3 py-1.5 text-right font-medium">
+              <span className="mr-1.5 inline-block h-2.5 w-2.5 rounded-sm align-middle" style={{ background: cssColor(r.fitness, colorRange.min, colorRange.max) }} aria-hidden="true" />
+              {fmtNum(r.fitness, 4)}
+            </td>
+            {names.map((_, k) => (
+              <td key={k} className="px-3 py-1.5 text-right">
+                {fmtNum(r.descriptors[k])}
+              </td>
+            ))}
+            <td className="max-w-48 truncate px-3 py-1.5 font-mono text-xs" title={r.operator}>
+              {r.operator}
+            </td>
+            {withModel && (
+              <td className="max-w-40 truncate px-3 py-1.5 font-mono text-xs" title={r.model ?? undefined}>
+                {r.model ?? "—"}
+              </td>
+            )}
+            {withCost && <td className="px-3 py-1.5 text-right text-xs">{fmtUsd(r.costUsd)}</td>}
+            {withVerified && (
+              <td className="whitespace-nowrap px-3 py-1.5 text-xs" title={r.fitnessSpread != null ? `re-evaluations spread ${fmtNum(r.fitnessSpread, 4)}` : undefined} data-testid="elite-verified">
+                {r.verified == null ? "—" : r.verified ? "✓ verified" : "✗ spread " + fmtNum(r.fitnessSpread, 3)}
+              </td>
+            )}
+            <td className="whitespace-nowrap px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">{fmtDate(r.createdAt)}</td>
+          </tr>
+        );
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [page, selectedCell, names, colorRange, query.offset, withModel, withCost, withVerified, onSelect],
+  );
+
   return (
     <div className="space-y-3" data-testid="elite-table">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm" role="group" aria-label="Filter elites">
@@ -174,47 +226,7 @@ export const EliteTable = memo(function EliteTable({ page, query, onQueryChange,
             </tr>
           </thead>
           <tbody ref={body} className="divide-y divide-slate-100 dark:divide-slate-800">
-            {page?.elites.map((r, i) => {
-              const on = r.cell === selectedCell;
-              return (
-                <tr
-                  key={r.cell}
-                  tabIndex={0}
-                  aria-rowindex={query.offset + i + 2}
-                  aria-selected={on}
-                  data-cell={r.cell}
-                  onClick={() => onSelect(r.cell)}
-                  onKeyDown={(e) => onRowKey(e, r.cell)}
-                  className={`cursor-pointer tabular-nums outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 ${on ? "bg-indigo-50 dark:bg-indigo-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/40"}`}
-                >
-                  <td className="px-3 py-1.5 text-right text-slate-500 dark:text-slate-400">{r.cell}</td>
-                  <td className="whitespace-nowrap px-3 py-1.5 text-right font-medium">
-                    <span className="mr-1.5 inline-block h-2.5 w-2.5 rounded-sm align-middle" style={{ background: cssColor(r.fitness, min, max) }} aria-hidden="true" />
-                    {fmtNum(r.fitness, 4)}
-                  </td>
-                  {names.map((_, k) => (
-                    <td key={k} className="px-3 py-1.5 text-right">
-                      {fmtNum(r.descriptors[k])}
-                    </td>
-                  ))}
-                  <td className="max-w-48 truncate px-3 py-1.5 font-mono text-xs" title={r.operator}>
-                    {r.operator}
-                  </td>
-                  {withModel && (
-                    <td className="max-w-40 truncate px-3 py-1.5 font-mono text-xs" title={r.model ?? undefined}>
-                      {r.model ?? "—"}
-                    </td>
-                  )}
-                  {withCost && <td className="px-3 py-1.5 text-right text-xs">{fmtUsd(r.costUsd)}</td>}
-                  {withVerified && (
-                    <td className="whitespace-nowrap px-3 py-1.5 text-xs" title={r.fitnessSpread != null ? `re-evaluations spread ${fmtNum(r.fitnessSpread, 4)}` : undefined} data-testid="elite-verified">
-                      {r.verified == null ? "—" : r.verified ? "✓ verified" : "✗ spread " + fmtNum(r.fitnessSpread, 3)}
-                    </td>
-                  )}
-                  <td className="whitespace-nowrap px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">{fmtDate(r.createdAt)}</td>
-                </tr>
-              );
-            })}
+            {rows}
           </tbody>
         </table>
         {page && page.elites.length === 0 && <p className="px-3 py-8 text-center text-sm text-slate-500 dark:text-slate-400">{filtered ? "No elite matches these filters." : "The archive is empty so far."}</p>}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fmtUsd } from "./format";
+import { fmtDate, fmtInt, fmtNum, fmtUsd } from "./format";
 import { normalizeExperiment, normalizeSolution } from "./api";
 
 describe("fmtUsd", () => {
@@ -11,6 +11,28 @@ describe("fmtUsd", () => {
     expect(fmtUsd(1)).toBe("$1.00");
     expect(fmtUsd(1234.5)).toBe("$1,234.50");
     expect(fmtUsd(null)).toBe("—");
+  });
+});
+
+describe("cached Intl formatters", () => {
+  // The reference: what the functions returned before they reused one formatter per option set.
+  const refNum = (n: number, digits = 3) => {
+    const a = Math.abs(n);
+    if (a !== 0 && (a >= 1e6 || a < 1e-3)) return n.toExponential(2);
+    if (a >= 1000) return n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+    return Number(n.toPrecision(digits + 1)).toLocaleString("en-US", { maximumFractionDigits: 4 });
+  };
+  it("format numbers, integers and dates exactly as toLocaleString does", () => {
+    const values = [0, -0, 1, -1, 0.5, 0.0012345, 0.999951, 12.3456789, -98.76543, 999.99, 1000, 1234.56, -54321.987, 999_999.95, 1e6, 3.14159e-7, 42];
+    for (const v of values) {
+      expect(fmtNum(v)).toBe(refNum(v));
+      expect(fmtNum(v, 4)).toBe(refNum(v, 4));
+      expect(fmtInt(v)).toBe(Math.round(v).toLocaleString("en-US"));
+    }
+    expect(fmtNum(Number.NaN)).toBe("—");
+    for (const iso of ["2026-01-01T00:00:00Z", "2026-07-15T13:05:59.999Z", "2026-12-31T23:59:00+05:00"]) {
+      expect(fmtDate(iso)).toBe(new Date(iso).toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }));
+    }
   });
 });
 

@@ -1,7 +1,15 @@
 /** Number and date formatting shared by the dashboard (en-US, tabular). */
 
+// One Intl formatter per option set, made once: `toLocaleString(locale, options)` builds a new one on
+// every call (~20–50 µs), and a live page formats hundreds of cells per render (bench/dashboard profile).
+// Same output: toLocaleString is specified as `new Intl.*Format(locale, options).format(x)`.
+const INT = new Intl.NumberFormat("en-US");
+const ONE_DECIMAL = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const FOUR_DECIMALS = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
+const DATE = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+
 export function fmtInt(n: number | null | undefined): string {
-  return n == null || !Number.isFinite(n) ? "—" : Math.round(n).toLocaleString("en-US");
+  return n == null || !Number.isFinite(n) ? "—" : INT.format(Math.round(n));
 }
 
 /** A compact human number: 3 significant digits, thin units for large values. */
@@ -9,8 +17,8 @@ export function fmtNum(n: number | null | undefined, digits = 3): string {
   if (n == null || !Number.isFinite(n)) return "—";
   const a = Math.abs(n);
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return n.toExponential(2);
-  if (a >= 1000) return n.toLocaleString("en-US", { maximumFractionDigits: 1 });
-  return Number(n.toPrecision(digits + 1)).toLocaleString("en-US", { maximumFractionDigits: 4 });
+  if (a >= 1000) return ONE_DECIMAL.format(n);
+  return FOUR_DECIMALS.format(Number(n.toPrecision(digits + 1)));
 }
 
 export function fmtPct(fraction: number | null | undefined, digits = 1): string {
@@ -21,7 +29,7 @@ export function fmtPct(fraction: number | null | undefined, digits = 1): string 
 export function fmtDate(iso: string | Date | null | undefined): string {
   if (!iso) return "—";
   const d = typeof iso === "string" ? new Date(iso) : iso;
-  return d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+  return DATE.format(d);
 }
 
 export function fmtDuration(ms: number | null | undefined): string {

@@ -6,8 +6,10 @@
  * fitness; click it (or Enter) to open it.
  *
  * Fast at 100,000 nodes: geometry goes into Path2D objects in world coordinates once per layout (edges)
- * or per zoom level (nodes, bucketed by colour: 32 fills), so a full render is a transform and a few
- * fill/stroke calls with no per-node JavaScript; and a pan frame within MARGIN px only copies a bitmap.
+ * or per zoom level (nodes, bucketed by colour), in chunks of CHUNK nodes, so a full render is a transform
+ * and a few fill/stroke calls per chunk with no per-node JavaScript; and a pan frame within MARGIN px only
+ * copies a bitmap. A render caused by new data or a new selection (a live reload) is time-sliced into a
+ * back bitmap, a few chunks per frame, while the old picture stays on screen: no long task.
  */
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { interpolateSinebow, quadtree, select, zoom, zoomIdentity, type Quadtree, type ZoomBehavior, type ZoomTransform } from "d3";
@@ -44,6 +46,10 @@ const SLOT = 10;
 /** CSS px rendered beyond each side of the view, so short pans only move a bitmap. */
 const MARGIN = 384;
 const BUCKETS = 32;
+/** Nodes per geometry chunk: one chunk's stroke or fills take a few ms at most. */
+const CHUNK = 4096;
+/** ms of rendering per frame for a time-sliced render. */
+const SLICE_MS = 8;
 
 declare global {
   interface Window {
@@ -91,31 +97,48 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     return { X, Y, w: span, h: layout.maxDepth * rowGap + SLOT };
   }, [data, layout, width, height]);
 
+  // Edge paths per chunk of children, built when first drawn.
   const edges = useMemo(() => {
-    const first = new Path2D();
-    const second = new Path2D();
-    const { X, Y } = world;
-    for (let c = 0; c < data.n; c++) {
-      if (X[c] !== X[c]) continue;
-      for (let q = data.parentStart[c]!; q < data.parentStart[c + 1]!; q++) {
-        const p = data.parents[q]!;
-        if (p < 0 || X[p] !== X[p]) continue;
-        const path = q === data.parentStart[c] ? first : second;
-        path.moveTo(X[p]!, Y[p]!);
-        path.lineTo(X[c]!, Y[c]!);
+    const chunks = Math.ceil(data.n / CHUNK);
+    const first: (Path2D | undefined)[] = new Array(chunks);
+    const second: (Path2D | undefined)[] = new Array(chunks);
+    const build = (j: number) => {
+      const f = new Path2D();
+      const sec = new Path2D();
+      const { X, Y } = world;
+      for (let c = j * CHUNK, end = Math.min(data.n, c + CHUNK); c < end; c++) {
+        if (X[c] !== X[c]) continue;
+        for (let q = data.parentStart[c]!; q < data.parentStart[c + 1]!; q++) {
+          const p = data.parents[q]!;
+          if (p < 0 || X[p] !== X[p]) continue;
+          const path = q === data.parentStart[c] ? f : sec;
+          path.moveTo(X[p]!, Y[p]!);
+          path.lineTo(X[c]!, Y[c]!);
+        }
       }
-    }
-    return { first, second };
+      first[j] = f;
+      second[j] = sec;
+    };
+    return {
+      chunks,
+      first: (j: number) => (first[j] ?? (build(j), first[j]!)),
+      second: (j: number) => (second[j] ?? (build(j), second[j]!)),
+    };
   }, [data, world]);
 
-  const tree = useMemo<Quadtree<number>>(() => {
+  // The hit-test index, built on the first hover or click (not on every live reload of a big tree).
+  const treeRef = useRef<{ world: unknown; tree: Quadtree<number> } | null>(null);
+  const hitTree = (): Quadtree<number> => {
+    if (treeRef.current?.world === world) return treeRef.current.tree;
     const idx: number[] = [];
     for (let i = 0; i < data.n; i++) if (world.X[i] === world.X[i]) idx.push(i);
-    return quadtree<number>()
+    const tree = quadtree<number>()
       .x((i) => world.X[i]!)
       .y((i) => world.Y[i]!)
       .addAll(idx);
-  }, [data, world]);
+    treeRef.current = { world, tree };
+    return tree;
+  };
 
   const buckets = useMemo(() => {
     const b = new Int8Array(data.n);
@@ -132,23 +155,29 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     return { of: b, colors: bucketColors(colorBy), lo, hi };
   }, [data, colorBy]);
 
-  // Node squares, rebuilt only when the zoom changes their size noticeably (never while panning).
-  const nodePaths = useRef<{ r: number; fills: Path2D[]; none: Path2D; key: unknown } | null>(null);
+  // Node squares per chunk and colour bucket, rebuilt only when the zoom changes their size noticeably
+  // (never while panning); each chunk is built when first drawn.
+  const nodePaths = useRef<{ r: number; chunk(j: number): { fills: (Path2D | null)[]; none: Path2D }; key: unknown } | null>(null);
   const nodesFor = useCallback(
     (k: number) => {
       const rScreen = Math.min(6, Math.max(1.2, k * SLOT * 0.38));
       const r = rScreen / k;
       const cur = nodePaths.current;
       if (cur && cur.key === buckets && cur.r / r < 1.3 && r / cur.r < 1.3) return cur;
-      const fills = Array.from({ length: BUCKETS }, () => new Path2D());
-      const none = new Path2D();
-      const { X, Y } = world;
-      for (let i = 0; i < data.n; i++) {
-        if (X[i] !== X[i]) continue;
-        const b = buckets.of[i]!;
-        (b < 0 ? none : fills[b]!).rect(X[i]! - r, Y[i]! - r, 2 * r, 2 * r);
-      }
-      return (nodePaths.current = { r, fills, none, key: buckets });
+      const built: { fills: (Path2D | null)[]; none: Path2D }[] = [];
+      const chunk = (j: number) => {
+        if (built[j]) return built[j]!;
+        const fills: (Path2D | null)[] = new Array(BUCKETS).fill(null);
+        const none = new Path2D();
+        const { X, Y } = world;
+        for (let i = j * CHUNK, end = Math.min(data.n, i + CHUNK); i < end; i++) {
+          if (X[i] !== X[i]) continue;
+          const b = buckets.of[i]!;
+          (b < 0 ? none : (fills[b] ??= new Path2D())).rect(X[i]! - r, Y[i]! - r, 2 * r, 2 * r);
+        }
+        return (built[j] = { fills, none });
+      };
+      return (nodePaths.current = { r, chunk, key: buckets });
     },
     [data, world, buckets],
   );
@@ -162,26 +191,48 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     return { from: timeCount };
   }, [timeCount, data.n]);
 
-  /** The whole scene under transform t, into ctx (CSS px w × h, offset by (ox, oy) CSS px). */
+  /**
+   * The whole scene under transform t, into ctx (CSS px w × h, offset by (ox, oy) CSS px), as steps of
+   * about one chunk each (a generator), so a render can run at once or a few steps per frame.
+   */
   const render = useCallback(
-    (ctx: CanvasRenderingContext2D, t: ZoomTransform, w: number, h: number, ox: number, oy: number) => {
+    function* (ctx: CanvasRenderingContext2D, t: ZoomTransform, w: number, h: number, ox: number, oy: number): Generator<void, void, void> {
       const dpr = window.devicePixelRatio || 1;
+      const scene = () => {
+        ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * (t.x + ox), dpr * (t.y + oy));
+        ctx.lineWidth = 1 / t.k;
+      };
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
       ctx.fillRect(0, 0, w, h);
-      ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * (t.x + ox), dpr * (t.y + oy));
-      ctx.lineWidth = 1 / t.k;
-      ctx.strokeStyle = dark ? "rgba(148,163,184,0.35)" : "rgba(100,116,139,0.35)";
-      ctx.stroke(edges.first);
-      ctx.strokeStyle = dark ? "rgba(251,146,60,0.45)" : "rgba(234,88,12,0.4)";
-      ctx.stroke(edges.second);
-      const nodes = nodesFor(t.k);
-      for (let b = 0; b < BUCKETS; b++) {
-        ctx.fillStyle = buckets.colors[b]!;
-        ctx.fill(nodes.fills[b]!);
+      // Edges under nodes, first parents under second parents, as before chunking.
+      for (let j = 0; j < edges.chunks; j++) {
+        scene();
+        ctx.strokeStyle = dark ? "rgba(148,163,184,0.35)" : "rgba(100,116,139,0.35)";
+        ctx.stroke(edges.first(j));
+        yield;
       }
-      ctx.fillStyle = "#94a3b8";
-      ctx.fill(nodes.none);
+      for (let j = 0; j < edges.chunks; j++) {
+        scene();
+        ctx.strokeStyle = dark ? "rgba(251,146,60,0.45)" : "rgba(234,88,12,0.4)";
+        ctx.stroke(edges.second(j));
+        yield;
+      }
+      const nodes = nodesFor(t.k);
+      for (let j = 0; j < edges.chunks; j++) {
+        scene();
+        const c = nodes.chunk(j);
+        for (let b = 0; b < BUCKETS; b++) {
+          const path = c.fills[b];
+          if (!path) continue;
+          ctx.fillStyle = buckets.colors[b]!;
+          ctx.fill(path);
+        }
+        ctx.fillStyle = "#94a3b8";
+        ctx.fill(c.none);
+        yield;
+      }
+      scene();
       const { X, Y } = world;
       const r = nodes.r;
       if (future) {
@@ -209,11 +260,19 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
   );
 
   /**
-   * Panning is a blit: the scene is rendered once into a bitmap MARGIN px larger than the view on each
-   * side, and a pan frame copies the shifted bitmap. It is rendered again when the zoom or anything drawn
-   * changes, or when a pan leaves the margin.
+   * Panning is a blit: the scene is rendered into a bitmap MARGIN px larger than the view on each side,
+   * and a pan frame copies the shifted bitmap. A new bitmap is needed when the zoom or anything drawn
+   * changes, or when a pan leaves the margin; it is rendered in slices of SLICE_MS per frame behind the
+   * current one (a small tree completes in the first slice, at once), and meanwhile the current bitmap
+   * is shown moved and scaled to the new view. So neither a live reload of 100,000 nodes nor a zoom is a
+   * long task.
    */
-  const cache = useRef<{ canvas: HTMLCanvasElement; render: unknown; k: number; x: number; y: number; w: number; h: number } | null>(null);
+  type Cached = { canvas: HTMLCanvasElement; render: unknown; k: number; x: number; y: number; w: number; h: number };
+  const cache = useRef<Cached | null>(null);
+  const job = useRef<{ next: Cached; steps: Generator<void, void, void>; raf: number } | null>(null);
+  /** The bitmap a finished job replaced: the next job draws into it. */
+  const spare = useRef<HTMLCanvasElement | null>(null);
+  const drawRef = useRef<() => void>(() => {});
   const draw = useCallback(() => {
     frame.current = 0;
     const canvas = canvasRef.current;
@@ -223,28 +282,53 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     const w = canvas.width / dpr;
     const h = canvas.height / dpr;
     const t = transform.current;
-    let c = cache.current;
-    const stale = !c || c.render !== render || c.k !== t.k || c.w !== w || c.h !== h || Math.abs(t.x - c.x) > MARGIN || Math.abs(t.y - c.y) > MARGIN;
-    if (stale) {
-      const bitmap = c?.canvas ?? document.createElement("canvas");
+    const serves = (b: Cached | null | undefined) => !!b && b.render === render && b.k === t.k && b.w === w && b.h === h && Math.abs(t.x - b.x) <= MARGIN && Math.abs(t.y - b.y) <= MARGIN;
+    if (!serves(cache.current) && !serves(job.current?.next)) {
+      if (job.current) cancelAnimationFrame(job.current.raf);
+      const reuse = job.current?.next.canvas ?? (spare.current && spare.current !== cache.current?.canvas ? spare.current : null);
+      const back = reuse ?? document.createElement("canvas");
       const bw = Math.round((w + 2 * MARGIN) * dpr);
       const bh = Math.round((h + 2 * MARGIN) * dpr);
-      if (bitmap.width !== bw || bitmap.height !== bh) (bitmap.width = bw), (bitmap.height = bh);
-      render(bitmap.getContext("2d")!, t, w + 2 * MARGIN, h + 2 * MARGIN, MARGIN, MARGIN);
-      c = cache.current = { canvas: bitmap, render, k: t.k, x: t.x, y: t.y, w, h };
+      if (back.width !== bw || back.height !== bh) (back.width = bw), (back.height = bh);
+      const next: Cached = { canvas: back, render, k: t.k, x: t.x, y: t.y, w, h };
+      const j = (job.current = { next, steps: render(back.getContext("2d")!, t, w + 2 * MARGIN, h + 2 * MARGIN, MARGIN, MARGIN), raf: 0 });
+      const slice = () => {
+        if (job.current !== j) return;
+        const s0 = performance.now();
+        let done = false;
+        while (!(done = j.steps.next().done === true) && performance.now() - s0 < SLICE_MS);
+        if (!done) return void (j.raf = requestAnimationFrame(slice));
+        job.current = null;
+        spare.current = cache.current?.canvas ?? null;
+        cache.current = next;
+        (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} }).rendered++;
+        // Done within this draw: it goes on to show it; done in a later frame: show it now.
+        if (!inDraw && !frame.current) frame.current = requestAnimationFrame(() => drawRef.current());
+      };
+      let inDraw = true;
+      slice();
+      inDraw = false;
     }
     const ctx = canvas.getContext("2d")!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = dark ? "#0f172a" : "#ffffff";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(c!.canvas, Math.round((t.x - c!.x - MARGIN) * dpr), Math.round((t.y - c!.y - MARGIN) * dpr));
+    const c = cache.current;
+    if (c) {
+      // The bitmap holds world point p at c.k·p + c.{x,y} + MARGIN; the view wants it at t.k·p + t.{x,y}.
+      const s = t.k / c.k;
+      if (s === 1) ctx.drawImage(c.canvas, Math.round((t.x - c.x - MARGIN) * dpr), Math.round((t.y - c.y - MARGIN) * dpr));
+      else ctx.drawImage(c.canvas, (t.x - s * (c.x + MARGIN)) * dpr, (t.y - s * (c.y + MARGIN)) * dpr, c.canvas.width * s, c.canvas.height * s);
+    }
     const ms = performance.now() - t0;
     const wnd = (window.__qdPhylo ??= { draws: [], rendered: 0, n: 0, panBy: () => {} });
     wnd.n = layout.count;
     wnd.draws.push(ms);
-    if (stale) wnd.rendered++;
     if (wnd.draws.length > 4000) wnd.draws.splice(0, 2000);
   }, [render, dark, layout.count]);
+  useEffect(() => {
+    drawRef.current = draw;
+  }, [draw]);
 
   const schedule = useCallback(() => {
     if (!frame.current) frame.current = requestAnimationFrame(draw);
@@ -298,13 +382,19 @@ export const PhylogenyCanvas = memo(function PhylogenyCanvas({ data, layout, col
     schedule();
   }, [width, height, schedule]);
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      if (job.current) cancelAnimationFrame(job.current.raf);
+    },
+    [],
+  );
 
   const nodeAt = (clientX: number, clientY: number): number | null => {
     const canvas = canvasRef.current!;
     const rect = canvas.getBoundingClientRect();
     const [wx, wy] = transform.current.invert([clientX - rect.left, clientY - rect.top]);
-    const found = tree.find(wx, wy, Math.max(8, 3 * (nodePaths.current?.r ?? 1) * transform.current.k) / transform.current.k);
+    const found = hitTree().find(wx, wy, Math.max(8, 3 * (nodePaths.current?.r ?? 1) * transform.current.k) / transform.current.k);
     return found ?? null;
   };
 

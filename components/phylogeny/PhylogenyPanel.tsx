@@ -7,7 +7,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ancestryMask, countAt, islandMask, type PhyloData } from "./data";
-import { layoutPhylogeny } from "./layout";
+import { layoutPhylogeny, wholeLayout } from "./layout";
 import { NodeSummary, PhylogenyCanvas, type ColorBy } from "./PhylogenyCanvas";
 
 interface Props {
@@ -51,7 +51,7 @@ export const PhylogenyPanel = memo(function PhylogenyPanel({ data, total, focusS
 
   const layout = useMemo(() => {
     const t0 = performance.now();
-    const l = layoutPhylogeny(data, mask);
+    const l = mask ? layoutPhylogeny(data, mask) : wholeLayout(data);
     if (typeof window !== "undefined") (window as unknown as { __qdPhyloLayoutMs?: number }).__qdPhyloLayoutMs = performance.now() - t0;
     return l;
   }, [data, mask]);

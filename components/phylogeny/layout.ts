@@ -2,7 +2,8 @@
  * Phylogeny layout in O(n log n): y = generation depth (longest path from a seed, Kahn's order over the
  * parent lists, so creation order needs not be topological), x = within each generation, nodes sorted by
  * the mean x of their parents (barycentre) and then pushed apart to one slot each. Seeds are ordered by
- * cell. Runs on the main thread: ~100 ms for 100,000 nodes on a loaded machine (see bench/phylogeny.ts).
+ * cell. ~100 ms for 100,000 nodes on a loaded machine (see bench/phylogeny.ts): the experiment page lays out
+ * whole trees in the loader worker (load.worker.ts); filtered views are laid out in the page.
  */
 import { childrenOf, type PhyloData } from "./data";
 
@@ -15,6 +16,15 @@ export interface PhyloLayout {
   maxX: number;
   /** Nodes in the layout (the mask's count). */
   count: number;
+}
+
+/** Layouts of whole trees made elsewhere (the loader worker), by their data: the panel uses them as they are. */
+const made = new WeakMap<PhyloData, PhyloLayout>();
+export const rememberLayout = (d: PhyloData, l: PhyloLayout) => void made.set(d, l);
+
+/** The layout of the whole tree: the one made with the data (by the loader worker) if any, else made now. */
+export function wholeLayout(d: PhyloData): PhyloLayout {
+  return made.get(d) ?? layoutPhylogeny(d);
 }
 
 export function layoutPhylogeny(d: PhyloData, keep?: Uint8Array): PhyloLayout {

@@ -1,10 +1,12 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import { api, endpoints } from "@/components/lib/api";
-import { fromPages, type PhyloData, type PhyloPage } from "./data";
+import { api, ApiError } from "@/components/lib/api";
+import type { PhyloData } from "./data";
+import { rememberLayout } from "./layout";
+import { loadPhylogeny } from "./load";
+import type { LoaderReply, LoaderRequest } from "./loader-protocol";
 
-/** At most this many nodes are downloaded (pages of 100,000); the panel says when it shows a part. */
-export const PHYLOGENY_CAP = 300_000;
+export { PHYLOGENY_CAP } from "./load";
 
 export interface PhylogenyState {
   data: PhyloData | null;
@@ -15,20 +17,26 @@ export interface PhylogenyState {
   loadedAt: number | null;
 }
 
+/**
+ * Download, decode and lay out the tree in a Web Worker (a 100,000-node tree is ~8 MB of JSON and ~100 ms of
+ * layout: on the main thread, each live reload was a long task); in the page where workers are missing.
+ */
 async function loadAll(id: string, stop: () => boolean): Promise<{ data: PhyloData; total: number } | null> {
-  const pages: PhyloPage[] = [];
-  let offset: number | null = 0;
-  let total = 0;
-  let got = 0;
-  while (offset != null && got < PHYLOGENY_CAP) {
+  if (typeof Worker === "undefined") return loadPhylogeny(id, (url) => api(url), stop);
+  const worker = new Worker(new URL("./load.worker.ts", import.meta.url), { type: "module" });
+  try {
+    const reply = await new Promise<LoaderReply>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<LoaderReply>) => resolve(e.data);
+      worker.onerror = (e) => reject(new Error(e.message || "the phylogeny loader failed"));
+      worker.postMessage({ id } satisfies LoaderRequest);
+    });
     if (stop()) return null;
-    const page = (await api(endpoints.phylogeny(id, offset, Math.min(100_000, PHYLOGENY_CAP - got)))) as PhyloPage;
-    pages.push(page);
-    total = page.total;
-    got += page.ids.length;
-    offset = page.nextOffset;
+    if (!reply.ok) throw new ApiError(reply.message, reply.status ?? 0);
+    rememberLayout(reply.data, reply.layout);
+    return { data: reply.data, total: reply.total };
+  } finally {
+    worker.terminate();
   }
-  return { data: fromPages(pages), total };
 }
 
 /**
