@@ -4,17 +4,11 @@
  * over the descriptor box, as an SVG scatter (first two descriptors). Proximity points are coloured by
  * objective; a density archive's reservoir is drawn in one colour (it keeps measures only).
  */
+import type { z } from "zod";
+import type { SearchArchiveReport as SearchArchiveResponse } from "@/lib/api/responses";
 import { usePolledReport } from "@/components/lib/use-polled-report";
 
-export interface SearchArchiveReport {
-  experimentId: string;
-  type: string;
-  revision: number;
-  descriptors: { name: string; min: number; max: number }[];
-  total: number;
-  measures: number[][];
-  objective: number[] | null;
-}
+export type SearchArchiveReport = z.infer<typeof SearchArchiveResponse>;
 
 export function useSearchArchive(id: string, enabled: boolean, active: boolean, refreshKey: unknown) {
   return usePolledReport<SearchArchiveReport>(`/api/experiments/${id}/search-archive`, enabled, active, refreshKey, 5_000);

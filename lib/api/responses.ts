@@ -401,6 +401,17 @@ export const QueueHealth = z.object({
   workers: z.array(z.object({ id: z.string(), hostname: z.string(), pid: z.number().int(), queues: z.array(z.string()), startedAt: timestamp, lastSeenAt: timestamp })),
 });
 
+/** GET /api/experiments/:id/search-archive: what a proximity / density run's search archive holds now. */
+export const SearchArchiveReport = z.object({
+  experimentId: uuid,
+  type: z.string().describe('"proximity": the stored points (with objectives); "density": the KDE\'s reservoir of measures'),
+  revision: z.number().int().describe("commits that moved the search archive so far (0: no job landed yet)"),
+  descriptors: z.array(z.object({ name: z.string(), min: num, max: num })),
+  total: z.number().int().describe("points in the archive (proximity) or the reservoir (density)"),
+  measures: z.array(z.array(num)).describe("up to 5,000 of them, evenly spread, row by row"),
+  objective: z.array(num).nullable().describe("per row (proximity only)"),
+});
+
 export const ExportJson = z.object({
   experimentId: uuid,
   descriptors: z.array(z.string()),
@@ -438,6 +449,7 @@ export const RESPONSE_SCHEMAS = {
   PromptsReport,
   PromptVariant,
   QueueHealth,
+  SearchArchiveReport,
   BatchEvent,
   StatusEvent,
   SnapshotEvent,

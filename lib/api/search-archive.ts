@@ -3,24 +3,14 @@ import { loadSearchState } from "@/lib/db/search-store";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { unpackState } from "@/lib/qd/archive/state-codec";
+import type { z } from "zod";
 import { ApiError, notFound } from "./errors";
+import type { SearchArchiveReport as SearchArchiveSchema } from "./responses";
 
 /** Points returned at most: an even sample of the archive beyond that (a scatter shows no more). */
 export const MAX_SEARCH_POINTS = 5000;
 
-export interface SearchArchiveReport {
-  experimentId: string;
-  /** "proximity": the stored points (with objectives); "density": the KDE's reservoir of measures. */
-  type: string;
-  /** Commits that moved the search archive so far (0: no job landed yet). */
-  revision: number;
-  descriptors: { name: string; min: number; max: number }[];
-  /** Points in the archive (proximity) or the reservoir (density). */
-  total: number;
-  /** Up to MAX_SEARCH_POINTS of them, evenly spread: measures row by row, objective per row (proximity only). */
-  measures: number[][];
-  objective: number[] | null;
-}
+export type SearchArchiveReport = z.infer<typeof SearchArchiveSchema>;
 
 /** GET /api/experiments/:id/search-archive: what the proximity / density archive of a run holds now. */
 export async function searchArchiveReport(id: string): Promise<SearchArchiveReport> {

@@ -327,7 +327,6 @@ function checkArchiveKind(c: SpecLike & { scheduler?: { type: string } }, ctx: z
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   const emitter = c.emitter as { type: string; ranker?: string };
   const kind = (ARCHIVES as readonly ArchiveKind[]).find((k) => k.type === c.archive.type);
-  if (c.archive.type === "cvt" && c.archive.samples !== undefined && c.archive.samples < c.archive.cells) issue(["archive", "samples"], "archive.samples must be at least archive.cells (k-means needs a sample per centroid)");
   const searchRankers = ARCHIVES.flatMap((k: ArchiveKind) => k.rankers ?? []);
   if (!kind || kind.distributed === "cells") {
     if (emitter.ranker && searchRankers.includes(emitter.ranker)) {

@@ -75,7 +75,7 @@ const cases: Case[] = [
   { name: "10^10-cell grid", method: "POST", path: "/api/experiments", body: create({ descriptors: [{ name: "a", min: 0, max: 1, bins: 100000 }, { name: "b", min: 0, max: 1, bins: 100000 }] }), status: 400, message: /10,000,000,000 cells; at most 1,000,000/ },
   { name: "empty descriptors", method: "POST", path: "/api/experiments", body: create({ descriptors: [] }), status: 400, message: /at least one descriptor/ },
   { name: "descriptors not an array", method: "POST", path: "/api/experiments", body: create({ descriptors: { a: 1 } }), status: 400, message: /descriptors must be an array/ },
-  { name: "unknown archive type", method: "POST", path: "/api/experiments", body: create({ archive: { type: "hex" } }), status: 400, message: /archive\.type must be "grid" or "cvt"/ },
+  { name: "unknown archive type", method: "POST", path: "/api/experiments", body: create({ archive: { type: "hex" } }), status: 400, message: /archive\.type must be one of "grid", "cvt", "proximity", "density", "discount"/ },
   { name: "CVT with zero cells", method: "POST", path: "/api/experiments", body: create({ archive: { type: "cvt", cells: 0 } }), status: 400, message: /archive\.cells must be at least 1/ },
   { name: "CVT with absurd cells", method: "POST", path: "/api/experiments", body: create({ archive: { type: "cvt", cells: 1e9 } }), status: 400, message: /archive\.cells must be at most 100,000/ },
   { name: "unknown emitter", method: "POST", path: "/api/experiments", body: create({ emitter: { type: "cma-es" } }), status: 400, message: /emitter\.type must be one of "gaussian", "iso-line", "cma-me", "cma-mae"/ },

@@ -8,6 +8,8 @@ import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/exp
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { ArchiveCache } from "@/workers/archive-cache";
 import { generateSearchBatch } from "@/workers/search-batch";
+import { searchArchiveReport } from "@/lib/api/search-archive";
+import { SearchArchiveReport } from "@/lib/api/responses";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
 
 /**
@@ -88,6 +90,14 @@ describe("search archives on two workers", () => {
     const local = inProcess(config);
     expect(Math.abs(e.qdScore / e.cells - local.normQdScore) / local.normQdScore).toBeLessThan(0.15);
     expect(Math.abs(e.numElites / e.cells - local.coverage) / local.coverage).toBeLessThan(0.15);
+
+    // What the dashboard's scatter reads: every stored point (or an even sample), inside the descriptor box.
+    process.env.DATABASE_URL = stack.db.url; // the API's process-wide client, created on first use
+    const report = SearchArchiveReport.parse(await searchArchiveReport(done.id));
+    expect(report).toMatchObject({ type: "proximity", revision: stored.revision, total: points });
+    expect(report.measures.length).toBe(Math.min(points, 5000));
+    expect(report.objective).toHaveLength(report.measures.length);
+    expect(report.measures.every((m) => m.length === 2 && m.every(Number.isFinite))).toBe(true);
   });
 
   it("DDS (density, KDE) on sphere: exact budget, coverage as in-process, reservoir full", async () => {

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "BudgetReport", "BudgetReportByIslandItem", "BudgetReportByIslandItemOutcomes", "BudgetReportByModelItem", "BudgetReportByModelItemOutcomes", "BudgetReportByOperatorItem", "BudgetReportByOperatorItemOutcomes", "BudgetReportByOutcomeItem", "BudgetReportByOutcomeItemOutcomes", "BudgetReportEvalTime", "BudgetReportEvalTimeHistogramItem", "BudgetReportOutcomes", "BudgetReportOverEvaluationsItem", "BudgetReportOverEvaluationsItemOutcomes", "BudgetReportStagesItem", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "BudgetReport", "BudgetReportByIslandItem", "BudgetReportByIslandItemOutcomes", "BudgetReportByModelItem", "BudgetReportByModelItemOutcomes", "BudgetReportByOperatorItem", "BudgetReportByOperatorItemOutcomes", "BudgetReportByOutcomeItem", "BudgetReportByOutcomeItemOutcomes", "BudgetReportEvalTime", "BudgetReportEvalTimeHistogramItem", "BudgetReportOutcomes", "BudgetReportOverEvaluationsItem", "BudgetReportOverEvaluationsItemOutcomes", "BudgetReportStagesItem", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SearchArchiveReport", "SearchArchiveReportDescriptorsItem", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -836,6 +836,28 @@ class QueueHealth(TypedDict):
     backend: str
     queues: List["QueueHealthQueuesItem"]
     workers: List["QueueHealthWorkersItem"]
+
+
+class SearchArchiveReportDescriptorsItem(TypedDict):
+    name: str
+    min: float
+    max: float
+
+
+class SearchArchiveReport(TypedDict):
+    # UUID
+    experimentId: str
+    # "proximity": the stored points (with objectives); "density": the KDE's reservoir of measures
+    type: str
+    # commits that moved the search archive so far (0: no job landed yet)
+    revision: int
+    descriptors: List["SearchArchiveReportDescriptorsItem"]
+    # points in the archive (proximity) or the reservoir (density)
+    total: int
+    # up to 5,000 of them, evenly spread, row by row
+    measures: List[List[float]]
+    # per row (proximity only)
+    objective: Optional[List[float]]
 
 
 class BatchEvent(TypedDict):
