@@ -28,11 +28,12 @@ export async function searchArchiveReport(id: string): Promise<SearchArchiveRepo
   const total = (proximity ? meta.n : meta.occupied) as number;
   const meas = proximity ? arrays[1]! : arrays[0]!;
   const objs = proximity ? arrays[2]! : null;
-  const step = Math.max(1, total / MAX_SEARCH_POINTS);
+  // An even sample by integer arithmetic (a float step can overshoot the cap by one).
+  const count = Math.min(total, MAX_SEARCH_POINTS);
   const measures: number[][] = [];
   const objective: number[] | null = objs ? [] : null;
-  for (let f = 0; Math.floor(f) < total; f += step) {
-    const i = Math.floor(f);
+  for (let j = 0; j < count; j++) {
+    const i = Math.floor((j * total) / count);
     measures.push(Array.from(meas.subarray(i * md, (i + 1) * md)));
     objective?.push(objs![i]!);
   }
