@@ -38,7 +38,25 @@ function inProcess(config: ExperimentConfig) {
     seed: config.seed,
   } as AlgorithmConfig);
   const perIteration = s?.type === "bandit" ? s.numActive * config.batchSize : e.count * (config.batchSize + (e.type === "gradient-arborescence" ? 1 : 0));
-  return runAlgorithm(alg, Math.round(config.budget.evaluations / perIteration));
+  const metrics = runAlgorithm(alg, Math.round(config.budget.evaluations / perIteration));
+  const result = alg.resultArchive as unknown as { cells: number; occupied: Uint8Array; objective: Float64Array };
+  let positive = 0;
+  for (let c = 0; c < result.cells; c++) if (result.occupied[c]) positive += Math.max(0, result.objective[c]!);
+  return { ...metrics, positiveNormQd: positive / result.cells };
+}
+
+/**
+ * Normalized QD-score counting each elite's fitness above 0 only. At 1% of pyribs' budget the DQD rows keep
+ * a tail of elites far below 0 (branches that left the bounds, in cells nothing better reached yet): one of
+ * them weighs up to −230,000 against a total near 500,000, so the plain score of one seed swings several-fold
+ * (CMA-MAEGA in-process, seeds 1–8: 3.6–54.0) while this part stays within ±4% (51.6–55.6).
+ */
+async function positiveNormQd(stack: TestStack, id: string, cells: number) {
+  const [row] = await stack.prisma.$queryRawUnsafe<{ s: number }[]>(
+    `SELECT coalesce(sum(greatest(fitness, 0)), 0)::float8 AS s FROM "Elite" WHERE "experimentId" = $1::uuid`,
+    id,
+  );
+  return row!.s / cells;
 }
 
 async function runToEnd(stack: TestStack, config: ExperimentConfig) {
@@ -99,7 +117,7 @@ describe("CMA-MEGA, CMA-MAEGA and ME-MAP-Elites on two workers", () => {
   });
   afterAll(async () => stack?.stop());
 
-  it("CMA-MEGA: exact budget, θ evaluations recorded, coverage and normalized QD-score within 15% of in-process", async () => {
+  it("CMA-MEGA: exact budget, θ evaluations recorded, coverage and normalized QD-score (above 0) within 15% of in-process", async () => {
     const done = await runToEnd(stack, mega);
     await expectConsistent(stack, done.id);
     const ops = await stack.prisma.solution.groupBy({ by: ["operator"], where: { experimentId: done.id }, _count: true });
@@ -107,10 +125,10 @@ describe("CMA-MEGA, CMA-MAEGA and ME-MAP-Elites on two workers", () => {
     const local = inProcess(mega);
     expect(local.coverage).toBeGreaterThan(0.05);
     within(done.numElites / done.cells, local.coverage, 0.15);
-    within(done.qdScore / done.cells, local.normQdScore, 0.15);
+    within(await positiveNormQd(stack, done.id, done.cells), local.positiveNormQd, 0.15);
   });
 
-  it("CMA-MAEGA: thresholds stored below their elites, coverage within 15% and normalized QD-score within 20% of in-process", async () => {
+  it("CMA-MAEGA: thresholds stored below their elites, coverage and normalized QD-score (above 0) within 15% of in-process", async () => {
     const done = await runToEnd(stack, maega);
     await expectConsistent(stack, done.id);
     const rows = await stack.prisma.$queryRawUnsafe<{ threshold: number; fitness: number | null }[]>(
@@ -125,9 +143,7 @@ describe("CMA-MEGA, CMA-MAEGA and ME-MAP-Elites on two workers", () => {
     }
     const local = inProcess(maega);
     within(done.numElites / done.cells, local.coverage, 0.15);
-    // Wider: a few elites far below 0 (unbounded branches in cells nothing else reached) move the score a lot;
-    // one worker replaying the chains in order lands 9% from in-process at this budget.
-    within(done.qdScore / done.cells, local.normQdScore, 0.2);
+    within(await positiveNormQd(stack, done.id, done.cells), local.positiveNormQd, 0.15);
   });
 
   it("ME-MAP-Elites (bandit, 3 of 8 CMA-ME chains): counts exact, active chains distinct, quality within 15% of in-process", async () => {
