@@ -1,7 +1,7 @@
-import { test, expect, type Page, type Locator } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { reply, startOpenAIMock, type OpenAIMock } from "../tests/helpers/openai-mock";
 import { packing } from "../tests/helpers/circle-programs";
-import { waitForStatus } from "./helpers";
+import { shootElement, waitForStatus } from "./helpers";
 
 /**
  * Duplicate rejection from the dashboard: the setting in the new-experiment form (embeddings mode
@@ -18,16 +18,6 @@ function repeatingScript() {
     answers.push(program);
     return reply.code(program, { promptTokens: 1000, completionTokens: 300 });
   };
-}
-
-async function shootElement(page: Page, element: Locator, name: string) {
-  await element.scrollIntoViewIfNeeded();
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await element.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 test.describe("duplicate rejection", () => {

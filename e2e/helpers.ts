@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 
 export interface Exp {
   id: string;
@@ -62,6 +62,17 @@ export async function shoot(page: Page, name: string) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(150);
     await page.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png`, fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** One element, scrolled into view, in light and dark (e2e/screenshots/<name>-light|dark.png). */
+export async function shootElement(page: Page, element: Locator, name: string) {
+  await element.scrollIntoViewIfNeeded();
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    await element.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png` });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }

@@ -1,6 +1,6 @@
-import { test, expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
+import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { reply, startOpenAIMock, type OpenAIMock, type RecordedRequest } from "../tests/helpers/openai-mock";
-import { clickGridCell, shoot, waitForStatus } from "./helpers";
+import { clickGridCell, shoot, shootElement, waitForStatus } from "./helpers";
 import { packing } from "../tests/helpers/circle-programs";
 
 /**
@@ -25,16 +25,6 @@ function script() {
     if (i % 3 !== 2 && line) return reply.diff([[line, `const r = ${s} / (2 * cols);`]], TOKENS);
     return reply.code(packing(s, (i * 461) % 3600), TOKENS);
   };
-}
-
-async function shootElement(page: Page, element: Locator, name: string) {
-  await element.scrollIntoViewIfNeeded();
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await element.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 async function chooseDomain(page: Page, label: string) {

@@ -1,7 +1,7 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { startOpenAIMock, type OpenAIMock } from "../tests/helpers/openai-mock";
 import { standinScript, standinTask } from "../tests/helpers/standin-model";
-import { createRun, shoot, waitForStatus } from "./helpers";
+import { createRun, shoot, shootElement, waitForStatus } from "./helpers";
 
 /**
  * Model ensembles and the best-of-N baseline from the dashboard, against local OpenAI-compatible
@@ -11,16 +11,6 @@ import { createRun, shoot, waitForStatus } from "./helpers";
  */
 
 const tag = Date.now().toString(36).slice(-4);
-
-async function shootRegion(page: Page, name: string, region: ReturnType<Page["getByRole"]>) {
-  await region.scrollIntoViewIfNeeded();
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(200);
-    await region.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
 
 test.describe("model ensembles and best-of-N", () => {
   let cheap: OpenAIMock;
@@ -109,7 +99,7 @@ test.describe("model ensembles and best-of-N", () => {
     await panel.getByRole("radiogroup", { name: "Per-model curve" }).getByText("Archive gain").click();
     await expect(panel.getByRole("img", { name: "Archive gain per model chart" })).toBeVisible();
     await page.mouse.move(0, 0);
-    await shootRegion(page, "models-panel", panel);
+    await shootElement(page, panel, "models-panel");
   });
 
   test("best-of-N beside evolution on the compare page: badge, verdict at equal evaluations, cost curve", async ({ page, request }) => {

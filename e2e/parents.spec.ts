@@ -1,6 +1,6 @@
-import { test, expect, type Locator, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { reply, startOpenAIMock, type OpenAIMock, type RecordedRequest } from "../tests/helpers/openai-mock";
-import { clickGridCell, waitForStatus } from "./helpers";
+import { clickGridCell, shootElement, waitForStatus } from "./helpers";
 import { packing } from "../tests/helpers/circle-programs";
 
 /**
@@ -20,16 +20,6 @@ function script() {
     const s = Number((0.9 + 0.01 * (i % 8)).toFixed(2));
     return line && i % 2 ? reply.diff([[line, `const r = ${s} / (2 * cols);`]]) : reply.code(packing(s, (i * 461) % 3600));
   };
-}
-
-async function shootElement(page: Page, element: Locator, name: string) {
-  await element.scrollIntoViewIfNeeded();
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(150);
-    await element.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 test.describe("parent selection and crossover", () => {

@@ -1,18 +1,9 @@
 import { test, expect, type Page, type Locator } from "@playwright/test";
-import { bestCell, createRun, sphere, waitForStatus } from "./helpers";
+import { bestCell, createRun, shootElement, sphere, waitForStatus } from "./helpers";
 
 const tag = Date.now().toString(36).slice(-4);
 
 /** One panel in light and dark (e2e/screenshots/<name>-<scheme>.png). */
-async function shootPanel(page: Page, panel: Locator, name: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(300);
-    await panel.screenshot({ path: `e2e/screenshots/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
-
 /** From the top of one element to the bottom of another, full width, light and dark. */
 async function shootRange(page: Page, from: Locator, to: Locator, name: string) {
   for (const scheme of ["light", "dark"] as const) {
@@ -86,11 +77,11 @@ test("phylogeny: the whole tree, keyboard and mouse selection → the elite pane
   await panel.scrollIntoViewIfNeeded();
   await canvas.focus();
   await page.keyboard.press("0"); // fit the whole tree
-  await shootPanel(page, panel, "phylogeny");
+  await shootElement(page, panel, "phylogeny");
   await only.check();
   await expect.poll(() => count(page)).toBeLessThan(api.total);
   expect(await count(page)).toBeGreaterThan(1);
-  await shootPanel(page, panel, "phylogeny-ancestry");
+  await shootElement(page, panel, "phylogeny-ancestry");
   await only.uncheck();
   await expect.poll(() => count(page)).toBe(api.total);
 });
@@ -190,5 +181,5 @@ test("phylogeny: new nodes appear while the run goes on, without a reload, and t
   await expect.poll(() => count(page), { timeout: 120_000 }).toBeGreaterThan(before);
   await expect(selected).toBeVisible();
   expect(await selected.textContent()).toBe(selectedText);
-  await shootPanel(page, page.locator("#phylogeny"), "phylogeny-live");
+  await shootElement(page, page.locator("#phylogeny"), "phylogeny-live");
 });

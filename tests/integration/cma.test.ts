@@ -5,6 +5,7 @@ import { EmitterChainConflict, type CmaCommit } from "@/lib/db/emitter-store";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor, waitForDrainedQueues, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
+import { expectCountersConsistent, runToEnd } from "../helpers/runs";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /** CMA-ME / CMA-MAE runs on workers: emitter chains, state and thresholds in PostgreSQL. */
@@ -20,37 +21,15 @@ const cmaMae = (over: Partial<ExperimentConfigInput> = {}) =>
     ...over,
   });
 
-async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = POLL_CEILING_MS) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && ["completed", "failed"].includes(e.status) ? e : null;
-  }, ms, `experiment ${exp.id} to finish`);
-}
-
 const thresholdsOf = (stack: TestStack, id: string) =>
   stack.prisma.cellThreshold.findMany({ where: { experimentId: id }, orderBy: { cell: "asc" }, select: { cell: true, threshold: true } });
 
 /** Counters, ledger and chains agree with each other and with the budget. */
 async function expectConsistent(stack: TestStack, id: string, budget: number) {
-  const e = await stack.prisma.experiment.findUniqueOrThrow({ where: { id } });
+  const e = await expectCountersConsistent(stack, id, budget);
+  expect(e.status).toBe("completed");
   const config = e.config as unknown as ExperimentConfig;
   const plan = jobPlan(config);
-  const [agg] = await stack.prisma.$queryRawUnsafe<{ n: number; s: number }[]>(
-    `SELECT count(*)::int AS n, coalesce(sum(fitness), 0)::float8 AS s FROM "Elite" WHERE "experimentId" = $1::uuid`,
-    id,
-  );
-  const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
-    `SELECT count(*)::int AS n, coalesce(sum(evaluations), 0)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
-    id,
-  );
-  expect(e.status).toBe("completed");
-  expect(e.evaluations).toBe(budget);
-  expect(ledger!.ev).toBe(budget);
-  expect(ledger!.n).toBe(plan.totalJobs);
-  expect(e.numElites).toBe(agg!.n);
-  expect(e.qdScore).toBeCloseTo(agg!.s - e.qdOffset * agg!.n, 6);
   // Every chain advanced once per job it owns.
   const count = (config.emitter as { count: number }).count;
   const states = await stack.prisma.emitterState.findMany({ where: { experimentId: id }, orderBy: { emitter: "asc" } });

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { decodeVector } from "@/lib/db/vector-codec";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
 import { cancelExperiment, createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { runToEnd } from "../helpers/runs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SLOTS = 3; // the worker's cap (QD_EVALUATION_SLOTS)
@@ -33,12 +34,6 @@ const probe = (barrier: number, total: number) => ({
   dim: 2,
   bounds: [-1, 1] as [number, number],
 });
-
-async function runToEnd(stack: TestStack, config: ExperimentSpec) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, `experiment ${exp.id} to finish`, ["completed", "failed", "paused"]);
-}
 
 describe("candidates of a job are evaluated concurrently", () => {
   let stack: TestStack;

@@ -3,6 +3,7 @@ import { createAlgorithm, runAlgorithm } from "@/lib/qd";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { cancelExperiment, createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor, waitForDrainedQueues, waitForStatus, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { expectCountersConsistent, runToEnd } from "../helpers/runs";
 
 const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
   ExperimentConfig.parse({
@@ -15,31 +16,9 @@ const sphere = (over: Partial<ExperimentConfigInput> = {}) =>
     ...over,
   });
 
-async function runToEnd(stack: TestStack, config: ExperimentConfig, ms = POLL_CEILING_MS) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && ["completed", "failed"].includes(e.status) ? e : null;
-  }, ms, `experiment ${exp.id} to finish`);
-}
-
 /** The archive's own consistency: counters equal what the Elite rows say, the ledger sums to the count. */
 async function expectConsistent(stack: TestStack, id: string, budget: number) {
-  const e = await stack.prisma.experiment.findUniqueOrThrow({ where: { id } });
-  const [agg] = await stack.prisma.$queryRawUnsafe<{ n: number; s: number }[]>(
-    `SELECT count(*)::int AS n, coalesce(sum(fitness), 0)::float8 AS s FROM "Elite" WHERE "experimentId" = $1::uuid`,
-    id,
-  );
-  const [ledger] = await stack.prisma.$queryRawUnsafe<{ n: number; ev: number }[]>(
-    `SELECT count(*)::int AS n, coalesce(sum(evaluations), 0)::int AS ev FROM "ProcessedBatch" WHERE "experimentId" = $1::uuid`,
-    id,
-  );
-  expect(e.evaluations).toBe(budget);
-  expect(ledger!.ev).toBe(budget);
-  expect(ledger!.n).toBe(jobPlan(e.config as unknown as ExperimentConfig).totalJobs);
-  expect(e.numElites).toBe(agg!.n);
-  expect(e.qdScore).toBeCloseTo(agg!.s - e.qdOffset * agg!.n, 6);
+  const e = await expectCountersConsistent(stack, id, budget);
   // Every elite's lineage resolves: parents of stored solutions are stored too.
   const [orphans] = await stack.prisma.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM "Solution" s, unnest(s."parentIds") p

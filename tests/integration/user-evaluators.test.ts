@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { verifySignature } from "@/lib/evaluators";
 import { decodeVector } from "@/lib/db/vector-codec";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
-import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
-import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { createTestStack, type TestStack } from "../helpers/stack";
+import { runToEnd } from "../helpers/runs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const SECRET = "s3cr3t-worker-value-7f3a91";
@@ -22,12 +22,6 @@ const spec = (over: Partial<ExperimentSpecInput>): ExperimentSpec =>
     maxInFlight: 2,
     ...over,
   });
-
-async function runToEnd(stack: TestStack, config: ExperimentSpec, statuses = ["completed", "failed", "paused"]) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitForStatus(stack.prisma, exp.id, POLL_CEILING_MS, `experiment ${exp.id} to finish`, statuses);
-}
 
 describe("experiments scored by user evaluators", () => {
   let stack: TestStack;
