@@ -8,9 +8,23 @@ the coverage every K iterations).
 
 Rows (pyribs examples/sphere.py CONFIG, LP sphere 100-D, 100x100 grid,
 x0 = 0): cma_mega, omg_mega (gradient), me_map_elites (bandit), nslc
-(novelty), dds (density). dms (discount) needs torch, which is not
-installed here: the script reports it as unavailable. The configurations are
+(novelty), dds (density), dms (discount: needs torch). The configurations are
 restated from sphere.py so the script needs no matplotlib/loguru/fire.
+
+Set-up: pyribs is not packaged; README "Benchmarks" says how to install it
+from source into a virtualenv (/tmp/ribs) that sees a Python 3.11 with
+numpy >= 2 and scipy. The dms row also needs torch: a CPU build is enough,
+
+    /tmp/ribs/bin/pip install --no-index --find-links /opt/wheels torch
+
+pyribs >= 0.10 (DiscountArchive, ribs.discount_models) needs numpy >= 2,
+so Debian's python3-torch 1.13 (built against numpy 1.x, for /usr/bin/python3
+with numpy 1.24) cannot serve. Then
+
+    npm run bench -- engine --only sphere100Dms --python /tmp/ribs/bin/python
+
+bench/engine.ts runs this script with one BLAS/OpenMP thread; the script also
+pins torch to one thread, as the engine is one.
 """
 
 import argparse
@@ -27,6 +41,17 @@ from ribs.emitters import (
     IsoLineEmitter,
 )
 from ribs.schedulers import BanditScheduler, Scheduler
+
+try:  # Only the dms row needs torch (and pyribs >= 0.10).
+    import torch
+    from ribs.archives import DiscountArchive
+    from ribs.discount_models import MLP, DiscountModelManager
+
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+except ImportError as e:
+    torch = None
+    TORCH_ERROR = str(e)
 
 SHIFT = 5.12 * 0.4
 
@@ -92,12 +117,42 @@ def build(row, dim, seed):
         # The density archive stores no solutions: the emitters restart from the result archive.
         em = es(r, 15, sigma0=1.5, ranker="density", selection_rule="mu", restart_rule="basic")
         return Scheduler(a, em, r), r, False
-    raise SystemExit(f"row {row!r} is not available here (dms needs torch)")
+    if row == "dms":
+        if torch is None:
+            raise SystemExit(f"row dms needs torch and pyribs >= 0.10 ({TORCH_ERROR})")
+        # sphere.py's dms CONFIG (Tjanaka 2026 hyperparameters). sphere.py
+        # leaves torch's global rng (the MLP's initialisation, the
+        # DataLoader's shuffling) unseeded; seeding it makes a run repeatable.
+        torch.manual_seed(seed)
+        r = grid()
+        model = MLP(layer_specs=[[2, 128], [128, 128], [128, 1]], activation=torch.nn.ReLU)
+        optimizer = torch.optim.Adam(params=model.parameters(), lr=0.001, betas=[0.9, 0.999])
+        manager = DiscountModelManager(
+            model=model, optimizer=optimizer, device=torch.device("cpu"),
+            measures_low=[lo for lo, _ in ranges], measures_high=[hi for _, hi in ranges],
+            discount_low=0.0, discount_high=100.0,
+            train_epochs=5, train_cutoff_loss=0.05, train_batch_size=32,
+            normalize_measures="negative_one_one", normalize_discount="zero_one",
+        )
+        a = DiscountArchive(solution_dim=dim, measure_dim=2, discount_model_manager=manager, result_archive=r, seed=seed,
+                            learning_rate=0.1, threshold_min=0, init_train_points=1000, empty_points=100)
+        # The discount archive stores no solutions: the emitters use the result archive.
+        em = es(r, 15, sigma0=0.5, ranker="imp", selection_rule="mu", restart_rule="basic")
+        sched = Scheduler(a, em, r)
+        a.init_discount_model()  # sphere.py does this before its loop (untimed).
+        return sched, r, False
+    raise SystemExit(f"row {row!r} is not available here")
 
 
 def run(sched, dqd, iterations, grads, curve=0, result=None):
     out = []
+    discount = torch is not None and isinstance(sched.archive, DiscountArchive)
     for i in range(iterations):
+        # sphere.py trains the discount model right after tell(); training at
+        # the next ask() is the same sequence, and times what ours does in N
+        # iterations (it trains the pending batch in the next add()).
+        if discount and i > 0:
+            sched.archive.train_discount_model()
         if dqd:
             sols = sched.ask_dqd()
             obj, meas, jac = sphere(sols, True)
