@@ -165,7 +165,9 @@ function Scatter({ report, what, fitnessRange, geometry, onOpenCell }: Omit<Prop
             <g pointerEvents="none" data-testid="search-archive-picked-marker">
               <line x1={px} x2={px} y1={PAD.top} y2={PAD.top + IH} className="stroke-rose-500/60" strokeDasharray="3 3" />
               {dy && <line x1={PAD.left} x2={PAD.left + IW} y1={py} y2={py} className="stroke-rose-500/60" strokeDasharray="3 3" />}
-              <circle cx={px} cy={py} r={6} fill="none" strokeWidth={2} className="stroke-rose-600 dark:stroke-rose-400" />
+              {/* A halo in the plot's own colour keeps the ring readable over points of any colour. */}
+              <circle cx={px} cy={py} r={6.5} fill="none" strokeWidth={4.5} className="stroke-white dark:stroke-slate-950" />
+              <circle cx={px} cy={py} r={6.5} fill="none" strokeWidth={2} className="stroke-rose-600 dark:stroke-rose-400" />
             </g>
           )}
           <text x={PAD.left + IW / 2} y={H - 8} textAnchor="middle" className="fill-current text-[12px] font-medium">

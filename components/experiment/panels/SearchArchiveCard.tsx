@@ -20,7 +20,8 @@ const TITLES: Record<string, { title: string; about: string }> = {
 export function SearchArchiveCard({ type, report, error, fitnessRange, geometry, onOpenCell }: Props) {
   const t = TITLES[type] ?? { title: "Search archive", about: "" };
   return (
-    <Card title={t.title} id="search-archive" actions={t.about ? <p className="max-w-xl text-xs text-slate-500 dark:text-slate-400">{t.about}</p> : undefined}>
+    <Card title={t.title} id="search-archive">
+      {t.about && <p className="-mt-1 mb-3 text-xs text-slate-500 dark:text-slate-400">{t.about}</p>}
       <SearchArchivePanel report={report} error={error} fitnessRange={fitnessRange} geometry={geometry} onOpenCell={onOpenCell} />
     </Card>
   );
