@@ -17,9 +17,9 @@ async function shootPanel(page: Page, selector: string, name: string) {
 
 /** Light and dark pictures of consecutive form sections, top of the first to the bottom of the last. */
 async function shootSections(page: Page, names: string[], name: string) {
-  const first = page.getByRole("region", { name: names[0], exact: true });
-  await first.evaluate((el) => el.scrollIntoView({ block: "start" }));
-  const boxes = await Promise.all(names.map(async (n) => (await page.getByRole("region", { name: n, exact: true }).boundingBox())!));
+  const section = (n: string) => page.locator("form section").filter({ has: page.getByRole("heading", { name: n, exact: true }) });
+  await section(names[0]!).evaluate((el) => el.scrollIntoView({ block: "start" }));
+  const boxes = await Promise.all(names.map(async (n) => (await section(n).boundingBox())!));
   const top = Math.min(...boxes.map((b) => b.y));
   const bottom = Math.max(...boxes.map((b) => b.y + b.height));
   const left = Math.min(...boxes.map((b) => b.x));

@@ -46,13 +46,10 @@ export function SelectField({ label, value, onChange, options, hint }: { label: 
 }
 
 export function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
-  const id = useId();
   return (
-    <section aria-labelledby={id} className="grid gap-6 border-t border-slate-200 py-6 first:border-t-0 first:pt-0 md:grid-cols-[220px_1fr] dark:border-slate-800">
+    <section className="grid gap-6 border-t border-slate-200 py-6 first:border-t-0 first:pt-0 md:grid-cols-[220px_1fr] dark:border-slate-800">
       <div>
-        <h2 id={id} className="text-sm font-semibold">
-          {title}
-        </h2>
+        <h2 className="text-sm font-semibold">{title}</h2>
         {description && <p className="mt-1 text-xs leading-relaxed text-slate-500 dark:text-slate-400">{description}</p>}
       </div>
       <div className="space-y-4">{children}</div>
