@@ -29,7 +29,7 @@ export function ArchiveFields({ type, params, onType, onParam, error }: { type: 
           <>
             {" "}
             It runs with CMA-ME emitters ranked by what it reports (ranker {(kind.rankers ?? []).map((r) => `“${r}”`).join(" or ")}, set under Emitter) on the built-in domains; the
-            run&apos;s page shows its points beside the result grid.
+            run&apos;s page draws its points under the result grid.
           </>
         )}
       </p>
@@ -39,6 +39,14 @@ export function ArchiveFields({ type, params, onType, onParam, error }: { type: 
           <KindFields kind={kind} values={params[kind.type] ?? {}} onChange={onParam} error={(p) => error(p) ?? (p === "archive.cells" ? error("archive") : undefined)} prefix="archive" />
         </div>
       )}
+    </>
+  );
+}
+
+/** Archive kinds experiments cannot run yet, named under the archive choice with where they do run. */
+export function EngineOnlyArchives() {
+  return (
+    <>
       {ENGINE_ONLY.map((k) => (
         <p key={k.type} className="text-xs text-slate-500 dark:text-slate-400">
           Not offered here yet: {k.label}. {k.inProcessReason ? `${k.inProcessReason[0]!.toUpperCase()}${k.inProcessReason.slice(1)}.` : "It runs in the engine only."}

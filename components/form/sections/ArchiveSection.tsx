@@ -1,6 +1,6 @@
 /** Archive: the registered kinds (grid, CVT, search archives) and how many cells that makes. The only place of the form that knows archive kinds. */
 import { Section } from "../Field";
-import { ArchiveFields } from "../ArchiveFields";
+import { ArchiveFields, EngineOnlyArchives } from "../ArchiveFields";
 import { archivePreview } from "../form-config";
 import { changeArchive, changeArchiveParam } from "../form-state";
 import type { SectionProps } from "./props";
@@ -18,6 +18,7 @@ export function ArchiveSection({ s, set, err }: SectionProps) {
       <p data-testid="archive-preview" className="rounded-md bg-slate-50 px-3 py-2 text-sm font-medium tabular-nums text-slate-700 dark:bg-slate-900 dark:text-slate-300" aria-live="polite">
         {archivePreview(s)}
       </p>
+      <EngineOnlyArchives />
     </Section>
   );
 }
