@@ -193,7 +193,7 @@ function Scatter({ report, what, fitnessRange, geometry, onOpenCell }: Omit<Prop
           </div>
         ) : (
           <p className="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
-            <span className="inline-block h-2.5 w-2.5 rounded-full bg-indigo-600/60 dark:bg-indigo-300/60" aria-hidden /> one measure in the reservoir the density estimate is built from (the
+            <span className="inline-block h-2.5 w-2.5 shrink-0 rounded-full bg-indigo-600/60 dark:bg-indigo-300/60" aria-hidden /> one measure in the reservoir the density estimate is built from (the
             archive keeps no objectives). Dense regions are what the emitters move away from.
           </p>
         )}
