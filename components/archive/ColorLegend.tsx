@@ -5,7 +5,7 @@ import { fmtNum } from "@/components/lib/format";
 
 const STOPS = Array.from({ length: 11 }, (_, i) => interpolateViridis(i / 10)).join(", ");
 
-export function ColorLegend({ min, max, label = "fitness", lineage = true }: { min: number; max: number; label?: string; lineage?: boolean }) {
+export function ColorLegend({ min, max, label = "fitness", lineage = true, empty = true }: { min: number; max: number; label?: string; lineage?: boolean; empty?: boolean }) {
   const has = Number.isFinite(min) && Number.isFinite(max);
   const mid = (min + max) / 2;
   return (
@@ -19,9 +19,11 @@ export function ColorLegend({ min, max, label = "fitness", lineage = true }: { m
           <span>{has ? fmtNum(max) : "—"}</span>
         </div>
       </div>
-      <span className="flex items-center gap-1.5">
-        <span className="inline-block h-2.5 w-2.5 rounded-sm border border-slate-300 bg-slate-100 dark:border-slate-600 dark:bg-slate-800" /> empty
-      </span>
+      {empty && (
+        <span className="flex items-center gap-1.5">
+          <span className="inline-block h-2.5 w-2.5 rounded-sm border border-slate-300 bg-slate-100 dark:border-slate-600 dark:bg-slate-800" /> empty
+        </span>
+      )}
       {lineage && (
         <span className="flex items-center gap-1.5">
           <span className="inline-block h-2.5 w-2.5 rounded-full bg-orange-600 dark:bg-orange-400" /> lineage

@@ -23,3 +23,11 @@ export function operatorLabel(operator: string): string {
 export function parentlessOrigin(operator: string): string {
   return ORIGINS[operator]?.origin ?? "initial solution";
 }
+
+/**
+ * Operators that make solutions from search state rather than from parents (CMA-ES distributions, a
+ * gradient step from a solution point θ): their solutions have no recorded ancestors, by design.
+ */
+export function madeWithoutParents(operator: string): boolean {
+  return operator in ORIGINS;
+}

@@ -384,6 +384,10 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         />
       </div>
 
+      {hasSearchArchive && (
+        <SearchArchiveCard type={experiment.archiveType} report={searchArchive.report} error={searchArchive.error} fitnessRange={{ min: store.min, max: store.max }} geometry={store.geometry} onOpenCell={selectFromTable} />
+      )}
+
       {shown && shown.genomeKind !== "vector" && <GenomeCard solution={shown} ancestor={inspected != null} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />}
 
       <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />
@@ -395,8 +399,6 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
 
       <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />
-
-      {hasSearchArchive && <SearchArchiveCard type={experiment.archiveType} report={searchArchive.report} error={searchArchive.error} />}
 
       <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />
 

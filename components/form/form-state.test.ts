@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ExperimentSpec } from "@/lib/experiments/config";
 import { buildConfig, parseJsonSeeds } from "./form-config";
-import { changeDomain, changeEmitter, changeGenome, DOMAINS, initialState, type DomainType, type FormState } from "./form-state";
+import { changeArchive, changeArchiveParam, changeDomain, changeEmitter, changeGenome, derive, DOMAINS, initialState, type DomainType, type FormState } from "./form-state";
 import { presetFromConfig } from "./preset";
 
 const apply = (s: FormState, patch: Partial<FormState>): FormState => ({ ...s, ...patch });
@@ -45,6 +45,30 @@ describe("new-experiment form state", () => {
     expect(cma.batchSize).toBe("36");
     expect(configOf(cma)).not.toHaveProperty("islands");
     expect(configOf(s)).toHaveProperty("islands.count", 4);
+  });
+
+  it("choosing a search archive makes its pyribs algorithm: CMA-ME chains with the kind's ranker, valid as it stands", () => {
+    const s = apply(initialState(), { islands: "4" });
+    const ns = apply(s, changeArchive(s, "proximity"));
+    expect([ns.emitter, ns.emitterParams["cma-me"]!.ranker, ns.batchSize]).toEqual(["cma-me", "nov", "36"]);
+    expect(derive(ns)).toMatchObject({ islandsAllowed: false, schedulerShown: false });
+    // Local competition on: NSLC ranks by it; off again: plain novelty.
+    const nslc = apply(ns, changeArchiveParam(ns, "localCompetition", "true"));
+    expect(nslc.emitterParams["cma-me"]!.ranker).toBe("nslc");
+    expect(apply(nslc, changeArchiveParam(nslc, "localCompetition", "false")).emitterParams["cma-me"]!.ranker).toBe("nov");
+    const dds = apply(nslc, changeArchive(nslc, "density"));
+    expect(dds.emitterParams["cma-me"]!.ranker).toBe("density");
+    for (const run of [ns, nslc, dds]) {
+      const r = ExperimentSpec.safeParse(configOf(run));
+      expect(r.success, r.success ? "" : JSON.stringify(r.error.issues)).toBe(true);
+    }
+    expect(configOf(nslc)).toMatchObject({ archive: { type: "proximity", localCompetition: true }, emitter: { type: "cma-me", ranker: "nslc" } });
+    // Back on a grid, a search-only ranker returns to CMA-ME's default; a ranker the user chose stays.
+    const grid = apply(dds, changeArchive(dds, "grid"));
+    expect([grid.emitter, grid.emitterParams["cma-me"]!.ranker]).toEqual(["cma-me", "2imp"]);
+    expect(ExperimentSpec.safeParse(configOf(grid)).success).toBe(true);
+    const imp = apply(nslc, { emitterParams: { ...nslc.emitterParams, "cma-me": { ...nslc.emitterParams["cma-me"], ranker: "2imp" } } });
+    expect(apply(imp, changeArchiveParam(imp, "localCompetition", "false")).emitterParams["cma-me"]!.ranker).toBe("2imp");
   });
 
   it.each(["sphere", "arm", "command", "webhook", "javascript", "llm-code", "llm-text", "program", "external"] as const)("a stored config read back into the form builds the same config (%s)", (t) => {

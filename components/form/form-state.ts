@@ -4,7 +4,7 @@
  * change several fields at once (a new domain brings its rows, batch and
  * name). Pure functions: the sections call `set` with what they return.
  */
-import { initialArchiveParams, type ArchiveParams } from "./archive-params";
+import { archiveFormConfig, FORM_ARCHIVES, initialArchiveParams, type ArchiveParams } from "./archive-params";
 import { defaultProgramDescriptors, hasBuiltInMeasures } from "@/lib/experiments/config";
 import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
@@ -243,6 +243,7 @@ export function derive(s: FormState) {
   const llmDomain = isLlmDomain(s.domain);
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && s.genome === "text") ? "llm" : userDomain && s.genome === "json" ? "javascript-mutation" : s.emitter;
+  const searchArchive = searchKind(s.archive) != null;
   const schedulerOptions = SCHEDULERS.filter((k) => k.distributed === "jobs" || (k.distributed === "chains" && (emitterKind === "cma-me" || emitterKind === "cma-mae")));
   return {
     userDomain,
@@ -254,10 +255,12 @@ export function derive(s: FormState) {
     autoRange: s.archive === "grid" && (userDomain || llmDomain),
     /** Descriptor rows may read a metric of the evaluator. */
     withMetric: userDomain || s.domain === "llm-code" || s.domain === "program",
-    /** Islands split the workers' jobs: not for CMA chains or ask/tell runs. */
-    islandsAllowed: s.domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains",
+    /** Islands split the workers' jobs: not for CMA chains, ask/tell runs or a search archive (one per run). */
+    islandsAllowed: s.domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains" && !searchArchive,
+    searchArchive,
     schedulerOptions,
-    schedulerShown: schedulerOptions.length > 1,
+    /** A search archive runs its CMA-ME chains with the default scheduler. */
+    schedulerShown: schedulerOptions.length > 1 && !searchArchive,
   };
 }
 export type Derived = ReturnType<typeof derive>;
@@ -319,4 +322,48 @@ export function choosePreset(s: FormState, id: string): Partial<FormState> {
 /** A new vector emitter; emitter chains (CMA): the batch is per emitter and per iteration (pyribs uses 36). */
 export function changeEmitter(s: FormState, type: string): Partial<FormState> {
   return { emitter: type, ...(emitterKindOf({ type }).distributed === "chains" && s.batchSize === "100" ? { batchSize: "36" } : {}) };
+}
+
+/** The registered search archive kind of that type (proximity, density), or null for cell archives. */
+function searchKind(type: string) {
+  return FORM_ARCHIVES.find((k) => k.type === type && k.distributed === "search") ?? null;
+}
+
+/** Rankers that only a search archive can serve (nov, nslc, density): leaving it for a grid resets them. */
+const SEARCH_RANKERS = new Set(FORM_ARCHIVES.flatMap((k) => k.rankers ?? []));
+const CMA_ME_DEFAULT_RANKER = "2imp";
+
+/**
+ * The ranker that makes the search archive's algorithm (pyribs' rows): of the kind's rankers, listed from
+ * plainest to most specific, the last its cross-field check accepts (proximity: "nov", or "nslc" with local
+ * competition; density: "density").
+ */
+function searchRanker(type: string, params: ArchiveParams): string | undefined {
+  const kind = searchKind(type);
+  if (!kind?.rankers?.length) return undefined;
+  const config = archiveFormConfig(type, params) as never;
+  const fits = kind.rankers.filter((ranker) => !(kind.check?.(config, { emitter: { type: "cma-me", ranker } }) ?? []).length);
+  return fits.at(-1) ?? kind.rankers[0];
+}
+
+const withRanker = (s: FormState, ranker: string): Partial<FormState> => ({ emitterParams: { ...s.emitterParams, "cma-me": { ...s.emitterParams["cma-me"], ranker } } });
+
+/**
+ * A new archive kind. A search archive runs as pyribs runs it, CMA-ME chains ranked by what the archive
+ * reports: choosing one switches the emitter to CMA-ME with the kind's ranker (the user may change both
+ * after). Back to a grid or CVT, a search-only ranker returns to CMA-ME's default.
+ */
+export function changeArchive(s: FormState, type: string): Partial<FormState> {
+  const ranker = searchRanker(type, s.archiveParams);
+  if (ranker) return { archive: type, ...changeEmitter(s, "cma-me"), ...withRanker(s, ranker) };
+  const current = s.emitterParams["cma-me"]?.ranker;
+  return { archive: type, ...(current && SEARCH_RANKERS.has(current) ? withRanker(s, CMA_ME_DEFAULT_RANKER) : {}) };
+}
+
+/** One archive parameter typed; a proximity archive's local competition moves a novelty ranker between "nov" and "nslc". */
+export function changeArchiveParam(s: FormState, key: string, value: string): Partial<FormState> {
+  const archiveParams = { ...s.archiveParams, [s.archive]: { ...s.archiveParams[s.archive], [key]: value } };
+  const current = s.emitterParams["cma-me"]?.ranker;
+  const ranker = current && SEARCH_RANKERS.has(current) ? searchRanker(s.archive, archiveParams) : undefined;
+  return { archiveParams, ...(ranker && ranker !== current ? withRanker(s, ranker) : {}) };
 }

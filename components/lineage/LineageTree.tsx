@@ -96,7 +96,7 @@ export const LineageTree = memo(function LineageTree({ steps, complete, inspecte
       <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
         {steps.length - 1} generation{steps.length === 2 ? "" : "s"} back to {complete ? "the first ancestor" : "the oldest stored ancestor"}. {showOperators
           ? `Under each: its fitness and the operator that made it (seed, diff, full rewrite, crossover, mutate)${layout.selections ? ", then the parent-selection rule that chose its parent(s)" : ""}; hollow dots: crossover's second parents`
-          : "Filled dots: the chain of mutated parents; hollow: second parents (line direction)"}. Click one to inspect it.
+          : `Filled dots: the chain of mutated parents${steps.some((st) => st.parentIds.length > 1) ? "; hollow: second parents (line direction)" : ""}`}. Click one to inspect it.
       </p>
       <div ref={scroller} className="overflow-x-auto pb-2">
         <svg width={Math.max(layout.width, 200)} height={layout.height} role="group" aria-label="Lineage tree">

@@ -1,7 +1,8 @@
 /** Archive: the registered kinds (grid, CVT, search archives) and how many cells that makes. The only place of the form that knows archive kinds. */
 import { Section } from "../Field";
-import { ArchiveFields } from "../ArchiveFields";
+import { ArchiveFields, EngineOnlyArchives } from "../ArchiveFields";
 import { archivePreview } from "../form-config";
+import { changeArchive, changeArchiveParam } from "../form-state";
 import type { SectionProps } from "./props";
 
 export function ArchiveSection({ s, set, err }: SectionProps) {
@@ -10,13 +11,14 @@ export function ArchiveSection({ s, set, err }: SectionProps) {
       <ArchiveFields
         type={s.archive}
         params={s.archiveParams}
-        onType={(archive) => set({ archive })}
-        onParam={(k, v) => set({ archiveParams: { ...s.archiveParams, [s.archive]: { ...s.archiveParams[s.archive], [k]: v } } })}
+        onType={(archive) => set((st) => changeArchive(st, archive))}
+        onParam={(k, v) => set((st) => changeArchiveParam(st, k, v))}
         error={err}
       />
       <p data-testid="archive-preview" className="rounded-md bg-slate-50 px-3 py-2 text-sm font-medium tabular-nums text-slate-700 dark:bg-slate-900 dark:text-slate-300" aria-live="polite">
         {archivePreview(s)}
       </p>
+      <EngineOnlyArchives />
     </Section>
   );
 }

@@ -13,7 +13,7 @@ export const cmaMe = emitterKind({
   help: "Covariance matrix adaptation towards archive improvement (CMA-ME; built-in domains).",
   schema: z.object({ type: z.literal("cma-me"), ...cmaShape, ranker: cmaMeRanker.default("2imp"), selectionRule: cmaSelection.default("filter"), restartRule: cmaRestart.default("no_improvement") }).strict(),
   // The ranker select also offers the search archives' rankers (nov, nslc: proximity; density: density).
-  fields: cmaFields.map((f) => (f.key === "ranker" ? { ...f, options: [...f.options!, ...SEARCH_RANKERS.map((r) => ({ value: r, label: `${r} (search archive)` }))] } : f)),
+  fields: cmaFields.map((f) => (f.key === "ranker" ? { ...f, help: `${f.help} With a search archive: novelty (nov), local competition (nslc) or density.`, options: [...f.options!, ...SEARCH_RANKERS.map((r) => ({ value: r, label: `${r} (search archive)` }))] } : f)),
   distributed: "chains",
   builtInDomainsOnly: true,
   chains: (c) => c.count,
