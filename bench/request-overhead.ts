@@ -5,15 +5,22 @@
  * requests each. The per-request floor (routing, the edge checks, Next.js's request and response
  * objects, compression) is what a closed loop of readers pays on every read (bench/reads-under-load.ts).
  *
- *   npx tsx bench/request-overhead.ts [--requests 300] [--rounds 3]
+ *   npx tsx bench/request-overhead.ts [--requests 300] [--rounds 3] [--cpu-prof DIR]
+ * (`--cpu-prof DIR`: the web server writes a V8 CPU profile there when it stops, and the bench prints
+ *  its summary: CPU by area and the top functions.)
  */
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
+import { summarizeServerProfile } from "./server-profile";
 
-const { values } = parseArgs({ options: { requests: { type: "string", default: "300" }, rounds: { type: "string", default: "3" } } });
+const { values } = parseArgs({ options: { requests: { type: "string", default: "300" }, rounds: { type: "string", default: "3" }, "cpu-prof": { type: "string" } } });
+const root = path.resolve(import.meta.dirname, "..");
+const profDir = values["cpu-prof"] ? path.resolve(values["cpu-prof"]) : undefined;
+if (profDir) fs.mkdirSync(profDir, { recursive: true });
 const n = Number(values.requests);
 const rounds = Number(values.rounds);
 const log = (s: string) => process.stderr.write(`[bench:request-overhead] ${s}\n`);
@@ -28,7 +35,7 @@ function cpuSeconds(pid: number): number {
 }
 
 const stack = await createTestStack();
-const server = await startApiServer(stack.env).catch(async (e) => {
+const server = await startApiServer(stack.env, profDir ? { extraEnv: { NODE_OPTIONS: `--require ${path.join(root, "bench/cpu-profile-preload.cjs")}`, BENCH_CPU_PROF_DIR: profDir } } : {}).catch(async (e) => {
   await stack.stop();
   throw e;
 });
@@ -78,4 +85,8 @@ try {
 } finally {
   await server.stop();
   await stack.stop();
+}
+if (profDir) {
+  const file = path.join(profDir, `web-${server.child.pid}.cpuprofile`);
+  if (fs.existsSync(file)) console.log(JSON.stringify({ serverProfile: { file, ...summarizeServerProfile(JSON.parse(fs.readFileSync(file, "utf8")), 40) } }));
 }
