@@ -34,6 +34,19 @@ describe("the environment schema", () => {
     expect(() => readEnv({ QD_EVALUATION_CONCURRENCY: "0" })).toThrow(/QD_EVALUATION_CONCURRENCY/);
   });
 
+  it("sees a changed variable at its next read, though parsed environments are reused", () => {
+    const env: Record<string, string | undefined> = { QD_SSE_POLL_MS: "250", UNRELATED: "x" };
+    const first = readEnv(env);
+    expect(readEnv({ ...env, UNRELATED: "y" })).toBe(first); // only the schema's variables count
+    env.QD_SSE_POLL_MS = "120";
+    expect(readEnv(env).QD_SSE_POLL_MS).toBe(120);
+    env.QD_SSE_POLL_MS = "";
+    expect(readEnv(env).QD_SSE_POLL_MS).toBe(300); // empty means unset
+    env.QD_SSE_POLL_MS = "soon";
+    expect(() => readEnv(env)).toThrow(/QD_SSE_POLL_MS/);
+    expect(() => (first.QD_ALLOWED_HOSTS as string[]).push("evil.example")).toThrow(TypeError); // shared, so frozen
+  });
+
   it("is the only place the server reads QD_* settings (the engine in lib/qd reads its own tuning knobs)", () => {
     const offenders = ["app", "components", "lib", "workers", "scripts"]
       .flatMap((d) => sources(path.join(root, d)))

@@ -37,7 +37,8 @@ export function errorResponse(error: unknown, req?: Request): Response {
   if (e.status >= 500) console.error(`[api] ${req?.method ?? ""} ${req ? new URL(req.url).pathname : ""} failed:`, error);
   const body: { error: { code: string; message: string; issues?: unknown } } = { error: { code: e.code, message: e.message } };
   if (e.issues?.length) body.error.issues = e.issues;
-  return Response.json(body, { status: e.status, headers: { "cache-control": "no-store", ...e.headers } });
+  const text = JSON.stringify(body);
+  return new Response(text, { status: e.status, headers: { "content-type": "application/json", "cache-control": noStore(text.length), ...e.headers } });
 }
 
 function toApiError(error: unknown): ApiError {
@@ -56,9 +57,23 @@ function toApiError(error: unknown): ApiError {
   return new ApiError(500, "internal error (see the server log)", undefined, "internal");
 }
 
+/**
+ * Bodies shorter than this are sent uncompressed. `next start` gzips every compressible response it
+ * streams, at level 6, whatever its size: a fresh zlib stream per response, which for the few-KB
+ * answers the dashboard polls cost more server CPU than it saves on the wire (bench/request-overhead.ts).
+ * `no-transform` is how a response opts out of it (and asks proxies not to compress it either).
+ */
+export const COMPRESS_MIN_CHARS = 16 * 1024;
+
+/** Cache-Control for an API answer of `length` characters that must not be cached. */
+export function noStore(length: number): string {
+  return length < COMPRESS_MIN_CHARS ? "no-store, no-transform" : "no-store";
+}
+
 /** JSON response; bigints (revisions, event ids) become numbers. */
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  const body = stringify(data);
+  return new Response(body, { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": noStore(body.length), ...headers } });
 }
 
 export function stringify(data: unknown): string {

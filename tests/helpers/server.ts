@@ -15,7 +15,7 @@ import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const defaultRoot = path.resolve(import.meta.dirname, "../..");
 
 export interface ApiServer {
   url: string;
@@ -42,7 +42,7 @@ export async function freePort(): Promise<number> {
  * and `npm start` use), one process at a time: concurrent test files wait for the first.
  * `next build` keeps .next/dev, so a developer's `next dev` is not disturbed.
  */
-export async function ensureBuild(): Promise<"reused" | "built"> {
+export async function ensureBuild(root: string = defaultRoot): Promise<"reused" | "built"> {
   if (buildIsCurrent(root)) return "reused";
   const lock = path.join(os.tmpdir(), `qd-studio-build-${Buffer.from(root).toString("hex").slice(-24)}.lock`);
   const deadline = Date.now() + 300_000;
@@ -76,9 +76,11 @@ export async function ensureBuild(): Promise<"reused" | "built"> {
   }
 }
 
-export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv?: Record<string, string> } = {}): Promise<ApiServer> {
+/** `root`: another checkout's build to serve (benches comparing two versions side by side); default this one. */
+export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv?: Record<string, string>; root?: string } = {}): Promise<ApiServer> {
+  const root = options.root ?? defaultRoot;
   const port = await freePort();
-  await ensureBuild();
+  await ensureBuild(root);
   const mode = "start" as const;
   const childEnv: NodeJS.ProcessEnv = {
     ...env,

@@ -125,7 +125,15 @@ describe("experiments over REST", () => {
     const stream = subscribe(`/api/experiments/${runId}/events`, untilCompleted, POLL_CEILING_MS, {}, () => subscribed());
     await Promise.race([hello, stream]); // the subscription has started (its hello arrived) before the run does
     // More dashboards on the same run share one poll of the event log: each still gets every event.
-    const others = Array.from({ length: 6 }, () => subscribe(`/api/experiments/${runId}/events`, untilCompleted, POLL_CEILING_MS));
+    // They too are subscribed before the run starts (a connection that arrives later joins the feed
+    // where it is and rightly misses "running": on a loaded machine the start could overtake them).
+    const othersSubscribed: Promise<void>[] = [];
+    const others = Array.from({ length: 6 }, () => {
+      let ready!: () => void;
+      othersSubscribed.push(new Promise<void>((r) => (ready = r)));
+      return subscribe(`/api/experiments/${runId}/events`, untilCompleted, POLL_CEILING_MS, {}, () => ready());
+    });
+    await Promise.race([Promise.all(othersSubscribed), Promise.all(others)]);
     const started = await api("POST", `/api/experiments/${runId}/start`);
     expect(started.status).toBe(200);
     expect(["running", "completed"]).toContain(started.body.status);

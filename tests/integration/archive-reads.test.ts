@@ -158,6 +158,21 @@ describe("archive reads from the server's copy", () => {
     expect(await columns(id)).toEqual(archive);
   });
 
+  it("small API answers go out plain even to gzip clients (a zlib stream per response cost more than it saved); large ones are still compressed", async () => {
+    const id = await create("small answers");
+    for (const pathname of [`/api/experiments/${id}`, `/api/experiments/${id}/metrics`, "/api/no-such-endpoint"]) {
+      const zipped = await raw(pathname, { "accept-encoding": "gzip, deflate, br" });
+      const plain = await raw(pathname, { "accept-encoding": "identity" });
+      expect(zipped.headers["content-encoding"]).toBeUndefined();
+      expect(zipped.headers["cache-control"]).toMatch(/no-transform/);
+      expect(zipped.body.length).toBeLessThan(16 * 1024);
+      if (zipped.status === 200) expect(JSON.parse(zipped.body.toString()).id ?? null).toEqual(JSON.parse(plain.body.toString()).id ?? null);
+    }
+    const doc = await raw("/api/openapi.json", { "accept-encoding": "gzip" });
+    expect(doc.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(doc.body).length).toBeGreaterThan(16 * 1024);
+  });
+
   it("a cached body never hides a write: new cells and improvements show on the next read, in both forms", async () => {
     const id = await create("invalidation");
     await write(id, Array.from({ length: 50 }, (_, i) => ({ cell: 2 * i, fitness: i })));
