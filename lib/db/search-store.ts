@@ -60,11 +60,11 @@ export async function loadSearchChanges(prisma: PrismaClient, experimentId: stri
   const [row] = await prisma.$queryRawUnsafe<{ kind: string; revision: number; snap: number; state: string | null; deltas: string[] }[]>(
     `WITH s AS (
        SELECT kind, revision, "snapshotRevision" AS snap, state,
-              ($2 < "snapshotRevision" AND NOT EXISTS (SELECT 1 FROM "SearchArchiveDelta" d WHERE d."experimentId" = $1::uuid AND d.revision = $2 + 1)) AS full
+              ($2 < "snapshotRevision" AND NOT EXISTS (SELECT 1 FROM "SearchArchiveDelta" d WHERE d."experimentId" = $1::uuid AND d.revision = $2 + 1)) AS reload
        FROM "SearchArchive" WHERE "experimentId" = $1::uuid)
-     SELECT kind, revision, snap, CASE WHEN full THEN encode(state, 'base64') END AS state,
+     SELECT kind, revision, snap, CASE WHEN reload THEN encode(state, 'base64') END AS state,
             ARRAY(SELECT encode(d.delta, 'base64') FROM "SearchArchiveDelta" d
-                  WHERE d."experimentId" = $1::uuid AND d.revision > (CASE WHEN full THEN snap ELSE $2 END) AND d.revision <= s.revision
+                  WHERE d."experimentId" = $1::uuid AND d.revision > (CASE WHEN reload THEN snap ELSE $2 END) AND d.revision <= s.revision
                   ORDER BY d.revision) AS deltas
      FROM s`,
     experimentId,
