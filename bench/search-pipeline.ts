@@ -57,10 +57,25 @@ function inProcess() {
   return { evaluations: m.evaluations, seconds: Number(m.seconds.toFixed(3)), evalsPerSec: Math.round(m.evalsPerSec), normQdScore: m.normQdScore, coverage: m.coverage };
 }
 
+/** Per-job milliseconds by phase (load, refresh, generate, commit, queue), from the workers' `job costs` lines (QD_JOB_COSTS=1). */
+function perJobMs(outputs: string[], experimentId: string) {
+  let jobs = 0;
+  const ms: Record<string, number> = {};
+  for (const out of outputs) {
+    for (const m of out.matchAll(/job costs (\{.*\})/g)) {
+      const c = JSON.parse(m[1]!) as { experimentId: string; jobs: number; ms: Record<string, number> };
+      if (c.experimentId !== experimentId) continue;
+      jobs += c.jobs;
+      for (const [k, v] of Object.entries(c.ms)) ms[k] = (ms[k] ?? 0) + v;
+    }
+  }
+  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Number((v / Math.max(1, jobs)).toFixed(1))]));
+}
+
 async function distributed(workers: number) {
   const stack = await createTestStack();
   try {
-    const procs = Array.from({ length: workers }, () => stack.startWorker());
+    const procs = Array.from({ length: workers }, () => stack.startWorker({ QD_JOB_COSTS: "1" }));
     await waitFor(async () => procs.every((p) => p.output().includes("ready")), 60_000, "workers ready");
     const exp = await createExperiment(stack.prisma, config);
     const t0 = performance.now();
@@ -78,8 +93,11 @@ async function distributed(workers: number) {
       exp.id,
     );
     const state = await loadSearchState(stack.prisma, exp.id, config, seed);
+    // Workers print their cost lines at completion or shutdown.
+    await Promise.all(procs.map((p) => p.stop()));
     return {
       workers,
+      perJobMs: perJobMs(procs.map((p) => p.output()), exp.id),
       evaluations: done.evaluations,
       seconds: Number(seconds.toFixed(3)),
       evalsPerSec: Math.round(done.evaluations / seconds),
