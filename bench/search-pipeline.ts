@@ -76,7 +76,7 @@ async function distributed(workers: number) {
   const stack = await createTestStack();
   try {
     const procs = Array.from({ length: workers }, () => stack.startWorker({ QD_JOB_COSTS: "1" }));
-    await waitFor(async () => procs.every((p) => p.output().includes("ready")), 60_000, "workers ready");
+    await waitFor(async () => procs.every((p) => p.output().includes("ready")), 180_000, "workers ready");
     const exp = await createExperiment(stack.prisma, config);
     const t0 = performance.now();
     await startExperiment(stack.prisma, stack.queues, exp.id);
