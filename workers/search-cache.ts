@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { loadSearchChanges } from "@/lib/db/search-store";
+import { loadSearchChanges, type SearchCommit } from "@/lib/db/search-store";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { applySearchChanges, newSearchArchive } from "@/lib/experiments/search-state";
 import type { StatefulSearchArchive } from "@/lib/registry/archives";
@@ -78,4 +78,17 @@ export class SearchCacheStore {
   drop(experimentId: string): void {
     this.caches.delete(experimentId);
   }
+}
+
+/**
+ * A delta job whose base is no longer the newest revision, replayed on the newest before its commit
+ * (the commit replays again only if another commit lands in between). Full-state jobs and jobs
+ * whose deltas were compacted away are left to the commit.
+ */
+export async function rebaseSearch(prisma: PrismaClient, experimentId: string, c: SearchCommit): Promise<void> {
+  if (!c.delta) return;
+  const changes = await loadSearchChanges(prisma, experimentId, c.baseRevision);
+  if (!changes || changes.revision <= c.baseRevision || changes.snapshot) return;
+  c.delta = c.replay({ deltas: changes.deltas });
+  c.baseRevision = changes.revision;
 }

@@ -10,7 +10,7 @@ import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/exp
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { ArchiveCache } from "@/workers/archive-cache";
 import { generateSearchBatch, type SearchView } from "@/workers/search-batch";
-import { SearchArchiveCache } from "@/workers/search-cache";
+import { SearchArchiveCache, rebaseSearch } from "@/workers/search-cache";
 import { searchArchiveReport } from "@/lib/api/search-archive";
 import { SearchArchiveReport } from "@/lib/api/responses";
 import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
@@ -201,6 +201,27 @@ describe("search archive commits", () => {
     expect(bytes(wa.archive)).toBe(bytes(wb.archive));
     expect((await commitBatch(stack.prisma, b, 1e9)).duplicate).toBe(true);
     expect(replays).toBe(1);
+  });
+
+  it("a job rebased on the newest revision before its commit commits without a replay under the lock", async () => {
+    const config = nslc({ iterationsPerJob: 4 });
+    const id = await running(config);
+    const wa = new SearchArchiveCache(id, config, config.seed);
+    const wb = new SearchArchiveCache(id, config, config.seed);
+    const a = await generate(id, config, wa, 0);
+    const b = await generate(id, config, wb, 1);
+    await commit(wa, a);
+    let replays = 0;
+    const replay = b.search!.replay;
+    b.search!.replay = (s) => (replays++, replay(s));
+    await rebaseSearch(stack.prisma, id, b.search!);
+    expect(replays).toBe(1);
+    expect(b.search!.baseRevision).toBe(1);
+    await commit(wb, b);
+    expect(replays).toBe(1); // the commit found its base current
+    expect(await storedBytes(id, config)).toBe(bytes(wb.archive));
+    await wa.refresh(stack.prisma);
+    expect(bytes(wa.archive)).toBe(bytes(wb.archive));
   });
 
   it("workers that race, restart or lag all hold the stored archive; compaction keeps a snapshot and the recent deltas", async () => {

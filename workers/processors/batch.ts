@@ -4,7 +4,7 @@ import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
 import { ArchiveCacheStore } from "../archive-cache";
-import { SearchCacheStore } from "../search-cache";
+import { SearchCacheStore, rebaseSearch } from "../search-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
 import { generateSearchBatch } from "../search-batch";
@@ -68,6 +68,9 @@ export function createBatchProcessor(ctx: WorkerContext) {
       });
       if (island !== null) batch.island = island;
       const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
+      // Search archives: take what others committed during generation now, outside the commit's locks,
+      // so the commit rarely has to replay the job while every other writer waits.
+      if (search && batch.search) await time("refresh", () => rebaseSearch(ctx.prisma, experimentId, batch.search!));
       let result;
       try {
         result = await time("commit", () => commitBatch(ctx.prisma, batch, snapshotEvery));
