@@ -1,14 +1,27 @@
 import crypto from "node:crypto";
-import { Rng, mixSeed, type ArchiveBase } from "@/lib/qd";
+import type { ArchiveBase } from "@/lib/qd";
 import type { AddResult } from "@/lib/qd/archive/base";
 import type { CandidateBatch } from "@/lib/db/archive-store";
-import type { StoredSearchState } from "@/lib/db/search-store";
+import type { SearchCommit } from "@/lib/db/search-store";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { cmaEmitter, encodeState } from "@/lib/experiments/cma";
-import { effectiveDescriptors, isCmaEmitter } from "@/lib/experiments/config";
-import { createSearchArchive, type StatefulSearchArchive } from "@/lib/registry/archives";
+import { isCmaEmitter } from "@/lib/experiments/config";
+import { newSearchArchive } from "@/lib/experiments/search-state";
+import { hasDeltas, type StatefulSearchArchive } from "@/lib/registry/archives";
 import type { ArchiveCache } from "./archive-cache";
 import { emptyBatch, sameRow } from "./generate-batch";
+
+/**
+ * The search archive a job runs against: in memory at `revision` (a worker's cache,
+ * workers/search-cache.ts). The job inserts into it; its commit leaves it at the revision it
+ * produced (`archive` may be swapped for a rebuilt one by a full-state replay).
+ */
+export interface SearchView {
+  archive: StatefulSearchArchive;
+  revision: number;
+  /** An empty archive of the run. */
+  fresh(): StatefulSearchArchive;
+}
 
 /** One ask/tell step of the job, kept so the commit can replay it on a newer stored state. */
 interface Step {
@@ -21,23 +34,24 @@ interface Step {
 /**
  * Job k of a run on a proximity or density archive (pyribs' novelty search, NSLC, DDS), in this
  * worker: the CMA-ME chain k mod count resumes from its stored state and asks/tells against the
- * search archive as last stored (the truth for ranking: novelty, local competition, density),
- * inserting each step into it locally. The result grid (the worker's view of the Elite table)
- * takes every candidate too; those that became elites there go to PostgreSQL as in any CMA job.
- * The commit moves the stored search archive (lib/db/search-store.ts): this job's final state
- * if nobody committed meanwhile, else its steps replayed on the newer state.
+ * search archive at the newest revision this worker has (`view`: the truth for ranking: novelty,
+ * local competition, density), inserting each step into it. The result grid (the worker's view of
+ * the Elite table) takes every candidate too; those that became elites there go to PostgreSQL as in
+ * any CMA job. The commit stores the job's delta (or, for full-state kinds, its state) if nobody
+ * committed meanwhile, else its steps replayed on the newer revision (lib/db/search-store.ts).
+ * `view` null: an empty archive at revision 0 (tests).
  */
-export function generateSearchBatch(cache: ArchiveCache, k: number, size: number, seed: number, batchId: string, savedEmitter: unknown, stored: StoredSearchState | null): CandidateBatch {
+export function generateSearchBatch(cache: ArchiveCache, k: number, size: number, seed: number, batchId: string, savedEmitter: unknown, view: SearchView | null): CandidateBatch {
   const { config, solutionIds } = cache;
   const result = cache.archive;
   const domain = cache.domain;
   const e = config.emitter;
   if (!domain || !isCmaEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a search-archive run on a built-in domain`);
-  const descriptors = effectiveDescriptors(config);
-  const fresh = () => createSearchArchive(config.archive, { domain, descriptors, rng: new Rng(mixSeed(seed, k)) });
-  const search = fresh();
-  const baseRevision = stored?.revision ?? 0;
-  if (stored && stored.revision > 0) search.importState(stored.state);
+  const v: SearchView = view ?? { archive: newSearchArchive(config, seed), revision: 0, fresh: () => newSearchArchive(config, seed) };
+  const search = v.archive;
+  const baseRevision = v.revision;
+  const deltas = hasDeltas(search);
+  if (deltas) search.beginDelta();
   // Novelty search restarts its emitters from the points it keeps; density archives keep none, so from the result grid.
   const source = (config.archive.type === "proximity" ? search : result) as unknown as ArchiveBase;
   const chain = k % e.count;
@@ -94,21 +108,53 @@ export function generateSearchBatch(cache: ArchiveCache, k: number, size: number
   }
   out.genomes = encodeVector(genomes);
   out.cma = { emitter: chain, generation: Math.floor(k / e.count), state: encodeState(emitter.getState()) };
-  out.search = {
-    kind: config.archive.type,
-    baseRevision,
-    state: search.exportState(),
-    replay: (current) => replaySteps(fresh(), current, steps),
-  };
+  out.search = searchCommit(config.archive.type, v, baseRevision, steps);
   return out;
+}
+
+/** How the commit moves the stored search archive (see SearchCommit); every path leaves `v.archive` at the revision stored. */
+function searchCommit(kind: string, v: SearchView, baseRevision: number, steps: readonly Step[]): SearchCommit {
+  const archive = v.archive;
+  if (hasDeltas(archive)) {
+    return {
+      kind,
+      baseRevision,
+      delta: archive.exportDelta(),
+      // Undo the job, take the newer deltas, redo the job's steps on them: the job's delta from the newest revision.
+      replay: (newer) => {
+        if (!("deltas" in newer)) throw new Error(`archive "${kind}" commits deltas, not whole states`);
+        archive.rollbackDelta();
+        for (const d of newer.deltas) archive.applyDelta(d);
+        archive.beginDelta();
+        insertSteps(archive, steps);
+        return archive.exportDelta();
+      },
+      snapshot: () => archive.exportState(),
+    };
+  }
+  return {
+    kind,
+    baseRevision,
+    state: archive.exportState(),
+    replay: (newer) => {
+      if (!("state" in newer)) throw new Error(`archive "${kind}" commits whole states, not deltas`);
+      const rebuilt = v.fresh();
+      v.archive = rebuilt;
+      return replaySteps(rebuilt, newer.state, steps);
+    },
+  };
 }
 
 /** The job's steps inserted, in order, into `archive` restored from `state` (pyribs' batch semantics per step). */
 export function replaySteps(archive: StatefulSearchArchive, state: Uint8Array | null, steps: readonly Step[]): Uint8Array {
   if (state) archive.importState(state);
+  insertSteps(archive, steps);
+  return archive.exportState();
+}
+
+function insertSteps(archive: StatefulSearchArchive, steps: readonly Step[]): void {
   for (const s of steps) {
     if (archive.absorb) archive.absorb(s.solutions, s.objectives, s.measures, s.n);
     else archive.add(s.solutions, s.objectives, s.measures, s.n);
   }
-  return archive.exportState();
 }

@@ -1,5 +1,5 @@
 import { prisma } from "@/lib/db/client";
-import { loadSearchState } from "@/lib/db/search-store";
+import { loadSearchState } from "@/lib/experiments/search-state";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { unpackState } from "@/lib/qd/archive/state-codec";
@@ -14,12 +14,12 @@ export type SearchArchiveReport = z.infer<typeof SearchArchiveSchema>;
 
 /** GET /api/experiments/:id/search-archive: what the proximity / density archive of a run holds now. */
 export async function searchArchiveReport(id: string): Promise<SearchArchiveReport> {
-  const exp = await prisma.experiment.findUnique({ where: { id }, select: { config: true } });
+  const exp = await prisma.experiment.findUnique({ where: { id }, select: { config: true, seed: true } });
   if (!exp) throw notFound("experiment");
   const config = exp.config as unknown as ExperimentSpec;
   if (!isSearchArchiveConfig(config.archive)) throw new ApiError(404, `experiment has a ${config.archive.type} archive; only proximity and density archives have a search archive`);
   const descriptors = effectiveDescriptors(config).map((d) => ({ name: d.name, min: d.min, max: d.max }));
-  const stored = await loadSearchState(prisma, id);
+  const stored = await loadSearchState(prisma, id, config, exp.seed);
   const empty = { experimentId: id, type: config.archive.type, revision: 0, descriptors, total: 0, measures: [], objective: config.archive.type === "proximity" ? [] : null };
   if (!stored || stored.revision === 0) return empty;
   const { meta, arrays } = unpackState(stored.state);

@@ -107,6 +107,8 @@ export interface CommitResult {
   completed: boolean;
   /** Cells whose elite this batch replaced or created: [cell, fitness]. */
   improved: [number, number][];
+  /** Search-archive runs: the search archive's revision this commit produced. */
+  searchRevision?: number;
 }
 
 interface ExperimentRow {
@@ -227,7 +229,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
     await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
     if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
-    if (batch.search) await commitSearchState(tx as unknown as PrismaClient, id, batch.search);
+    const searchRevision = batch.search ? await commitSearchState(tx as unknown as PrismaClient, id, batch.search) : undefined;
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
     const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
@@ -288,7 +290,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       );
     }
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
-    return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved };
+    return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved, ...(searchRevision !== undefined ? { searchRevision } : {}) };
   }, { timeout: timeoutMs, maxWait: 30_000 });
 }
 

@@ -1,10 +1,10 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
-import { loadSearchState } from "@/lib/db/search-store";
 import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
 import { ArchiveCacheStore } from "../archive-cache";
+import { SearchCacheStore, rebaseSearch } from "../search-cache";
 import { generateBatch } from "../generate-batch";
 import { generateCmaBatch } from "../cma-batch";
 import { generateSearchBatch } from "../search-batch";
@@ -18,6 +18,7 @@ const SNAPSHOTS_PER_RUN = 400;
 
 export function createBatchProcessor(ctx: WorkerContext) {
   const caches = new ArchiveCacheStore();
+  const searchCaches = new SearchCacheStore();
   const costs = new JobCostLog();
   const processBatch = async function processBatch(job: Job<BatchJobData>) {
     const { experimentId, k } = job.data;
@@ -51,45 +52,63 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
     await time("refresh", () => cache.refresh(ctx.prisma));
-    // Proximity / density archives: the job ranks against the search archive as last stored.
-    const searchState = isSearchArchiveConfig(config.archive) ? await time("refresh", () => loadSearchState(ctx.prisma, experimentId)) : undefined;
-    const batch = await time("generate", () => {
-      const generated =
-        searchState !== undefined
-          ? generateSearchBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob?.state, searchState)
+    // Proximity / density archives: the job ranks against this worker's copy of the search archive,
+    // brought to the newest stored revision; it holds the copy until its commit.
+    const search = isSearchArchiveConfig(config.archive) ? searchCaches.get(experimentId, config, exp.seed) : null;
+    const release = search ? await search.lock() : null;
+    try {
+      if (search) await time("refresh", () => search.refresh(ctx.prisma));
+      const batch = await time("generate", () => {
+        const generated = search
+          ? generateSearchBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob?.state, search)
           : chainJob
             ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob)
             : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
-      return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
-    });
-    if (island !== null) batch.island = island;
-    const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
-    let result;
-    try {
-      result = await time("commit", () => commitBatch(ctx.prisma, batch, snapshotEvery));
-    } catch (error) {
-      caches.drop(experimentId); // it holds local inserts that never landed
-      throw error;
-    }
-    // The next refresh pulls what others committed and skips our own rows (the cache holds them). A duplicate
-    // leaves local inserts that were never stored: rebuild the cache from the database.
-    if (result.duplicate) caches.drop(experimentId);
-    else cache.committed(result.revision);
-    const c = costs.of(experimentId);
-    c.jobs++;
-    c.evaluations += batch.evaluations;
-    c.rowsStored += batch.cells.length;
+        return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
+      });
+      if (island !== null) batch.island = island;
+      const snapshotEvery = Math.max(config.batchSize, Math.ceil(config.budget.evaluations / SNAPSHOTS_PER_RUN));
+      // Search archives: take what others committed during generation now, outside the commit's locks,
+      // so the commit rarely has to replay the job while every other writer waits.
+      if (search && batch.search) await time("refresh", () => rebaseSearch(ctx.prisma, experimentId, batch.search!));
+      let result;
+      try {
+        result = await time("commit", () => commitBatch(ctx.prisma, batch, snapshotEvery));
+      } catch (error) {
+        caches.drop(experimentId); // it holds local inserts that never landed
+        throw error;
+      }
+      // The next refresh pulls what others committed and skips our own rows (the cache holds them). A duplicate
+      // leaves local inserts that were never stored: rebuild the cache from the database.
+      if (result.duplicate) {
+        caches.drop(experimentId);
+        search?.reset();
+      } else {
+        cache.committed(result.revision);
+        if (search && result.searchRevision !== undefined) search.committed(result.searchRevision);
+      }
+      const c = costs.of(experimentId);
+      c.jobs++;
+      c.evaluations += batch.evaluations;
+      c.rowsStored += batch.cells.length;
 
-    if (result.completed) {
-      ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
-      caches.drop(experimentId);
-      const line = costs.flush(experimentId);
-      if (line) ctx.log(line);
-    } else if (result.status === "running" && k + jobsInFlight(config) < plan.totalJobs) {
-      // Steady state: each finished batch starts the one maxInFlight ahead of it (CMA: its emitter's next job).
-      await time("queue", () => enqueueBatches(ctx.queues, experimentId, [k + jobsInFlight(config)]));
+      if (result.completed) {
+        ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
+        caches.drop(experimentId);
+        searchCaches.drop(experimentId);
+        const line = costs.flush(experimentId);
+        if (line) ctx.log(line);
+      } else if (result.status === "running" && k + jobsInFlight(config) < plan.totalJobs) {
+        // Steady state: each finished batch starts the one maxInFlight ahead of it (CMA: its emitter's next job).
+        await time("queue", () => enqueueBatches(ctx.queues, experimentId, [k + jobsInFlight(config)]));
+      }
+      return { duplicate: result.duplicate, evaluations: result.evaluations, improved: result.improved.length };
+    } catch (error) {
+      search?.reset(); // it may hold inserts that never landed
+      throw error;
+    } finally {
+      release?.();
     }
-    return { duplicate: result.duplicate, evaluations: result.evaluations, improved: result.improved.length };
   };
   /** Shutdown: the cost lines of experiments this worker did not see complete. */
   return Object.assign(processBatch, { flushCosts: () => costs.flushAll() });

@@ -86,6 +86,8 @@ export class DensityArchive implements InsertArchive {
   private uw = new Float64Array(0);
   private table = new Int32Array(0);
   private distinct = 0;
+  /** Changes since beginDelta(): the scalars then and each written slot's measures then (null: a slot filled since). */
+  private journal: { occupied: number; w: number; skip: number; rng: ReturnType<Rng["getState"]>; before: Map<number, Float64Array | null> } | null = null;
   private readonly bits = new Float64Array(2);
   private readonly bitsI = new Int32Array(this.bits.buffer);
 
@@ -418,7 +420,7 @@ export class DensityArchive implements InsertArchive {
     const md = this.measureDim;
     let next = 0;
     while (next < count && this.occupied < this.bufferSize) {
-      for (let k = 0; k < md; k++) this.buf[this.occupied * md + k] = measures[rows[next] * md + k];
+      this.setSlot(this.occupied, measures, rows[next] * md);
       this.occupied++;
       next++;
       this.gridDirty = true;
@@ -428,7 +430,7 @@ export class DensityArchive implements InsertArchive {
       if (this.skip < left) {
         const slot = this.rng.int(this.bufferSize);
         const row = rows[next + this.skip];
-        for (let k = 0; k < md; k++) this.buf[slot * md + k] = measures[row * md + k];
+        this.setSlot(slot, measures, row * md);
         this.gridDirty = true;
         this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
         this.skip = this.nextSkip();
@@ -439,10 +441,17 @@ export class DensityArchive implements InsertArchive {
     }
   }
 
+  private setSlot(slot: number, measures: ArrayLike<number>, off: number): void {
+    const md = this.measureDim;
+    const j = this.journal;
+    if (j && !j.before.has(slot)) j.before.set(slot, slot < j.occupied ? this.buf.slice(slot * md, (slot + 1) * md) : null);
+    for (let k = 0; k < md; k++) this.buf[slot * md + k] = measures[off + k];
+  }
+
   private offer(measures: ArrayLike<number>, off: number): void {
     const md = this.measureDim;
     if (this.occupied < this.bufferSize) {
-      for (let k = 0; k < md; k++) this.buf[this.occupied * md + k] = measures[off + k];
+      this.setSlot(this.occupied, measures, off);
       this.occupied++;
       this.gridDirty = true;
       return;
@@ -452,7 +461,7 @@ export class DensityArchive implements InsertArchive {
       return;
     }
     const slot = this.rng.int(this.bufferSize);
-    for (let k = 0; k < md; k++) this.buf[slot * md + k] = measures[off + k];
+    this.setSlot(slot, measures, off);
     this.gridDirty = true;
     this.w *= Math.exp(Math.log(this.rng.random()) / this.bufferSize);
     this.skip = this.nextSkip();
@@ -466,6 +475,56 @@ export class DensityArchive implements InsertArchive {
     );
   }
 
+  /**
+   * Starts recording changes: exportDelta() then returns the slots written since (and the reservoir's
+   * scalars and RNG), rollbackDelta() undoes them. Distributed runs store a job's delta, not the buffer.
+   */
+  beginDelta(): void {
+    this.journal = { occupied: this.occupied, w: this.w, skip: this.skip, rng: this.rng.getState(), before: new Map() };
+  }
+
+  /** The slots written since beginDelta() with their measures, and the reservoir's scalars and RNG now. */
+  exportDelta(): Uint8Array {
+    const j = this.journal;
+    if (!j) throw new Error("exportDelta() without beginDelta()");
+    const md = this.measureDim;
+    const slots = [...j.before.keys()].sort((a, b) => a - b);
+    const values = new Float64Array(slots.length * md);
+    slots.forEach((s, i) => values.set(this.buf.subarray(s * md, (s + 1) * md), i * md));
+    return packState(
+      { kind: "density-delta", occupied: this.occupied, w: this.w, skip: this.skip, rng: this.rng.getState(), bufferSize: this.bufferSize, measureDim: md },
+      [Float64Array.from(slots), values],
+    );
+  }
+
+  /** Writes another archive's exported delta into this one (the journal, if any, records it). */
+  applyDelta(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    if (meta.kind !== "density-delta" || meta.bufferSize !== this.bufferSize || meta.measureDim !== this.measureDim) throw new Error("delta is not of this density archive");
+    const [slots, values] = arrays as [Float64Array, Float64Array];
+    const md = this.measureDim;
+    for (let i = 0; i < slots.length; i++) this.setSlot(slots[i]!, values, i * md);
+    this.occupied = meta.occupied as number;
+    this.w = meta.w as number;
+    this.skip = meta.skip as number;
+    this.rng.setState(meta.rng as ReturnType<Rng["getState"]>);
+    this.gridDirty = true;
+  }
+
+  /** Undoes every change since beginDelta() (the journal stays open, empty). */
+  rollbackDelta(): void {
+    const j = this.journal;
+    if (!j) throw new Error("rollbackDelta() without beginDelta()");
+    const md = this.measureDim;
+    for (const [slot, old] of j.before) if (old) this.buf.set(old, slot * md);
+    this.occupied = j.occupied;
+    this.w = j.w;
+    this.skip = j.skip;
+    this.rng.setState(j.rng);
+    this.gridDirty = true;
+    this.beginDelta();
+  }
+
   /** Restores an exported state (same buffer size and dimensions). */
   importState(bytes: Uint8Array): void {
     const { meta, arrays } = unpackState(bytes);
@@ -476,5 +535,6 @@ export class DensityArchive implements InsertArchive {
     this.skip = meta.skip as number;
     this.rng.setState(meta.rng as ReturnType<Rng["getState"]>);
     this.gridDirty = true;
+    this.journal = null;
   }
 }

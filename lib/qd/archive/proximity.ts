@@ -56,6 +56,8 @@ export class ProximityArchive implements InsertArchive, EliteSource {
   private cells = new Int32Array(0);
   private readonly knnIdx: Int32Array;
   private readonly knnDist: Float64Array;
+  /** Changes since beginDelta(): the row count then and each written row's content then (null: a row added since). */
+  private journal: { n0: number; before: Map<number, { sol: Float64Array; meas: Float64Array; obj: number } | null> } | null = null;
 
   constructor(opts: ProximityArchiveOptions) {
     if (!Number.isInteger(opts.solutionDim) || opts.solutionDim < 1) throw new Error("solutionDim must be a positive integer");
@@ -251,6 +253,10 @@ export class ProximityArchive implements InsertArchive, EliteSource {
   private write(row: number, solutions: ArrayLike<number>, i: number, obj: number, measures: ArrayLike<number>): void {
     const sd = this.solutionDim;
     const md = this.measureDim;
+    const j = this.journal;
+    if (j && !j.before.has(row)) {
+      j.before.set(row, row < j.n0 ? { sol: this.sols.slice(row * sd, (row + 1) * sd), meas: this.meas.slice(row * md, (row + 1) * md), obj: this.objs[row]! } : null);
+    }
     for (let j = 0; j < sd; j++) this.sols[row * sd + j] = solutions[i * sd + j];
     for (let j = 0; j < md; j++) this.meas[row * md + j] = measures[i * md + j];
     this.objs[row] = obj;
@@ -296,6 +302,88 @@ export class ProximityArchive implements InsertArchive, EliteSource {
     ]);
   }
 
+  /**
+   * Starts recording changes: exportDelta() then returns what add() changed since (the rows written,
+   * with their new content), and rollbackDelta() undoes it. Distributed runs store a job's delta
+   * instead of the whole archive.
+   */
+  beginDelta(): void {
+    this.journal = { n0: this.numElites, before: new Map() };
+  }
+
+  /** The rows written since beginDelta() (row numbers, solutions, measures, objectives) and the new row count. */
+  exportDelta(): Uint8Array {
+    const j = this.journal;
+    if (!j) throw new Error("exportDelta() without beginDelta()");
+    const rows = [...j.before.keys()].sort((a, b) => a - b);
+    const sd = this.solutionDim;
+    const md = this.measureDim;
+    const sols = new Float64Array(rows.length * sd);
+    const meas = new Float64Array(rows.length * md);
+    const objs = new Float64Array(rows.length);
+    rows.forEach((r, i) => {
+      sols.set(this.sols.subarray(r * sd, (r + 1) * sd), i * sd);
+      meas.set(this.meas.subarray(r * md, (r + 1) * md), i * md);
+      objs[i] = this.objs[r]!;
+    });
+    return packState({ kind: "proximity-delta", n: this.numElites, solutionDim: sd, measureDim: md }, [Float64Array.from(rows), sols, meas, objs]);
+  }
+
+  /** Writes another archive's exported delta (its rows and row count) into this one; the journal, if any, records it. */
+  applyDelta(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    if (meta.kind !== "proximity-delta" || meta.solutionDim !== this.solutionDim || meta.measureDim !== this.measureDim) throw new Error("delta is not of this proximity archive");
+    const [rows, sols, meas, objs] = arrays as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const n = meta.n as number;
+    const before = this.numElites;
+    this.grow(n);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r >= n) throw new Error(`delta writes row ${r} beyond its row count ${n}`);
+      this.write(r, sols, i, objs[i]!, meas);
+      this.track(r, before);
+    }
+    this.numElites = n;
+    this.settle();
+  }
+
+  /** Undoes every change since beginDelta() (the journal stays open, empty). */
+  rollbackDelta(): void {
+    const j = this.journal;
+    if (!j) throw new Error("rollbackDelta() without beginDelta()");
+    this.journal = null;
+    const sd = this.solutionDim;
+    const md = this.measureDim;
+    for (const [r, old] of j.before) {
+      if (!old) continue;
+      this.sols.set(old.sol, r * sd);
+      this.meas.set(old.meas, r * md);
+      this.objs[r] = old.obj;
+      this.track(r, Infinity);
+    }
+    this.numElites = j.n0;
+    // The tree or the tail may hold rows that no longer exist.
+    if (this.treeN > j.n0) this.rebuild();
+    else this.tail = this.tail.filter((r) => r < j.n0);
+    this.journal = { n0: j.n0, before: new Map() };
+  }
+
+  /** Neighbour search after row r changed: scanned from the tail, skipped in the tree (`rowsBefore`: rows that existed). */
+  private track(r: number, rowsBefore: number): void {
+    if (r < this.treeN) {
+      if (this.stale[r] === 0) {
+        this.stale[r] = 1;
+        this.tail.push(r);
+      }
+    } else if (r >= rowsBefore) {
+      this.tail.push(r); // a new row (rows past the tree that existed are in the tail already)
+    }
+  }
+
+  private settle(): void {
+    if (this.tail.length > Math.max(64, this.treeN >> 3)) this.rebuild();
+  }
+
   /** Replaces the stored points with an exported state (same dimensions). */
   importState(bytes: Uint8Array): void {
     const { meta, arrays } = unpackState(bytes);
@@ -308,6 +396,7 @@ export class ProximityArchive implements InsertArchive, EliteSource {
     this.meas.set(meas);
     this.objs.set(objs);
     this.numElites = n;
+    this.journal = null;
     this.rebuild();
   }
 }

@@ -16,7 +16,8 @@ export const ARCHIVES = [grid, cvt, proximity, density, discount] as const;
 export const ArchiveConfig = kindUnion("archive", ARCHIVES);
 export type ArchiveConfig = z.infer<typeof ArchiveConfig>;
 
-export type { ArchiveKind, ArchiveDistributedMode, SearchArchiveContext, StatefulSearchArchive } from "./types";
+export type { ArchiveKind, ArchiveDistributedMode, DeltaSearchArchive, SearchArchiveContext, StatefulSearchArchive } from "./types";
+export { hasDeltas } from "./types";
 
 export function archiveKindOf(a: { type: string }): ArchiveKind {
   const k = (ARCHIVES as readonly ArchiveKind[]).find((m) => m.type === a.type);

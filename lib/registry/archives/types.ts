@@ -21,13 +21,34 @@ export interface SearchArchiveContext {
  */
 export type ArchiveDistributedMode = "cells" | "search" | "in-process";
 
-/** A search archive the workers can run: state in and out as bytes, batch insertion in between. */
+/**
+ * A search archive the workers can run: state in and out as bytes, batch insertion in between.
+ *
+ * Kinds whose change per job is small (points added, reservoir slots replaced) also implement the
+ * four delta methods: a commit then stores only the job's delta and workers keep the archive in
+ * memory, applying the deltas of other workers' commits. A kind that leaves them out (its change is
+ * its whole state, e.g. a model retrained every batch) is a "full state" kind: every commit stores
+ * exportState(), as before deltas existed. Either all four or none.
+ */
 export interface StatefulSearchArchive extends InsertArchive {
   exportState(): Uint8Array;
   importState(state: Uint8Array): void;
   /** add()'s state change without what add() reports, when that is cheaper (density: no KDE). */
   absorb?(solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n: number): void;
+  /** Starts recording changes (importState() stops it). */
+  beginDelta?(): void;
+  /** What changed since beginDelta(), as bytes applyDelta() takes. */
+  exportDelta?(): Uint8Array;
+  /** Applies another archive's exportDelta() made from the same state this one is in. */
+  applyDelta?(delta: Uint8Array): void;
+  /** Back to the state at beginDelta() (recording continues from there). */
+  rollbackDelta?(): void;
 }
+
+/** A search archive that commits deltas (all four methods present). */
+export type DeltaSearchArchive = StatefulSearchArchive & Required<Pick<StatefulSearchArchive, "beginDelta" | "exportDelta" | "applyDelta" | "rollbackDelta">>;
+
+export const hasDeltas = (a: StatefulSearchArchive): a is DeltaSearchArchive => !!(a.beginDelta && a.exportDelta && a.applyDelta && a.rollbackDelta);
 
 export interface ArchiveKind<S extends KindSchema = KindSchema> extends KindModule<S> {
   readonly distributed: ArchiveDistributedMode;
