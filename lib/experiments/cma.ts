@@ -1,5 +1,5 @@
 import { Rng, getDomain, type ArchiveBase, type Domain, type Emitter } from "@/lib/qd";
-import { createEmitter } from "@/lib/registry/emitters";
+import { createEmitter, emitterKindOf } from "@/lib/registry/emitters";
 import { groupOfChain, poolGroups } from "@/lib/registry/schedulers/bandit-pool";
 import { banditOf, isChainEmitter, type ChainEmitterConfig, type DomainConfig } from "./config";
 
@@ -37,7 +37,11 @@ export type ChainEmitter = Emitter & { getState(): unknown; setState(s: unknown)
 
 /** The emitter config chain `chain` of a run runs: the run's emitter, or for a bandit pool the chain's group. */
 export function chainEmitterConfig(config: { emitter: { type: string }; scheduler?: { type: string }; extraEmitters?: readonly { type: string; count?: number }[] }, chain: number): { type: string } & Record<string, unknown> {
-  if (banditOf(config)) return groupOfChain(poolGroups(config), chain).emitter;
+  if (banditOf(config)) {
+    // A pool group's count says how many members it has; the kinds without a count field (mutation) take none.
+    const { count, ...member } = groupOfChain(poolGroups(config), chain).emitter;
+    return "count" in emitterKindOf(member).schema.shape ? { ...member, count } : member;
+  }
   if (!isChainEmitter(config.emitter)) throw new Error(`emitter "${config.emitter.type}" runs no chains`);
   return config.emitter as { type: string } & Record<string, unknown>;
 }
