@@ -10,7 +10,6 @@ import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
 import { SCHEDULERS } from "@/lib/registry/schedulers";
-import { BANDIT_MEMBER_TYPES } from "@/lib/registry/schedulers/bandit-pool";
 import { newPoolRow, type PoolRow } from "./bandit-pool";
 import { domainKindOf, FORM_DOMAINS, type DomainType as RegistryDomainType } from "@/lib/registry/domains";
 import { newRowKey, type DescriptorRow } from "./DescriptorRows";
@@ -248,9 +247,8 @@ export function derive(s: FormState) {
   const llmDomain = isLlmDomain(s.domain);
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && s.genome === "text") ? "llm" : userDomain && s.genome === "json" ? "javascript-mutation" : s.emitter;
-  // The bandit chooses among a pool of non-DQD vector emitters evaluated by the workers (built-in domains).
-  const builtIn = hasBuiltInMeasures({ type: s.domain });
-  const schedulerOptions = SCHEDULERS.filter((k) => k.distributed === "jobs" || (k.distributed === "chains" && builtIn && BANDIT_MEMBER_TYPES.includes(emitterKind) && s.archive !== "proximity" && s.archive !== "density"));
+  // The bandit's pool starts with CMA chains (the emitter); its extra groups are added under the scheduler.
+  const schedulerOptions = SCHEDULERS.filter((k) => k.distributed === "jobs" || (k.distributed === "chains" && (emitterKind === "cma-me" || emitterKind === "cma-mae")));
   return {
     userDomain,
     llmDomain,

@@ -312,9 +312,10 @@ function checkEmitterKind(c: { domain: { type: string }; emitter: { type: string
  */
 function checkBandit(c: SpecLike & { batchSize: number; extraEmitters?: { type: string; count?: number }[] }, s: { type: string; numActive?: number }, ctx: z.RefinementCtx) {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-  if (!BANDIT_MEMBER_TYPES.includes(c.emitter.type)) {
-    const why = c.emitter.type.startsWith("gradient-") ? " (pyribs' bandit scheduler does not run DQD emitters)" : "";
-    return issue(["scheduler", "type"], `scheduler "${s.type}" chooses among a pool of ${BANDIT_MEMBER_TYPES.map((t) => `"${t}"`).join(", ")} emitters (emitter, then extraEmitters); got emitter "${c.emitter.type}"${why}`);
+  // The pool starts with the emitter's CMA chains (pyribs' me_map_elites: 15 CMA-ME obj); extraEmitters adds the other groups.
+  if (!isCmaEmitter(c.emitter)) {
+    const why = c.emitter.type === "gradient-arborescence" ? " (pyribs' bandit scheduler does not run DQD emitters)" : "";
+    return issue(["scheduler", "type"], `scheduler "${s.type}" chooses among CMA emitter chains: use emitter "cma-me" or "cma-mae" (its count is the pool's first group; extraEmitters adds ${BANDIT_MEMBER_TYPES.filter((t) => t !== "cma-mae").map((t) => `"${t}"`).join(", ")} groups); got "${c.emitter.type}"${why}`);
   }
   if (!hasBuiltInMeasures(c.domain)) return issue(["scheduler", "type"], `scheduler "${s.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it`);
   const groups = poolGroups(c);
@@ -329,7 +330,12 @@ function checkBandit(c: SpecLike & { batchSize: number; extraEmitters?: { type: 
   const pool = groups.reduce((n, g) => n + g.count, 0);
   if (pool > MAX_POOL) issue(["extraEmitters"], `the bandit pool holds ${pool.toLocaleString("en-US")} emitters (emitter.count plus every extraEmitters count); at most ${MAX_POOL.toLocaleString("en-US")}`);
   if (s.numActive !== undefined && s.numActive > pool) {
-    issue(["scheduler", "numActive"], `scheduler.numActive (${s.numActive}) must be at most the pool size (${pool}: emitter.count${extras.length ? " plus the extraEmitters counts" : ""}), the emitters it chooses from`);
+    issue(
+      ["scheduler", "numActive"],
+      extras.length
+        ? `scheduler.numActive (${s.numActive}) must be at most the pool size (${pool}: emitter.count plus the extraEmitters counts), the emitters it chooses from`
+        : `scheduler.numActive (${s.numActive}) must be at most emitter.count (${pool}), the pool it chooses from`,
+    );
   }
 }
 
@@ -507,7 +513,7 @@ export function emitterChains(config: ChainsLike): number {
 /** The bandit scheduler of a run over its pool (`emitter` then `extraEmitters`; null: no bandit). */
 export function banditOf(config: ChainsLike): { numActive: number; reselect: "terminated" | "all"; zeta: number; pool: number } | null {
   const s = config.scheduler as { type: string; numActive?: number; reselect?: "terminated" | "all"; zeta?: number } | undefined;
-  if (s?.type !== "bandit" || !BANDIT_MEMBER_TYPES.includes(config.emitter.type)) return null;
+  if (s?.type !== "bandit" || !isCmaEmitter(config.emitter)) return null;
   return { numActive: s.numActive ?? 12, reselect: s.reselect ?? "terminated", zeta: s.zeta ?? 0.05, pool: poolGroups(config).reduce((n, g) => n + g.count, 0) };
 }
 
