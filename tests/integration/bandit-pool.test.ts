@@ -90,6 +90,13 @@ describe("ME-MAP-Elites: the bandit over a mixed pool, two workers", () => {
     expect(withParents[0]!.n).toBeGreaterThan(0);
 
     const local = inProcess(config.seed);
+    const seconds = (done.finishedAt!.getTime() - done.startedAt!.getTime()) / 1000;
+    // The figures the README reports (distributed vs in-process, same seed and budget).
+    console.log(
+      `bandit pool, 2 workers: ${(43_200 / seconds).toFixed(0)} evaluations/s (${seconds.toFixed(1)} s), normQD ${(done.qdScore / done.cells).toFixed(2)}, coverage ${((100 * done.numElites) / done.cells).toFixed(1)}%; ` +
+        `in-process: ${local.evalsPerSec.toFixed(0)} evaluations/s, normQD ${local.normQdScore.toFixed(2)}, coverage ${(100 * local.coverage).toFixed(1)}%; ` +
+        `jobs ${plan.totalJobs}, reselections ${row.reselections}, members tried ${row.selection.filter((x) => x > 0).length}/16; load ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+    );
     within(done.numElites / done.cells, local.coverage, TOLERANCE);
     within(done.qdScore / done.cells, local.normQdScore, TOLERANCE);
   });
