@@ -5,6 +5,8 @@ import type { BanditRow } from "@/lib/qd/bandit-slots";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { poolGroups } from "@/lib/registry/schedulers/bandit-pool";
+import { BanditReport } from "@/lib/api/responses";
+import { startApiServer, type ApiServer } from "../helpers/server";
 import { createTestStack, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 
 /**
@@ -102,3 +104,57 @@ describe("ME-MAP-Elites: the bandit over a mixed pool, two workers", () => {
   });
 });
 
+
+describe("the mixed pool over the REST API", () => {
+  let stack: TestStack;
+  let server: ApiServer;
+  beforeAll(async () => {
+    stack = await createTestStack();
+    server = await startApiServer(stack.env);
+  }, TEST_CEILING_MS);
+  afterAll(async () => {
+    await server?.stop();
+    await stack?.stop();
+  });
+
+  const post = async (body: unknown) => {
+    const res = await server.fetch("/api/experiments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+
+  it("POST with extraEmitters: 201 with each group's defaults; clear 400s; GET …/bandit answers the pool (404 without a bandit)", async () => {
+    const created = await post(input);
+    expect(created.status).toBe(201);
+    expect(created.body.config.extraEmitters).toEqual([
+      { type: "cma-me", sigma0: 0.5, count: 4, ranker: "2rd", selectionRule: "filter", restartRule: "no_improvement" },
+      { type: "cma-me", sigma0: 0.5, count: 4, ranker: "2imp", selectionRule: "filter", restartRule: "no_improvement" },
+      { type: "iso-line", isoSigma: 0.01, lineSigma: 0.1, count: 4 },
+    ]);
+    const bad = async (over: Record<string, unknown>, path: string, message: RegExp) => {
+      const r = await post({ ...input, ...over });
+      expect(r.status).toBe(400);
+      expect(r.body.error.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]));
+    };
+    await bad({ scheduler: undefined }, "body.extraEmitters", /extraEmitters make the bandit scheduler's mixed pool/);
+    await bad({ extraEmitters: [{ type: "gradient-arborescence" }] }, "body.extraEmitters[0].type", /runs no gradient \(DQD\) emitters/);
+    await bad({ scheduler: { type: "bandit", numActive: 17 } }, "body.scheduler.numActive", /must be at most the pool size \(16/);
+
+    const report = await server.fetch(`/api/experiments/${created.body.id}/bandit`);
+    expect(report.status).toBe(200);
+    const parsed = BanditReport.parse(await report.json());
+    expect(parsed).toMatchObject({ numActive: 4, reselect: "terminated", jobs: 0, selections: 0 });
+    expect(parsed.groups.map((g) => [g.label, g.count, g.active])).toEqual([
+      ["cma-me obj", 4, 4],
+      ["cma-me 2rd", 4, 0],
+      ["cma-me 2imp", 4, 0],
+      ["iso-line 0.01 / 0.1", 4, 0],
+    ]);
+    expect(parsed.members.filter((m) => m.active).map((m) => m.slot)).toEqual([0, 1, 2, 3]);
+    expect(parsed.members[15]).toMatchObject({ type: "iso-line", active: false, successRate: null });
+
+    const plain = await post({ name: "plain", domain: { type: "sphere", dim: 10 }, budget: { evaluations: 1000 } });
+    const none = await server.fetch(`/api/experiments/${plain.body.id}/bandit`);
+    expect(none.status).toBe(404);
+    expect((await none.json()).error.message).toMatch(/only runs with "scheduler": \{ "type": "bandit" \} have an emitter pool/);
+  });
+});
