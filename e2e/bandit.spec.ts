@@ -64,5 +64,9 @@ test("the form builds pyribs' ME-MAP-Elites pool in one click", async ({ page, r
     { type: "iso-line", isoSigma: 0.01, lineSigma: 0.1, count: 15 },
   ]);
   expect(exp.config.emitter).toMatchObject({ type: "cma-me", ranker: "obj", count: 15 });
-  await expect(page.getByRole("region", { name: "Bandit scheduler" }).getByRole("table", { name: "Pool members" }).locator("tbody tr")).toHaveCount(60);
+  // 60 members: the per-member table starts folded under the group table.
+  const panel = page.getByRole("region", { name: "Bandit scheduler" });
+  await expect(panel.getByRole("table", { name: "Pool groups" }).locator("tbody tr")).toHaveCount(4);
+  await panel.getByText("Every emitter (60)").click();
+  await expect(panel.getByRole("table", { name: "Pool members" }).locator("tbody tr")).toHaveCount(60);
 });
