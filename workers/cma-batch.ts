@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
 import type { CandidateBatch } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
-import { chainLearning, cmaEmitter, encodeState } from "@/lib/experiments/cma";
+import { chainEmitterConfig, chainLearning, cmaEmitter, encodeState } from "@/lib/experiments/cma";
 import { thresholdStep, type ArchiveBase, type Rng } from "@/lib/qd";
-import { banditOf, isChainEmitter } from "@/lib/experiments/config";
+import { FROM_X0, MutationEmitter } from "@/lib/qd/emitters/mutation";
+import { banditOf } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
 import { emptyBatch } from "./generate-batch";
 
@@ -33,13 +34,16 @@ export interface ChainJob {
 export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, seed: number, batchId: string, job: ChainJob): CandidateBatch {
   const { archive, config, solutionIds } = cache;
   const domain = cache.domain;
-  const e = config.emitter;
-  if (!domain || !isChainEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a CMA run on a built-in domain`);
+  if (!domain) throw new Error(`experiment ${cache.experimentId} is not a chain run on a built-in domain`);
+  // The chain's emitter: the run's, or (bandit pools) the chain's group (CMA-ES, or Iso+LineDD / Gaussian with its RNG).
+  const e = chainEmitterConfig(config, job.chain);
   const learning = chainLearning(config);
   const emitter = cmaEmitter(learning && e.type === "gradient-arborescence" ? restartView(archive, cache.thresholds!) : archive, domain, e, config.batchSize, seed, job.chain, job.state);
   const mae = learning ? { ...learning, store: cache.thresholdStore } : null;
   const bandit = banditOf(config);
   const restartsBefore = emitter.restarts;
+  // Emitters without restarts count as restarted after every job (pyribs: after every iteration).
+  const restarted = () => restartsBefore === undefined || (emitter.restarts ?? 0) > restartsBefore;
 
   const dim = domain.dim;
   const md = archive.measureDim;
@@ -55,8 +59,11 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
   const steps: { cells: number[]; objectives: number[] }[] = [];
   /** Archive learning: each cell's threshold when this job first met it (as stored, refreshed before the job). */
   const startThreshold = new Map<number, number>();
-  // parentsPer 0: children are sampled from the emitter's distribution, not from a parent elite.
-  const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: e.type, measureDim: md, genomeDim: dim, parentsPer: 0 });
+  // CMA: parentsPer 0, children are sampled from the emitter's distribution, not from a parent elite.
+  // A bandit pool's mutation emitters (Iso+LineDD, Gaussian) record their parents as their own jobs do.
+  const parentsPer = emitter instanceof MutationEmitter ? emitter.parentsPer : 0;
+  const parents: (string | null)[] = new Array(batchSize * parentsPer).fill(null);
+  const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: e.type, measureDim: md, genomeDim: dim, parentsPer });
   const genomes: number[] = [];
   let successes = 0;
 
@@ -75,6 +82,7 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
       out.fitness.push(objectives[i]!);
       for (let j = 0; j < md; j++) out.descriptors.push(measures[i * md + j]!);
       for (let j = 0; j < dim; j++) genomes.push(children[i * dim + j]!);
+      for (let j = 0; j < parentsPer; j++) out.parentIds.push(parents[i * parentsPer + j] ?? null);
     }
     if (mae) {
       // The commit replays each insertion on the stored thresholds, which only rise: a candidate at or
@@ -108,6 +116,10 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
     }
     const n = Math.min(batchSize, size - done);
     emitter.ask(children);
+    if (parentsPer) {
+      const cellsOfParents = (emitter as unknown as MutationEmitter).parents;
+      for (let j = 0; j < n * parentsPer; j++) parents[j] = cellsOfParents[j] === FROM_X0 ? null : (solutionIds[cellsOfParents[j]!] ?? null);
+    }
     domain.evaluateBatch(children, n, objectives, measures);
     insert(n);
     if (n === batchSize) emitter.tell({ solutions: children, objectives, measures, status, value, n });
@@ -120,7 +132,7 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
     state: encodeState(emitter.getState()),
     ...(mae ? { thresholds: { learningRate: mae.learningRate, thresholdMin: mae.thresholdMin, steps } } : {}),
     ...(bandit && job.slot
-      ? { bandit: { slot: job.slot.slot, slotJob: job.slot.slotJob, chain: job.chain, successes, evaluations: size, restarted: emitter.restarts > restartsBefore, params: bandit } }
+      ? { bandit: { slot: job.slot.slot, slotJob: job.slot.slotJob, chain: job.chain, successes, evaluations: size, restarted: restarted(), params: bandit } }
       : {}),
   };
   return out;

@@ -19,6 +19,8 @@ import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { useBudget } from "@/components/lib/use-budget";
 import { useSearchArchive } from "@/components/search/SearchArchivePanel";
 import { SearchArchiveCard } from "./panels/SearchArchiveCard";
+import { BanditCard } from "./panels/BanditCard";
+import { useBandit } from "@/components/bandit/BanditPanel";
 import { useModels } from "@/components/lib/use-models";
 import { usePrompts } from "@/components/lib/use-prompts";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
@@ -103,6 +105,9 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   // Proximity / density runs: the search archive beside the result grid.
   const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density";
   const searchArchive = useSearchArchive(id, hasSearchArchive, running, experiment.status);
+  // Bandit runs (ME-MAP-Elites): the emitter pool with the UCB1 counts.
+  const hasBandit = (experiment.config as { scheduler?: { type?: string } } | undefined)?.scheduler?.type === "bandit";
+  const bandit = useBandit(id, hasBandit, running, experiment.status);
   const evolvesPrompts = experiment.emitterType === "llm" && (experiment.config as { emitter?: { prompts?: { evolve?: boolean } } } | undefined)?.emitter?.prompts?.evolve === true;
   const prompts = usePrompts(id, evolvesPrompts, running, experiment.status);
 
@@ -399,6 +404,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
 
       <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />
+
+      {hasBandit && <BanditCard report={bandit.report} error={bandit.error} />}
 
       <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />
 

@@ -7,6 +7,7 @@ import { runsInStages } from "@/lib/experiments/config";
 import { emitterKindOf } from "@/lib/registry/emitters";
 import { schedulerKindOf } from "@/lib/registry/schedulers";
 import { kindConfig } from "./KindFields";
+import { poolRowConfig } from "./bandit-pool";
 import { ensembleFields } from "./ModelEnsemble";
 import { programDomain } from "./ProgramFields";
 import { parentSelectionConfig } from "./ParentSelectionFields";
@@ -111,6 +112,7 @@ export function buildConfig(s: FormState, jsonSeeds: unknown) {
           ? { type: "javascript-mutation", code: s.mutateCode, timeoutMs: toNum(s.mutateTimeout), memoryMb: toNum(s.mutateMemory) }
           : kindConfig(emitterKindOf({ type: s.emitter }), s.emitterParams[s.emitter] ?? {}),
     ...(d.schedulerShown && s.scheduler !== "default" ? { scheduler: kindConfig(schedulerKindOf({ type: s.scheduler })!, s.schedulerParams[s.scheduler] ?? {}) } : {}),
+    ...(d.poolShown && s.extraEmitters.length ? { extraEmitters: s.extraEmitters.map(poolRowConfig) } : {}),
     batchSize: toNum(s.batchSize),
     budget: { evaluations: toNum(s.budget), ...(d.emitterKind === "llm" && s.costCap.trim() ? { costUsd: toNum(s.costCap) } : {}) },
     seed: toNum(s.seed),

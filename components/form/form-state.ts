@@ -10,6 +10,7 @@ import { getDomain } from "@/lib/qd/domains/registry";
 import { TASK_CATALOG, TASK_NAMES } from "@/lib/tasks/catalog";
 import { emitterKindOf, FORM_EMITTERS } from "@/lib/registry/emitters";
 import { SCHEDULERS } from "@/lib/registry/schedulers";
+import { newPoolRow, type PoolRow } from "./bandit-pool";
 import { domainKindOf, FORM_DOMAINS, type DomainType as RegistryDomainType } from "@/lib/registry/domains";
 import { newRowKey, type DescriptorRow } from "./DescriptorRows";
 import { newModelRow, type ExtraModelRow, type Selection, type Strategy } from "./ModelEnsemble";
@@ -114,6 +115,8 @@ export interface FormState {
   /** Schedulers that choose among emitter chains (the bandit) are offered with the CMA kinds only. */
   scheduler: string;
   schedulerParams: Record<string, Record<string, string>>;
+  /** The bandit's mixed pool: emitter groups after the emitter above (extraEmitters). */
+  extraEmitters: PoolRow[];
   batchSize: string;
   budget: string;
   seed: string;
@@ -225,6 +228,7 @@ export function initialState(preset?: FormPreset): FormState {
     emitterParams: Object.fromEntries(FORM_EMITTERS.map((k) => [k.type, kindValues(k, k.type === p.emitter ? p.emitterParams : undefined)])),
     scheduler: p.scheduler ?? "default",
     schedulerParams: Object.fromEntries(SCHEDULERS.map((k) => [k.type, kindValues(k, k.type === p.scheduler ? p.schedulerParams : undefined)])),
+    extraEmitters: (p.extraEmitters ?? []).map((e) => newPoolRow(String(e.type), e)),
     batchSize: p.batchSize ?? "100",
     budget: p.budget ?? "100000",
     seed: p.seed ?? "0",
@@ -244,6 +248,7 @@ export function derive(s: FormState) {
   /** The emitter in effect: LLM domains and text genomes use the LLM, JSON genomes the user's mutation. */
   const emitterKind = llmDomain || (userDomain && s.genome === "text") ? "llm" : userDomain && s.genome === "json" ? "javascript-mutation" : s.emitter;
   const searchArchive = searchKind(s.archive) != null;
+  // The bandit's pool starts with CMA chains (the emitter); its extra groups are added under the scheduler.
   const schedulerOptions = SCHEDULERS.filter((k) => k.distributed === "jobs" || (k.distributed === "chains" && (emitterKind === "cma-me" || emitterKind === "cma-mae")));
   return {
     userDomain,
@@ -255,12 +260,14 @@ export function derive(s: FormState) {
     autoRange: s.archive === "grid" && (userDomain || llmDomain),
     /** Descriptor rows may read a metric of the evaluator. */
     withMetric: userDomain || s.domain === "llm-code" || s.domain === "program",
-    /** Islands split the workers' jobs: not for CMA chains, ask/tell runs or a search archive (one per run). */
-    islandsAllowed: s.domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains" && !searchArchive,
+    /** Islands split the workers' jobs: not for CMA chains, ask/tell runs, the bandit or a search archive (one per run). */
+    islandsAllowed: s.domain !== "external" && emitterKindOf({ type: emitterKind }).distributed !== "chains" && !searchArchive && !(schedulerOptions.length > 1 && s.scheduler === "bandit"),
     searchArchive,
     schedulerOptions,
     /** A search archive runs its CMA-ME chains with the default scheduler. */
     schedulerShown: schedulerOptions.length > 1 && !searchArchive,
+    /** The bandit's pool rows (extraEmitters) are part of the config. */
+    poolShown: schedulerOptions.length > 1 && s.scheduler === "bandit" && !searchArchive,
   };
 }
 export type Derived = ReturnType<typeof derive>;

@@ -79,6 +79,8 @@ export interface FormPreset {
   /** A registered scheduler (lib/registry/schedulers) and its parameters as stored. */
   scheduler?: string;
   schedulerParams?: Record<string, unknown>;
+  /** The bandit's extra emitter groups as stored. */
+  extraEmitters?: Record<string, unknown>[];
   batchSize?: string;
   budget?: string;
   seed?: string;
@@ -100,7 +102,7 @@ const USER_DOMAINS = new Set(["command", "webhook", "javascript"]);
 
 /** Keys of each part of the configuration the form reads (anything else is reported as unshown). */
 const SHOWN: Record<string, string[]> = {
-  top: ["name", "domain", "descriptors", "archive", "emitter", "scheduler", "batchSize", "budget", "seed", "evaluation", "islands"],
+  top: ["name", "domain", "descriptors", "archive", "emitter", "scheduler", "extraEmitters", "batchSize", "budget", "seed", "evaluation", "islands"],
   scheduler: ["type", ...new Set(SCHEDULERS.flatMap((k) => k.fields.map((f) => f.key)))],
   islands: ["count", "migrationInterval", "migrants", "topology", "spawnOnStagnation"],
   stagnation: ["evaluations"],
@@ -194,6 +196,7 @@ export function presetFromConfig(config: Json, name?: string): FormPreset {
   }
   const sch = config.scheduler as Json | undefined;
   if (sch && SCHEDULERS.some((k) => k.type === sch.type)) Object.assign(p, { scheduler: sch.type, schedulerParams: sch });
+  if (Array.isArray(config.extraEmitters)) p.extraEmitters = config.extraEmitters as Record<string, unknown>[];
   // Kinds the form offers (archives the workers cannot run yet fall back to the grid).
   p.archive = ARCHIVES.some((k) => k.type === config.archive?.type && k.distributed !== "in-process") ? config.archive.type : "grid";
   p.archiveParams = config.archive;

@@ -113,6 +113,9 @@ export function openApiDocument() {
       "/api/experiments/{id}/search-archive": {
         get: { operationId: "getSearchArchive", summary: "Proximity / density archives: the points the proximity archive keeps (with objectives) or the density archive's reservoir, at most 5,000 (evenly sampled); 404 for grid and CVT runs", parameters: [idParam()], responses: { "200": okJson("the search archive's points (proximity) or reservoir (density)", "SearchArchiveReport"), ...errors(...std) } },
       },
+      "/api/experiments/{id}/bandit": {
+        get: { operationId: "getBandit", summary: "Bandit scheduler runs (ME-MAP-Elites): the emitter pool, per member its kind, whether a slot runs it, selections, successes and success rate; 404 for other runs", parameters: [idParam()], responses: { "200": okJson("the pool with the bandit's counts, per member and per group", "BanditReport"), ...errors(...std) } },
+      },
       "/api/experiments/{id}/models": {
         get: { operationId: "getModels", summary: "LLM runs: per model, its calls, cost, archive gain and improvements (the model bandit's record), and the same over the run", parameters: [idParam()], responses: { "200": okJson("per model: calls, cost, archive gain, improvements and the bandit's value; and the same over the run", "ModelsReport"), ...errors(...std) } },
       },

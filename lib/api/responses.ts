@@ -412,6 +412,43 @@ export const SearchArchiveReport = z.object({
   objective: z.array(num).nullable().describe("per row (proximity only)"),
 });
 
+/** GET /api/experiments/:id/bandit: a bandit run's emitter pool with the UCB1 counts (ME-MAP-Elites). */
+export const BanditReport = z.object({
+  experimentId: uuid,
+  numActive: z.number().int().describe("job slots running at once, each on the pool member the bandit gave it"),
+  reselect: z.enum(["terminated", "all"]),
+  zeta: num,
+  jobs: z.number().int().describe("jobs committed so far"),
+  reselections: z.number().int().describe("times a slot changed member"),
+  selections: z.number().int().describe("evaluations counted by the bandit (pyribs: selections)"),
+  successes: z.number().int().describe("candidates the archive took (pyribs: successes)"),
+  groups: z.array(
+    z.object({
+      group: z.number().int().describe("0: the experiment's emitter; 1…: extraEmitters in order"),
+      type: z.string().describe("the registered emitter kind"),
+      label: z.string(),
+      count: z.number().int(),
+      active: z.number().int().describe("members of this group in a slot now"),
+      selections: z.number().int(),
+      successes: z.number().int(),
+      successRate: nullableNum.describe("successes / selections; null before its first job"),
+    }),
+  ),
+  members: z.array(
+    z.object({
+      member: z.number().int().describe("index in the pool (emitter chain)"),
+      group: z.number().int(),
+      type: z.string(),
+      label: z.string(),
+      active: z.boolean().describe("in a slot now"),
+      slot: z.number().int().nullable(),
+      selections: z.number().int(),
+      successes: z.number().int(),
+      successRate: nullableNum,
+    }),
+  ),
+});
+
 export const ExportJson = z.object({
   experimentId: uuid,
   descriptors: z.array(z.string()),
@@ -450,6 +487,7 @@ export const RESPONSE_SCHEMAS = {
   PromptVariant,
   QueueHealth,
   SearchArchiveReport,
+  BanditReport,
   BatchEvent,
   StatusEvent,
   SnapshotEvent,

@@ -1,6 +1,7 @@
 import { Rng, getDomain, type ArchiveBase, type Domain, type Emitter } from "@/lib/qd";
-import { createEmitter } from "@/lib/registry/emitters";
-import type { ChainEmitterConfig, DomainConfig } from "./config";
+import { createEmitter, emitterKindOf } from "@/lib/registry/emitters";
+import { groupOfChain, poolGroups } from "@/lib/registry/schedulers/bandit-pool";
+import { banditOf, isChainEmitter, type ChainEmitterConfig, type DomainConfig } from "./config";
 
 /**
  * CMA-ME / CMA-MAE / CMA-MEGA / CMA-MAEGA in distributed runs: pure pieces shared by the workers
@@ -28,15 +29,29 @@ export function cmaThresholdMin(config: { domain: { type: string }; emitter: Cha
   return getDomain(config.domain as DomainConfig).objectiveRange[0];
 }
 
-/** What a chain's emitter exposes besides ask/tell: its state and its restart count (the bandit's "terminated"). */
-export type ChainEmitter = Emitter & { getState(): unknown; setState(s: unknown): void; restarts: number };
+/**
+ * What a chain's emitter exposes besides ask/tell: its state and its restart count (the bandit's
+ * "terminated"); mutation emitters of a bandit pool keep only their RNG and have no restarts.
+ */
+export type ChainEmitter = Emitter & { getState(): unknown; setState(s: unknown): void; restarts?: number };
+
+/** The emitter config chain `chain` of a run runs: the run's emitter, or for a bandit pool the chain's group. */
+export function chainEmitterConfig(config: { emitter: { type: string }; scheduler?: { type: string }; extraEmitters?: readonly { type: string; count?: number }[] }, chain: number): { type: string } & Record<string, unknown> {
+  if (banditOf(config)) {
+    // A pool group's count says how many members it has; the kinds without a count field (mutation) take none.
+    const { count, ...member } = groupOfChain(poolGroups(config), chain).emitter;
+    return "count" in emitterKindOf(member).schema.shape ? { ...member, count } : member;
+  }
+  if (!isChainEmitter(config.emitter)) throw new Error(`emitter "${config.emitter.type}" runs no chains`);
+  return config.emitter as { type: string } & Record<string, unknown>;
+}
 
 /**
  * Emitter `chain` of a run, over the worker's archive: fresh (generation 0, the
  * same RNG stream as emitter `chain` of the in-process engine with this seed), or
  * resumed from its saved state.
  */
-export function cmaEmitter(archive: ArchiveBase, domain: Domain, e: ChainEmitterConfig, batchSize: number, seed: number, chain: number, saved?: unknown): ChainEmitter {
+export function cmaEmitter(archive: ArchiveBase, domain: Domain, e: ChainEmitterConfig | { type: string }, batchSize: number, seed: number, chain: number, saved?: unknown): ChainEmitter {
   const root = new Rng(seed);
   let rng = root.spawn();
   for (let i = 0; i < chain; i++) rng = root.spawn();

@@ -4,6 +4,7 @@ import { costIssues } from "./limits";
 import { ProgramDomainConfig } from "@/lib/evaluators/program-schema";
 import { kindUnion } from "@/lib/registry/kind";
 import { SchedulerConfig, schedulerKindOf } from "@/lib/registry/schedulers";
+import { BANDIT_MEMBER_TYPES, ExtraEmittersConfig, MAX_POOL, poolGroups } from "@/lib/registry/schedulers/bandit-pool";
 import { ARCHIVES, ArchiveConfig as RegistryArchiveConfig, type ArchiveKind } from "@/lib/registry/archives";
 import { AnyEmitterConfig, EMITTERS, VectorEmitterConfig, type EmitterKind } from "@/lib/registry/emitters";
 import { gaussian } from "@/lib/registry/emitters/gaussian";
@@ -234,6 +235,11 @@ const configShape = {
   islands: IslandsConfig.optional(),
   /** How emitters share iterations (lib/registry/schedulers); absent = every emitter every iteration. */
   scheduler: SchedulerConfig.optional(),
+  /**
+   * The bandit scheduler's mixed pool (pyribs ME-MAP-Elites): groups after `emitter`, each `count`
+   * emitters of one kind (cma-me, cma-mae, iso-line, gaussian); `batchSize` is per emitter.
+   */
+  extraEmitters: ExtraEmittersConfig.optional(),
 };
 
 type SpecLike = { domain: AnyDomainConfig; descriptors?: DescriptorConfig[]; archive: ArchiveConfig; emitter: { type: string }; islands?: IslandsConfig };
@@ -300,13 +306,36 @@ function checkEmitterKind(c: { domain: { type: string }; emitter: { type: string
   }
 }
 
-/** The bandit chooses among the emitter's CMA chains: it needs them, and no more active ones than exist. */
-function checkBandit(c: SpecLike, s: { type: string; numActive?: number }, ctx: z.RefinementCtx) {
+/**
+ * The bandit chooses among the pool's emitter chains: `emitter` (its `count`) and the `extraEmitters` groups,
+ * each a non-DQD kind on a built-in domain, at least `numActive` of them.
+ */
+function checkBandit(c: SpecLike & { batchSize: number; extraEmitters?: { type: string; count?: number }[] }, s: { type: string; numActive?: number }, ctx: z.RefinementCtx) {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  // The pool starts with the emitter's CMA chains (pyribs' me_map_elites: 15 CMA-ME obj); extraEmitters adds the other groups.
   if (!isCmaEmitter(c.emitter)) {
     const why = c.emitter.type === "gradient-arborescence" ? " (pyribs' bandit scheduler does not run DQD emitters)" : "";
-    ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: `scheduler "${s.type}" chooses among CMA emitter chains: use emitter "cma-me" or "cma-mae" (its count is the pool); got "${c.emitter.type}"${why}` });
-  } else if (s.numActive !== undefined && s.numActive > c.emitter.count) {
-    ctx.addIssue({ code: "custom", path: ["scheduler", "numActive"], message: `scheduler.numActive (${s.numActive}) must be at most emitter.count (${c.emitter.count}), the pool it chooses from` });
+    return issue(["scheduler", "type"], `scheduler "${s.type}" chooses among CMA emitter chains: use emitter "cma-me" or "cma-mae" (its count is the pool's first group; extraEmitters adds ${BANDIT_MEMBER_TYPES.filter((t) => t !== "cma-mae").map((t) => `"${t}"`).join(", ")} groups); got "${c.emitter.type}"${why}`);
+  }
+  if (!hasBuiltInMeasures(c.domain)) return issue(["scheduler", "type"], `scheduler "${s.type}" runs on the built-in domains ("sphere", "rastrigin", "arm"); domain "${c.domain.type}" is not supported with it`);
+  const groups = poolGroups(c);
+  const extras = c.extraEmitters ?? [];
+  // One learning archive per run: CMA-MAE thresholds move with every insertion, which a mixed pool's other kinds would not do.
+  if (extras.length) {
+    [c.emitter, ...extras].forEach((e, i) => {
+      if (e.type === "cma-mae") issue(i === 0 ? ["emitter", "type"] : ["extraEmitters", i - 1, "type"], 'a mixed bandit pool runs on an elitist archive: use "cma-me" (CMA-MAE pools are one group: emitter "cma-mae" with its count, no extraEmitters)');
+    });
+  }
+  if (c.batchSize < 2 && groups.some((g) => g.emitter.type === "cma-me" || g.emitter.type === "cma-mae")) issue(["batchSize"], "batchSize is the solutions per pool emitter per iteration (pyribs: 36): CMA-ES needs at least 2");
+  const pool = groups.reduce((n, g) => n + g.count, 0);
+  if (pool > MAX_POOL) issue(["extraEmitters"], `the bandit pool holds ${pool.toLocaleString("en-US")} emitters (emitter.count plus every extraEmitters count); at most ${MAX_POOL.toLocaleString("en-US")}`);
+  if (s.numActive !== undefined && s.numActive > pool) {
+    issue(
+      ["scheduler", "numActive"],
+      extras.length
+        ? `scheduler.numActive (${s.numActive}) must be at most the pool size (${pool}: emitter.count plus the extraEmitters counts), the emitters it chooses from`
+        : `scheduler.numActive (${s.numActive}) must be at most emitter.count (${pool}), the pool it chooses from`,
+    );
   }
 }
 
@@ -346,6 +375,7 @@ function checkArchiveKind(c: SpecLike & { scheduler?: { type: string } }, ctx: z
 /** Islands split the archive between the workers' numbered jobs: CMA chains and ask/tell runs have no such jobs. */
 function checkIslands(c: SpecLike & { islands?: IslandsConfig }, ctx: z.RefinementCtx) {
   if (!c.islands) return;
+  if ((c as { scheduler?: { type: string } }).scheduler?.type === "bandit") return ctx.addIssue({ code: "custom", path: ["islands"], message: "islands are not supported with the bandit scheduler (its emitters already run separate chains)" });
   if (isChainEmitter(c.emitter)) ctx.addIssue({ code: "custom", path: ["islands"], message: `islands are not supported with emitter "${c.emitter.type}" (its emitters already run separate chains)` });
   if (c.domain.type === "external") ctx.addIssue({ code: "custom", path: ["islands"], message: 'islands need jobs run by the workers; an ask/tell ("external") run has one archive' });
 }
@@ -367,7 +397,10 @@ function checkConfig(c: SpecLike, ctx: z.RefinementCtx) {
   const scheduler = (c as { scheduler?: { type: string } }).scheduler;
   const schedulerKind = scheduler && schedulerKindOf(scheduler);
   if (schedulerKind?.distributed === "in-process") ctx.addIssue({ code: "custom", path: ["scheduler", "type"], message: schedulerKind.inProcessReason ?? `scheduler "${schedulerKind.type}" runs in the engine only` });
-  if (schedulerKind?.distributed === "chains") checkBandit(c, scheduler as { type: string; numActive?: number }, ctx);
+  if (schedulerKind?.distributed === "chains") checkBandit(c as SpecLike & { batchSize: number }, scheduler as { type: string; numActive?: number }, ctx);
+  if ((c as { extraEmitters?: unknown[] }).extraEmitters && schedulerKind?.distributed !== "chains") {
+    ctx.addIssue({ code: "custom", path: ["extraEmitters"], message: 'extraEmitters make the bandit scheduler\'s mixed pool: set "scheduler": { "type": "bandit", "numActive": N }' });
+  }
   checkIslands(c, ctx);
   checkArchiveKind(c, ctx);
   if (!hasBuiltInMeasures(c.domain)) {
@@ -462,24 +495,26 @@ function cmaIterationsPerJob(count: number, batchSize: number, budget: number): 
   return Math.max(1, Math.min(byCost, byFreshness));
 }
 
-type ChainsLike = { emitter: { type: string }; scheduler?: { type: string } };
+type ChainsLike = { emitter: { type: string }; scheduler?: { type: string }; extraEmitters?: readonly { type: string; count?: number }[] };
 
 /**
- * Emitter-chain kinds (CMA, CMA-MEGA): the number of job slots (job k belongs to slot k mod slots),
- * one job in flight per slot; 0 for other emitters. Without a bandit a slot is an emitter chain; with
- * the bandit scheduler there are `numActive` slots, each running the chain the bandit gave it.
+ * Emitter-chain runs (CMA, CMA-MEGA, bandit pools): the number of job slots (job k belongs to slot k mod slots),
+ * one job in flight per slot; 0 for other runs. Without a bandit a slot is an emitter chain; with the bandit
+ * scheduler there are `numActive` slots, each running the chain (pool member) the bandit gave it.
  */
 export function emitterChains(config: ChainsLike): number {
+  const bandit = banditOf(config);
+  if (bandit) return bandit.numActive;
   const kind = EMITTERS.find((k) => k.type === config.emitter.type) as EmitterKind | undefined;
   if (kind?.distributed !== "chains" || !kind.chains) return 0;
-  return banditOf(config)?.numActive ?? kind.chains(config.emitter);
+  return kind.chains(config.emitter);
 }
 
-/** The bandit scheduler of a chain run (null: every chain has its own slot). */
+/** The bandit scheduler of a run over its pool (`emitter` then `extraEmitters`; null: no bandit). */
 export function banditOf(config: ChainsLike): { numActive: number; reselect: "terminated" | "all"; zeta: number; pool: number } | null {
   const s = config.scheduler as { type: string; numActive?: number; reselect?: "terminated" | "all"; zeta?: number } | undefined;
   if (s?.type !== "bandit" || !isCmaEmitter(config.emitter)) return null;
-  return { numActive: s.numActive ?? 12, reselect: s.reselect ?? "terminated", zeta: s.zeta ?? 0.05, pool: config.emitter.count };
+  return { numActive: s.numActive ?? 12, reselect: s.reselect ?? "terminated", zeta: s.zeta ?? 0.05, pool: poolGroups(config).reduce((n, g) => n + g.count, 0) };
 }
 
 /** Evaluations of one ask/tell step of one emitter: batchSize, plus CMA-MEGA's gradient phase. */

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 8):
 else:  # pragma: no cover
     raise ImportError('qdstudio needs Python 3.8 or newer')
 
-__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BatchEvent", "BudgetReport", "BudgetReportByIslandItem", "BudgetReportByIslandItemOutcomes", "BudgetReportByModelItem", "BudgetReportByModelItemOutcomes", "BudgetReportByOperatorItem", "BudgetReportByOperatorItemOutcomes", "BudgetReportByOutcomeItem", "BudgetReportByOutcomeItemOutcomes", "BudgetReportEvalTime", "BudgetReportEvalTimeHistogramItem", "BudgetReportOutcomes", "BudgetReportOverEvaluationsItem", "BudgetReportOverEvaluationsItemOutcomes", "BudgetReportStagesItem", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SearchArchiveReport", "SearchArchiveReportDescriptorsItem", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
+__all__ = ["OPERATIONS", "Archive", "ArchiveElites", "ArchiveGeometry", "ArchiveGeometryDescriptorsItem", "AskBinaryHeader", "AskBody", "AskResponse", "BanditReport", "BanditReportGroupsItem", "BanditReportMembersItem", "BatchEvent", "BudgetReport", "BudgetReportByIslandItem", "BudgetReportByIslandItemOutcomes", "BudgetReportByModelItem", "BudgetReportByModelItemOutcomes", "BudgetReportByOperatorItem", "BudgetReportByOperatorItemOutcomes", "BudgetReportByOutcomeItem", "BudgetReportByOutcomeItemOutcomes", "BudgetReportEvalTime", "BudgetReportEvalTimeHistogramItem", "BudgetReportOutcomes", "BudgetReportOverEvaluationsItem", "BudgetReportOverEvaluationsItemOutcomes", "BudgetReportStagesItem", "Candidate", "DescriptorInfo", "Elite", "ElitePage", "ElitePageElitesItem", "ElitePageFacets", "ElitePageFacetsModelItem", "ElitePageFacetsOperatorItem", "Error", "ErrorError", "ErrorErrorIssuesItem", "Experiment", "ExperimentBudget", "ExperimentIslands", "ExperimentIslandsPerIslandItem", "ExperimentList", "ExperimentMetrics", "ExperimentUsage", "ExportJson", "InsertOutcome", "Lineage", "LineageStep", "LoginBody", "MetricKeys", "MetricKeysKeysItem", "MetricKeysStagesItem", "MetricSnapshot", "Metrics", "ModelsReport", "ModelsReportModelsItem", "ModelsReportSeriesItem", "ModelsReportSeriesItemModelsValue", "PromptVariant", "PromptVariantRecentChildrenItem", "PromptsReport", "PromptsReportVariantsItem", "QueueHealth", "QueueHealthQueuesItem", "QueueHealthQueuesItemFailuresItem", "QueueHealthQueuesItemLimits", "QueueHealthWorkersItem", "SaveTemplateBody", "SearchArchiveReport", "SearchArchiveReportDescriptorsItem", "SelectionRecord", "SelectionRecordParentsItem", "SnapshotEvent", "Solution", "SolutionList", "SolutionSummary", "StatusEvent", "SubmitResponse", "SubmitResponseCandidatesItem", "SubmitSolutionsBody", "SubmitSolutionsBodySolutionsItem", "TellBody", "TellBodyResultsItem", "TellResponse", "UpdateExperimentBody"]
 
 # operationId -> (HTTP method, path template)
 OPERATIONS: Dict[str, Tuple[str, str]] = {
@@ -25,6 +25,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "exportArchive": ("GET", "/api/experiments/{id}/export"),
     "getArchive": ("GET", "/api/experiments/{id}/archive"),
     "getArchiveHistory": ("GET", "/api/experiments/{id}/history"),
+    "getBandit": ("GET", "/api/experiments/{id}/bandit"),
     "getBudget": ("GET", "/api/experiments/{id}/budget"),
     "getElite": ("GET", "/api/experiments/{id}/elites/{cell}"),
     "getExperiment": ("GET", "/api/experiments/{id}"),
@@ -858,6 +859,54 @@ class SearchArchiveReport(TypedDict):
     measures: List[List[float]]
     # per row (proximity only)
     objective: Optional[List[float]]
+
+
+class BanditReportGroupsItem(TypedDict):
+    # 0: the experiment's emitter; 1…: extraEmitters in order
+    group: int
+    # the registered emitter kind
+    type: str
+    label: str
+    count: int
+    # members of this group in a slot now
+    active: int
+    selections: int
+    successes: int
+    # successes / selections; null before its first job
+    successRate: Optional[float]
+
+
+class BanditReportMembersItem(TypedDict):
+    # index in the pool (emitter chain)
+    member: int
+    group: int
+    type: str
+    label: str
+    # in a slot now
+    active: bool
+    slot: Optional[int]
+    selections: int
+    successes: int
+    successRate: Optional[float]
+
+
+class BanditReport(TypedDict):
+    # UUID
+    experimentId: str
+    # job slots running at once, each on the pool member the bandit gave it
+    numActive: int
+    reselect: Literal["terminated", "all"]
+    zeta: float
+    # jobs committed so far
+    jobs: int
+    # times a slot changed member
+    reselections: int
+    # evaluations counted by the bandit (pyribs: selections)
+    selections: int
+    # candidates the archive took (pyribs: successes)
+    successes: int
+    groups: List["BanditReportGroupsItem"]
+    members: List["BanditReportMembersItem"]
 
 
 class BatchEvent(TypedDict):

@@ -6,6 +6,7 @@ import { Field, Section, SelectField } from "../Field";
 import { KindFields } from "../KindFields";
 import { changeEmitter } from "../form-state";
 import { LlmEmitterSection } from "./LlmEmitterSection";
+import { PoolFields } from "./PoolFields";
 import type { SectionProps } from "./props";
 
 /** The scheduler (e.g. the bandit over CMA chains) and its fields, from lib/registry/schedulers. */
@@ -72,6 +73,7 @@ export function EmitterSection(props: SectionProps) {
         />
       </div>
       {d.schedulerShown && <SchedulerFields {...props} />}
+      {d.poolShown && <PoolFields {...props} />}
     </Section>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * ME-MAP-Elites' bandit scheduler (pyribs BanditScheduler): UCB1 picks `numActive` emitters of the pool.
- * In an experiment the pool is the emitter's `count` CMA chains and `numActive` of them run at once
+ * In an experiment the pool is the emitter's `count` CMA chains plus the `extraEmitters` groups
+ * (lib/registry/schedulers/bandit-pool.ts), and `numActive` of them run at once
  * (one job each); the bandit's counts and active set live in PostgreSQL, moved by each job's commit.
  */
 import { z } from "zod";
@@ -10,7 +11,7 @@ import { schedulerKind } from "./types";
 export const banditScheduler = schedulerKind({
   type: "bandit",
   label: "Bandit (ME-MAP-Elites)",
-  help: "UCB1 chooses which of the emitters run (numActive of count), favouring those whose solutions enter the archive. CMA-ME / CMA-MAE emitters.",
+  help: "UCB1 chooses which emitters of the pool run (numActive of them), favouring those whose solutions enter the archive. The pool: the CMA emitter's count, plus the groups below.",
   schema: z
     .object({
       type: z.literal("bandit"),
@@ -20,7 +21,7 @@ export const banditScheduler = schedulerKind({
     })
     .strict(),
   fields: [
-    { key: "numActive", label: "Active emitters", control: "integer", help: "Emitters running at once (at most the emitter count; pyribs ME-MAP-Elites: 12 of 48)." },
+    { key: "numActive", label: "Active emitters", control: "integer", help: "Emitters running at once (at most the pool; pyribs' sphere ME-MAP-Elites: 15 of 60)." },
     {
       key: "reselect",
       label: "Reselect",
