@@ -10,14 +10,22 @@
  * pyribs trains after Scheduler.tell(); here the pending batch is trained at
  * the start of the next add() (or by train()), which sees the same model,
  * data and result archive. The model starts by regressing threshold_min at
- * `initTrainPoints` empty centres. Measures are normalised to [−1, 1] and
- * discounts to [0, 1] for training (pyribs' sphere configuration).
+ * `initTrainPoints` empty centres, on first use (so a worker that imports a
+ * stored state never pays for that fit). Measures are normalised to [−1, 1]
+ * and discounts to [0, 1] for training (pyribs' sphere configuration).
+ *
+ * Distributed runs insert one emitter's batch per add(): `trainEvery` (the
+ * rows of one scheduler iteration there) lets the pending rows pile up to what
+ * one engine iteration trains on, so the model trains as often, on as much.
+ * exportState()/importState() carry everything that decides the continuation
+ * (weights, Adam moments and step, pending rows, RNG) as bytes.
  */
 import { MLP, type AdamOptions } from "../ml/mlp";
-import type { Rng } from "../rng";
+import { Rng, type RngState } from "../rng";
 import { NEW, NOT_ADDED, type AddResult, type ArchiveBase, type InsertArchive } from "./base";
 import { CVTArchive } from "./cvt";
 import { GridArchive } from "./grid";
+import { packState, unpackState } from "./state-codec";
 
 export interface DiscountArchiveOptions {
   solutionDim: number;
@@ -35,6 +43,8 @@ export interface DiscountArchiveOptions {
   trainEpochs?: number;
   trainCutoffLoss?: number;
   trainBatchSize?: number;
+  /** Train once at least this many rows are pending (default 1: at every add(), as pyribs after every tell). */
+  trainEvery?: number;
   /** Discount range mapped to [0, 1] for training (e.g. the objective range). */
   discountRange: [number, number];
   rng: Rng;
@@ -57,6 +67,7 @@ export class DiscountArchive implements InsertArchive {
   readonly trainEpochs: number;
   readonly trainCutoffLoss: number;
   readonly trainBatchSize: number;
+  readonly trainEvery: number;
   /** Result of the initial fit and of the latest training round. */
   lastTrain: TrainInfo | null = null;
   private readonly result: ArchiveBase;
@@ -69,6 +80,8 @@ export class DiscountArchive implements InsertArchive {
   private pendingMeasures = new Float64Array(0);
   private pendingTargets = new Float64Array(0);
   private pending = 0;
+  /** Whether the initial fit at empty centres has run (or a state was imported). */
+  private initialized = false;
   private discount = new Float64Array(0);
   private status = new Uint8Array(0);
   private value = new Float64Array(0);
@@ -93,13 +106,26 @@ export class DiscountArchive implements InsertArchive {
     this.trainEpochs = opts.trainEpochs ?? 5;
     this.trainCutoffLoss = opts.trainCutoffLoss ?? 0.05;
     this.trainBatchSize = opts.trainBatchSize ?? 32;
+    this.trainEvery = opts.trainEvery ?? 1;
+    if (!(Number.isInteger(this.trainEvery) && this.trainEvery >= 1)) throw new Error("trainEvery must be a positive integer");
     this.mLow = Float64Array.from(this.result.lowerBounds);
     this.mScale = this.result.upperBounds.map((u, i) => u - this.result.lowerBounds[i]);
     this.dLow = dLo;
     this.dSpan = dHi - dLo;
     this.model = new MLP([opts.measureDim, ...(opts.hidden ?? [128, 128]), 1], this.rng, opts.adam);
+  }
+
+  /** The initial fit: threshold_min at `initTrainPoints` empty centres (first use, unless a state was imported). */
+  private ensureInitialized(): void {
+    if (this.initialized) return;
+    this.initialized = true;
     const empty = this.sampleEmptyCenters(this.initTrainPoints);
     this.lastTrain = this.fit(empty, new Float64Array(empty.length / this.measureDim).fill(this.thresholdMin));
+  }
+
+  /** Rows inserted since the last training round (they train at the next add() once `trainEvery` are pending). */
+  get pendingRows(): number {
+    return this.pending;
   }
 
   private normalizeMeasures(m: ArrayLike<number>, off: number, out: Float64Array, outOff: number): void {
@@ -137,6 +163,7 @@ export class DiscountArchive implements InsertArchive {
 
   /** Discount values (in objective units) at n measure rows. */
   inference(measures: ArrayLike<number>, n: number, out: Float64Array): void {
+    this.ensureInitialized();
     const md = this.measureDim;
     if (this.xBuf.length < n * md) this.xBuf = new Float64Array(n * md);
     for (let i = 0; i < n; i++) this.normalizeMeasures(measures, i * md, this.xBuf, i * md);
@@ -185,6 +212,7 @@ export class DiscountArchive implements InsertArchive {
 
   /** Trains on the batch of the last add() plus fresh empty-cell centres (no-op when nothing is pending). */
   train(): TrainInfo | null {
+    this.ensureInitialized();
     if (this.pending === 0) return null;
     const md = this.measureDim;
     const empty = this.sampleEmptyCenters(this.emptyPoints);
@@ -207,23 +235,23 @@ export class DiscountArchive implements InsertArchive {
    * kept as the next training set.
    */
   add(_solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n = objectives.length, out?: { status: Uint8Array; value: Float64Array; cells?: Int32Array }): AddResult {
-    this.train();
+    this.ensureInitialized();
+    if (this.pending >= this.trainEvery) this.train();
     const md = this.measureDim;
     if (this.discount.length < n) {
       this.discount = new Float64Array(n);
       this.status = new Uint8Array(n);
       this.value = new Float64Array(n);
       this.cells = new Int32Array(n);
-      this.pendingMeasures = new Float64Array(n * md);
-      this.pendingTargets = new Float64Array(n);
     }
+    this.reservePending(this.pending + n);
     const status = out?.status ?? this.status;
     const value = out?.value ?? this.value;
     const cells = out?.cells ?? this.cells;
     const disc = this.discount;
     this.inference(measures, n, disc);
     const a = this.learningRate;
-    let p = 0;
+    let p = this.pending;
     for (let i = 0; i < n; i++) {
       cells[i] = -1;
       const obj = objectives[i];
@@ -243,4 +271,86 @@ export class DiscountArchive implements InsertArchive {
     this.pending = p;
     return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n) };
   }
+
+  /** Room for `rows` pending rows, keeping those already there. */
+  private reservePending(rows: number): void {
+    if (this.pendingTargets.length >= rows) return;
+    const cap = Math.max(rows, 2 * this.pendingTargets.length);
+    const m = new Float64Array(cap * this.measureDim);
+    m.set(this.pendingMeasures.subarray(0, this.pending * this.measureDim));
+    const t = new Float64Array(cap);
+    t.set(this.pendingTargets.subarray(0, this.pending));
+    this.pendingMeasures = m;
+    this.pendingTargets = t;
+  }
+
+  /**
+   * The model (weights, Adam moments and step), the pending rows and the RNG as bytes
+   * (distributed runs keep them in PostgreSQL): importing them into an archive built with the
+   * same options continues exactly as this one would. The normalisation is in the header too,
+   * so the discount surface can be drawn from the bytes alone (discountSurface()).
+   */
+  exportState(): Uint8Array {
+    const md = this.measureDim;
+    const { m, v } = this.model.adamMoments;
+    return packState(
+      {
+        kind: "discount",
+        sizes: this.model.sizes,
+        measureDim: md,
+        initialized: this.initialized,
+        step: this.model.steps,
+        pending: this.pending,
+        rng: this.rng.getState(),
+        mLow: Array.from(this.mLow),
+        mScale: Array.from(this.mScale),
+        dLow: this.dLow,
+        dSpan: this.dSpan,
+        lastTrain: this.lastTrain && { epochs: this.lastTrain.epochs, points: this.lastTrain.points, loss: this.lastTrain.losses.at(-1) ?? null },
+      },
+      [this.model.params, m, v, this.pendingMeasures.subarray(0, this.pending * md), this.pendingTargets.subarray(0, this.pending)],
+    );
+  }
+
+  /** Restores an exported state (same layer sizes, descriptor box and discount range). */
+  importState(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    const same = (a: unknown, b: ArrayLike<number>) => Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+    if (meta.kind !== "discount" || meta.measureDim !== this.measureDim || !same(meta.sizes, this.model.sizes) || !same(meta.mLow, this.mLow) || !same(meta.mScale, this.mScale) || meta.dLow !== this.dLow || meta.dSpan !== this.dSpan) {
+      throw new Error("state is not of this discount archive");
+    }
+    const [params, m, v, pm, pt] = arrays as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    this.model.setState({ params, m, v, step: meta.step as number });
+    this.pending = 0;
+    this.reservePending(pt.length);
+    this.pendingMeasures.set(pm);
+    this.pendingTargets.set(pt);
+    this.pending = meta.pending as number;
+    this.rng.setState(meta.rng as RngState);
+    this.initialized = meta.initialized as boolean;
+    const last = meta.lastTrain as { epochs: number; points: number; loss: number | null } | null;
+    this.lastTrain = last && { epochs: last.epochs, points: last.points, losses: last.loss === null ? [] : [last.loss] };
+  }
+}
+
+/**
+ * The discount an exported state's model predicts at n measure rows (objective units), from the
+ * bytes alone: what a dashboard draws as the discount surface of a distributed run.
+ */
+export function discountSurface(state: Uint8Array, measures: ArrayLike<number>, n: number): Float64Array {
+  const { meta, arrays } = unpackState(state);
+  if (meta.kind !== "discount") throw new Error("state is not of a discount archive");
+  const md = meta.measureDim as number;
+  const mLow = meta.mLow as number[];
+  const mScale = meta.mScale as number[];
+  const model = new MLP(meta.sizes as number[], new Rng(0));
+  model.setState({ params: arrays[0]!, m: arrays[1]!, v: arrays[2]!, step: meta.step as number });
+  const x = new Float64Array(n * md);
+  for (let i = 0; i < n; i++) for (let k = 0; k < md; k++) x[i * md + k] = (2 * (measures[i * md + k] - mLow[k])) / mScale[k] - 1;
+  const out = new Float64Array(n);
+  model.predict(x, n, out);
+  const dLow = meta.dLow as number;
+  const dSpan = meta.dSpan as number;
+  for (let i = 0; i < n; i++) out[i] = out[i] * dSpan + dLow;
+  return out;
 }
