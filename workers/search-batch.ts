@@ -19,7 +19,7 @@ interface Step {
 }
 
 /**
- * Job k of a run on a proximity or density archive (pyribs' novelty search, NSLC, DDS), in this
+ * Job k of a run on a proximity, density or discount archive (pyribs' novelty search, NSLC, DDS, DMS), in this
  * worker: the CMA-ME chain k mod count resumes from its stored state and asks/tells against the
  * search archive as last stored (the truth for ranking: novelty, local competition, density),
  * inserting each step into it locally. The result grid (the worker's view of the Elite table)
@@ -34,11 +34,12 @@ export function generateSearchBatch(cache: ArchiveCache, k: number, size: number
   const e = config.emitter;
   if (!domain || !isCmaEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a search-archive run on a built-in domain`);
   const descriptors = effectiveDescriptors(config);
-  const fresh = () => createSearchArchive(config.archive, { domain, descriptors, rng: new Rng(mixSeed(seed, k)) });
+  // A discount archive anchors its model at the result grid's empty cells and trains once per e.count × batchSize rows.
+  const fresh = () => createSearchArchive(config.archive, { domain, descriptors, rng: new Rng(mixSeed(seed, k)), result, rowsPerIteration: e.count * config.batchSize });
   const search = fresh();
   const baseRevision = stored?.revision ?? 0;
   if (stored && stored.revision > 0) search.importState(stored.state);
-  // Novelty search restarts its emitters from the points it keeps; density archives keep none, so from the result grid.
+  // Novelty search restarts its emitters from the points it keeps; density and discount archives keep none, so from the result grid.
   const source = (config.archive.type === "proximity" ? search : result) as unknown as ArchiveBase;
   const chain = k % e.count;
   const emitter = cmaEmitter(source, domain, e, config.batchSize, seed, chain, savedEmitter);

@@ -1,9 +1,11 @@
 /**
  * Discount archive (Discount Model Search, DMS): an MLP (2 × 128, Adam) predicts each region's
- * discount; a solution counts by how much it beats it. The engine runs it (CLI, bench); distributed
- * runs do not yet (see inProcessReason).
+ * discount; a solution counts by how much it beats it. Distributed runs keep the model (weights,
+ * Adam moments, rows waiting to train, RNG) in the SearchArchive row; the model trains once per
+ * emitter count × batch size inserted rows, as the engine trains once per scheduler iteration.
  */
 import { z } from "zod";
+import { DiscountArchive } from "@/lib/qd/archive/discount";
 import { finiteNumber, positive, positiveInt } from "../params";
 import { archiveKind } from "./types";
 
@@ -32,7 +34,29 @@ export const discount = archiveKind({
     { key: "modelLearningRate", label: "Adam learning rate", control: "number", help: "Of the MLP discount model." },
     { key: "trainEpochs", label: "Training epochs", control: "integer", help: "Per batch, at most (stops early at the cutoff loss)." },
   ],
-  distributed: "in-process",
-  inProcessReason:
-    'archive "discount" runs in the engine only for now (qd-studio reproduce sphere --only dms, or the CLI\'s --archive discount): its model trains on every batch, and distributed runs do not keep that model\'s state yet',
+  distributed: "search",
+  check: (_a, c) =>
+    c.emitter.ranker === "nov" || c.emitter.ranker === "nslc" || c.emitter.ranker === "density"
+      ? [{ path: ["emitter", "ranker"], message: `ranker "${c.emitter.ranker}" needs a ${c.emitter.ranker === "density" ? "density" : "proximity"} archive; a discount archive reports improvement over its model's discount (rankers "imp", "2imp")` }]
+      : [],
+  createSearch: (a, ctx) => {
+    if (!ctx.result) throw new Error('archive "discount" needs the run\'s result grid (its model is anchored at the empty cells)');
+    return new DiscountArchive({
+      solutionDim: ctx.domain.dim,
+      measureDim: ctx.descriptors.length,
+      learningRate: a.learningRate,
+      thresholdMin: a.thresholdMin ?? ctx.domain.objectiveRange[0],
+      resultArchive: ctx.result,
+      initTrainPoints: a.initTrainPoints,
+      emptyPoints: a.emptyPoints,
+      hidden: a.hidden,
+      adam: { lr: a.modelLearningRate },
+      trainEpochs: a.trainEpochs,
+      trainCutoffLoss: a.trainCutoffLoss,
+      trainBatchSize: a.trainBatchSize,
+      trainEvery: ctx.rowsPerIteration,
+      discountRange: ctx.domain.objectiveRange,
+      rng: ctx.rng,
+    });
+  },
 });

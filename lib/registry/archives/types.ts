@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { InsertArchive } from "@/lib/qd/archive/base";
+import type { ArchiveBase, InsertArchive } from "@/lib/qd/archive/base";
 import type { DescriptorSpec, Domain } from "@/lib/qd/domains/types";
 import type { Rng } from "@/lib/qd/rng";
 import type { KindModule, KindSchema } from "../kind";
@@ -9,6 +9,10 @@ export interface SearchArchiveContext {
   domain: Domain;
   descriptors: DescriptorSpec[];
   rng: Rng;
+  /** The run's result grid as this process sees it (the discount archive anchors its model at its empty cells). */
+  result?: ArchiveBase;
+  /** Rows one pyribs scheduler iteration inserts (emitter count × batch size): the discount model trains once per that many. */
+  rowsPerIteration?: number;
 }
 
 /**
