@@ -100,8 +100,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
-  // Proximity / density runs: the search archive beside the result grid.
-  const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density";
+  // Proximity / density / discount runs: the search archive (or the discount model's surface) beside the result grid.
+  const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density" || experiment.archiveType === "discount";
   const searchArchive = useSearchArchive(id, hasSearchArchive, running, experiment.status);
   const evolvesPrompts = experiment.emitterType === "llm" && (experiment.config as { emitter?: { prompts?: { evolve?: boolean } } } | undefined)?.emitter?.prompts?.evolve === true;
   const prompts = usePrompts(id, evolvesPrompts, running, experiment.status);

@@ -1,8 +1,9 @@
 "use client";
 /**
- * The search archive of a proximity / density run (GET /api/experiments/:id/search-archive): its points
- * over the descriptor box, as an SVG scatter (first two descriptors). Proximity points are coloured by
- * objective; a density archive's reservoir is drawn in one colour (it keeps measures only).
+ * The search archive of a proximity / density / discount run (GET /api/experiments/:id/search-archive):
+ * its points over the descriptor box, as an SVG scatter (first two descriptors). Proximity points are
+ * coloured by objective; a density archive's reservoir is drawn in one colour (it keeps measures only);
+ * a discount archive keeps no points, so its model's discount is drawn as a heatmap over a lattice.
  */
 import type { z } from "zod";
 import type { SearchArchiveReport as SearchArchiveResponse } from "@/lib/api/responses";
@@ -30,7 +31,8 @@ export function SearchArchivePanel({ report, error }: { report: SearchArchiveRep
   if (error) return <p className="text-sm text-rose-600 dark:text-rose-400">{error}</p>;
   if (!report) return <p className="text-sm text-slate-500 dark:text-slate-400">Loading the search archive…</p>;
   const [dx, dy] = report.descriptors;
-  const what = report.type === "proximity" ? "points kept by the proximity archive" : "measures in the density archive's reservoir";
+  const discount = report.type === "discount";
+  const what = report.type === "proximity" ? "points kept by the proximity archive" : discount ? "points of the discount model's surface" : "measures in the density archive's reservoir";
   if (report.total === 0 || !dx) return <p className="text-sm text-slate-500 dark:text-slate-400">No {what} yet.</p>;
   const ySpec = dy ?? { name: "", min: 0, max: 1 };
   const iw = W - PAD.left - PAD.right;
@@ -46,13 +48,21 @@ export function SearchArchivePanel({ report, error }: { report: SearchArchiveRep
   }
   const span = hi > lo ? hi - lo : 1;
   const ticks = [0, 0.5, 1];
+  // Discount: lattice cells (cell centres, first descriptor fastest), side × side in 2-D, a strip in 1-D.
+  const side = dy ? Math.round(Math.sqrt(report.measures.length)) : report.measures.length;
+  const cw = iw / side;
+  const ch = dy ? ih / side : ih;
   return (
     <figure className="space-y-2">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Scatter of ${report.total.toLocaleString("en-US")} ${what}`} className="w-full max-w-xl text-slate-500 dark:text-slate-400" data-testid="search-archive-scatter">
         <rect x={PAD.left} y={PAD.top} width={iw} height={ih} className="fill-slate-50 stroke-slate-300 dark:fill-slate-950 dark:stroke-slate-700" />
-        {report.measures.map((m, i) => (
-          <circle key={i} cx={sx(m[0]!)} cy={dy ? sy(m[1]!) : PAD.top + ih / 2} r={1.6} fill={obj ? colour((obj[i]! - lo) / span) : "currentColor"} fillOpacity={obj ? 0.85 : 0.45} />
-        ))}
+        {discount && obj
+          ? report.measures.map((m, i) => (
+              <rect key={i} x={sx(m[0]!) - cw / 2} y={dy ? sy(m[1]!) - ch / 2 : PAD.top} width={cw + 0.3} height={ch + 0.3} fill={colour((obj[i]! - lo) / span)} />
+            ))
+          : report.measures.map((m, i) => (
+              <circle key={i} cx={sx(m[0]!)} cy={dy ? sy(m[1]!) : PAD.top + ih / 2} r={1.6} fill={obj ? colour((obj[i]! - lo) / span) : "currentColor"} fillOpacity={obj ? 0.85 : 0.45} />
+            ))}
         {ticks.map((t) => (
           <g key={t} className="fill-current text-[10px]">
             <text x={PAD.left + t * iw} y={H - PAD.bottom + 14} textAnchor="middle">{tick(dx.min + t * (dx.max - dx.min))}</text>
@@ -63,10 +73,20 @@ export function SearchArchivePanel({ report, error }: { report: SearchArchiveRep
         {dy && <text x={14} y={PAD.top + ih / 2} textAnchor="middle" transform={`rotate(-90 14 ${PAD.top + ih / 2})`} className="fill-current text-[11px]">{dy.name}</text>}
       </svg>
       <figcaption className="text-xs text-slate-500 dark:text-slate-400">
-        {report.total.toLocaleString("en-US")} {what}
-        {report.measures.length < report.total ? ` (${report.measures.length.toLocaleString("en-US")} shown, evenly sampled)` : ""}
-        {obj && hi >= lo ? `; colour: objective ${tick(lo)} (blue) to ${tick(hi)} (amber)` : ""}
-        {report.descriptors.length > 2 ? `; first two of ${report.descriptors.length} descriptors` : ""}.
+        {discount ? (
+          <>
+            The discount the model predicts over the descriptor box ({dy ? `${side} × ${side}` : side} points): a solution counts by how much its objective beats it
+            {hi >= lo ? `; colour: discount ${tick(lo)} (blue) to ${tick(hi)} (amber)` : ""}
+            {report.descriptors.length > 2 ? `; first two of ${report.descriptors.length} descriptors, the others at mid-range` : ""}.
+          </>
+        ) : (
+          <>
+            {report.total.toLocaleString("en-US")} {what}
+            {report.measures.length < report.total ? ` (${report.measures.length.toLocaleString("en-US")} shown, evenly sampled)` : ""}
+            {obj && hi >= lo ? `; colour: objective ${tick(lo)} (blue) to ${tick(hi)} (amber)` : ""}
+            {report.descriptors.length > 2 ? `; first two of ${report.descriptors.length} descriptors` : ""}.
+          </>
+        )}
       </figcaption>
     </figure>
   );

@@ -1,4 +1,4 @@
-/** Proximity / density runs: the search archive's points beside the result grid. */
+/** Proximity / density / discount runs: the search archive (points, reservoir or discount surface) beside the result grid. */
 import { SearchArchivePanel, type SearchArchiveReport } from "@/components/search/SearchArchivePanel";
 import { Card } from "@/components/ui/Card";
 
@@ -8,9 +8,11 @@ interface Props {
   error: string | null;
 }
 
+const TITLES: Record<string, string> = { proximity: "Proximity archive", density: "Density archive", discount: "Discount model" };
+
 export function SearchArchiveCard({ type, report, error }: Props) {
   return (
-    <Card title={type === "proximity" ? "Proximity archive" : "Density archive"} id="search-archive">
+    <Card title={TITLES[type] ?? "Search archive"} id="search-archive">
       <SearchArchivePanel report={report} error={error} />
     </Card>
   );

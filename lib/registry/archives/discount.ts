@@ -12,7 +12,7 @@ import { archiveKind } from "./types";
 export const discount = archiveKind({
   type: "discount",
   label: "Discount model (DMS)",
-  help: "Discount Model Search: an MLP learns a discount per region of the descriptor space; solutions are ranked by how much they beat it.",
+  help: "Discount Model Search: an MLP (2 × 128) learns a discount over the descriptor space, trained once per emitter count × batch size evaluations; CMA-ME ranks solutions by how much they beat it (ranker imp). Metrics come from a grid of the descriptors.",
   schema: z
     .object({
       type: z.literal("discount"),
@@ -32,7 +32,8 @@ export const discount = archiveKind({
     { key: "learningRate", label: "Discount learning rate (α)", control: "number", help: "How far a target moves toward a better objective (pyribs: 0.1)." },
     { key: "thresholdMin", label: "Threshold min", control: "number", optional: true, help: "Discount of unexplored regions (default: the domain's lowest objective)." },
     { key: "modelLearningRate", label: "Adam learning rate", control: "number", help: "Of the MLP discount model." },
-    { key: "trainEpochs", label: "Training epochs", control: "integer", help: "Per batch, at most (stops early at the cutoff loss)." },
+    { key: "trainEpochs", label: "Training epochs", control: "integer", help: "Per training round, at most (stops early at the cutoff loss)." },
+    { key: "emptyPoints", label: "Empty-cell anchors", control: "integer", help: "Empty result cells held at the threshold min in each training round (pyribs: 100)." },
   ],
   distributed: "search",
   check: (_a, c) =>
