@@ -34,8 +34,8 @@ export function generateSearchBatch(cache: ArchiveCache, k: number, size: number
   const e = config.emitter;
   if (!domain || !isCmaEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a search-archive run on a built-in domain`);
   const descriptors = effectiveDescriptors(config);
-  // A discount archive anchors its model at the result grid's empty cells and trains once per e.count × batchSize rows.
-  const fresh = () => createSearchArchive(config.archive, { domain, descriptors, rng: new Rng(mixSeed(seed, k)), result, rowsPerIteration: e.count * config.batchSize });
+  // A discount archive anchors its model at the result grid's empty cells, e.count emitters sharing each iteration's anchors.
+  const fresh = () => createSearchArchive(config.archive, { domain, descriptors, rng: new Rng(mixSeed(seed, k)), result, emittersPerIteration: e.count });
   const search = fresh();
   const baseRevision = stored?.revision ?? 0;
   if (stored && stored.revision > 0) search.importState(stored.state);

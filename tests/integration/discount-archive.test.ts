@@ -32,7 +32,7 @@ const dms = (over: Partial<ExperimentConfigInput> = {}) =>
     ...over,
   });
 
-/** The same run in one process (pyribs' scheduler: 5 emitters × 36 per step, one training per step). */
+/** The same run in one process (pyribs' scheduler: 5 emitters × 36 per step, one training per step of all five). */
 function inProcess(seed: number) {
   const alg = createAlgorithm({
     domain: { type: "sphere", dim: 10 },
@@ -44,13 +44,15 @@ function inProcess(seed: number) {
 }
 
 /*
- * Tolerance, from the in-process spread at this budget (sphere-10, 5 × 36, 100 steps), seeds 1–8
- * (measured 2026-12-02, load ~20):
- *   normQD 45.76 44.20 … (see README "DMS in experiments"): min … max …, coverage …
- * TOLERANCE_* below are set from that spread (about twice the widest relative deviation from the mean).
+ * Tolerance from the in-process spread at this budget (sphere-10, 5 × 36, 100 steps, DMS defaults),
+ * seeds 1–8 (measured 2026-12-02, load ~20):
+ *   normQD   45.76 44.20 45.76 47.01 46.12 47.27 47.71 47.55  (seed 1 = 45.76; others −3.4% … +4.3% of it)
+ *   coverage 54.93 53.16 54.99 56.87 56.20 57.65 57.87 57.74% (seed 1 = 54.93%; others −3.2% … +5.4%)
+ * A distributed run follows another random stream (and chains that see the model a few jobs late),
+ * so it is held to about twice the widest seed-to-seed deviation.
  */
-const TOLERANCE_QD = 0.15;
-const TOLERANCE_COVERAGE = 0.15;
+const TOLERANCE_QD = 0.1;
+const TOLERANCE_COVERAGE = 0.12;
 
 async function runToEnd(stack: TestStack, config: ExperimentConfig) {
   const exp = await createExperiment(stack.prisma, config);
@@ -71,7 +73,8 @@ describe("discount archive (DMS) on two workers", () => {
   afterAll(async () => stack?.stop());
 
   it("ends at exactly its budget, moves the model once per job, and scores as the engine does at that budget", async () => {
-    const config = dms();
+    // 50 jobs of 10 steps (360 rows): two training rounds per job, and half the state transfers of 5-step jobs.
+    const config = dms({ iterationsPerJob: 10 });
     const done = await runToEnd(stack, config);
     const e = await stack.prisma.experiment.findUniqueOrThrow({ where: { id: done.id } });
     const plan = jobPlan(config);
@@ -88,16 +91,15 @@ describe("discount archive (DMS) on two workers", () => {
     const stored = (await loadSearchState(stack.prisma, done.id))!;
     expect(stored.revision).toBe(plan.totalJobs);
     const { meta } = unpackState(stored.state);
-    // Every evaluated row either trained the model (once per 5 × 36 rows) or waits in the state to train.
-    expect(meta).toMatchObject({ kind: "discount", initialized: true, sizes: [2, 128, 128, 1] });
-    expect((meta.pending as number) % 36).toBe(0);
-    expect(meta.pending as number).toBeLessThan(COUNT * 36 + 36);
-    // The model trained about once per 180 rows: Adam steps grow with the rows trained on.
-    expect(meta.step as number).toBeGreaterThan(BUDGET / (COUNT * 36) - 5);
+    // The model trained after every step but the last, whose 36 rows wait in the state; each round is at
+    // least one epoch of 2 minibatches (36 rows + 20 empty-cell anchors, by 32).
+    expect(meta).toMatchObject({ kind: "discount", initialized: true, sizes: [2, 128, 128, 1], pending: 36 });
+    expect(meta.step as number).toBeGreaterThanOrEqual(2 * (BUDGET / 36 - 1));
 
     const local = inProcess(config.seed);
     const normQd = e.qdScore / e.cells;
     const coverage = e.numElites / e.cells;
+    console.log(`DMS sphere-10, ${BUDGET} evaluations: 2 workers normQD ${normQd.toFixed(2)} coverage ${coverage}; in-process ${local.normQdScore.toFixed(2)} ${local.coverage}; state ${stored.state.length} bytes`);
     expect(Math.abs(normQd - local.normQdScore) / local.normQdScore, `normQD ${normQd} vs ${local.normQdScore}`).toBeLessThan(TOLERANCE_QD);
     expect(Math.abs(coverage - local.coverage) / local.coverage, `coverage ${coverage} vs ${local.coverage}`).toBeLessThan(TOLERANCE_COVERAGE);
 
@@ -131,9 +133,9 @@ describe("discount archive commits", () => {
     const replay = b.search!.replay;
     b.search!.replay = (s) => (replays++, replay(s));
     const metaOf = (s: Uint8Array) => unpackState(s).meta as { pending: number; step: number };
-    // 144 rows are fewer than one scheduler iteration (5 × 36): they wait in the state, untrained beyond the initial fit.
-    const initialSteps = metaOf(a.search!.state).step;
-    expect(metaOf(a.search!.state).pending).toBe(144);
+    // The model trained after each of job 0's first 3 steps; the 4th step's rows wait in the state.
+    const stepsA = metaOf(a.search!.state).step;
+    expect(metaOf(a.search!.state).pending).toBe(36);
 
     expect((await commitBatch(stack.prisma, a, 1e9)).duplicate).toBe(false);
     const afterA = (await loadSearchState(stack.prisma, exp.id))!;
@@ -146,14 +148,14 @@ describe("discount archive commits", () => {
     expect(again.revision).toBe(1);
     expect(Buffer.from(again.state).equals(Buffer.from(a.search!.state))).toBe(true);
 
-    // Job 1 ran against revision 0: its steps are replayed on job 0's state. Its second step finds
-    // 144 + 36 = 180 rows pending, a scheduler iteration's worth: the model trains on them, then 3 × 36 wait.
+    // Job 1 ran against revision 0: its steps are replayed on job 0's state, the model training before
+    // each as the engine's would (on job 0's last rows first), so neither job's rows are lost.
     expect((await commitBatch(stack.prisma, b, 1e9)).duplicate).toBe(false);
     expect(replays).toBe(1);
     const final = (await loadSearchState(stack.prisma, exp.id))!;
     expect(final.revision).toBe(2);
-    expect(metaOf(final.state).pending).toBe(108);
-    expect(metaOf(final.state).step).toBeGreaterThan(initialSteps);
+    expect(metaOf(final.state).pending).toBe(36);
+    expect(metaOf(final.state).step).toBeGreaterThanOrEqual(stepsA + 4 * 2);
     expect((await commitBatch(stack.prisma, b, 1e9)).duplicate).toBe(true);
     expect(replays).toBe(1);
   });

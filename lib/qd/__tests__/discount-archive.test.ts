@@ -121,9 +121,9 @@ describe("DiscountArchive", { timeout: 60_000 }, () => {
 
   describe("state as bytes (distributed runs)", () => {
     // One search-archive step as a worker runs it: the discount archive, then the result grid.
-    const pair = (seed: number, trainEvery = 1) => {
+    const pair = (seed: number) => {
       const result = new GridArchive({ solutionDim: 2, dims: [10, 10], ranges: [[-1, 1], [-1, 1]] });
-      const arch = new DiscountArchive({ solutionDim: 2, measureDim: 2, learningRate: 0.1, thresholdMin: 0, resultArchive: result, initTrainPoints: 60, emptyPoints: 20, hidden: [16, 16], discountRange: [0, 100], rng: new Rng(seed), trainEpochs: 3, trainCutoffLoss: 1e-6, trainEvery });
+      const arch = new DiscountArchive({ solutionDim: 2, measureDim: 2, learningRate: 0.1, thresholdMin: 0, resultArchive: result, initTrainPoints: 60, emptyPoints: 20, hidden: [16, 16], discountRange: [0, 100], rng: new Rng(seed), trainEpochs: 3, trainCutoffLoss: 1e-6 });
       return { result, arch };
     };
     const batches = (seed: number, count: number, n: number) => {
@@ -141,26 +141,24 @@ describe("DiscountArchive", { timeout: 60_000 }, () => {
       return out;
     };
 
-    for (const trainEvery of [1, 30]) {
-      it(`export → import → continue is the uninterrupted run, bit for bit (trainEvery ${trainEvery})`, () => {
-        const n = 12;
-        const all = batches(3, 10, n);
-        const a = pair(7, trainEvery);
-        for (const b of all.slice(0, 5)) step(a, b, n);
-        if (trainEvery > 1) expect(a.arch.pendingRows).toBeGreaterThan(0); // rows waiting to train travel in the state
-        // Another worker: its own RNG and a result grid that holds what the Elite table holds.
-        const b = pair(99, trainEvery);
-        for (const x of all.slice(0, 5)) b.result.add(x.sols, x.objs, x.meas, n);
-        const state = a.arch.exportState();
-        b.arch.importState(state);
-        expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(state))).toBe(true);
-        for (const x of all.slice(5)) expect(step(b, x, n)).toEqual(step(a, x, n));
-        a.arch.train();
-        b.arch.train();
-        expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(a.arch.exportState()))).toBe(true);
-        expect(Array.from(b.arch.model.params)).toEqual(Array.from(a.arch.model.params));
-      });
-    }
+    it("export → import → continue is the uninterrupted run, bit for bit", () => {
+      const n = 12;
+      const all = batches(3, 10, n);
+      const a = pair(7);
+      for (const b of all.slice(0, 5)) step(a, b, n);
+      expect(a.arch.pendingRows).toBe(n); // the last batch, waiting to train, travels in the state
+      // Another worker: its own RNG and a result grid that holds what the Elite table holds.
+      const b = pair(99);
+      for (const x of all.slice(0, 5)) b.result.add(x.sols, x.objs, x.meas, n);
+      const state = a.arch.exportState();
+      b.arch.importState(state);
+      expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(state))).toBe(true);
+      for (const x of all.slice(5)) expect(step(b, x, n)).toEqual(step(a, x, n));
+      a.arch.train();
+      b.arch.train();
+      expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(a.arch.exportState()))).toBe(true);
+      expect(Array.from(b.arch.model.params)).toEqual(Array.from(a.arch.model.params));
+    });
 
     it("a state exported before the initial fit continues exactly too (the fit then runs on the importer)", () => {
       const n = 8;
@@ -169,21 +167,6 @@ describe("DiscountArchive", { timeout: 60_000 }, () => {
       const b = pair(6);
       b.arch.importState(a.arch.exportState());
       for (const x of all) expect(step(b, x, n)).toEqual(step(a, x, n));
-    });
-
-    it("trains once per trainEvery rows: the model stays put until that many are pending", () => {
-      const n = 10;
-      const all = batches(8, 4, n);
-      const p = pair(2, 25);
-      step(p, all[0]!, n); // the initial fit ran
-      const before = Float64Array.from(p.arch.model.params);
-      step(p, all[1]!, n);
-      step(p, all[2]!, n); // 20 pending at this add: below 25, no training
-      expect(Array.from(p.arch.model.params)).toEqual(Array.from(before));
-      expect(p.arch.pendingRows).toBe(30);
-      step(p, all[3]!, n); // 30 pending: trained first, then this batch waits
-      expect(p.arch.pendingRows).toBe(10);
-      expect(Array.from(p.arch.model.params)).not.toEqual(Array.from(before));
     });
 
     it("refuses another archive's state, and draws the discount surface from the bytes alone", () => {

@@ -14,11 +14,9 @@
  * stored state never pays for that fit). Measures are normalised to [−1, 1]
  * and discounts to [0, 1] for training (pyribs' sphere configuration).
  *
- * Distributed runs insert one emitter's batch per add(): `trainEvery` (the
- * rows of one scheduler iteration there) lets the pending rows pile up to what
- * one engine iteration trains on, so the model trains as often, on as much.
  * exportState()/importState() carry everything that decides the continuation
- * (weights, Adam moments and step, pending rows, RNG) as bytes.
+ * (weights, Adam moments and step, pending rows, RNG) as bytes, for
+ * distributed runs.
  */
 import { MLP, type AdamOptions } from "../ml/mlp";
 import { Rng, type RngState } from "../rng";
@@ -43,8 +41,6 @@ export interface DiscountArchiveOptions {
   trainEpochs?: number;
   trainCutoffLoss?: number;
   trainBatchSize?: number;
-  /** Train once at least this many rows are pending (default 1: at every add(), as pyribs after every tell). */
-  trainEvery?: number;
   /** Discount range mapped to [0, 1] for training (e.g. the objective range). */
   discountRange: [number, number];
   rng: Rng;
@@ -67,7 +63,6 @@ export class DiscountArchive implements InsertArchive {
   readonly trainEpochs: number;
   readonly trainCutoffLoss: number;
   readonly trainBatchSize: number;
-  readonly trainEvery: number;
   /** Result of the initial fit and of the latest training round. */
   lastTrain: TrainInfo | null = null;
   private readonly result: ArchiveBase;
@@ -106,8 +101,6 @@ export class DiscountArchive implements InsertArchive {
     this.trainEpochs = opts.trainEpochs ?? 5;
     this.trainCutoffLoss = opts.trainCutoffLoss ?? 0.05;
     this.trainBatchSize = opts.trainBatchSize ?? 32;
-    this.trainEvery = opts.trainEvery ?? 1;
-    if (!(Number.isInteger(this.trainEvery) && this.trainEvery >= 1)) throw new Error("trainEvery must be a positive integer");
     this.mLow = Float64Array.from(this.result.lowerBounds);
     this.mScale = this.result.upperBounds.map((u, i) => u - this.result.lowerBounds[i]);
     this.dLow = dLo;
@@ -123,7 +116,7 @@ export class DiscountArchive implements InsertArchive {
     this.lastTrain = this.fit(empty, new Float64Array(empty.length / this.measureDim).fill(this.thresholdMin));
   }
 
-  /** Rows inserted since the last training round (they train at the next add() once `trainEvery` are pending). */
+  /** Rows of the last add(), waiting to train at the next add() (or train()). */
   get pendingRows(): number {
     return this.pending;
   }
@@ -235,8 +228,7 @@ export class DiscountArchive implements InsertArchive {
    * kept as the next training set.
    */
   add(_solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n = objectives.length, out?: { status: Uint8Array; value: Float64Array; cells?: Int32Array }): AddResult {
-    this.ensureInitialized();
-    if (this.pending >= this.trainEvery) this.train();
+    this.train(); // the initial fit on first use, then the last add()'s rows
     const md = this.measureDim;
     if (this.discount.length < n) {
       this.discount = new Float64Array(n);
@@ -244,14 +236,14 @@ export class DiscountArchive implements InsertArchive {
       this.value = new Float64Array(n);
       this.cells = new Int32Array(n);
     }
-    this.reservePending(this.pending + n);
+    this.reservePending(n);
     const status = out?.status ?? this.status;
     const value = out?.value ?? this.value;
     const cells = out?.cells ?? this.cells;
     const disc = this.discount;
     this.inference(measures, n, disc);
     const a = this.learningRate;
-    let p = this.pending;
+    let p = 0;
     for (let i = 0; i < n; i++) {
       cells[i] = -1;
       const obj = objectives[i];
@@ -272,16 +264,11 @@ export class DiscountArchive implements InsertArchive {
     return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n) };
   }
 
-  /** Room for `rows` pending rows, keeping those already there. */
+  /** Room for `rows` pending rows (none are pending when this is called). */
   private reservePending(rows: number): void {
     if (this.pendingTargets.length >= rows) return;
-    const cap = Math.max(rows, 2 * this.pendingTargets.length);
-    const m = new Float64Array(cap * this.measureDim);
-    m.set(this.pendingMeasures.subarray(0, this.pending * this.measureDim));
-    const t = new Float64Array(cap);
-    t.set(this.pendingTargets.subarray(0, this.pending));
-    this.pendingMeasures = m;
-    this.pendingTargets = t;
+    this.pendingMeasures = new Float64Array(rows * this.measureDim);
+    this.pendingTargets = new Float64Array(rows);
   }
 
   /**

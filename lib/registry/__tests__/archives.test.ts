@@ -167,7 +167,7 @@ describe("search archive state", () => {
     const spec = { type: "discount", initTrainPoints: 50, emptyPoints: 10, hidden: [16, 16] } as { type: string };
     const make = (seed: number) => {
       const result = makeArchive({ type: "grid" }, descriptors, 4, { qdScoreOffset: domain.qdScoreOffset, seed: 1 });
-      return { result, arch: createSearchArchive(spec, { domain, descriptors, rng: new Rng(seed), result, rowsPerIteration: 72 }) };
+      return { result, arch: createSearchArchive(spec, { domain, descriptors, rng: new Rng(seed), result, emittersPerIteration: 5 }) };
     };
     const step = (p: ReturnType<typeof make>, b: ReturnType<typeof batch>) => {
       const r = p.arch.add(b.sols, b.objs, b.meas, 36);

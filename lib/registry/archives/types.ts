@@ -11,8 +11,11 @@ export interface SearchArchiveContext {
   rng: Rng;
   /** The run's result grid as this process sees it (the discount archive anchors its model at its empty cells). */
   result?: ArchiveBase;
-  /** Rows one pyribs scheduler iteration inserts (emitter count × batch size): the discount model trains once per that many. */
-  rowsPerIteration?: number;
+  /**
+   * Emitters whose batches one engine iteration inserts together, where a distributed job inserts one
+   * emitter's batch at a time (the discount model then trains after each, on its share of empty-cell anchors).
+   */
+  emittersPerIteration?: number;
 }
 
 /**
