@@ -76,8 +76,6 @@ async function distributed(workers: number) {
     }, 60 * 60_000, "completion");
     const seconds = (performance.now() - t0) / 1000;
     if (done.status !== "completed") throw new Error(`run ${done.status}: ${done.statusReason}`);
-    // Each worker's cost line (time per phase: load, refresh, generate, commit).
-    for (const p of procs) for (const line of p.output().split("\n").filter((l) => /generate|commit/.test(l))) log(line.trim());
     const [row] = await stack.prisma.$queryRawUnsafe<{ revision: number; bytes: number }[]>(`SELECT revision, length(state)::int AS bytes FROM "SearchArchive" WHERE "experimentId" = $1::uuid`, exp.id);
     return {
       workers,

@@ -11,6 +11,7 @@ test("DMS: the form offers the discount archive with its fields; a run shows its
     emitter: { type: "cma-me", count: 5, ranker: "imp", selectionRule: "mu", restartRule: "basic" },
     batchSize: 36,
     budget: { evaluations: 9_000 },
+    iterationsPerJob: 10,
     seed: 1,
   });
 
