@@ -1,9 +1,10 @@
 /**
- * NSLC (proximity archive) or DDS (density archive) through the distributed pipeline (queue + workers +
- * PostgreSQL: CMA-ME chains, the search archive kept by each worker and stored as deltas plus snapshots) next to the in-process
+ * NSLC (proximity archive), DDS (density archive) or DMS (discount archive) through the distributed pipeline
+ * (queue + workers + PostgreSQL: CMA-ME chains, the search archive kept by each worker and stored as deltas
+ * plus snapshots, or whole for the discount model) next to the in-process
  * engine on the same budget and seed. Prints one JSON object.
  *
- *   npx tsx bench/search-pipeline.ts [--archive proximity|density] [--dim 10] [--count 5] [--batch 36]
+ *   npx tsx bench/search-pipeline.ts [--archive proximity|density|discount] [--dim 10] [--count 5] [--batch 36]
  *     [--evaluations 36000] [--workers 1,2] [--seed 1]
  */
 import { parseArgs } from "node:util";
@@ -31,16 +32,20 @@ const count = Number(values.count);
 const batchSize = Number(values.batch);
 const seed = Number(values.seed);
 const proximity = values.archive === "proximity";
+const discount = values.archive === "discount";
 const log = (s: string) => process.stderr.write(`[bench:search-pipeline] ${s}\n`);
 const domain = { type: "sphere" as const, dim: Number(values.dim) };
-// pyribs sphere.py: NSLC (ranker nslc, filter, no_improvement, σ0 0.5); DDS (ranker density, mu, basic, σ0 1.5).
+// pyribs sphere.py: NSLC (ranker nslc, filter, no_improvement, σ0 0.5); DDS (ranker density, mu, basic, σ0 1.5);
+// DMS (ranker imp, mu, basic, σ0 0.5).
 const emitter = proximity
   ? { type: "cma-me" as const, count, sigma0: 0.5, ranker: "nslc" as const, selectionRule: "filter" as const, restartRule: "no_improvement" as const }
-  : { type: "cma-me" as const, count, sigma0: 1.5, ranker: "density" as const, selectionRule: "mu" as const, restartRule: "basic" as const };
+  : discount
+    ? { type: "cma-me" as const, count, sigma0: 0.5, ranker: "imp" as const, selectionRule: "mu" as const, restartRule: "basic" as const }
+    : { type: "cma-me" as const, count, sigma0: 1.5, ranker: "density" as const, selectionRule: "mu" as const, restartRule: "basic" as const };
 const config = ExperimentConfig.parse({
-  name: `bench sphere-${values.dim} ${proximity ? "nslc" : "dds"}`,
+  name: `bench sphere-${values.dim} ${proximity ? "nslc" : discount ? "dms" : "dds"}`,
   domain,
-  archive: proximity ? { type: "proximity", localCompetition: true } : { type: "density", method: "kde" },
+  archive: proximity ? { type: "proximity", localCompetition: true } : discount ? { type: "discount" } : { type: "density", method: "kde" },
   emitter,
   batchSize,
   budget: { evaluations: budget },
@@ -51,7 +56,9 @@ function inProcess() {
   const width = Math.max(...getDomain(domain).descriptors.map((d) => d.max - d.min));
   const archive: AlgorithmConfig["archive"] = proximity
     ? { type: "proximity", kNeighbors: 15, noveltyThreshold: NOVELTY_THRESHOLD_FRACTION * width, localCompetition: true }
-    : { type: "density", method: "kde", bandwidth: BANDWIDTH_FRACTION * width, bufferSize: 10_000 };
+    : discount
+      ? { type: "discount" }
+      : { type: "density", method: "kde", bandwidth: BANDWIDTH_FRACTION * width, bufferSize: 10_000 };
   const alg = createAlgorithm({ domain, archive, emitter: { ...emitter, batchSize }, seed });
   const m = runAlgorithm(alg, Math.ceil(budget / (count * batchSize)));
   return { evaluations: m.evaluations, seconds: Number(m.seconds.toFixed(3)), evalsPerSec: Math.round(m.evalsPerSec), normQdScore: m.normQdScore, coverage: m.coverage };

@@ -32,7 +32,7 @@ interface Step {
 }
 
 /**
- * Job k of a run on a proximity or density archive (pyribs' novelty search, NSLC, DDS), in this
+ * Job k of a run on a proximity, density or discount archive (pyribs' novelty search, NSLC, DDS, DMS), in this
  * worker: the CMA-ME chain k mod count resumes from its stored state and asks/tells against the
  * search archive at the newest revision this worker has (`view`: the truth for ranking: novelty,
  * local competition, density), inserting each step into it. The result grid (the worker's view of
@@ -47,12 +47,12 @@ export function generateSearchBatch(cache: ArchiveCache, k: number, size: number
   const domain = cache.domain;
   const e = config.emitter;
   if (!domain || !isCmaEmitter(e)) throw new Error(`experiment ${cache.experimentId} is not a search-archive run on a built-in domain`);
-  const v: SearchView = view ?? { archive: newSearchArchive(config, seed), revision: 0, fresh: () => newSearchArchive(config, seed) };
+  const v: SearchView = view ?? { archive: newSearchArchive(config, seed, result), revision: 0, fresh: () => newSearchArchive(config, seed, result) };
   const search = v.archive;
   const baseRevision = v.revision;
   const deltas = hasDeltas(search);
   if (deltas) search.beginDelta();
-  // Novelty search restarts its emitters from the points it keeps; density archives keep none, so from the result grid.
+  // Novelty search restarts its emitters from the points it keeps; density and discount archives keep none, so from the result grid.
   const source = (config.archive.type === "proximity" ? search : result) as unknown as ArchiveBase;
   const chain = k % e.count;
   const emitter = cmaEmitter(source, domain, e, config.batchSize, seed, chain, savedEmitter);

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { ArchiveBase } from "@/lib/qd";
 import { loadSearchChanges, type SearchCommit } from "@/lib/db/search-store";
 import type { ExperimentSpec } from "@/lib/experiments/config";
 import { applySearchChanges, newSearchArchive } from "@/lib/experiments/search-state";
@@ -18,12 +19,13 @@ export class SearchArchiveCache implements SearchView {
   lastUsed = Date.now();
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(readonly experimentId: string, readonly config: ExperimentSpec, readonly seed: number) {
+  /** `result`: the worker's result grid of the run, which a discount archive anchors at. */
+  constructor(readonly experimentId: string, readonly config: ExperimentSpec, readonly seed: number, readonly result: ArchiveBase) {
     this.archive = this.fresh();
   }
 
   fresh(): StatefulSearchArchive {
-    return newSearchArchive(this.config, this.seed);
+    return newSearchArchive(this.config, this.seed, this.result);
   }
 
   /** Waits for the jobs before this one to finish with the archive; call the returned function when done. */
@@ -67,11 +69,12 @@ export class SearchCacheStore {
 
   constructor(private readonly idleMs = 10 * 60_000) {}
 
-  get(experimentId: string, config: ExperimentSpec, seed: number): SearchArchiveCache {
+  get(experimentId: string, config: ExperimentSpec, seed: number, result: ArchiveBase): SearchArchiveCache {
     const cutoff = Date.now() - this.idleMs;
     for (const [id, c] of this.caches) if (c.lastUsed < cutoff) this.caches.delete(id);
     let cache = this.caches.get(experimentId);
-    if (!cache) this.caches.set(experimentId, (cache = new SearchArchiveCache(experimentId, config, seed)));
+    // A result grid rebuilt since: start over on it from what is stored (rare; a discount archive holds the grid).
+    if (!cache || cache.result !== result) this.caches.set(experimentId, (cache = new SearchArchiveCache(experimentId, config, seed, result)));
     return cache;
   }
 

@@ -102,8 +102,8 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
   const budget = useBudget(id, running, experiment.status);
   const duplicateCount = Math.max(budget.report?.duplicates ?? 0, experiment.duplicates ?? 0);
   const models = useModels(id, experiment.emitterType === "llm", running, experiment.status);
-  // Proximity / density runs: the search archive beside the result grid.
-  const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density";
+  // Proximity / density / discount runs: the search archive (or the discount model's surface) beside the result grid.
+  const hasSearchArchive = experiment.archiveType === "proximity" || experiment.archiveType === "density" || experiment.archiveType === "discount";
   const searchArchive = useSearchArchive(id, hasSearchArchive, running, experiment.status);
   // Bandit runs (ME-MAP-Elites): the emitter pool with the UCB1 counts.
   const hasBandit = (experiment.config as { scheduler?: { type?: string } } | undefined)?.scheduler?.type === "bandit";

@@ -1,6 +1,6 @@
 /**
  * The form's archive kinds and their typed parameters, from the archive registry (lib/registry/archives).
- * Kinds the workers cannot run yet ("in-process", e.g. discount) are left out: the API says why.
+ * Kinds the workers cannot run yet ("in-process") are left out: the API says why.
  */
 import { ARCHIVES, type ArchiveKind } from "@/lib/registry/archives";
 import { kindConfig, kindValues } from "./KindFields";

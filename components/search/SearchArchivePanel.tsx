@@ -1,11 +1,12 @@
 "use client";
 /**
- * The search archive of a proximity / density run (GET /api/experiments/:id/search-archive): its points
+ * The search archive of a proximity / density / discount run (GET /api/experiments/:id/search-archive): its points
  * over the descriptor box, as an SVG scatter (first two descriptors). Proximity points are coloured by
  * objective on the elite archive's scale (one colour means one fitness on both panels); a density
  * archive's reservoir keeps measures only, drawn in one colour. A point can be picked (click, or the
  * arrow keys once the plot has focus): its values, and the result-grid cell it falls in, whose elite
- * the elite panel can show.
+ * the elite panel can show. A discount archive keeps no points: its model's discount is drawn as a
+ * heatmap over a lattice instead (DiscountSurface).
  */
 import { useCallback, useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { z } from "zod";
@@ -17,6 +18,7 @@ import { ColorLegend } from "@/components/archive/ColorLegend";
 import { fmtInt, fmtNum } from "@/components/lib/format";
 import { buttonClass } from "@/components/ui/Card";
 import { bestPoint, nearestPoint, orderBy, pointCell, step, ticks } from "./scatter";
+import { DiscountSurface } from "./DiscountSurface";
 
 export type SearchArchiveReport = z.infer<typeof SearchArchiveResponse>;
 
@@ -47,6 +49,7 @@ const muted = "text-sm text-slate-500 dark:text-slate-400";
 export function SearchArchivePanel({ report, error, fitnessRange, geometry, onOpenCell }: Props) {
   if (error) return <p className="text-sm text-rose-600 dark:text-rose-400">{error}</p>;
   if (!report) return <p className={muted}>Loading the search archive…</p>;
+  if (report.type === "discount") return <DiscountSurface report={report} />;
   const what = report.type === "proximity" ? "points kept by the proximity archive" : "measures in the density archive's reservoir";
   if (report.total === 0 || !report.descriptors[0] || !report.measures.length)
     return (

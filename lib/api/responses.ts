@@ -404,12 +404,12 @@ export const QueueHealth = z.object({
 /** GET /api/experiments/:id/search-archive: what a proximity / density run's search archive holds now. */
 export const SearchArchiveReport = z.object({
   experimentId: uuid,
-  type: z.string().describe('"proximity": the stored points (with objectives); "density": the KDE\'s reservoir of measures'),
+  type: z.string().describe('"proximity": the stored points (with objectives); "density": the KDE\'s reservoir of measures; "discount": its model\'s discount on a lattice (60 × 60 cell centres over the first two descriptors)'),
   revision: z.number().int().describe("commits that moved the search archive so far (0: no job landed yet)"),
   descriptors: z.array(z.object({ name: z.string(), min: num, max: num })),
-  total: z.number().int().describe("points in the archive (proximity) or the reservoir (density)"),
+  total: z.number().int().describe("points in the archive (proximity), the reservoir (density) or the lattice (discount)"),
   measures: z.array(z.array(num)).describe("up to 5,000 of them, evenly spread, row by row"),
-  objective: z.array(num).nullable().describe("per row (proximity only)"),
+  objective: z.array(num).nullable().describe("per row: the objective (proximity) or the predicted discount (discount); null for density"),
 });
 
 /** GET /api/experiments/:id/bandit: a bandit run's emitter pool with the UCB1 counts (ME-MAP-Elites). */

@@ -54,7 +54,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
     await time("refresh", () => cache.refresh(ctx.prisma));
     // Proximity / density archives: the job ranks against this worker's copy of the search archive,
     // brought to the newest stored revision; it holds the copy until its commit.
-    const search = isSearchArchiveConfig(config.archive) ? searchCaches.get(experimentId, config, exp.seed) : null;
+    const search = isSearchArchiveConfig(config.archive) ? searchCaches.get(experimentId, config, exp.seed, cache.archive) : null;
     const release = search ? await search.lock() : null;
     try {
       if (search) await time("refresh", () => search.refresh(ctx.prisma));

@@ -848,16 +848,16 @@ class SearchArchiveReportDescriptorsItem(TypedDict):
 class SearchArchiveReport(TypedDict):
     # UUID
     experimentId: str
-    # "proximity": the stored points (with objectives); "density": the KDE's reservoir of measures
+    # "proximity": the stored points (with objectives); "density": the KDE's reservoir of measures; "discount": its model's discount on a lattice (60 × 60 cell centres over the first two descriptors)
     type: str
     # commits that moved the search archive so far (0: no job landed yet)
     revision: int
     descriptors: List["SearchArchiveReportDescriptorsItem"]
-    # points in the archive (proximity) or the reservoir (density)
+    # points in the archive (proximity), the reservoir (density) or the lattice (discount)
     total: int
     # up to 5,000 of them, evenly spread, row by row
     measures: List[List[float]]
-    # per row (proximity only)
+    # per row: the objective (proximity) or the predicted discount (discount); null for density
     objective: Optional[List[float]]
 
 

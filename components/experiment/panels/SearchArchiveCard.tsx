@@ -1,4 +1,4 @@
-/** Proximity / density runs: the search archive's points, under the result grid they feed. */
+/** Proximity / density / discount runs: the search archive (points, reservoir or discount surface), under the result grid it feeds. */
 import { SearchArchivePanel, type SearchArchiveReport } from "@/components/search/SearchArchivePanel";
 import type { Geometry } from "@/components/lib/types";
 import { Card } from "@/components/ui/Card";
@@ -15,6 +15,7 @@ interface Props {
 const TITLES: Record<string, { title: string; about: string }> = {
   proximity: { title: "Proximity archive (novelty search)", about: "The points the search keeps for their novelty; the elite archive above is the result grid of everything evaluated." },
   density: { title: "Density archive (density descent)", about: "A uniform sample of the measures seen; emitters descend its density. The elite archive above is the result grid." },
+  discount: { title: "Discount model (DMS)", about: "The model's discount over the descriptor space: a solution counts by how much it beats it. The elite archive above is the result grid." },
 };
 
 export function SearchArchiveCard({ type, report, error, fitnessRange, geometry, onOpenCell }: Props) {

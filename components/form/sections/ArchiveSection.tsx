@@ -7,7 +7,7 @@ import type { SectionProps } from "./props";
 
 export function ArchiveSection({ s, set, err }: SectionProps) {
   return (
-    <Section title="Archive" description="A grid of bins over the descriptor box, CVT cells (k-means centroids) for many descriptors, or a search archive (novelty, density) with a result grid.">
+    <Section title="Archive" description="A grid of bins over the descriptor box, CVT cells (k-means centroids) for many descriptors, or a search archive (novelty, density, discount model) with a result grid.">
       <ArchiveFields
         type={s.archive}
         params={s.archiveParams}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DiscountArchive } from "../archive/discount";
+import { DiscountArchive, discountSurface } from "../archive/discount";
 import { GridArchive } from "../archive/grid";
 import { MLP } from "../ml/mlp";
 import { Rng } from "../rng";
@@ -74,10 +74,11 @@ describe("DiscountArchive", { timeout: 60_000 }, () => {
 
   it("starts near threshold_min everywhere and reports improvement = objective − discount", () => {
     const { arch } = make();
-    expect(arch.lastTrain!.points).toBe(100); // the initial fit used 100 empty-cell centres
+    expect(arch.lastTrain).toBeNull(); // the initial fit waits for first use
     const disc = new Float64Array(4);
     const meas = [0, 0, 0.5, -0.5, -0.9, 0.9, 0.3, 0.3];
     arch.inference(meas, 4, disc);
+    expect(arch.lastTrain!.points).toBe(100); // the initial fit used 100 empty-cell centres
     for (const d of disc) expect(Math.abs(d)).toBeLessThan(5);
     const r = arch.add(new Float64Array(8), [50, disc[1] - 1, 70, NaN], meas, 4);
     expect(Array.from(r.status)).toEqual([2, 0, 2, 0]);
@@ -116,5 +117,68 @@ describe("DiscountArchive", { timeout: 60_000 }, () => {
     const base = { solutionDim: 2, measureDim: 2, learningRate: 0.1, resultArchive: result, discountRange: [0, 1] as [number, number], rng: new Rng(1), initTrainPoints: 4 };
     expect(() => new DiscountArchive({ ...base, thresholdMin: -Infinity })).toThrow(/finite/);
     expect(() => new DiscountArchive({ ...base, thresholdMin: 0, learningRate: 0 })).toThrow(/learningRate/);
+  });
+
+  describe("state as bytes (distributed runs)", () => {
+    // One search-archive step as a worker runs it: the discount archive, then the result grid.
+    const pair = (seed: number) => {
+      const result = new GridArchive({ solutionDim: 2, dims: [10, 10], ranges: [[-1, 1], [-1, 1]] });
+      const arch = new DiscountArchive({ solutionDim: 2, measureDim: 2, learningRate: 0.1, thresholdMin: 0, resultArchive: result, initTrainPoints: 60, emptyPoints: 20, hidden: [16, 16], discountRange: [0, 100], rng: new Rng(seed), trainEpochs: 3, trainCutoffLoss: 1e-6 });
+      return { result, arch };
+    };
+    const batches = (seed: number, count: number, n: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: count }, () => ({
+        sols: Float64Array.from({ length: 2 * n }, () => rng.uniform(-1, 1)),
+        objs: Float64Array.from({ length: n }, () => rng.uniform(0, 100)),
+        meas: Float64Array.from({ length: 2 * n }, () => rng.uniform(-1.1, 1.1)),
+      }));
+    };
+    const step = (p: ReturnType<typeof pair>, b: ReturnType<typeof batches>[number], n: number) => {
+      const r = p.arch.add(b.sols, b.objs, b.meas, n);
+      const out = { status: Array.from(r.status), value: Array.from(r.value) };
+      p.result.add(b.sols, b.objs, b.meas, n);
+      return out;
+    };
+
+    it("export → import → continue is the uninterrupted run, bit for bit", () => {
+      const n = 12;
+      const all = batches(3, 10, n);
+      const a = pair(7);
+      for (const b of all.slice(0, 5)) step(a, b, n);
+      expect(a.arch.pendingRows).toBe(n); // the last batch, waiting to train, travels in the state
+      // Another worker: its own RNG and a result grid that holds what the Elite table holds.
+      const b = pair(99);
+      for (const x of all.slice(0, 5)) b.result.add(x.sols, x.objs, x.meas, n);
+      const state = a.arch.exportState();
+      b.arch.importState(state);
+      expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(state))).toBe(true);
+      for (const x of all.slice(5)) expect(step(b, x, n)).toEqual(step(a, x, n));
+      a.arch.train();
+      b.arch.train();
+      expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(a.arch.exportState()))).toBe(true);
+      expect(Array.from(b.arch.model.params)).toEqual(Array.from(a.arch.model.params));
+    });
+
+    it("a state exported before the initial fit continues exactly too (the fit then runs on the importer)", () => {
+      const n = 8;
+      const all = batches(4, 3, n);
+      const a = pair(5);
+      const b = pair(6);
+      b.arch.importState(a.arch.exportState());
+      for (const x of all) expect(step(b, x, n)).toEqual(step(a, x, n));
+    });
+
+    it("refuses another archive's state, and draws the discount surface from the bytes alone", () => {
+      const p = pair(1);
+      const at = Float64Array.from([0, 0, 0.5, -0.5, -0.9, 0.9]);
+      const want = new Float64Array(3);
+      p.arch.inference(at, 3, want);
+      expect(Array.from(discountSurface(p.arch.exportState(), at, 3))).toEqual(Array.from(want));
+      const wider = new DiscountArchive({ solutionDim: 2, measureDim: 2, learningRate: 0.1, thresholdMin: 0, resultArchive: p.result, hidden: [32, 16], discountRange: [0, 100], rng: new Rng(1) });
+      expect(() => wider.importState(p.arch.exportState())).toThrow(/not of this discount archive/);
+      // 16·2+16 + 16·16+16 + 16+1 parameters, three copies (weights, Adam m and v), 8 bytes each.
+      expect(p.arch.exportState().length).toBeLessThan(3 * 337 * 8 + 1024);
+    });
   });
 });

@@ -10,14 +10,20 @@
  * pyribs trains after Scheduler.tell(); here the pending batch is trained at
  * the start of the next add() (or by train()), which sees the same model,
  * data and result archive. The model starts by regressing threshold_min at
- * `initTrainPoints` empty centres. Measures are normalised to [−1, 1] and
- * discounts to [0, 1] for training (pyribs' sphere configuration).
+ * `initTrainPoints` empty centres, on first use (so a worker that imports a
+ * stored state never pays for that fit). Measures are normalised to [−1, 1]
+ * and discounts to [0, 1] for training (pyribs' sphere configuration).
+ *
+ * exportState()/importState() carry everything that decides the continuation
+ * (weights, Adam moments and step, pending rows, RNG) as bytes, for
+ * distributed runs.
  */
 import { MLP, type AdamOptions } from "../ml/mlp";
-import type { Rng } from "../rng";
+import { Rng, type RngState } from "../rng";
 import { NEW, NOT_ADDED, type AddResult, type ArchiveBase, type InsertArchive } from "./base";
 import { CVTArchive } from "./cvt";
 import { GridArchive } from "./grid";
+import { packState, unpackState } from "./state-codec";
 
 export interface DiscountArchiveOptions {
   solutionDim: number;
@@ -69,6 +75,8 @@ export class DiscountArchive implements InsertArchive {
   private pendingMeasures = new Float64Array(0);
   private pendingTargets = new Float64Array(0);
   private pending = 0;
+  /** Whether the initial fit at empty centres has run (or a state was imported). */
+  private initialized = false;
   private discount = new Float64Array(0);
   private status = new Uint8Array(0);
   private value = new Float64Array(0);
@@ -98,8 +106,19 @@ export class DiscountArchive implements InsertArchive {
     this.dLow = dLo;
     this.dSpan = dHi - dLo;
     this.model = new MLP([opts.measureDim, ...(opts.hidden ?? [128, 128]), 1], this.rng, opts.adam);
+  }
+
+  /** The initial fit: threshold_min at `initTrainPoints` empty centres (first use, unless a state was imported). */
+  private ensureInitialized(): void {
+    if (this.initialized) return;
+    this.initialized = true;
     const empty = this.sampleEmptyCenters(this.initTrainPoints);
     this.lastTrain = this.fit(empty, new Float64Array(empty.length / this.measureDim).fill(this.thresholdMin));
+  }
+
+  /** Rows of the last add(), waiting to train at the next add() (or train()). */
+  get pendingRows(): number {
+    return this.pending;
   }
 
   private normalizeMeasures(m: ArrayLike<number>, off: number, out: Float64Array, outOff: number): void {
@@ -137,6 +156,7 @@ export class DiscountArchive implements InsertArchive {
 
   /** Discount values (in objective units) at n measure rows. */
   inference(measures: ArrayLike<number>, n: number, out: Float64Array): void {
+    this.ensureInitialized();
     const md = this.measureDim;
     if (this.xBuf.length < n * md) this.xBuf = new Float64Array(n * md);
     for (let i = 0; i < n; i++) this.normalizeMeasures(measures, i * md, this.xBuf, i * md);
@@ -185,6 +205,7 @@ export class DiscountArchive implements InsertArchive {
 
   /** Trains on the batch of the last add() plus fresh empty-cell centres (no-op when nothing is pending). */
   train(): TrainInfo | null {
+    this.ensureInitialized();
     if (this.pending === 0) return null;
     const md = this.measureDim;
     const empty = this.sampleEmptyCenters(this.emptyPoints);
@@ -207,16 +228,15 @@ export class DiscountArchive implements InsertArchive {
    * kept as the next training set.
    */
   add(_solutions: ArrayLike<number>, objectives: ArrayLike<number>, measures: ArrayLike<number>, n = objectives.length, out?: { status: Uint8Array; value: Float64Array; cells?: Int32Array }): AddResult {
-    this.train();
+    this.train(); // the initial fit on first use, then the last add()'s rows
     const md = this.measureDim;
     if (this.discount.length < n) {
       this.discount = new Float64Array(n);
       this.status = new Uint8Array(n);
       this.value = new Float64Array(n);
       this.cells = new Int32Array(n);
-      this.pendingMeasures = new Float64Array(n * md);
-      this.pendingTargets = new Float64Array(n);
     }
+    this.reservePending(n);
     const status = out?.status ?? this.status;
     const value = out?.value ?? this.value;
     const cells = out?.cells ?? this.cells;
@@ -243,4 +263,81 @@ export class DiscountArchive implements InsertArchive {
     this.pending = p;
     return { status: status.subarray(0, n), value: value.subarray(0, n), cells: cells.subarray(0, n) };
   }
+
+  /** Room for `rows` pending rows (none are pending when this is called). */
+  private reservePending(rows: number): void {
+    if (this.pendingTargets.length >= rows) return;
+    this.pendingMeasures = new Float64Array(rows * this.measureDim);
+    this.pendingTargets = new Float64Array(rows);
+  }
+
+  /**
+   * The model (weights, Adam moments and step), the pending rows and the RNG as bytes
+   * (distributed runs keep them in PostgreSQL): importing them into an archive built with the
+   * same options continues exactly as this one would. The normalisation is in the header too,
+   * so the discount surface can be drawn from the bytes alone (discountSurface()).
+   */
+  exportState(): Uint8Array {
+    const md = this.measureDim;
+    const { m, v } = this.model.adamMoments;
+    return packState(
+      {
+        kind: "discount",
+        sizes: this.model.sizes,
+        measureDim: md,
+        initialized: this.initialized,
+        step: this.model.steps,
+        pending: this.pending,
+        rng: this.rng.getState(),
+        mLow: Array.from(this.mLow),
+        mScale: Array.from(this.mScale),
+        dLow: this.dLow,
+        dSpan: this.dSpan,
+        lastTrain: this.lastTrain && { epochs: this.lastTrain.epochs, points: this.lastTrain.points, loss: this.lastTrain.losses.at(-1) ?? null },
+      },
+      [this.model.params, m, v, this.pendingMeasures.subarray(0, this.pending * md), this.pendingTargets.subarray(0, this.pending)],
+    );
+  }
+
+  /** Restores an exported state (same layer sizes, descriptor box and discount range). */
+  importState(bytes: Uint8Array): void {
+    const { meta, arrays } = unpackState(bytes);
+    const same = (a: unknown, b: ArrayLike<number>) => Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+    if (meta.kind !== "discount" || meta.measureDim !== this.measureDim || !same(meta.sizes, this.model.sizes) || !same(meta.mLow, this.mLow) || !same(meta.mScale, this.mScale) || meta.dLow !== this.dLow || meta.dSpan !== this.dSpan) {
+      throw new Error("state is not of this discount archive");
+    }
+    const [params, m, v, pm, pt] = arrays as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    this.model.setState({ params, m, v, step: meta.step as number });
+    this.pending = 0;
+    this.reservePending(pt.length);
+    this.pendingMeasures.set(pm);
+    this.pendingTargets.set(pt);
+    this.pending = meta.pending as number;
+    this.rng.setState(meta.rng as RngState);
+    this.initialized = meta.initialized as boolean;
+    const last = meta.lastTrain as { epochs: number; points: number; loss: number | null } | null;
+    this.lastTrain = last && { epochs: last.epochs, points: last.points, losses: last.loss === null ? [] : [last.loss] };
+  }
+}
+
+/**
+ * The discount an exported state's model predicts at n measure rows (objective units), from the
+ * bytes alone: what a dashboard draws as the discount surface of a distributed run.
+ */
+export function discountSurface(state: Uint8Array, measures: ArrayLike<number>, n: number): Float64Array {
+  const { meta, arrays } = unpackState(state);
+  if (meta.kind !== "discount") throw new Error("state is not of a discount archive");
+  const md = meta.measureDim as number;
+  const mLow = meta.mLow as number[];
+  const mScale = meta.mScale as number[];
+  const model = new MLP(meta.sizes as number[], new Rng(0));
+  model.setState({ params: arrays[0]!, m: arrays[1]!, v: arrays[2]!, step: meta.step as number });
+  const x = new Float64Array(n * md);
+  for (let i = 0; i < n; i++) for (let k = 0; k < md; k++) x[i * md + k] = (2 * (measures[i * md + k] - mLow[k])) / mScale[k] - 1;
+  const out = new Float64Array(n);
+  model.predict(x, n, out);
+  const dLow = meta.dLow as number;
+  const dSpan = meta.dSpan as number;
+  for (let i = 0; i < n; i++) out[i] = out[i] * dSpan + dLow;
+  return out;
 }

@@ -238,12 +238,22 @@ export class MLP {
     return loss;
   }
 
+  /** Adam steps taken so far (its bias correction depends on it). */
+  get steps(): number {
+    return this.step;
+  }
+
+  /** Parameters and Adam moments, by reference (a state export copies them). */
+  get adamMoments(): { m: Float64Array; v: Float64Array } {
+    return { m: this.m, v: this.v };
+  }
+
   getState(): { params: number[]; m: number[]; v: number[]; step: number } {
     return { params: Array.from(this.params), m: Array.from(this.m), v: Array.from(this.v), step: this.step };
   }
 
-  setState(s: { params: number[]; m: number[]; v: number[]; step: number }): void {
-    if (s.params.length !== this.params.length) throw new Error(`MLP state has ${s.params.length} parameters; expected ${this.params.length}`);
+  setState(s: { params: ArrayLike<number>; m: ArrayLike<number>; v: ArrayLike<number>; step: number }): void {
+    if (s.params.length !== this.params.length || s.m.length !== this.params.length || s.v.length !== this.params.length) throw new Error(`MLP state has ${s.params.length} parameters; expected ${this.params.length}`);
     this.params.set(s.params);
     this.m.set(s.m);
     this.v.set(s.v);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ExperimentSpec } from "@/lib/experiments/config";
-import { getDomain } from "@/lib/qd";
+import { getDomain, makeArchive } from "@/lib/qd";
 import { DensityArchive } from "@/lib/qd/archive/density";
 import { ProximityArchive } from "@/lib/qd/archive/proximity";
 import { Rng } from "@/lib/qd/rng";
@@ -80,12 +80,17 @@ describe("archive registry", () => {
     expect(issuesOf(external)).toContainEqual({ path: "archive.type", message: expect.stringContaining("runs on the built-in domains") });
   });
 
-  it("rejects the discount archive in experiments, saying where it runs", () => {
-    expect(issuesOf(sphere({ type: "discount" }, { type: "cma-me", ranker: "imp" }))).toContainEqual({ path: "archive.type", message: expect.stringContaining("runs in the engine only") });
+  it("accepts pyribs' DMS set-up in experiments, and says which rankers a discount archive cannot feed", () => {
+    const r = ExperimentSpec.safeParse(sphere({ type: "discount" }, { type: "cma-me", ranker: "imp", selectionRule: "mu", restartRule: "basic" }));
+    expect(r.success, JSON.stringify(r.error?.issues)).toBe(true);
+    expect(issuesOf(sphere({ type: "discount" }, { type: "cma-me", ranker: "nslc" }))).toContainEqual({ path: "emitter.ranker", message: expect.stringContaining('ranker "nslc" needs a proximity archive; a discount archive reports improvement') });
+    expect(issuesOf(sphere({ type: "discount" }, { type: "cma-me", ranker: "density" }))).toContainEqual({ path: "emitter.ranker", message: expect.stringContaining('ranker "density" needs a density archive') });
+    expect(issuesOf(sphere({ type: "discount" }, { type: "iso-line" }))).toContainEqual({ path: "emitter.type", message: expect.stringContaining('archive "discount" runs with the "cma-me" emitter') });
+    expect(issuesOf(sphere({ type: "discount", hidden: [] }, { type: "cma-me", ranker: "imp" }))).toContainEqual({ path: "archive.hidden", message: "archive.hidden needs at least one layer" });
   });
 
   it("the form offers every kind the workers run, and its initial values make valid configs", () => {
-    expect(FORM_ARCHIVES.map((k) => k.type)).toEqual(["grid", "cvt", "proximity", "density"]);
+    expect(FORM_ARCHIVES.map((k) => k.type)).toEqual(["grid", "cvt", "proximity", "density", "discount"]);
     const params = initialArchiveParams();
     for (const k of FORM_ARCHIVES) expect(ArchiveConfig.safeParse(archiveFormConfig(k.type, params)).success, k.type).toBe(true);
     expect(archiveFormConfig("cvt", params)).toEqual({ type: "cvt", cells: 1000 });
@@ -157,6 +162,34 @@ describe("search archive state", () => {
     expect(Buffer.from(b.exportState()).equals(Buffer.from(a.exportState()))).toBe(true);
   });
 
+  it("a discount archive restored from its state (model, Adam, pending rows, RNG) trains and answers exactly as the original", () => {
+    const rng = new Rng(6);
+    const spec = { type: "discount", initTrainPoints: 50, emptyPoints: 10, hidden: [16, 16] } as { type: string };
+    const make = (seed: number) => {
+      const result = makeArchive({ type: "grid" }, descriptors, 4, { qdScoreOffset: domain.qdScoreOffset, seed: 1 });
+      return { result, arch: createSearchArchive(spec, { domain, descriptors, rng: new Rng(seed), result, emittersPerIteration: 5 }) };
+    };
+    const step = (p: ReturnType<typeof make>, b: ReturnType<typeof batch>) => {
+      const r = p.arch.add(b.sols, b.objs, b.meas, 36);
+      p.result.add(b.sols, b.objs, b.meas, 36);
+      return { status: Array.from(r.status), value: Array.from(r.value) };
+    };
+    const a = make(1);
+    const b = make(99);
+    for (let i = 0; i < 5; i++) {
+      const x = batch(rng, 36);
+      step(a, x);
+      b.result.add(x.sols, x.objs, x.meas, 36); // the other worker's view of the Elite table
+    }
+    b.arch.importState(a.arch.exportState());
+    for (let i = 0; i < 4; i++) {
+      const x = batch(rng, 36);
+      expect(step(b, x)).toEqual(step(a, x));
+    }
+    expect(Buffer.from(b.arch.exportState()).equals(Buffer.from(a.arch.exportState()))).toBe(true);
+    expect(() => createSearchArchive(spec, { domain, descriptors, rng: new Rng(1) })).toThrow(/needs the run's result grid/);
+  });
+
   it("refuses a state of another kind or shape", () => {
     const p = createSearchArchive({ type: "proximity" }, { domain, descriptors, rng: new Rng(1) });
     const d = createSearchArchive({ type: "density", bufferSize: 50 } as { type: string }, { domain, descriptors, rng: new Rng(1) });
@@ -185,7 +218,7 @@ describe("archives over REST", { timeout: 120_000 }, () => {
       [sphere({ type: "proximity", kNeighbors: 2.5 }), "archive.kNeighbors must be a whole number"],
       [sphere({ type: "proximity" }, { type: "gaussian" }), 'archive \\"proximity\\" runs with the \\"cma-me\\" emitter'],
       [sphere({ type: "density" }, { type: "cma-me", ranker: "nslc" }), 'ranker \\"nslc\\" needs a proximity archive'],
-      [sphere({ type: "discount" }, { type: "cma-me", ranker: "imp" }), "runs in the engine only"],
+      [sphere({ type: "discount", learningRate: 2 }, { type: "cma-me", ranker: "imp" }), "archive.learningRate must be <= 1"],
       [sphere({ type: "kde" }), 'archive.type must be one of \\"grid\\"'],
     ] as const) {
       const r = await post(body);

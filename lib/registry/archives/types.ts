@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { InsertArchive } from "@/lib/qd/archive/base";
+import type { ArchiveBase, InsertArchive } from "@/lib/qd/archive/base";
 import type { DescriptorSpec, Domain } from "@/lib/qd/domains/types";
 import type { Rng } from "@/lib/qd/rng";
 import type { KindModule, KindSchema } from "../kind";
@@ -9,6 +9,13 @@ export interface SearchArchiveContext {
   domain: Domain;
   descriptors: DescriptorSpec[];
   rng: Rng;
+  /** The run's result grid as this process sees it (the discount archive anchors its model at its empty cells). */
+  result?: ArchiveBase;
+  /**
+   * Emitters whose batches one engine iteration inserts together, where a distributed job inserts one
+   * emitter's batch at a time (the discount model then trains after each, on its share of empty-cell anchors).
+   */
+  emittersPerIteration?: number;
 }
 
 /**

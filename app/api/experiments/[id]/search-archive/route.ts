@@ -7,7 +7,8 @@ export const dynamic = "force-dynamic";
 /**
  * GET /api/experiments/:id/search-archive → { experimentId, type, revision, descriptors, total, measures[][], objective[] | null }:
  * the points a proximity archive keeps (with objectives), or a density archive's reservoir, at most 5,000 of them
- * (evenly sampled). 404 for runs on a grid or CVT archive.
+ * (evenly sampled), or a discount archive's model on a 60 × 60 lattice (objective = the discount). 404 for runs on
+ * a grid or CVT archive.
  */
 export const GET = route(async (_req, ctx) => {
   const { id } = await parseParams(ctx, ExperimentParams);
