@@ -20,7 +20,7 @@ export class SearchArchiveCache implements SearchView {
   private tail: Promise<void> = Promise.resolve();
 
   /** `result`: the worker's result grid of the run, which a discount archive anchors at. */
-  constructor(readonly experimentId: string, readonly config: ExperimentSpec, readonly seed: number, readonly result: ArchiveBase) {
+  constructor(readonly experimentId: string, readonly config: ExperimentSpec, readonly seed: number, readonly result?: ArchiveBase) {
     this.archive = this.fresh();
   }
 

@@ -28,8 +28,14 @@ export function ArchiveFields({ type, params, onType, onParam, error }: { type: 
         {kind.distributed === "search" && (
           <>
             {" "}
-            It runs with CMA-ME emitters ranked by what it reports (ranker {(kind.rankers ?? []).map((r) => `“${r}”`).join(" or ")}, set under Emitter) on the built-in domains; the
-            run&apos;s page draws its points under the result grid.
+            {kind.rankers?.length ? (
+              <>
+                It runs with CMA-ME emitters ranked by what it reports (ranker {kind.rankers.map((r) => `“${r}”`).join(" or ")}, set under Emitter) on the built-in domains; the
+                run&apos;s page draws its points under the result grid.
+              </>
+            ) : (
+              <>It runs with CMA-ME emitters ranked by improvement over its discount (ranker “imp”, as pyribs&apos; dms row) on the built-in domains; the run&apos;s page draws the model under the result grid.</>
+            )}
           </>
         )}
       </p>

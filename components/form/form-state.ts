@@ -331,7 +331,7 @@ export function changeEmitter(s: FormState, type: string): Partial<FormState> {
   return { emitter: type, ...(emitterKindOf({ type }).distributed === "chains" && s.batchSize === "100" ? { batchSize: "36" } : {}) };
 }
 
-/** The registered search archive kind of that type (proximity, density), or null for cell archives. */
+/** The registered search archive kind of that type (proximity, density, discount), or null for cell archives. */
 function searchKind(type: string) {
   return FORM_ARCHIVES.find((k) => k.type === type && k.distributed === "search") ?? null;
 }
@@ -361,7 +361,8 @@ const withRanker = (s: FormState, ranker: string): Partial<FormState> => ({ emit
  * after). Back to a grid or CVT, a search-only ranker returns to CMA-ME's default.
  */
 export function changeArchive(s: FormState, type: string): Partial<FormState> {
-  const ranker = searchRanker(type, s.archiveParams);
+  // A discount archive reports improvement over its model (no ranker of its own): pyribs' dms row ranks by "imp".
+  const ranker = searchRanker(type, s.archiveParams) ?? (searchKind(type) ? "imp" : undefined);
   if (ranker) return { archive: type, ...changeEmitter(s, "cma-me"), ...withRanker(s, ranker) };
   const current = s.emitterParams["cma-me"]?.ranker;
   return { archive: type, ...(current && SEARCH_RANKERS.has(current) ? withRanker(s, CMA_ME_DEFAULT_RANKER) : {}) };

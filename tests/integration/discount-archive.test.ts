@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
 import { unpackState } from "@/lib/qd/archive/state-codec";
 import { commitBatch } from "@/lib/db/archive-store";
-import { loadSearchState } from "@/lib/db/search-store";
+import { loadSearchState } from "@/lib/experiments/search-state";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { ArchiveCache } from "@/workers/archive-cache";
@@ -88,7 +88,7 @@ describe("discount archive (DMS) on two workers", () => {
     const [elites] = await stack.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Elite" WHERE "experimentId" = $1::uuid`, done.id);
     expect(e.numElites).toBe(elites!.n);
 
-    const stored = (await loadSearchState(stack.prisma, done.id))!;
+    const stored = (await loadSearchState(stack.prisma, done.id, config))!;
     expect(stored.revision).toBe(plan.totalJobs);
     const { meta } = unpackState(stored.state);
     // The model trained after every step but the last, whose 36 rows wait in the state; each round is at
@@ -134,25 +134,25 @@ describe("discount archive commits", () => {
     b.search!.replay = (s) => (replays++, replay(s));
     const metaOf = (s: Uint8Array) => unpackState(s).meta as { pending: number; step: number };
     // The model trained after each of job 0's first 3 steps; the 4th step's rows wait in the state.
-    const stepsA = metaOf(a.search!.state).step;
-    expect(metaOf(a.search!.state).pending).toBe(36);
+    const stepsA = metaOf(a.search!.state!).step;
+    expect(metaOf(a.search!.state!).pending).toBe(36);
 
     expect((await commitBatch(stack.prisma, a, 1e9)).duplicate).toBe(false);
-    const afterA = (await loadSearchState(stack.prisma, exp.id))!;
+    const afterA = (await loadSearchState(stack.prisma, exp.id, config))!;
     expect(afterA.revision).toBe(1);
-    expect(Buffer.from(afterA.state).equals(Buffer.from(a.search!.state))).toBe(true);
+    expect(Buffer.from(afterA.state).equals(Buffer.from(a.search!.state!))).toBe(true);
 
     // The same batch again (a retried job): the ledger stops it before the search archive moves.
     expect((await commitBatch(stack.prisma, a, 1e9)).duplicate).toBe(true);
-    const again = (await loadSearchState(stack.prisma, exp.id))!;
+    const again = (await loadSearchState(stack.prisma, exp.id, config))!;
     expect(again.revision).toBe(1);
-    expect(Buffer.from(again.state).equals(Buffer.from(a.search!.state))).toBe(true);
+    expect(Buffer.from(again.state).equals(Buffer.from(a.search!.state!))).toBe(true);
 
     // Job 1 ran against revision 0: its steps are replayed on job 0's state, the model training before
     // each as the engine's would (on job 0's last rows first), so neither job's rows are lost.
     expect((await commitBatch(stack.prisma, b, 1e9)).duplicate).toBe(false);
     expect(replays).toBe(1);
-    const final = (await loadSearchState(stack.prisma, exp.id))!;
+    const final = (await loadSearchState(stack.prisma, exp.id, config))!;
     expect(final.revision).toBe(2);
     expect(metaOf(final.state).pending).toBe(36);
     expect(metaOf(final.state).step).toBeGreaterThanOrEqual(stepsA + 4 * 2);
