@@ -5,7 +5,7 @@ import { fmtDate, fmtInt, fmtNum, fmtUsd } from "@/components/lib/format";
 import type { SolutionDetail } from "@/components/lib/types";
 import { buttonClass } from "@/components/ui/Card";
 import { GenomeBars } from "./GenomeBars";
-import { KIND_LABEL } from "./GenomeView";
+import { KIND_LABEL } from "./kind-label";
 import { operatorLabel, parentlessOrigin } from "./origin";
 import { parentChoiceLabel } from "@/components/lineage/selection";
 import { verificationOf } from "@/lib/experiments/reevaluation";

@@ -9,6 +9,7 @@ import { api, endpoints, normalizeSolution } from "@/components/lib/api";
 import type { SolutionDetail } from "@/components/lib/types";
 import { DiffView } from "./DiffView";
 import { highlight } from "./highlight";
+import { KIND_LABEL } from "./kind-label";
 
 type Tab = "genome" | "diff";
 
@@ -20,7 +21,7 @@ export function genomeText(s: Pick<SolutionDetail, "genome" | "genomeKind">): st
   return JSON.stringify(s.genome, null, 2);
 }
 
-export const KIND_LABEL: Record<string, string> = { code: "Program", text: "Text", json: "Genome (JSON)" };
+export { KIND_LABEL };
 
 /** Parents fetched for diffs, by id (a genome never changes). */
 const parentCache = new Map<string, Promise<SolutionDetail>>();

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
+import dynamic from "next/dynamic";
 import { api, endpoints, fetchArchive, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
 import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
 import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
@@ -18,8 +19,6 @@ import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { useBudget } from "@/components/lib/use-budget";
 import { useSearchArchive } from "@/components/search/SearchArchivePanel";
-import { SearchArchiveCard } from "./panels/SearchArchiveCard";
-import { BanditCard } from "./panels/BanditCard";
 import { useBandit } from "@/components/bandit/BanditPanel";
 import { useModels } from "@/components/lib/use-models";
 import { usePrompts } from "@/components/lib/use-prompts";
@@ -28,15 +27,21 @@ import { defaultEliteQuery, useEliteTable, type EliteQuery } from "@/components/
 import { usePhylogeny } from "@/components/phylogeny/use-phylogeny";
 import { ArchiveCard } from "./panels/ArchiveCard";
 import { EliteCard } from "./panels/EliteCard";
-import { GenomeCard } from "./panels/GenomeCard";
-import { ReplayCard } from "./panels/ReplayCard";
-import { LineageCard } from "./panels/LineageCard";
-import { PhylogenyCard } from "./panels/PhylogenyCard";
-import { DescriptorCards } from "./panels/DescriptorCards";
-import { ElitesCard } from "./panels/ElitesCard";
-import { SpendingCards } from "./panels/SpendingCards";
-import { EvaluatorCards } from "./panels/EvaluatorCards";
-import { ProgressRow } from "./panels/ProgressRow";
+
+// Panels below the fold load after the page is interactive (their own chunks: syntax highlighting, diffs,
+// d3-zoom, the charts, the tables), and are not rendered on the server: the first paint needs only the
+// header, the metrics, the grid and the elite panel. The hooks that feed them stay here (they hold state).
+const GenomeCard = dynamic(() => import("./panels/GenomeCard").then((m) => m.GenomeCard), { ssr: false });
+const ReplayCard = dynamic(() => import("./panels/ReplayCard").then((m) => m.ReplayCard), { ssr: false });
+const LineageCard = dynamic(() => import("./panels/LineageCard").then((m) => m.LineageCard), { ssr: false });
+const PhylogenyCard = dynamic(() => import("./panels/PhylogenyCard").then((m) => m.PhylogenyCard), { ssr: false });
+const DescriptorCards = dynamic(() => import("./panels/DescriptorCards").then((m) => m.DescriptorCards), { ssr: false });
+const ElitesCard = dynamic(() => import("./panels/ElitesCard").then((m) => m.ElitesCard), { ssr: false });
+const SearchArchiveCard = dynamic(() => import("./panels/SearchArchiveCard").then((m) => m.SearchArchiveCard), { ssr: false });
+const BanditCard = dynamic(() => import("./panels/BanditCard").then((m) => m.BanditCard), { ssr: false });
+const SpendingCards = dynamic(() => import("./panels/SpendingCards").then((m) => m.SpendingCards), { ssr: false });
+const EvaluatorCards = dynamic(() => import("./panels/EvaluatorCards").then((m) => m.EvaluatorCards), { ssr: false });
+const ProgressRow = dynamic(() => import("./panels/ProgressRow").then((m) => m.ProgressRow), { ssr: false });
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);

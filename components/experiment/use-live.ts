@@ -2,13 +2,15 @@
 /**
  * Live experiment updates over the API's Server-Sent Events. Messages are
  * queued and applied once per animation frame, so a burst of batches costs one
- * grid redraw and one React render.
+ * grid redraw and one React render. The messages' schemas (zod) load with the stream, not with the page:
+ * they are not needed for the first paint, and zod is the largest library the page would otherwise parse
+ * before it is interactive.
  */
 import { useEffect, useRef } from "react";
 import { endpoints, normalizeSnapshot } from "@/components/lib/api";
 import type { ExperimentStatus, Snapshot } from "@/components/lib/types";
 import type { z } from "zod";
-import { EVENT_SCHEMAS, type EventType } from "@/lib/api/event-payloads";
+import type { EVENT_SCHEMAS, EventType } from "@/lib/api/event-payloads";
 
 export interface Counters {
   evaluations?: number;
@@ -36,45 +38,54 @@ export function useLiveEvents(id: string, after: string | null, onFrame: (frame:
   });
 
   useEffect(() => {
-    const url = endpoints.events(id) + (after ? `?after=${after}` : "");
-    const es = new EventSource(url);
-    let frame: LiveFrame = empty();
+    let closed = false;
+    let es: EventSource | null = null;
     let raf = 0;
-    const schedule = () => {
-      if (raf) return;
-      raf = requestAnimationFrame(() => {
-        raf = 0;
-        const f = frame;
-        frame = empty();
-        cb.current(f);
+    const open = (schemas: typeof EVENT_SCHEMAS) => {
+      const url = endpoints.events(id) + (after ? `?after=${after}` : "");
+      const source = new EventSource(url);
+      let frame: LiveFrame = empty();
+      const schedule = () => {
+        if (raf) return;
+        raf = requestAnimationFrame(() => {
+          raf = 0;
+          const f = frame;
+          frame = empty();
+          cb.current(f);
+        });
+      };
+      // Every message is checked against its schema; one of another shape is dropped, not drawn.
+      const on = <T extends EventType>(type: T, apply: (d: z.infer<(typeof schemas)[T]>) => void) =>
+        source.addEventListener(type, (e) => {
+          let json: unknown;
+          try {
+            json = JSON.parse((e as MessageEvent).data);
+          } catch {
+            return;
+          }
+          const parsed = schemas[type].safeParse(json);
+          if (!parsed.success) return;
+          apply(parsed.data as z.infer<(typeof schemas)[T]>);
+          schedule();
+        });
+      on("batch", (d) => {
+        for (const u of d.improved) frame.improved.push(u);
+        frame.counters = { evaluations: d.evaluations, numElites: d.numElites, qdScore: d.qdScore, maxFitness: d.maxFitness };
       });
+      on("status", (d) => (frame.status = { status: d.status as ExperimentStatus, reason: d.reason }));
+      on("snapshot", (d) => frame.snapshots.push(normalizeSnapshot(d)));
+      on("hello", (d) => (frame.hello = d));
+      on("rebin", () => (frame.rebin = true));
+      source.onopen = () => conn.current?.(true);
+      source.onerror = () => conn.current?.(false);
+      return source;
     };
-    // Every message is checked against its schema; one of another shape is dropped, not drawn.
-    const on = <T extends EventType>(type: T, apply: (d: z.infer<(typeof EVENT_SCHEMAS)[T]>) => void) =>
-      es.addEventListener(type, (e) => {
-        let json: unknown;
-        try {
-          json = JSON.parse((e as MessageEvent).data);
-        } catch {
-          return;
-        }
-        const parsed = EVENT_SCHEMAS[type].safeParse(json);
-        if (!parsed.success) return;
-        apply(parsed.data as z.infer<(typeof EVENT_SCHEMAS)[T]>);
-        schedule();
-      });
-    on("batch", (d) => {
-      for (const u of d.improved) frame.improved.push(u);
-      frame.counters = { evaluations: d.evaluations, numElites: d.numElites, qdScore: d.qdScore, maxFitness: d.maxFitness };
+    void import("@/lib/api/event-payloads").then(({ EVENT_SCHEMAS: schemas }) => {
+      if (!closed) es = open(schemas);
     });
-    on("status", (d) => (frame.status = { status: d.status as ExperimentStatus, reason: d.reason }));
-    on("snapshot", (d) => frame.snapshots.push(normalizeSnapshot(d)));
-    on("hello", (d) => (frame.hello = d));
-    on("rebin", () => (frame.rebin = true));
-    es.onopen = () => conn.current?.(true);
-    es.onerror = () => conn.current?.(false);
     return () => {
-      es.close();
+      closed = true;
+      es?.close();
       if (raf) cancelAnimationFrame(raf);
     };
   }, [id, after]);

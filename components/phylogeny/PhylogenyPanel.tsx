@@ -32,10 +32,14 @@ export const PhylogenyPanel = memo(function PhylogenyPanel({ data, total, focusS
   // By id: a live reload renumbers the nodes, the selection stays on the same solution.
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
-  const index = useMemo(() => new Map(data.ids.map((id, i) => [id, i])), [data]);
-  const selected = selectedId != null ? (index.get(selectedId) ?? null) : null;
+  // A scan per changed id, not a Map of every id: building one for 100,000 nodes was part of the long task of opening the tree.
+  const indexOf = (sid: string | null) => {
+    const i = sid != null ? data.ids.indexOf(sid) : -1;
+    return i >= 0 ? i : null;
+  };
+  const selected = useMemo(() => indexOf(selectedId), [data, selectedId]); // eslint-disable-line react-hooks/exhaustive-deps
   const setSelected = useCallback((i: number | null) => setSelectedId(i == null ? null : (data.ids[i] ?? null)), [data]);
-  const focus = focusSolutionId != null ? (index.get(focusSolutionId) ?? null) : null;
+  const focus = useMemo(() => indexOf(focusSolutionId), [data, focusSolutionId]); // eslint-disable-line react-hooks/exhaustive-deps
   const filtering = onlyFocus && focus != null;
   const islands = useMemo(() => (data.island ? [...new Set(data.island)].filter((v) => v >= 0).sort((a, b) => a - b) : []), [data]);
 

@@ -95,6 +95,21 @@ describe("GET /api/experiments/:id/phylogeny", () => {
     expect(body.nextOffset).toBe(4);
   });
 
+  it("follows the elites: a new elite (a new archive revision) brings its ancestry into the tree", async () => {
+    expect((await get(`/api/experiments/${id}/phylogeny`)).body.ids).not.toContain(ids.d);
+    await stack.prisma.$executeRawUnsafe(
+      `INSERT INTO "Elite" ("experimentId", cell, "solutionId", fitness, descriptors, revision) VALUES ($1::uuid, 1, $2::uuid, 0.5, '{}', 5)`,
+      id, ids.d,
+    );
+    await stack.prisma.$executeRawUnsafe(`UPDATE "Experiment" SET "archiveRevision" = 5, "numElites" = 3 WHERE id = $1::uuid`, id);
+    const { body } = await get(`/api/experiments/${id}/phylogeny`);
+    expect(body.ids).toEqual([ids.s1, ids.s2, ids.c1, ids.d, ids.x, ids.e1]);
+    expect(body.elite).toEqual([0, 0, 1, 1, 0, 1]);
+    expect(body.parents.slice(body.parentStart[3], body.parentStart[4])).toEqual([0]);
+    await stack.prisma.$executeRawUnsafe(`DELETE FROM "Elite" WHERE "experimentId" = $1::uuid AND cell = 1`, id);
+    await stack.prisma.$executeRawUnsafe(`UPDATE "Experiment" SET "archiveRevision" = 6, "numElites" = 2 WHERE id = $1::uuid`, id);
+  });
+
   it("rejects a bad page with a located 400 and an unknown experiment with 404", async () => {
     const bad = await get(`/api/experiments/${id}/phylogeny?limit=0`);
     expect(bad.status).toBe(400);
