@@ -32,8 +32,8 @@ test("DMS: the form offers the discount archive with its fields; a run shows its
   await page.goto(`/experiments/${run.id}`);
   await expect(page.getByTestId("elite-grid-canvas")).toHaveAttribute("data-filled", /[1-9]/);
   const card = page.locator("#search-archive");
-  await expect(card.getByText("Discount model")).toBeVisible();
-  await expect(card.getByTestId("search-archive-scatter")).toBeVisible();
+  await expect(card.getByText("Discount model (DMS)")).toBeVisible();
+  await expect(card.getByTestId("search-archive-discount")).toBeVisible();
   await expect(card.getByText(/The discount the model predicts over the descriptor box \(60 × 60 points\)/)).toBeVisible();
   await page.mouse.move(0, 0);
   await shoot(page, "experiment-dms");

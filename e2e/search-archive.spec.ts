@@ -126,12 +126,17 @@ test("the form's archive kinds: each shows its own fields, and a search archive 
   await page.setViewportSize({ width: 1280, height: 900 });
   await shootSections(page, ["Archive", "Emitter"], "new-experiment-proximity");
 
+  // The discount archive has no ranker of its own: CMA-ME ranked by improvement over its discount, as pyribs' dms row.
+  await page.getByLabel("Discount model (DMS)").check();
+  for (const field of ["Discount learning rate (α)", "Adam learning rate"]) await expect(page.getByLabel(field)).toBeVisible();
+  await expect(page.getByLabel("Neighbours (k)")).toHaveCount(0);
+  await expect(page.getByLabel("Ranker")).toHaveValue("imp");
+  await expect(help).toContainText("ranker “imp”");
+
   await page.getByLabel("Density (density descent)").check();
   for (const field of ["Estimator", "Bandwidth (h)", "Buffer size"]) await expect(page.getByLabel(field)).toBeVisible();
-  await expect(page.getByLabel("Neighbours (k)")).toHaveCount(0);
+  await expect(page.getByLabel("Discount learning rate (α)")).toHaveCount(0);
   await expect(page.getByLabel("Ranker")).toHaveValue("density");
-  // The kind experiments cannot run yet is named, with where it runs.
-  await expect(page.getByText(/Not offered here yet: Discount model \(DMS\)/)).toBeVisible();
 
   // Back on a grid: no search fields, the CMA-ME default ranker, the scheduler and islands offered again with CMA-ME.
   await page.getByLabel("Grid", { exact: true }).check();
