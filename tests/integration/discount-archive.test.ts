@@ -4,12 +4,13 @@ import { unpackState } from "@/lib/qd/archive/state-codec";
 import { commitBatch } from "@/lib/db/archive-store";
 import { loadSearchState } from "@/lib/experiments/search-state";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
-import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
+import { createExperiment } from "@/lib/experiments/lifecycle";
 import { ArchiveCache } from "@/workers/archive-cache";
 import { generateSearchBatch } from "@/workers/search-batch";
 import { searchArchiveReport } from "@/lib/api/search-archive";
 import { SearchArchiveReport } from "@/lib/api/responses";
-import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { createTestStack, type TestStack } from "../helpers/stack";
+import { runToEnd } from "../helpers/runs";
 
 /**
  * Discount Model Search (pyribs' dms row, on sphere-10) on workers: the discount model (MLP weights,
@@ -53,15 +54,6 @@ function inProcess(seed: number) {
  */
 const TOLERANCE_QD = 0.1;
 const TOLERANCE_COVERAGE = 0.12;
-
-async function runToEnd(stack: TestStack, config: ExperimentConfig) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && ["completed", "failed"].includes(e.status) ? e : null;
-  }, POLL_CEILING_MS, `experiment ${exp.id} to finish`);
-}
 
 describe("discount archive (DMS) on two workers", () => {
   let stack: TestStack;

@@ -7,6 +7,7 @@ import type { BanditRow } from "@/lib/qd/bandit-slots";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
+import { runToEnd } from "../helpers/runs";
 import { startApiServer, type ApiServer } from "../helpers/server";
 
 /**
@@ -57,15 +58,6 @@ async function positiveNormQd(stack: TestStack, id: string, cells: number) {
     id,
   );
   return row!.s / cells;
-}
-
-async function runToEnd(stack: TestStack, config: ExperimentConfig) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && ["completed", "failed"].includes(e.status) ? e : null;
-  }, POLL_CEILING_MS, `experiment ${exp.id} to finish`);
 }
 
 const banditRow = async (stack: TestStack, id: string) =>

@@ -7,13 +7,14 @@ import { loadSearchChanges } from "@/lib/db/search-store";
 import { loadSearchState, newSearchArchive } from "@/lib/experiments/search-state";
 import type { StatefulSearchArchive } from "@/lib/registry/archives";
 import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/experiments/config";
-import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
+import { createExperiment } from "@/lib/experiments/lifecycle";
 import { ArchiveCache } from "@/workers/archive-cache";
 import { generateSearchBatch, type SearchView } from "@/workers/search-batch";
 import { SearchArchiveCache, rebaseSearch } from "@/workers/search-cache";
 import { searchArchiveReport } from "@/lib/api/search-archive";
 import { SearchArchiveReport } from "@/lib/api/responses";
-import { createTestStack, waitFor, type TestStack, POLL_CEILING_MS } from "../helpers/stack";
+import { createTestStack, type TestStack } from "../helpers/stack";
+import { runToEnd } from "../helpers/runs";
 
 /**
  * Proximity (NSLC) and density (DDS) archives on workers: each worker keeps the search archive in
@@ -49,15 +50,6 @@ function inProcess(config: ExperimentConfig) {
       : { type: "density", method: "kde", bandwidth: (25.6 * WIDTH) / 512, bufferSize: 10_000 };
   const alg = createAlgorithm({ domain: config.domain, archive, emitter: { type: "cma-me", sigma0: e.sigma0, batchSize: 36, count: e.count, ranker: e.ranker, selectionRule: e.selectionRule, restartRule: e.restartRule }, seed: config.seed });
   return runAlgorithm(alg, BUDGET / (e.count * 36));
-}
-
-async function runToEnd(stack: TestStack, config: ExperimentConfig) {
-  const exp = await createExperiment(stack.prisma, config);
-  await startExperiment(stack.prisma, stack.queues, exp.id);
-  return waitFor(async () => {
-    const e = await stack.prisma.experiment.findUnique({ where: { id: exp.id } });
-    return e && ["completed", "failed"].includes(e.status) ? e : null;
-  }, POLL_CEILING_MS, `experiment ${exp.id} to finish`);
 }
 
 /** Exact budget, one ledger row per job, and the search archive moved exactly once per job. */
