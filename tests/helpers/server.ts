@@ -9,11 +9,13 @@
 // (the stamp `npm test` uses too).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
+import { freePort } from "./ports";
+
+export { freePort };
 
 const defaultRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -25,16 +27,6 @@ export interface ApiServer {
   /** fetch relative to the server (`/api/...`). */
   fetch(pathname: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 }
 
 /**

@@ -11,6 +11,7 @@ import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
 import { userEvaluationQueue } from "@/lib/experiments/jobs";
 import { createQueueFactory, type QueueFactory } from "@/lib/queue/connection";
 import { createTestDatabase, type TestDatabase } from "./db";
+import { freePort } from "./ports";
 import { deleteRedisPrefix } from "@/lib/queue/cleanup";
 import { evaluationQueue, mutationQueue } from "@/lib/experiments/jobs";
 import { startEmbeddedPostgres } from "@/lib/runtime/embedded-postgres";
@@ -141,7 +142,7 @@ export function waitForDrainedQueues(stack: TestStack, what: string, ms = POLL_C
 
 /** A private Redis server for tests that restart it (never the shared one). */
 export async function startPrivateRedis(): Promise<{ url: string; restart(): Promise<void>; stop(): Promise<void> }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
@@ -181,23 +182,36 @@ export async function startPrivateRedis(): Promise<{ url: string; restart(): Pro
  * test can restart it without disturbing the other test files that share the machine's server.
  */
 export async function startPrivatePostgres(): Promise<{ serverUrl: string; restart(downMs?: number): Promise<void>; stop(): Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qd-private-pg-"));
-  fs.chmodSync(dataDir, 0o755); // the server runs as the postgres user when we are root
-  const port = 20000 + Math.floor(Math.random() * 20000);
   const quiet = () => {};
-  let server = await startEmbeddedPostgres(dataDir, port, quiet);
-  const url = new URL(server.url);
-  url.pathname = "/postgres";
-  return {
-    serverUrl: url.toString(),
-    async restart(downMs = 1000) {
-      await server.stop();
-      await new Promise((r) => setTimeout(r, downMs));
+  // A loaded CI machine can miss pg_ctl's start window, or lose the port between freePort and
+  // the bind: try a fresh cluster on a fresh port before failing, and keep every reason.
+  const reasons: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qd-private-pg-"));
+    fs.chmodSync(dataDir, 0o755); // the server runs as the postgres user when we are root
+    const port = await freePort();
+    let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+    try {
       server = await startEmbeddedPostgres(dataDir, port, quiet);
-    },
-    async stop() {
-      await server.stop();
+    } catch (error) {
+      reasons.push(`attempt ${attempt}: ${(error as Error).message}`);
       fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+      continue;
+    }
+    const url = new URL(server.url);
+    url.pathname = "/postgres";
+    return {
+      serverUrl: url.toString(),
+      async restart(downMs = 1000) {
+        await server.stop();
+        await new Promise((r) => setTimeout(r, downMs));
+        server = await startEmbeddedPostgres(dataDir, port, quiet);
+      },
+      async stop() {
+        await server.stop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  throw new Error(`private PostgreSQL did not start:\n${reasons.join("\n")}`);
 }

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { TEST_REDIS_URL, TEST_CEILING_MS } from "../helpers/stack";
+import { freePort } from "../helpers/ports";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -33,15 +34,6 @@ function start(env: Record<string, string>): Started {
       return exited;
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The failure is one sentence on one line, never a stack trace. */
