@@ -97,8 +97,7 @@ export function EliteGrid({ store, version, view, selected, lineageCells, focusC
     if (!canvas) return;
     const t0 = performance.now();
     const ctx = prepareCanvas(canvas, box);
-    const lo = store.min;
-    const hi = store.max;
+    const { min: lo, max: hi } = store.colorRange;
     if (g.type === "grid") {
       const p = projectGrid(store, view);
       projRef.current = p;

@@ -4,6 +4,7 @@
  * `version` bump (one per animation frame at most).
  */
 import type { ArchivePayload, Geometry } from "@/components/lib/types";
+import { colorRangeOf, type ColorRange } from "./colors";
 
 export class ArchiveStore {
   readonly cells: number;
@@ -19,6 +20,7 @@ export class ArchiveStore {
   min = Infinity;
   max = -Infinity;
   version = 0;
+  private colors: { version: number; range: ColorRange } | null = null;
 
   constructor(payload: ArchivePayload) {
     this.geometry = payload.geometry;
@@ -121,6 +123,12 @@ export class ArchiveStore {
       if (f < min) min = f;
     }
     this.min = min;
+  }
+
+  /** The fitness span the colours cover (clipped when a few outliers would flatten it); one object per version. */
+  get colorRange(): ColorRange {
+    if (this.colors?.version !== this.version) this.colors = { version: this.version, range: colorRangeOf(this.fitness) };
+    return this.colors.range;
   }
 
   /** Per-dimension bin indices of a grid cell (C order, like the engine). */

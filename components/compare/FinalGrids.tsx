@@ -9,7 +9,7 @@ import Link from "next/link";
 import { Delaunay, scaleLinear } from "d3";
 import { Axes } from "@/components/archive/Axes";
 import { ColorLegend } from "@/components/archive/ColorLegend";
-import { theme } from "@/components/archive/colors";
+import { colorRangeOf, theme } from "@/components/archive/colors";
 import { drawGrid, drawVoronoi, prepareCanvas } from "@/components/archive/draw";
 import { ArchiveStore, defaultView, projectGrid } from "@/components/archive/store";
 import { decodeF64, decodeI32 } from "@/components/lib/codec";
@@ -110,19 +110,14 @@ export function FinalGrids({ archives, colors }: { archives: FinalArchive[]; col
   const dark = useDark();
   const stores = useMemo(() => archives.map(storeOf), [archives]);
   // One colour scale over every run's elites.
-  let min = Infinity;
-  let max = -Infinity;
-  for (const s of stores) {
-    if (!s.filled) continue;
-    min = Math.min(min, s.min);
-    max = Math.max(max, s.max);
-  }
+  const range = useMemo(() => colorRangeOf(stores.flatMap((s) => Array.from(s.fitness))), [stores]);
+  const { min, max } = range;
   if (!archives.length) return null;
   return (
     <section aria-label="Final archives" className="mt-6 border-t border-slate-200 pt-4 dark:border-slate-800" data-testid="final-grids">
       <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
         <h3 className="text-sm font-semibold text-slate-800 dark:text-slate-200">Final archives</h3>
-        <ColorLegend min={min} max={max} label="fitness (one scale for all runs)" lineage={false} />
+        <ColorLegend {...range} label="fitness (one scale for all runs)" lineage={false} />
       </div>
       <div className="flex flex-wrap gap-x-6 gap-y-4">
         {archives.map((a, i) => (

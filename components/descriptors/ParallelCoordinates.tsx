@@ -96,6 +96,7 @@ export const ParallelCoordinates = memo(function ParallelCoordinates({ store, ve
       for (let a = 1; a < axes; a++) p.lineTo(xs[a]!, ys[a]!);
     };
     const filled = store.filled;
+    const colors = store.colorRange;
     for (let c = 0; c < store.cells; c++) {
       const f = store.fitness[c]!;
       if (f !== f) continue;
@@ -108,7 +109,7 @@ export const ParallelCoordinates = memo(function ParallelCoordinates({ store, ve
       if (!ok) continue;
       ys[d] = scales[d]!(f);
       if (shown.length && !inRanges(store, c, shown)) line(dimmed);
-      else line(kept[Math.min(BUCKETS - 1, Math.floor((colorIndex(f, store.min, store.max) / LUT_SIZE) * BUCKETS))]!);
+      else line(kept[Math.min(BUCKETS - 1, Math.floor((colorIndex(f, colors.min, colors.max) / LUT_SIZE) * BUCKETS))]!);
     }
     // Thin, translucent lines: a dense archive reads as bands, a sparse one as lines.
     const alpha = filled > 3000 ? 0.18 : filled > 500 ? 0.32 : 0.6;

@@ -111,8 +111,7 @@ export const Scatter3D = memo(function Scatter3D({ store, version, selected, onS
     });
     const order = paintOrder(p.depth, pts.valid);
     const r = order.length > 4000 ? 2 : order.length > 800 ? 2.75 : 3.5;
-    const lo = store.min;
-    const hi = store.max;
+    const { min: lo, max: hi } = store.colorRange;
     for (let j = 0; j < order.length; j++) {
       const c = order[j]!;
       ctx.fillStyle = CSS_LUT[colorIndex(store.fitness[c]!, lo, hi)]!;
@@ -235,7 +234,7 @@ export const Scatter3D = memo(function Scatter3D({ store, version, selected, onS
         )}
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
-        <ColorLegend min={store.min} max={store.max} lineage={false} />
+        <ColorLegend {...store.colorRange} lineage={false} />
         <span>Drag to turn · click an elite to inspect it · arrow keys and Home from the keyboard</span>
         <button type="button" onClick={() => setCam(DEFAULT_CAMERA)} className="rounded px-2 py-0.5 font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800">
           Reset view

@@ -395,14 +395,14 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       </div>
 
       {hasSearchArchive && (
-        <SearchArchiveCard type={experiment.archiveType} report={searchArchive.report} error={searchArchive.error} fitnessRange={{ min: store.min, max: store.max }} geometry={store.geometry} onOpenCell={selectFromTable} />
+        <SearchArchiveCard type={experiment.archiveType} report={searchArchive.report} error={searchArchive.error} fitnessRange={store.colorRange} geometry={store.geometry} onOpenCell={selectFromTable} />
       )}
 
       {shown && shown.genomeKind !== "vector" && <GenomeCard solution={shown} ancestor={inspected != null} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />}
 
       <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />
 
-      {lineageOpen && elite && <LineageCard elite={elite} lineage={lineage} inspectedId={inspected?.id ?? null} min={store.min} max={store.max} onInspect={inspect} onClose={closeLineage} />}
+      {lineageOpen && elite && <LineageCard elite={elite} lineage={lineage} inspectedId={inspected?.id ?? null} min={store.colorRange.min} max={store.colorRange.max} onInspect={inspect} onClose={closeLineage} />}
 
       <PhylogenyCard open={phyloOpen} onOpen={setPhyloOpen} phylo={phylo} live={running && !replay.on} focusSolutionId={elite?.id ?? null} timeCursor={replay.time} onOpenSolution={openSolution} />
 

@@ -47,7 +47,7 @@ export function ArchiveCard({ store, gridStore, shownStore, replayView, version,
         </div>
       )}
       <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
-        <ColorLegend min={shownStore.min} max={shownStore.max} />
+        <ColorLegend {...shownStore.colorRange} />
         {store.dim >= 2 && <ViewControls names={store.names} bins={g.type === "grid" ? g.dims : null} view={view} onChange={onView} />}
       </div>
       <EliteGrid store={gridStore} version={version} view={view} selected={selected} lineageCells={lineageCells} focusCell={focusCell} onSelect={onSelect} />

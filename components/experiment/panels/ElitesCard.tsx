@@ -22,8 +22,8 @@ export function ElitesCard({ table, query, onQuery, store, selected, onSelect }:
         onQueryChange={onQuery}
         names={store.names}
         archiveSize={store.filled}
-        min={store.min}
-        max={store.max}
+        min={store.colorRange.min}
+        max={store.colorRange.max}
         selectedCell={selected}
         onSelect={onSelect}
         loading={table.loading}
