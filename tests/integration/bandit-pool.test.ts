@@ -6,7 +6,7 @@ import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/exp
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { poolGroups } from "@/lib/registry/schedulers/bandit-pool";
 import { BanditReport } from "@/lib/api/responses";
-import { startApiServer, type ApiServer } from "../helpers/server";
+import { useApiSuite } from "../helpers/api-suite";
 import { createTestStack, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 
 /**
@@ -106,21 +106,8 @@ describe("ME-MAP-Elites: the bandit over a mixed pool, two workers", () => {
 
 
 describe("the mixed pool over the REST API", () => {
-  let stack: TestStack;
-  let server: ApiServer;
-  beforeAll(async () => {
-    stack = await createTestStack();
-    server = await startApiServer(stack.env);
-  }, TEST_CEILING_MS);
-  afterAll(async () => {
-    await server?.stop();
-    await stack?.stop();
-  });
-
-  const post = async (body: unknown) => {
-    const res = await server.fetch("/api/experiments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = useApiSuite();
+  const post = api.createExperiment;
 
   it("POST with extraEmitters: 201 with each group's defaults; clear 400s; GET …/bandit answers the pool (404 without a bandit)", async () => {
     const created = await post(input);
@@ -139,7 +126,7 @@ describe("the mixed pool over the REST API", () => {
     await bad({ extraEmitters: [{ type: "gradient-arborescence" }] }, "body.extraEmitters[0].type", /runs no gradient \(DQD\) emitters/);
     await bad({ scheduler: { type: "bandit", numActive: 17 } }, "body.scheduler.numActive", /must be at most the pool size \(16/);
 
-    const report = await server.fetch(`/api/experiments/${created.body.id}/bandit`);
+    const report = await api.server.fetch(`/api/experiments/${created.body.id}/bandit`);
     expect(report.status).toBe(200);
     const parsed = BanditReport.parse(await report.json());
     expect(parsed).toMatchObject({ numActive: 4, reselect: "terminated", jobs: 0, selections: 0 });
@@ -153,7 +140,7 @@ describe("the mixed pool over the REST API", () => {
     expect(parsed.members[15]).toMatchObject({ type: "iso-line", active: false, successRate: null });
 
     const plain = await post({ name: "plain", domain: { type: "sphere", dim: 10 }, budget: { evaluations: 1000 } });
-    const none = await server.fetch(`/api/experiments/${plain.body.id}/bandit`);
+    const none = await api.server.fetch(`/api/experiments/${plain.body.id}/bandit`);
     expect(none.status).toBe(404);
     expect((await none.json()).error.message).toMatch(/only runs with "scheduler": \{ "type": "bandit" \} have an emitter pool/);
   });

@@ -6,7 +6,7 @@ import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/exp
 import { createExperiment, pauseExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor, waitForDrainedQueues, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { expectCountersConsistent, runToEnd } from "../helpers/runs";
-import { startApiServer, type ApiServer } from "../helpers/server";
+import { useApiSuite } from "../helpers/api-suite";
 
 /** CMA-ME / CMA-MAE runs on workers: emitter chains, state and thresholds in PostgreSQL. */
 
@@ -219,21 +219,8 @@ describe("CMA commits", () => {
 });
 
 describe("CMA experiments over the REST API", () => {
-  let stack: TestStack;
-  let server: ApiServer;
-  beforeAll(async () => {
-    stack = await createTestStack();
-    server = await startApiServer(stack.env);
-  }, TEST_CEILING_MS);
-  afterAll(async () => {
-    await server?.stop();
-    await stack?.stop();
-  });
-
-  const post = async (body: unknown) => {
-    const res = await server.fetch("/api/experiments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = useApiSuite();
+  const post = api.createExperiment;
 
   it("POST /api/experiments with cma-me and cma-mae: 201 with the defaults filled", async () => {
     const me = await post({ name: "me", domain: { type: "sphere", dim: 20 }, emitter: { type: "cma-me" }, batchSize: 36, budget: { evaluations: 54_000 } });

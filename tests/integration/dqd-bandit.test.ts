@@ -8,7 +8,7 @@ import { ExperimentConfig, jobPlan, type ExperimentConfigInput } from "@/lib/exp
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor, waitForStatus, type TestStack, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { runToEnd } from "../helpers/runs";
-import { startApiServer, type ApiServer } from "../helpers/server";
+import { useApiSuite } from "../helpers/api-suite";
 
 /**
  * CMA-MEGA / CMA-MAEGA (gradient-arborescence emitter chains) and ME-MAP-Elites (the bandit
@@ -229,21 +229,8 @@ describe("bandit commits", () => {
 });
 
 describe("DQD and bandit experiments over the REST API", () => {
-  let stack: TestStack;
-  let server: ApiServer;
-  beforeAll(async () => {
-    stack = await createTestStack();
-    server = await startApiServer(stack.env);
-  }, TEST_CEILING_MS);
-  afterAll(async () => {
-    await server?.stop();
-    await stack?.stop();
-  });
-
-  const post = async (body: unknown) => {
-    const res = await server.fetch("/api/experiments", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = useApiSuite();
+  const post = api.createExperiment;
 
   it("POST /api/experiments with gradient-arborescence (CMA-MEGA, CMA-MAEGA) and the bandit scheduler: 201 with the defaults filled", async () => {
     const base = { name: "x", domain: { type: "sphere", dim: 20 }, batchSize: 36, budget: { evaluations: 54_000 } };
