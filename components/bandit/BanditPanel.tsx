@@ -79,11 +79,7 @@ export function BanditPanel({ report, error }: { report: BanditReport | null; er
                 <td className={tdNum}>
                   {g.active} / {g.count}
                 </td>
-                <td className={tdNum}>{int(g.selections)}</td>
-                <td className={tdNum}>{int(g.successes)}</td>
-                <td className={tdNum}>
-                  <RateBar rate={g.successRate} best={best} />
-                </td>
+                <TallyCells tally={g} best={best} />
               </tr>
             ))}
           </tbody>
@@ -111,11 +107,7 @@ export function BanditPanel({ report, error }: { report: BanditReport | null; er
                   <td className={td}>
                     <ActiveDot active={m.active} slot={m.slot} />
                   </td>
-                  <td className={tdNum}>{int(m.selections)}</td>
-                  <td className={tdNum}>{int(m.successes)}</td>
-                  <td className={tdNum}>
-                    <RateBar rate={m.successRate} best={best} />
-                  </td>
+                  <TallyCells tally={m} best={best} />
                 </tr>
               ))}
             </tbody>
@@ -123,5 +115,18 @@ export function BanditPanel({ report, error }: { report: BanditReport | null; er
         </div>
       </details>
     </div>
+  );
+}
+
+/** The three numeric cells a group row and a member row share. */
+function TallyCells({ tally, best }: { tally: { selections: number; successes: number; successRate: number | null }; best: number }) {
+  return (
+    <>
+      <td className={tdNum}>{int(tally.selections)}</td>
+      <td className={tdNum}>{int(tally.successes)}</td>
+      <td className={tdNum}>
+        <RateBar rate={tally.successRate} best={best} />
+      </td>
+    </>
   );
 }

@@ -9,22 +9,14 @@ import type { SearchArchiveReport } from "@/lib/api/responses";
 import { cssColor } from "@/components/archive/colors";
 import { ColorLegend } from "@/components/archive/ColorLegend";
 import { fmtNum } from "@/components/lib/format";
-import { ticks } from "./scatter";
-
-const W = 560;
-const H = 400;
-const PAD = { left: 60, right: 14, top: 12, bottom: 46 };
-const IW = W - PAD.left - PAD.right;
-const IH = H - PAD.top - PAD.bottom;
+import { IH, IW, PAD, PlotAxes, W, H, plotScales } from "./PlotAxes";
 
 export function DiscountSurface({ report }: { report: z.infer<typeof SearchArchiveReport> }) {
   const [dx, dy] = report.descriptors;
   const discount = report.objective;
   if (!dx || !discount || report.measures.length === 0)
     return <p className="text-sm text-slate-500 dark:text-slate-400">The discount model has not been trained yet: it appears when the run&apos;s first jobs commit.</p>;
-  const ySpec = dy ?? { name: "", min: 0, max: 1 };
-  const sx = (v: number) => PAD.left + ((v - dx.min) / (dx.max - dx.min)) * IW;
-  const sy = (v: number) => PAD.top + IH - ((v - ySpec.min) / (ySpec.max - ySpec.min)) * IH;
+  const { sx, sy } = plotScales(dx, dy, false);
   let lo = Infinity;
   let hi = -Infinity;
   for (const d of discount) {
@@ -44,29 +36,10 @@ export function DiscountSurface({ report }: { report: z.infer<typeof SearchArchi
           className="w-full rounded-md text-slate-500 dark:text-slate-400"
           data-testid="search-archive-discount"
         >
-          <rect x={PAD.left} y={PAD.top} width={IW} height={IH} className="fill-slate-50 stroke-slate-300 dark:fill-slate-800 dark:stroke-slate-600" />
+          <PlotAxes dx={dx} dy={dy} />
           {report.measures.map((m, i) => (
             <rect key={i} x={sx(m[0]!) - cw / 2} y={dy ? sy(m[1]!) - ch / 2 : PAD.top} width={cw + 0.3} height={ch + 0.3} fill={cssColor(discount[i]!, lo, hi)} />
           ))}
-          {ticks(dx.min, dx.max).map((t) => (
-            <text key={`x${t}`} x={sx(t)} y={PAD.top + IH + 15} textAnchor="middle" className="fill-current text-[11px] tabular-nums">
-              {fmtNum(t)}
-            </text>
-          ))}
-          {dy &&
-            ticks(ySpec.min, ySpec.max).map((t) => (
-              <text key={`y${t}`} x={PAD.left - 6} y={sy(t) + 4} textAnchor="end" className="fill-current text-[11px] tabular-nums">
-                {fmtNum(t)}
-              </text>
-            ))}
-          <text x={PAD.left + IW / 2} y={H - 8} textAnchor="middle" className="fill-current text-[12px] font-medium">
-            {dx.name} →
-          </text>
-          {dy && (
-            <text x={16} y={PAD.top + IH / 2} textAnchor="middle" transform={`rotate(-90 16 ${PAD.top + IH / 2})`} className="fill-current text-[12px] font-medium">
-              {dy.name} →
-            </text>
-          )}
         </svg>
         <figcaption className="text-xs text-slate-500 dark:text-slate-400">
           The discount the model predicts over the descriptor box ({dy ? `${side} × ${side}` : side} points)

@@ -17,7 +17,8 @@ import { cssColor } from "@/components/archive/colors";
 import { ColorLegend } from "@/components/archive/ColorLegend";
 import { fmtInt, fmtNum } from "@/components/lib/format";
 import { buttonClass } from "@/components/ui/Card";
-import { bestPoint, nearestPoint, orderBy, pointCell, step, ticks } from "./scatter";
+import { bestPoint, nearestPoint, orderBy, pointCell, step } from "./scatter";
+import { H, IH, IW, PAD, PlotAxes, W, plotScales } from "./PlotAxes";
 import { DiscountSurface } from "./DiscountSurface";
 
 export type SearchArchiveReport = z.infer<typeof SearchArchiveResponse>;
@@ -26,11 +27,6 @@ export function useSearchArchive(id: string, enabled: boolean, active: boolean, 
   return usePolledReport<SearchArchiveReport>(`/api/experiments/${id}/search-archive`, enabled, active, refreshKey, 5_000);
 }
 
-const W = 560;
-const H = 400;
-const PAD = { left: 60, right: 14, top: 12, bottom: 46 };
-const IW = W - PAD.left - PAD.right;
-const IH = H - PAD.top - PAD.bottom;
 /** How far from a point (in plot units) a click still picks it. */
 const PICK_RADIUS = 12;
 
@@ -66,9 +62,7 @@ function Scatter({ report, what, fitnessRange, geometry, onOpenCell }: Omit<Prop
   const [picked, setPicked] = useState<{ m: number[]; objective: number | null } | null>(null);
 
   const plot = useMemo(() => {
-    const ySpec = dy ?? { name: "", min: 0, max: 1 };
-    const sx = (v: number) => PAD.left + ((Math.min(Math.max(v, dx.min), dx.max) - dx.min) / (dx.max - dx.min)) * IW;
-    const sy = (v: number) => PAD.top + IH - ((Math.min(Math.max(v, ySpec.min), ySpec.max) - ySpec.min) / (ySpec.max - ySpec.min)) * IH;
+    const { sx, sy, ySpec } = plotScales(dx, dy, true);
     const n = report.measures.length;
     const xs = new Float64Array(n);
     const ys = new Float64Array(n);
@@ -141,24 +135,7 @@ function Scatter({ report, what, fitnessRange, geometry, onOpenCell }: Omit<Prop
           onClick={onClick}
           onKeyDown={onKey}
         >
-          <rect x={PAD.left} y={PAD.top} width={IW} height={IH} className="fill-slate-50 stroke-slate-300 dark:fill-slate-800 dark:stroke-slate-600" />
-          {ticks(dx.min, dx.max).map((t) => (
-            <g key={`x${t}`} className="fill-current">
-              <line x1={plot.sx(t)} x2={plot.sx(t)} y1={PAD.top} y2={PAD.top + IH} className="stroke-slate-200 dark:stroke-slate-700" />
-              <text x={plot.sx(t)} y={PAD.top + IH + 15} textAnchor="middle" className="text-[11px] tabular-nums">
-                {fmtNum(t)}
-              </text>
-            </g>
-          ))}
-          {dy &&
-            ticks(plot.ySpec.min, plot.ySpec.max).map((t) => (
-              <g key={`y${t}`} className="fill-current">
-                <line x1={PAD.left} x2={PAD.left + IW} y1={plot.sy(t)} y2={plot.sy(t)} className="stroke-slate-200 dark:stroke-slate-700" />
-                <text x={PAD.left - 6} y={plot.sy(t) + 4} textAnchor="end" className="text-[11px] tabular-nums">
-                  {fmtNum(t)}
-                </text>
-              </g>
-            ))}
+          <PlotAxes dx={dx} dy={dy} gridLines />
           <g className={obj ? undefined : "fill-indigo-600 dark:fill-indigo-300"}>
             {report.measures.map((_, i) => (
               <circle key={i} cx={plot.xs[i]} cy={plot.ys[i]} r={1.8} fill={obj ? colourOf(obj[i]!) : undefined} fillOpacity={obj ? 0.9 : 0.4} />
@@ -172,14 +149,6 @@ function Scatter({ report, what, fitnessRange, geometry, onOpenCell }: Omit<Prop
               <circle cx={px} cy={py} r={6.5} fill="none" strokeWidth={4.5} className="stroke-white dark:stroke-slate-950" />
               <circle cx={px} cy={py} r={6.5} fill="none" strokeWidth={2} className="stroke-rose-600 dark:stroke-rose-400" />
             </g>
-          )}
-          <text x={PAD.left + IW / 2} y={H - 8} textAnchor="middle" className="fill-current text-[12px] font-medium">
-            {dx.name} →
-          </text>
-          {dy && (
-            <text x={16} y={PAD.top + IH / 2} textAnchor="middle" transform={`rotate(-90 16 ${PAD.top + IH / 2})`} className="fill-current text-[12px] font-medium">
-              {dy.name} →
-            </text>
           )}
         </svg>
         <figcaption className="text-xs text-slate-500 dark:text-slate-400" data-testid="search-archive-caption">
