@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { bestCell, clickGridCell, createRun, waitForStatus } from "./helpers";
+import { bestCell, clickGridCell, createRun, shootElement, waitForStatus } from "./helpers";
 
 test("a CMA-MEGA elite: the elite panel names the gradient operator, and its lineage says why it has no ancestors", async ({ page, request }) => {
   test.setTimeout(240_000);
@@ -15,6 +15,7 @@ test("a CMA-MEGA elite: the elite panel names the gradient operator, and its lin
   await waitForStatus(request, run.id, "completed", 180_000);
   await page.goto(`/experiments/${run.id}`);
   await expect(page.getByTestId("elite-grid-canvas")).toHaveAttribute("data-filled", /[1-9]/);
+  await shootElement(page, page.getByRole("region", { name: "Elite archive" }), "cma-mega-archive");
   const best = await bestCell(request, run.id);
   await clickGridCell(page, best.cell, [100, 100]);
   const elite = page.getByRole("region", { name: "Elite", exact: true });
