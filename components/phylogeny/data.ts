@@ -2,6 +2,8 @@
  * The phylogeny as typed columns (from GET /api/experiments/:id/phylogeny pages): node i's parents are
  * `parents[parentStart[i] .. parentStart[i+1])`, node indexes (-1: not stored). Browser-safe, no React.
  */
+import type { PhylogenyPage } from "@/lib/api/phylogeny";
+
 export interface PhyloData {
   n: number;
   ids: string[];
@@ -24,23 +26,8 @@ export interface PhyloData {
   island?: Int32Array;
 }
 
-export interface PhyloPage {
-  total: number;
-  offset: number;
-  nextOffset: number | null;
-  ids: string[];
-  parentStart: number[];
-  parents: number[];
-  fitness: (number | null)[];
-  cell: (number | null)[];
-  operators: string[];
-  operator: number[];
-  models: string[];
-  model: number[];
-  createdAt: number[];
-  elite: number[];
-  island?: (number | null)[];
-}
+/** One page of `GET …/phylogeny`, as the API defines it. */
+export type PhyloPage = PhylogenyPage;
 
 /** Pages (in order) → one PhyloData; operator/model dictionaries of the pages are merged. */
 export function fromPages(pages: PhyloPage[]): PhyloData {
@@ -156,7 +143,7 @@ export function countAt(d: PhyloData, t: number): number {
 export function syntheticPhylogeny(n: number, { seed = 1, crossover = 0.1, cells = 10_000 } = {}): PhyloData {
   let s = seed >>> 0 || 1;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  const page: PhyloPage = { total: n, offset: 0, nextOffset: null, ids: [], parentStart: [0], parents: [], fitness: [], cell: [], operators: ["seed", "iso-line", "crossover"], operator: [], models: [], model: [], createdAt: [], elite: [] };
+  const page: PhyloPage = { total: n, offset: 0, nextOffset: null, elites: 0, ids: [], parentStart: [0], parents: [], fitness: [], cell: [], operators: ["seed", "iso-line", "crossover"], operator: [], models: [], model: [], createdAt: [], elite: [] };
   const seeds = Math.max(1, Math.round(Math.sqrt(n) / 4));
   const fit = new Float64Array(n);
   for (let i = 0; i < n; i++) {

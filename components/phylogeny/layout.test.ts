@@ -5,7 +5,7 @@ import { layoutPhylogeny } from "./layout";
 /** a, b seeds; c = mutate(a); d = crossover(c, b); e = mutate(d); node order deliberately not topological for e. */
 function small(): PhyloPage {
   return {
-    total: 5, offset: 0, nextOffset: null,
+    total: 5, offset: 0, nextOffset: null, elites: 1,
     ids: ["e", "a", "b", "c", "d"],
     parentStart: [0, 1, 1, 1, 2, 4],
     parents: [4, 1, 3, 2],

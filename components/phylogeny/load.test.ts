@@ -19,7 +19,7 @@ function server(total: number) {
       parentStart.push(parents.length);
     }
     return {
-      total, offset, nextOffset: offset + n < total ? offset + n : null, ids, parentStart, parents,
+      total, offset, nextOffset: offset + n < total ? offset + n : null, elites: 1, ids, parentStart, parents,
       fitness: ids.map((_, j) => offset + j), cell: ids.map(() => 0), operators: ["op"], operator: ids.map(() => 0),
       models: [], model: ids.map(() => -1), createdAt: ids.map((_, j) => offset + j), elite: ids.map((_, j) => (offset + j === total - 1 ? 1 : 0)),
     };
