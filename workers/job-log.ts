@@ -1,0 +1,181 @@
+import crypto from "node:crypto";
+import { FROM_X0, type ArchiveBase } from "@/lib/qd";
+import type { CandidateBatch } from "@/lib/db/archive-store";
+
+/** A parent slot with no parent (x0 on a cold start). */
+const NO_PARENT = -1;
+
+/**
+ * The candidates of one numbered job that became elites of the worker's archive, kept in typed
+ * arrays while the job runs, and what the job stores from them (lib/db/survivors.ts' rule): the
+ * candidates still elites at the end plus every candidate of the job one of those descends from.
+ *
+ * Why a class of typed arrays instead of pushing ids and rows into the batch as the job goes: ids
+ * (UUIDs) are only drawn for the rows that are stored, and the per-candidate loops are methods of
+ * one class, so V8 optimizes them once per process. A closure made anew for every job is compiled
+ * anew for every job too, and a job of 10,260 evaluations ended before its optimized code was ready:
+ * it ran unoptimized, which made the worker's generate phase ~6× slower than the engine's loop.
+ *
+ * Parent slots hold: a row of this log (>= 0), NO_PARENT, or `-2 - cell` for the elite a cell held
+ * before the job (its id is the cache's `solutionIds[cell]`, which the log leaves alone until
+ * `toBatch`).
+ */
+export class JobLog {
+  /** Rows logged so far. */
+  n = 0;
+  private cell = new Int32Array(256);
+  private fitness = new Float64Array(256);
+  private descriptors: Float64Array;
+  private genomes: Float64Array;
+  private parents: Int32Array;
+  /** The log row that holds each cell now; -1 when the cell's elite is from before the job (or none). */
+  private readonly owner: Int32Array;
+  /** Parent slots of the current step's children, taken at ask time (before the step's inserts). */
+  readonly stepParents: Int32Array;
+
+  constructor(
+    cells: number,
+    readonly dim: number,
+    readonly measureDim: number,
+    readonly parentsPer: number,
+    batchSize: number,
+  ) {
+    this.owner = new Int32Array(cells).fill(-1);
+    this.descriptors = new Float64Array(256 * measureDim);
+    this.genomes = new Float64Array(256 * dim);
+    this.parents = new Int32Array(256 * parentsPer);
+    this.stepParents = new Int32Array(batchSize * parentsPer);
+  }
+
+  /** Notes the parents of the step's first `n` children (archive cells, FROM_X0 for none). */
+  takeParents(cellsOfParents: Int32Array, n: number): void {
+    const owner = this.owner;
+    const out = this.stepParents;
+    for (let j = 0; j < n * this.parentsPer; j++) {
+      const c = cellsOfParents[j]!;
+      out[j] = c === FROM_X0 ? NO_PARENT : owner[c]! >= 0 ? owner[c]! : -2 - c;
+    }
+  }
+
+  /**
+   * After `archive.add` of the step's first `n` children (`cells`, `status` as it returned them):
+   * logs the children that hold their cell now, with the parents `takeParents` noted for them.
+   * Returns how many had a NaN objective (failed).
+   */
+  collect(archive: ArchiveBase, children: Float64Array, objectives: Float64Array, measures: Float64Array, cells: Int32Array, status: Uint8Array, n: number): number {
+    const dim = this.dim;
+    const sols = archive.solutions;
+    const best = archive.objective;
+    let failed = 0;
+    for (let i = 0; i < n; i++) {
+      const f = objectives[i]!;
+      if (f !== f) failed++;
+      const c = cells[i]!;
+      // The archive kept at most one candidate per cell: the one whose objective and genome it now holds.
+      if (c < 0 || status[i] === 0 || best[c] !== f || !sameRow(sols, c * dim, children, i * dim, dim)) continue;
+      this.push(c, f, measures, i, children);
+    }
+    return failed;
+  }
+
+  private push(c: number, f: number, measures: Float64Array, i: number, children: Float64Array): void {
+    const r = this.n++;
+    if (r === this.cell.length) this.grow();
+    const { dim, measureDim: md, parentsPer: pp } = this;
+    this.cell[r] = c;
+    this.fitness[r] = f;
+    this.descriptors.set(measures.subarray(i * md, (i + 1) * md), r * md);
+    this.genomes.set(children.subarray(i * dim, (i + 1) * dim), r * dim);
+    if (pp) this.parents.set(this.stepParents.subarray(i * pp, (i + 1) * pp), r * pp);
+    this.owner[c] = r;
+  }
+
+  private grow(): void {
+    const size = this.cell.length * 2;
+    const widen = <T extends Int32Array | Float64Array>(a: T, per: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size * per);
+      b.set(a);
+      return b;
+    };
+    this.cell = widen(this.cell, 1);
+    this.fitness = widen(this.fitness, 1);
+    this.descriptors = widen(this.descriptors, this.measureDim);
+    this.genomes = widen(this.genomes, this.dim);
+    this.parents = widen(this.parents, this.parentsPer);
+  }
+
+  /**
+   * The stored part of the log as the job's batch (in log order, fresh ids), and the cache's ids of
+   * the cells the job now holds. `solutionIds`: the cache's ids, as they were before the job.
+   */
+  toBatch(base: Pick<CandidateBatch, "experimentId" | "batchId" | "evaluations" | "operator" | "failed">, solutionIds: (string | undefined)[]): CandidateBatch {
+    const { n, dim, measureDim: md, parentsPer: pp } = this;
+    const keep = this.survivors();
+    let kept = 0;
+    for (let r = 0; r < n; r++) kept += keep[r]!;
+    const ids: string[] = new Array(n);
+    const out: CandidateBatch = {
+      ...base,
+      generated: true,
+      measureDim: md,
+      genomeDim: dim,
+      parentsPer: pp,
+      cells: new Array(kept),
+      fitness: new Array(kept),
+      descriptors: new Array(kept * md),
+      parentIds: new Array(kept * pp),
+      solutionIds: new Array(kept),
+      genomes: new Uint8Array(0),
+    };
+    const genomes = new Float64Array(kept * dim);
+    let o = 0;
+    for (let r = 0; r < n; r++) {
+      if (!keep[r]) continue;
+      const id = (ids[r] = crypto.randomUUID());
+      out.solutionIds[o] = id;
+      out.cells[o] = this.cell[r]!;
+      out.fitness[o] = this.fitness[r]!;
+      for (let j = 0; j < md; j++) out.descriptors[o * md + j] = this.descriptors[r * md + j]!;
+      // A kept row's parents from this job are kept rows logged before it: their ids exist already.
+      for (let p = 0; p < pp; p++) {
+        const ref = this.parents[r * pp + p]!;
+        out.parentIds[o * pp + p] = ref >= 0 ? ids[ref]! : ref === NO_PARENT ? null : (solutionIds[-2 - ref] ?? null);
+      }
+      genomes.set(this.genomes.subarray(r * dim, (r + 1) * dim), o * dim);
+      o++;
+    }
+    out.genomes = new Uint8Array(genomes.buffer);
+    for (let r = 0; r < n; r++) if (this.owner[this.cell[r]!] === r) solutionIds[this.cell[r]!] = ids[r];
+    return out;
+  }
+
+  /** 1 for each row the job stores: the cells' final elites and, walking parents back, their ancestors in the job. */
+  private survivors(): Uint8Array {
+    const { n, parentsPer: pp } = this;
+    const keep = new Uint8Array(n);
+    const stack = new Int32Array(n);
+    let top = 0;
+    for (let r = 0; r < n; r++) {
+      if (this.owner[this.cell[r]!] === r) {
+        keep[r] = 1;
+        stack[top++] = r;
+      }
+    }
+    while (top > 0) {
+      const r = stack[--top]!;
+      for (let p = 0; p < pp; p++) {
+        const ref = this.parents[r * pp + p]!;
+        if (ref >= 0 && !keep[ref]) {
+          keep[ref] = 1;
+          stack[top++] = ref;
+        }
+      }
+    }
+    return keep;
+  }
+}
+
+export function sameRow(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): boolean {
+  for (let j = 0; j < n; j++) if (a[ao + j] !== b[bo + j]) return false;
+  return true;
+}
