@@ -29,13 +29,8 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
   const dqd = emitter.askDqd ? { rows: emitter.batchSizeDqd!, jacobians: new Float64Array(emitter.batchSizeDqd! * (1 + md) * dim) } : null;
   if (dqd && !domain.evaluateWithGradients) throw new Error(`emitter "${config.emitter.type}" needs gradients; domain "${config.domain.type}" has none`);
   const rows = Math.max(batchSize, dqd?.rows ?? 0);
-  const children = new Float64Array(rows * dim);
-  const objectives = new Float64Array(rows);
-  const measures = new Float64Array(rows * md);
-  const status = new Uint8Array(rows);
-  const value = new Float64Array(rows);
-  const cells = new Int32Array(rows);
-  const log = new JobLog(archive.cells, dim, md, parentsPer, batchSize);
+  const { children, objectives, measures, status, value, cells } = stepBuffers(rows, dim, md);
+  const log = JobLog.empty(archive.cells, dim, md, parentsPer, batchSize);
   let failed = 0;
   /** Inserts the step's first n children locally and logs those that became elites. */
   const insert = (n: number) => {
@@ -66,6 +61,26 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
     done += n;
   }
   return log.toBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: config.emitter.type, failed }, solutionIds);
+}
+
+type StepBuffers = ReturnType<typeof allocStep>;
+const allocStep = (rows: number, dim: number, md: number) => ({
+  rows,
+  dim,
+  md,
+  children: new Float64Array(rows * dim),
+  objectives: new Float64Array(rows),
+  measures: new Float64Array(rows * md),
+  status: new Uint8Array(rows),
+  value: new Float64Array(rows),
+  cells: new Int32Array(rows),
+});
+let lastStep: StepBuffers | null = null;
+
+/** One step's arrays, reused from job to job (jobs run one at a time, synchronously). */
+function stepBuffers(rows: number, dim: number, md: number): StepBuffers {
+  const b = lastStep;
+  return b && b.rows === rows && b.dim === dim && b.md === md ? b : (lastStep = allocStep(rows, dim, md));
 }
 
 /** A numbered job's batch before its candidates are pushed in (vector genomes, filled as the job runs). */

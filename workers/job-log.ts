@@ -23,8 +23,8 @@ const NO_PARENT = -1;
 export class JobLog {
   /** Rows logged so far. */
   n = 0;
-  private cell = new Int32Array(256);
-  private fitness = new Float64Array(256);
+  private cell = new Int32Array(1024);
+  private fitness = new Float64Array(1024);
   private descriptors: Float64Array;
   private genomes: Float64Array;
   private parents: Int32Array;
@@ -33,18 +33,35 @@ export class JobLog {
   /** Parent slots of the current step's children, taken at ask time (before the step's inserts). */
   readonly stepParents: Int32Array;
 
-  constructor(
-    cells: number,
+  private constructor(
+    readonly cells: number,
     readonly dim: number,
     readonly measureDim: number,
     readonly parentsPer: number,
-    batchSize: number,
+    readonly batchSize: number,
   ) {
     this.owner = new Int32Array(cells).fill(-1);
-    this.descriptors = new Float64Array(256 * measureDim);
-    this.genomes = new Float64Array(256 * dim);
-    this.parents = new Int32Array(256 * parentsPer);
+    this.descriptors = new Float64Array(1024 * measureDim);
+    this.genomes = new Float64Array(1024 * dim);
+    this.parents = new Int32Array(1024 * parentsPer);
     this.stepParents = new Int32Array(batchSize * parentsPer);
+  }
+
+  private static last: JobLog | null = null;
+
+  /**
+   * An empty log for a job of this shape. Jobs run one at a time and synchronously in a worker, so one
+   * log is reused from job to job: its buffers (a job's genomes are megabytes) are not reallocated
+   * and collected every job.
+   */
+  static empty(cells: number, dim: number, measureDim: number, parentsPer: number, batchSize: number): JobLog {
+    const l = JobLog.last;
+    if (l && l.cells === cells && l.dim === dim && l.measureDim === measureDim && l.parentsPer === parentsPer && l.batchSize === batchSize) {
+      for (let r = 0; r < l.n; r++) l.owner[l.cell[r]!] = -1;
+      l.n = 0;
+      return l;
+    }
+    return (JobLog.last = new JobLog(cells, dim, measureDim, parentsPer, batchSize));
   }
 
   /** Notes the parents of the step's first `n` children (archive cells, FROM_X0 for none). */
@@ -84,9 +101,13 @@ export class JobLog {
     const { dim, measureDim: md, parentsPer: pp } = this;
     this.cell[r] = c;
     this.fitness[r] = f;
-    this.descriptors.set(measures.subarray(i * md, (i + 1) * md), r * md);
-    this.genomes.set(children.subarray(i * dim, (i + 1) * dim), r * dim);
-    if (pp) this.parents.set(this.stepParents.subarray(i * pp, (i + 1) * pp), r * pp);
+    const d = this.descriptors;
+    for (let j = 0; j < md; j++) d[r * md + j] = measures[i * md + j]!;
+    const g = this.genomes;
+    for (let j = 0; j < dim; j++) g[r * dim + j] = children[i * dim + j]!;
+    const p = this.parents;
+    const sp = this.stepParents;
+    for (let j = 0; j < pp; j++) p[r * pp + j] = sp[i * pp + j]!;
     this.owner[c] = r;
   }
 
@@ -141,7 +162,7 @@ export class JobLog {
         const ref = this.parents[r * pp + p]!;
         out.parentIds[o * pp + p] = ref >= 0 ? ids[ref]! : ref === NO_PARENT ? null : (solutionIds[-2 - ref] ?? null);
       }
-      genomes.set(this.genomes.subarray(r * dim, (r + 1) * dim), o * dim);
+      for (let j = 0; j < dim; j++) genomes[o * dim + j] = this.genomes[r * dim + j]!;
       o++;
     }
     out.genomes = new Uint8Array(genomes.buffer);
