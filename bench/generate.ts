@@ -1,6 +1,6 @@
 /**
- * The worker's generate phase alone (workers/generate-batch.ts + keepSurvivors, what
- * workers/processors/batch.ts times as "generate"), next to the in-process engine's ask/tell loop on
+ * The worker's generate phase alone (what workers/processors/batch.ts times as "generate" for a
+ * stateless emitter's job: workers/generate-batch.ts), next to the in-process engine's ask/tell loop on
  * the same run: sphere-100 Iso+LineDD, batch 540, the pipeline's jobs run one after another against
  * one worker's archive cache (no PostgreSQL: the cache keeps its own inserts, as after a commit).
  * Both sides are measured in CPU ms per 10,000 evaluations (process.cpuUsage, so the figure holds
@@ -14,7 +14,6 @@ import { parseArgs } from "node:util";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
 import { ExperimentConfig, jobPlan } from "@/lib/experiments/config";
 import { batchKey } from "@/lib/experiments/jobs";
-import { keepSurvivors } from "@/lib/db/survivors";
 import { ArchiveCache } from "@/workers/archive-cache";
 import { generateBatch } from "@/workers/generate-batch";
 
@@ -42,7 +41,7 @@ function worker() {
   let candidates = 0;
   const cpu0 = process.cpuUsage();
   for (let k = 0; k < plan.totalJobs; k++) {
-    const batch = keepSurvivors(generateBatch(cache, k, plan.sizeOf(k), config.seed, batchKey(k)), (cell) => cache.solutionIds[cell]);
+    const batch = generateBatch(cache, k, plan.sizeOf(k), config.seed, batchKey(k));
     rows += batch.cells.length;
     candidates += batch.evaluations;
   }

@@ -130,48 +130,58 @@ export class JobLog {
    * the cells the job now holds. `solutionIds`: the cache's ids, as they were before the job.
    */
   toBatch(base: Pick<CandidateBatch, "experimentId" | "batchId" | "evaluations" | "operator" | "failed">, solutionIds: (string | undefined)[]): CandidateBatch {
-    const { n, dim, measureDim: md, parentsPer: pp } = this;
-    const keep = this.survivors();
-    let kept = 0;
-    for (let r = 0; r < n; r++) kept += keep[r]!;
-    const ids: string[] = new Array(n);
-    const out: CandidateBatch = {
+    const { dim, measureDim: md, parentsPer: pp } = this;
+    const rows = this.survivors();
+    const kept = rows.length;
+    const cell = this.cell;
+    const logFitness = this.fitness;
+    const logDescriptors = this.descriptors;
+    const logGenomes = this.genomes;
+    const logParents = this.parents;
+    // Log row -> its id (rows are stored in log order, so a row's parents from this job have theirs already).
+    const idOfRow: string[] = new Array(this.n);
+    const ids: string[] = [];
+    const cells: number[] = [];
+    const fitness: number[] = [];
+    const descriptors: number[] = [];
+    const parentIds: (string | null)[] = [];
+    const genomes = new Float64Array(kept * dim);
+    for (let o = 0; o < kept; o++) {
+      const r = rows[o]!;
+      const id = crypto.randomUUID();
+      idOfRow[r] = id;
+      ids.push(id);
+      cells.push(cell[r]!);
+      fitness.push(logFitness[r]!);
+      for (let j = 0; j < md; j++) descriptors.push(logDescriptors[r * md + j]!);
+      for (let p = 0; p < pp; p++) {
+        const ref = logParents[r * pp + p]!;
+        parentIds.push(ref >= 0 ? idOfRow[ref]! : ref === NO_PARENT ? null : (solutionIds[-2 - ref] ?? null));
+      }
+      for (let j = 0; j < dim; j++) genomes[o * dim + j] = logGenomes[r * dim + j]!;
+    }
+    // The cells this job holds now: their ids, for the next jobs' parents (after the lookups above).
+    for (let o = 0; o < kept; o++) {
+      const r = rows[o]!;
+      if (this.owner[cell[r]!] === r) solutionIds[cell[r]!] = ids[o];
+    }
+    return {
       ...base,
       generated: true,
+      cells,
+      fitness,
+      descriptors,
       measureDim: md,
+      genomes: new Uint8Array(genomes.buffer),
       genomeDim: dim,
+      parentIds,
       parentsPer: pp,
-      cells: new Array(kept),
-      fitness: new Array(kept),
-      descriptors: new Array(kept * md),
-      parentIds: new Array(kept * pp),
-      solutionIds: new Array(kept),
-      genomes: new Uint8Array(0),
+      solutionIds: ids,
     };
-    const genomes = new Float64Array(kept * dim);
-    let o = 0;
-    for (let r = 0; r < n; r++) {
-      if (!keep[r]) continue;
-      const id = (ids[r] = crypto.randomUUID());
-      out.solutionIds[o] = id;
-      out.cells[o] = this.cell[r]!;
-      out.fitness[o] = this.fitness[r]!;
-      for (let j = 0; j < md; j++) out.descriptors[o * md + j] = this.descriptors[r * md + j]!;
-      // A kept row's parents from this job are kept rows logged before it: their ids exist already.
-      for (let p = 0; p < pp; p++) {
-        const ref = this.parents[r * pp + p]!;
-        out.parentIds[o * pp + p] = ref >= 0 ? ids[ref]! : ref === NO_PARENT ? null : (solutionIds[-2 - ref] ?? null);
-      }
-      for (let j = 0; j < dim; j++) genomes[o * dim + j] = this.genomes[r * dim + j]!;
-      o++;
-    }
-    out.genomes = new Uint8Array(genomes.buffer);
-    for (let r = 0; r < n; r++) if (this.owner[this.cell[r]!] === r) solutionIds[this.cell[r]!] = ids[r];
-    return out;
   }
 
-  /** 1 for each row the job stores: the cells' final elites and, walking parents back, their ancestors in the job. */
-  private survivors(): Uint8Array {
+  /** The rows the job stores, in log order: the cells' final elites and, walking parents back, their ancestors in the job. */
+  private survivors(): Int32Array {
     const { n, parentsPer: pp } = this;
     const keep = new Uint8Array(n);
     const stack = new Int32Array(n);
@@ -192,7 +202,9 @@ export class JobLog {
         }
       }
     }
-    return keep;
+    let kept = 0;
+    for (let r = 0; r < n; r++) if (keep[r]) stack[kept++] = r;
+    return stack.subarray(0, kept);
   }
 }
 
