@@ -13,8 +13,9 @@ const NO_PARENT = -1;
  * Why a class of typed arrays instead of pushing ids and rows into the batch as the job goes: ids
  * (UUIDs) are only drawn for the rows that are stored, and the per-candidate loops are methods of
  * one class, so V8 optimizes them once per process. A closure made anew for every job is compiled
- * anew for every job too, and a job of 10,260 evaluations ended before its optimized code was ready:
- * it ran unoptimized, which made the worker's generate phase ~6× slower than the engine's loop.
+ * anew for every job too (--trace-opt), and a job of 10,260 evaluations ended before its optimized
+ * code was ready: that loop ran unoptimized, and the generate phase took ~2× the engine's CPU for as
+ * many evaluations (bench/generate.ts; docs/scaling.md).
  *
  * Parent slots hold: a row of this log (>= 0), NO_PARENT, or `-2 - cell` for the elite a cell held
  * before the job (its id is the cache's `solutionIds[cell]`, which the log leaves alone until

@@ -52,10 +52,16 @@ describe("keepSurvivors", () => {
 function job(k: number, cache = newCache(), size = 50 * 40) {
   return { cache, batch: generateBatch(cache, k, size, 3, `job-${k}`) };
 }
-function newCache() {
-  const config = ExperimentConfig.parse({ name: "s", domain: { type: "sphere", dim: 10 }, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2 }, batchSize: 50, budget: { evaluations: 1_000_000 }, seed: 3 });
+function newCache(dim = 10, emitter: object = { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2 }) {
+  const config = ExperimentConfig.parse({ name: "s", domain: { type: "sphere", dim }, emitter, batchSize: 50, budget: { evaluations: 1_000_000 }, seed: 3 });
   return new ArchiveCache("00000000-0000-0000-0000-000000000001", config);
 }
+const shape = (x: CandidateBatch) => ({
+  cells: x.cells,
+  fitness: x.fitness,
+  genomes: Array.from(decodeVector(x.genomes)),
+  parents: x.parentIds.map((p) => (p === null ? null : x.solutionIds.indexOf(p))),
+});
 
 describe("a numbered job's stored rows (generateBatch)", () => {
   it("are the job's final elites plus their same-job ancestors, each stored after its parents, with ids the cache now holds", () => {
@@ -86,14 +92,24 @@ describe("a numbered job's stored rows (generateBatch)", () => {
   it("are the same for the same seed and job (fresh ids aside)", () => {
     const a = job(0).batch;
     const b = job(0).batch;
-    expect(b.cells).toEqual(a.cells);
-    expect(b.fitness).toEqual(a.fitness);
+    expect(shape(b)).toEqual(shape(a));
     expect(b.descriptors).toEqual(a.descriptors);
-    expect(Array.from(decodeVector(b.genomes))).toEqual(Array.from(decodeVector(a.genomes)));
-    const position = (x: CandidateBatch) => x.parentIds.map((p) => (p === null ? null : x.solutionIds.indexOf(p)));
-    expect(position(b)).toEqual(position(a));
     expect(new Set(b.solutionIds).size).toBe(b.solutionIds.length);
     expect(b.solutionIds.some((id) => a.solutionIds.includes(id))).toBe(false);
+  });
+
+  it("do not depend on the jobs of other experiments the worker ran in between", () => {
+    const a = newCache();
+    const expected = [0, 1, 2].map((k) => shape(generateBatch(a, k, 2000, 3, `job-${k}`)));
+    const b = newCache();
+    const other = newCache(20, { type: "gaussian", sigma: 0.5 });
+    const same = newCache();
+    const got = [0, 1, 2].map((k) => {
+      generateBatch(other, k, 777, 5, `other-${k}`); // another shape of job
+      generateBatch(same, k + 7, 1500, 9, `same-${k}`); // the same shape, another archive
+      return shape(generateBatch(b, k, 2000, 3, `job-${k}`));
+    });
+    expect(got).toEqual(expected);
   });
 
   it("carry the job's evaluations, failures and shape", () => {
