@@ -12,24 +12,18 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
-import { ExperimentConfig, jobPlan } from "@/lib/experiments/config";
+import { jobPlan } from "@/lib/experiments/config";
 import { batchKey } from "@/lib/experiments/jobs";
 import { ArchiveCache } from "@/workers/archive-cache";
 import { generateBatch } from "@/workers/generate-batch";
+import { pipelineConfig } from "./pipeline-config";
 
 const { values } = parseArgs({ options: { evaluations: { type: "string", default: "1080000" }, rounds: { type: "string", default: "3" } } });
 const budget = Number(values.evaluations);
 const rounds = Number(values.rounds);
 const log = (s: string) => process.stderr.write(`[bench:generate] ${s}\n`);
 
-const config = ExperimentConfig.parse({
-  name: "bench sphere-100 iso-line",
-  domain: { type: "sphere", dim: 100 },
-  emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2 },
-  batchSize: 540,
-  budget: { evaluations: budget },
-  seed: 1,
-});
+const config = pipelineConfig(budget);
 
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 
