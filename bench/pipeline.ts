@@ -15,9 +15,10 @@ import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createAlgorithm, runAlgorithm } from "@/lib/qd";
-import { ExperimentConfig, jobPlan } from "@/lib/experiments/config";
+import { jobPlan } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor } from "@/tests/helpers/stack";
+import { pipelineConfig } from "./pipeline-config";
 
 const { values } = parseArgs({
   options: {
@@ -31,13 +32,7 @@ const { values } = parseArgs({
 const budget = Number(values.evaluations);
 const log = (s: string) => process.stderr.write(`[bench:pipeline] ${s}\n`);
 
-const config = ExperimentConfig.parse({
-  name: "bench sphere-100 iso-line",
-  domain: { type: "sphere", dim: 100 },
-  emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2 },
-  batchSize: 540,
-  budget: { evaluations: budget },
-  seed: 1,
+const config = pipelineConfig(budget, {
   ...(values["iterations-per-job"] ? { iterationsPerJob: Number(values["iterations-per-job"]) } : {}),
   ...(values.islands ? { islands: { count: Number(values.islands), migrationInterval: Math.ceil(budget / 10), migrants: 10 } } : {}),
 });

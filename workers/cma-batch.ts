@@ -7,6 +7,7 @@ import { FROM_X0, MutationEmitter } from "@/lib/qd/emitters/mutation";
 import { banditOf } from "@/lib/experiments/config";
 import type { ArchiveCache } from "./archive-cache";
 import { emptyBatch } from "./generate-batch";
+import { sameRow } from "./job-log";
 
 /** Which chain job k continues, from where (workers/chain-job.ts decides). */
 export interface ChainJob {
@@ -152,9 +153,4 @@ function restartView(archive: ArchiveBase, thresholds: Float64Array): ArchiveBas
     return cells.length ? cells[rng.int(cells.length)]! : -1;
   };
   return view;
-}
-
-function sameRow(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): boolean {
-  for (let j = 0; j < n; j++) if (a[ao + j] !== b[bo + j]) return false;
-  return true;
 }

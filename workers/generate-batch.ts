@@ -1,9 +1,8 @@
-import crypto from "node:crypto";
-import { FROM_X0, MutationEmitter, Rng, mixSeed } from "@/lib/qd";
+import { MutationEmitter, Rng, mixSeed } from "@/lib/qd";
 import type { CandidateBatch } from "@/lib/db/archive-store";
-import { encodeVector } from "@/lib/db/vector-codec";
 import { createEmitter } from "@/lib/registry/emitters";
 import type { ArchiveCache } from "./archive-cache";
+import { JobLog } from "./job-log";
 
 export { mixSeed };
 
@@ -12,8 +11,9 @@ export { mixSeed };
  * jobs (Gaussian, Iso+LineDD, gradient operator), run in this worker: a fresh
  * engine emitter seeded for job k asks/tells against the cached archive
  * (inserting locally; DQD emitters run their gradient phase first), and the
- * job collects every candidate that became an elite in the local view. Only
- * those go to PostgreSQL; the rest cannot improve it.
+ * job logs every candidate that became an elite in the local view. Only
+ * those can improve PostgreSQL, and of those only the ones still elites at the
+ * end of the job, and their ancestors, are stored (JobLog, lib/db/survivors.ts).
  */
 export function generateBatch(cache: ArchiveCache, k: number, size: number, seed: number, batchId: string): CandidateBatch {
   const { archive, config, solutionIds } = cache;
@@ -29,33 +29,13 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
   const dqd = emitter.askDqd ? { rows: emitter.batchSizeDqd!, jacobians: new Float64Array(emitter.batchSizeDqd! * (1 + md) * dim) } : null;
   if (dqd && !domain.evaluateWithGradients) throw new Error(`emitter "${config.emitter.type}" needs gradients; domain "${config.domain.type}" has none`);
   const rows = Math.max(batchSize, dqd?.rows ?? 0);
-  const children = new Float64Array(rows * dim);
-  const objectives = new Float64Array(rows);
-  const measures = new Float64Array(rows * md);
-  const status = new Uint8Array(rows);
-  const value = new Float64Array(rows);
-  const cells = new Int32Array(rows);
-  const parents: (string | null)[] = new Array(batchSize * parentsPer);
-  const out = emptyBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: config.emitter.type, measureDim: md, genomeDim: dim, parentsPer });
-
-  const genomes: number[] = [];
-  /** Inserts the step's first n children locally and collects those that became elites. */
+  const { children, objectives, measures, status, value, cells } = stepBuffers(rows, dim, md);
+  const log = JobLog.empty(archive.cells, dim, md, parentsPer, batchSize);
+  let failed = 0;
+  /** Inserts the step's first n children locally and logs those that became elites. */
   const insert = (n: number) => {
     archive.add(children, objectives, measures, n, { status, value, cells });
-    for (let i = 0; i < n; i++) {
-      if (objectives[i] !== objectives[i]) out.failed++;
-      const c = cells[i]!;
-      // The archive kept at most one candidate per cell: the one whose objective it now holds.
-      if (c < 0 || status[i] === 0 || archive.objective[c] !== objectives[i] || !sameRow(archive.solutions, c * dim, children, i * dim, dim)) continue;
-      const id = crypto.randomUUID();
-      solutionIds[c] = id;
-      out.solutionIds.push(id);
-      out.cells.push(c);
-      out.fitness.push(objectives[i]!);
-      for (let j = 0; j < md; j++) out.descriptors.push(measures[i * md + j]!);
-      for (let j = 0; j < dim; j++) genomes.push(children[i * dim + j]!);
-      for (let j = 0; j < parentsPer; j++) out.parentIds.push(parents[i * parentsPer + j] ?? null);
-    }
+    failed += log.collect(archive, children, objectives, measures, cells, status, n);
   };
   const tellBatch = (n: number) => ({ solutions: children, objectives, measures, status, value, n });
   // The last step of a job may be short: evaluate what the job carries, and stop there.
@@ -73,23 +53,34 @@ export function generateBatch(cache: ArchiveCache, k: number, size: number, seed
     }
     const n = Math.min(batchSize, size - done);
     emitter.ask(children);
-    // Parent ids now, before this step's inserts give cells new ids.
-    if (emitter instanceof MutationEmitter) {
-      const cellsOfParents = emitter.parents;
-      for (let j = 0; j < n * parentsPer; j++) parents[j] = cellsOfParents[j] === FROM_X0 ? null : (solutionIds[cellsOfParents[j]!] ?? null);
-    }
+    // Parents now, before this step's inserts replace the elites they were picked from.
+    if (emitter instanceof MutationEmitter) log.takeParents(emitter.parents, n);
     domain.evaluateBatch(children, n, objectives, measures);
     insert(n);
     if (n === batchSize) emitter.tell(tellBatch(n));
     done += n;
   }
-  out.genomes = encodeVector(genomes);
-  return out;
+  return log.toBatch({ experimentId: cache.experimentId, batchId, evaluations: size, operator: config.emitter.type, failed }, solutionIds);
 }
 
-export function sameRow(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): boolean {
-  for (let j = 0; j < n; j++) if (a[ao + j] !== b[bo + j]) return false;
-  return true;
+type StepBuffers = ReturnType<typeof allocStep>;
+const allocStep = (rows: number, dim: number, md: number) => ({
+  rows,
+  dim,
+  md,
+  children: new Float64Array(rows * dim),
+  objectives: new Float64Array(rows),
+  measures: new Float64Array(rows * md),
+  status: new Uint8Array(rows),
+  value: new Float64Array(rows),
+  cells: new Int32Array(rows),
+});
+let lastStep: StepBuffers | null = null;
+
+/** One step's arrays, reused from job to job (jobs run one at a time, synchronously). */
+function stepBuffers(rows: number, dim: number, md: number): StepBuffers {
+  const b = lastStep;
+  return b && b.rows === rows && b.dim === dim && b.md === md ? b : (lastStep = allocStep(rows, dim, md));
 }
 
 /** A numbered job's batch before its candidates are pushed in (vector genomes, filled as the job runs). */

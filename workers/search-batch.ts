@@ -9,7 +9,8 @@ import { isCmaEmitter } from "@/lib/experiments/config";
 import { newSearchArchive } from "@/lib/experiments/search-state";
 import { hasDeltas, type StatefulSearchArchive } from "@/lib/registry/archives";
 import type { ArchiveCache } from "./archive-cache";
-import { emptyBatch, sameRow } from "./generate-batch";
+import { emptyBatch } from "./generate-batch";
+import { sameRow } from "./job-log";
 
 /**
  * The search archive a job runs against: in memory at `revision` (a worker's cache,

@@ -59,11 +59,11 @@ export function createBatchProcessor(ctx: WorkerContext) {
     try {
       if (search) await time("refresh", () => search.refresh(ctx.prisma));
       const batch = await time("generate", () => {
+        // Stateless emitters' jobs hold only the rows to store already (workers/job-log.ts).
+        if (!search && !chainJob) return generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
         const generated = search
           ? generateSearchBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob?.state, search)
-          : chainJob
-            ? generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob)
-            : generateBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k));
+          : generateCmaBatch(cache, k, plan.sizeOf(k), exp.seed, batchKey(k), chainJob!);
         return keepSurvivors(generated, (cell) => cache.solutionIds[cell]);
       });
       if (island !== null) batch.island = island;
