@@ -6,8 +6,7 @@
  * Prints one JSON object:
  *   { run, sse, reads: { <endpoint>: { requests, errors, p50Ms, p95Ms, maxMs } }, probe, server, client, costs, target }
  * completionLagMs: from the moment the test sees the run completed in the database to each SSE
- * client's "completed" status event. missed: SSE clients whose batch events had a gap. chunksPerClient:
- * body chunks each SSE client read (about one per write of the server to that connection).
+ * client's "completed" status event. missed: SSE clients whose batch events had a gap.
  * probe: a trivial request (an unknown API path: the catch-all's 404, no I/O) every 50 ms, sequential:
  * its latency is the web server's event-loop delay plus HTTP overhead, i.e. how long any request waits.
  * server: the web server's CPU time and event-loop delay (perf_hooks) during the readers' phase, its
@@ -105,7 +104,7 @@ function stats(samples: number[]) {
 
 /** One SSE client: counts batch events, checks they arrive in order without a gap, and notes when "completed" arrives. */
 function sseClient(id: string, signal: AbortSignal) {
-  const out = { batches: 0, chunks: 0, gap: false, completedAt: 0 };
+  const out = { batches: 0, gap: false, completedAt: 0 };
   const done = (async () => {
     const res = await server.fetch(`/api/experiments/${id}/events`, { headers: { accept: "text/event-stream" }, signal });
     const reader = res.body!.getReader();
@@ -115,7 +114,6 @@ function sseClient(id: string, signal: AbortSignal) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      out.chunks++;
       buf += decoder.decode(value, { stream: true });
       let i: number;
       while ((i = buf.indexOf("\n\n")) >= 0) {
@@ -308,8 +306,6 @@ try {
   const requests = Object.values(r.latencies).reduce((n, l) => n + l.length, 0) + r.probes.length;
   const lags = clients.filter((c) => c.out.completedAt).map((c) => Math.max(0, c.out.completedAt - completedSeenAt));
   const batchCounts = clients.map((c) => c.out.batches);
-  // Body chunks read: about one per socket write of the server (events sent together arrive together).
-  const chunkCounts = clients.map((c) => c.out.chunks);
   const exp = (await stack.prisma.experiment.findUnique({ where: { id } }))!;
   const reads = Object.fromEntries(Object.keys(endpoints).map((k) => [k, { requests: r.latencies[k]!.length, errors: r.errors[k], ...stats(r.latencies[k]!) }]));
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -326,7 +322,6 @@ try {
         clients: sseClients,
         receivedCompletion: lags.length,
         batchEventsPerClient: { min: Math.min(...batchCounts), max: Math.max(...batchCounts) },
-        chunksPerClient: { min: Math.min(...chunkCounts), max: Math.max(...chunkCounts) },
         completionLagMs: { p50: stats(lags).p50Ms, max: stats(lags).maxMs },
         missed: clients.filter((c) => c.out.gap).length,
       },
