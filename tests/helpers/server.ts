@@ -81,7 +81,7 @@ export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete (childEnv as Record<string, string | undefined>).NODE_ENV; // next sets its own
-  // The same node arguments as `npm start` (the compression preload, the heap setting).
+  // The same node arguments as `npm start` (the compression preload).
   const args = webServerArgs(root, port, "127.0.0.1");
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
