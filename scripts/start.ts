@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { readEnv, redactUrl, ConfigError, type Env } from "@/lib/config";
 import { checkPortFree, checkPostgres, checkRedis } from "@/lib/runtime/preflight";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/runtime/embedded-postgres";
@@ -15,6 +15,7 @@ import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { checkExposure } from "@/lib/runtime/exposure";
 import { nextRestart } from "@/lib/runtime/restart-policy";
+import { webServerArgs } from "@/lib/runtime/web-server-args";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const log = (line: string) => console.log(`[qd-studio] ${line}`);
@@ -63,9 +64,7 @@ function nextBin() {
 }
 
 function startWeb(env: Env, childEnv: NodeJS.ProcessEnv) {
-  // The preload lets route handlers send bodies compressed once per revision (scripts/web-preload.mjs).
-  const preload = pathToFileURL(path.join(root, "scripts", "web-preload.mjs")).href;
-  const web = spawn(process.execPath, ["--import", preload, nextBin(), "start", "-p", String(env.PORT), "-H", env.HOST], {
+  const web = spawn(process.execPath, webServerArgs(root, env.PORT, env.HOST), {
     cwd: root,
     env: childEnv,
     stdio: ["ignore", "inherit", "inherit"],

@@ -45,6 +45,16 @@ interface Cursor {
 
 const encoder = new TextEncoder();
 
+/** The bytes of frames[from..] in one array. */
+function concat(frames: readonly Frame[], from: number): Uint8Array {
+  let size = 0;
+  for (let i = from; i < frames.length; i++) size += frames[i]!.bytes.byteLength;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (let i = from; i < frames.length; i++) (out.set(frames[i]!.bytes, o), (o += frames[i]!.bytes.byteLength));
+  return out;
+}
+
 /** The frames after `cursor` (at most PAGE events), and the cursor after them. */
 async function readFrames(experimentId: string, cursor: Cursor): Promise<{ frames: Frame[]; cursor: Cursor; more: boolean }> {
   const rows = await prisma.$queryRawUnsafe<EventRow[]>(
@@ -135,7 +145,7 @@ class Feed {
   /** Adds a connection at `lastId`: true when the feed holds everything after it (else catch up first). */
   join(sub: Subscriber): boolean {
     if (sub.lastId < this.bufferedFrom) return false;
-    for (const f of this.frames) if (f.id > sub.lastId) this.deliver(sub, f);
+    this.deliver(sub, this.frames);
     this.subscribers.add(sub);
     if (!this.running) {
       this.running = true;
@@ -154,10 +164,17 @@ class Feed {
     }
   }
 
-  private deliver(sub: Subscriber, f: Frame) {
-    if (f.id <= sub.lastId) return;
-    sub.send(f.bytes);
-    sub.lastId = f.id;
+  /**
+   * Sends the frames after the connection's last id as one chunk: a poll during a fast run reads dozens
+   * of events, and every chunk costs a trip through the response stream and a socket write per
+   * connection (with 50 connections, thousands a second when sent one event at a time).
+   */
+  private deliver(sub: Subscriber, frames: readonly Frame[]) {
+    let from = frames.length;
+    while (from > 0 && frames[from - 1]!.id > sub.lastId) from--;
+    if (from === frames.length) return;
+    sub.send(from === frames.length - 1 ? frames[from]!.bytes : concat(frames, from));
+    sub.lastId = frames.at(-1)!.id;
   }
 
   private broadcast(bytes: Uint8Array) {
@@ -173,10 +190,8 @@ class Feed {
       for (;;) {
         const page = await readFrames(this.experimentId, this.cursor);
         this.cursor = page.cursor;
-        for (const f of page.frames) {
-          this.frames.push(f);
-          for (const sub of this.subscribers) this.deliver(sub, f);
-        }
+        this.frames.push(...page.frames);
+        if (page.frames.length) for (const sub of this.subscribers) this.deliver(sub, page.frames);
         if (page.frames.length) this.lastBeat = Date.now();
         if (this.frames.length > BUFFERED_FRAMES) {
           const dropped = this.frames.splice(0, this.frames.length - BUFFERED_FRAMES);
@@ -256,7 +271,7 @@ export function eventStream(experimentId: string, after: bigint | null, signal: 
           }
           // Behind the feed's buffer (a resume from long ago): catch up with queries of our own.
           const page = await readFrames(experimentId, cursor);
-          for (const frame of page.frames) send(frame.bytes);
+          if (page.frames.length) send(concat(page.frames, 0));
           cursor = page.cursor;
           if (!page.frames.length) await new Promise((r) => setTimeout(r, POLL_MS));
         }

@@ -11,9 +11,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
-import { pathToFileURL } from "node:url";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { freePort } from "./ports";
+import { webServerArgs } from "@/lib/runtime/web-server-args";
 
 export { freePort };
 
@@ -81,8 +81,8 @@ export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete (childEnv as Record<string, string | undefined>).NODE_ENV; // next sets its own
-  // The preload lets route handlers send bodies compressed once (scripts/web-preload.mjs), as `npm start` runs it.
-  const args = ["--import", pathToFileURL(path.join(root, "scripts/web-preload.mjs")).href, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"];
+  // The same node arguments as `npm start` (the compression preload).
+  const args = webServerArgs(root, port, "127.0.0.1");
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
