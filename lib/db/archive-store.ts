@@ -144,8 +144,10 @@ WITH c AS (
   FROM generate_subscripts($2::int[], 1) AS i
 ),
 best AS (SELECT DISTINCT ON (cell) * FROM c ORDER BY cell, fitness DESC),
--- A primary-key probe per candidate cell: never a scan of the experiment's elites.
-cur AS (
+-- One primary-key probe per candidate cell (never a scan of the experiment's elites), run once:
+-- MATERIALIZED keeps PostgreSQL from inlining it into "win", where the probe ran again for each
+-- mention of old_fitness (three probes per cell).
+cur AS MATERIALIZED (
   SELECT b.*, (SELECT e.fitness FROM "Elite" e WHERE e."experimentId" = $1 AND e.cell = b.cell) AS old_fitness
   FROM best b
 ),
@@ -170,13 +172,22 @@ sol AS (
         cell = excluded.cell, "eliteRevision" = excluded."eliteRevision"
     WHERE "Solution".status = 'pending' AND "Solution"."experimentId" = excluded."experimentId"
 ),
-up AS (
+-- New cells are inserted; cells the probe found occupied are updated in place (no speculative insert
+-- and conflict round on the primary key). Both repeat the rule, so a row the probe missed is still right.
+ins AS (
   INSERT INTO "Elite" ("experimentId", cell, "solutionId", fitness, descriptors, "genomeVector", revision, "updatedAt")
-  SELECT $1, cell, sid, fitness, descriptors, CASE WHEN $14 = 'vector' THEN genome END, $11, now() FROM win
+  SELECT $1, cell, sid, fitness, descriptors, CASE WHEN $14 = 'vector' THEN genome END, $11, now() FROM win WHERE old_fitness IS NULL
   ON CONFLICT ("experimentId", cell) DO UPDATE
     SET "solutionId" = excluded."solutionId", fitness = excluded.fitness, descriptors = excluded.descriptors,
         "genomeVector" = excluded."genomeVector", revision = excluded.revision, "updatedAt" = excluded."updatedAt"
     WHERE excluded.fitness > "Elite".fitness
+),
+upd AS (
+  UPDATE "Elite" e
+  SET "solutionId" = w.sid, fitness = w.fitness, descriptors = w.descriptors,
+      "genomeVector" = CASE WHEN $14 = 'vector' THEN w.genome END, revision = $11, "updatedAt" = now()
+  FROM win w
+  WHERE w.old_fitness IS NOT NULL AND e."experimentId" = $1 AND e.cell = w.cell AND w.fitness > e.fitness
 )
 SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
