@@ -9,7 +9,7 @@
  *   interactive: the live page reloaded with its archive ~75% filled
  * Targets: interactive < 1 s at 10,000 elites / 100,000 solutions, no long task during the live run, redraw < 16 ms.
  *
- *   npx tsx bench/dashboard.ts [--seconds 15] [--reloads 5] [--solutions 100000] [--profile]
+ *   npx tsx bench/dashboard.ts [--seconds 15] [--reloads 5] [--solutions 100000] [--profile] [--root <another checkout>]
  * --profile: a CPU profile of the live run's main thread, top functions by self and total time, named through
  * source maps when the build has them (NEXT_BROWSER_SOURCE_MAPS=1 npx next build).
  */
@@ -21,7 +21,7 @@ import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
 import { hotFunctions, type CdpProfile } from "./profile-names";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "15" }, reloads: { type: "string", default: "5" }, solutions: { type: "string", default: "100000" }, profile: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "15" }, reloads: { type: "string", default: "5" }, solutions: { type: "string", default: "100000" }, profile: { type: "boolean", default: false }, root: { type: "string" } } });
 const seconds = Number(values.seconds);
 const reloads = Number(values.reloads);
 const solutions = Number(values.solutions);
@@ -35,16 +35,53 @@ const stats = (xs: number[]) => {
 };
 
 /** ms from navigation start until the grid's first draw after hydration. */
-async function timeToInteractive(page: Page, url: string): Promise<{ interactiveMs: number; domContentLoadedMs: number; filled: number }> {
+interface Load {
+  interactiveMs: number;
+  domContentLoadedMs: number;
+  filled: number;
+  /** Where the time went: first byte, last byte of the document, its size, scripts fetched before interactive. */
+  ttfbMs: number;
+  htmlDoneMs: number;
+  htmlKb: number;
+  scriptsBeforeInteractive: number;
+  scriptKbBeforeInteractive: number;
+  /** Main-thread time in long tasks before interactive (parse, eval, hydration). */
+  longTaskMsBeforeInteractive: number;
+}
+
+/** ms from navigation start until the grid's first draw after hydration, with the load's breakdown. */
+async function timeToInteractive(page: Page, url: string): Promise<Load> {
   await page.goto(url, { waitUntil: "commit" });
   await page.waitForFunction(() => (window.__qdGrid?.draws.length ?? 0) > 0, undefined, { timeout: 30_000, polling: 16 });
   return page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
     // The first draw runs in a layout effect of the hydrated tree: handlers are attached by then.
     const firstDrawAt = (window as unknown as { __qdFirstDrawAt?: number }).__qdFirstDrawAt ?? performance.now();
-    return { interactiveMs: Math.round(firstDrawAt), domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd), filled: window.__qdGrid!.filled };
+    const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((r) => r.initiatorType === "script" && r.startTime <= firstDrawAt);
+    return {
+      interactiveMs: Math.round(firstDrawAt),
+      domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+      filled: window.__qdGrid!.filled,
+      ttfbMs: Math.round(nav.responseStart),
+      htmlDoneMs: Math.round(nav.responseEnd),
+      htmlKb: Math.round(nav.decodedBodySize / 1024),
+      scriptsBeforeInteractive: scripts.length,
+      scriptKbBeforeInteractive: Math.round(scripts.reduce((a, r) => a + r.decodedBodySize, 0) / 1024),
+      longTaskMsBeforeInteractive: (window.__qdLongTasks ?? []).filter((t) => t.start <= firstDrawAt).reduce((a, t) => a + t.duration, 0),
+    };
   });
 }
+
+/** The loads' breakdown as medians (see Load). */
+const breakdown = (ls: Load[]) => ({
+  ttfbMs: stats(ls.map((l) => l.ttfbMs)).p50,
+  htmlDoneMs: stats(ls.map((l) => l.htmlDoneMs)).p50,
+  htmlKb: stats(ls.map((l) => l.htmlKb)).p50,
+  domContentLoadedMs: stats(ls.map((l) => l.domContentLoadedMs)).p50,
+  scriptsBeforeInteractive: stats(ls.map((l) => l.scriptsBeforeInteractive)).p50,
+  scriptKbBeforeInteractive: stats(ls.map((l) => l.scriptKbBeforeInteractive)).p50,
+  longTaskMsBeforeInteractive: stats(ls.map((l) => l.longTaskMsBeforeInteractive)).p50,
+});
 
 declare global {
   interface Window {
@@ -93,7 +130,8 @@ async function seedFullRun(fetch: (path: string, init?: RequestInit) => Promise<
 }
 
 const stack = await createTestStack();
-const server = await startApiServer(stack.env).catch(async (e) => {
+// --root: serve another checkout's build (A/B against main's code on the same machine, alternating runs).
+const server = await startApiServer(stack.env, { root: values.root }).catch(async (e) => {
   await stack.stop();
   throw e;
 });
@@ -132,7 +170,7 @@ try {
   const fullUrl = `${server.url}/experiments/${fullId}`;
   await page.goto(fullUrl);
   await page.waitForFunction(() => (window.__qdGrid?.draws.length ?? 0) > 0);
-  const fullLoads = [];
+  const fullLoads: Load[] = [];
   const fullLongTasks: number[] = [];
   for (let i = 0; i < reloads; i++) {
     const l = await timeToInteractive(page, fullUrl);
@@ -140,7 +178,7 @@ try {
     // Long tasks up to the moment it became interactive (hydration, first draw).
     fullLongTasks.push(...(await page.evaluate((t) => (window.__qdLongTasks ?? []).filter((x) => x.start <= t).map((x) => x.duration), l.interactiveMs)));
   }
-  log(`full run: interactive ${fullLoads.map((l) => l.interactiveMs).join(", ")} ms`);
+  log(`full run: interactive ${fullLoads.map((l) => l.interactiveMs).join(", ")} ms; first byte ${fullLoads.map((l) => l.ttfbMs).join(", ")} ms`);
 
   // ---- the live run (started only now, so the full run was measured on a quiet server) ----
   const res = await server.fetch("/api/experiments", {
@@ -172,7 +210,7 @@ try {
   await page.waitForTimeout(seconds * 1000);
   if (cdp) {
     const { profile } = (await cdp.send("Profiler.stop")) as { profile: CdpProfile };
-    const hot = hotFunctions(profile, path.join(import.meta.dirname, "../.next"));
+    const hot = hotFunctions(profile, path.join(values.root ?? path.join(import.meta.dirname, ".."), ".next"));
     if (!hot.mapped) log("profile: no source maps (build with NEXT_BROWSER_SOURCE_MAPS=1 to name the functions)");
     for (const f of hot.self) log(`profile self  ${String(f.selfMs).padStart(6)} ms (total ${String(f.totalMs).padStart(6)})  ${f.name}`);
     for (const f of hot.total) log(`profile total ${String(f.totalMs).padStart(6)} ms (self  ${String(f.selfMs).padStart(6)})  ${f.name}`);
@@ -202,6 +240,7 @@ try {
       storedSolutions: stored,
       interactiveMs: stats(fullMs),
       domContentLoadedMs: stats(fullLoads.map((l) => l.domContentLoadedMs)),
+      breakdownP50: breakdown(fullLoads),
       longTasksUntilInteractiveMs: stats(fullLongTasks),
       target: { interactiveMs: 1000 },
       ratioToTarget: Math.round((Math.max(...fullMs) / 1000) * 100) / 100,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ArchiveStore } from "./store";
 import { descriptorValue, inRanges } from "./filter";
 
-const empty = { cell: new Int32Array(0), fitness: new Float64Array(0), descriptors: new Float64Array(0), solutionIds: [] };
+const empty = { cell: new Int32Array(0), fitness: new Float64Array(0), descriptors: new Float64Array(0) };
 
 describe("a cell's descriptor value for the brush and parallel coordinates", () => {
   it("is the middle of the cell's box when the exact descriptors are not known (grid, any number of dimensions)", () => {
@@ -19,7 +19,7 @@ describe("a cell's descriptor value for the brush and parallel coordinates", () 
     const cvt = new ArchiveStore({ ...empty, cells: 2, geometry: { type: "cvt", centroids: [[0.1, 0.9], [0.7, 0.3]], ranges: [[0, 1], [0, 1]] }, descriptorNames: ["a", "b"] });
     expect(descriptorValue(cvt, 1, 0)).toBe(0.7);
     expect(descriptorValue(cvt, 0, 1)).toBe(0.9);
-    const grid = new ArchiveStore({ cells: 4, geometry: { type: "grid", dims: [2, 2], ranges: [[0, 1], [0, 1]] }, descriptorNames: ["a", "b"], cell: Int32Array.of(3), fitness: Float64Array.of(1), descriptors: Float64Array.of(0.61, 0.99), solutionIds: [] });
+    const grid = new ArchiveStore({ cells: 4, geometry: { type: "grid", dims: [2, 2], ranges: [[0, 1], [0, 1]] }, descriptorNames: ["a", "b"], cell: Int32Array.of(3), fitness: Float64Array.of(1), descriptors: Float64Array.of(0.61, 0.99) });
     expect(descriptorValue(grid, 3, 0)).toBe(0.61);
     expect(inRanges(grid, 3, [{ index: 1, min: 0.9, max: 1 }])).toBe(true);
     expect(inRanges(grid, 2, [{ index: 1, min: 0.9, max: 1 }])).toBe(false);

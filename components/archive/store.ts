@@ -5,6 +5,7 @@
  */
 import type { ArchivePayload, Geometry } from "@/components/lib/types";
 import { colorRangeOf, type ColorRange } from "./colors";
+import { uuidStrings } from "@/lib/api/archive-columns";
 
 export class ArchiveStore {
   readonly cells: number;
@@ -14,7 +15,9 @@ export class ArchiveStore {
   readonly fitness: Float64Array;
   /** cells × dim, NaN where the elite's exact descriptors are not known (live updates carry fitness only). */
   readonly descriptors: Float64Array;
-  readonly solutionIds = new Map<number, string>();
+  /** Each cell's elite's solution id as 16 bytes, valid where hasId is 1 (text made on demand: solutionId). */
+  private readonly ids: Uint8Array;
+  private readonly hasId: Uint8Array;
   filled = 0;
   sum = 0;
   min = Infinity;
@@ -29,6 +32,8 @@ export class ArchiveStore {
     this.names = payload.descriptorNames.length === this.dim ? payload.descriptorNames : payload.geometry.ranges.map((_, i) => payload.descriptorNames[i] ?? `descriptor ${i + 1}`);
     this.fitness = new Float64Array(this.cells).fill(NaN);
     this.descriptors = new Float64Array(this.cells * this.dim).fill(NaN);
+    this.ids = new Uint8Array(this.cells * 16);
+    this.hasId = new Uint8Array(this.cells);
     this.load(payload);
   }
 
@@ -36,15 +41,14 @@ export class ArchiveStore {
   load(p: ArchivePayload) {
     this.fitness.fill(NaN);
     this.descriptors.fill(NaN);
-    this.solutionIds.clear();
+    this.hasId.fill(0);
     const d = this.dim;
     for (let i = 0; i < p.cell.length; i++) {
       const c = p.cell[i]!;
       if (c < 0 || c >= this.cells) continue;
       this.fitness[c] = p.fitness[i]!;
       for (let k = 0; k < d; k++) this.descriptors[c * d + k] = p.descriptors[i * d + k]!;
-      const sid = p.solutionIds[i];
-      if (sid) this.solutionIds.set(c, sid);
+      this.takeId(p, i, c);
     }
     this.recount();
   }
@@ -62,7 +66,7 @@ export class ArchiveStore {
       this.fitness[c] = f;
       // The old descriptors belonged to the previous elite.
       for (let k = 0; k < this.dim; k++) this.descriptors[c * this.dim + k] = NaN;
-      this.solutionIds.delete(c);
+      this.hasId[c] = 0;
       if (f > this.max) this.max = f;
       changed++;
     }
@@ -88,12 +92,24 @@ export class ArchiveStore {
       if (old === old && old > f) continue;
       this.fitness[c] = f;
       for (let k = 0; k < d; k++) this.descriptors[c * d + k] = p.descriptors[i * d + k]!;
-      const sid = p.solutionIds[i];
-      if (sid) this.solutionIds.set(c, sid);
+      this.takeId(p, i, c);
       if (old !== f) changed++;
     }
     this.recount();
     return changed;
+  }
+
+  /** The solution id of the cell's elite, when a read has told it (live updates do not). */
+  solutionId(cell: number): string | undefined {
+    return this.hasId[cell] ? uuidStrings(this.ids.subarray(cell * 16, cell * 16 + 16))[0] : undefined;
+  }
+
+  /** Row i's id (if the payload has a non-zero one) becomes cell c's. */
+  private takeId(p: ArchivePayload, i: number, c: number) {
+    const src = p.solutionIds;
+    let any = 0;
+    if (src) for (let b = 0; b < 16; b++) any |= this.ids[c * 16 + b] = src[i * 16 + b]!;
+    this.hasId[c] = any ? 1 : 0;
   }
 
   private recount() {

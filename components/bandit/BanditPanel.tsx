@@ -3,15 +3,9 @@
  * A bandit run's emitter pool (GET /api/experiments/:id/bandit): per group and per member its kind, whether a
  * slot runs it now, its selections (evaluations), successes (candidates the archive took) and success rate.
  */
-import type { z } from "zod";
-import type { BanditReport as BanditResponse } from "@/lib/api/responses";
-import { usePolledReport } from "@/components/lib/use-polled-report";
+import type { BanditReport } from "./use-bandit";
 
-export type BanditReport = z.infer<typeof BanditResponse>;
-
-export function useBandit(id: string, enabled: boolean, active: boolean, refreshKey: unknown) {
-  return usePolledReport<BanditReport>(`/api/experiments/${id}/bandit`, enabled, active, refreshKey, 3_000);
-}
+export type { BanditReport } from "./use-bandit";
 
 const int = (n: number) => n.toLocaleString("en-US");
 const pct = (r: number | null) => (r === null ? "–" : `${(100 * r).toFixed(r < 0.1 ? 2 : 1)}%`);

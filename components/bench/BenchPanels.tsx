@@ -20,7 +20,6 @@ export function BenchPanels({ n, events, side }: { n: number; events: number; si
       cell: new Int32Array(0),
       fitness: new Float64Array(0),
       descriptors: new Float64Array(0),
-      solutionIds: [],
     });
     replay.seek(replay.length);
     s.apply(Array.from(replay.fitness, (f, c) => [c, f] as const));

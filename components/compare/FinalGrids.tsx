@@ -35,7 +35,7 @@ const PLOT = 200;
 function storeOf(a: FinalArchive): ArchiveStore {
   const cell = decodeI32(a.cell);
   const fitness = decodeF64(a.fitness);
-  return new ArchiveStore({ cells: a.cells, geometry: a.geometry, descriptorNames: a.names, cell, fitness, descriptors: new Float64Array(cell.length * a.geometry.ranges.length).fill(NaN), solutionIds: [] });
+  return new ArchiveStore({ cells: a.cells, geometry: a.geometry, descriptorNames: a.names, cell, fitness, descriptors: new Float64Array(cell.length * a.geometry.ranges.length).fill(NaN) });
 }
 
 const fmtRange = ([lo, hi]: [number, number]) => `[${+lo.toPrecision(4)}, ${+hi.toPrecision(4)}]`;

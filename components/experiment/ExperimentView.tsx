@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import dynamic from "next/dynamic";
-import { api, endpoints, fetchArchive, fetchSnapshots, normalizeArchive, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
+import { api, endpoints, fetchArchive, fetchSnapshots, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
 import { decodeF32, decodeF64, decodeI32 } from "@/components/lib/codec";
 import type { ExperimentSummary, InitialData, LineageNode, Snapshot, SolutionDetail } from "@/components/lib/types";
 import { ArchiveStore, defaultView, type ViewSpec } from "@/components/archive/store";
@@ -18,8 +18,8 @@ import { useReplay } from "./use-replay";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { useBudget } from "@/components/lib/use-budget";
-import { useSearchArchive } from "@/components/search/SearchArchivePanel";
-import { useBandit } from "@/components/bandit/BanditPanel";
+import { useSearchArchive } from "@/components/search/use-search-archive";
+import { useBandit } from "@/components/bandit/use-bandit";
 import { useModels } from "@/components/lib/use-models";
 import { usePrompts } from "@/components/lib/use-prompts";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
@@ -63,7 +63,6 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       cell: decodeI32(a.cell),
       fitness: decodeF64(a.fitness),
       descriptors: Float64Array.from(decodeF32(a.descriptors)),
-      solutionIds: [],
     });
   }, [initial.archive]);
   const revision = useRef(initial.archive.revision);
@@ -194,9 +193,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
   /** Exact descriptors and solution ids for cells changed since the last read. */
   const refreshArchive = useCallback(async () => {
-    const b = await fetchArchive(id, { after: revision.current });
-    const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
-    const rev = Number((b as { elites?: { revision?: number } }).elites?.revision);
+    const { payload: p, revision: rev } = await fetchArchive(id, { after: revision.current }, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
     if (Number.isFinite(rev)) revision.current = rev;
     if (p.cell.length) {
       store.merge(p);
@@ -259,7 +256,7 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
       try {
         // An island's view: that island's elite of the cell (it may differ from the union's).
         const isl = island != null ? islands.storeRef.current : null;
-        const onIsland = isl ? isl.solutionIds.get(cell) : undefined;
+        const onIsland = isl ? isl.solutionId(cell) : undefined;
         if (isl && !onIsland) throw new ApiError("empty on this island", 404);
         const s = normalizeSolution(await api(onIsland ? endpoints.solution(onIsland) : endpoints.elite(id, cell)));
         setElite(s);

@@ -4,7 +4,7 @@
  * experiment's per-island counters are refreshed with it.
  */
 import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from "react";
-import { api, endpoints, fetchArchive, normalizeArchive, normalizeExperiment } from "@/components/lib/api";
+import { api, endpoints, fetchArchive, normalizeExperiment } from "@/components/lib/api";
 import { ArchiveStore } from "@/components/archive/store";
 import type { ExperimentSummary } from "@/components/lib/types";
 
@@ -19,9 +19,8 @@ export function useIslands(id: string, hasIslands: boolean, running: boolean, st
         const fresh = normalizeExperiment(await api(endpoints.experiment(id)));
         if (!stop) setExperiment((e) => ({ ...e, islands: fresh.islands }));
         if (island == null) return;
-        const b = await fetchArchive(id, { island });
-        const p = normalizeArchive(b, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
-        if (!stop) setIslandStore(new ArchiveStore(p));
+        const { payload } = await fetchArchive(id, { island }, { ranges: store.geometry.ranges, dims: store.geometry.type === "grid" ? store.geometry.dims : [], names: store.names });
+        if (!stop) setIslandStore(new ArchiveStore(payload));
       } catch {
         /* next tick */
       }

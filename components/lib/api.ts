@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { QueueHealth } from "@/lib/api/responses";
 import type { ArchivePayload, EvaluationItem, ExperimentStatus, ExperimentSummary, Geometry, IslandsInfo, LineageNode, MetricKeyInfo, QueueInfo, Snapshot, SolutionDetail } from "./types";
 import { normalizeSelection } from "@/components/lineage/selection";
-import { readArchiveColumns } from "@/lib/api/archive-columns";
+import { readArchiveColumnsTyped, uuidInto } from "@/lib/api/archive-columns";
 
 export class ApiError extends Error {
   constructor(
@@ -152,7 +152,7 @@ export function normalizeArchive(body: Json, fallback: { ranges: [number, number
   const raw = body.elites ?? body.rows ?? [];
   let n = 0;
   let cell: Int32Array, fitness: Float64Array, descriptors: Float64Array;
-  const solutionIds: (string | null)[] = [];
+  const ids: (string | null)[] = [];
   if (Array.isArray(raw)) {
     n = raw.length;
     cell = new Int32Array(n);
@@ -163,13 +163,13 @@ export function normalizeArchive(body: Json, fallback: { ranges: [number, number
         cell[i] = r[0];
         fitness[i] = r[1];
         for (let k = 0; k < d; k++) descriptors[i * d + k] = Array.isArray(r[2]) ? r[2][k] : r[2 + k];
-        solutionIds.push(typeof r[r.length - 1] === "string" ? r[r.length - 1] : null);
+        ids.push(typeof r[r.length - 1] === "string" ? r[r.length - 1] : null);
       } else {
         cell[i] = num(r.cell);
         fitness[i] = num(r.fitness ?? r.objective);
         const ds = r.descriptors ?? r.measures ?? [];
         for (let k = 0; k < d; k++) descriptors[i * d + k] = num(ds[k], NaN);
-        solutionIds.push(str(r.solutionId ?? r.solution_id ?? r.id));
+        ids.push(str(r.solutionId ?? r.solution_id ?? r.id));
       }
     });
   } else {
@@ -179,10 +179,20 @@ export function normalizeArchive(body: Json, fallback: { ranges: [number, number
     fitness = Float64Array.from(cols.fitness ?? cols.objective ?? []);
     const ds = cols.descriptors ?? cols.measures ?? [];
     descriptors = Array.isArray(ds[0]) ? Float64Array.from((ds as number[][]).flat()) : Float64Array.from(ds);
-    const ids = cols.solutionId ?? cols.solutionIds ?? [];
-    for (let i = 0; i < n; i++) solutionIds.push(ids[i] ?? null);
+    const given = cols.solutionId ?? cols.solutionIds ?? [];
+    for (let i = 0; i < n; i++) ids.push(given[i] ?? null);
   }
-  return { cells, geometry, descriptorNames: names, cell, fitness, descriptors, solutionIds };
+  return { cells, geometry, descriptorNames: names, cell, fitness, descriptors, solutionIds: idBytes(ids) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Solution ids as the store keeps them (16 bytes each; zero for a missing or malformed one). */
+function idBytes(ids: (string | null)[]): Uint8Array | undefined {
+  if (!ids.some((x) => x)) return undefined;
+  const out = new Uint8Array(16 * ids.length);
+  ids.forEach((id, i) => id && UUID.test(id) && uuidInto(id.toLowerCase(), out, 16 * i));
+  return out;
 }
 
 export function normalizeSolution(b: Json): SolutionDetail {
@@ -280,15 +290,30 @@ export function normalizeQueues(b: Json): QueueInfo[] {
 
 /**
  * The archive (or its elites after a revision, or one island's) in the compact form: typed-array
- * columns, gzipped (`?format=columns`, about half the bytes of the gzipped JSON); decoded to the JSON shape.
+ * columns, gzipped (`?format=columns`, about half the bytes of the gzipped JSON), kept typed all the way
+ * to the store: a live page reads this every few seconds, and boxing 10,000 rows into JSON-shaped arrays
+ * and back was a long task each time. `fallback`: geometry and names when the body lacks them.
  */
-export async function fetchArchive(id: string, query: { after?: number; island?: number } = {}): Promise<Json> {
+export async function fetchArchive(
+  id: string,
+  query: { after?: number; island?: number },
+  fallback: { ranges: [number, number][]; dims: number[]; names: string[] },
+): Promise<{ payload: ArchivePayload; revision: number }> {
   const p = new URLSearchParams({ format: "columns" });
   if (query.after !== undefined) p.set("after", String(query.after));
   if (query.island !== undefined) p.set("island", String(query.island));
-  const res = await fetch(`/api/experiments/${id}/archive?${p}`, { cache: "no-store" });
-  if (!res.ok) return api(`/api/experiments/${id}/archive?${p}`); // the JSON error with its message
-  return (await readArchiveColumns(res)) as unknown as Json;
+  const url = `/api/experiments/${id}/archive?${p}`;
+  const res = await fetch(url, { cache: "no-store" });
+  if (!res.ok) {
+    const b = await api(url); // throws the JSON error with its message
+    return { payload: normalizeArchive(b, fallback), revision: Number(b?.elites?.revision) };
+  }
+  const c = await readArchiveColumnsTyped(res);
+  // Geometry, names and cell count through the JSON normaliser (one reading of the header); the columns as they came.
+  const meta = normalizeArchive({ experimentId: c.experimentId, geometry: c.geometry, elites: [] }, fallback);
+  const d = meta.geometry.ranges.length;
+  const descriptors = c.dim === d ? c.descriptors : new Float64Array(c.count * d).fill(NaN);
+  return { revision: c.revision, payload: { ...meta, cell: c.cells, fitness: c.fitness, descriptors, solutionIds: c.ids } };
 }
 
 export const endpoints = {

@@ -1,8 +1,12 @@
 /** Typed arrays through server → client props as base64 (a 10,000-elite archive is ~250 kB, not ~1 MB of JSON). */
 
+// Node's Buffer through globalThis: a bare `Buffer` makes the bundler put a 22 kB Buffer polyfill into the
+// experiment page's first-load script, which only ever decodes.
+const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(enc: "base64"): string } } }).Buffer;
+
 export function toBase64(view: ArrayBufferView): string {
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  if (typeof Buffer !== "undefined") return Buffer.from(bytes).toString("base64");
+  if (NodeBuffer) return NodeBuffer.from(bytes).toString("base64");
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);

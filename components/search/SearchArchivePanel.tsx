@@ -9,10 +9,8 @@
  * heatmap over a lattice instead (DiscountSurface).
  */
 import { useCallback, useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
-import type { z } from "zod";
-import type { SearchArchiveReport as SearchArchiveResponse } from "@/lib/api/responses";
 import type { Geometry } from "@/components/lib/types";
-import { usePolledReport } from "@/components/lib/use-polled-report";
+import type { SearchArchiveReport } from "./use-search-archive";
 import { cssColor } from "@/components/archive/colors";
 import { ColorLegend } from "@/components/archive/ColorLegend";
 import { fmtInt, fmtNum } from "@/components/lib/format";
@@ -21,11 +19,7 @@ import { bestPoint, nearestPoint, orderBy, pointCell, step } from "./scatter";
 import { H, IH, IW, PAD, PlotAxes, W, plotScales } from "./PlotAxes";
 import { DiscountSurface } from "./DiscountSurface";
 
-export type SearchArchiveReport = z.infer<typeof SearchArchiveResponse>;
-
-export function useSearchArchive(id: string, enabled: boolean, active: boolean, refreshKey: unknown) {
-  return usePolledReport<SearchArchiveReport>(`/api/experiments/${id}/search-archive`, enabled, active, refreshKey, 5_000);
-}
+export type { SearchArchiveReport } from "./use-search-archive";
 
 /** How far from a point (in plot units) a click still picks it. */
 const PICK_RADIUS = 12;

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeArchiveColumns, encodeArchiveColumns, encodeArchiveColumnsFromArrays, encodeArchiveColumnsFromWire, readArchiveColumns, type ArchiveBody } from "./archive-columns";
+import { decodeArchiveColumns, decodeArchiveColumnsTyped, encodeArchiveColumns, encodeArchiveColumnsFromArrays, encodeArchiveColumnsFromWire, readArchiveColumns, type ArchiveBody } from "./archive-columns";
 
 /** A full 100×100 grid archive shaped like the API's JSON body (values as PostgreSQL prints float8). */
 function gridArchive(n = 10_000): ArchiveBody {
@@ -30,6 +30,16 @@ describe("archive columns (format=columns)", () => {
     const json = gzipSync(JSON.stringify(body), { level: 6 }).length;
     const columns = gzipSync(bytes, { level: 6 }).length;
     expect(columns).toBeLessThan(0.6 * json);
+  });
+
+  it("decodes to typed columns with the same values as the JSON-shaped body (what a live page merges every few seconds)", () => {
+    const body = gridArchive(1000);
+    const c = decodeArchiveColumnsTyped(encodeArchiveColumns(body));
+    expect([c.revision, c.count, c.dim]).toEqual([body.elites.revision, 1000, 2]);
+    expect(Array.from(c.cells)).toEqual(body.elites.cell);
+    expect(Array.from(c.fitness)).toEqual(body.elites.fitness);
+    expect(Array.from(c.descriptors)).toEqual(body.elites.descriptors.flat());
+    expect(Buffer.from(c.ids.subarray(16 * 7, 16 * 8)).toString("hex")).toBe(body.elites.solutionId[7]!.replace(/-/g, ""));
   });
 
   it("typed columns held in memory encode to the same bytes as the JSON-shaped body", () => {

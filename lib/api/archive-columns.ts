@@ -60,8 +60,7 @@ export function encodeArchiveColumns(body: ArchiveBody): Uint8Array {
     descriptors.set(d, i * dim);
     const id = e.solutionId[i]!;
     if (!UUID.test(id)) throw new Error(`elite ${i} has a solution id that is not a UUID: ${id}`);
-    const hex = id.replace(/-/g, "");
-    for (let b = 0; b < 16; b++) out[idsAt + i * 16 + b] = parseInt(hex.slice(2 * b, 2 * b + 2), 16);
+    uuidInto(id, out, idsAt + i * 16);
   }
   // Typed arrays are little-endian on every platform we run on (x86, ARM).
   out.set(shuffle(new Uint8Array(cells.buffer), 4), cellAt);
@@ -122,7 +121,22 @@ export function encodeArchiveColumnsFromArrays(o: { headerJson: string; count: n
   return out;
 }
 
-export function decodeArchiveColumns(bytes: Uint8Array): ArchiveBody {
+/** The compact body as typed columns, as it arrives (no per-value boxing): what the dashboard merges into its store. */
+export interface ArchiveColumns {
+  experimentId: string;
+  geometry: unknown;
+  revision: number;
+  count: number;
+  dim: number;
+  cells: Int32Array;
+  fitness: Float64Array;
+  /** count × dim, row-major. */
+  descriptors: Float64Array;
+  /** 16 bytes per solution id (uuidStrings makes the text form). */
+  ids: Uint8Array;
+}
+
+export function decodeArchiveColumnsTyped(bytes: Uint8Array): ArchiveColumns {
   if (bytes.length < 8 || MAGIC.some((m, i) => bytes[i] !== m)) throw new Error("not a QD archive (format=columns) body");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(4, true);
@@ -134,34 +148,69 @@ export function decodeArchiveColumns(bytes: Uint8Array): ArchiveBody {
   const descAt = fitnessAt + 8 * n;
   const idsAt = descAt + 8 * n * dim;
   if (bytes.length !== idsAt + 16 * n) throw new Error(`truncated archive body: ${bytes.length} bytes, expected ${idsAt + 16 * n}`);
-  const cells = new Int32Array(shuffle(bytes.subarray(cellAt, cellAt + 4 * n), 4, true).buffer);
-  const fitness = new Float64Array(shuffle(bytes.subarray(fitnessAt, descAt), 8, true).buffer);
-  const descriptors = new Float64Array(shuffle(bytes.subarray(descAt, idsAt), 8, true).buffer);
-  // One hex string for all ids, then one slice per id: far fewer string operations than byte by byte.
-  const hexParts: string[] = new Array(16 * n);
-  for (let j = 0; j < 16 * n; j++) hexParts[j] = HEX[bytes[idsAt + j]!]!;
-  const hex = hexParts.join("");
-  const solutionId: string[] = new Array(n);
-  for (let i = 0, o = 0; i < n; i++, o += 32) {
-    solutionId[i] = `${hex.slice(o, o + 8)}-${hex.slice(o + 8, o + 12)}-${hex.slice(o + 12, o + 16)}-${hex.slice(o + 16, o + 20)}-${hex.slice(o + 20, o + 32)}`;
-  }
   return {
     experimentId: h.experimentId,
     geometry: h.geometry,
+    revision: h.revision,
+    count: n,
+    dim,
+    cells: new Int32Array(shuffle(bytes.subarray(cellAt, cellAt + 4 * n), 4, true).buffer),
+    fitness: new Float64Array(shuffle(bytes.subarray(fitnessAt, descAt), 8, true).buffer),
+    descriptors: new Float64Array(shuffle(bytes.subarray(descAt, idsAt), 8, true).buffer),
+    ids: bytes.subarray(idsAt, idsAt + 16 * n),
+  };
+}
+
+/** Writes a UUID's 16 bytes at `at` (the caller has checked its form). */
+export function uuidInto(id: string, out: Uint8Array, at: number): void {
+  const hex = id.replace(/-/g, "");
+  for (let b = 0; b < 16; b++) out[at + b] = parseInt(hex.slice(2 * b, 2 * b + 2), 16);
+}
+
+/** The ids' text form (8-4-4-4-12 hex). */
+export function uuidStrings(ids: Uint8Array): string[] {
+  const n = ids.length >> 4;
+  // One hex string for all ids, then one slice per id: far fewer string operations than byte by byte.
+  const hexParts: string[] = new Array(16 * n);
+  for (let j = 0; j < 16 * n; j++) hexParts[j] = HEX[ids[j]!]!;
+  const hex = hexParts.join("");
+  const out: string[] = new Array(n);
+  for (let i = 0, o = 0; i < n; i++, o += 32) {
+    out[i] = `${hex.slice(o, o + 8)}-${hex.slice(o + 8, o + 12)}-${hex.slice(o + 12, o + 16)}-${hex.slice(o + 16, o + 20)}-${hex.slice(o + 20, o + 32)}`;
+  }
+  return out;
+}
+
+export function decodeArchiveColumns(bytes: Uint8Array): ArchiveBody {
+  const c = decodeArchiveColumnsTyped(bytes);
+  const { count: n, dim } = c;
+  return {
+    experimentId: c.experimentId,
+    geometry: c.geometry,
     elites: {
-      revision: h.revision,
+      revision: c.revision,
       count: n,
-      cell: Array.from(cells),
-      fitness: Array.from(fitness),
-      descriptors: Array.from({ length: n }, (_, i) => Array.from(descriptors.subarray(i * dim, (i + 1) * dim))),
-      solutionId,
+      cell: Array.from(c.cells),
+      fitness: Array.from(c.fitness),
+      descriptors: Array.from({ length: n }, (_, i) => Array.from(c.descriptors.subarray(i * dim, (i + 1) * dim))),
+      solutionId: uuidStrings(c.ids),
     },
   };
 }
 
-/** Browser and Node: fetch the compact archive and decode it (the body is gzip inside application/octet-stream). */
-export async function readArchiveColumns(res: Response): Promise<ArchiveBody> {
+/** Inflates the gzipped body (application/octet-stream) as a browser or Node would. */
+async function inflated(res: Response): Promise<Uint8Array> {
   if (!res.ok) throw new Error(`archive: HTTP ${res.status}`);
   const plain = new Response(res.body!.pipeThrough(new DecompressionStream("gzip")));
-  return decodeArchiveColumns(new Uint8Array(await plain.arrayBuffer()));
+  return new Uint8Array(await plain.arrayBuffer());
+}
+
+/** Browser and Node: fetch the compact archive and decode it as typed columns. */
+export async function readArchiveColumnsTyped(res: Response): Promise<ArchiveColumns> {
+  return decodeArchiveColumnsTyped(await inflated(res));
+}
+
+/** Browser and Node: fetch the compact archive and decode it (the body is gzip inside application/octet-stream). */
+export async function readArchiveColumns(res: Response): Promise<ArchiveBody> {
+  return decodeArchiveColumns(await inflated(res));
 }
