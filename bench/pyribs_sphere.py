@@ -173,6 +173,9 @@ def main():
     p.add_argument("--dim", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--curve", type=int, default=0)
+    # dds only: after the run, the density archive's buffer, the next batch's
+    # measures and pyribs' densities there (bench/dds-density-match.ts).
+    p.add_argument("--dump-density", action="store_true")
     a = p.parse_args()
     if a.warmup:
         s, r, dqd = build(a.row, a.dim, a.seed + 1000)
@@ -197,6 +200,13 @@ def main():
     }
     if curve:
         res["curve"] = curve
+    if a.dump_density:
+        if not isinstance(sched.archive, DensityArchive):
+            raise SystemExit("--dump-density needs --row dds")
+        meas = sphere(sched.ask(), False)[1]
+        res["buffer"] = np.asarray(sched.archive.buffer).tolist()
+        res["measures"] = meas.tolist()
+        res["density"] = sched.archive.compute_density(meas).tolist()
     json.dump(res, sys.stdout)
     sys.stdout.write("\n")
 
