@@ -9,6 +9,7 @@ import type { EmitterSpec } from "@/lib/qd/algorithm";
 import type { RestartRule } from "@/lib/qd/emitters/evolution-strategy";
 import { RANKERS } from "@/lib/qd/emitters/rankers";
 import { VECTOR_EMITTERS, type EmitterKind } from "@/lib/registry/emitters";
+import { ExtraEmittersConfig } from "@/lib/registry/schedulers/bandit-pool";
 import { bool, flagName, kindFlags, num, oneOf, UsageError, type KindFlag } from "./flags";
 
 export const CLI_EMITTERS: readonly EmitterKind[] = VECTOR_EMITTERS;
@@ -125,7 +126,7 @@ const ENGINE: { [T in CliEmitterType]: (c: Config, per: number, count: number, g
 };
 
 /** The engine emitter spec from the flags: `--emitter`'s kind, `--emitters` of them sharing `--batch`. */
-export function emitterFromFlags(v: Record<string, string | boolean | undefined>): { emitter: EmitterSpec; type: CliEmitterType; count: number; chains: boolean } {
+export function emitterFromFlags(v: Record<string, string | boolean | undefined>): { emitter: EmitterSpec; type: CliEmitterType; count: number; perEmitter: number; chains: boolean } {
   const type = oneOf(v.emitter as string | undefined, "emitter", CLI_EMITTERS.map((k) => k.type) as CliEmitterType[], "iso-line");
   const kind = CLI_EMITTERS.find((k) => k.type === type)!;
   const { config, given } = kindConfig(kind, v);
@@ -133,5 +134,29 @@ export function emitterFromFlags(v: Record<string, string | boolean | undefined>
   const count = num(v.emitters as string | undefined, "emitters", (config.count as number | undefined) ?? 1, { int: true, min: 1 });
   const batch = num(v.batch as string | undefined, "batch", 540, { int: true, min: 1 });
   if (batch % count !== 0) throw new UsageError(`--batch ${batch} is not divisible by --emitters ${count}`);
-  return { emitter: ENGINE[type](config, batch / count, count, given, v), type, count, chains: "count" in config };
+  return { emitter: ENGINE[type](config, batch / count, count, given, v), type, count, perEmitter: batch / count, chains: "count" in config };
+}
+
+/**
+ * `--extra-emitters '<JSON>'`: the bandit pool's further groups, written as the REST API's
+ * `extraEmitters` (each group a registered kind's config with its own `count`), judged by the same
+ * schema; every member gets the first group's evaluations per emitter.
+ */
+export function extraEmittersFromFlag(raw: string, perEmitter: number): EmitterSpec[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`--extra-emitters must be a JSON array of emitter groups, e.g. '[{"type":"iso-line","isoSigma":0.01,"lineSigma":0.1,"count":15}]'`);
+  }
+  const r = ExtraEmittersConfig.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const where = i.path.length ? ` (at ${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")})` : "";
+    throw new UsageError(`--extra-emitters: ${i.message}${where}`);
+  }
+  return r.data.map((group) => {
+    if (group.type === "cma-mae") throw new UsageError('--extra-emitters: a mixed bandit pool runs on an elitist archive; use "cma-me" groups, not "cma-mae"');
+    return ENGINE[group.type](group, perEmitter, group.count, new Set(Object.keys(group)), {});
+  });
 }

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import type { AlgorithmConfig, ArchiveSpec, EmitterSpec } from "@/lib/qd/algorithm";
 import { SEARCH_ARCHIVE_TYPES } from "@/lib/qd/search-algorithm";
 import { domainFromFlags, SIZE_FLAGS } from "./domains";
-import { CLI_EMITTERS, emitterFlags, emitterFromFlags, PRESENCE_FLAGS } from "./emitters";
+import { CLI_EMITTERS, emitterFlags, emitterFromFlags, extraEmittersFromFlag, PRESENCE_FLAGS } from "./emitters";
 import { num, oneOf, UsageError } from "./flags";
 
 /** Flags of every run: the domains' size flags and the emitters' own flags come from the registries. */
@@ -27,6 +27,7 @@ const STATIC_OPTIONS = {
   threads: { type: "string" },
   scheduler: { type: "string" },
   active: { type: "string" },
+  "extra-emitters": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   "k-neighbors": { type: "string" },
@@ -50,13 +51,20 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   const { values: v } = parseArgs({ args: argv, options: RUN_OPTIONS, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> };
   const s = (k: string) => v[k] as string | undefined;
   const domain = domainFromFlags(v);
-  const { emitter, type: emitterType, count, chains: cma } = emitterFromFlags(v);
+  const { emitter, type: emitterType, count, perEmitter, chains: cma } = emitterFromFlags(v);
   const schedulerType = oneOf(s("scheduler"), "scheduler", ["default", "bandit"] as const, "default");
   let scheduler: AlgorithmConfig["scheduler"];
+  let extraEmitters: EmitterSpec[] | undefined;
+  if (s("extra-emitters") !== undefined) {
+    if (schedulerType !== "bandit") throw new UsageError("--extra-emitters makes the bandit scheduler's mixed pool: add --scheduler bandit --active N");
+    if (emitterType !== "cma-me") throw new UsageError("--extra-emitters: a mixed pool's first group is --emitter cma-me (its --emitters count)");
+    extraEmitters = extraEmittersFromFlag(s("extra-emitters")!, perEmitter);
+  }
   if (schedulerType === "bandit") {
     if (s("active") === undefined) throw new UsageError("--scheduler bandit needs --active N (emitters run per iteration)");
     const active = num(s("active"), "active", 1, { int: true, min: 1 });
-    if (active > count) throw new UsageError(`--active ${active} exceeds --emitters ${count}`);
+    const pool = count + (extraEmitters ?? []).reduce((n, e) => n + ("count" in e ? (e.count ?? 1) : 1), 0);
+    if (active > pool) throw new UsageError(`--active ${active} exceeds the pool of ${pool} emitters (--emitters${extraEmitters ? " plus the --extra-emitters counts" : ""})`);
     if (emitterType.startsWith("gradient-")) throw new UsageError("the bandit scheduler does not run DQD emitters");
     scheduler = { type: "bandit", numActive: active };
   } else if (s("active") !== undefined) {
@@ -76,7 +84,7 @@ export function parseRunConfig(argv: string[]): { config: AlgorithmConfig; itera
   if (threads > 1 && (cma || emitterType === "gradient-operator" || scheduler)) throw new UsageError("--threads > 1 supports the gaussian and iso-line emitters only (default scheduler)");
   return {
     threads,
-    config: { domain, archive, emitter, seed, ...(scheduler ? { scheduler } : {}) },
+    config: { domain, archive, emitter, seed, ...(extraEmitters ? { extraEmitters } : {}), ...(scheduler ? { scheduler } : {}) },
     iterations,
     json: v.json === true,
     progressEvery: num(s("progress-every"), "progress-every", Math.max(1, Math.floor(iterations / 10)), { int: true, min: 1 }),

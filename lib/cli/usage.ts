@@ -36,6 +36,9 @@ ${emitterLines().join("\n")}
                                     gradient-operator spends half its batch on the gradient phase,
                                     gradient-arborescence one solution
     --scheduler default|bandit --active N   bandit: UCB1 picks N of the --emitters each iteration
+    --extra-emitters JSON           bandit over a mixed pool (pyribs' ME-MAP-Elites): more groups after
+                                    --emitter cma-me, as the REST API's extraEmitters, e.g.
+                                    '[{"type":"iso-line","isoSigma":0.01,"lineSigma":0.1,"count":15}]'
     --archive grid|cvt              (default grid) --cells N (cvt, default 10000) --samples N (cvt, default 100000)
     --bins N                        grid bins per descriptor (default 100)
     --archive proximity|density|discount   search archives (cma-me emitter; metrics from a grid result archive):

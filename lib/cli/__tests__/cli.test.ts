@@ -5,6 +5,29 @@ import { SPHERE_REFERENCE } from "@/lib/qd/reproduce";
 const row = (name: string) => SPHERE_REFERENCE.find((r) => r.name === name)!.config(1);
 
 describe("CLI argument parsing", () => {
+  it("runs pyribs' ME-MAP-Elites mixed pool from flags: the same config as the reproduction row", () => {
+    const pool = JSON.stringify([
+      { type: "cma-me", ranker: "2rd", count: 15 },
+      { type: "cma-me", ranker: "2imp", count: 15 },
+      { type: "iso-line", isoSigma: 0.01, lineSigma: 0.1, count: 15 },
+    ]);
+    const r = parseRunConfig(["--emitter", "cma-me", "--ranker", "obj", "--emitters", "15", "--batch", "540", "--scheduler", "bandit", "--active", "15", "--extra-emitters", pool]);
+    const { scheduler, ...rest } = row("me_map_elites");
+    expect(r.config).toMatchObject(rest);
+    expect(r.config.scheduler).toMatchObject({ type: "bandit", numActive: 15 });
+    expect(scheduler).toMatchObject({ type: "bandit", numActive: 15, reselect: "terminated" }); // the engine's default reselect
+    // --active counts the whole pool.
+    expect(parseRunConfig(["--emitter", "cma-me", "--emitters", "2", "--batch", "72", "--scheduler", "bandit", "--active", "3", "--extra-emitters", '[{"type":"gaussian","count":2}]']).config.extraEmitters).toEqual([
+      { type: "gaussian", sigma: 0.5, batchSize: 36, count: 2 },
+    ]);
+    const bad = (json: string, extra: string[] = ["--scheduler", "bandit", "--active", "1"]) => () => parseRunConfig(["--emitter", "cma-me", ...extra, "--extra-emitters", json]);
+    expect(bad("[{type:")).toThrow(/--extra-emitters must be a JSON array/);
+    expect(bad('[{"type":"gradient-operator"}]')).toThrow(/--extra-emitters: .*no gradient \(DQD\) emitters.*\[0\]\.type/);
+    expect(bad('[{"type":"cma-mae"}]')).toThrow(/elitist archive/);
+    expect(bad('[{"type":"iso-line","count":0}]')).toThrow(/--extra-emitters: .*count/);
+    expect(bad('[{"type":"iso-line"}]', [])).toThrow(/add --scheduler bandit/);
+    expect(bad('[{"type":"iso-line","count":2}]', ["--scheduler", "bandit", "--active", "18"])).toThrow(/pool of 17 emitters/);
+  });
   it("builds a run config from flags", () => {
     const r = parseRunConfig(["--domain", "sphere", "--dim", "100", "--emitter", "iso-line", "--iso-sigma", "0.5", "--line-sigma", "0.2", "--batch", "540", "--iterations", "10", "--seed", "1", "--json"]);
     expect(r.config.emitter).toEqual({ type: "iso-line", isoSigma: 0.5, lineSigma: 0.2, batchSize: 540, count: 1 });
