@@ -22,21 +22,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
+import { cpuSeconds } from "./proc-cpu";
 
 const { values } = parseArgs({ options: { budget: { type: "string", default: "200000" }, batches: { type: "string", default: "2000,10000" }, encodings: { type: "string", default: "binary,base64" }, prefetch: { type: "string", default: "both" }, "cpu-prof": { type: "string" } } });
 const prefetchModes = values.prefetch === "on" ? [true] : values.prefetch === "off" ? [false] : [false, true];
 const root = path.resolve(import.meta.dirname, "..");
 const log = (s: string) => process.stderr.write(`[bench:python-client] ${s}\n`);
 
-/** CPU seconds (user + system) a process has used so far (Linux /proc; 0 elsewhere or when it is gone). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
-  } catch {
-    return 0;
-  }
-}
 
 const stack = await createTestStack();
 const profile = values["cpu-prof"]

@@ -33,6 +33,7 @@ import { Worker } from "node:worker_threads";
 import { createTestStack, waitFor } from "@/tests/helpers/stack";
 import { startApiServer } from "@/tests/helpers/server";
 import { summarizeServerProfile } from "./server-profile";
+import { cpuSeconds } from "./proc-cpu";
 
 const { values } = parseArgs({
   options: {
@@ -86,15 +87,6 @@ async function serverPhase(): Promise<Diag> {
   throw new Error("the web server wrote no diagnostics (is bench/web-diagnostics-preload.cjs loaded?)");
 }
 
-/** CPU seconds (user + system) a process has used so far (Linux /proc; 0 elsewhere or when it is gone). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);

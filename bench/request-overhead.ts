@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer, type ApiServer } from "@/tests/helpers/server";
 import { summarizeServerProfile } from "./server-profile";
+import { cpuSeconds } from "./proc-cpu";
 
 const { values } = parseArgs({
   options: { requests: { type: "string", default: "300" }, rounds: { type: "string", default: "3" }, compare: { type: "string" }, "cpu-prof": { type: "string" } },
@@ -32,14 +33,6 @@ const profDir = values["cpu-prof"] ? path.resolve(values["cpu-prof"]) : undefine
 if (profDir) fs.mkdirSync(profDir, { recursive: true });
 const log = (s: string) => process.stderr.write(`[bench:request-overhead] ${s}\n`);
 
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 const stack = await createTestStack();
 const profiling = profDir ? { NODE_OPTIONS: `--require ${path.join(root, "bench/cpu-profile-preload.cjs")}`, BENCH_CPU_PROF_DIR: profDir } : undefined;

@@ -8,7 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 const dir = import.meta.dirname;
-const all = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "run.ts").map((f) => f.replace(/\.ts$/, ""));
+/** Modules the benchmarks import (and this runner): not benchmarks themselves. */
+const HELPERS = new Set(["run", "pipeline-config", "proc-cpu", "profile-names"]);
+const all = fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, "")).filter((n) => !HELPERS.has(n));
 const wanted = process.argv.slice(2);
 const names = wanted.length ? all.filter((n) => wanted.includes(n)) : all;
 

@@ -20,6 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createTestStack } from "@/tests/helpers/stack";
 import { startApiServer, type ApiServer } from "@/tests/helpers/server";
+import { cpuSeconds } from "./proc-cpu";
 
 const { values } = parseArgs({
   options: {
@@ -36,14 +37,6 @@ const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const log = (s: string) => process.stderr.write(`[bench:sse-fanout] ${s}\n`);
 
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /** One SSE client: counts chunks and batch events, and notes a gap or reordering. */
 function client(server: ApiServer, id: string, signal: AbortSignal) {
