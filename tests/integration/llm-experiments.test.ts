@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExperimentSpec, type ExperimentSpecInput } from "@/lib/experiments/config";
 import { createExperiment, resumeExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { CIRCLE_PACKING_SEED } from "@/lib/tasks";
-import { createTestStack, waitFor, waitForStatus, type TestStack, type WorkerProcess, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
+import { createTestStack, waitFor, waitForDrainedQueues, waitForStatus, type TestStack, type WorkerProcess, POLL_CEILING_MS, TEST_CEILING_MS } from "../helpers/stack";
 import { reply, startOpenAIMock, type MockReply, type OpenAIMock, type RecordedRequest } from "../helpers/openai-mock";
 import { packing } from "../helpers/circle-programs";
 import { standinFitness, standinScript, standinTask } from "../helpers/standin-model";
@@ -228,7 +228,9 @@ describe("LLM experiments against a local OpenAI-compatible server", () => {
     // Each call costs (1000·2 + 500·8)/1e6 = $0.006; the cap allows about 5 of them.
     const stopped = await runUntil(stack, spec(m, { budget: { evaluations: 200, costUsd: 0.03 } }), ["completed", "failed", "paused"]);
     expect(stopped.status).toBe("completed");
-    // Calls in flight when the cap was hit still land (their tokens were paid for): wait for them.
+    // Calls in flight when the cap was hit still land (their tokens were paid for): wait until no job
+    // is left, so that no call is still under way when the two counts are compared.
+    await waitForDrainedQueues(stack, "in-flight LLM jobs to finish");
     const done = await waitFor(async () => {
       const e = await stack.prisma.experiment.findUnique({ where: { id: stopped.id } });
       return e && Math.abs(e.costUsd - m.completions.length * 0.006) < 1e-9 ? e : null;

@@ -80,7 +80,7 @@ describe("distributed runs on Redis", () => {
     expect(snaps.at(-1)!.evaluations).toBe(10_000);
     expect(snaps.at(-1)!.coverage).toBeCloseTo(done.numElites / done.cells, 9);
     for (let i = 1; i < snaps.length; i++) expect(snaps[i]!.qdScore).toBeGreaterThanOrEqual(snaps[i - 1]!.qdScore - 1e-9);
-    const events = await stack.prisma.experimentEvent.findMany({ where: { experimentId: done.id } });
+    const events = await stack.prisma.experimentEvent.findMany({ where: { experimentId: done.id }, orderBy: { id: "asc" } });
     expect(events.filter((e) => e.type === "batch").length).toBe(jobPlan(done.config as unknown as ExperimentConfig).totalJobs);
     expect(events.filter((e) => e.type === "status").map((e) => (e.payload as { status: string }).status)).toEqual(["running", "completed"]);
     const snapEvents = events.filter((e) => e.type === "snapshot").map((e) => e.payload as { evaluations: number; coverage: number });
