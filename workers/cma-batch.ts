@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { newSolutionId } from "@/lib/db/solution-id";
 import type { CandidateBatch } from "@/lib/db/archive-store";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { chainEmitterConfig, chainLearning, cmaEmitter, encodeState } from "@/lib/experiments/cma";
@@ -76,7 +76,7 @@ export function generateCmaBatch(cache: ArchiveCache, k: number, size: number, s
       if (objectives[i] !== objectives[i]) out.failed++;
       const c = cells[i]!;
       if (c < 0 || status[i] === 0 || archive.objective[c] !== objectives[i] || !sameRow(archive.solutions, c * dim, children, i * dim, dim)) continue;
-      const id = crypto.randomUUID();
+      const id = newSolutionId();
       solutionIds[c] = id;
       out.solutionIds.push(id);
       out.cells.push(c);

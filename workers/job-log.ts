@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { newSolutionId } from "@/lib/db/solution-id";
 import { FROM_X0, type ArchiveBase } from "@/lib/qd";
 import type { CandidateBatch } from "@/lib/db/archive-store";
 
@@ -11,7 +11,7 @@ const NO_PARENT = -1;
  * candidates still elites at the end plus every candidate of the job one of those descends from.
  *
  * Why a class of typed arrays instead of pushing ids and rows into the batch as the job goes: ids
- * (UUIDs) are only drawn for the rows that are stored, and the per-candidate loops are methods of
+ * (time-ordered UUIDs, lib/db/solution-id.ts) are only drawn for the rows that are stored, and the per-candidate loops are methods of
  * one class, so V8 optimizes them once per process. A closure made anew for every job is compiled
  * anew for every job too (--trace-opt), and a job of 10,260 evaluations ended before its optimized
  * code was ready: that loop ran unoptimized, and the generate phase took ~2× the engine's CPU for as
@@ -149,7 +149,7 @@ export class JobLog {
     const genomes = new Float64Array(kept * dim);
     for (let o = 0; o < kept; o++) {
       const r = rows[o]!;
-      const id = crypto.randomUUID();
+      const id = newSolutionId();
       idOfRow[r] = id;
       ids.push(id);
       cells.push(cell[r]!);

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { newSolutionId } from "@/lib/db/solution-id";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Rng } from "@/lib/qd";
 import type { MutationOperator } from "@/lib/evaluators";
@@ -25,7 +25,7 @@ export async function proposeJson(prisma: PrismaClient, mutation: MutationOperat
   const results = await mutation.mutate(toMutate.map((p) => ({ parent: p.parent ? genomes.get(p.parent.solutionId)?.genome : seeds[p.fallback!], seed: p.callSeed })));
   let next = 0;
   return plans.map((p): StagedCandidate => {
-    const id = crypto.randomUUID();
+    const id = newSolutionId();
     if (p.seedIndex >= 0) return { id: seedId(cache.experimentId, p.seedIndex), genome: seeds[p.seedIndex], parentIds: [], extras: { operator: "seed" } };
     const r = results[next++]!;
     // No elite yet: the child comes from a seed (maybe still being evaluated by its own job).

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { newSolutionId } from "@/lib/db/solution-id";
 import { MutationEmitter, Rng, mixSeed, parentIdsOf } from "@/lib/qd";
 import { createEmitter } from "@/lib/registry/emitters";
 import type { ArchiveCache } from "./archive-cache";
@@ -23,7 +23,7 @@ export function proposeVectors(cache: ArchiveCache, k: number, size: number, see
   const children = new Float64Array(size * dim);
   emitter.ask(children);
   return Array.from({ length: size }, (_, i) => ({
-    id: crypto.randomUUID(),
+    id: newSolutionId(),
     genome: Array.from(children.subarray(i * dim, (i + 1) * dim)),
     parentIds: parentIdsOf(emitter.parents, i, emitter.parentsPer, solutionIds),
   }));

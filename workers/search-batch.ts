@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { newSolutionId } from "@/lib/db/solution-id";
 import type { ArchiveBase } from "@/lib/qd";
 import type { AddResult } from "@/lib/qd/archive/base";
 import type { CandidateBatch } from "@/lib/db/archive-store";
@@ -84,7 +84,7 @@ export function generateSearchBatch(cache: ArchiveCache, k: number, size: number
       if (step.objectives[i] !== step.objectives[i]) out.failed++;
       const c = rCells[i]!;
       if (c < 0 || rStatus[i] === 0 || result.objective[c] !== step.objectives[i] || !sameRow(result.solutions, c * dim, step.solutions, i * dim, dim)) continue;
-      const id = crypto.randomUUID();
+      const id = newSolutionId();
       solutionIds[c] = id;
       out.solutionIds.push(id);
       out.cells.push(c);

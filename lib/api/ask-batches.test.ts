@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { candidateId, newBatchId, splitCandidateId } from "./ask-batches";
 import { TellBody } from "./schemas";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("candidate ids of an asked batch", () => {
-  it("are v4 UUIDs that lead back to their batch and index", () => {
+  it("are v7 UUIDs that lead back to their batch and index, increasing with the index", () => {
     const batch = newBatchId();
     expect(batch).toMatch(UUID);
     for (const i of [0, 1, 255, 9_999]) {
@@ -14,7 +14,9 @@ describe("candidate ids of an asked batch", () => {
       expect(splitCandidateId(id)).toEqual({ batchId: batch, index: i });
       expect(splitCandidateId(id.toUpperCase())).toEqual({ batchId: batch, index: i });
     }
-    expect(new Set(Array.from({ length: 10_000 }, (_, i) => candidateId(batch, i))).size).toBe(10_000);
+    const ids = Array.from({ length: 10_000 }, (_, i) => candidateId(batch, i));
+    expect(new Set(ids).size).toBe(10_000);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
   });
 });
 

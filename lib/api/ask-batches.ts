@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { newSolutionId } from "@/lib/db/solution-id";
 import type { prisma } from "@/lib/db/client";
 
 /**
@@ -6,7 +6,8 @@ import type { prisma } from "@/lib/db/client";
  * operator, seed, expiry, and per-candidate outcomes once told). Candidate i of a batch is named by
  * the batch's UUID with its last 4 hex digits replaced by i, so a told id leads to its batch and
  * index with no row per candidate, and ids stay plain UUIDs (the Solution id of a candidate that
- * becomes an elite). Batch ids are random v4 UUIDs with those 16 bits zero.
+ * becomes an elite). Batch ids are time-ordered UUIDs (v7, lib/db/solution-id.ts) with those 16 bits
+ * zero, so a batch's candidates land at the right edge of Solution's primary key, in order.
  */
 
 type Tx = typeof prisma;
@@ -20,7 +21,7 @@ export const Outcome = { Untold: 0, New: 1, Improved: 2, NotAdded: 3, Failed: 4 
 export const OUTCOME_NAMES = ["untold", "new", "improved", "not_added", "failed"] as const;
 
 export function newBatchId(): string {
-  const id = crypto.randomUUID();
+  const id = newSolutionId();
   return `${id.slice(0, 32)}0000`;
 }
 
