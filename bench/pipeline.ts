@@ -19,6 +19,7 @@ import { jobPlan } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { createTestStack, waitFor } from "@/tests/helpers/stack";
 import { pipelineConfig } from "./pipeline-config";
+import { cpuSeconds } from "./proc-cpu";
 
 const { values } = parseArgs({
   options: {
@@ -79,12 +80,19 @@ function jobCosts(outputs: string[], experimentId: string) {
   return { ...sum, perJobMs };
 }
 
+/** CPU seconds used so far by each PostgreSQL backend connected to the run's database (/proc, by pid). */
+async function backendCpu(prisma: Awaited<ReturnType<typeof createTestStack>>["prisma"]): Promise<Map<number, number>> {
+  const rows = await prisma.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  return new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+}
+
 async function distributed(workers: number) {
   const stack = await createTestStack();
   try {
     const procs = Array.from({ length: workers }, () => stack.startWorker({ QD_JOB_COSTS: "1" }));
     await waitFor(async () => procs.every((p) => p.output().includes("ready")), 300_000, "workers ready");
     const exp = await createExperiment(stack.prisma, config);
+    const pg0 = await backendCpu(stack.prisma);
     const t0 = performance.now();
     await startExperiment(stack.prisma, stack.queues, exp.id);
     const done = await waitFor(async () => {
@@ -92,6 +100,10 @@ async function distributed(workers: number) {
       return e?.status === "completed" ? e : null;
     }, 30 * 60_000, "completion");
     const seconds = (performance.now() - t0) / 1000;
+    // The workers' pools are still open: every backend that served the run is listed (a backend that
+    // ended during the run is not counted, which would understate, never overstate).
+    const pg1 = await backendCpu(stack.prisma);
+    const postgresCpuSeconds = [...pg1].reduce((s, [pid, c]) => s + c - (pg0.get(pid) ?? 0), 0);
     const solutions = await stack.prisma.solution.count({ where: { experimentId: exp.id } });
     await Promise.all(procs.map((p) => p.stop()));
     return {
@@ -102,6 +114,7 @@ async function distributed(workers: number) {
       jobs: jobPlan(config).totalJobs,
       evaluationsPerJob: jobPlan(config).perJob,
       solutionsStored: solutions,
+      postgresCpuSeconds: Number(postgresCpuSeconds.toFixed(2)),
       normQdScore: done.qdScore / done.cells,
       coverage: done.numElites / done.cells,
       ...(done.islandCount ? { islands: done.islandCount, migrations: done.migrations, migrantsAccepted: done.migrantsAccepted } : {}),
