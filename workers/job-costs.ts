@@ -3,9 +3,10 @@ import { readEnv } from "@/lib/config";
 /**
  * Where a worker's numbered jobs spend their time (ms per phase, summed per experiment), so the
  * pipeline bench and docs/scaling.md can attribute a job's cost: load, refresh, generate, commit, queue.
+ * `held` is part of `commit`: how long the commit held the experiment row (what other writers wait for).
  * Printed as one `job costs {json}` line when QD_JOB_COSTS=1 (at completion and at shutdown).
  */
-export type Phase = "load" | "refresh" | "generate" | "commit" | "queue";
+export type Phase = "load" | "refresh" | "generate" | "commit" | "queue" | "held";
 
 export interface JobCosts {
   jobs: number;
@@ -22,7 +23,7 @@ export class JobCostLog {
 
   of(experimentId: string): JobCosts {
     let c = this.byExperiment.get(experimentId);
-    if (!c) this.byExperiment.set(experimentId, (c = { jobs: 0, evaluations: 0, rowsStored: 0, ms: { load: 0, refresh: 0, generate: 0, commit: 0, queue: 0 }, cpuStart: process.cpuUsage() }));
+    if (!c) this.byExperiment.set(experimentId, (c = { jobs: 0, evaluations: 0, rowsStored: 0, ms: { load: 0, refresh: 0, generate: 0, commit: 0, queue: 0, held: 0 }, cpuStart: process.cpuUsage() }));
     return c;
   }
 

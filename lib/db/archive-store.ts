@@ -110,6 +110,8 @@ export interface CommitResult {
   improved: [number, number][];
   /** Search-archive runs: the search archive's revision this commit produced. */
   searchRevision?: number;
+  /** How long this commit held the experiment row (ms, from taking it to the transaction's end): its share of the run's serial part. */
+  heldMs?: number;
 }
 
 interface ExperimentRow {
@@ -218,8 +220,10 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     uuidArrayLiteral(batch.solutionIds),
     JSON.stringify(batch.extras ?? null),
   ] as const;
-  return prisma.$transaction(async (tx) => {
+  let lockedAt = 0;
+  const result = await prisma.$transaction(async (tx) => {
     const locked = batch.cma ? await lockForCma(tx as unknown as PrismaClient, batch) : await lockAndRecord(tx as unknown as PrismaClient, batch);
+    lockedAt = performance.now();
     if (!locked) throw new Error(`experiment ${id} does not exist`);
     if (!locked.fresh) {
       return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
@@ -346,6 +350,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
     return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved, ...(searchRevision !== undefined ? { searchRevision } : {}) };
   }, { timeout: timeoutMs, maxWait: 30_000 });
+  return result.duplicate ? result : { ...result, heldMs: performance.now() - lockedAt };
 }
 
 /**

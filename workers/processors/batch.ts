@@ -91,6 +91,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
       c.jobs++;
       c.evaluations += batch.evaluations;
       c.rowsStored += batch.cells.length;
+      c.ms.held += result.heldMs ?? 0;
 
       if (result.completed) {
         ctx.log(`experiment ${experimentId} completed at ${result.evaluations} evaluations`);
