@@ -137,7 +137,7 @@ interface ExperimentRow {
 
 // The bulk parameters arrive as literals built before the transaction (lib/db/commit-params.ts); the
 // genomes as base64, decoded once.
-const UPSERT_ELITES = `
+const UPSERT_CTES = `
 WITH g AS MATERIALIZED (SELECT decode($6::text, 'base64') AS bytes),
 c AS (
   SELECT ($2::int[])[i] AS cell, ($3::float8[])[i] AS fitness,
@@ -194,14 +194,137 @@ upd AS (
       "genomeVector" = CASE WHEN $14 = 'vector' THEN w.genome END, revision = $11, "updatedAt" = now()
   FROM win w
   WHERE w.old_fitness IS NOT NULL AND e."experimentId" = $1 AND e.cell = w.cell AND w.fitness > e.fitness
-)
-SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
+)`;
+
+/** What the batch changed, from the winners: the counters' deltas and the improved cells (for the batch event). */
+const DELTA_SELECT = `SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS "newCells",
        coalesce(sum(fitness - coalesce(old_fitness, 0)), 0)::float8 AS "fitnessDelta",
        max(fitness)::float8 AS "maxFitness",
        coalesce(json_agg(json_build_array(cell, fitness)), '[]'::json) AS improved,
        coalesce(json_agg(json_build_array(extra ->> 'arm', fitness, old_fitness)) FILTER (WHERE extra ->> 'arm' IS NOT NULL), '[]'::json) AS "armWins",
        coalesce(json_agg(json_build_array((extra ->> 'promptVariant')::int, fitness, old_fitness)) FILTER (WHERE extra ->> 'promptVariant' IS NOT NULL), '[]'::json) AS "promptWins"
 FROM win`;
+
+const UPSERT_ELITES = `${UPSERT_CTES}
+${DELTA_SELECT}`;
+
+/** SQL expressions (parameters, or columns of the statement's delta) for the counters' statement. */
+interface CounterInputs {
+  evaluations: string;
+  failed: string;
+  generated: string;
+  newCells: string;
+  fitnessDelta: string;
+  maxFitness: string;
+  reachedBudget: string;
+  promptTokens: string;
+  completionTokens: string;
+  costUsd: string;
+  duplicates: string;
+  fold: string;
+  /** jsonb: [[cell, fitness], …] */
+  improved: string;
+  snapshotDue: string;
+  /** A FROM clause for the UPDATE (the delta CTE, when the counters ride on the upsert). */
+  from?: string;
+}
+
+/**
+ * The counters' CTEs: "after" (the experiment row as moved by the batch) and, when `fold` holds and the
+ * row is not completed, the metrics snapshot (when due), the arms' snapshot and the events: the same rows
+ * snapshot() and the separate event insert write, from the row as this statement left it (the table's new
+ * version is not visible to the statement's other parts; RETURNING is). Events in order: snapshot, batch.
+ */
+function counterCtes(p: CounterInputs): string {
+  return `after AS (UPDATE "Experiment" SET
+         evaluations = evaluations + ${p.evaluations},
+         "failedEvaluations" = "failedEvaluations" + ${p.failed},
+         "batchesDone" = "batchesDone" + ${p.generated},
+         "numElites" = "numElites" + ${p.newCells},
+         "sumFitness" = "sumFitness" + ${p.fitnessDelta},
+         "qdScore" = "sumFitness" + ${p.fitnessDelta} - "qdOffset" * ("numElites" + ${p.newCells}),
+         "maxFitness" = GREATEST("maxFitness", ${p.maxFitness}::float8),
+         "promptTokens" = "promptTokens" + ${p.promptTokens}::int,
+         "completionTokens" = "completionTokens" + ${p.completionTokens}::int,
+         "costUsd" = "costUsd" + ${p.costUsd}::float8,
+         duplicates = duplicates + ${p.duplicates}::int,
+         status = CASE WHEN (${p.reachedBudget} OR "costUsd" + ${p.costUsd} >= "budgetCostUsd") AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
+         "statusReason" = CASE WHEN status IN ('running', 'paused') AND NOT ${p.reachedBudget} AND "costUsd" + ${p.costUsd} >= "budgetCostUsd"
+                               THEN format('cost budget reached: $%s of $%s', round(("costUsd" + ${p.costUsd})::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
+         "finishedAt" = CASE WHEN (${p.reachedBudget} OR "costUsd" + ${p.costUsd} >= "budgetCostUsd") AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
+         "updatedAt" = now()
+       ${p.from ?? ""} WHERE "Experiment".id = $1::uuid RETURNING "Experiment".*, (${p.improved})::jsonb AS "improvedCells"),
+       live AS (SELECT * FROM after WHERE ${p.fold} AND status <> 'completed'),
+       s AS (
+         INSERT INTO "MetricSnapshot" ("experimentId", evaluations, coverage, "qdScore", "normQdScore", "maxFitness", "meanFitness", "numElites", "promptTokens", "completionTokens", "costUsd")
+         SELECT id, evaluations, "numElites"::float8 / cells, "qdScore", "qdScore" / cells, "maxFitness",
+                CASE WHEN "numElites" > 0 THEN "sumFitness" / "numElites" END, "numElites", "promptTokens", "completionTokens", "costUsd"
+         FROM live WHERE ${p.snapshotDue}
+         ON CONFLICT ("experimentId", evaluations) DO NOTHING
+         RETURNING *
+       ),
+       arms AS (
+         INSERT INTO "ModelArmSnapshot" ("experimentId", evaluations, model, pulls, "costUsd", gain, improvements)
+         SELECT a."experimentId", x.evaluations, a.model, a.pulls, a."costUsd", a.gain, a.improvements
+         FROM "ModelArm" a JOIN live x ON x.id = a."experimentId" WHERE ${p.snapshotDue}
+         ON CONFLICT DO NOTHING
+       ),
+       -- The snapshot event first, then the batch's, as when they were separate statements (ids in row order).
+       ev AS (
+         INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
+         SELECT e, t, p FROM (
+           SELECT "experimentId" AS e, 'snapshot' AS t, to_jsonb(s) - 'experimentId' - 'createdAt' AS p, 0 AS o FROM s
+           UNION ALL
+           SELECT id, 'batch', jsonb_build_object('evaluations', evaluations, 'numElites', "numElites", 'qdScore', "qdScore", 'maxFitness', "maxFitness", 'improved', "improvedCells"), 1
+           FROM live
+         ) q ORDER BY o
+       )`;
+}
+
+/** The counters' statement on its own: its inputs are parameters $2–$15 ($1: the experiment). */
+const COUNTER_PARAMS: CounterInputs = {
+  evaluations: "$2",
+  failed: "$3",
+  generated: "$4",
+  newCells: "$5",
+  fitnessDelta: "$6",
+  maxFitness: "$7",
+  reachedBudget: "$8",
+  promptTokens: "$9",
+  completionTokens: "$10",
+  costUsd: "$11",
+  duplicates: "$12",
+  fold: "$13",
+  improved: "$14",
+  snapshotDue: "$15",
+};
+
+/**
+ * A plain numeric batch (no islands, re-binning, failures, extras, emitter or search state): the upsert
+ * and the counters in one statement, so the experiment row is held for one round trip less. Parameters
+ * $1–$15 are the upsert's, $16–$25 the counters'; the deltas come from the upsert's winners.
+ */
+const UPSERT_AND_COUNT = `${UPSERT_CTES},
+delta AS (${DELTA_SELECT}),
+d AS (SELECT "newCells" AS d_new, "fitnessDelta" AS d_fit, "maxFitness" AS d_max, improved::jsonb AS d_improved FROM delta),
+${counterCtes({
+  evaluations: "$16",
+  failed: "$17",
+  generated: "$18",
+  newCells: "d.d_new",
+  fitnessDelta: "d.d_fit",
+  maxFitness: "d.d_max",
+  reachedBudget: "$19",
+  promptTokens: "$20",
+  completionTokens: "$21",
+  costUsd: "$22",
+  duplicates: "$23",
+  fold: "$24",
+  improved: "d.d_improved",
+  snapshotDue: "$25",
+  from: "FROM d",
+})}
+SELECT * FROM after`;
 
 /**
  * `timeoutMs`: the transaction's limit. Prisma's defaults (2 s to get a connection, 5 s to finish) are too
@@ -234,33 +357,6 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     if (auto) await applyAutoRange(tx as unknown as PrismaClient, id, auto, batch, revision, locked.numElites === 0);
     // Re-binning recomputes the batch's cells under the lock: encode them again.
     const cells = auto ? numberArrayLiteral(batch.cells) : params[0];
-    const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
-      UPSERT_ELITES,
-      id,
-      cells,
-      params[1],
-      params[2],
-      batch.measureDim,
-      params[3],
-      batch.genomeDim,
-      params[4],
-      batch.parentsPer,
-      batch.operator,
-      revision,
-      params[5],
-      params[6],
-      batch.genomeKind ?? "vector",
-      batch.genomeTexts ?? [],
-    );
-    // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
-    if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
-    if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
-    if (locked.islandCount > 0) await tagIsland(tx as unknown as PrismaClient, batch, locked.islandCount);
-    const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
-    if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
-    await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
-    if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
-    const searchRevision = batch.search ? await commitSearchState(tx as unknown as PrismaClient, id, batch.search) : undefined;
     const evaluations = locked.evaluations + batch.evaluations;
     const reachedBudget = evaluations >= locked.budgetEvaluations;
     const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
@@ -270,69 +366,86 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     // statement as the counters: three round trips less while the experiment row is held. The statement
     // leaves both out when the row is (or turns) completed: then the totals are recomputed first, below.
     const fold = !reachedBudget && locked.islandCount === 0;
-    const [after] = await tx.$queryRawUnsafe<ExperimentRow[]>(
-      `WITH after AS (UPDATE "Experiment" SET
-         evaluations = evaluations + $2,
-         "failedEvaluations" = "failedEvaluations" + $3,
-         "batchesDone" = "batchesDone" + $4,
-         "numElites" = "numElites" + $5,
-         "sumFitness" = "sumFitness" + $6,
-         "qdScore" = "sumFitness" + $6 - "qdOffset" * ("numElites" + $5),
-         "maxFitness" = GREATEST("maxFitness", $7::float8),
-         "promptTokens" = "promptTokens" + $9::int,
-         "completionTokens" = "completionTokens" + $10::int,
-         "costUsd" = "costUsd" + $11::float8,
-         duplicates = duplicates + $12::int,
-         status = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN 'completed'::"ExperimentStatus" ELSE status END,
-         "statusReason" = CASE WHEN status IN ('running', 'paused') AND NOT $8 AND "costUsd" + $11 >= "budgetCostUsd"
-                               THEN format('cost budget reached: $%s of $%s', round(("costUsd" + $11)::numeric, 4), "budgetCostUsd") ELSE "statusReason" END,
-         "finishedAt" = CASE WHEN ($8 OR "costUsd" + $11 >= "budgetCostUsd") AND status IN ('running', 'paused') THEN now() ELSE "finishedAt" END,
-         "updatedAt" = now()
-       WHERE id = $1::uuid RETURNING *),
-       live AS (SELECT * FROM after WHERE $13 AND status <> 'completed'),
-       -- What snapshot() writes, from the row as this statement left it (the table's new version is not
-       -- visible to the statement's other parts; RETURNING is).
-       s AS (
-         INSERT INTO "MetricSnapshot" ("experimentId", evaluations, coverage, "qdScore", "normQdScore", "maxFitness", "meanFitness", "numElites", "promptTokens", "completionTokens", "costUsd")
-         SELECT id, evaluations, "numElites"::float8 / cells, "qdScore", "qdScore" / cells, "maxFitness",
-                CASE WHEN "numElites" > 0 THEN "sumFitness" / "numElites" END, "numElites", "promptTokens", "completionTokens", "costUsd"
-         FROM live WHERE $15
-         ON CONFLICT ("experimentId", evaluations) DO NOTHING
-         RETURNING *
-       ),
-       arms AS (
-         INSERT INTO "ModelArmSnapshot" ("experimentId", evaluations, model, pulls, "costUsd", gain, improvements)
-         SELECT a."experimentId", x.evaluations, a.model, a.pulls, a."costUsd", a.gain, a.improvements
-         FROM "ModelArm" a JOIN live x ON x.id = a."experimentId" WHERE $15
-         ON CONFLICT DO NOTHING
-       ),
-       -- The snapshot event first, then the batch's, as when they were separate statements (ids in row order).
-       ev AS (
-         INSERT INTO "ExperimentEvent" ("experimentId", type, payload)
-         SELECT e, t, p FROM (
-           SELECT "experimentId" AS e, 'snapshot' AS t, to_jsonb(s) - 'experimentId' - 'createdAt' AS p, 0 AS o FROM s
-           UNION ALL
-           SELECT id, 'batch', jsonb_build_object('evaluations', evaluations, 'numElites', "numElites", 'qdScore', "qdScore", 'maxFitness', "maxFitness", 'improved', $14::jsonb), 1
-           FROM live
-         ) q ORDER BY o
-       )
-       SELECT * FROM after`,
-      id,
-      batch.evaluations,
-      batch.failed,
-      batch.generated ? 1 : 0,
-      delta!.newCells,
-      delta!.fitnessDelta,
-      delta!.maxFitness,
-      reachedBudget,
-      batch.usage?.promptTokens ?? 0,
-      batch.usage?.completionTokens ?? 0,
-      batch.usage?.costUsd ?? 0,
-      batch.duplicates ?? 0,
-      fold,
-      JSON.stringify(delta!.improved),
-      snapshotDue,
-    );
+    const fast = !auto && locked.islandCount === 0 && !batch.failures?.length && !batch.extras && !batch.cma && !batch.search;
+    let after: (ExperimentRow & { improvedCells: [number, number][] }) | undefined;
+    let searchRevision: number | undefined;
+    if (fast) {
+      [after] = await tx.$queryRawUnsafe<(ExperimentRow & { improvedCells: [number, number][] })[]>(
+        UPSERT_AND_COUNT,
+        id,
+        cells,
+        params[1],
+        params[2],
+        batch.measureDim,
+        params[3],
+        batch.genomeDim,
+        params[4],
+        batch.parentsPer,
+        batch.operator,
+        revision,
+        params[5],
+        params[6],
+        batch.genomeKind ?? "vector",
+        batch.genomeTexts ?? [],
+        batch.evaluations,
+        batch.failed,
+        batch.generated ? 1 : 0,
+        reachedBudget,
+        batch.usage?.promptTokens ?? 0,
+        batch.usage?.completionTokens ?? 0,
+        batch.usage?.costUsd ?? 0,
+        batch.duplicates ?? 0,
+        fold,
+        snapshotDue,
+      );
+    } else {
+      const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
+        UPSERT_ELITES,
+        id,
+        cells,
+        params[1],
+        params[2],
+        batch.measureDim,
+        params[3],
+        batch.genomeDim,
+        params[4],
+        batch.parentsPer,
+        batch.operator,
+        revision,
+        params[5],
+        params[6],
+        batch.genomeKind ?? "vector",
+        batch.genomeTexts ?? [],
+      );
+      // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
+      if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
+      if (batch.failures?.length) await recordFailures(tx as unknown as PrismaClient, id, batch);
+      if (locked.islandCount > 0) await tagIsland(tx as unknown as PrismaClient, batch, locked.islandCount);
+      const arms = armDeltas(batch, delta!.armWins, locked.qdOffset);
+      if (arms.length) await moveModelArms(tx as unknown as PrismaClient, id, arms);
+      await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
+      if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
+      searchRevision = batch.search ? await commitSearchState(tx as unknown as PrismaClient, id, batch.search) : undefined;
+      [after] = await tx.$queryRawUnsafe<(ExperimentRow & { improvedCells: [number, number][] })[]>(
+        `WITH ${counterCtes(COUNTER_PARAMS)} SELECT * FROM after`,
+        id,
+        batch.evaluations,
+        batch.failed,
+        batch.generated ? 1 : 0,
+        delta!.newCells,
+        delta!.fitnessDelta,
+        delta!.maxFitness,
+        reachedBudget,
+        batch.usage?.promptTokens ?? 0,
+        batch.usage?.completionTokens ?? 0,
+        batch.usage?.costUsd ?? 0,
+        batch.duplicates ?? 0,
+        fold,
+        JSON.stringify(delta!.improved),
+        snapshotDue,
+      );
+    }
+    const improved = after!.improvedCells;
     const folded = fold && after!.status !== "completed";
     if (locked.islandCount > 0 && locked.config.islands) {
       await applyIslandRules(tx as unknown as PrismaClient, id, locked.config.islands, locked, { evaluations, maxFitness: after!.maxFitness });
@@ -344,11 +457,11 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       await tx.$executeRawUnsafe(
         `INSERT INTO "ExperimentEvent" ("experimentId", type, payload) VALUES ($1::uuid, 'batch', $2::jsonb)`,
         id,
-        JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved: delta!.improved } satisfies BatchEvent),
+        JSON.stringify({ evaluations, numElites: after!.numElites, qdScore: after!.qdScore, maxFitness: after!.maxFitness, improved } satisfies BatchEvent),
       );
     }
     if (completed) await recordStatusEvent(tx as unknown as PrismaClient, id, "completed", reachedBudget ? "budget reached" : (after!.statusReason ?? "cost budget reached"));
-    return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved: delta!.improved, ...(searchRevision !== undefined ? { searchRevision } : {}) };
+    return { duplicate: false, revision, status: after!.status, evaluations, numElites: after!.numElites, completed, improved, ...(searchRevision !== undefined ? { searchRevision } : {}) };
   }, { timeout: timeoutMs, maxWait: 30_000 });
   return result.duplicate ? result : { ...result, heldMs: performance.now() - lockedAt };
 }
