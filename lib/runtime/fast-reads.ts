@@ -114,11 +114,11 @@ export async function serveFastRead(req: IncomingMessage, res: ServerResponse, r
   res.once("close", () => {
     if (!res.writableFinished) abort.abort();
   });
+  const refusal = edgeRefusalResponse("GET", read.pathname, headers);
+  if (refusal) return writeResponse(res, refusal, false);
   let response: Response;
   try {
-    response =
-      edgeRefusalResponse("GET", read.pathname, headers) ??
-      (await (await server.handler(read.page))(new Request(read.url, { headers, signal: abort.signal }), { params: Promise.resolve(read.params) }));
+    response = await (await server.handler(read.page))(new Request(read.url, { headers, signal: abort.signal }), { params: Promise.resolve(read.params) });
   } catch (error) {
     // route() maps every handler error to a JSON answer; this is a failure around it (a missing build).
     console.error(`[web] GET ${read.pathname} failed:`, error);
@@ -126,12 +126,19 @@ export async function serveFastRead(req: IncomingMessage, res: ServerResponse, r
     res.end();
     return;
   }
-  await writeResponse(res, response);
+  await writeResponse(res, response, true);
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+/** The Vary header Next.js puts on every answer of an app route (its client router's request headers). */
+export const NEXT_ROUTE_VARY = "rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch";
+
+async function writeResponse(res: ServerResponse, response: Response, fromRoute: boolean): Promise<void> {
   res.statusCode = response.status;
-  for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
+  if (fromRoute) res.setHeader("vary", NEXT_ROUTE_VARY);
+  for (const [name, value] of response.headers) {
+    if (name === "set-cookie") continue;
+    res.setHeader(name, name === "vary" && fromRoute ? `${NEXT_ROUTE_VARY}, ${value}` : value);
+  }
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader("set-cookie", cookies);
   const body = response.body;
