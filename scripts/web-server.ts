@@ -46,9 +46,13 @@ const fast: FastReadServer = {
   },
 };
 
+const ignore = () => {};
 const server = http.createServer((req, res) => {
   const read = matchFastRead(req.method, req.url, req.headers.host);
   if (read) {
+    // As Next.js's router server: a socket error on either side ends this request, not the process.
+    req.on("error", ignore);
+    res.on("error", ignore);
     serveFastRead(req, res, read, fast).catch((error: unknown) => {
       console.error("[web] direct read failed:", error);
       res.destroy();

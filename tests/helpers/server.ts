@@ -1,5 +1,6 @@
-// A running QD Studio web server for API tests: `next start` on a random loopback
-// port, wired to a test stack's database and queue namespace.
+// A running QD Studio web server for API tests: the production server `npm start` runs
+// (scripts/web-server.ts: Next.js behind the direct path for polled reads) on a random
+// loopback port, wired to a test stack's database and queue namespace.
 //
 // Why production and not `next dev`: one `next dev` per project directory is allowed
 // (Next 16 takes a lock on .next/dev), and a developer may be running one; a
