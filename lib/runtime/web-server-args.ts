@@ -11,19 +11,15 @@ import { pathToFileURL } from "node:url";
  * samples; the archive A/B showed no gain at load ~20, so it is not set: docs/scaling.md.)
  */
 export function webServerArgs(root: string, port: number, host: string): string[] {
-  const preload = pathToFileURL(path.join(root, "scripts", "web-preload.mjs")).href;
-  // A checkout from before the direct path (a bench's --compare of main) is served as its own code served it.
   const server = path.join(root, "scripts", "web-server.ts");
-  if (!fs.existsSync(server)) return ["--import", preload, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host];
-  return [
-    "--import",
-    preload,
-    "--import",
-    "tsx",
-    server,
-    "-p",
-    String(port),
-    "-H",
-    host,
-  ];
+  // A checkout from before the direct path (a bench's --compare of main) is served as its own code served it.
+  if (!fs.existsSync(server)) return nextStartArgs(root, port, host);
+  return ["--import", preload(root), "--import", "tsx", server, "-p", String(port), "-H", host];
 }
+
+/** `next start` alone with the same preload: every request through Next.js (the direct path's reference in tests). */
+export function nextStartArgs(root: string, port: number, host: string): string[] {
+  return ["--import", preload(root), path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host];
+}
+
+const preload = (root: string) => pathToFileURL(path.join(root, "scripts", "web-preload.mjs")).href;

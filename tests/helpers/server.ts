@@ -14,7 +14,7 @@ import path from "node:path";
 import os from "node:os";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { freePort } from "./ports";
-import { webServerArgs } from "@/lib/runtime/web-server-args";
+import { nextStartArgs, webServerArgs } from "@/lib/runtime/web-server-args";
 
 export { freePort };
 
@@ -69,8 +69,11 @@ export async function ensureBuild(root: string = defaultRoot): Promise<"reused" 
   }
 }
 
-/** `root`: another checkout's build to serve (benches comparing two versions side by side); default this one. */
-export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv?: Record<string, string>; root?: string } = {}): Promise<ApiServer> {
+/**
+ * `root`: another checkout's build to serve (benches comparing two versions side by side); default this one.
+ * `nextStart`: `next start` alone, without the direct path for polled reads (the reference it is tested against).
+ */
+export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv?: Record<string, string>; root?: string; nextStart?: boolean } = {}): Promise<ApiServer> {
   const root = options.root ?? defaultRoot;
   const port = await freePort();
   await ensureBuild(root);
@@ -82,8 +85,8 @@ export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete (childEnv as Record<string, string | undefined>).NODE_ENV; // next sets its own
-  // The same node arguments as `npm start` (the compression preload).
-  const args = webServerArgs(root, port, "127.0.0.1");
+  // The same node arguments as `npm start` (the compression preload, the direct path).
+  const args = (options.nextStart ? nextStartArgs : webServerArgs)(root, port, "127.0.0.1");
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
