@@ -9,6 +9,7 @@
 import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildHandlers, matchFastRead, serveFastRead, type FastReadServer } from "@/lib/runtime/fast-reads";
 
@@ -18,7 +19,7 @@ import { buildHandlers, matchFastRead, serveFastRead, type FastReadServer } from
 const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const hostname = values.hostname ?? "0.0.0.0";
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."); // as scripts/start.ts (Node >= 20.9)
 const requireFromRoot = createRequire(path.join(root, "package.json"));
 
 const { default: next } = (await import("next")) as unknown as { default: (options: { dir: string; dev: boolean; hostname: string; port: number }) => NextApp };
