@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { apiToken, SESSION_COOKIE, sessionValid } from "@/lib/api/auth";
-import { checkEdge } from "@/lib/api/edge";
+import { edgeRefusalResponse } from "@/lib/api/edge-response";
 
 /**
  * Runs before every page and API route:
@@ -12,12 +12,8 @@ import { checkEdge } from "@/lib/api/edge";
  */
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  const refusal = checkEdge({ method: request.method, pathname, headers: request.headers });
-  if (refusal) {
-    const headers = { "cache-control": "no-store" };
-    if (pathname.startsWith("/api/")) return NextResponse.json({ error: { code: refusal.code, message: refusal.message } }, { status: refusal.status, headers });
-    return new NextResponse(`${refusal.message}\n`, { status: refusal.status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
-  }
+  const refusal = edgeRefusalResponse(request.method, pathname, request.headers);
+  if (refusal) return refusal;
   const token = apiToken();
   if (!token || pathname.startsWith("/api/") || pathname === "/login" || pathname.startsWith("/login/")) return NextResponse.next();
   if (sessionValid(request.cookies.get(SESSION_COOKIE)?.value, token)) return NextResponse.next();

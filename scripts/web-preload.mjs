@@ -1,6 +1,8 @@
 /**
- * Preloaded into the web server (`node --import ./scripts/web-preload.mjs next start`, as `npm start`
- * and the tests run it) so that route handlers can answer with a body compressed once and reused.
+ * Preloaded into the web server (`node --import ./scripts/web-preload.mjs … scripts/web-server.ts`, as
+ * `npm start` and the tests run it: lib/runtime/web-server-args.ts) so that route handlers can answer
+ * with a body compressed once and reused. (The direct path for polled reads, lib/runtime/fast-reads.ts,
+ * writes handlers' headers with setHeader too, so the renaming below applies there as well.)
  *
  * Next.js drops a route handler's Content-Encoding header (it assumes the body may have been decoded
  * by fetch) and compresses compressible responses itself, once per request, at zlib's default level:

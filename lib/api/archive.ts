@@ -7,6 +7,9 @@ import { archiveState, columnsFrom, elitesJsonFrom, entriesAfter, RaggedArchiveE
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
+import { acceptsGzip, PRECOMPRESSED_HEADER, precompressedBodies } from "./precompressed";
+
+export { acceptsGzip };
 import { autoDimensions } from "@/lib/db/auto-range-store";
 
 /**
@@ -305,30 +308,6 @@ async function send(h: Rendered, body: Promise<Buffer>, headers: Record<string, 
     if (h.jsonGzip === zipped) h.jsonGzip = undefined;
   });
   return new Response(new Uint8Array(await zipped), { headers: { ...headers, [PRECOMPRESSED_HEADER]: "gzip", vary: "accept-encoding" } });
-}
-
-/** Read by scripts/web-preload.mjs, which turns it into Content-Encoding. */
-const PRECOMPRESSED_HEADER = "x-qd-content-encoding";
-
-/** True when the web server runs with scripts/web-preload.mjs. */
-function precompressedBodies(): boolean {
-  return (globalThis as { __qdPrecompressedBodies?: boolean }).__qdPrecompressedBodies === true;
-}
-
-/** Accept-Encoding allows gzip (listed, or `*`, with a non-zero q). */
-export function acceptsGzip(req: Request): boolean {
-  const header = req.headers.get("accept-encoding");
-  if (!header) return false;
-  let gzip: number | undefined;
-  let any: number | undefined;
-  for (const part of header.split(",")) {
-    const [name, ...params] = part.trim().toLowerCase().split(";");
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (name === "gzip" || name === "x-gzip") gzip = Number.isFinite(q) ? q : 0;
-    else if (name === "*") any = Number.isFinite(q) ? q : 0;
-  }
-  return (gzip ?? any ?? 0) > 0;
 }
 
 /** If-None-Match: a list of entity tags (or `*`), weak or strong. */

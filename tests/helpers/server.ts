@@ -1,5 +1,6 @@
-// A running QD Studio web server for API tests: `next start` on a random loopback
-// port, wired to a test stack's database and queue namespace.
+// A running QD Studio web server for API tests: the production server `npm start` runs
+// (scripts/web-server.ts: Next.js behind the direct path for polled reads) on a random
+// loopback port, wired to a test stack's database and queue namespace.
 //
 // Why production and not `next dev`: one `next dev` per project directory is allowed
 // (Next 16 takes a lock on .next/dev), and a developer may be running one; a
@@ -13,7 +14,7 @@ import path from "node:path";
 import os from "node:os";
 import { buildIsCurrent, recordBuild } from "@/lib/runtime/build-stamp";
 import { freePort } from "./ports";
-import { webServerArgs } from "@/lib/runtime/web-server-args";
+import { nextStartArgs, webServerArgs } from "@/lib/runtime/web-server-args";
 
 export { freePort };
 
@@ -68,8 +69,11 @@ export async function ensureBuild(root: string = defaultRoot): Promise<"reused" 
   }
 }
 
-/** `root`: another checkout's build to serve (benches comparing two versions side by side); default this one. */
-export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv?: Record<string, string>; root?: string } = {}): Promise<ApiServer> {
+/**
+ * `root`: another checkout's build to serve (benches comparing two versions side by side); default this one.
+ * `nextStart`: `next start` alone, without the direct path for polled reads (the reference it is tested against).
+ */
+export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv?: Record<string, string>; root?: string; nextStart?: boolean } = {}): Promise<ApiServer> {
   const root = options.root ?? defaultRoot;
   const port = await freePort();
   await ensureBuild(root);
@@ -81,8 +85,8 @@ export async function startApiServer(env: NodeJS.ProcessEnv, options: { extraEnv
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete (childEnv as Record<string, string | undefined>).NODE_ENV; // next sets its own
-  // The same node arguments as `npm start` (the compression preload).
-  const args = webServerArgs(root, port, "127.0.0.1");
+  // The same node arguments as `npm start` (the compression preload, the direct path).
+  const args = (options.nextStart ? nextStartArgs : webServerArgs)(root, port, "127.0.0.1");
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
