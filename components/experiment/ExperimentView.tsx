@@ -3,7 +3,7 @@
  * The experiment page: header, metrics, the live elite grid, the elite panel,
  * lineage, curves and the queue. Holds the run's live state; children draw it.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import dynamic from "next/dynamic";
 import { api, endpoints, fetchArchive, fetchSnapshots, normalizeExperiment, normalizeLineage, normalizeSolution, ApiError } from "@/components/lib/api";
@@ -432,48 +432,33 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
 
       {shown && shown.genomeKind !== "vector" && <GenomeCard solution={shown} ancestor={inspected != null} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />}
 
-      <Offscreen>{stage >= STAGE.replay && <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />}</Offscreen>
+      {stage >= STAGE.replay && <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />}
 
       {lineageOpen && elite && <LineageCard elite={elite} lineage={lineage} inspectedId={inspected?.id ?? null} min={store.colorRange.min} max={store.colorRange.max} onInspect={inspect} onClose={closeLineage} />}
 
-      <Offscreen>
-        {stage >= STAGE.phylogeny && (
-          <PhylogenyCard open={phyloOpen} onOpen={setPhyloOpen} phylo={phylo} live={running && !replay.on} focusSolutionId={elite?.id ?? null} timeCursor={replay.time} onOpenSolution={openSolution} />
-        )}
-      </Offscreen>
+      {stage >= STAGE.phylogeny && (
+        <PhylogenyCard open={phyloOpen} onOpen={setPhyloOpen} phylo={phylo} live={running && !replay.on} focusSolutionId={elite?.id ?? null} timeCursor={replay.time} onOpenSolution={openSolution} />
+      )}
 
-      <Offscreen>
-        {stage >= STAGE.descriptors && (
-          <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
-        )}
-      </Offscreen>
+      {stage >= STAGE.descriptors && (
+        <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
+      )}
 
-      <Offscreen>{stage >= STAGE.elites && <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />}</Offscreen>
+      {stage >= STAGE.elites && <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />}
 
       {hasBandit && stage >= STAGE.bandit && <BanditCard report={bandit.report} error={bandit.error} />}
 
-      <Offscreen>{stage >= STAGE.spending && <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />}</Offscreen>
+      {stage >= STAGE.spending && <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />}
 
       {(withFailures || userEvaluated) && stage >= STAGE.evaluator && (
         <EvaluatorCards evals={evals} userEvaluated={userEvaluated} running={running} failedEvaluations={experiment.failedEvaluations} evaluations={experiment.evaluations} metricUsedBy={metricUsedBy} />
       )}
 
-      <Offscreen>
-        {stage >= STAGE.progress && (
-          <ProgressRow snapshots={snapshots} cost={llm} cursor={replay.evaluations} notes={experiment.notes} tags={experiment.tags} onSaveNotes={saveNotes} running={running} />
-        )}
-      </Offscreen>
+      {stage >= STAGE.progress && (
+        <ProgressRow snapshots={snapshots} cost={llm} cursor={replay.evaluations} notes={experiment.notes} tags={experiment.tags} onSaveNotes={saveNotes} running={running} />
+      )}
     </div>
   );
-}
-
-/**
- * A panel below the fold that the browser lays out and paints only near the viewport (content-visibility: auto):
- * every live frame re-renders the page, and laying out the whole tall page (tables, charts, axes) each time, or on
- * each panel's mount, was tens of ms of every such task. Empty (a panel not shown), it takes no room.
- */
-function Offscreen({ children }: { children: ReactNode }) {
-  return <div className="space-y-6 empty:hidden [contain-intrinsic-size:auto_480px] [content-visibility:auto]">{children}</div>;
 }
 
 function mergeSnapshots(old: Snapshot[], add: Snapshot[]): Snapshot[] {
