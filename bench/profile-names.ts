@@ -39,7 +39,8 @@ export function hotFunctions(profile: CdpProfile, buildDir: string, top = 25): {
   const label = (f: CdpProfile["nodes"][number]["callFrame"]): string => {
     if (!f.url) return f.functionName || "(program)";
     const map = mapFor(f.url);
-    if (map) {
+    // A chunk's top-level evaluation has no position (line -1): nothing to map.
+    if (map && f.lineNumber >= 0) {
       const pos = originalPositionFor(map, { line: f.lineNumber + 1, column: f.columnNumber });
       if (pos.source) {
         mapped = true;

@@ -8,13 +8,14 @@
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { scaleLinear } from "d3";
 import { LUT_SIZE, VIRIDIS_LUT, colorIndex } from "@/components/archive/colors";
-import { prepareCanvas } from "@/components/archive/draw";
 import { descriptorValue, inRanges } from "@/components/archive/filter";
 import type { ArchiveStore } from "@/components/archive/store";
 import type { DescriptorRange } from "@/components/lib/use-elite-table";
 import { fmtNum } from "@/components/lib/format";
 import { useDark } from "@/components/lib/use-dark";
 import { useWidth } from "@/components/lib/use-width";
+import { drawParallel, sizeCanvas, type ParallelFrame } from "./parallel-draw";
+import type { ParallelMessage } from "./parallel.worker";
 
 interface Props {
   store: ArchiveStore;
@@ -31,6 +32,40 @@ const HEIGHT = 300;
 const BUCKETS = 32;
 
 const LIVE_REDRAW_MS = 750;
+
+/** Each bucket's colour (the middle of its stretch of the fitness scale), as "r,g,b". */
+const BUCKET_COLORS = Array.from({ length: BUCKETS }, (_, b) => {
+  const i = Math.min(LUT_SIZE - 1, Math.round(((b + 0.5) / BUCKETS) * LUT_SIZE)) * 4;
+  return `${VIRIDIS_LUT[i]},${VIRIDIS_LUT[i + 1]},${VIRIDIS_LUT[i + 2]}`;
+});
+
+/**
+ * The worker drawing onto each canvas. A canvas hands its drawing to an OffscreenCanvas once and for all, so the
+ * worker stays with the element (a remount of the same element, as in development's strict mode, finds it).
+ */
+const painters = new WeakMap<HTMLCanvasElement, Worker>();
+
+/** Draws a frame onto the canvas: through its worker, or here where OffscreenCanvas or workers are missing. */
+function paint(el: HTMLCanvasElement, frame: ParallelFrame) {
+  let worker = painters.get(el);
+  if (!worker && typeof Worker !== "undefined" && typeof el.transferControlToOffscreen === "function" && !el.dataset.painted) {
+    const offscreen = el.transferControlToOffscreen();
+    worker = new Worker(new URL("./parallel.worker.ts", import.meta.url), { type: "module" });
+    worker.postMessage({ canvas: offscreen } satisfies ParallelMessage, [offscreen]);
+    painters.set(el, worker);
+  }
+  if (worker) {
+    const { ys, stroke } = frame;
+    // Copies the line arrays' views into buffers of their own, transferred (no copy on the way).
+    const msg = { frame: { ...frame, ys: ys.slice(), stroke: stroke.slice() } } satisfies ParallelMessage;
+    worker.postMessage(msg, [msg.frame.ys.buffer, msg.frame.stroke.buffer]);
+    return;
+  }
+  el.dataset.painted = "here";
+  sizeCanvas(el, frame);
+  const ctx = el.getContext("2d");
+  if (ctx) drawParallel(ctx, frame);
+}
 
 export const ParallelCoordinates = memo(function ParallelCoordinates({ store, version, ranges, onRangesChange, selected }: Props) {
   const [wrapRef, width] = useWidth<HTMLDivElement>(720);
@@ -81,60 +116,75 @@ export const ParallelCoordinates = memo(function ParallelCoordinates({ store, ve
     return [...ranges.filter((r) => r.index !== drag.axis), { index: drag.axis, min: Math.min(a, b), max: Math.max(a, b) }];
   }, [drag, ranges, scales]);
 
-  // Draw the lines: dimmed ones first, kept ones over them, the selected elite on top.
+  // Draw the lines: dimmed ones first, kept ones over them, the selected elite on top. This thread computes where
+  // the lines go; a worker strokes them onto the canvas (./parallel.worker.ts).
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
-    const ctx = prepareCanvas(el, { width, height: HEIGHT });
-    ctx.clearRect(0, 0, width, HEIGHT);
-    const ys = new Float64Array(axes);
-    const dimmed = new Path2D();
-    const kept: Path2D[] = Array.from({ length: BUCKETS }, () => new Path2D());
-    const xs = Array.from({ length: axes }, (_, a) => xOf(a));
-    const line = (p: Path2D) => {
-      p.moveTo(xs[0]!, ys[0]!);
-      for (let a = 1; a < axes; a++) p.lineTo(xs[a]!, ys[a]!);
-    };
     const filled = store.filled;
     const colors = store.colorRange;
-    for (let c = 0; c < store.cells; c++) {
+    // The scales as y = v · slope + offset: a d3 scale call per point (its interpolator included) was most
+    // of this loop's time over 10,000 elites.
+    const slope = new Float64Array(axes);
+    const offset = new Float64Array(axes);
+    scales.forEach((s, a) => {
+      const [d0, d1] = s.domain() as [number, number];
+      const [r0, r1] = s.range() as [number, number];
+      slope[a] = d1 !== d0 ? (r1 - r0) / (d1 - d0) : 0;
+      offset[a] = d1 !== d0 ? r0 - d0 * slope[a]! : (r0 + r1) / 2;
+    });
+    const ys = new Float64Array(filled * axes);
+    const stroke = new Int8Array(filled);
+    let n = 0;
+    for (let c = 0; c < store.cells && n < filled; c++) {
       const f = store.fitness[c]!;
       if (f !== f) continue;
       let ok = true;
+      const at = n * axes;
       for (let k = 0; k < d; k++) {
         const v = descriptorValue(store, c, k);
         if (v !== v) ok = false;
-        ys[k] = scales[k]!(v);
+        ys[at + k] = v * slope[k]! + offset[k]!;
       }
       if (!ok) continue;
-      ys[d] = scales[d]!(f);
-      if (shown.length && !inRanges(store, c, shown)) line(dimmed);
-      else line(kept[Math.min(BUCKETS - 1, Math.floor((colorIndex(f, colors.min, colors.max) / LUT_SIZE) * BUCKETS))]!);
+      ys[at + d] = f * slope[d]! + offset[d]!;
+      stroke[n++] = shown.length && !inRanges(store, c, shown) ? -1 : Math.min(BUCKETS - 1, Math.floor((colorIndex(f, colors.min, colors.max) / LUT_SIZE) * BUCKETS));
+    }
+    let selectedYs: Float64Array | null = null;
+    if (selected != null && store.fitness[selected] === store.fitness[selected]) {
+      selectedYs = new Float64Array(axes);
+      for (let k = 0; k < d; k++) selectedYs[k] = scales[k]!(descriptorValue(store, selected, k));
+      selectedYs[d] = scales[d]!(store.fitness[selected]!);
     }
     // Thin, translucent lines: a dense archive reads as bands, a sparse one as lines.
     const alpha = filled > 3000 ? 0.18 : filled > 500 ? 0.32 : 0.6;
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = dark ? "rgba(148,163,184,0.10)" : "rgba(100,116,139,0.10)";
-    ctx.stroke(dimmed);
-    kept.forEach((p, b) => {
-      const i = Math.min(LUT_SIZE - 1, Math.round(((b + 0.5) / BUCKETS) * LUT_SIZE)) * 4;
-      ctx.strokeStyle = `rgba(${VIRIDIS_LUT[i]},${VIRIDIS_LUT[i + 1]},${VIRIDIS_LUT[i + 2]},${alpha})`;
-      ctx.stroke(p);
-    });
-    if (selected != null && store.fitness[selected] === store.fitness[selected]) {
-      for (let k = 0; k < d; k++) ys[k] = scales[k]!(descriptorValue(store, selected, k));
-      ys[d] = scales[d]!(store.fitness[selected]!);
-      const p = new Path2D();
-      line(p);
-      ctx.lineWidth = 4;
-      ctx.strokeStyle = dark ? "#0f172a" : "#ffffff";
-      ctx.stroke(p);
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = dark ? "#fb923c" : "#ea580c";
-      ctx.stroke(p);
-    }
+    const frame: ParallelFrame = {
+      width,
+      height: HEIGHT,
+      dpr: window.devicePixelRatio || 1,
+      xs: Float64Array.from({ length: axes }, (_, a) => xOf(a)),
+      ys: ys.subarray(0, n * axes),
+      stroke: stroke.subarray(0, n),
+      colors: BUCKET_COLORS.map((rgb) => `rgba(${rgb},${alpha})`),
+      dimmed: dark ? "rgba(148,163,184,0.10)" : "rgba(100,116,139,0.10)",
+      selected: selectedYs,
+      dark,
+    };
+    paint(el, frame);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, drawnVersion, width, scales, shown, selected, dark]);
+
+  // The worker goes with the canvas: once the element has left the page (not on a remount of the same element).
+  useEffect(() => {
+    const el = canvas.current;
+    return () => {
+      setTimeout(() => {
+        if (!el || el.isConnected) return;
+        painters.get(el)?.terminate();
+        painters.delete(el);
+      }, 0);
+    };
+  }, []);
 
   const axisAt = (clientX: number): number | null => {
     const r = svg.current!.getBoundingClientRect();

@@ -18,6 +18,7 @@ import { useReplay } from "./use-replay";
 import { useEvaluations } from "@/components/evaluations/use-evaluations";
 import { countInRanges, filteredStore } from "@/components/archive/filter";
 import { useBudget } from "@/components/lib/use-budget";
+import { useStages } from "@/components/lib/use-stages";
 import { useSearchArchive } from "@/components/search/use-search-archive";
 import { useBandit } from "@/components/bandit/use-bandit";
 import { useModels } from "@/components/lib/use-models";
@@ -31,17 +32,38 @@ import { EliteCard } from "./panels/EliteCard";
 // Panels below the fold load after the page is interactive (their own chunks: syntax highlighting, diffs,
 // d3-zoom, the charts, the tables), and are not rendered on the server: the first paint needs only the
 // header, the metrics, the grid and the elite panel. The hooks that feed them stay here (they hold state).
-const GenomeCard = dynamic(() => import("./panels/GenomeCard").then((m) => m.GenomeCard), { ssr: false });
-const ReplayCard = dynamic(() => import("./panels/ReplayCard").then((m) => m.ReplayCard), { ssr: false });
-const LineageCard = dynamic(() => import("./panels/LineageCard").then((m) => m.LineageCard), { ssr: false });
-const PhylogenyCard = dynamic(() => import("./panels/PhylogenyCard").then((m) => m.PhylogenyCard), { ssr: false });
-const DescriptorCards = dynamic(() => import("./panels/DescriptorCards").then((m) => m.DescriptorCards), { ssr: false });
-const ElitesCard = dynamic(() => import("./panels/ElitesCard").then((m) => m.ElitesCard), { ssr: false });
-const SearchArchiveCard = dynamic(() => import("./panels/SearchArchiveCard").then((m) => m.SearchArchiveCard), { ssr: false });
-const BanditCard = dynamic(() => import("./panels/BanditCard").then((m) => m.BanditCard), { ssr: false });
-const SpendingCards = dynamic(() => import("./panels/SpendingCards").then((m) => m.SpendingCards), { ssr: false });
-const EvaluatorCards = dynamic(() => import("./panels/EvaluatorCards").then((m) => m.EvaluatorCards), { ssr: false });
-const ProgressRow = dynamic(() => import("./panels/ProgressRow").then((m) => m.ProgressRow), { ssr: false });
+const panels = {
+  genome: () => import("./panels/GenomeCard").then((m) => m.GenomeCard),
+  replay: () => import("./panels/ReplayCard").then((m) => m.ReplayCard),
+  lineage: () => import("./panels/LineageCard").then((m) => m.LineageCard),
+  phylogeny: () => import("./panels/PhylogenyCard").then((m) => m.PhylogenyCard),
+  descriptors: () => import("./panels/DescriptorCards").then((m) => m.DescriptorCards),
+  elites: () => import("./panels/ElitesCard").then((m) => m.ElitesCard),
+  searchArchive: () => import("./panels/SearchArchiveCard").then((m) => m.SearchArchiveCard),
+  bandit: () => import("./panels/BanditCard").then((m) => m.BanditCard),
+  spending: () => import("./panels/SpendingCards").then((m) => m.SpendingCards),
+  evaluator: () => import("./panels/EvaluatorCards").then((m) => m.EvaluatorCards),
+  progress: () => import("./panels/ProgressRow").then((m) => m.ProgressRow),
+};
+const GenomeCard = dynamic(panels.genome, { ssr: false });
+const ReplayCard = dynamic(panels.replay, { ssr: false });
+const LineageCard = dynamic(panels.lineage, { ssr: false });
+const PhylogenyCard = dynamic(panels.phylogeny, { ssr: false });
+const DescriptorCards = dynamic(panels.descriptors, { ssr: false });
+const ElitesCard = dynamic(panels.elites, { ssr: false });
+const SearchArchiveCard = dynamic(panels.searchArchive, { ssr: false });
+const BanditCard = dynamic(panels.bandit, { ssr: false });
+const SpendingCards = dynamic(panels.spending, { ssr: false });
+const EvaluatorCards = dynamic(panels.evaluator, { ssr: false });
+const ProgressRow = dynamic(panels.progress, { ssr: false });
+
+/**
+ * The panels below the fold mount in page order, one per idle period after the first paint, each once its chunk
+ * has loaded (STAGE.x is the stage that mounts x): mounted together, their first renders and draws (10,000
+ * parallel-coordinate lines, the elite table, the charts) made one long task of up to ~900 ms right after the
+ * page became interactive.
+ */
+const STAGE = { searchArchive: 1, replay: 2, phylogeny: 3, descriptors: 4, elites: 5, bandit: 6, spending: 7, evaluator: 8, progress: 9 } as const;
 
 /** Domains whose candidates are scored by the user's evaluator (which may fail, and may report metrics). */
 const USER_EVALUATED = new Set(["command", "webhook", "javascript", "external", "program"]);
@@ -133,6 +155,19 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
     for (const r of rows) if (r.metric) out[r.metric] = r.name;
     return out;
   }, [experiment.config]);
+
+  // In STAGE order; a panel not shown loads nothing.
+  const stage = useStages([
+    () => (hasSearchArchive ? panels.searchArchive() : null),
+    panels.replay,
+    panels.phylogeny,
+    panels.descriptors,
+    panels.elites,
+    () => (hasBandit ? panels.bandit() : null),
+    panels.spending,
+    () => (withFailures || userEvaluated ? panels.evaluator() : null),
+    panels.progress,
+  ]);
 
   // ---- live updates ----
   const countersFromStore = useCallback(
@@ -391,31 +426,37 @@ export function ExperimentView({ initial, initialCell }: { initial: InitialData;
         />
       </div>
 
-      {hasSearchArchive && (
+      {hasSearchArchive && stage >= STAGE.searchArchive && (
         <SearchArchiveCard type={experiment.archiveType} report={searchArchive.report} error={searchArchive.error} fitnessRange={store.colorRange} geometry={store.geometry} onOpenCell={selectFromTable} />
       )}
 
       {shown && shown.genomeKind !== "vector" && <GenomeCard solution={shown} ancestor={inspected != null} language={(experiment.config as { domain?: { language?: string } }).domain?.language} />}
 
-      <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />
+      {stage >= STAGE.replay && <ReplayCard r={replay} cells={store.cells} frameCanvas={frameCanvas} />}
 
       {lineageOpen && elite && <LineageCard elite={elite} lineage={lineage} inspectedId={inspected?.id ?? null} min={store.colorRange.min} max={store.colorRange.max} onInspect={inspect} onClose={closeLineage} />}
 
-      <PhylogenyCard open={phyloOpen} onOpen={setPhyloOpen} phylo={phylo} live={running && !replay.on} focusSolutionId={elite?.id ?? null} timeCursor={replay.time} onOpenSolution={openSolution} />
+      {stage >= STAGE.phylogeny && (
+        <PhylogenyCard open={phyloOpen} onOpen={setPhyloOpen} phylo={phylo} live={running && !replay.on} focusSolutionId={elite?.id ?? null} timeCursor={replay.time} onOpenSolution={openSolution} />
+      )}
 
-      <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
+      {stage >= STAGE.descriptors && (
+        <DescriptorCards store={store} gridStore={gridStore} version={version} drawVersion={version + (replay.position ?? 0)} ranges={ranges} onRanges={setRanges} brushed={brushed} selected={selected} onSelect={select} />
+      )}
 
-      <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />
+      {stage >= STAGE.elites && <ElitesCard table={eliteTable} query={eliteQuery} onQuery={setEliteQuery} store={store} selected={selected} onSelect={selectFromTable} />}
 
-      {hasBandit && <BanditCard report={bandit.report} error={bandit.error} />}
+      {hasBandit && stage >= STAGE.bandit && <BanditCard report={bandit.report} error={bandit.error} />}
 
-      <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />
+      {stage >= STAGE.spending && <SpendingCards experiment={experiment} models={models} prompts={evolvesPrompts ? prompts : null} budget={budget} duplicates={duplicateCount} />}
 
-      {(withFailures || userEvaluated) && (
+      {(withFailures || userEvaluated) && stage >= STAGE.evaluator && (
         <EvaluatorCards evals={evals} userEvaluated={userEvaluated} running={running} failedEvaluations={experiment.failedEvaluations} evaluations={experiment.evaluations} metricUsedBy={metricUsedBy} />
       )}
 
-      <ProgressRow snapshots={snapshots} cost={llm} cursor={replay.evaluations} notes={experiment.notes} tags={experiment.tags} onSaveNotes={saveNotes} running={running} />
+      {stage >= STAGE.progress && (
+        <ProgressRow snapshots={snapshots} cost={llm} cursor={replay.evaluations} notes={experiment.notes} tags={experiment.tags} onSaveNotes={saveNotes} running={running} />
+      )}
     </div>
   );
 }
