@@ -3,7 +3,7 @@ import { test, expect } from "@playwright/test";
 test("home page shows the app's name and the experiments list", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("link", { name: "QD Studio" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "Experiments" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Experiments", exact: true })).toBeVisible();
   await expect(page).toHaveTitle(/QD Studio/);
 });
 
