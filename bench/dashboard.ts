@@ -182,6 +182,8 @@ try {
   const fullUrl = `${server.url}/experiments/${fullId}`;
   await page.goto(fullUrl);
   await page.waitForFunction(() => (window.__qdGrid?.draws.length ?? 0) > 0);
+  // The warm-up load settles like the measured ones: its panels' requests are not the first measured load's wait.
+  await page.waitForTimeout(settleMs);
   const fullLoads: Load[] = [];
   const fullLongTasks: number[] = [];
   for (let i = 0; i < reloads; i++) {
