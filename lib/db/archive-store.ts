@@ -369,24 +369,28 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     const fast = !auto && locked.islandCount === 0 && !batch.failures?.length && !batch.extras && !batch.cma && !batch.search;
     let after: (ExperimentRow & { improvedCells: [number, number][] }) | undefined;
     let searchRevision: number | undefined;
+    // $1–$15 of both statements: the batch's rows.
+    const rowParams = [
+      id,
+      cells,
+      params[1],
+      params[2],
+      batch.measureDim,
+      params[3],
+      batch.genomeDim,
+      params[4],
+      batch.parentsPer,
+      batch.operator,
+      revision,
+      params[5],
+      params[6],
+      batch.genomeKind ?? "vector",
+      batch.genomeTexts ?? [],
+    ];
     if (fast) {
       [after] = await tx.$queryRawUnsafe<(ExperimentRow & { improvedCells: [number, number][] })[]>(
         UPSERT_AND_COUNT,
-        id,
-        cells,
-        params[1],
-        params[2],
-        batch.measureDim,
-        params[3],
-        batch.genomeDim,
-        params[4],
-        batch.parentsPer,
-        batch.operator,
-        revision,
-        params[5],
-        params[6],
-        batch.genomeKind ?? "vector",
-        batch.genomeTexts ?? [],
+        ...rowParams,
         batch.evaluations,
         batch.failed,
         batch.generated ? 1 : 0,
@@ -401,21 +405,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
     } else {
       const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
         UPSERT_ELITES,
-        id,
-        cells,
-        params[1],
-        params[2],
-        batch.measureDim,
-        params[3],
-        batch.genomeDim,
-        params[4],
-        batch.parentsPer,
-        batch.operator,
-        revision,
-        params[5],
-        params[6],
-        batch.genomeKind ?? "vector",
-        batch.genomeTexts ?? [],
+        ...rowParams,
       );
       // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
       if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
