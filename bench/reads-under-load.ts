@@ -20,11 +20,17 @@
  * Targets (issue 15): every read endpoint p95 < 300 ms and max < 1 s with 0 errors; SSE keeps up.
  *
  *   npx tsx bench/reads-under-load.ts [--evaluations 2160000] [--sse 50] [--readers 20] [--cost-requests 15]
- *                                     [--same-thread] [--cpu-prof DIR]
+ *                                     [--same-thread] [--client http|fetch] [--cpu-prof DIR]
+ * (`--client`: how the readers and the probe make requests: node:http, decoding a gzipped body in one step
+ *  once it has arrived, as browsers, Python's requests and curl do (default); or Node's fetch, which
+ *  inflates it in 16 KB pieces, a thread-pool round trip and an event-loop turn each: on the readers'
+ *  busy thread that adds ~100 ms to the 0.6 MB archive JSON, so the figures of sessions 5–9 measured it.)
  * (`--cpu-prof DIR`: the web server writes a V8 CPU profile of each phase there, and the bench prints
  *  a summary of the readers' phase: CPU by area and the top functions, named through the source maps.)
  */
 import fs from "node:fs";
+import http from "node:http";
+import zlib from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -42,6 +48,7 @@ const { values } = parseArgs({
     readers: { type: "string", default: "20" },
     "cost-requests": { type: "string", default: "15" },
     "same-thread": { type: "boolean", default: false },
+    client: { type: "string", default: "http" },
     "cpu-prof": { type: "string" },
   },
 });
@@ -139,11 +146,38 @@ function sseClient(id: string, signal: AbortSignal) {
 const READERS_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { monitorEventLoopDelay } = require("node:perf_hooks");
-const { url, endpoints, readers } = workerData;
+const http = require("node:http");
+const zlib = require("node:zlib");
+const { url, endpoints, readers, client } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: readers + 1 });
+// One GET as a browser or a script sees it: "http" decodes a gzipped body in one step once it has
+// arrived (as browsers, Python's requests and curl do); "fetch" is Node's fetch, which inflates it
+// through a stream in 16 KB pieces, one thread-pool round trip and event-loop turn each.
+function get(path, headers) {
+  if (client === "fetch") {
+    return fetch(url + path, { headers }).then(async (res) => ({ ok: res.ok, status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }));
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.get(url + path, { agent, headers }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        const done = (body) => resolve({ ok: res.statusCode >= 200 && res.statusCode < 300, status: res.statusCode, headers: { get: (h) => res.headers[h] ?? null }, body });
+        if (res.headers["content-encoding"] !== "gzip") return done(raw);
+        zlib.gunzip(raw, { chunkSize: Math.max(64 * 1024, 8 * raw.length) }, (e, body) => (e ? reject(e) : done(body)));
+      });
+    });
+    req.on("error", reject);
+  });
+}
 const latencies = Object.fromEntries(Object.keys(endpoints).map((k) => [k, []]));
 const errors = Object.fromEntries(Object.keys(endpoints).map((k) => [k, 0]));
 const errorSamples = [];
 const probes = [];
+// Server-Timing phases per endpoint (ms per request), for the endpoints that send the header.
+const phases = Object.fromEntries(Object.keys(endpoints).map((k) => [k, {}]));
 let running = true;
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
@@ -153,11 +187,12 @@ const readerLoops = Array.from({ length: readers }, async (_, r) => {
     const name = names[i % names.length];
     const t0 = performance.now();
     try {
-      const res = await fetch(url + endpoints[name], { headers: { "accept-encoding": "gzip, deflate, br" } });
-      const body = await res.arrayBuffer();
+      const res = await get(endpoints[name], { "accept-encoding": "gzip, deflate, br" });
+      const body = res.body;
+      for (const m of (res.headers.get("server-timing") ?? "").matchAll(/([\\w-]+);dur=([\\d.]+)/g)) (phases[name][m[1]] ??= []).push(Number(m[2]));
       if (!res.ok) {
         errors[name]++;
-        if (errorSamples.length < 10) errorSamples.push(name + ": HTTP " + res.status + " " + Buffer.from(body).toString("utf8", 0, 200));
+        if (errorSamples.length < 10) errorSamples.push(name + ": HTTP " + res.status + " " + body.toString("utf8", 0, 200));
       }
     } catch (e) {
       errors[name]++;
@@ -170,7 +205,7 @@ const probeLoop = (async () => {
   while (running) {
     const t = performance.now();
     try {
-      await (await fetch(url + "/api/reads-under-load-probe")).arrayBuffer();
+      await get("/api/reads-under-load-probe", {});
     } catch {}
     probes.push(performance.now() - t);
     await new Promise((r) => setTimeout(r, 50));
@@ -181,12 +216,13 @@ parentPort.on("message", async (m) => {
   running = false;
   await Promise.all([...readerLoops, probeLoop]);
   const ms = (ns) => Math.round(ns / 1e4) / 100;
-  parentPort.postMessage({ latencies, errors, errorSamples, probes, loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } });
+  parentPort.postMessage({ latencies, errors, errorSamples, probes, phases, loopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } });
 });
 `;
 
 interface ReaderResults {
   latencies: Record<string, number[]>;
+  phases: Record<string, Record<string, number[]>>;
   errors: Record<string, number>;
   errorSamples: string[];
   probes: number[];
@@ -194,7 +230,7 @@ interface ReaderResults {
 }
 
 function startReaders(endpoints: Record<string, string>, sameThread: boolean): { stop(): Promise<ReaderResults> } {
-  const workerData = { url: server.url, endpoints, readers };
+  const workerData = { url: server.url, endpoints, readers, client: values.client };
   if (!sameThread) {
     const w = new Worker(READERS_SOURCE, { eval: true, workerData });
     return {
@@ -211,7 +247,7 @@ function startReaders(endpoints: Record<string, string>, sameThread: boolean): {
   let answer: (m: ReaderResults) => void = () => {};
   const parentPort = { on: (_: string, f: (m: unknown) => void) => listeners.push(f), postMessage: (m: ReaderResults) => answer(m) };
   new Function("require", "workerData", "parentPort", READERS_SOURCE.replace(/^const \{ parentPort, workerData \} = .*$/m, ""))(
-    (m: string) => (m === "node:perf_hooks" ? { monitorEventLoopDelay } : {}),
+    (m: string) => ({ "node:perf_hooks": { monitorEventLoopDelay }, "node:http": http, "node:zlib": zlib })[m] ?? {},
     workerData,
     parentPort,
   );
@@ -299,7 +335,11 @@ try {
   const lags = clients.filter((c) => c.out.completedAt).map((c) => Math.max(0, c.out.completedAt - completedSeenAt));
   const batchCounts = clients.map((c) => c.out.batches);
   const exp = (await stack.prisma.experiment.findUnique({ where: { id } }))!;
-  const reads = Object.fromEntries(Object.keys(endpoints).map((k) => [k, { requests: r.latencies[k]!.length, errors: r.errors[k], ...stats(r.latencies[k]!) }]));
+  const serverTiming = (k: string) => {
+    const p = Object.entries(r.phases[k] ?? {});
+    return p.length ? { serverTiming: Object.fromEntries(p.map(([phase, ms]) => [phase, { p50: stats(ms).p50Ms, p95: stats(ms).p95Ms }])) } : {};
+  };
+  const reads = Object.fromEntries(Object.keys(endpoints).map((k) => [k, { requests: r.latencies[k]!.length, errors: r.errors[k], ...stats(r.latencies[k]!), ...serverTiming(k) }]));
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   let profile: unknown;
   if (profDir) {
@@ -329,6 +369,7 @@ try {
       },
       client: {
         readersOn: values["same-thread"] ? "the SSE clients' thread" : "a worker thread",
+        readersClient: values.client,
         cpuS: Math.round((clientCpu.user + clientCpu.system) / 1e5) / 10,
         utilisation: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / readersWallS) * 100) / 100,
         sseLoopDelayMs: { p50: ms(clientLoop.percentile(50)), p99: ms(clientLoop.percentile(99)), max: ms(clientLoop.max) },

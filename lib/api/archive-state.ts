@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { ExperimentSpec } from "@/lib/experiments/config";
 
 /**
  * The union archive ("Elite" rows) of recently read experiments, copied into the web process and
@@ -42,6 +43,9 @@ export interface ArchiveState {
 interface WireRow {
   revision: string;
   numElites: number;
+  /** The experiment's configuration and island count (a read of the archive needs both; one round trip). */
+  config: ExperimentSpec;
+  islandCount: number;
   count: number;
   dimMin: number | null;
   dimMax: number | null;
@@ -53,13 +57,13 @@ interface WireRow {
 }
 
 /**
- * The experiment's revision and element count, and its rows above `since`, in one statement, as
- * binary columns (int4send / float8send / uuid_send / int8send, ordered by cell): no number is
- * printed as text and parsed back. undefined: no such experiment.
+ * The experiment's revision, element count, configuration and island count, and its rows above `since`,
+ * in one statement, as binary columns (int4send / float8send / uuid_send / int8send, ordered by cell): no
+ * number is printed as text and parsed back. undefined: no such experiment.
  */
 async function readSince(db: pg.Pool, experimentId: string, since: string): Promise<WireRow | undefined> {
   const { rows } = await db.query<WireRow>(
-    `SELECT x."archiveRevision"::text AS revision, x."numElites" AS "numElites", e.*
+    `SELECT x."archiveRevision"::text AS revision, x."numElites" AS "numElites", x.config, x."islandCount" AS "islandCount", e.*
        FROM "Experiment" x
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS count,
@@ -104,13 +108,18 @@ function checkRows(state: ArchiveState, w: WireRow): number {
   return dim;
 }
 
-/** Rows [from, to) into the copy (synchronous: a published copy is never seen half-changed). */
-function applyRows(state: ArchiveState, w: WireRow, dim: number, from: number, to: number): void {
+/**
+ * Rows [from, to) into the copy (synchronous: a published copy is never seen half-changed), skipping rows
+ * at or below `floor`: a read based on an older revision than the copy's repeats rows the copy has.
+ */
+function applyRows(state: ArchiveState, w: WireRow, dim: number, from: number, to: number, floor = -1): void {
   if (to <= from) return;
   const cells = w.cells!, fitness = w.fitness!, ids = w.ids!, revisions = w.revisions!;
   const descriptors = w.descriptors ?? Buffer.alloc(0);
   state.dim = dim;
   for (let i = from; i < to; i++) {
+    const revision = Number(revisions.readBigInt64BE(8 * i));
+    if (revision <= floor) continue;
     const cell = cells.readInt32BE(4 * i);
     const f = fitness.readDoubleBE(8 * i);
     const d = new Float64Array(dim);
@@ -130,7 +139,7 @@ function applyRows(state: ArchiveState, w: WireRow, dim: number, from: number, t
       descriptors: d,
       idBytes,
       id,
-      revision: Number(revisions.readBigInt64BE(8 * i)),
+      revision,
       fitnessJson: numberJson(f),
       descriptorsJson: `[${parts.join(",")}]`,
     });
@@ -153,67 +162,155 @@ export function sortedCells(state: ArchiveState): number[] {
   return (state.sorted ??= [...state.byCell.keys()].sort((a, b) => a - b));
 }
 
-/** Per-process copies, least recently used first; and the catch-up in flight per experiment (concurrent reads share it). */
-const holder = globalThis as unknown as { __qdArchiveStates?: Map<string, ArchiveState>; __qdArchiveCatchUps?: Map<string, Promise<ArchiveState | undefined>> };
+/** Per-process copies, least recently used first; the whole-table read in flight per experiment (concurrent first reads share it). */
+const holder = globalThis as unknown as {
+  __qdArchiveStates?: Map<string, ArchiveState>;
+  __qdArchiveFills?: Map<string, Promise<FullRead | undefined>>;
+  __qdArchiveReads?: Map<string, { startedAt: number; read: Promise<CurrentArchive | undefined> }>;
+};
 const states = (holder.__qdArchiveStates ??= new Map());
-const inFlight = (holder.__qdArchiveCatchUps ??= new Map());
+const filling = (holder.__qdArchiveFills ??= new Map());
+/** The read in flight per experiment, and when it started (currentArchive). */
+const reading = (holder.__qdArchiveReads ??= new Map());
 const MAX_STATES = 8;
 /** Elites held over all copies (~300 bytes each): large CVT archives evict the others, never the one just read. */
 const MAX_ENTRIES = 250_000;
 
+/** The experiment as one read saw it, with the copy brought at least to that read's revision. */
+export interface CurrentArchive {
+  state: ArchiveState;
+  /** The revision the read saw (the copy may be newer: another read moved it since). */
+  revision: string;
+  config: ExperimentSpec;
+  islandCount: number;
+}
+
+interface FullRead {
+  state: ArchiveState;
+  w: WireRow;
+}
+
 /**
- * The experiment's archive at a revision ≥ `atLeast` (the revision the caller just read), or undefined when the
- * experiment does not exist. Concurrent callers share one catch-up; a caller whose revision is newer than the
- * snapshot of the catch-up it joined starts the next one.
+ * The experiment's archive as of now, in one round trip when the process holds a copy: the statement
+ * reads the experiment (revision, configuration, island count) and the rows above the copy's revision,
+ * and the copy is moved on synchronously. Concurrent requests share a read that started after they
+ * arrived (its snapshot is then at least as new as each of them), so at most one read per experiment
+ * is in flight and a burst of readers costs one or two statements, not one each.
+ * undefined: no such experiment. RaggedArchiveError: the rows do not fit fixed-width columns.
  */
-export async function archiveState(db: pg.Pool, experimentId: string, atLeast: bigint): Promise<ArchiveState | undefined> {
-  for (let tries = 0; ; tries++) {
-    const have = states.get(experimentId);
-    if (have && BigInt(have.revision) >= atLeast) {
-      states.delete(experimentId);
-      states.set(experimentId, have); // LRU order
-      return have;
+export async function currentArchive(db: pg.Pool, experimentId: string): Promise<CurrentArchive | undefined> {
+  const arrival = performance.now();
+  for (;;) {
+    const running = reading.get(experimentId);
+    if (running && running.startedAt >= arrival) return running.read;
+    if (running) {
+      // Started before this request arrived: it may miss a write the request must see. Wait, then share the next.
+      await running.read.catch(() => {});
+      continue;
     }
-    let p = inFlight.get(experimentId);
-    if (!p) {
-      p = catchUp(db, experimentId, have).finally(() => inFlight.delete(experimentId));
-      inFlight.set(experimentId, p);
-    }
-    const got = await p;
-    if (!got) return undefined;
-    // (A bounded number of rounds: the revision only grows, so the second catch-up normally suffices.)
-    if (BigInt(got.revision) >= atLeast || tries >= 3) return got;
+    const read = readCurrent(db, experimentId).finally(() => {
+      if (reading.get(experimentId)?.read === read) reading.delete(experimentId);
+    });
+    reading.set(experimentId, { startedAt: performance.now(), read });
+    return read;
   }
 }
 
-async function catchUp(db: pg.Pool, experimentId: string, have: ArchiveState | undefined): Promise<ArchiveState | undefined> {
-  // A copy is changed only here, one catch-up at a time per experiment. A published copy is changed and
-  // relabelled in one synchronous step after the query, so its readers never see a half-applied write.
-  let state = have ?? fresh(experimentId);
-  let w = await readSince(db, experimentId, state.revision);
-  if (!w) {
-    states.delete(experimentId);
-    return undefined;
+async function readCurrent(db: pg.Pool, experimentId: string): Promise<CurrentArchive | undefined> {
+  for (let tries = 0; ; tries++) {
+    const have = states.get(experimentId);
+    if (!have || tries >= 3) {
+      // No copy (or one that keeps being replaced): the whole table into a new copy, whose read is current.
+      const full = await fullRead(db, experimentId);
+      return full && { state: full.state, revision: full.w.revision, config: full.w.config, islandCount: full.w.islandCount };
+    }
+    const w = await readSince(db, experimentId, have.revision);
+    if (!w) {
+      states.delete(experimentId);
+      return undefined;
+    }
+    const state = advance(experimentId, w, have.revision);
+    if (state) return { state, revision: w.revision, config: w.config, islandCount: w.islandCount };
+    // The copy was dropped or replaced while the statement ran, or the archive was rewritten: again.
   }
+}
+
+/**
+ * The experiment's archive at a revision ≥ `atLeast` (the revision the caller just read), or undefined when the
+ * experiment does not exist (the page's first paint, which reads the experiment row itself).
+ */
+export async function archiveState(db: pg.Pool, experimentId: string, atLeast: bigint): Promise<ArchiveState | undefined> {
+  const have = states.get(experimentId);
+  if (have && BigInt(have.revision) >= atLeast) return touch(experimentId, have);
+  return (await currentArchive(db, experimentId))?.state;
+}
+
+/**
+ * Moves the published copy to the read `w` (rows above `since`), synchronously. Returns the copy, now at
+ * a revision ≥ the read's, or undefined when the read cannot be applied: no copy, a copy older than
+ * `since` (replaced meanwhile), or one that disagrees with the table's element count afterwards (rows went
+ * away: the archive was rewritten), which is then unpublished.
+ *
+ * Exactness: archive writes hold the experiment row from the revision bump to commit, so they commit in
+ * revision order, and the statement reads the revision and the rows in one snapshot. A row's stored
+ * revision is the last write to it, so the read's rows above the copy's revision are exactly what changed
+ * between the two: applying them gives the table at the read's revision, whichever of several concurrent
+ * reads lands first.
+ */
+function advance(experimentId: string, w: WireRow, since: string): ArchiveState | undefined {
+  const state = states.get(experimentId);
+  if (!state) return undefined;
+  const at = BigInt(state.revision);
+  if (at >= BigInt(w.revision)) return touch(experimentId, state);
+  if (at < BigInt(since)) return undefined;
   try {
-    if (have) {
-      applyRows(have, w, checkRows(have, w), 0, w.count);
-      if (have.byCell.size !== w.numElites) {
-        // Rows went away (the archive was rewritten) or the counter disagrees: unpublish the copy and read the table afresh.
-        states.delete(experimentId);
-        state = fresh(experimentId);
-        w = await readSince(db, experimentId, state.revision);
-        if (!w) return undefined;
-        await fill(state, w);
-      }
-    } else await fill(state, w);
+    applyRows(state, w, checkRows(state, w), 0, w.count, Number(at));
   } catch (e) {
     states.delete(experimentId);
     throw e;
   }
   state.revision = w.revision;
+  if (state.byCell.size !== w.numElites) {
+    states.delete(experimentId);
+    return undefined;
+  }
+  return touch(experimentId, state);
+}
+
+/** Reads the whole table into a new copy and publishes it; concurrent callers share one read. */
+function fullRead(db: pg.Pool, experimentId: string): Promise<FullRead | undefined> {
+  let p = filling.get(experimentId);
+  if (!p) {
+    p = (async () => {
+      const state = fresh(experimentId);
+      const w = await readSince(db, experimentId, state.revision);
+      if (!w) {
+        states.delete(experimentId);
+        return undefined;
+      }
+      await fill(state, w);
+      state.revision = w.revision;
+      // A copy published meanwhile at a newer revision stays.
+      const other = states.get(experimentId);
+      if (other && BigInt(other.revision) >= BigInt(state.revision)) return { state: touch(experimentId, other), w };
+      publish(state);
+      return { state, w };
+    })().finally(() => filling.delete(experimentId));
+    filling.set(experimentId, p);
+  }
+  return p;
+}
+
+/** Marks a copy most recently used. */
+function touch(experimentId: string, state: ArchiveState): ArchiveState {
   states.delete(experimentId);
   states.set(experimentId, state);
+  return state;
+}
+
+/** Publishes a copy, evicting the least recently used ones beyond the limits. */
+function publish(state: ArchiveState): void {
+  touch(state.experimentId, state);
   let held = 0;
   for (const st of states.values()) held += st.byCell.size;
   while (states.size > 1 && (states.size > MAX_STATES || held > MAX_ENTRIES)) {
@@ -221,7 +318,6 @@ async function catchUp(db: pg.Pool, experimentId: string, have: ArchiveState | u
     held -= states.get(oldest)!.byCell.size;
     states.delete(oldest);
   }
-  return state;
 }
 
 /** Entries written after revision `after` (all when undefined), in cell order. */

@@ -1,13 +1,13 @@
 import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
-import { constants as zlibConstants, gzip } from "node:zlib";
-import { promisify } from "node:util";
+import { constants as zlibConstants, gzipSync, type ZlibOptions } from "node:zlib";
 import pg from "pg";
 import { encodeArchiveColumnsFromArrays, encodeArchiveColumnsFromWire } from "./archive-columns";
-import { archiveState, columnsFrom, elitesJsonFrom, entriesAfter, RaggedArchiveError, type ArchiveState } from "./archive-state";
+import { columnsFrom, currentArchive, elitesJsonFrom, entriesAfter, RaggedArchiveError, type ArchiveState, type CurrentArchive } from "./archive-state";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
 import { acceptsGzip, PRECOMPRESSED_HEADER, precompressedBodies } from "./precompressed";
+import { ServerTiming } from "./server-timing";
 
 export { acceptsGzip };
 import { autoDimensions } from "@/lib/db/auto-range-store";
@@ -178,11 +178,23 @@ interface Rendered {
   jsonGzip?: Promise<Buffer>;
 }
 
-const gzipAsync = promisify(gzip);
+/**
+ * Gzips on the web thread, once per revision. The thread pool (zlib's async form) was tried first: under
+ * a live run (bench/reads-under-load.ts, Server-Timing) a 0.6 MB archive's gzip, ~3 ms of work, waited
+ * 26–54 ms (p50) for a pool thread and then for the event loop to take its result, at every revision;
+ * done here it costs those 3 ms (10,000 elites: ~6 ms) of the loop and no wait.
+ */
+function gzipNow(body: Uint8Array, options: ZlibOptions): Promise<Buffer> {
+  try {
+    return Promise.resolve(gzipSync(body, options));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
 
 /**
- * The compact body: typed-array columns (archive-columns.ts), gzipped here once per revision (zlib
- * runs on the thread pool, not the event loop), served as application/octet-stream. The gzip is
+ * The compact body: typed-array columns (archive-columns.ts), gzipped here once per revision
+ * (gzipNow), served as application/octet-stream. The gzip is
  * part of the format rather than a Content-Encoding: `next start` compresses compressible types
  * itself and octet-stream is not one of them, so the bytes reach the client exactly as made,
  * whatever server or proxy is in between, and the dashboard inflates them with DecompressionStream.
@@ -191,7 +203,7 @@ async function columnsBody(experimentId: string, config: ExperimentSpec, after: 
   const [wire, geometry] = await Promise.all([elitesWire(experimentId, after, island), geometryJson(experimentId, config)]);
   const headerJson = `{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"revision":${wire.revision},"count":${wire.count},"dim":${wire.dim}}`;
   // Level 1: the doubles and ids barely compress further at higher levels, and it is several times faster.
-  return gzipAsync(encodeArchiveColumnsFromWire({ headerJson, ...wire }), { level: 1 });
+  return gzipNow(encodeArchiveColumnsFromWire({ headerJson, ...wire }), { level: 1 });
 }
 
 /**
@@ -225,16 +237,50 @@ const rendered = new Map<string, Rendered>();
 const MAX_RENDERED = 16;
 
 /**
- * The archive response: one cheap query for the configuration and revision, then the
- * rendered body from memory when the revision has not moved (else rendered and kept).
- * The union archive is rendered from the process's copy of it (archive-state.ts), caught up by
- * revision: during a live run a read costs the rows written since the last read, not the archive.
- * Islands, and archives whose rows cannot be held as fixed-width columns, are rendered by PostgreSQL.
+ * The archive response. The union archive is rendered from the process's copy of it (archive-state.ts):
+ * one statement reads the experiment and the rows written since the copy's revision, so during a live
+ * run a read costs those rows, not the archive, and the body is rendered from memory once per revision
+ * (kept while the revision has not moved). Islands, and archives whose rows cannot be held as
+ * fixed-width columns, are read with one query for the configuration and revision and rendered by PostgreSQL.
  * Large JSON bodies are gzipped once per revision and sent with Content-Encoding: gzip to clients
  * that accept it, when the web server runs with scripts/web-preload.mjs (Next.js would otherwise drop
  * the header, and gzip the body itself on every request); the compact form carries its own gzip.
  */
 export async function archiveResponse(req: Request, experimentId: string, after: number | undefined, island?: number, format: "json" | "columns" = "json"): Promise<Response> {
+  const timing = new ServerTiming();
+  // The JSON form gzipped by us is another representation: its own entity tag.
+  const gz = format === "json" && precompressedBodies() && acceptsGzip(req);
+  const etagAt = (rev: string) => `"a-${experimentId.slice(0, 8)}-${rev}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}${gz ? "-gz" : ""}"`;
+  const headersAt = (rev: string): Record<string, string> => ({
+    "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8",
+    "cache-control": "no-cache",
+    etag: etagAt(rev),
+    "server-timing": timing.header(),
+  });
+  if (island === undefined) {
+    // The union archive: one statement reads the experiment and the rows the process's copy lacks.
+    let current: CurrentArchive | undefined;
+    try {
+      current = await currentArchive(pool(), experimentId);
+      if (!current) throw new ApiError(404, `experiment ${experimentId} not found`);
+    } catch (e) {
+      if (!(e instanceof RaggedArchiveError)) throw e; // rendered by PostgreSQL below (JSON), or a 409 (columns)
+    }
+    timing.mark("read");
+    if (current) {
+      const geometry = await geometryJson(experimentId, current.config);
+      timing.mark("geometry");
+      // Rendered synchronously from here on (the copy only moves in another read), at the copy's revision:
+      // at least the one this request read.
+      const { state } = current;
+      const rev = state.revision;
+      if (notModified(req, etagAt(rev))) return new Response(null, { status: 304, headers: headersAt(rev) });
+      const h = renderSlot(experimentId, `${rev}:${after ?? -1}::${geometry.length}`, after, island);
+      const body = format === "columns" ? (h.columns ??= columnsFromState(experimentId, geometry, state, after)) : (h.json ??= Promise.resolve(jsonFromState(experimentId, geometry, state, after)));
+      forgetOnFailure(h, format, body);
+      return send(h, body, () => headersAt(rev), gz, timing);
+    }
+  }
   const { rows } = await pool().query<{ config: ExperimentSpec; revision: string; islandCount: number }>(
     `SELECT config, "archiveRevision"::text AS revision, "islandCount" FROM "Experiment" WHERE id = $1::uuid`,
     [experimentId],
@@ -246,36 +292,8 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       { path: "island", message: islandCount ? `must be < ${islandCount}` : "this experiment has no islands" },
     ]);
   }
-  // The JSON form gzipped by us is another representation: its own entity tag.
-  const gz = format === "json" && precompressedBodies() && acceptsGzip(req);
-  const etagAt = (rev: string) => `"a-${experimentId.slice(0, 8)}-${rev}-${after ?? "all"}${island === undefined ? "" : `-i${island}`}${format === "columns" ? "-c" : ""}${gz ? "-gz" : ""}"`;
-  const headersAt = (rev: string): Record<string, string> => ({
-    "content-type": format === "columns" ? "application/octet-stream" : "application/json; charset=utf-8",
-    "cache-control": "no-cache",
-    etag: etagAt(rev),
-  });
+  timing.mark("row");
   if (notModified(req, etagAt(revision))) return new Response(null, { status: 304, headers: headersAt(revision) });
-  if (island === undefined) {
-    const geometry = await geometryJson(experimentId, config);
-    let state: ArchiveState | undefined;
-    let ragged = false;
-    try {
-      state = await archiveState(pool(), experimentId, BigInt(revision));
-    } catch (e) {
-      if (!(e instanceof RaggedArchiveError)) throw e;
-      ragged = true; // rendered by PostgreSQL below (JSON), or a 409 (columns)
-    }
-    if (!state && !ragged) throw new ApiError(404, `experiment ${experimentId} not found`);
-    if (state) {
-      // Rendered synchronously from here on: the copy only changes in a later catch-up.
-      const rev = state.revision;
-      if (rev !== revision && notModified(req, etagAt(rev))) return new Response(null, { status: 304, headers: headersAt(rev) });
-      const h = renderSlot(experimentId, `${rev}:${after ?? -1}::${geometry.length}`, after, island);
-      const body = format === "columns" ? (h.columns ??= columnsFromState(experimentId, geometry, state, after)) : (h.json ??= Promise.resolve(jsonFromState(experimentId, geometry, state, after)));
-      forgetOnFailure(h, format, body);
-      return send(h, body, headersAt(rev), gz);
-    }
-  }
   const h = renderSlot(experimentId, `${revision}:${after ?? -1}:${island ?? ""}`, after, island);
   // The revision inside a body is read in the same query as its elites; the cache key uses the one read first.
   const body =
@@ -285,11 +303,11 @@ export async function archiveResponse(req: Request, experimentId: string, after:
           ([elites, geometry]) => Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`),
         ));
   forgetOnFailure(h, format, body);
-  return send(h, body, headersAt(revision), gz);
+  return send(h, body, () => headersAt(revision), gz, timing);
 }
 
 /**
- * How the JSON archive is gzipped (once per revision, on the thread pool). Huffman coding alone: the
+ * How the JSON archive is gzipped (once per revision, gzipNow). Huffman coding alone: the
  * body is decimal digits, hex ids and punctuation with almost no repeated strings, so LZ77's match
  * search finds next to nothing: on a 10,000-elite body (1.0 MB) it gives the same bytes as level 1
  * (518,081 vs 518,064 bytes) for half the CPU (median 15 vs 30 ms, loaded 2-core machine); level 6 is 2.4% smaller.
@@ -300,14 +318,17 @@ const JSON_GZIP = { level: 1, strategy: zlibConstants.Z_HUFFMAN_ONLY };
 /** Bodies smaller than this go out plain (the server compresses them if it likes): not worth a cached copy. */
 const GZIP_MIN_BYTES = 16 * 1024;
 
-async function send(h: Rendered, body: Promise<Buffer>, headers: Record<string, string>, gz: boolean): Promise<Response> {
+async function send(h: Rendered, body: Promise<Buffer>, headers: () => Record<string, string>, gz: boolean, timing: ServerTiming): Promise<Response> {
   const plain = await body;
-  if (!gz || plain.length < GZIP_MIN_BYTES) return new Response(new Uint8Array(plain), { headers });
-  const zipped = (h.jsonGzip ??= gzipAsync(plain, JSON_GZIP));
+  timing.mark("render");
+  if (!gz || plain.length < GZIP_MIN_BYTES) return new Response(new Uint8Array(plain), { headers: headers() });
+  const zipped = (h.jsonGzip ??= gzipNow(plain, JSON_GZIP));
   zipped.catch(() => {
     if (h.jsonGzip === zipped) h.jsonGzip = undefined;
   });
-  return new Response(new Uint8Array(await zipped), { headers: { ...headers, [PRECOMPRESSED_HEADER]: "gzip", vary: "accept-encoding" } });
+  const bytes = await zipped;
+  timing.mark("gzip");
+  return new Response(new Uint8Array(bytes), { headers: { ...headers(), [PRECOMPRESSED_HEADER]: "gzip", vary: "accept-encoding" } });
 }
 
 /** If-None-Match: a list of entity tags (or `*`), weak or strong. */
@@ -349,6 +370,6 @@ function jsonFromState(experimentId: string, geometry: string, state: ArchiveSta
 function columnsFromState(experimentId: string, geometry: string, state: ArchiveState, after: number | undefined): Promise<Buffer> {
   const c = columnsFrom(state, entriesAfter(state, after));
   const headerJson = `{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"revision":${state.revision},"count":${c.count},"dim":${c.dim}}`;
-  // Encoded now (the copy may move at the next catch-up); gzipped on the thread pool, level 1 as columnsBody.
-  return gzipAsync(encodeArchiveColumnsFromArrays({ headerJson, ...c }), { level: 1 });
+  // Encoded now (the copy may move at the next catch-up); gzipped level 1 as columnsBody.
+  return gzipNow(encodeArchiveColumnsFromArrays({ headerJson, ...c }), { level: 1 });
 }

@@ -204,22 +204,30 @@ describe("archive reads from the server's copy", () => {
     expect(await columns(id)).toEqual(now);
   });
 
-  it("many concurrent readers of a moving archive each get a consistent body (count = rows, revision matching)", async () => {
+  it("many concurrent readers of a moving archive each get a consistent body, never an older value over a newer one", async () => {
     const id = await create("concurrent");
     await write(id, Array.from({ length: 200 }, (_, i) => ({ cell: i, fitness: i })));
     let writing = true;
+    // Each write adds a cell and improves cell 0, so a body at revision r has exactly one right value for both
+    // (reads run concurrently and their catch-ups land in any order).
     const writer = (async () => {
-      for (let k = 0; writing && k < 40; k++) await write(id, [{ cell: 200 + k, fitness: 1e3 + k }]);
+      for (let k = 0; writing && k < 60; k++) await write(id, [{ cell: 200 + k, fitness: 1e3 + k }, { cell: 0, fitness: 1e4 + k }]);
     })();
-    const bodies = await Promise.all(Array.from({ length: 30 }, async (_, i) => (i % 2 ? columns(id) : (await json(id)).body)));
+    const bodies: Elites[] = [];
+    for (let wave = 0; wave < 3; wave++) {
+      const got = await Promise.all(Array.from({ length: 30 }, async (_, i) => (i % 2 ? (await columns(id)).elites : (await json(id)).body.elites)));
+      bodies.push(...got);
+    }
     writing = false;
     await writer;
-    for (const b of bodies) {
-      const e = b.elites;
+    expect(new Set(bodies.map((e) => e.revision)).size).toBeGreaterThan(1); // the reads saw the archive move
+    for (const e of bodies) {
       // Revision r of this test's writes holds 200 + (r - 1) cells: each write adds one cell and one revision.
       expect(e.count).toBe(200 + (e.revision - 1));
       expect(e.cell).toEqual([...e.cell].sort((a, b) => a - b));
       expect(e.fitness.length).toBe(e.count);
+      expect(e.fitness[0]).toBe(e.revision === 1 ? 0 : 1e4 + e.revision - 2);
+      if (e.revision > 1) expect(e.fitness[e.cell.indexOf(200 + e.revision - 2)]).toBe(1e3 + e.revision - 2);
     }
   });
 

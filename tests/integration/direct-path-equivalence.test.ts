@@ -52,8 +52,8 @@ function get(server: ApiServer, path: string, headers: Record<string, string>): 
   });
 }
 
-/** Headers that describe the connection or the moment, not the answer. */
-const PER_CONNECTION = new Set(["date", "keep-alive", "connection", "transfer-encoding", "content-length"]);
+/** Headers that describe the connection or the moment (Server-Timing: this request's durations), not the answer. */
+const PER_CONNECTION = new Set(["date", "keep-alive", "connection", "transfer-encoding", "content-length", "server-timing"]);
 const comparable = (a: Answer) => ({
   status: a.status,
   headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => !PER_CONNECTION.has(k)).sort(([x], [y]) => x.localeCompare(y))),
