@@ -5,8 +5,8 @@ import type { QueueFactory } from "@/lib/queue/connection";
 /** What every processor and background loop of a worker process shares. */
 export interface WorkerContext {
   prisma: PrismaClient;
-  /** Plain numeric batches commit through it, without Prisma (lib/db/direct-pool.ts); absent: every commit goes through Prisma. */
-  commitPool?: pg.Pool;
+  /** Numbered jobs refresh and (plain numeric batches) commit through it, without Prisma (lib/db/direct-pool.ts); absent: all through Prisma. */
+  directPool?: pg.Pool;
   queues: QueueFactory;
   log: (line: string) => void;
 }

@@ -32,8 +32,8 @@ async function main() {
   if (!env.DATABASE_URL) throw new ConfigError("DATABASE_URL is not set; a worker needs the database that the web app uses.");
   const queues = createQueueFactory();
   // One connection per numbered job this process runs at once.
-  const commitPool = createDirectPool(env.DATABASE_URL, env.QD_EVALUATION_CONCURRENCY);
-  const processors = createProcessors({ prisma, queues, log, commitPool });
+  const directPool = createDirectPool(env.DATABASE_URL, env.QD_EVALUATION_CONCURRENCY);
+  const processors = createProcessors({ prisma, queues, log, directPool });
   const workers: Worker[] = processors.map(({ queue, processor, concurrency }) => {
     const worker = queues.worker(queue, processor, {
       concurrency,
@@ -74,7 +74,7 @@ async function main() {
     await heartbeat.stop();
     await queues.close();
     await prisma.$disconnect();
-    await commitPool.end();
+    await directPool.end();
     failures.flush();
     log("stopped");
     process.exit(0);

@@ -736,16 +736,16 @@ export interface StoredElite {
   revision: bigint;
 }
 
+const ELITES_SINCE = `SELECT cell, fitness, descriptors, "genomeVector", "solutionId"::text AS "solutionId", revision
+     FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2 AND revision <> $3 ORDER BY revision`;
+
 /**
  * Elites written after `revision` (all of them for revision -1): a cache's
  * incremental refresh. `skipRevision` leaves out a write the caller made itself.
+ * `direct` (lib/db/direct-pool.ts): read through node-postgres, not Prisma's raw-query path, which
+ * re-encodes every row (the genomes' bytes included) on their way to the caller; the same rows come back.
  */
-export async function elitesSince(prisma: PrismaClient, experimentId: string, revision: bigint, skipRevision = -1n): Promise<StoredElite[]> {
-  return prisma.$queryRawUnsafe<StoredElite[]>(
-    `SELECT cell, fitness, descriptors, "genomeVector", "solutionId"::text AS "solutionId", revision
-     FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2 AND revision <> $3 ORDER BY revision`,
-    experimentId,
-    revision,
-    skipRevision,
-  );
+export async function elitesSince(prisma: PrismaClient, experimentId: string, revision: bigint, skipRevision = -1n, direct?: pg.Pool): Promise<StoredElite[]> {
+  if (direct) return (await direct.query<StoredElite>(ELITES_SINCE, [experimentId, revision, skipRevision])).rows;
+  return prisma.$queryRawUnsafe<StoredElite[]>(ELITES_SINCE, experimentId, revision, skipRevision);
 }

@@ -1,10 +1,11 @@
 // Issue 15.1: plain numeric batches commit through node-postgres directly (commitBatch's `direct`
 // pool) instead of Prisma's transaction. Same batches, one database per path: the stored rows,
 // counters, snapshots, events and ledger must be the same, a retried batch must count once, and
-// direct and Prisma writers on one experiment must still keep every cell's best.
+// direct and Prisma writers on one experiment must still keep every cell's best. The workers'
+// refresh (elitesSince) reads through the same pool: the same rows as through Prisma.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { commitBatch, type CandidateBatch, type CommitResult } from "@/lib/db/archive-store";
+import { commitBatch, elitesSince, type CandidateBatch, type CommitResult, type StoredElite } from "@/lib/db/archive-store";
 import { createPrismaClient, type PrismaClient } from "@/lib/db/client";
 import { createDirectPool } from "@/lib/db/direct-pool";
 import { newSolutionId } from "@/lib/db/solution-id";
@@ -131,6 +132,13 @@ describe("direct commit path", () => {
     expect(sb.ledger).toHaveLength(BATCHES);
     expect(sb.events.map((e) => e.type)).toContain("status");
     expect(sb.snapshots.length).toBeGreaterThan(2);
+    // A worker's refresh reads the same elites through the pool as through Prisma.
+    const hex = (rows: StoredElite[]) => rows.map((r) => ({ ...r, genomeVector: Buffer.from(r.genomeVector).toString("hex") }));
+    for (const [after, skip] of [[-1n, -1n], [2n, 4n]] as const) {
+      const read = hex(await elitesSince(viaDirect, expA.id, after, skip, pools[1]));
+      expect(read).toEqual(hex(await elitesSince(viaDirect, expA.id, after, skip)));
+      expect(read.length).toBeGreaterThan(0);
+    }
     // Lineage: every parent of a stored row is stored.
     const ids = new Set(sb.solutions.map((s) => s.id));
     for (const s of sb.solutions) for (const p of s.parentIds) expect(ids.has(p)).toBe(true);

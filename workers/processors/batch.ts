@@ -41,7 +41,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
     const config = exp.config as unknown as ExperimentConfig;
     const plan = jobPlan(config);
     // Re-binning ("range": "auto") needs the Prisma transaction: do not take the row twice per commit.
-    const direct = autoDimensions(config) ? undefined : ctx.commitPool;
+    const direct = autoDimensions(config) ? undefined : ctx.directPool;
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
 
     if (exp.landed) return { skipped: "already processed" };
@@ -54,7 +54,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
     // Islands: job k mutates (and commits to) island k mod the islands that exist now.
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
-    await time("refresh", () => cache.refresh(ctx.prisma));
+    await time("refresh", () => cache.refresh(ctx.prisma, ctx.directPool));
     // Proximity / density archives: the job ranks against this worker's copy of the search archive,
     // brought to the newest stored revision; it holds the copy until its commit.
     const search = isSearchArchiveConfig(config.archive) ? searchCaches.get(experimentId, config, exp.seed, cache.archive) : null;
