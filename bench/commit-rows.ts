@@ -12,7 +12,8 @@
  *
  * Variants: `v4` (random UUIDs, crypto.randomUUID), `v7` (lib/db/solution-id.ts), and with
  * `--baseline FILE` (another version of lib/db/archive-store.ts, e.g. main's copied into lib/db so its
- * imports resolve) `base-v4` / `base-v7`: the same ids committed by that file's commitBatch.
+ * imports resolve) `base-v4` / `base-v7`: the same ids committed by that file's commitBatch; `direct`:
+ * v7 ids committed through a node-postgres pool of its own (commitBatch's direct path, lib/db/direct-pool.ts).
  */
 import crypto from "node:crypto";
 import os from "node:os";
@@ -20,6 +21,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
 import { createPrismaClient } from "@/lib/db/client";
+import { createDirectPool } from "@/lib/db/direct-pool";
 import { newSolutionId } from "@/lib/db/solution-id";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment } from "@/lib/experiments/lifecycle";
@@ -41,7 +43,7 @@ const DIM = 100;
 const CELLS = 10_000;
 const log = (s: string) => process.stderr.write(`[bench:commit-rows] ${s}\n`);
 
-const newIds: Record<string, () => string> = { v4: () => crypto.randomUUID(), v7: newSolutionId };
+const newIds: Record<string, () => string> = { v4: () => crypto.randomUUID(), v7: newSolutionId, direct: newSolutionId };
 const baseline: { commitBatch: typeof commitBatch } | null = values.baseline ? await import(path.resolve(values.baseline)) : null;
 const variants = values.variants!.split(",");
 const ids: Record<string, () => string> = {};
@@ -77,6 +79,7 @@ function batch(experimentId: string, k: number, newId: () => string, parents: st
 }
 
 async function backendCpu(prisma: Prisma): Promise<number> {
+  // The direct pool's backend is listed too (its connection stays open between commits).
   const pids = await prisma.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
   return pids.reduce((s, p) => s + cpuSeconds(p.pid), 0);
 }
@@ -89,6 +92,7 @@ function median(xs: number[]) {
 const config = ExperimentConfig.parse({ name: "rows", domain: { type: "sphere", dim: DIM }, emitter: { type: "iso-line", isoSigma: 0.5, lineSigma: 0.2 }, batchSize: 540, budget: { evaluations: 1e9 }, seed: 1 });
 const dbs = await Promise.all(variants.map(() => createTestDatabase({ prefix: "qd_commitfree_rows" })));
 const clients = dbs.map((d) => createPrismaClient(d.url));
+const pools = dbs.map((d, i) => (variants[i] === "direct" ? createDirectPool(d.url, 1) : undefined));
 const result: Record<string, { cpuMsPerCommit: number[]; clientCpuMsPerCommit: number[]; wallMsPerCommit: number[]; pkeyKb: number[]; solutionKb: number[] }> = {};
 for (const v of variants) result[v] = { cpuMsPerCommit: [], clientCpuMsPerCommit: [], wallMsPerCommit: [], pkeyKb: [], solutionKb: [] };
 try {
@@ -112,7 +116,7 @@ try {
         const c0 = await backendCpu(clients[i]!);
         const t = performance.now();
         const u = process.cpuUsage();
-        await commits[variants[i]!]!(clients[i]!, b, 1e9);
+        await commits[variants[i]!]!(clients[i]!, b, 1e9, undefined, pools[i]);
         walls[i]!.push(performance.now() - t);
         const du = process.cpuUsage(u);
         clientCpu[i]! += (du.user + du.system) / 1000;
@@ -136,5 +140,6 @@ try {
   console.log(JSON.stringify({ bench: "commit-rows", rows: ROWS, commits: COMMITS, loadAverage, variants: result }, null, 2));
 } finally {
   await Promise.all(clients.map((c) => c.$disconnect()));
+  await Promise.all(pools.map((p) => p?.end()));
   await Promise.all(dbs.map((d) => d.drop()));
 }

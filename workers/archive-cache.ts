@@ -1,5 +1,6 @@
 import { makeArchive, getDomain, type ArchiveBase, type Domain } from "@/lib/qd";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type pg from "pg";
 import { elitesSince } from "@/lib/db/archive-store";
 import { islandElitesSince } from "@/lib/db/island-store";
 import { thresholdsSince } from "@/lib/db/emitter-store";
@@ -70,14 +71,15 @@ export class ArchiveCache {
 
   /**
    * Pulls elites committed since the last refresh. `ownRevision`: a write this
-   * worker committed from this cache, whose rows it already holds.
+   * worker committed from this cache, whose rows it already holds. `direct`: read through the
+   * worker's node-postgres pool (lib/db/direct-pool.ts) instead of Prisma.
    */
-  async refresh(prisma: PrismaClient, ownRevision = this.ownRevision): Promise<void> {
+  async refresh(prisma: PrismaClient, direct?: pg.Pool, ownRevision = this.ownRevision): Promise<void> {
     this.lastUsed = Date.now();
     if (autoDimensions(this.config)) await this.followBounds(prisma);
     const rows =
       this.island === null
-        ? await elitesSince(prisma, this.experimentId, this.revision, ownRevision)
+        ? await elitesSince(prisma, this.experimentId, this.revision, ownRevision, direct)
         : await islandElitesSince(prisma, this.experimentId, this.island, this.revision, ownRevision);
     // Revisions commit in order, so everything up to our own write is now visible too.
     if (ownRevision > this.revision) this.revision = ownRevision;

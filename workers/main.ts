@@ -6,6 +6,7 @@ import os from "node:os";
 import type { Worker } from "bullmq";
 import { readEnv, ConfigError } from "@/lib/config";
 import { prisma } from "@/lib/db/client";
+import { createDirectPool } from "@/lib/db/direct-pool";
 import { createQueueFactory } from "@/lib/queue/connection";
 import { startHeartbeat } from "./heartbeat";
 import { createProcessors } from "./processors";
@@ -30,7 +31,9 @@ async function main() {
   const env = readEnv();
   if (!env.DATABASE_URL) throw new ConfigError("DATABASE_URL is not set; a worker needs the database that the web app uses.");
   const queues = createQueueFactory();
-  const processors = createProcessors({ prisma, queues, log });
+  // One connection per numbered job this process runs at once.
+  const directPool = createDirectPool(env.DATABASE_URL, env.QD_EVALUATION_CONCURRENCY);
+  const processors = createProcessors({ prisma, queues, log, directPool });
   const workers: Worker[] = processors.map(({ queue, processor, concurrency }) => {
     const worker = queues.worker(queue, processor, {
       concurrency,
@@ -71,6 +74,7 @@ async function main() {
     await heartbeat.stop();
     await queues.close();
     await prisma.$disconnect();
+    await directPool.end();
     failures.flush();
     log("stopped");
     process.exit(0);

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { moveEmitterChain, updateThresholds, type CmaCommit } from "./emitter-store";
 import { commitSearchState, type SearchCommit } from "./search-store";
@@ -135,10 +136,17 @@ interface ExperimentRow {
   config: { islands?: IslandsConfig } & AutoRangeConfig;
 }
 
-// The bulk parameters arrive as literals built before the transaction (lib/db/commit-params.ts); the
-// genomes as base64, decoded once.
-const UPSERT_CTES = `
-WITH g AS MATERIALIZED (SELECT decode($6::text, 'base64') AS bytes),
+/**
+ * How the genome block ($6) reaches the statement: through Prisma as base64 text, decoded once (Prisma
+ * would turn bytes into base64 inside its JSON anyway); through node-postgres directly as a bytea sent
+ * in binary (a Buffer parameter: no text form at all).
+ */
+const GENOME_PARAM = { base64: "decode($6::text, 'base64')", bytea: "$6::bytea" } as const;
+type GenomeParam = keyof typeof GENOME_PARAM;
+
+// The other bulk parameters arrive as literals built before the transaction (lib/db/commit-params.ts).
+const upsertCtes = (genomes: GenomeParam) => `
+WITH g AS MATERIALIZED (SELECT ${GENOME_PARAM[genomes]} AS bytes),
 c AS (
   SELECT ($2::int[])[i] AS cell, ($3::float8[])[i] AS fitness,
          ($4::float8[])[(i - 1) * $5 + 1 : i * $5] AS descriptors,
@@ -205,7 +213,7 @@ const DELTA_SELECT = `SELECT count(*) FILTER (WHERE old_fitness IS NULL)::int AS
        coalesce(json_agg(json_build_array((extra ->> 'promptVariant')::int, fitness, old_fitness)) FILTER (WHERE extra ->> 'promptVariant' IS NOT NULL), '[]'::json) AS "promptWins"
 FROM win`;
 
-const UPSERT_ELITES = `${UPSERT_CTES}
+const UPSERT_ELITES = `${upsertCtes("base64")}
 ${DELTA_SELECT}`;
 
 /** SQL expressions (parameters, or columns of the statement's delta) for the counters' statement. */
@@ -304,7 +312,7 @@ const COUNTER_PARAMS: CounterInputs = {
  * and the counters in one statement, so the experiment row is held for one round trip less. Parameters
  * $1–$15 are the upsert's, $16–$25 the counters'; the deltas come from the upsert's winners.
  */
-const UPSERT_AND_COUNT = `${UPSERT_CTES},
+const upsertAndCount = (genomes: GenomeParam) => `${upsertCtes(genomes)},
 delta AS (${DELTA_SELECT}),
 d AS (SELECT "newCells" AS d_new, "fitnessDelta" AS d_fit, "maxFitness" AS d_max, improved::jsonb AS d_improved FROM delta),
 ${counterCtes({
@@ -325,87 +333,178 @@ ${counterCtes({
   from: "FROM d",
 })}
 SELECT * FROM after`;
+const UPSERT_AND_COUNT = { base64: upsertAndCount("base64"), bytea: upsertAndCount("bytea") } as const;
 
 /**
  * `timeoutMs`: the transaction's limit. Prisma's defaults (2 s to get a connection, 5 s to finish) are too
  * short on a loaded machine where many writers queue on one experiment's row: a timed-out commit only
  * rolls back and is retried as a whole job, which wastes the work and adds load.
+ *
+ * `direct`: a node-postgres pool (lib/db/direct-pool.ts) for plain numeric batches. Such a batch is
+ * committed by the same statements on one of its connections, without Prisma's raw-query path (which
+ * serialises every parameter to JSON and parses it back) and with the genomes as a binary bytea: the
+ * worker's CPU per commit, much of it spent while the experiment row is held. Any other batch, and one
+ * whose locked row turns out to need more (islands, re-binning, the run's last batch), takes the Prisma
+ * transaction; rows, counters and events are the same either way.
  */
-export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 60_000): Promise<CommitResult> {
-  const id = batch.experimentId;
+export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs = 60_000, direct?: pg.Pool): Promise<CommitResult> {
   // Encoded here, not while the experiment row is held (lib/db/commit-params.ts).
-  const params = [
-    numberArrayLiteral(batch.cells),
-    numberArrayLiteral(batch.fitness),
-    numberArrayLiteral(batch.descriptors),
-    base64(batch.genomes),
-    uuidArrayLiteral(batch.parentIds),
-    uuidArrayLiteral(batch.solutionIds),
-    JSON.stringify(batch.extras ?? null),
-  ] as const;
+  const literals = encodeLiterals(batch);
+  if (direct && plainBatch(batch)) {
+    const result = await commitDirect(direct, batch, snapshotEvery, literals);
+    if (result) return result;
+  }
+  return commitThroughPrisma(prisma, batch, snapshotEvery, timeoutMs, literals);
+}
+
+type Literals = ReturnType<typeof encodeLiterals>;
+
+function encodeLiterals(batch: CandidateBatch) {
+  return {
+    cells: numberArrayLiteral(batch.cells),
+    fitness: numberArrayLiteral(batch.fitness),
+    descriptors: numberArrayLiteral(batch.descriptors),
+    parentIds: uuidArrayLiteral(batch.parentIds),
+    solutionIds: uuidArrayLiteral(batch.solutionIds),
+    extras: JSON.stringify(batch.extras ?? null),
+  };
+}
+
+/** A batch the one-statement commit can take whatever the locked row says: nothing but rows and counters. */
+function plainBatch(batch: CandidateBatch): boolean {
+  return batch.island === undefined && !batch.failures?.length && !batch.extras && !batch.cma && !batch.search;
+}
+
+type LockedRow = ExperimentRow & { fresh: number };
+type AfterRow = ExperimentRow & { improvedCells: [number, number][] };
+
+/** A retried batch that already landed: nothing moved. */
+function duplicateResult(locked: ExperimentRow): CommitResult {
+  return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
+}
+
+/** What the locked row and the batch decide for the counters' statement. */
+function countersPlan(locked: ExperimentRow, batch: CandidateBatch, snapshotEvery: number) {
+  const evaluations = locked.evaluations + batch.evaluations;
+  const reachedBudget = evaluations >= locked.budgetEvaluations;
+  const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
+  const snapshotDue = crossed || locked.evaluations === 0;
+  // The common commit (no islands, not the last one) records its batch event, and its metrics
+  // snapshot when one is due (every commit of a run of ~100 jobs: 400 snapshots per run), in the same
+  // statement as the counters: three round trips less while the experiment row is held. The statement
+  // leaves both out when the row is (or turns) completed: then the totals are recomputed first, below.
+  const fold = !reachedBudget && locked.islandCount === 0;
+  return { evaluations, reachedBudget, snapshotDue, fold };
+}
+
+/** $1–$15 of the upsert statements: the batch's rows. */
+function rowParams(batch: CandidateBatch, literals: Literals, cells: string, revision: bigint, genomes: string | Buffer) {
+  return [
+    batch.experimentId,
+    cells,
+    literals.fitness,
+    literals.descriptors,
+    batch.measureDim,
+    genomes,
+    batch.genomeDim,
+    literals.parentIds,
+    batch.parentsPer,
+    batch.operator,
+    revision,
+    literals.solutionIds,
+    literals.extras,
+    batch.genomeKind ?? "vector",
+    batch.genomeTexts ?? [],
+  ];
+}
+
+/** $16–$25 of the one-statement commit: the counters' inputs. */
+function counterParams(batch: CandidateBatch, plan: ReturnType<typeof countersPlan>) {
+  return [
+    batch.evaluations,
+    batch.failed,
+    batch.generated ? 1 : 0,
+    plan.reachedBudget,
+    batch.usage?.promptTokens ?? 0,
+    batch.usage?.completionTokens ?? 0,
+    batch.usage?.costUsd ?? 0,
+    batch.duplicates ?? 0,
+    plan.fold,
+    plan.snapshotDue,
+  ];
+}
+
+/**
+ * The plain batch on one node-postgres connection: BEGIN, the lock statement, the one-statement upsert
+ * and counters, COMMIT. Undefined (rolled back, nothing written) when the locked row needs what only
+ * the Prisma path does: re-binning, islands, or completing the run (exact totals, the status event).
+ */
+async function commitDirect(pool: pg.Pool, batch: CandidateBatch, snapshotEvery: number, literals: Literals): Promise<CommitResult | undefined> {
+  const genomes = Buffer.from(batch.genomes.buffer, batch.genomes.byteOffset, batch.genomes.byteLength);
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const { rows: [locked] } = await client.query<LockedRow>(LOCK_AND_RECORD, [batch.experimentId, batch.batchId, batch.evaluations]);
+    const lockedAt = performance.now();
+    if (!locked) throw new Error(`experiment ${batch.experimentId} does not exist`);
+    if (!locked.fresh) {
+      await client.query("ROLLBACK");
+      return duplicateResult(locked);
+    }
+    const plan = countersPlan(locked, batch, snapshotEvery);
+    // Not `fold`: the run's last batch, or islands.
+    if (autoDimensions(locked.config) || !plan.fold || locked.status === "completed") {
+      await client.query("ROLLBACK");
+      return undefined;
+    }
+    const revision = locked.archiveRevision;
+    const { rows: [after] } = await client.query<AfterRow>(UPSERT_AND_COUNT.bytea, [...rowParams(batch, literals, literals.cells, revision, genomes), ...counterParams(batch, plan)]);
+    // The row turned completed (its cost budget): the Prisma path writes the totals and events for that.
+    if (after!.status === "completed") {
+      await client.query("ROLLBACK");
+      return undefined;
+    }
+    await client.query("COMMIT");
+    return { duplicate: false, revision, status: after!.status, evaluations: plan.evaluations, numElites: after!.numElites, completed: false, improved: after!.improvedCells, heldMs: performance.now() - lockedAt };
+  } catch (error) {
+    failure = error as Error;
+    // A broken connection cannot roll back: released with the error, the pool discards it (and the
+    // server ends its transaction when the connection closes).
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release(failure);
+  }
+}
+
+async function commitThroughPrisma(prisma: PrismaClient, batch: CandidateBatch, snapshotEvery: number, timeoutMs: number, literals: Literals): Promise<CommitResult> {
+  const id = batch.experimentId;
+  const genomes = base64(batch.genomes);
   let lockedAt = 0;
   const result = await prisma.$transaction(async (tx) => {
     const locked = batch.cma ? await lockForCma(tx as unknown as PrismaClient, batch) : await lockAndRecord(tx as unknown as PrismaClient, batch);
     lockedAt = performance.now();
     if (!locked) throw new Error(`experiment ${id} does not exist`);
-    if (!locked.fresh) {
-      return { duplicate: true, revision: locked.archiveRevision, status: locked.status, evaluations: locked.evaluations, numElites: locked.numElites, completed: locked.status === "completed", improved: [] };
-    }
+    if (!locked.fresh) return duplicateResult(locked);
     const revision = locked.archiveRevision;
     // "range": "auto" descriptors: bounds may grow (re-binning the archive) and cells are recomputed under the lock.
     const auto = autoDimensions(locked.config);
     if (auto) await applyAutoRange(tx as unknown as PrismaClient, id, auto, batch, revision, locked.numElites === 0);
     // Re-binning recomputes the batch's cells under the lock: encode them again.
-    const cells = auto ? numberArrayLiteral(batch.cells) : params[0];
-    const evaluations = locked.evaluations + batch.evaluations;
-    const reachedBudget = evaluations >= locked.budgetEvaluations;
-    const crossed = Math.floor(locked.evaluations / snapshotEvery) < Math.floor(evaluations / snapshotEvery);
-    const snapshotDue = crossed || locked.evaluations === 0;
-    // The common commit (no islands, not the last one) records its batch event, and its metrics
-    // snapshot when one is due (every commit of a run of ~100 jobs: 400 snapshots per run), in the same
-    // statement as the counters: three round trips less while the experiment row is held. The statement
-    // leaves both out when the row is (or turns) completed: then the totals are recomputed first, below.
-    const fold = !reachedBudget && locked.islandCount === 0;
+    const cells = auto ? numberArrayLiteral(batch.cells) : literals.cells;
+    const plan = countersPlan(locked, batch, snapshotEvery);
+    const { evaluations, reachedBudget, snapshotDue, fold } = plan;
     const fast = !auto && locked.islandCount === 0 && !batch.failures?.length && !batch.extras && !batch.cma && !batch.search;
-    let after: (ExperimentRow & { improvedCells: [number, number][] }) | undefined;
+    let after: AfterRow | undefined;
     let searchRevision: number | undefined;
-    // $1–$15 of both statements: the batch's rows.
-    const rowParams = [
-      id,
-      cells,
-      params[1],
-      params[2],
-      batch.measureDim,
-      params[3],
-      batch.genomeDim,
-      params[4],
-      batch.parentsPer,
-      batch.operator,
-      revision,
-      params[5],
-      params[6],
-      batch.genomeKind ?? "vector",
-      batch.genomeTexts ?? [],
-    ];
+    const rows = rowParams(batch, literals, cells, revision, genomes);
     if (fast) {
-      [after] = await tx.$queryRawUnsafe<(ExperimentRow & { improvedCells: [number, number][] })[]>(
-        UPSERT_AND_COUNT,
-        ...rowParams,
-        batch.evaluations,
-        batch.failed,
-        batch.generated ? 1 : 0,
-        reachedBudget,
-        batch.usage?.promptTokens ?? 0,
-        batch.usage?.completionTokens ?? 0,
-        batch.usage?.costUsd ?? 0,
-        batch.duplicates ?? 0,
-        fold,
-        snapshotDue,
-      );
+      [after] = await tx.$queryRawUnsafe<AfterRow[]>(UPSERT_AND_COUNT.base64, ...rows, ...counterParams(batch, plan));
     } else {
       const [delta] = await tx.$queryRawUnsafe<{ newCells: number; fitnessDelta: number; maxFitness: number | null; improved: [number, number][]; armWins: [string, number, number | null][]; promptWins: [number, number, number | null][] }[]>(
         UPSERT_ELITES,
-        ...rowParams,
+        ...rows,
       );
       // Islands: the job's island archive takes the same candidates by the same rule (the union stays in "Elite").
       if (locked.islandCount > 0) await upsertIslandElites(tx as unknown as PrismaClient, batch, locked.islandCount, revision);
@@ -416,7 +515,7 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
       await movePromptVariants(tx as unknown as PrismaClient, id, batch, delta!.promptWins, locked.qdOffset);
       if (batch.cma?.thresholds) await updateThresholds(tx as unknown as PrismaClient, id, revision, batch.cma.thresholds);
       searchRevision = batch.search ? await commitSearchState(tx as unknown as PrismaClient, id, batch.search) : undefined;
-      [after] = await tx.$queryRawUnsafe<(ExperimentRow & { improvedCells: [number, number][] })[]>(
+      [after] = await tx.$queryRawUnsafe<AfterRow[]>(
         `WITH ${counterCtes(COUNTER_PARAMS)} SELECT * FROM after`,
         id,
         batch.evaluations,
@@ -463,15 +562,17 @@ export async function commitBatch(prisma: PrismaClient, batch: CandidateBatch, s
  * and a batch lost in a database crash is not in the ledger, so it is simply run again.
  * `fresh`: the batch was not in the ledger (0: a retry of a batch that landed).
  */
-async function lockAndRecord(tx: PrismaClient, batch: CandidateBatch): Promise<(ExperimentRow & { fresh: number }) | undefined> {
-  const [row] = await tx.$queryRawUnsafe<(ExperimentRow & { fresh: number })[]>(
-    `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
+const LOCK_AND_RECORD = `WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)),
      fresh AS (
        INSERT INTO "ProcessedBatch" ("experimentId", "batchId", evaluations) SELECT $1::uuid, $2, $3 FROM cfg
        ON CONFLICT DO NOTHING RETURNING 1
      )
      UPDATE "Experiment" SET "archiveRevision" = "archiveRevision" + (SELECT count(*) FROM fresh) WHERE id = $1::uuid
-     RETURNING *, (SELECT count(*) FROM fresh)::int AS fresh`,
+     RETURNING *, (SELECT count(*) FROM fresh)::int AS fresh`;
+
+async function lockAndRecord(tx: PrismaClient, batch: CandidateBatch): Promise<LockedRow | undefined> {
+  const [row] = await tx.$queryRawUnsafe<LockedRow[]>(
+    LOCK_AND_RECORD,
     batch.experimentId,
     batch.batchId,
     batch.evaluations,
@@ -480,7 +581,7 @@ async function lockAndRecord(tx: PrismaClient, batch: CandidateBatch): Promise<(
 }
 
 /** CMA jobs: the same, with the emitter's state moved (compare-and-set on its own row) before the experiment lock. */
-async function lockForCma(tx: PrismaClient, batch: CandidateBatch): Promise<(ExperimentRow & { fresh: number }) | undefined> {
+async function lockForCma(tx: PrismaClient, batch: CandidateBatch): Promise<LockedRow | undefined> {
   const id = batch.experimentId;
   await tx.$executeRawUnsafe(`SET LOCAL synchronous_commit TO OFF`);
   const fresh = await tx.$executeRawUnsafe(
@@ -635,16 +736,16 @@ export interface StoredElite {
   revision: bigint;
 }
 
+const ELITES_SINCE = `SELECT cell, fitness, descriptors, "genomeVector", "solutionId"::text AS "solutionId", revision
+     FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2 AND revision <> $3 ORDER BY revision`;
+
 /**
  * Elites written after `revision` (all of them for revision -1): a cache's
  * incremental refresh. `skipRevision` leaves out a write the caller made itself.
+ * `direct` (lib/db/direct-pool.ts): read through node-postgres, not Prisma's raw-query path, which
+ * re-encodes every row (the genomes' bytes included) on their way to the caller; the same rows come back.
  */
-export async function elitesSince(prisma: PrismaClient, experimentId: string, revision: bigint, skipRevision = -1n): Promise<StoredElite[]> {
-  return prisma.$queryRawUnsafe<StoredElite[]>(
-    `SELECT cell, fitness, descriptors, "genomeVector", "solutionId"::text AS "solutionId", revision
-     FROM "Elite" WHERE "experimentId" = $1::uuid AND revision > $2 AND revision <> $3 ORDER BY revision`,
-    experimentId,
-    revision,
-    skipRevision,
-  );
+export async function elitesSince(prisma: PrismaClient, experimentId: string, revision: bigint, skipRevision = -1n, direct?: pg.Pool): Promise<StoredElite[]> {
+  if (direct) return (await direct.query<StoredElite>(ELITES_SINCE, [experimentId, revision, skipRevision])).rows;
+  return prisma.$queryRawUnsafe<StoredElite[]>(ELITES_SINCE, experimentId, revision, skipRevision);
 }

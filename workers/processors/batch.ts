@@ -1,5 +1,6 @@
 import type { Job } from "bullmq";
 import { commitBatch } from "@/lib/db/archive-store";
+import { autoDimensions } from "@/lib/db/auto-range-store";
 import { isSearchArchiveConfig } from "@/lib/registry/archives";
 import { emitterChains, islandOfJob, jobPlan, jobsInFlight, type ExperimentConfig } from "@/lib/experiments/config";
 import { batchKey, enqueueBatches, type BatchJobData } from "@/lib/experiments/jobs";
@@ -39,6 +40,8 @@ export function createBatchProcessor(ctx: WorkerContext) {
     if (exp.status !== "running") return { skipped: exp.status };
     const config = exp.config as unknown as ExperimentConfig;
     const plan = jobPlan(config);
+    // Re-binning ("range": "auto") needs the Prisma transaction: do not take the row twice per commit.
+    const direct = autoDimensions(config) ? undefined : ctx.directPool;
     if (k >= plan.totalJobs) return { skipped: "beyond budget" };
 
     if (exp.landed) return { skipped: "already processed" };
@@ -51,7 +54,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
     // Islands: job k mutates (and commits to) island k mod the islands that exist now.
     const island = islandOfJob(k, exp.islandCount);
     const cache = caches.get(experimentId, config, island);
-    await time("refresh", () => cache.refresh(ctx.prisma));
+    await time("refresh", () => cache.refresh(ctx.prisma, ctx.directPool));
     // Proximity / density archives: the job ranks against this worker's copy of the search archive,
     // brought to the newest stored revision; it holds the copy until its commit.
     const search = isSearchArchiveConfig(config.archive) ? searchCaches.get(experimentId, config, exp.seed, cache.archive) : null;
@@ -73,7 +76,7 @@ export function createBatchProcessor(ctx: WorkerContext) {
       if (search && batch.search) await time("refresh", () => rebaseSearch(ctx.prisma, experimentId, batch.search!));
       let result;
       try {
-        result = await time("commit", () => commitBatch(ctx.prisma, batch, snapshotEvery));
+        result = await time("commit", () => commitBatch(ctx.prisma, batch, snapshotEvery, undefined, direct));
       } catch (error) {
         caches.drop(experimentId); // it holds local inserts that never landed
         throw error;
