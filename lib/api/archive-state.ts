@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { ExperimentSpec } from "@/lib/experiments/config";
+import { loopBudget } from "./loop-budget";
 
 /**
  * The union archive ("Elite" rows) of recently read experiments, copied into the web process and
@@ -332,16 +333,49 @@ export function entriesAfter(state: ArchiveState, after: number | undefined): El
 
 /** The JSON `elites` object, exactly the shape elitesJson (PostgreSQL) makes: { revision, count, cell, fitness, descriptors, solutionId }. */
 export function elitesJsonFrom(state: ArchiveState, entries: EliteEntry[]): string {
-  const n = entries.length;
-  const cell: string[] = new Array(n), fitness: string[] = new Array(n), descriptors: string[] = new Array(n), ids: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
-    cell[i] = String(e.cell);
-    fitness[i] = e.fitnessJson;
-    descriptors[i] = e.descriptorsJson;
-    ids[i] = `"${e.id}"`;
+  const parts = new JsonColumns(entries.length);
+  parts.add(entries, 0, entries.length);
+  return parts.json(state.revision);
+}
+
+/**
+ * The same text, built a slice of entries at a time, yielding to the event loop every few milliseconds
+ * (loop-budget.ts; a 10,000-elite body is ~1 MB of text). `entries` is a snapshot: entries are replaced, never changed, when the copy moves.
+ */
+export async function elitesJsonSliced(revision: string, entries: EliteEntry[], sliceEntries = 500): Promise<string> {
+  const parts = new JsonColumns(entries.length);
+  const budget = loopBudget();
+  for (let from = 0; from < entries.length; from += sliceEntries) {
+    await budget.pause();
+    parts.add(entries, from, Math.min(entries.length, from + sliceEntries));
   }
-  return `{"revision":${state.revision},"count":${n},"cell":[${cell.join(",")}],"fitness":[${fitness.join(",")}],"descriptors":[${descriptors.join(",")}],"solutionId":[${ids.join(",")}]}`;
+  return parts.json(revision);
+}
+
+/** The four JSON arrays of the `elites` object, filled entry by entry. */
+class JsonColumns {
+  private readonly cell: string[];
+  private readonly fitness: string[];
+  private readonly descriptors: string[];
+  private readonly ids: string[];
+  constructor(private readonly n: number) {
+    this.cell = new Array(n);
+    this.fitness = new Array(n);
+    this.descriptors = new Array(n);
+    this.ids = new Array(n);
+  }
+  add(entries: EliteEntry[], from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const e = entries[i]!;
+      this.cell[i] = String(e.cell);
+      this.fitness[i] = e.fitnessJson;
+      this.descriptors[i] = e.descriptorsJson;
+      this.ids[i] = `"${e.id}"`;
+    }
+  }
+  json(revision: string): string {
+    return `{"revision":${revision},"count":${this.n},"cell":[${this.cell.join(",")}],"fitness":[${this.fitness.join(",")}],"descriptors":[${this.descriptors.join(",")}],"solutionId":[${this.ids.join(",")}]}`;
+  }
 }
 
 /** The entries as typed columns (for the compact format). */

@@ -1,13 +1,14 @@
 import { CVTArchive, cvtCentroidsAsync, gridCellOf } from "@/lib/qd";
-import { constants as zlibConstants, gzipSync, type ZlibOptions } from "node:zlib";
+import { constants as zlibConstants } from "node:zlib";
 import pg from "pg";
 import { encodeArchiveColumnsFromArrays, encodeArchiveColumnsFromWire } from "./archive-columns";
-import { columnsFrom, currentArchive, elitesJsonFrom, entriesAfter, RaggedArchiveError, type ArchiveState, type CurrentArchive } from "./archive-state";
+import { columnsFrom, currentArchive, elitesJsonSliced, entriesAfter, RaggedArchiveError, type ArchiveState, type CurrentArchive } from "./archive-state";
 import { ApiError } from "./errors";
 import { effectiveDescriptors, type ExperimentSpec } from "@/lib/experiments/config";
 import { stringify } from "./http";
 import { acceptsGzip, PRECOMPRESSED_HEADER, precompressedBodies } from "./precompressed";
 import { ServerTiming } from "./server-timing";
+import { gzipSliced } from "./sliced-gzip";
 
 export { acceptsGzip };
 import { autoDimensions } from "@/lib/db/auto-range-store";
@@ -179,22 +180,8 @@ interface Rendered {
 }
 
 /**
- * Gzips on the web thread, once per revision. The thread pool (zlib's async form) was tried first: under
- * a live run (bench/reads-under-load.ts, Server-Timing) a 0.6 MB archive's gzip, ~3 ms of work, waited
- * 26–54 ms (p50) for a pool thread and then for the event loop to take its result, at every revision;
- * done here it costs those 3 ms (10,000 elites: ~6 ms) of the loop and no wait.
- */
-function gzipNow(body: Uint8Array, options: ZlibOptions): Promise<Buffer> {
-  try {
-    return Promise.resolve(gzipSync(body, options));
-  } catch (e) {
-    return Promise.reject(e);
-  }
-}
-
-/**
  * The compact body: typed-array columns (archive-columns.ts), gzipped here once per revision
- * (gzipNow), served as application/octet-stream. The gzip is
+ * (gzipSliced: a slice at a time on the web thread), served as application/octet-stream. The gzip is
  * part of the format rather than a Content-Encoding: `next start` compresses compressible types
  * itself and octet-stream is not one of them, so the bytes reach the client exactly as made,
  * whatever server or proxy is in between, and the dashboard inflates them with DecompressionStream.
@@ -203,7 +190,7 @@ async function columnsBody(experimentId: string, config: ExperimentSpec, after: 
   const [wire, geometry] = await Promise.all([elitesWire(experimentId, after, island), geometryJson(experimentId, config)]);
   const headerJson = `{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"revision":${wire.revision},"count":${wire.count},"dim":${wire.dim}}`;
   // Level 1: the doubles and ids barely compress further at higher levels, and it is several times faster.
-  return gzipNow(encodeArchiveColumnsFromWire({ headerJson, ...wire }), { level: 1 });
+  return gzipSliced(encodeArchiveColumnsFromWire({ headerJson, ...wire }), { level: 1 });
 }
 
 /**
@@ -276,7 +263,7 @@ export async function archiveResponse(req: Request, experimentId: string, after:
       const rev = state.revision;
       if (notModified(req, etagAt(rev))) return new Response(null, { status: 304, headers: headersAt(rev) });
       const h = renderSlot(experimentId, `${rev}:${after ?? -1}::${geometry.length}`, after, island);
-      const body = format === "columns" ? (h.columns ??= columnsFromState(experimentId, geometry, state, after)) : (h.json ??= Promise.resolve(jsonFromState(experimentId, geometry, state, after)));
+      const body = format === "columns" ? (h.columns ??= columnsFromState(experimentId, geometry, state, after)) : (h.json ??= jsonFromState(experimentId, geometry, state, after));
       forgetOnFailure(h, format, body);
       return send(h, body, () => headersAt(rev), gz, timing);
     }
@@ -307,7 +294,7 @@ export async function archiveResponse(req: Request, experimentId: string, after:
 }
 
 /**
- * How the JSON archive is gzipped (once per revision, gzipNow). Huffman coding alone: the
+ * How the JSON archive is gzipped (once per revision, gzipSliced). Huffman coding alone: the
  * body is decimal digits, hex ids and punctuation with almost no repeated strings, so LZ77's match
  * search finds next to nothing: on a 10,000-elite body (1.0 MB) it gives the same bytes as level 1
  * (518,081 vs 518,064 bytes) for half the CPU (median 15 vs 30 ms, loaded 2-core machine); level 6 is 2.4% smaller.
@@ -322,7 +309,7 @@ async function send(h: Rendered, body: Promise<Buffer>, headers: () => Record<st
   const plain = await body;
   timing.mark("render");
   if (!gz || plain.length < GZIP_MIN_BYTES) return new Response(new Uint8Array(plain), { headers: headers() });
-  const zipped = (h.jsonGzip ??= gzipNow(plain, JSON_GZIP));
+  const zipped = (h.jsonGzip ??= gzipSliced(plain, JSON_GZIP));
   zipped.catch(() => {
     if (h.jsonGzip === zipped) h.jsonGzip = undefined;
   });
@@ -362,8 +349,9 @@ function forgetOnFailure(h: Rendered, format: "json" | "columns", body: Promise<
   });
 }
 
-function jsonFromState(experimentId: string, geometry: string, state: ArchiveState, after: number | undefined): Buffer {
-  const elites = elitesJsonFrom(state, entriesAfter(state, after));
+async function jsonFromState(experimentId: string, geometry: string, state: ArchiveState, after: number | undefined): Promise<Buffer> {
+  // The copy's entries and revision are taken now (the copy may move before the last slice is built).
+  const elites = await elitesJsonSliced(state.revision, entriesAfter(state, after));
   return Buffer.from(`{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"elites":${elites}}`);
 }
 
@@ -371,5 +359,5 @@ function columnsFromState(experimentId: string, geometry: string, state: Archive
   const c = columnsFrom(state, entriesAfter(state, after));
   const headerJson = `{"experimentId":${JSON.stringify(experimentId)},"geometry":${geometry},"revision":${state.revision},"count":${c.count},"dim":${c.dim}}`;
   // Encoded now (the copy may move at the next catch-up); gzipped level 1 as columnsBody.
-  return gzipNow(encodeArchiveColumnsFromArrays({ headerJson, ...c }), { level: 1 });
+  return gzipSliced(encodeArchiveColumnsFromArrays({ headerJson, ...c }), { level: 1 });
 }

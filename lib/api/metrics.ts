@@ -1,9 +1,8 @@
-import { gzip } from "node:zlib";
-import { promisify } from "node:util";
 import { pool } from "./archive";
 import { ApiError } from "./errors";
 import { COMPRESS_MIN_CHARS, noStore, stringify } from "./http";
 import { acceptsGzip, PRECOMPRESSED_HEADER, precompressedBodies } from "./precompressed";
+import { gzipSliced } from "./sliced-gzip";
 
 /**
  * GET /api/experiments/:id/metrics, answered from one body per (experiment, after, limit) that changes
@@ -46,7 +45,6 @@ const COLUMNS = `evaluations, coverage, "qdScore", "normQdScore", "maxFitness", 
 const KEEP = 64;
 const holder = globalThis as unknown as { __qdMetricsAnswers?: Map<string, Promise<Answer>> };
 const answers = (holder.__qdMetricsAnswers ??= new Map());
-const gzipAsync = promisify(gzip);
 
 export async function metricsResponse(req: Request, experimentId: string, after: number, limit: number): Promise<Response> {
   const answer = await currentAnswer(experimentId, after, limit);
@@ -57,7 +55,8 @@ export async function metricsResponse(req: Request, experimentId: string, after:
   const headers = { "content-type": "application/json; charset=utf-8", "cache-control": noStore(answer.body.length) };
   if (answer.body.length < COMPRESS_MIN_CHARS || !precompressedBodies() || !acceptsGzip(req)) return new Response(new Uint8Array(answer.body), { headers });
   // Level 1: the repeated keys compress at any level; higher levels cost more CPU for a few % (README, bench/archive-gzip.ts).
-  const zipped = (answer.gzip ??= gzipAsync(answer.body, { level: 1 }));
+  // Gzipped on the web thread a few milliseconds at a time, as the archive is (sliced-gzip.ts: the thread pool's round trip waited longer than the work).
+  const zipped = (answer.gzip ??= gzipSliced(answer.body, { level: 1 }));
   zipped.catch(() => {
     if (answer.gzip === zipped) answer.gzip = undefined;
   });
