@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
-import { commitBatch, type CandidateBatch } from "@/lib/db/archive-store";
+import { commitBatch } from "@/lib/db/archive-store";
 import { createPrismaClient } from "@/lib/db/client";
-import { encodeVector } from "@/lib/db/vector-codec";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment, startExperiment } from "@/lib/experiments/lifecycle";
 import { BATCH_JOB_OPTIONS, evaluationQueue } from "@/lib/experiments/jobs";
+import { cellBatch } from "../helpers/batches";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { createTestStack, startPrivateRedis, waitFor, waitForStatus, POLL_CEILING_MS } from "../helpers/stack";
 
@@ -32,23 +31,7 @@ describe("concurrent archive writes", () => {
             const cells = Array.from({ length: n }, () => Math.floor(Math.random() * CELLS));
             const fitness = cells.map(() => Math.random() * 100);
             cells.forEach((c, i) => best.set(c, Math.max(best.get(c) ?? -Infinity, fitness[i]!)));
-            const batch: CandidateBatch = {
-              experimentId: exp.id,
-              batchId: `w${w}-b${b}`,
-              evaluations: n,
-              failed: 0,
-              generated: false,
-              operator: "test",
-              cells,
-              fitness,
-              descriptors: cells.flatMap((c) => [c, 0]),
-              measureDim: 2,
-              genomes: encodeVector(cells.flatMap((c, i) => [c, fitness[i]!, 0, 0])),
-              genomeDim: 4,
-              parentIds: cells.map(() => null),
-              parentsPer: 1,
-              solutionIds: cells.map(() => randomUUID()),
-            };
+            const batch = cellBatch(exp.id, `w${w}-b${b}`, cells, fitness, n);
             await commitBatch(prisma, batch, 1000);
             batches++;
           }
@@ -64,7 +47,7 @@ describe("concurrent archive writes", () => {
       expect(after.maxFitness).toBe(Math.max(...best.values()));
       expect(after.sumFitness).toBeCloseTo([...best.values()].reduce((a, b) => a + b, 0), 6);
       // A replayed batch (a retried job) is a no-op.
-      const replay = await commitBatch(clients[0]!, { experimentId: exp.id, batchId: "w0-b0", evaluations: 25, failed: 0, generated: false, operator: "test", cells: [0], fitness: [1e9], descriptors: [0, 0], measureDim: 2, genomes: encodeVector([0, 0, 0, 0]), genomeDim: 4, parentIds: [null], parentsPer: 1, solutionIds: [randomUUID()] }, 1000);
+      const replay = await commitBatch(clients[0]!, cellBatch(exp.id, "w0-b0", [0], [1e9], 25), 1000);
       expect(replay.duplicate).toBe(true);
       const again = await clients[0]!.experiment.findUniqueOrThrow({ where: { id: exp.id } });
       expect(again.evaluations).toBe(240 * 25);

@@ -12,6 +12,7 @@ import { newSolutionId } from "@/lib/db/solution-id";
 import { encodeVector } from "@/lib/db/vector-codec";
 import { ExperimentConfig } from "@/lib/experiments/config";
 import { createExperiment } from "@/lib/experiments/lifecycle";
+import { cellBatch } from "../helpers/batches";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 const BATCH = 25;
@@ -159,23 +160,7 @@ describe("direct commit path", () => {
             const cells = Array.from({ length: 20 }, () => Math.floor(Math.random() * 8));
             const fitness = cells.map(() => Math.random() * 100);
             cells.forEach((c, i) => best.set(c, Math.max(best.get(c) ?? -Infinity, fitness[i]!)));
-            const batch: CandidateBatch = {
-              experimentId: exp.id,
-              batchId: `w${w}-b${b}`,
-              evaluations: 20,
-              failed: 0,
-              generated: false,
-              operator: "test",
-              cells,
-              fitness,
-              descriptors: cells.flatMap((c) => [c, 0]),
-              measureDim: 2,
-              genomes: encodeVector(cells.flatMap((c, i) => [c, fitness[i]!, 0, 0])),
-              genomeDim: 4,
-              parentIds: cells.map(() => null),
-              parentsPer: 1,
-              solutionIds: cells.map(() => newSolutionId()),
-            };
+            const batch = cellBatch(exp.id, `w${w}-b${b}`, cells, fitness, 20);
             if (w < 2) await commitBatch(noPrisma, batch, 1e9, undefined, writerPools[w]);
             else await commitBatch(writerClients[w - 2]!, batch, 1e9);
           }
