@@ -52,6 +52,7 @@ const { values } = parseArgs({
     "cpu-prof": { type: "string" },
   },
 });
+if (values.client !== "http" && values.client !== "fetch") throw new Error(`--client must be http or fetch, not ${values.client}`);
 const budget = Number(values.evaluations);
 const sseClients = Number(values.sse);
 const readers = Number(values.readers);

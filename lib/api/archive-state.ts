@@ -44,9 +44,8 @@ export interface ArchiveState {
 interface WireRow {
   revision: string;
   numElites: number;
-  /** The experiment's configuration and island count (a read of the archive needs both; one round trip). */
+  /** The experiment's configuration (a read of the archive needs its geometry; one round trip). */
   config: ExperimentSpec;
-  islandCount: number;
   count: number;
   dimMin: number | null;
   dimMax: number | null;
@@ -58,13 +57,13 @@ interface WireRow {
 }
 
 /**
- * The experiment's revision, element count, configuration and island count, and its rows above `since`,
+ * The experiment's revision, element count and configuration, and its rows above `since`,
  * in one statement, as binary columns (int4send / float8send / uuid_send / int8send, ordered by cell): no
  * number is printed as text and parsed back. undefined: no such experiment.
  */
 async function readSince(db: pg.Pool, experimentId: string, since: string): Promise<WireRow | undefined> {
   const { rows } = await db.query<WireRow>(
-    `SELECT x."archiveRevision"::text AS revision, x."numElites" AS "numElites", x.config, x."islandCount" AS "islandCount", e.*
+    `SELECT x."archiveRevision"::text AS revision, x."numElites" AS "numElites", x.config, e.*
        FROM "Experiment" x
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS count,
@@ -177,13 +176,10 @@ const MAX_STATES = 8;
 /** Elites held over all copies (~300 bytes each): large CVT archives evict the others, never the one just read. */
 const MAX_ENTRIES = 250_000;
 
-/** The experiment as one read saw it, with the copy brought at least to that read's revision. */
+/** The experiment as one read saw it: its configuration, and the copy brought at least to that read's revision. */
 export interface CurrentArchive {
   state: ArchiveState;
-  /** The revision the read saw (the copy may be newer: another read moved it since). */
-  revision: string;
   config: ExperimentSpec;
-  islandCount: number;
 }
 
 interface FullRead {
@@ -193,7 +189,7 @@ interface FullRead {
 
 /**
  * The experiment's archive as of now, in one round trip when the process holds a copy: the statement
- * reads the experiment (revision, configuration, island count) and the rows above the copy's revision,
+ * reads the experiment (revision, configuration) and the rows above the copy's revision,
  * and the copy is moved on synchronously. Concurrent requests share a read that started after they
  * arrived (its snapshot is then at least as new as each of them), so at most one read per experiment
  * is in flight and a burst of readers costs one or two statements, not one each.
@@ -223,7 +219,7 @@ async function readCurrent(db: pg.Pool, experimentId: string): Promise<CurrentAr
     if (!have || tries >= 3) {
       // No copy (or one that keeps being replaced): the whole table into a new copy, whose read is current.
       const full = await fullRead(db, experimentId);
-      return full && { state: full.state, revision: full.w.revision, config: full.w.config, islandCount: full.w.islandCount };
+      return full && { state: full.state, config: full.w.config };
     }
     const w = await readSince(db, experimentId, have.revision);
     if (!w) {
@@ -231,7 +227,7 @@ async function readCurrent(db: pg.Pool, experimentId: string): Promise<CurrentAr
       return undefined;
     }
     const state = advance(experimentId, w, have.revision);
-    if (state) return { state, revision: w.revision, config: w.config, islandCount: w.islandCount };
+    if (state) return { state, config: w.config };
     // The copy was dropped or replaced while the statement ran, or the archive was rewritten: again.
   }
 }

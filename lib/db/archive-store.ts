@@ -495,7 +495,7 @@ async function commitThroughPrisma(prisma: PrismaClient, batch: CandidateBatch, 
     const cells = auto ? numberArrayLiteral(batch.cells) : literals.cells;
     const plan = countersPlan(locked, batch, snapshotEvery);
     const { evaluations, reachedBudget, snapshotDue, fold } = plan;
-    const fast = !auto && locked.islandCount === 0 && !batch.failures?.length && !batch.extras && !batch.cma && !batch.search;
+    const fast = !auto && locked.islandCount === 0 && plainBatch(batch);
     let after: AfterRow | undefined;
     let searchRevision: number | undefined;
     const rows = rowParams(batch, literals, cells, revision, genomes);

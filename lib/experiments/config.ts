@@ -474,7 +474,7 @@ export function cellCount(config: ExperimentConfig | ExperimentSpec): number {
  * commit through node-postgres directly, docs/scaling.md) for cheap numeric domains, but at least ~100
  * jobs per run, so the parents a job sees are never more than a few jobs stale: what a job's generation
  * cannot see is the other workers' uncommitted jobs (sphere-100 with 2 workers, normalized QD-score
- * vs in-process: ~2.4% lower at 37 iterations of 540, −2.4 to −3.0% at 19, −1.2 to −2.0% at 15).
+ * vs in-process: ~2.4% lower at 37 iterations of 540, −1.8 to −3.05% at 19, −1.2 to −2.5% at 15).
  */
 export function iterationsPerJob(config: ExperimentConfig | ExperimentSpec): number {
   if (config.iterationsPerJob) return config.iterationsPerJob;
